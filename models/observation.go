@@ -1,0 +1,40 @@
+package models
+
+// Observation is one unit's to-date figure of one indicator for one month, taken from the newest
+// version of that unit's return. It is what the progress rules read; it carries the version so that
+// every figure on a page can be traced back to the upload it came from.
+type Observation struct {
+	Unit      string
+	Period    Period
+	Indicator string
+	Value     float64
+	VersionID uint
+	Version   int
+	Approved  bool
+}
+
+// MilestoneObservation is one unit's reported state of a milestone for one month.
+type MilestoneObservation struct {
+	Unit      string
+	Period    Period
+	Indicator string
+	State     string
+	DoneOn    string
+	VersionID uint
+	Approved  bool
+}
+
+// Dataset is everything the progress rules need besides the plan: figures, milestone states,
+// allocations, reference figures and tolerances. It is plain values, built by the store.
+type Dataset struct {
+	Observations []Observation
+	Milestones   []MilestoneObservation
+	// Allocations maps indicator → year → unit code → the unit's share of the city target.
+	Allocations map[string]map[int]map[string]float64
+	// Targets maps indicator → year → city-wide target (the plan's, or the office's edit of it).
+	Targets map[string]map[int]float64
+	// AdminVillages maps unit code → number of administrative villages (the coverage denominator).
+	AdminVillages map[string]int
+	// Tolerances maps indicator → share of 序时进度 (0–1) at which amber turns red; missing means default.
+	Tolerances map[string]float64
+}

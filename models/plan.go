@@ -1,0 +1,473 @@
+// Package models holds the plan, the stored entities and the pure domain rules (progress, status,
+// forecast) that work on plain values.
+package models
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// IndicatorKind says how an indicator's figures behave over time.
+type IndicatorKind string
+
+// The kinds of indicator the plan uses.
+const (
+	// KindCumulative is a stock counted from the start of the plan; a year's target is its year-end level.
+	KindCumulative IndicatorKind = "cumulative"
+	// KindAnnual is a flow inside one calendar year; it restarts each January.
+	KindAnnual IndicatorKind = "annual"
+	// KindRate is a percentage level at year end.
+	KindRate IndicatorKind = "rate"
+	// KindMilestone is something done or not by a due date.
+	KindMilestone IndicatorKind = "milestone"
+)
+
+// RollUp says how unit figures combine into their parent's figure.
+type RollUp string
+
+// The roll-up rules.
+const (
+	// RollUpSum adds the children's figures (counts, money).
+	RollUpSum RollUp = "sum"
+	// RollUpRatio recomputes a percentage from summed numerators and denominators, never an average.
+	RollUpRatio RollUp = "ratio"
+	// RollUpOffice means the office enters the figure for the whole scope; nothing is added up.
+	RollUpOffice RollUp = "office"
+	// RollUpCount counts the children whose milestone is done.
+	RollUpCount RollUp = "count"
+)
+
+// Reporter names the party that reports an indicator.
+type Reporter string
+
+// The reporting parties.
+const (
+	// ReporterCounty means each unit reports the figure in its monthly return.
+	ReporterCounty Reporter = "county"
+	// ReporterOffice means the task-force office enters the figure.
+	ReporterOffice Reporter = "office"
+	// ReporterDerived means the figure is computed from other figures and never typed.
+	ReporterDerived Reporter = "derived"
+)
+
+// Denominators a ratio indicator can divide by besides another indicator.
+const (
+	// DenominatorAdminVillages is the number of administrative villages the office sets per unit.
+	DenominatorAdminVillages = "@admin_villages"
+)
+
+// Plan is a whole plan: its years, phases, workstreams, indicators, targets and reporting units.
+// It is data, loaded from a JSON file, so another city's or the next plan's needs no code change.
+type Plan struct {
+	Code        string         `json:"code"`
+	Name        string         `json:"name"`
+	DocumentNo  string         `json:"document_no"`
+	Issuer      string         `json:"issuer"`
+	LeadUnit    string         `json:"lead_unit"`
+	StartPeriod string         `json:"start_period"` // YYYY-MM: first month of the plan
+	EndPeriod   string         `json:"end_period"`   // YYYY-MM: last month of the plan
+	Years       []int          `json:"years"`
+	Phases      []Phase        `json:"phases"`
+	Workstreams []Workstream   `json:"workstreams"`
+	Indicators  []Indicator    `json:"indicators"`
+	Targets     []Target       `json:"targets"`
+	Milestones  []MilestoneDue `json:"milestones"`
+	Root        Unit           `json:"units"`
+
+	indicatorIndex map[string]int
+	unitIndex      map[string]*Unit
+	parentIndex    map[string]string
+}
+
+// Phase is a stage of the plan (试点实施, 全面推广, 总结提升).
+type Phase struct {
+	Code  string   `json:"code"`
+	Name  string   `json:"name"`
+	From  string   `json:"from"` // YYYY-MM
+	To    string   `json:"to"`   // YYYY-MM
+	Units []string `json:"units,omitempty"`
+	Scope string   `json:"scope,omitempty"`
+}
+
+// Workstream groups indicators the way the plan's chapters do.
+type Workstream struct {
+	Code string `json:"code"`
+	Name string `json:"name"`
+}
+
+// Indicator is one measured quantity of the plan.
+type Indicator struct {
+	Code          string        `json:"code"`
+	Name          string        `json:"name"`
+	NameEN        string        `json:"name_en,omitempty"`
+	Unit          string        `json:"unit"`
+	Kind          IndicatorKind `json:"kind"`
+	Workstream    string        `json:"workstream"`
+	RollUp        RollUp        `json:"rollup"`
+	Reporter      Reporter      `json:"reporter"`
+	Integer       bool          `json:"integer,omitempty"`     // counts: fractions are refused
+	Numerator     string        `json:"numerator,omitempty"`   // ratio indicators: indicator code summed on top
+	Denominator   string        `json:"denominator,omitempty"` // ratio indicators: indicator code or @admin_villages
+	LowerIsBetter bool          `json:"lower_is_better,omitempty"`
+	Headline      bool          `json:"headline,omitempty"` // an overall goal shown as a card on the overview
+	Note          string        `json:"note,omitempty"`
+}
+
+// Target is the city-wide (root unit) target of an indicator for a year.
+type Target struct {
+	Indicator string  `json:"indicator"`
+	Year      int     `json:"year"`
+	Value     float64 `json:"value"`
+}
+
+// MilestoneDue says that a unit (or the whole city, Unit == "") must have a milestone done by year end.
+type MilestoneDue struct {
+	Indicator string `json:"indicator"`
+	Unit      string `json:"unit"`
+	Year      int    `json:"year"`
+	Label     string `json:"label,omitempty"`
+}
+
+// Unit is a reporting unit in a tree: a city over its counties, or a province over its cities.
+type Unit struct {
+	Code      string `json:"code"`
+	Name      string `json:"name"`
+	ShortName string `json:"short_name,omitempty"`
+	Level     string `json:"level"`
+	// StartPeriod is the first month the unit is expected to report (YYYY-MM); empty means the plan's start.
+	StartPeriod string `json:"start_period,omitempty"`
+	Children    []Unit `json:"children,omitempty"`
+}
+
+// PlanError is a problem found in a plan file, naming the field and what is wrong with it.
+type PlanError struct {
+	Field   string
+	Problem string
+}
+
+func (e PlanError) Error() string { return e.Field + ": " + e.Problem }
+
+// PlanErrors is every problem found in a plan file.
+type PlanErrors []PlanError
+
+func (es PlanErrors) Error() string {
+	parts := make([]string, len(es))
+	for i, e := range es {
+		parts[i] = e.Error()
+	}
+	return "invalid plan: " + strings.Join(parts, "; ")
+}
+
+var (
+	codePattern   = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
+	periodPattern = regexp.MustCompile(`^\d{4}-(0[1-9]|1[0-2])$`)
+)
+
+// Validate checks the plan and builds its indexes. It returns PlanErrors listing every problem.
+func (p *Plan) Validate() error {
+	var errs PlanErrors
+	add := func(field, format string, args ...any) {
+		errs = append(errs, PlanError{Field: field, Problem: fmt.Sprintf(format, args...)})
+	}
+	if strings.TrimSpace(p.Code) == "" {
+		add("code", "is empty")
+	}
+	if strings.TrimSpace(p.Name) == "" {
+		add("name", "is empty")
+	}
+	startOK := periodPattern.MatchString(p.StartPeriod)
+	endOK := periodPattern.MatchString(p.EndPeriod)
+	if !startOK {
+		add("start_period", "%q is not a month in the form YYYY-MM", p.StartPeriod)
+	}
+	if !endOK {
+		add("end_period", "%q is not a month in the form YYYY-MM", p.EndPeriod)
+	}
+	if startOK && endOK && p.StartPeriod > p.EndPeriod {
+		add("end_period", "%s is before start_period %s", p.EndPeriod, p.StartPeriod)
+	}
+	years := map[int]bool{}
+	if len(p.Years) == 0 {
+		add("years", "is empty")
+	}
+	for i, y := range p.Years {
+		f := fmt.Sprintf("years[%d]", i)
+		if years[y] {
+			add(f, "duplicate year %d", y)
+		}
+		years[y] = true
+		if startOK && endOK && (strconv.Itoa(y) < p.StartPeriod[:4] || strconv.Itoa(y) > p.EndPeriod[:4]) {
+			add(f, "year %d is outside the plan's period %s to %s", y, p.StartPeriod, p.EndPeriod)
+		}
+	}
+	for i, ph := range p.Phases {
+		f := fmt.Sprintf("phases[%d]", i)
+		if ph.Code == "" {
+			add(f+".code", "is empty")
+		}
+		if !periodPattern.MatchString(ph.From) {
+			add(f+".from", "%q is not a month in the form YYYY-MM", ph.From)
+		}
+		if !periodPattern.MatchString(ph.To) {
+			add(f+".to", "%q is not a month in the form YYYY-MM", ph.To)
+		}
+	}
+	workstreams := map[string]bool{}
+	for i, w := range p.Workstreams {
+		f := fmt.Sprintf("workstreams[%d].code", i)
+		if !codePattern.MatchString(w.Code) {
+			add(f, "%q is not a lower-case code", w.Code)
+		}
+		if workstreams[w.Code] {
+			add(f, "duplicate workstream code %q", w.Code)
+		}
+		workstreams[w.Code] = true
+	}
+	p.indicatorIndex = map[string]int{}
+	for i, ind := range p.Indicators {
+		f := fmt.Sprintf("indicators[%d]", i)
+		if !codePattern.MatchString(ind.Code) {
+			add(f+".code", "%q is not a lower-case code", ind.Code)
+		}
+		if _, dup := p.indicatorIndex[ind.Code]; dup {
+			add(f+".code", "duplicate indicator code %q", ind.Code)
+		} else {
+			p.indicatorIndex[ind.Code] = i
+		}
+		if strings.TrimSpace(ind.Name) == "" {
+			add(f+".name", "is empty")
+		}
+		switch ind.Kind {
+		case KindCumulative, KindAnnual, KindRate, KindMilestone:
+		default:
+			add(f+".kind", "unknown kind %q (want cumulative, annual, rate or milestone)", ind.Kind)
+		}
+		switch ind.RollUp {
+		case RollUpSum, RollUpRatio, RollUpOffice, RollUpCount:
+		default:
+			add(f+".rollup", "unknown roll-up rule %q (want sum, ratio, office or count)", ind.RollUp)
+		}
+		switch ind.Reporter {
+		case ReporterCounty, ReporterOffice, ReporterDerived:
+		default:
+			add(f+".reporter", "unknown reporter %q (want county, office or derived)", ind.Reporter)
+		}
+		if !workstreams[ind.Workstream] {
+			add(f+".workstream", "unknown workstream %q", ind.Workstream)
+		}
+	}
+	for i, ind := range p.Indicators {
+		f := fmt.Sprintf("indicators[%d]", i)
+		if ind.RollUp == RollUpRatio || ind.Reporter == ReporterDerived {
+			if _, ok := p.indicatorIndex[ind.Numerator]; !ok {
+				add(f+".numerator", "unknown indicator %q", ind.Numerator)
+			}
+			if _, ok := p.indicatorIndex[ind.Denominator]; !ok && ind.Denominator != DenominatorAdminVillages {
+				add(f+".denominator", "unknown indicator %q (or %s)", ind.Denominator, DenominatorAdminVillages)
+			}
+		}
+	}
+	type key struct {
+		code string
+		year int
+	}
+	seen := map[key]bool{}
+	for i, t := range p.Targets {
+		f := fmt.Sprintf("targets[%d]", i)
+		idx, ok := p.indicatorIndex[t.Indicator]
+		if !ok {
+			add(f+".indicator", "target for unknown indicator %q", t.Indicator)
+		}
+		if !years[t.Year] {
+			add(f+".year", "year %d is outside the plan's years", t.Year)
+		}
+		if t.Value < 0 {
+			add(f+".value", "negative target %v", t.Value)
+		}
+		if ok && p.Indicators[idx].Kind == KindRate && t.Value > 100 {
+			add(f+".value", "rate target %v is over 100", t.Value)
+		}
+		if ok && p.Indicators[idx].Kind == KindMilestone {
+			add(f+".indicator", "milestone %q takes due dates under milestones, not numeric targets", t.Indicator)
+		}
+		k := key{t.Indicator, t.Year}
+		if seen[k] {
+			add(f, "duplicate target for %q in %d", t.Indicator, t.Year)
+		}
+		seen[k] = true
+	}
+	p.unitIndex = map[string]*Unit{}
+	p.parentIndex = map[string]string{}
+	var walk func(u *Unit, field, parent string)
+	walk = func(u *Unit, field, parent string) {
+		if strings.TrimSpace(u.Code) == "" {
+			add(field+".code", "is empty")
+		} else if _, dup := p.unitIndex[u.Code]; dup {
+			add(field+".code", "duplicate unit code %q", u.Code)
+		} else {
+			p.unitIndex[u.Code] = u
+			p.parentIndex[u.Code] = parent
+		}
+		if strings.TrimSpace(u.Name) == "" {
+			add(field+".name", "is empty")
+		}
+		if u.StartPeriod != "" && !periodPattern.MatchString(u.StartPeriod) {
+			add(field+".start_period", "%q is not a month in the form YYYY-MM", u.StartPeriod)
+		}
+		for i := range u.Children {
+			walk(&u.Children[i], fmt.Sprintf("%s.children[%d]", field, i), u.Code)
+		}
+	}
+	walk(&p.Root, "units", "")
+	if len(p.Root.Children) == 0 {
+		add("units.children", "the top unit has no reporting units")
+	}
+	for i, m := range p.Milestones {
+		f := fmt.Sprintf("milestones[%d]", i)
+		idx, ok := p.indicatorIndex[m.Indicator]
+		if !ok {
+			add(f+".indicator", "unknown indicator %q", m.Indicator)
+		} else if k := p.Indicators[idx].Kind; k != KindMilestone && k != KindCumulative {
+			// A cumulative count may also carry per-unit due dates (a hub park per county).
+			add(f+".indicator", "indicator %q is neither a milestone nor a cumulative count", m.Indicator)
+		}
+		if m.Unit != "" {
+			if _, ok := p.unitIndex[m.Unit]; !ok {
+				add(f+".unit", "unknown unit %q", m.Unit)
+			}
+		}
+		if !years[m.Year] {
+			add(f+".year", "year %d is outside the plan's years", m.Year)
+		}
+	}
+	if len(errs) > 0 {
+		return errs
+	}
+	return nil
+}
+
+// Indicator returns the indicator with the code.
+func (p *Plan) Indicator(code string) (Indicator, bool) {
+	i, ok := p.indicatorIndex[code]
+	if !ok {
+		return Indicator{}, false
+	}
+	return p.Indicators[i], true
+}
+
+// Unit returns the unit with the code, anywhere in the tree.
+func (p *Plan) Unit(code string) (Unit, bool) {
+	u, ok := p.unitIndex[code]
+	if !ok {
+		return Unit{}, false
+	}
+	return *u, true
+}
+
+// Parent returns the code of the unit's parent, "" for the root.
+func (p *Plan) Parent(code string) string { return p.parentIndex[code] }
+
+// ReportingUnits returns the units that file returns: the leaves of the tree, in plan order.
+func (p *Plan) ReportingUnits() []Unit {
+	var out []Unit
+	var walk func(u Unit)
+	walk = func(u Unit) {
+		if len(u.Children) == 0 {
+			out = append(out, u)
+			return
+		}
+		for _, c := range u.Children {
+			walk(c)
+		}
+	}
+	for _, c := range p.Root.Children {
+		walk(c)
+	}
+	return out
+}
+
+// Leaves returns the reporting units under the unit with the code (itself if it is a leaf).
+func (p *Plan) Leaves(code string) []Unit {
+	u, ok := p.unitIndex[code]
+	if !ok {
+		return nil
+	}
+	var out []Unit
+	var walk func(u Unit)
+	walk = func(u Unit) {
+		if len(u.Children) == 0 {
+			out = append(out, u)
+			return
+		}
+		for _, c := range u.Children {
+			walk(c)
+		}
+	}
+	walk(*u)
+	return out
+}
+
+// Target returns the city-wide target of the indicator for the year.
+func (p *Plan) Target(code string, year int) (float64, bool) {
+	for _, t := range p.Targets {
+		if t.Indicator == code && t.Year == year {
+			return t.Value, true
+		}
+	}
+	return 0, false
+}
+
+// MilestonesFor returns the milestone schedule entries of the indicator, sorted by year then unit.
+func (p *Plan) MilestonesFor(code string) []MilestoneDue {
+	var out []MilestoneDue
+	for _, m := range p.Milestones {
+		if m.Indicator == code {
+			out = append(out, m)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Year != out[j].Year {
+			return out[i].Year < out[j].Year
+		}
+		return out[i].Unit < out[j].Unit
+	})
+	return out
+}
+
+// IndicatorsFor returns the indicators of a workstream, in plan order.
+func (p *Plan) IndicatorsFor(workstream string) []Indicator {
+	var out []Indicator
+	for _, ind := range p.Indicators {
+		if ind.Workstream == workstream {
+			out = append(out, ind)
+		}
+	}
+	return out
+}
+
+// CountyReported returns the indicators a unit reports in its monthly return, in plan order.
+func (p *Plan) CountyReported() []Indicator {
+	var out []Indicator
+	for _, ind := range p.Indicators {
+		if ind.Reporter == ReporterCounty {
+			out = append(out, ind)
+		}
+	}
+	return out
+}
+
+// ContainsPeriod reports whether the month lies inside the plan.
+func (p *Plan) ContainsPeriod(period string) bool {
+	return periodPattern.MatchString(period) && period >= p.StartPeriod && period <= p.EndPeriod
+}
+
+// UnitStart returns the first month the unit is expected to report.
+func (p *Plan) UnitStart(code string) string {
+	if u, ok := p.unitIndex[code]; ok && u.StartPeriod != "" {
+		return u.StartPeriod
+	}
+	return p.StartPeriod
+}

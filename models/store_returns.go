@@ -1,0 +1,226 @@
+package models
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// NewVersion is what an import (or the demo generator, or the office) hands the store to record.
+type NewVersion struct {
+	UnitCode   string
+	Period     string
+	Source     string
+	Status     string // empty means submitted
+	FileName   string
+	File       []byte // original upload, kept for audit; may be nil for demo data
+	UploadedBy string
+	UploadedAt time.Time
+	Warnings   string // JSON array
+	Values     []ReturnValue
+	Milestones []MilestoneReport
+}
+
+// ErrDuplicateFile is returned when the very same file was already stored for the unit and month.
+var ErrDuplicateFile = errors.New("the same file was already uploaded for this unit and month")
+
+// FileHash is the SHA-256 of a file's bytes, hex-encoded.
+func FileHash(b []byte) string {
+	h := sha256.Sum256(b)
+	return hex.EncodeToString(h[:])
+}
+
+// SaveVersion stores a new version of a unit's return in one transaction and returns it. The
+// version number is the next after the newest, so two simultaneous uploads land as consecutive
+// versions (SQLite's immediate transactions serialise them).
+func (s *Store) SaveVersion(nv NewVersion) (ReturnVersion, error) {
+	var out ReturnVersion
+	err := s.DB.Transaction(func(tx *gorm.DB) error {
+		v, err := saveVersionTx(tx, nv)
+		out = v
+		return err
+	})
+	return out, err
+}
+
+func saveVersionTx(tx *gorm.DB, nv NewVersion) (ReturnVersion, error) {
+	ret := Return{UnitCode: nv.UnitCode, Period: nv.Period}
+	if err := tx.Where(Return{UnitCode: nv.UnitCode, Period: nv.Period}).FirstOrCreate(&ret).Error; err != nil {
+		return ReturnVersion{}, fmt.Errorf("models: find return %s %s: %w", nv.UnitCode, nv.Period, err)
+	}
+	hash := ""
+	if nv.File != nil {
+		hash = FileHash(nv.File)
+		var n int64
+		if err := tx.Model(&ReturnVersion{}).Where("return_id = ? AND file_hash = ?", ret.ID, hash).Count(&n).Error; err != nil {
+			return ReturnVersion{}, fmt.Errorf("models: look up file hash: %w", err)
+		}
+		if n > 0 {
+			return ReturnVersion{}, ErrDuplicateFile
+		}
+		var stored int64
+		if err := tx.Model(&StoredFile{}).Where("hash = ?", hash).Count(&stored).Error; err != nil {
+			return ReturnVersion{}, fmt.Errorf("models: look up stored file: %w", err)
+		}
+		if stored == 0 {
+			if err := tx.Create(&StoredFile{Hash: hash, Name: nv.FileName, Size: int64(len(nv.File)), Data: nv.File}).Error; err != nil {
+				return ReturnVersion{}, fmt.Errorf("models: store file: %w", err)
+			}
+		}
+	}
+	var maxNumber int
+	if err := tx.Model(&ReturnVersion{}).Where("return_id = ?", ret.ID).Select("COALESCE(MAX(number), 0)").Scan(&maxNumber).Error; err != nil {
+		return ReturnVersion{}, fmt.Errorf("models: next version number: %w", err)
+	}
+	status := nv.Status
+	if status == "" {
+		status = StatusSubmitted
+	}
+	at := nv.UploadedAt
+	if at.IsZero() {
+		at = time.Now()
+	}
+	v := ReturnVersion{
+		ReturnID: ret.ID, Number: maxNumber + 1, UnitCode: nv.UnitCode, Period: nv.Period, Status: status,
+		Source: nv.Source, FileName: nv.FileName, FileHash: hash, UploadedBy: nv.UploadedBy, UploadedAt: at,
+		Warnings: nv.Warnings, Values: nv.Values, Milestones: nv.Milestones,
+	}
+	if err := tx.Create(&v).Error; err != nil {
+		return ReturnVersion{}, fmt.Errorf("models: store version: %w", err)
+	}
+	return v, nil
+}
+
+// SaveVersions stores many versions in one transaction (the demo generator uses it).
+func (s *Store) SaveVersions(nvs []NewVersion) error {
+	return s.DB.Transaction(func(tx *gorm.DB) error {
+		for _, nv := range nvs {
+			if _, err := saveVersionTx(tx, nv); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// LatestVersions returns the newest version of every return up to and including the month.
+func (s *Store) LatestVersions(upTo string) ([]ReturnVersion, error) {
+	var out []ReturnVersion
+	err := s.DB.Raw(`SELECT v.* FROM return_versions v
+		JOIN (SELECT return_id, MAX(number) AS n FROM return_versions GROUP BY return_id) m
+		  ON v.return_id = m.return_id AND v.number = m.n
+		WHERE v.period <= ? ORDER BY v.period, v.unit_code`, upTo).Scan(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("models: latest versions: %w", err)
+	}
+	return out, nil
+}
+
+// LatestVersion returns the newest version of a unit's return for a month, or ErrNotFound.
+func (s *Store) LatestVersion(unit, period string) (ReturnVersion, error) {
+	var v ReturnVersion
+	err := s.DB.Preload("Values").Preload("Milestones").
+		Where("unit_code = ? AND period = ?", unit, period).Order("number DESC").Take(&v).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return ReturnVersion{}, ErrNotFound
+	}
+	if err != nil {
+		return ReturnVersion{}, fmt.Errorf("models: latest version %s %s: %w", unit, period, err)
+	}
+	return v, nil
+}
+
+// Dataset reads the figures the progress rules need, from the newest version of every return up to
+// and including the month.
+func (s *Store) Dataset(upTo string) (Dataset, error) {
+	ds := Dataset{
+		Allocations:   map[string]map[int]map[string]float64{},
+		Targets:       map[string]map[int]float64{},
+		AdminVillages: map[string]int{},
+		Tolerances:    map[string]float64{},
+	}
+	versions, err := s.LatestVersions(upTo)
+	if err != nil {
+		return ds, err
+	}
+	byID := make(map[uint]ReturnVersion, len(versions))
+	ids := make([]uint, 0, len(versions))
+	for _, v := range versions {
+		byID[v.ID] = v
+		ids = append(ids, v.ID)
+	}
+	const chunk = 500
+	for start := 0; start < len(ids); start += chunk {
+		end := min(start+chunk, len(ids))
+		var values []ReturnValue
+		if err := s.DB.Where("version_id IN ?", ids[start:end]).Find(&values).Error; err != nil {
+			return ds, fmt.Errorf("models: read values: %w", err)
+		}
+		for _, val := range values {
+			v := byID[val.VersionID]
+			p, err := ParsePeriod(v.Period)
+			if err != nil {
+				return ds, err
+			}
+			ds.Observations = append(ds.Observations, Observation{Unit: v.UnitCode, Period: p, Indicator: val.Indicator,
+				Value: val.Value, VersionID: v.ID, Version: v.Number, Approved: v.Status == StatusApproved})
+		}
+		var ms []MilestoneReport
+		if err := s.DB.Where("version_id IN ?", ids[start:end]).Find(&ms).Error; err != nil {
+			return ds, fmt.Errorf("models: read milestones: %w", err)
+		}
+		for _, m := range ms {
+			v := byID[m.VersionID]
+			p, err := ParsePeriod(v.Period)
+			if err != nil {
+				return ds, err
+			}
+			ds.Milestones = append(ds.Milestones, MilestoneObservation{Unit: v.UnitCode, Period: p, Indicator: m.Indicator,
+				State: m.State, DoneOn: m.DoneOn, VersionID: v.ID, Approved: v.Status == StatusApproved})
+		}
+	}
+	targets, err := s.Targets(0)
+	if err != nil {
+		return ds, err
+	}
+	for _, t := range targets {
+		if ds.Targets[t.Indicator] == nil {
+			ds.Targets[t.Indicator] = map[int]float64{}
+		}
+		ds.Targets[t.Indicator][t.Year] = t.Value
+	}
+	allocs, err := s.Allocations(0)
+	if err != nil {
+		return ds, err
+	}
+	for _, a := range allocs {
+		if ds.Allocations[a.Indicator] == nil {
+			ds.Allocations[a.Indicator] = map[int]map[string]float64{}
+		}
+		if ds.Allocations[a.Indicator][a.Year] == nil {
+			ds.Allocations[a.Indicator][a.Year] = map[string]float64{}
+		}
+		ds.Allocations[a.Indicator][a.Year][a.UnitCode] = a.Value
+	}
+	units, err := s.Units()
+	if err != nil {
+		return ds, err
+	}
+	for _, u := range units {
+		if u.AdminVillages > 0 {
+			ds.AdminVillages[u.Code] = u.AdminVillages
+		}
+	}
+	var inds []IndicatorRecord
+	if err := s.DB.Where("tolerance > 0").Find(&inds).Error; err != nil {
+		return ds, fmt.Errorf("models: read tolerances: %w", err)
+	}
+	for _, ind := range inds {
+		ds.Tolerances[ind.Code] = ind.Tolerance
+	}
+	return ds, nil
+}
