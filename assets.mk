@@ -18,4 +18,4 @@ $(ASSET_FILES) &: scripts/fetch-assets.sh tools/countymap/main.go plans/qujing-2
 	@touch $(ASSET_FILES)
 
 assets-clean:
-	rm -f $(ASSET_FILES) static/vendor/*.br static/maps/*.br static/vendor/*.LICENSE.txt static/maps/*.LICENSE.txt
+	rm -f $(ASSET_FILES) static/vendor/*.LICENSE.txt static/maps/*.LICENSE.txt

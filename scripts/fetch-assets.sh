@@ -42,13 +42,10 @@ has_gz() {
 	[ "$got" = "$2" ]
 }
 
-# compress FILE: gzip -9 (and brotli when its CLI is there) beside the file; the server sends
-# these as they are, it never compresses at run time.
+# compress FILE: gzip -9 beside the file (gzip -n: no name or time, so the output is reproducible);
+# the server sends it as it is and never compresses at run time.
 compress() {
 	gzip -9 -n -c "$1" >"$1.gz.tmp" && mv "$1.gz.tmp" "$1.gz"
-	if command -v brotli >/dev/null 2>&1; then
-		brotli -q 11 -f -o "$1.br" "$1"
-	fi
 }
 
 # fetch SPEC SHA256 DIR: npm pack SPEC into DIR and verify the tarball; prints its path.
