@@ -23,7 +23,7 @@ func TestEmbeddedAssetsPresent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range []string{"css/app.css", "js/charts.js", "vendor/echarts.min.js", "maps/qujing.json"} {
+	for _, name := range []string{"css/app.css", "js/charts.js", FaviconName, "vendor/echarts.min.js", "maps/qujing.json"} {
 		if !a.Has(name) {
 			t.Errorf("%s is not embedded: run `make assets` before building", name)
 		}

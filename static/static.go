@@ -25,7 +25,7 @@ import (
 // files holds the asset tree. vendor/ and maps/ always hold a committed README.md so the pattern
 // matches before `make assets` has run.
 //
-//go:embed css js vendor maps
+//go:embed css js img vendor maps
 var files embed.FS
 
 // Files returns the embedded asset tree, for New.
@@ -138,9 +138,16 @@ func (a *Assets) URL(name string) (string, error) {
 	return a.prefix + "/" + name + "?v=" + as.version, nil
 }
 
-// Register serves the assets on GET and HEAD under the prefix given to New.
+// FaviconName is the asset browsers get for /favicon.ico, which they ask for whatever the page
+// links.
+const FaviconName = "img/favicon.svg"
+
+// Register serves the assets on GET and HEAD under the prefix given to New, and /favicon.ico.
 func (a *Assets) Register(r fiber.Router) {
 	r.Get(a.prefix+"/*", a.Handler())
+	if fav, ok := a.byName[FaviconName]; ok {
+		r.Get("/favicon.ico", func(c *fiber.Ctx) error { return serve(c, fav) })
+	}
 }
 
 // Handler serves the asset named by the route's wildcard parameter. Unknown names get
@@ -151,31 +158,36 @@ func (a *Assets) Handler() fiber.Handler {
 		if !ok {
 			return fiber.ErrNotFound
 		}
-		body, etag := as.identity, `"`+as.version+`"`
-		if as.gzip != nil {
-			c.Set(fiber.HeaderVary, fiber.HeaderAcceptEncoding)
-			if acceptsGzip(c.Get(fiber.HeaderAcceptEncoding)) {
-				// A representation with its own bytes needs its own ETag.
-				body, etag = as.gzip, `"`+as.version+`-gz"`
-				c.Set(fiber.HeaderContentEncoding, "gzip")
-			}
-		}
-		c.Set(fiber.HeaderETag, etag)
-		c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
-		if c.Query("v") == as.version {
-			c.Set(fiber.HeaderCacheControl, "public, max-age=31536000, immutable")
-		} else {
-			// Unversioned or outdated URL: the browser keeps its copy but asks each time (a 304 is cheap).
-			c.Set(fiber.HeaderCacheControl, "no-cache")
-		}
-		if etagMatches(c.Get(fiber.HeaderIfNoneMatch), etag) {
-			c.Response().Header.Del(fiber.HeaderContentEncoding)
-			c.Status(fiber.StatusNotModified)
-			return nil
-		}
-		c.Set(fiber.HeaderContentType, as.contentType)
-		return c.Send(body)
+		return serve(c, as)
 	}
+}
+
+// serve writes one asset: the gzip twin when the client takes it, 304 when its copy is current.
+func serve(c *fiber.Ctx, as *asset) error {
+	body, etag := as.identity, `"`+as.version+`"`
+	if as.gzip != nil {
+		c.Set(fiber.HeaderVary, fiber.HeaderAcceptEncoding)
+		if acceptsGzip(c.Get(fiber.HeaderAcceptEncoding)) {
+			// A representation with its own bytes needs its own ETag.
+			body, etag = as.gzip, `"`+as.version+`-gz"`
+			c.Set(fiber.HeaderContentEncoding, "gzip")
+		}
+	}
+	c.Set(fiber.HeaderETag, etag)
+	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
+	if c.Query("v") == as.version {
+		c.Set(fiber.HeaderCacheControl, "public, max-age=31536000, immutable")
+	} else {
+		// Unversioned or outdated URL: the browser keeps its copy but asks each time (a 304 is cheap).
+		c.Set(fiber.HeaderCacheControl, "no-cache")
+	}
+	if etagMatches(c.Get(fiber.HeaderIfNoneMatch), etag) {
+		c.Response().Header.Del(fiber.HeaderContentEncoding)
+		c.Status(fiber.StatusNotModified)
+		return nil
+	}
+	c.Set(fiber.HeaderContentType, as.contentType)
+	return c.Send(body)
 }
 
 // acceptsGzip reads an Accept-Encoding header (RFC 9110 §12.5.3): gzip (or x-gzip, or *) with a

@@ -38,6 +38,7 @@ func testFS(t testing.TB) fstest.MapFS {
 		"vendor/echarts.min.js.gz": {Data: gz(t, testScript)},
 		"vendor/README.md":         {Data: []byte("# not served")},
 		"maps/qujing.json":         {Data: []byte(`{"type":"FeatureCollection"}`)},
+		"img/favicon.svg":          {Data: []byte("<svg/>")},
 	}
 }
 
@@ -98,6 +99,8 @@ func TestHandler(t *testing.T) {
 			wantStatus: 200, wantType: "application/json", wantBody: `{"type":"FeatureCollection"}`},
 		{name: "HEAD has headers", method: "HEAD", target: "/static/css/app.css",
 			wantStatus: 200, wantType: "text/css; charset=utf-8"},
+		{name: "favicon at the root", method: "GET", target: "/favicon.ico",
+			wantStatus: 200, wantType: "image/svg+xml", wantCache: "no-cache", wantBody: "<svg/>"},
 		{name: "README not served", method: "GET", target: "/static/vendor/README.md", wantStatus: 404},
 		{name: "twin not served by its own name", method: "GET", target: "/static/vendor/echarts.min.js.gz", wantStatus: 404},
 		{name: "unknown", method: "GET", target: "/static/js/nope.js", wantStatus: 404},
