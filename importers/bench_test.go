@@ -1,7 +1,9 @@
 package importers
 
 import (
+	"archive/zip"
 	"bytes"
+	"fmt"
 	"io"
 	"os"
 	"testing"
@@ -58,4 +60,61 @@ func readFixtureB(b *testing.B, name string) []byte {
 		b.Fatal(err)
 	}
 	return data
+}
+
+// BenchmarkImportSQLite is the server time of one accepted upload end to end: read, look up the
+// reference, validate and store the version with its file in SQLite, in one transaction.
+func BenchmarkImportSQLite(b *testing.B) {
+	p := testPlan(b)
+	s := testStore(b, p)
+	parts := unzipB(b, templateFromStore(b, s, p, goodFilling()))
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		// Each upload must differ by a byte, or the store refuses it as the same file.
+		parts["docProps/bench.txt"] = []byte(fmt.Sprint(i))
+		file := zipOfB(b, parts)
+		b.StartTimer()
+		out, err := Import(s, p, DefaultLimits(), ImportRequest{File: file, Now: testNow})
+		if err != nil || !out.Stored {
+			b.Fatal(err, out.Problems)
+		}
+	}
+}
+
+func unzipB(b *testing.B, data []byte) map[string][]byte {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	out := map[string][]byte{}
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			b.Fatal(err)
+		}
+		out[f.Name], err = io.ReadAll(rc)
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	return out
+}
+
+func zipOfB(b *testing.B, parts map[string][]byte) []byte {
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for n, data := range parts {
+		w, err := zw.Create(n)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := w.Write(data); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		b.Fatal(err)
+	}
+	return buf.Bytes()
 }

@@ -155,7 +155,7 @@ func TestAcceptedFixtures(t *testing.T) {
 					t.Errorf("milestone %s = %q, want %q", k, gotMs[k], w)
 				}
 			}
-			d, _, err := Read(strings.NewReader(string(b)), DefaultLimits())
+			d, _, err := Read(strings.NewReader(string(b)), DefaultLimits(), p)
 			if err != nil {
 				t.Fatal(err)
 			}

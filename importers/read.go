@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/xuri/excelize/v2"
+
+	"ruralkpi/models"
 )
 
 // Draft is what the reader found in a workbook before any rule is applied: the protected header
@@ -48,8 +50,9 @@ type DraftMilestone struct {
 
 // Read reads an uploaded workbook within the limits. Problems with the file itself (wrong format, too
 // large, a zip bomb, a missing sheet or header, too many rows) come back as problems; the error is
-// only for a reader that fails.
-func Read(r io.Reader, lim Limits) (Draft, []Problem, error) {
+// only for a reader that fails. The plan (may be nil) tells which rows are percentages, whose cell
+// format the reader then looks at.
+func Read(r io.Reader, lim Limits, plan *models.Plan) (Draft, []Problem, error) {
 	data, err := io.ReadAll(io.LimitReader(r, lim.MaxFileBytes+1))
 	if err != nil {
 		return Draft{}, nil, fmt.Errorf("importers: read upload: %w", err)
@@ -57,10 +60,10 @@ func Read(r io.Reader, lim Limits) (Draft, []Problem, error) {
 	if int64(len(data)) > lim.MaxFileBytes {
 		return Draft{Incomplete: true}, []Problem{{Message: fmt.Sprintf("文件过大：上限为 %d MB。月报模板正常只有几十 KB，请使用本系统下载的模板，不要插入图片或粘贴大量数据。", lim.MaxFileBytes>>20)}}, nil
 	}
-	return readBytes(data, lim)
+	return readBytes(data, lim, plan)
 }
 
-func readBytes(data []byte, lim Limits) (Draft, []Problem, error) {
+func readBytes(data []byte, lim Limits, plan *models.Plan) (Draft, []Problem, error) {
 	if ps := checkFormat(data, lim); len(ps) > 0 {
 		return Draft{Incomplete: true}, ps, nil
 	}
@@ -75,7 +78,7 @@ func readBytes(data []byte, lim Limits) (Draft, []Problem, error) {
 		return Draft{Incomplete: true}, []Problem{{Message: "文件已损坏，无法作为 Excel 工作簿打开。请在 Excel 或 WPS 中打开后重新保存为 .xlsx 再上传。"}}, nil
 	}
 	defer f.Close()
-	rd := reader{f: f, lim: lim}
+	rd := reader{f: f, lim: lim, plan: plan}
 	rd.readMonthly()
 	rd.readMilestones()
 	rd.readMeta()
@@ -87,6 +90,7 @@ func readBytes(data []byte, lim Limits) (Draft, []Problem, error) {
 type reader struct {
 	f        *excelize.File
 	lim      Limits
+	plan     *models.Plan
 	draft    Draft
 	problems problemList
 }
@@ -261,7 +265,7 @@ func (rd *reader) markPercentCells(sheet string) {
 	percentStyle := map[int]bool{}
 	for i := range rd.draft.Rows {
 		r := &rd.draft.Rows[i]
-		if r.Value == "" || strings.ContainsAny(r.Value, "%％") {
+		if r.Value == "" || strings.ContainsAny(r.Value, "%％") || !rd.isRate(r.Code) {
 			continue
 		}
 		styleID, err := rd.f.GetCellStyle(sheet, r.ValueCell)
@@ -277,6 +281,15 @@ func (rd *reader) markPercentCells(sheet string) {
 		}
 		r.PercentFormat = isPercent
 	}
+}
+
+// isRate reports whether a row's code may be a percentage: a rate of the plan, or anything without a plan.
+func (rd *reader) isRate(code string) bool {
+	if rd.plan == nil {
+		return true
+	}
+	ind, ok := rd.plan.Indicator(normaliseCode(code))
+	return ok && (ind.Kind == models.KindRate || ind.Unit == "%")
 }
 
 func (rd *reader) readMilestones() {

@@ -502,7 +502,7 @@ func parseDate(s string) (time.Time, bool) {
 // reference figures (tests, benchmarks, the fuzz target). Services look the reference up between
 // Read and Validate instead.
 func ParseReturn(r io.Reader, lim Limits, ref Reference) (Result, error) {
-	d, problems, err := Read(r, lim)
+	d, problems, err := Read(r, lim, ref.Plan)
 	if err != nil {
 		return Result{}, err
 	}
