@@ -12,6 +12,8 @@ func (s *Server) routes(app *fiber.App) {
 	api.Get("/indicators", s.apiIndicators)
 	api.Get("/targets", s.apiTargets)
 
+	s.registerReturns(app)
+
 	app.Get("/", s.planPage)
 	app.Get("/plan", s.planPage)
 }
