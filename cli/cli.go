@@ -35,9 +35,11 @@ var errUsage = errors.New("usage")
 
 func commands() map[string]command {
 	return map[string]command{
-		"serve":   {"start the web server", runServe},
-		"user":    {"manage users (user add …)", runUser},
-		"version": {"print the version", runVersion},
+		"serve":    {"start the web server", runServe},
+		"user":     {"manage users (user add …)", runUser},
+		"version":  {"print the version", runVersion},
+		"template": {"write a county's pre-filled monthly return template (.xlsx)", runTemplate},
+		"import":   {"import monthly return files (the web upload's checks; --dry-run)", runImport},
 	}
 }
 
