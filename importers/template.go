@@ -157,7 +157,15 @@ func (tw *templateWriter) makeStyles() error {
 func strPtr(s string) *string { return &s }
 
 // protect locks the sheet: only the unlocked (yellow) cells take input, and Tab moves between them.
+// It also makes the sheet print landscape, one page wide, for the clerk's signed paper copy.
 func (tw *templateWriter) protect(sheet string) error {
+	landscape, wide, tall, fit := "landscape", 1, 0, true
+	if err := tw.f.SetPageLayout(sheet, &excelize.PageLayoutOptions{Orientation: &landscape, FitToWidth: &wide, FitToHeight: &tall}); err != nil {
+		return err
+	}
+	if err := tw.f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
+		return err
+	}
 	return tw.f.ProtectSheet(sheet, &excelize.SheetProtectionOptions{
 		SelectLockedCells: true, SelectUnlockedCells: true, FormatColumns: true, FormatRows: true,
 	})
@@ -254,6 +262,14 @@ func (tw *templateWriter) writeMonthly() error {
 		return err
 	}
 	if err := f.SetCellStr(sheet, "A3", "只填黄色单元格，按 Tab 键跳到下一格。填截至本月的累计数（年度指标填本年累计），系统自动计算本月增量。"); err != nil {
+		return err
+	}
+	for _, r := range []string{"1", "3"} {
+		if err := f.MergeCell(sheet, "A"+r, "I"+r); err != nil {
+			return err
+		}
+	}
+	if err := f.SetRowHeight(sheet, 1, 26); err != nil {
 		return err
 	}
 	prevLabel := "无"
@@ -381,6 +397,12 @@ func (tw *templateWriter) writeMilestones() error {
 		return err
 	}
 	if err := tw.writeHeaderCells(sheet, 2); err != nil {
+		return err
+	}
+	if err := f.MergeCell(sheet, "A1", "G1"); err != nil {
+		return err
+	}
+	if err := f.SetRowHeight(sheet, 1, 26); err != nil {
 		return err
 	}
 	headers := []string{headerCode, headerMilestone, headerDueYear, headerPrevState, headerState, headerDoneOn, headerMilestoneNote}

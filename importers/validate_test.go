@@ -2,9 +2,12 @@ package importers
 
 import (
 	"bytes"
+	"fmt"
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 
 	"ruralkpi/models"
 )
@@ -301,5 +304,62 @@ func TestHostileMemory(t *testing.T) {
 		if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 4<<20 {
 			t.Errorf("%s: reading allocated %d KB", name, alloc>>10)
 		}
+	}
+}
+
+// TestPercentCells reads a county-reported rate from a file, typed as Excel stores 85% (0.85 in a
+// percentage-formatted cell), as text with a % sign, and over 100.
+func TestPercentCells(t *testing.T) {
+	base := testPlan(t)
+	var plan models.Plan
+	plan = *base
+	plan.Indicators = append([]models.Indicator(nil), base.Indicators...)
+	for i := range plan.Indicators {
+		if plan.Indicators[i].Code == "cost_reduction" {
+			plan.Indicators[i].Reporter = models.ReporterCounty
+		}
+	}
+	if err := plan.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		typed   any
+		percent bool
+		want    float64
+		problem string
+	}{
+		{0.85, true, 85, ""},
+		{"85%", false, 85, ""},
+		{85, false, 85, ""},
+		{1.2, true, 0, "不能超过 100"},
+	}
+	for _, tc := range tests {
+		t.Run(fmt.Sprint(tc.typed), func(t *testing.T) {
+			f := makeTemplate(t, testTemplateInput(&plan, testPeriod))
+			defer f.Close()
+			cell := cellName(7, rowOf(t, f, SheetMonthly, "cost_reduction"))
+			if err := f.SetCellValue(SheetMonthly, cell, tc.typed); err != nil {
+				t.Fatal(err)
+			}
+			if tc.percent {
+				style, err := f.NewStyle(&excelize.Style{NumFmt: 9})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := f.SetCellStyle(SheetMonthly, cell, cell, style); err != nil {
+					t.Fatal(err)
+				}
+			}
+			res := parseBytes(t, fileBytes(t, f), testReference(&plan))
+			if tc.problem != "" {
+				if len(res.Problems) != 1 || res.Problems[0].Cell != cell || !strings.Contains(res.Problems[0].Message, tc.problem) {
+					t.Errorf("problems:\n%s", problemsText(res.Problems))
+				}
+				return
+			}
+			if !res.OK() || len(res.Return.Values) != 1 || res.Return.Values[0].Value != tc.want {
+				t.Errorf("values %+v, problems:\n%s", res.Return.Values, problemsText(res.Problems))
+			}
+		})
 	}
 }
