@@ -24,6 +24,9 @@ func appPages() []appPage {
 	return []appPage{
 		{name: "overview", path: "/"},
 		{name: "plan", path: "/plan"},
+		{name: "returns", path: "/returns?county=530302&period=2024-06"},
+		{name: "returns-history", path: "/returns/history?county=530302&period=2024-06"},
+		{name: "returns-office", path: "/returns/office?period=2024-06"},
 	}
 }
 

@@ -62,7 +62,7 @@ func Diff(p *models.Plan, oldValues []models.ReturnValue, oldMs []models.Milesto
 
 // milestoneText writes a milestone state the way the template shows it.
 func milestoneText(m models.MilestoneReport) string {
-	s := stateLabels[m.State]
+	s := stateLabel(m.State)
 	if s == "" {
 		s = m.State
 	}
@@ -74,7 +74,7 @@ func milestoneText(m models.MilestoneReport) string {
 
 // MilestoneLabel names a stored milestone state in Chinese.
 func MilestoneLabel(state string) string {
-	if s, ok := stateLabels[state]; ok {
+	if s := stateLabel(state); s != "" {
 		return s
 	}
 	return state

@@ -1,5 +1,7 @@
 package importers
 
+import "ruralkpi/models"
+
 // The template's layout is shared by the writer and the reader, so that what one writes the other finds.
 // The reader does not rely on fixed positions: it looks for the labels and headers below, so rows and
 // columns that a clerk (or another spreadsheet program) moves around are still found.
@@ -7,8 +9,8 @@ package importers
 // TemplateVersion is written into every template; the reader refuses versions it does not know.
 const TemplateVersion = "RK-YB-1"
 
-// knownTemplateVersions lists the template versions the reader understands.
-var knownTemplateVersions = map[string]bool{TemplateVersion: true}
+// knownTemplateVersion reports whether the reader understands a template version.
+func knownTemplateVersion(v string) bool { return v == TemplateVersion }
 
 // Sheet names of the template.
 const (
@@ -55,11 +57,30 @@ const (
 	stateDone       = "已完成"
 )
 
-// milestoneStates maps the template's Chinese states to the stored ones.
-var milestoneStates = map[string]string{
-	stateNotStarted: "not_started",
-	stateInProgress: "in_progress",
-	stateDone:       "done",
+// storedState maps a state as the template shows it to the stored one.
+func storedState(label string) (string, bool) {
+	switch label {
+	case stateNotStarted:
+		return models.MilestoneNotStarted, true
+	case stateInProgress:
+		return models.MilestoneInProgress, true
+	case stateDone:
+		return models.MilestoneDone, true
+	}
+	return "", false
+}
+
+// stateLabel maps a stored milestone state to the template's word ("" if unknown).
+func stateLabel(state string) string {
+	switch state {
+	case models.MilestoneNotStarted:
+		return stateNotStarted
+	case models.MilestoneInProgress:
+		return stateInProgress
+	case models.MilestoneDone:
+		return stateDone
+	}
+	return ""
 }
 
 // Where the template writer puts things (1-based rows). The reader searches instead of trusting these.

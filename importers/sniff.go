@@ -12,13 +12,16 @@ import (
 )
 
 // Signatures of the file formats clerks upload by mistake.
-var (
-	sigZip = []byte("PK\x03\x04")
-	sigCFB = []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}
-	sigPDF = []byte("%PDF")
-	sigPNG = []byte("\x89PNG")
-	sigJPG = []byte{0xFF, 0xD8, 0xFF}
+const (
+	sigZip = "PK\x03\x04"
+	sigCFB = "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1"
+	sigPDF = "%PDF"
+	sigPNG = "\x89PNG"
+	sigJPG = "\xFF\xD8\xFF"
 )
+
+// hasSig reports whether data starts with a signature.
+func hasSig(data []byte, sig string) bool { return bytes.HasPrefix(data, []byte(sig)) }
 
 // fixXLSX is the advice appended to every wrong-format message.
 const fixXLSX = "请在 Excel 或 WPS 中打开，选择“另存为”→“Excel 工作簿（*.xlsx）”后再上传；最好直接使用本系统下载的月报模板填报。"
@@ -30,13 +33,13 @@ func checkFormat(data []byte, lim Limits) []Problem {
 	switch {
 	case len(data) == 0:
 		return file("文件是空的（0 字节）。请重新选择填好的月报文件上传。")
-	case bytes.HasPrefix(data, sigCFB):
+	case hasSig(data, sigCFB):
 		return file(describeCFB(data))
-	case bytes.HasPrefix(data, sigPDF):
+	case hasSig(data, sigPDF):
 		return file("这是 PDF 文件，不是 Excel 工作簿，系统无法读取其中的数字。" + fixXLSX)
-	case bytes.HasPrefix(data, sigPNG), bytes.HasPrefix(data, sigJPG):
+	case hasSig(data, sigPNG), hasSig(data, sigJPG):
 		return file("这是图片，不是 Excel 工作簿。请上传填好的月报 .xlsx 文件，不要上传截图或照片。")
-	case bytes.HasPrefix(data, sigZip):
+	case hasSig(data, sigZip):
 		return checkZip(data, lim)
 	}
 	head := strings.ToLower(strings.TrimSpace(string(bytes.TrimPrefix(data[:min(len(data), 4096)], []byte("\xef\xbb\xbf")))))

@@ -69,13 +69,6 @@ func basis(kind models.IndicatorKind) string {
 	return ""
 }
 
-// stateLabels maps stored milestone states to the template's words.
-var stateLabels = map[string]string{
-	models.MilestoneNotStarted: stateNotStarted,
-	models.MilestoneInProgress: stateInProgress,
-	models.MilestoneDone:       stateDone,
-}
-
 // WriteTemplate writes the pre-filled monthly template (.xlsx) of a unit and month.
 func WriteTemplate(w io.Writer, in TemplateInput) error {
 	unit, ok := in.Plan.Unit(in.UnitCode)
@@ -429,7 +422,7 @@ func (tw *templateWriter) writeMilestones() error {
 		if m.Label != "" {
 			label = m.Label
 		}
-		refs := []any{ind.Code, label, m.Year, stateLabels[tw.in.Previous.Milestones[ind.Code]]}
+		refs := []any{ind.Code, label, m.Year, stateLabel(tw.in.Previous.Milestones[ind.Code])}
 		for col, v := range refs {
 			addr := cellName(col, row)
 			if err := f.SetCellValue(sheet, addr, v); err != nil {
@@ -480,7 +473,7 @@ func (tw *templateWriter) writeMilestones() error {
 }
 
 // serial is the Excel date serial number of a day.
-func serial(t time.Time) int { return int(t.Sub(excelEpoch).Hours() / 24) }
+func serial(t time.Time) int { return int(t.Sub(excelEpoch()).Hours() / 24) }
 
 // writeMeta writes the very hidden copy of the header, to notice an unprotected and edited header.
 func (tw *templateWriter) writeMeta() error {

@@ -116,7 +116,7 @@ func (v *validator) checkHeader() {
 		return
 	}
 	v.ret.TemplateVersion = d.Version
-	if d.Version != "" && !knownTemplateVersions[d.Version] {
+	if d.Version != "" && !knownTemplateVersion(d.Version) {
 		v.problems.add(sheet, d.VersionCell, "", "模板版本“%s”不是本系统当前的模板（%s）。请重新下载本月模板填报。", clip(d.Version, 20), TemplateVersion)
 	}
 	unit := normaliseCode(d.UnitCode)
@@ -412,7 +412,7 @@ func (v *validator) checkMilestones() {
 			}
 			continue
 		}
-		state, ok := milestoneStates[m.State]
+		state, ok := storedState(m.State)
 		if !ok {
 			v.problems.add(sheet, m.StateCell, code, "%s：状态“%s”无法识别，只能从下拉框选择 %s、%s 或 %s。", ind.Name, clip(m.State, 20), stateNotStarted, stateInProgress, stateDone)
 			continue
@@ -467,7 +467,7 @@ func normalisePeriod(s string) (string, bool) {
 		}
 	}
 	if serial, err := strconv.ParseFloat(s, 64); err == nil && serial > 20000 && serial < 80000 {
-		t := excelEpoch.Add(time.Duration(serial) * 24 * time.Hour)
+		t := excelEpoch().Add(time.Duration(serial) * 24 * time.Hour)
 		return t.Format("2006-01"), true
 	}
 	return s, false
@@ -475,7 +475,7 @@ func normalisePeriod(s string) (string, bool) {
 
 // excelEpoch is day 0 of Excel's 1900 date system (serial 1 is 1900-01-01, with the 1900 leap-year bug
 // ignored for dates after March 1900).
-var excelEpoch = time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)
+func excelEpoch() time.Time { return time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC) }
 
 var dateLoose = regexp.MustCompile(`^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$`)
 
@@ -493,7 +493,7 @@ func parseDate(s string) (time.Time, bool) {
 		return t, true
 	}
 	if serial, err := strconv.ParseFloat(s, 64); err == nil && serial > 1 && serial < 80000 {
-		return excelEpoch.Add(time.Duration(math.Floor(serial)) * 24 * time.Hour), true
+		return excelEpoch().Add(time.Duration(math.Floor(serial)) * 24 * time.Hour), true
 	}
 	return time.Time{}, false
 }
