@@ -311,8 +311,7 @@ func TestHostileMemory(t *testing.T) {
 // percentage-formatted cell), as text with a % sign, and over 100.
 func TestPercentCells(t *testing.T) {
 	base := testPlan(t)
-	var plan models.Plan
-	plan = *base
+	plan := *base
 	plan.Indicators = append([]models.Indicator(nil), base.Indicators...)
 	for i := range plan.Indicators {
 		if plan.Indicators[i].Code == "cost_reduction" {
