@@ -21,6 +21,7 @@ type uploadPageData struct {
 
 // previewData is the outcome of a dry run or an import, as the page shows it.
 type previewData struct {
+	UnitName string
 	Outcome  importers.ImportOutcome
 	Rows     []previewRow
 	FileB64  string

@@ -34,7 +34,7 @@ func (s *Server) returnsPreview(c *fiber.Ctx) error {
 
 // preview lays an outcome out for the page.
 func (s *Server) preview(out importers.ImportOutcome) *previewData {
-	p := &previewData{Outcome: out, Stored: out.Stored}
+	p := &previewData{UnitName: s.unitName(out.Return.UnitCode), Outcome: out, Stored: out.Stored}
 	for _, ch := range out.Changes {
 		row := previewRow{Code: ch.Indicator, Name: ch.Name, Old: ch.Old, New: ch.New, Kind: changeLabel(ch)}
 		if ind, ok := s.Plan.Indicator(ch.Indicator); ok {

@@ -336,7 +336,7 @@ func (v *validator) warn(sheet string, r DraftRow, ind models.Indicator, value f
 		return
 	}
 	if alloc, ok := v.ref.Allocations[ind.Code]; ok && alloc > 0 && value > alloc*(1+allocationMargin) {
-		v.warnings.add(sheet, r.ValueCell, ind.Code, "%s：填报 %s，超过本年分配目标 %s 的 %.0f%%，请核实。", ind.Name, formatFigure(value), formatFigure(alloc), value/alloc*100)
+		v.warnings.add(sheet, r.ValueCell, ind.Code, "%s：填报 %s，是本年分配目标 %s 的 %.0f%%，请核实。", ind.Name, formatFigure(value), formatFigure(alloc), value/alloc*100)
 	}
 	if !v.periodOK {
 		return

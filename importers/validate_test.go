@@ -134,7 +134,7 @@ func TestValidateRules(t *testing.T) {
 			draft: draftOf(testUnit, testPeriod, DraftRow{Code: "service_points", Value: "124"})},
 		{name: "far over allocation",
 			draft:    draftOf(testUnit, testPeriod, DraftRow{Code: "outbound_parcels", Value: "1900"}),
-			warnings: []string{"H5 超过本年分配目标 1200", "H5 远超本单位以往单月最大增量"}},
+			warnings: []string{"H5 是本年分配目标 1200 的 158%", "H5 远超本单位以往单月最大增量"}},
 		{name: "note says corrected",
 			draft:    draftOf(testUnit, testPeriod, DraftRow{Code: "ev_replacement", Value: "7", Note: "上月数据有误，已更正"}),
 			warnings: []string{"I5 备注说明数据有更正"}},
