@@ -1,0 +1,57 @@
+package models
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Error codes, mapped to HTTP statuses by the one error handler in handlers.
+const (
+	EInvalid      = "invalid"      // 400/422: the input is wrong; the message says how
+	ENotFound     = "not_found"    // 404
+	EUnauthorized = "unauthorized" // 401: not signed in
+	EForbidden    = "forbidden"    // 403: signed in but not allowed
+	EConflict     = "conflict"     // 409: clashes with what is stored
+	ETooLarge     = "too_large"    // 413
+	EInternal     = "internal"     // 500: logged; the user sees a plain message
+)
+
+// Error is an application error whose Message is safe to show to the user (in Chinese).
+type Error struct {
+	Code    string
+	Message string
+}
+
+func (e *Error) Error() string { return fmt.Sprintf("%s: %s", e.Code, e.Message) }
+
+// Errorf returns an application error with the code and a formatted user-facing message.
+func Errorf(code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// ErrorCode returns the code of an application error, EInternal for any other error and "" for nil.
+func ErrorCode(err error) string {
+	if err == nil {
+		return ""
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	if errors.Is(err, ErrNotFound) {
+		return ENotFound
+	}
+	return EInternal
+}
+
+// ErrorMessage returns the user-facing message of an application error, or a plain generic message.
+func ErrorMessage(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Message
+	}
+	if errors.Is(err, ErrNotFound) {
+		return "未找到所请求的内容。"
+	}
+	return "系统内部错误，请稍后重试或联系工作专班办公室。"
+}
