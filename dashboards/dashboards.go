@@ -228,7 +228,10 @@ type Figure struct {
 	Unapproved bool
 	NotStarted bool
 	Link       string
-	Progress   models.Progress
+	// Short is the figure in a matrix cell: the ratio to 序时进度, else the milestone state, else the
+	// actual figure.
+	Short    string
+	Progress models.Progress
 }
 
 // figure formats a progress value.
@@ -245,7 +248,7 @@ func figure(p *models.Plan, pr models.Progress) Figure {
 		f.Link = "/counties/" + pr.Scope
 	}
 	if pr.NotStarted {
-		f.StatusLabel = "未开始报送"
+		f.StatusLabel, f.Short = "未开始报送", "未开始"
 		return f
 	}
 	if pr.DueYear != 0 {
@@ -275,6 +278,16 @@ func figure(p *models.Plan, pr models.Progress) Figure {
 	}
 	if pr.HasTarget && pr.HasActual && !milestone && pr.Schedule == models.ScheduleNone {
 		f.Needed = Number(pr.NeededPerMonth)
+	}
+	switch {
+	case pr.HasRatio && pr.Schedule == models.ScheduleNone:
+		f.Short = f.Ratio
+	case pr.Schedule != models.ScheduleNone:
+		f.Short = f.Schedule
+	case pr.HasActual:
+		f.Short = f.Actual
+	default:
+		f.Short = "—"
 	}
 	return f
 }
