@@ -72,7 +72,7 @@ func ProgressItems(in Input, county string) (ProgressResponse, error) {
 		if pr.HasForecast {
 			item.Forecast = num(pr.Forecast)
 		}
-		if pr.HasTarget && pr.HasActual && pr.Schedule == models.ScheduleNone {
+		if pr.HasTarget && pr.HasActual && pr.Schedule == models.ScheduleNone && pr.ElapsedMonths < pr.YearMonths {
 			item.NeededPerMonth = num(pr.NeededPerMonth)
 		}
 		for _, s := range pr.Sources {

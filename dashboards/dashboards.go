@@ -222,8 +222,10 @@ type Figure struct {
 	Needed        string
 	Schedule      string
 	Due           string
-	// Trace names the return versions the actual came from (a title/tooltip on the figure).
-	Trace string
+	// Trace names the return versions the actual came from (a title/tooltip on the figure);
+	// TraceShort sums it up where many units' returns make up the figure.
+	Trace      string
+	TraceShort string
 	// Unapproved is true when a source version still awaits the office's review.
 	Unapproved bool
 	NotStarted bool
@@ -240,7 +242,7 @@ func figure(p *models.Plan, pr models.Progress) Figure {
 	f := Figure{Indicator: pr.Indicator, IndicatorName: ind.Name, MeasureUnit: ind.Unit, Scope: pr.Scope,
 		ScopeName: unitName(p, pr.Scope), Status: string(pr.Status), StatusLabel: StatusLabel(pr.Status),
 		Target: "—", Expected: "—", Actual: "—", Ratio: "—", Completion: "—", Forecast: "—", Needed: "—",
-		Schedule: ScheduleLabel(pr.Schedule), Trace: trace(p, pr), NotStarted: pr.NotStarted, Progress: pr}
+		Schedule: ScheduleLabel(pr.Schedule), Trace: trace(p, pr), TraceShort: traceShort(p, pr), NotStarted: pr.NotStarted, Progress: pr}
 	f.Unapproved = pr.HasActual && !pr.AllApproved && len(pr.Sources) > 0
 	if pr.Scope == p.Root.Code {
 		f.Link = "/indicators/" + pr.Indicator
@@ -276,7 +278,7 @@ func figure(p *models.Plan, pr models.Progress) Figure {
 	if pr.HasForecast {
 		f.Forecast = Number(pr.Forecast)
 	}
-	if pr.HasTarget && pr.HasActual && !milestone && pr.Schedule == models.ScheduleNone {
+	if pr.HasTarget && pr.HasActual && !milestone && pr.Schedule == models.ScheduleNone && pr.ElapsedMonths < pr.YearMonths {
 		f.Needed = Number(pr.NeededPerMonth)
 	}
 	switch {
@@ -325,6 +327,28 @@ func trace(p *models.Plan, pr models.Progress) string {
 		b.WriteString("。均已审核")
 	}
 	return "来源：" + b.String()
+}
+
+// traceShort sums up the sources of a figure made of several units' returns: how many, the newest
+// month, and how many still await review. A single source is named in full.
+func traceShort(p *models.Plan, pr models.Progress) string {
+	if len(pr.Sources) <= 1 {
+		return trace(p, pr)
+	}
+	newest, unapproved := pr.Sources[0].Period, 0
+	for _, s := range pr.Sources {
+		if newest.Before(s.Period) {
+			newest = s.Period
+		}
+		if !s.Approved {
+			unapproved++
+		}
+	}
+	out := fmt.Sprintf("来源：%d份月报汇总（最新为%s）", len(pr.Sources), newest)
+	if unapproved > 0 {
+		return out + fmt.Sprintf("，其中%d份未审核", unapproved)
+	}
+	return out + "，均已审核"
 }
 
 // StatusCounts counts cells by status.

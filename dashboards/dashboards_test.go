@@ -3,6 +3,7 @@ package dashboards
 import (
 	"bytes"
 	"encoding/json"
+	"os"
 	"strings"
 	"testing"
 
@@ -253,9 +254,10 @@ func TestStandingThresholds(t *testing.T) {
 		in   []models.Progress
 		want string
 	}{
-		{"four_of_five_green", mk(g, g, g, g, r, x), "green"},
-		{"three_of_five_green", mk(g, g, g, a, r), "amber"},
-		{"half_green", mk(g, g, r, r), "red"},
+		{"one_amber_in_five", mk(g, g, g, g, a, x), "green"},
+		{"one_red_in_five", mk(g, g, g, g, r, x), "amber"},
+		{"one_red_one_amber_in_eight", mk(g, g, g, g, g, g, r, a), "amber"},
+		{"a_quarter_red", mk(g, g, a, r), "red"},
 		{"nothing_judged", mk(x, x), "grey"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -273,12 +275,22 @@ func TestUnitPage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	n := 0
+	n, want := 0, 0
 	for _, g := range page.Groups {
 		n += len(g.Figures)
+		for _, f := range g.Figures {
+			if ind, _ := p.Indicator(f.Indicator); ind.Reporter == models.ReporterOffice {
+				t.Errorf("the unit page shows the office's city-wide %s", f.Indicator)
+			}
+		}
 	}
-	if n != len(p.Indicators) {
-		t.Errorf("figures = %d, want %d", n, len(p.Indicators))
+	for _, ind := range p.Indicators {
+		if ind.Reporter != models.ReporterOffice {
+			want++
+		}
+	}
+	if n != want {
+		t.Errorf("figures = %d, want %d (every indicator but the office's)", n, want)
 	}
 	if len(page.Charts) == 0 {
 		t.Fatal("no trend charts")
@@ -332,7 +344,7 @@ func TestWorkstreamPage(t *testing.T) {
 	}
 	for _, sec := range page.Sections {
 		ind, _ := p.Indicator(sec.City.Indicator)
-		if (sec.Ranking == nil) != (ind.RollUp == models.RollUpOffice) {
+		if (sec.Ranking == nil) != (ind.RollUp == models.RollUpOffice || !anyRatio(in.Calc.ForIndicator(ind.Code, in.Period)[1:])) {
 			t.Errorf("%s: ranking chart present = %v", ind.Code, sec.Ranking != nil)
 		}
 		if sec.Ranking == nil {
@@ -497,5 +509,27 @@ func TestTrace(t *testing.T) {
 	pr.Sources, pr.AllApproved = pr.Sources[:1], true
 	if got := trace(p, pr); !strings.HasSuffix(got, "。均已审核") {
 		t.Errorf("trace = %q", got)
+	}
+}
+
+func TestMapFeatureNames(t *testing.T) {
+	b, err := os.ReadFile("testdata/qujing-names.geojson")
+	if err != nil {
+		t.Fatal(err)
+	}
+	names, err := MapFeatureNames(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := loadPlan(t)
+	for _, u := range p.ReportingUnits() {
+		if names[u.Name] != (u.Code != "530371") {
+			t.Errorf("%s on the map = %v", u.Name, names[u.Name])
+		}
+	}
+	for _, bad := range []string{`{"features":[]}`, `not json`} {
+		if _, err := MapFeatureNames([]byte(bad)); err == nil {
+			t.Errorf("MapFeatureNames(%s) gave no error", bad)
+		}
 	}
 }

@@ -5,8 +5,9 @@ import (
 )
 
 // UnitStanding is a reporting unit's overall standing in a month: how many of its judged indicators
-// are at each status. Its overall status is green when at least 80% of the judged indicators are
-// green, amber from 60%, red below; grey when nothing can be judged.
+// are at each status. Its overall status is red when at least a quarter of the judged indicators are
+// red, amber when any is red or at least a quarter are red or amber, green otherwise; grey when
+// nothing is judged.
 type UnitStanding struct {
 	Code         string
 	Name         string // full name, as the map's outlines are named
@@ -26,11 +27,9 @@ type UnitStanding struct {
 	OffMap bool
 }
 
-// Thresholds of the overall status: the share of judged indicators that are green.
-const (
-	overallGreenShare = 0.8
-	overallAmberShare = 0.6
-)
+// overallShare is the share of judged indicators behind (red, or red and amber) that makes a unit's
+// overall status red (amber).
+const overallShare = 0.25
 
 func standing(in Input, u models.Unit, figures []models.Progress, missing map[string]bool, mapFeatures map[string]bool) UnitStanding {
 	p := in.Calc.Plan()
@@ -51,13 +50,14 @@ func standing(in Input, u models.Unit, figures []models.Progress, missing map[st
 	if st.Judged > 0 {
 		st.OnTrackShare = float64(st.Counts.Green) / float64(st.Judged)
 		st.Share = Percent(st.OnTrackShare)
+		judged := float64(st.Judged)
 		switch {
-		case st.OnTrackShare >= overallGreenShare:
-			status = models.StatusGreen
-		case st.OnTrackShare >= overallAmberShare:
+		case float64(st.Counts.Red) >= overallShare*judged:
+			status = models.StatusRed
+		case st.Counts.Red > 0 || float64(st.Counts.Red+st.Counts.Amber) >= overallShare*judged:
 			status = models.StatusAmber
 		default:
-			status = models.StatusRed
+			status = models.StatusGreen
 		}
 	}
 	st.Status, st.StatusLabel = string(status), StatusLabel(status)

@@ -96,8 +96,14 @@ func NewUnitPage(in Input, code string, versions []models.ReturnVersion) (UnitPa
 		groups[w.Code] = len(page.Groups)
 		page.Groups = append(page.Groups, FigureGroup{Workstream: w.Code, Name: w.Name})
 	}
+	root := code == p.Root.Code
+	var shown []models.Progress
 	for _, pr := range figures {
 		ind, _ := p.Indicator(pr.Indicator)
+		if ind.Reporter == models.ReporterOffice && !root {
+			continue // the office's own city-wide figures: a unit has none
+		}
+		shown = append(shown, pr)
 		f := figure(p, pr)
 		f.Link = "/indicators/" + pr.Indicator + "?period=" + in.Period.String()
 		page.NotStarted = page.NotStarted || pr.NotStarted
@@ -112,7 +118,7 @@ func NewUnitPage(in Input, code string, versions []models.ReturnVersion) (UnitPa
 			page.Charts = append(page.Charts, ch)
 		}
 	}
-	page.Standing = standing(in, u, figures, map[string]bool{}, nil)
+	page.Standing = standing(in, u, shown, map[string]bool{}, nil)
 	page.Milestones = milestoneTimeline(in, code)
 	page.Returns = returnItems(versions)
 	return page, nil

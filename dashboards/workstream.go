@@ -43,7 +43,7 @@ func NewWorkstreamPage(in Input, code string) (WorkstreamPage, error) {
 			sec.Units = append(sec.Units, f)
 		}
 		if ind.Kind != models.KindMilestone {
-			if ind.RollUp != models.RollUpOffice {
+			if ind.RollUp != models.RollUpOffice && anyRatio(all[1:]) {
 				r, err := rankingChart(in, ind.Code, "rank-"+ind.Code)
 				if err != nil {
 					return WorkstreamPage{}, err
@@ -59,4 +59,14 @@ func NewWorkstreamPage(in Input, code string) (WorkstreamPage, error) {
 		page.Sections = append(page.Sections, sec)
 	}
 	return page, nil
+}
+
+// anyRatio reports whether any unit has a ratio to rank by (a per-county milestone count has none).
+func anyRatio(values []models.Progress) bool {
+	for _, pr := range values {
+		if pr.HasRatio {
+			return true
+		}
+	}
+	return false
 }
