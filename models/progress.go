@@ -455,6 +455,7 @@ func (c *ProgressCalculator) compute(i, u int, period Period) Progress {
 		}
 		if !hasTarget {
 			pr.HasTarget, pr.Target = true, 1
+			pr.Completion = min(pr.Actual, 1)
 			if period.Index() >= (Period{Year: due.Year, Month: 12}).Index() {
 				pr.Expected = 1
 			}
