@@ -72,6 +72,9 @@ func New(s *Server) (*fiber.App, error) {
 	})
 	app.Use(recover.New())
 	app.Use(securityHeaders)
+	if err := registerStatic(app); err != nil {
+		return nil, err
+	}
 	s.routes(app)
 	return app, nil
 }
