@@ -54,6 +54,9 @@ func New(s *Server) (*fiber.App, error) {
 	if s.Log == nil {
 		s.Log = slog.Default()
 	}
+	if s.MapFeatures == nil {
+		s.MapFeatures = loadMapFeatures(s.Log)
+	}
 	if s.Views == nil {
 		views, err := templates.Parse(s.templateFuncs())
 		if err != nil {
