@@ -336,3 +336,26 @@ func (k KVStorage) Reset() error {
 
 // Close does nothing: the store owns the database.
 func (k KVStorage) Close() error { return nil }
+
+// MayActForUnit reports whether a user may see or submit a unit's returns, templates and history:
+// the office for every unit, a county user for its own unit only, a leader for none.
+func MayActForUnit(u User, unitCode string) bool {
+	switch u.Role {
+	case RoleOffice:
+		return true
+	case RoleCounty:
+		return unitCode != "" && u.UnitCode == unitCode
+	}
+	return false
+}
+
+// PurgeExpired removes expired sessions and key-value entries.
+func (s *Store) PurgeExpired(now time.Time) error {
+	if err := s.DB.Where("expires_at <= ?", now).Delete(&Session{}).Error; err != nil {
+		return fmt.Errorf("models: purge sessions: %w", err)
+	}
+	if err := s.DB.Where("expires_at IS NOT NULL AND expires_at <= ?", now).Delete(&KeyValue{}).Error; err != nil {
+		return fmt.Errorf("models: purge key values: %w", err)
+	}
+	return nil
+}

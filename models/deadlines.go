@@ -320,3 +320,95 @@ func (s *Store) Submissions() (map[string]map[string]Submission, error) {
 	}
 	return out, nil
 }
+
+// TimelinessGrid classifies every unit's return for every month: deadlines holds the office's due
+// dates by month (others default), starts each unit's first reporting month, subs the uploads.
+func TimelinessGrid(units []string, starts map[string]Period, periods []Period, deadlines map[string]time.Time,
+	subs map[string]map[string]Submission, now time.Time) map[string]map[string]Timeliness {
+	out := make(map[string]map[string]Timeliness, len(units))
+	for _, u := range units {
+		out[u] = make(map[string]Timeliness, len(periods))
+		for _, p := range periods {
+			due, ok := deadlines[p.String()]
+			if !ok {
+				due = DefaultDeadline(p)
+			}
+			var first *time.Time
+			if sub, ok := subs[u][p.String()]; ok {
+				first = &sub.FirstUpload
+			}
+			out[u][p.String()] = ClassifyTimeliness(p, starts[u], due, first, now)
+		}
+	}
+	return out
+}
+
+// ReportingMonths lists the months whose returns can be expected by now: from the plan's start to
+// the month before now, capped at the plan's end.
+func ReportingMonths(start, end Period, now time.Time) []Period {
+	n := now.In(ReportingZone())
+	last := Period{Year: n.Year(), Month: int(n.Month())}.AddMonths(-1)
+	if end.Before(last) {
+		last = end
+	}
+	return PeriodsBetween(start, last)
+}
+
+// Board is the completeness board's data for one month, with the grid of every month.
+type Board struct {
+	Deadline      time.Time
+	LockDate      string
+	LockAfterDays int
+	Grid          map[string]map[string]Timeliness
+	Submissions   map[string]map[string]Submission
+	Locked        map[string]bool // unit cannot submit the month now
+	Reopened      map[string]bool // unit has a live reopening of the month
+}
+
+// Board gathers the completeness board for a month and the grid over the months.
+func (s *Store) Board(p *Plan, months []Period, period Period, now time.Time) (Board, error) {
+	b := Board{Locked: map[string]bool{}, Reopened: map[string]bool{}}
+	deadlines, err := s.Deadlines()
+	if err != nil {
+		return b, err
+	}
+	if b.Submissions, err = s.Submissions(); err != nil {
+		return b, err
+	}
+	if b.LockAfterDays, err = s.LockAfterDays(); err != nil {
+		return b, err
+	}
+	if b.Deadline, err = s.Deadline(period); err != nil {
+		return b, err
+	}
+	if b.LockAfterDays >= 0 {
+		b.LockDate = LockTime(b.Deadline, b.LockAfterDays).Add(-time.Second).Format("2006-01-02")
+	}
+	var reopenings []Reopening
+	if err := s.DB.Where("period = ? AND expires_at > ?", period.String(), now).Find(&reopenings).Error; err != nil {
+		return b, fmt.Errorf("models: read reopenings: %w", err)
+	}
+	for _, r := range reopenings {
+		b.Reopened[r.UnitCode] = true
+	}
+	units := p.ReportingUnits()
+	codes := make([]string, 0, len(units))
+	starts := map[string]Period{}
+	for _, u := range units {
+		codes = append(codes, u.Code)
+		start, err := ParsePeriod(p.UnitStart(u.Code))
+		if err != nil {
+			return b, err
+		}
+		starts[u.Code] = start
+		ok, _ := CanSubmit(SubmitCheck{Period: period, UnitStart: start, Deadline: b.Deadline, LockAfterDays: b.LockAfterDays, Now: now,
+			Reopened: b.Reopened[u.Code], LatestStatus: b.Submissions[u.Code][period.String()].LatestStatus})
+		b.Locked[u.Code] = !ok && !period.Before(start)
+	}
+	b.Grid = TimelinessGrid(codes, starts, months, deadlines, b.Submissions, now)
+	// A month outside the grid (not yet due) still gets its column on the board.
+	for u, row := range TimelinessGrid(codes, starts, []Period{period}, deadlines, b.Submissions, now) {
+		b.Grid[u][period.String()] = row[period.String()]
+	}
+	return b, nil
+}
