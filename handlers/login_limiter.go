@@ -23,12 +23,15 @@ type loginLimiter struct {
 	mu       sync.Mutex
 	failures map[string][]time.Time
 
+	// dummyCost is the bcrypt cost of the stand-in hash checked for unknown names; it matches the
+	// cost real passwords are hashed with.
+	dummyCost int
 	dummyOnce sync.Once
 	dummyHash []byte
 }
 
 func newLoginLimiter() *loginLimiter {
-	return &loginLimiter{failures: map[string][]time.Time{}}
+	return &loginLimiter{failures: map[string][]time.Time{}, dummyCost: bcrypt.DefaultCost}
 }
 
 func accountKey(username string) string { return "u:" + strings.ToLower(strings.TrimSpace(username)) }
@@ -97,7 +100,7 @@ func (l *loginLimiter) succeed(username string) {
 // that response time does not reveal which accounts exist.
 func (l *loginLimiter) burnPasswordCheck(password string) {
 	l.dummyOnce.Do(func() {
-		l.dummyHash, _ = bcrypt.GenerateFromPassword([]byte("ruralkpi-no-such-user"), bcrypt.DefaultCost)
+		l.dummyHash, _ = bcrypt.GenerateFromPassword([]byte("ruralkpi-no-such-user"), l.dummyCost)
 	})
 	_ = bcrypt.CompareHashAndPassword(l.dummyHash, []byte(password))
 }
