@@ -83,7 +83,7 @@ func newAccessEnv(t testing.TB) *accessEnv {
 		if err := models.ValidateNewUser(e.plan, nu); err != nil {
 			t.Fatal(err)
 		}
-		u := models.User{Username: nu.Username, DisplayName: nu.DisplayName, PasswordHash: string(hash), Role: nu.Role, UnitCode: nu.UnitCode}
+		u := models.User{Username: nu.Username, DisplayName: nu.DisplayName, PasswordHash: string(hash), Role: nu.Role, UnitCode: nu.UnitCode, Demo: true}
 		if err := e.store.DB.Create(&u).Error; err != nil {
 			t.Fatal(err)
 		}
