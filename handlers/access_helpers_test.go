@@ -208,3 +208,25 @@ func (c *accessClient) send(req *http.Request) accessResult {
 	}
 	return accessResult{status: res.StatusCode, body: string(b), location: res.Header.Get("Location"), header: res.Header}
 }
+
+// testOfficeToken is the API token get() sends: every page but the login page needs a signed-in user.
+const testOfficeToken = "rk_test-office-token"
+
+// signInTestOffice stores an office user (the demo's, if loaded) with testOfficeToken as its token.
+func signInTestOffice(t testing.TB, store *models.Store) {
+	t.Helper()
+	u, err := store.UserByName("office")
+	if err != nil {
+		hash, herr := bcrypt.GenerateFromPassword([]byte(accessPassword), bcrypt.MinCost)
+		if herr != nil {
+			t.Fatal(herr)
+		}
+		u = models.User{Username: "test-office", PasswordHash: string(hash), Role: models.RoleOffice, Demo: true}
+		if err := store.DB.Create(&u).Error; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := store.DB.Create(&models.APIToken{UserID: u.ID, Name: "test", Hash: models.SecretHash(testOfficeToken), Prefix: testOfficeToken[:9]}).Error; err != nil {
+		t.Fatal(err)
+	}
+}

@@ -38,6 +38,8 @@ func accessMatrix(f accessFixtures) []accessRoute {
 	bogus := url.Values{"action": {"bogus"}}
 	return []accessRoute{
 		{method: "GET", route: "/healthz", allow: "AOLCX"},
+		{method: "GET", route: "/static/*", path: "/static/css/app.css", allow: "AOLCX"},
+		{method: "GET", route: "/favicon.ico", allow: "AOLCX"},
 		{method: "GET", route: "/api/v1/counties", allow: "OLCX"},
 		{method: "GET", route: "/api/v1/indicators", allow: "OLCX"},
 		{method: "GET", route: "/api/v1/targets", allow: "OLCX"},

@@ -75,6 +75,9 @@ func New(s *Server) (*fiber.App, error) {
 	})
 	app.Use(recover.New())
 	app.Use(securityHeaders)
+	if err := registerStatic(app); err != nil {
+		return nil, err
+	}
 	s.limiter = newLoginLimiter()
 	// Who is asking, then CSRF on forms, then who may see what; routes add finer role checks.
 	app.Use(s.loadUser, s.csrfProtection(), s.authenticate)
