@@ -13,11 +13,11 @@ type allocationCell struct {
 }
 
 type allocationRow struct {
-	Code, Name, Unit      string
-	Target, Sum           string
-	HasTarget             bool
-	Balance, BalanceLabel string
-	Cells                 []allocationCell
+	Code, Name, Unit             string
+	Target, Sum                  string
+	HasTarget                    bool
+	Balance, BalanceLabel, Color string
+	Cells                        []allocationCell
 }
 
 type allocationsPageData struct {
@@ -78,9 +78,22 @@ func (s *Server) allocationsPage(c *fiber.Ctx) error {
 		if hasTarget {
 			b = models.AllocationBalance(t, sum, len(shares[ind.Code]))
 		}
-		row.Balance, row.BalanceLabel = string(b), b.Label()
+		row.Balance, row.BalanceLabel, row.Color = string(b), b.Label(), balanceColor(b)
 		data.Counts[string(b)]++
 		data.Rows = append(data.Rows, row)
 	}
 	return s.render(c, "allocations.html", "allocations", "任务分解", data)
+}
+
+// balanceColor maps a balance onto the stylesheet's status colours.
+func balanceColor(b models.Balance) string {
+	switch b {
+	case models.BalanceExact:
+		return "green"
+	case models.BalanceUnder:
+		return "amber"
+	case models.BalanceOver:
+		return "red"
+	}
+	return "grey"
 }

@@ -64,7 +64,7 @@ func TestAllocationsImportAndBalance(t *testing.T) {
 		t.Fatalf("good workbook: %d %.500s", res.status, res.body)
 	}
 	page := office.do("GET", "/allocations?year="+year, nil)
-	if !strings.Contains(page.body, `class="balance-exact">分解一致`) {
+	if !strings.Contains(page.body, `class="balance-exact"><span class="status status-green">分解一致`) {
 		t.Errorf("the row should add up exactly: %.300s", page.body)
 	}
 	entries, _ := e.store.AuditEntries(models.AuditFilter{Action: models.AuditAllocation})

@@ -9,8 +9,8 @@ import (
 )
 
 type boardRow struct {
-	Code, Name, Status, StatusLabel, FirstUpload, Version, Note string
-	Locked, Reopened                                            bool
+	Code, Name, Status, StatusLabel, Color, FirstUpload, Version, Note string
+	Locked, Reopened                                                   bool
 }
 
 type gridRow struct {
@@ -18,7 +18,7 @@ type gridRow struct {
 	Cells []gridCell
 }
 
-type gridCell struct{ Period, Status, Short string }
+type gridCell struct{ Period, Status, Short, Label, Color string }
 
 type deadlinesPageData struct {
 	Office              bool
@@ -56,7 +56,7 @@ func (s *Server) deadlinesPage(c *fiber.Ctx) error {
 		Deadline: board.Deadline.Format("2006-01-02"), LockDate: board.LockDate, LockAfterDays: board.LockAfterDays, Counts: map[string]int{}}
 	for _, u := range s.Plan.ReportingUnits() {
 		st := board.Grid[u.Code][period.String()]
-		row := boardRow{Code: u.Code, Name: u.Name, Status: string(st), StatusLabel: st.Label(), Locked: board.Locked[u.Code], Reopened: board.Reopened[u.Code]}
+		row := boardRow{Code: u.Code, Name: u.Name, Status: string(st), StatusLabel: st.Label(), Color: timelinessColor(st), Locked: board.Locked[u.Code], Reopened: board.Reopened[u.Code]}
 		if sub, ok := board.Submissions[u.Code][period.String()]; ok {
 			row.FirstUpload = sub.FirstUpload.In(models.ReportingZone()).Format("2006-01-02 15:04")
 			row.Version = "第" + strconv.Itoa(sub.LatestNumber) + "版 " + models.StatusLabel(sub.LatestStatus)
@@ -67,7 +67,7 @@ func (s *Server) deadlinesPage(c *fiber.Ctx) error {
 		g := gridRow{Name: u.Name}
 		for _, m := range months {
 			st := board.Grid[u.Code][m.String()]
-			g.Cells = append(g.Cells, gridCell{Period: m.String(), Status: string(st), Short: shortTimeliness(st)})
+			g.Cells = append(g.Cells, gridCell{Period: m.String(), Status: string(st), Short: shortTimeliness(st), Label: st.Label(), Color: timelinessColor(st)})
 		}
 		data.Grid = append(data.Grid, g)
 	}
@@ -76,6 +76,19 @@ func (s *Server) deadlinesPage(c *fiber.Ctx) error {
 		data.Periods = append(data.Periods, m.String())
 	}
 	return s.render(c, "deadlines.html", "deadlines", "报送进度", data)
+}
+
+// timelinessColor maps a timeliness state onto the stylesheet's status colours.
+func timelinessColor(t models.Timeliness) string {
+	switch t {
+	case models.OnTime:
+		return "green"
+	case models.Late:
+		return "amber"
+	case models.Missing:
+		return "red"
+	}
+	return "grey"
 }
 
 // shortTimeliness is the one-character mark of the grid.

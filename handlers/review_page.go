@@ -8,8 +8,8 @@ import (
 
 type reviewRow struct {
 	models.ReturnVersion
-	UnitName, StatusLabel, PeriodLabel string
-	Latest                             bool
+	UnitName, StatusLabel, PeriodLabel, Color string
+	Latest                                    bool
 }
 
 type reviewPageData struct {
@@ -60,7 +60,11 @@ func (s *Server) reviewPage(c *fiber.Ctx) error {
 }
 
 func (s *Server) reviewRow(v models.ReturnVersion, latest bool) reviewRow {
-	row := reviewRow{ReturnVersion: v, UnitName: v.UnitCode, StatusLabel: models.StatusLabel(v.Status), PeriodLabel: v.Period, Latest: latest}
+	row := reviewRow{ReturnVersion: v, UnitName: v.UnitCode, StatusLabel: models.StatusLabel(v.Status), PeriodLabel: v.Period, Latest: latest,
+		Color: map[string]string{models.StatusApproved: "green", models.StatusReturned: "red"}[v.Status]}
+	if row.Color == "" {
+		row.Color = "grey"
+	}
 	if unit, ok := s.Plan.Unit(v.UnitCode); ok {
 		row.UnitName = unit.Name
 	}
