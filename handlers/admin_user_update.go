@@ -16,6 +16,10 @@ func (s *Server) updateUser(c *fiber.Ctx) error {
 	done := ""
 	switch c.FormValue("action") {
 	case "role":
+		if currentUser(c).Username == username {
+			// An office user demoting itself could leave nobody to manage users.
+			return models.Errorf(models.EInvalid, "不能修改自己的角色，请由其他办公室用户修改。")
+		}
 		role, unit := c.FormValue("role"), c.FormValue("unit")
 		if role != models.RoleCounty {
 			unit = ""

@@ -8,7 +8,7 @@ import (
 
 type reviewRow struct {
 	models.ReturnVersion
-	UnitName, StatusLabel, PeriodLabel, Color string
+	UnitName, StatusLabel, PeriodLabel, Color, Uploaded string
 	Latest                                    bool
 }
 
@@ -62,6 +62,7 @@ func (s *Server) reviewPage(c *fiber.Ctx) error {
 func (s *Server) reviewRow(v models.ReturnVersion, latest bool) reviewRow {
 	row := reviewRow{ReturnVersion: v, UnitName: v.UnitCode, StatusLabel: models.StatusLabel(v.Status), PeriodLabel: v.Period, Latest: latest,
 		Color: map[string]string{models.StatusApproved: "green", models.StatusReturned: "red"}[v.Status]}
+	row.Uploaded = localTime(v.UploadedAt)
 	if row.Color == "" {
 		row.Color = "grey"
 	}
