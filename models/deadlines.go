@@ -134,10 +134,14 @@ func (t Timeliness) Label() string {
 // ClassifyTimeliness says whether a unit's return was on time, late or is missing. The first upload
 // counts: a correction after the office returns a version does not make a return late.
 func ClassifyTimeliness(period, unitStart Period, deadline time.Time, firstUpload *time.Time, now time.Time) Timeliness {
+	return classifyByEnd(period, unitStart, DayEnd(deadline), firstUpload, now)
+}
+
+// classifyByEnd is ClassifyTimeliness with the end of the deadline day already worked out.
+func classifyByEnd(period, unitStart Period, end time.Time, firstUpload *time.Time, now time.Time) Timeliness {
 	if period.Before(unitStart) {
 		return NotExpected
 	}
-	end := DayEnd(deadline)
 	if firstUpload != nil {
 		if firstUpload.Before(end) {
 			return OnTime
@@ -325,19 +329,24 @@ func (s *Store) Submissions() (map[string]map[string]Submission, error) {
 // dates by month (others default), starts each unit's first reporting month, subs the uploads.
 func TimelinessGrid(units []string, starts map[string]Period, periods []Period, deadlines map[string]time.Time,
 	subs map[string]map[string]Submission, now time.Time) map[string]map[string]Timeliness {
+	ends := make([]time.Time, len(periods))
+	for i, p := range periods {
+		due, ok := deadlines[p.String()]
+		if !ok {
+			due = DefaultDeadline(p)
+		}
+		ends[i] = DayEnd(due)
+	}
 	out := make(map[string]map[string]Timeliness, len(units))
 	for _, u := range units {
 		out[u] = make(map[string]Timeliness, len(periods))
-		for _, p := range periods {
-			due, ok := deadlines[p.String()]
-			if !ok {
-				due = DefaultDeadline(p)
-			}
+		for i, p := range periods {
+			key := p.String()
 			var first *time.Time
-			if sub, ok := subs[u][p.String()]; ok {
+			if sub, ok := subs[u][key]; ok {
 				first = &sub.FirstUpload
 			}
-			out[u][p.String()] = ClassifyTimeliness(p, starts[u], due, first, now)
+			out[u][key] = classifyByEnd(p, starts[u], ends[i], first, now)
 		}
 	}
 	return out

@@ -144,3 +144,25 @@ func TestSubmitCheckFromStore(t *testing.T) {
 		t.Errorf("deadline moved to 07-31 + 5 days: still open on 08-01, got %s", why)
 	}
 }
+
+// BenchmarkTimelinessGrid classifies ten units over the whole 29-month plan, as the board does.
+func BenchmarkTimelinessGrid(b *testing.B) {
+	units := []string{"u0", "u1", "u2", "u3", "u4", "u5", "u6", "u7", "u8", "u9"}
+	starts := map[string]Period{}
+	subs := map[string]map[string]Submission{}
+	months := PeriodsBetween(MustPeriod("2023-08"), MustPeriod("2025-12"))
+	for i, u := range units {
+		starts[u] = MustPeriod("2023-08")
+		subs[u] = map[string]Submission{}
+		for j, m := range months {
+			if (i+j)%7 != 0 {
+				subs[u][m.String()] = Submission{FirstUpload: DefaultDeadline(m).AddDate(0, 0, (i+j)%3-1)}
+			}
+		}
+	}
+	now := cst("2026-02-01 00:00")
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		TimelinessGrid(units, starts, months, nil, subs, now)
+	}
+}
