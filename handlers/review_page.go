@@ -9,7 +9,7 @@ import (
 type reviewRow struct {
 	models.ReturnVersion
 	UnitName, StatusLabel, PeriodLabel, Color, Uploaded string
-	Latest                                    bool
+	Latest                                              bool
 }
 
 type reviewPageData struct {

@@ -34,6 +34,9 @@ type Server struct {
 	Views  *templates.Views
 	Config Config
 	Log    *slog.Logger
+	// MapFeatures names the areas the county map has outlines for (from the embedded map data); a unit
+	// without one is shown beside the map. Nil means unknown.
+	MapFeatures map[string]bool
 
 	// limiter counts failed logins per account and per address.
 	limiter *loginLimiter
@@ -56,6 +59,9 @@ func New(s *Server) (*fiber.App, error) {
 	}
 	if s.Log == nil {
 		s.Log = slog.Default()
+	}
+	if s.MapFeatures == nil {
+		s.MapFeatures = loadMapFeatures(s.Log)
 	}
 	if s.Views == nil {
 		views, err := templates.Parse(s.templateFuncs())
