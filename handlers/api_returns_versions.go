@@ -7,7 +7,7 @@ import (
 // apiReturnVersions lists every version of a county's return for a month, with the changes each
 // made to the one before.
 func (s *Server) apiReturnVersions(c *fiber.Ctx) error {
-	who, err := s.actingUser(c)
+	who, err := s.historyReader(c)
 	if err != nil {
 		return err
 	}

@@ -34,7 +34,7 @@ func (s *Server) returnHistory(who actor, county, period string) (historyData, e
 	if _, err := models.ParsePeriod(period); err != nil {
 		return historyData{}, models.Errorf(models.EInvalid, "月份“%s”不是 YYYY-MM 的格式。", period)
 	}
-	versions, err := s.Store.Versions(county, period)
+	versions, err := s.Store.ReturnHistory(county, period)
 	if err != nil {
 		return historyData{}, err
 	}
@@ -79,7 +79,7 @@ func statusLabel(status string) string {
 
 // returnsHistoryPage shows who uploaded what and when for a unit and month, and what each version changed.
 func (s *Server) returnsHistoryPage(c *fiber.Ctx) error {
-	who, err := s.actingUser(c)
+	who, err := s.historyReader(c)
 	if err != nil {
 		return err
 	}
@@ -88,4 +88,13 @@ func (s *Server) returnsHistoryPage(c *fiber.Ctx) error {
 		return err
 	}
 	return s.render(c, "returns_history.html", "returns", h.CountyName+" "+h.Period+" 月报版本", h)
+}
+
+// historyReader is who reads a version history: leaders read every unit's, like the office; a
+// county user only its own.
+func (s *Server) historyReader(c *fiber.Ctx) (actor, error) {
+	if u := currentUser(c); u != nil && u.Role == models.RoleLeader {
+		return actor{Name: u.Username}, nil
+	}
+	return s.actingUser(c)
 }

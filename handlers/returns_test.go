@@ -45,6 +45,9 @@ func uploadBody(t *testing.T, name string, data []byte, fields map[string]string
 
 func do(t *testing.T, app *fiber.App, req *http.Request) (int, []byte) {
 	t.Helper()
+	if req.Header.Get("Authorization") == "" {
+		req.Header.Set("Authorization", "Bearer "+testOfficeToken) // the office, by API token: no CSRF
+	}
 	resp, err := app.Test(req, -1)
 	if err != nil {
 		t.Fatal(err)
@@ -101,6 +104,7 @@ func filledReturn(t *testing.T, app *fiber.App, values map[string]any) []byte {
 func TestReturnTemplateEndpoint(t *testing.T) {
 	app, _ := newTestApp(t, false)
 	req := httptest.NewRequest("GET", "/api/v1/returns/template?county=530302&period=2024-06", nil)
+	req.Header.Set("Authorization", "Bearer "+testOfficeToken)
 	resp, err := app.Test(req, -1)
 	if err != nil {
 		t.Fatal(err)
@@ -155,7 +159,7 @@ func TestReturnUploadAPI(t *testing.T) {
 		refused.Errors[1].Sheet != "月报" || refused.Errors[1].Cell != "H6" || refused.Errors[1].Indicator != "service_points" {
 		t.Errorf("bad file: %d %s", status, body)
 	}
-	versions, _ := s.Store.Versions("530302", "2024-06")
+	versions, _ := s.Store.ReturnHistory("530302", "2024-06")
 	if len(versions) != 1 {
 		t.Errorf("%d versions stored, want 1", len(versions))
 	}

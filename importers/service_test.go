@@ -195,7 +195,7 @@ func TestConcurrentUploads(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	versions, err := s.Versions(testUnit, testPeriod)
+	versions, err := s.ReturnHistory(testUnit, testPeriod)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -31,8 +31,8 @@ func (s *Store) RecentVersions(unit, before string, months int) ([]ReturnVersion
 	return out, nil
 }
 
-// Versions returns every version of a unit's return for a month, oldest first, with their contents.
-func (s *Store) Versions(unit, period string) ([]ReturnVersion, error) {
+// ReturnHistory returns every version of a unit's return for a month, oldest first, with their contents.
+func (s *Store) ReturnHistory(unit, period string) ([]ReturnVersion, error) {
 	var out []ReturnVersion
 	if err := s.DB.Where("unit_code = ? AND period = ?", unit, period).Order("number").Find(&out).Error; err != nil {
 		return nil, fmt.Errorf("models: versions %s %s: %w", unit, period, err)
