@@ -64,6 +64,7 @@ func runImport(env Env, args []string) error {
 	planPath := fs.String("plan", "", "plan file (JSON); default: the embedded plan")
 	dryRun := fs.Bool("dry-run", false, "check and show what would be stored, store nothing")
 	by := fs.String("by", "cli", "name recorded as the uploader")
+	ignoreLock := fs.Bool("ignore-lock", false, "accept months locked after their deadline (loading past returns at deployment)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -82,7 +83,7 @@ func runImport(env Env, args []string) error {
 	defer store.Close()
 	refused := 0
 	for _, path := range fs.Args() {
-		if !importFile(env, store, plan, path, *by, *dryRun) {
+		if !importFile(env, store, plan, path, importers.ImportRequest{FileName: filepath.Base(path), UploadedBy: *by, DryRun: *dryRun, IgnoreLock: *ignoreLock}) {
 			refused++
 		}
 	}
@@ -93,15 +94,15 @@ func runImport(env Env, args []string) error {
 }
 
 // importFile imports one file and reports the outcome; it returns whether the file was accepted.
-func importFile(env Env, store *models.Store, plan *models.Plan, path, by string, dryRun bool) bool {
+func importFile(env Env, store *models.Store, plan *models.Plan, path string, req importers.ImportRequest) bool {
 	lim := importers.DefaultLimits()
 	data, err := readLimited(path, lim.MaxFileBytes)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "%s: %v\n", path, err)
 		return false
 	}
-	out, err := importers.Import(store, plan, lim, importers.ImportRequest{File: data, FileName: filepath.Base(path),
-		UploadedBy: by, DryRun: dryRun, Now: time.Now()})
+	req.File, req.Now = data, time.Now()
+	out, err := importers.Import(store, plan, lim, req)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "%s: %s\n", path, models.ErrorMessage(err))
 		if models.ErrorCode(err) == models.EInternal {
@@ -117,7 +118,7 @@ func importFile(env Env, store *models.Store, plan *models.Plan, path, by string
 		return false
 	}
 	switch {
-	case dryRun:
+	case req.DryRun:
 		fmt.Fprintf(env.Stdout, "%s: OK (dry run) %s %s, %d value(s), %d milestone(s), would be version %d\n", path,
 			out.Return.UnitCode, out.Return.Period, len(out.Return.Values), len(out.Return.Milestones), out.Previous.Number+1)
 		for _, c := range out.Changes {

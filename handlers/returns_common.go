@@ -133,3 +133,9 @@ func (s *Server) renderPage(c *fiber.Ctx, name string, p Page) error {
 	c.Type("html", "utf-8")
 	return c.Send(buf.Bytes())
 }
+
+// auditUpload records a stored version in the audit trail (docs/access.md).
+func (s *Server) auditUpload(c *fiber.Ctx, v models.ReturnVersion) error {
+	return s.audit(c, models.AuditUpload, v.UnitCode+" "+v.Period, nil,
+		map[string]any{"version": v.Number, "file": v.FileName, "hash": v.FileHash, "source": v.Source})
+}

@@ -26,6 +26,9 @@ func (s *Server) officeSubmit(c *fiber.Ctx) error {
 		c.Status(fiber.StatusUnprocessableEntity)
 		return s.render(c, "returns_office.html", "returns", "办公室录入", s.officeData(period, rows, out.Problems))
 	}
+	if err := s.auditUpload(c, out.Version); err != nil {
+		return err
+	}
 	h, err := s.returnHistory(actor{}, out.Version.UnitCode, out.Version.Period)
 	if err != nil {
 		return err

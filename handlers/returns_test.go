@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/xuri/excelize/v2"
@@ -101,8 +102,16 @@ func filledReturn(t *testing.T, app *fiber.App, values map[string]any) []byte {
 	return out.Bytes()
 }
 
+// returnsApp is the test app with its clock on 10 July 2024, while June 2024 is open for returns.
+func returnsApp(t *testing.T) (*fiber.App, *Server) {
+	t.Helper()
+	app, s := newTestApp(t, false)
+	s.Config.Now = func() time.Time { return time.Date(2024, 7, 10, 9, 0, 0, 0, time.UTC) }
+	return app, s
+}
+
 func TestReturnTemplateEndpoint(t *testing.T) {
-	app, _ := newTestApp(t, false)
+	app, _ := returnsApp(t)
 	req := httptest.NewRequest("GET", "/api/v1/returns/template?county=530302&period=2024-06", nil)
 	req.Header.Set("Authorization", "Bearer "+testOfficeToken)
 	resp, err := app.Test(req, -1)
@@ -122,7 +131,7 @@ func TestReturnTemplateEndpoint(t *testing.T) {
 }
 
 func TestReturnUploadAPI(t *testing.T) {
-	app, s := newTestApp(t, false)
+	app, s := returnsApp(t)
 	file := filledReturn(t, app, map[string]any{"service_points": 118, "outbound_parcels": 612.5})
 
 	status, body := postFile(t, app, "/api/v1/returns?dry_run=1", "r.xlsx", file, nil)
@@ -140,6 +149,11 @@ func TestReturnUploadAPI(t *testing.T) {
 	}
 	if err := json.Unmarshal(body, &created); err != nil || status != 201 || created.Version.Number != 1 || created.Warnings == nil {
 		t.Fatalf("upload: %d %s", status, body)
+	}
+
+	entries, err := s.Store.AuditEntries(models.AuditFilter{Action: models.AuditUpload})
+	if err != nil || len(entries) != 1 || entries[0].Subject != "530302 2024-06" {
+		t.Errorf("audit trail: %+v %v", entries, err)
 	}
 
 	status, body = postFile(t, app, "/api/v1/returns", "r.xlsx", file, nil)
@@ -175,7 +189,7 @@ func TestReturnUploadAPI(t *testing.T) {
 }
 
 func TestReturnWebUploadWithPreview(t *testing.T) {
-	app, _ := newTestApp(t, false)
+	app, _ := returnsApp(t)
 	status, body := get(t, app, "/returns?county=530302&period=2024-06")
 	if status != 200 || !strings.Contains(string(body), "下载月报模板") {
 		t.Fatalf("upload page: %d", status)
@@ -209,7 +223,7 @@ func TestReturnWebUploadWithPreview(t *testing.T) {
 }
 
 func TestOfficeEntry(t *testing.T) {
-	app, s := newTestApp(t, false)
+	app, s := returnsApp(t)
 	status, body := get(t, app, "/returns/office?period=2024-06")
 	if status != 200 || !strings.Contains(string(body), "农村快递物流降本") || strings.Contains(string(body), "村（社区）级快递物流电商末端服务网点") {
 		t.Fatalf("office form: %d", status)

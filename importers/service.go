@@ -32,6 +32,9 @@ type ImportRequest struct {
 	Source string
 	// DryRun validates and compares with the stored version but stores nothing.
 	DryRun bool
+	// IgnoreLock skips the month's open/locked check (models.CanSubmit); only the server's CLI sets it,
+	// to load past months at deployment.
+	IgnoreLock bool
 	// Now is the time of the upload; zero means time.Now().
 	Now time.Time
 }
@@ -97,6 +100,9 @@ func importDraft(store *models.Store, plan *models.Plan, d Draft, readProblems [
 		if !out.OK() {
 			return ErrRefused
 		}
+		if err := admit(tx, plan, out.Return, req); err != nil {
+			return err
+		}
 		prev, err := tx.LatestVersion(unit, out.Return.Period)
 		if err != nil && !errors.Is(err, models.ErrNotFound) {
 			return err
@@ -134,6 +140,27 @@ func importDraft(store *models.Store, plan *models.Plan, d Draft, readProblems [
 		return ImportOutcome{Result: out.Result}, err
 	}
 	return out, nil
+}
+
+// admit refuses a return for a month that is not open for the unit (locked after its deadline and
+// not reopened, models.CanSubmit), as a conflict with the reason in Chinese. The office's own figures
+// for the whole city are not locked.
+func admit(tx *models.Store, plan *models.Plan, r Return, req ImportRequest) error {
+	if req.IgnoreLock || r.UnitCode == plan.Root.Code {
+		return nil
+	}
+	p, err := models.ParsePeriod(r.Period)
+	if err != nil {
+		return fmt.Errorf("importers: admit %s: %w", r.Period, err)
+	}
+	check, err := tx.SubmitCheck(plan, r.UnitCode, p, req.Now)
+	if err != nil {
+		return err
+	}
+	if ok, why := models.CanSubmit(check); !ok {
+		return models.Errorf(models.EConflict, "%s", why)
+	}
+	return nil
 }
 
 // normaliseCodeAndPeriod reads the unit and month of a draft as the rules will.

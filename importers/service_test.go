@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -222,6 +223,27 @@ func TestOfficeDraft(t *testing.T) {
 	out, err = ImportDraft(s, p, d, ImportRequest{ActingUnit: testUnit, Now: testNow})
 	if err != nil || out.Stored {
 		t.Fatalf("county user filed the office return: %v", err)
+	}
+}
+
+// TestLockedMonth refuses a month locked after its deadline (5 July 2024 + 10 days) unless the
+// request ignores locks; the office's city-wide figures are never locked.
+func TestLockedMonth(t *testing.T) {
+	p := testPlan(t)
+	s := testStore(t, p)
+	late := time.Date(2024, 8, 1, 9, 0, 0, 0, time.UTC)
+	file := readFixture(t, "ok_template.xlsx")
+	_, err := Import(s, p, DefaultLimits(), ImportRequest{File: file, Now: late, DryRun: true})
+	if models.ErrorCode(err) != models.EConflict || !strings.Contains(models.ErrorMessage(err), "锁定") {
+		t.Errorf("locked month: %v", err)
+	}
+	out, err := Import(s, p, DefaultLimits(), ImportRequest{File: file, Now: late, IgnoreLock: true})
+	if err != nil || !out.Stored {
+		t.Errorf("ignoring the lock: %v %s", err, problemsText(out.Problems))
+	}
+	office := Draft{UnitCode: p.Root.Code, Period: testPeriod, HasMonthly: true, Rows: []DraftRow{{Code: "firms_10m", Value: "4"}}}
+	if out, err := ImportDraft(s, p, office, ImportRequest{Now: late}); err != nil || !out.Stored {
+		t.Errorf("office figures after the lock: %v", err)
 	}
 }
 
