@@ -18,8 +18,8 @@ import (
 const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 
 // startFixtureServer serves the embedded assets and the pages of testdata/ on 127.0.0.1, to prove
-// the harness (and charts.js, the map and the stylesheet) without the application.
-func startFixtureServer(t *testing.T) string {
+// the harness (and charts.js, the map and the stylesheet) without the application; extra adds routes.
+func startFixtureServer(t *testing.T, extra ...func(*fiber.App)) string {
 	t.Helper()
 	assets, err := static.New(static.Files(), "/static")
 	if err != nil {
@@ -48,6 +48,9 @@ func startFixtureServer(t *testing.T) string {
 		}
 		return c.Send(body)
 	})
+	for _, add := range extra {
+		add(app)
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
