@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"html/template"
@@ -68,11 +69,10 @@ func goEchartsCharts(t *testing.T) []pageChart {
 	return []pageChart{{ID: "bar", Option: optionJSON(t, bar)}, {ID: "map", Option: optionJSON(t, m), Map: true}}
 }
 
-// TestGoEchartsThroughTemplate: the app's chain — go-echarts option, html/template attribute,
+// testGoEchartsThroughTemplate: the app's chain — go-echarts option, html/template attribute,
 // charts.js, ECharts 5 — draws both charts under the CSP, and a label holding </script> is shown
 // as the exact text and never runs.
-func TestGoEchartsThroughTemplate(t *testing.T) {
-	browser := startBrowser(t)
+func testGoEchartsThroughTemplate(t *testing.T, browser context.Context, dir string) {
 	tmpl := template.Must(template.New("page").Parse(chartPage))
 	var html strings.Builder
 	if err := tmpl.Execute(&html, goEchartsCharts(t)); err != nil {
@@ -97,7 +97,6 @@ func TestGoEchartsThroughTemplate(t *testing.T) {
   if (labels.indexOf(%s) < 0) { problems.push('label not shown as its exact text: ' + JSON.stringify(labels)); }
   return problems;
 })()`, label)
-	dir := screenshotDir(t)
 	problems, err := checkPage(browser, pageCheck{name: "go-echarts", url: base + "/go-echarts", vp: viewports()[0], minCharts: 2, assert: assert}, dir)
 	if err != nil {
 		t.Fatal(err)

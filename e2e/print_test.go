@@ -12,10 +12,9 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// TestPrintA4Landscape: the stylesheet's @page makes the briefing print on A4 landscape
+// testPrintA4Landscape: the stylesheet's @page makes the briefing print on A4 landscape
 // (842 × 595 pt), with its charts drawn.
-func TestPrintA4Landscape(t *testing.T) {
-	browser := startBrowser(t)
+func testPrintA4Landscape(t *testing.T, browser context.Context, dir string) {
 	base := startFixtureServer(t)
 	tab, cancel := chromedp.NewContext(browser)
 	defer cancel()
@@ -33,7 +32,7 @@ func TestPrintA4Landscape(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	file := filepath.Join(screenshotDir(t), "fixture-good-print.pdf")
+	file := filepath.Join(dir, "fixture-good-print.pdf")
 	if err := os.WriteFile(file, pdf, 0o644); err != nil {
 		t.Fatal(err)
 	}
