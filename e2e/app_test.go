@@ -23,8 +23,11 @@ type appPage struct {
 
 func appPages() []appPage {
 	return []appPage{
-		{name: "overview", path: "/"},
+		{name: "overview", path: "/", minCharts: 1},
 		{name: "plan", path: "/plan"},
+		{name: "county", path: "/counties/530325?period=2025-03", minCharts: 10},
+		{name: "workstream", path: "/workstreams/goals", minCharts: 8},
+		{name: "indicator", path: "/indicators/village_coverage", minCharts: 2},
 	}
 }
 
