@@ -28,6 +28,13 @@ func appPages() []appPage {
 		{name: "county", path: "/counties/530325?period=2025-03", minCharts: 10},
 		{name: "workstream", path: "/workstreams/goals", minCharts: 8},
 		{name: "indicator", path: "/indicators/village_coverage", minCharts: 2},
+		{name: "deadlines", path: "/deadlines"},
+		{name: "review", path: "/review"},
+		{name: "followups", path: "/followups"},
+		{name: "allocations", path: "/allocations"},
+		{name: "users", path: "/admin/users"},
+		{name: "audit", path: "/audit"},
+		{name: "account", path: "/account"},
 	}
 }
 
@@ -35,6 +42,7 @@ func appPages() []appPage {
 // at every viewport.
 func testAppPages(t *testing.T, browser context.Context, dir string) {
 	base := startApp(t)
+	signIn(t, browser, base, "office")
 	for _, p := range appPages() {
 		for _, vp := range viewports() {
 			t.Run(fmt.Sprintf("%s/%dx%d", p.name, vp.width, vp.height), func(t *testing.T) {
