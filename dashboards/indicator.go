@@ -99,7 +99,7 @@ func NewIndicatorPage(in Input, code string) (IndicatorPage, error) {
 	for _, m := range months {
 		page.Months = append(page.Months, m.String())
 	}
-	scopes := append([]string{p.Root.Code}, codes(p.ReportingUnits())...)
+	scopes := append([]string{p.Root.Code}, codes(p.Root.Children)...)
 	for _, scope := range scopes {
 		row := IndicatorRow{Code: scope, Name: unitName(p, scope), Link: "/counties/" + scope + "?period=" + in.Period.String()}
 		if scope == p.Root.Code {
