@@ -37,11 +37,10 @@ func (s *Store) ProgressDataset(upTo string) (Dataset, error) {
 		return p, err
 	}
 	type version struct {
-		id       uint
-		number   int
-		unit     string
-		period   Period
-		approved bool
+		id     uint
+		number int
+		unit   string
+		period Period
 	}
 	rows, err := s.DB.Raw(`SELECT v.id, v.number, v.unit_code, v.period, v.status, x.indicator, x.value
 		FROM (`+newestVersionsSQL+`) v JOIN return_values x ON x.version_id = v.id
