@@ -125,8 +125,25 @@ func TestSyntheticNational(t *testing.T) {
 		t.Errorf("observations = %d, want %d", len(ds.Observations), want)
 	}
 	c := models.NewProgressCalculator(p, ds, models.ProgressOptions{})
+	june := models.MustPeriod("2024-06")
+	all := c.All(june)
+	if len(all) != 30*3 {
+		t.Errorf("All = %d values, want 30 indicators x (country + 2 provinces)", len(all))
+	}
+	// A province rolls up its own counties; the country rolls up all of them.
+	province := c.Progress("stock_0", "p01", june)
+	sum := 0.0
+	for _, u := range p.Leaves("p01") {
+		sum += c.Progress("stock_0", u.Code, june).Actual
+	}
+	if province.Actual != sum || province.Reported != 3 || len(province.Sources) != 3 {
+		t.Errorf("province p01 = %v from %d units, want %v from 3", province.Actual, province.Reported, sum)
+	}
+	if country := c.Progress("stock_0", "cn", june); country.Reported != 6 {
+		t.Errorf("country reported by %d units, want 6", country.Reported)
+	}
 	counts := map[models.ProgressStatus]int{}
-	for _, pr := range c.All(models.MustPeriod("2024-06")) {
+	for _, pr := range all {
 		counts[pr.Status]++
 	}
 	if counts[models.StatusGreen] == 0 || counts[models.StatusRed] == 0 {
