@@ -89,3 +89,19 @@ func (s *Store) ProgressDataset(upTo string) (Dataset, error) {
 	}
 	return ds, nil
 }
+
+// SetTolerance sets the share of 序时进度 (above 0, at most 1) down to which a lagging indicator is
+// amber rather than red; 0 restores the default.
+func (s *Store) SetTolerance(indicator string, tolerance float64) error {
+	if tolerance < 0 || tolerance > 1 {
+		return Errorf(EInvalid, "容差应在 0 到 1 之间（例如 0.9 表示达到序时进度的 90%% 仍为“滞后”），收到 %v。", tolerance)
+	}
+	res := s.DB.Model(&IndicatorRecord{}).Where("code = ?", indicator).Update("tolerance", tolerance)
+	if res.Error != nil {
+		return fmt.Errorf("models: set tolerance of %s: %w", indicator, res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return Errorf(ENotFound, "没有代码为 %q 的指标。", indicator)
+	}
+	return nil
+}

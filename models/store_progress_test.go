@@ -101,3 +101,42 @@ func BenchmarkLoadDataset(b *testing.B) {
 		}
 	})
 }
+
+func TestSetTolerance(t *testing.T) {
+	st, p := demoStore(t)
+	tests := []struct {
+		name      string
+		indicator string
+		value     float64
+		code      string
+	}{
+		{"office_sets_95_percent", "service_points", 0.95, ""},
+		{"above_one", "service_points", 1.5, models.EInvalid},
+		{"negative", "service_points", -0.1, models.EInvalid},
+		{"unknown_indicator", "nope", 0.9, models.ENotFound},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if err := st.SetTolerance(tt.indicator, tt.value); models.ErrorCode(err) != tt.code {
+				t.Fatalf("err = %v, want code %q", err, tt.code)
+			}
+		})
+	}
+	ds, err := st.ProgressDataset(p.EndPeriod)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ds.Tolerances["service_points"] != 0.95 {
+		t.Errorf("tolerances = %v, want service_points at 0.95", ds.Tolerances)
+	}
+	c := models.NewProgressCalculator(p, ds, models.ProgressOptions{})
+	if got := c.Tolerance("service_points"); got != 0.95 {
+		t.Errorf("calculator tolerance = %v", got)
+	}
+	if err := st.SetTolerance("service_points", 0); err != nil {
+		t.Fatal(err)
+	}
+	if ds, _ = st.ProgressDataset(p.EndPeriod); len(ds.Tolerances) != 0 {
+		t.Errorf("after reset, tolerances = %v", ds.Tolerances)
+	}
+}
