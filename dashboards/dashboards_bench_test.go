@@ -33,11 +33,13 @@ func BenchmarkDemoPages(b *testing.B) {
 	for _, pg := range pages {
 		b.Run(pg.name, func(b *testing.B) {
 			b.ReportAllocs()
+			start := cpuTime()
 			for b.Loop() {
 				if err := pg.build(input()); err != nil {
 					b.Fatal(err)
 				}
 			}
+			b.ReportMetric(float64(cpuTime()-start)/float64(b.N), "cpu-ns/op")
 		})
 	}
 }
@@ -68,11 +70,13 @@ func BenchmarkNationalPages(b *testing.B) {
 	for _, pg := range pages {
 		b.Run(pg.name, func(b *testing.B) {
 			b.ReportAllocs()
+			start := cpuTime()
 			for b.Loop() {
 				if err := pg.build(); err != nil {
 					b.Fatal(err)
 				}
 			}
+			b.ReportMetric(float64(cpuTime()-start)/float64(b.N), "cpu-ns/op")
 		})
 	}
 }

@@ -179,11 +179,13 @@ func BenchmarkDashboardPages(b *testing.B) {
 	app, _ := newTestApp(b, true)
 	for _, url := range []string{"/", "/counties/530302", "/workstreams/goals", "/workstreams/actions", "/indicators/service_points", "/api/v1/progress"} {
 		b.Run(strings.Trim(strings.ReplaceAll(url, "/", "_"), "_"), func(b *testing.B) {
+			start := cpuTime()
 			for b.Loop() {
 				if status, body := get(b, app, url); status != 200 {
 					b.Fatalf("GET %s: %d %s", url, status, truncate(body))
 				}
 			}
+			b.ReportMetric(float64(cpuTime()-start)/float64(b.N), "cpu-ns/op")
 		})
 	}
 }

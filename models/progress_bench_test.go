@@ -51,10 +51,12 @@ func BenchmarkProgressDemo(b *testing.B) {
 	ds := demoDataset(p)
 	period := models.MustPeriod("2025-06")
 	b.ReportAllocs()
+	cpuStart := cpuTime()
 	for b.Loop() {
 		c := models.NewProgressCalculator(p, ds, models.ProgressOptions{})
 		_ = c.All(period)
 	}
+	b.ReportMetric(float64(cpuTime()-cpuStart)/float64(b.N), "cpu-ns/op")
 }
 
 // BenchmarkProgressDemoUnitTrend computes every indicator of one county in every month of the plan,
@@ -64,11 +66,13 @@ func BenchmarkProgressDemoUnitTrend(b *testing.B) {
 	c := models.NewProgressCalculator(p, demoDataset(p), models.ProgressOptions{})
 	start, end := models.MustPeriod(p.StartPeriod), models.MustPeriod(p.EndPeriod)
 	b.ReportAllocs()
+	cpuStart := cpuTime()
 	for b.Loop() {
 		for _, ind := range p.Indicators {
 			_ = c.Series(ind.Code, "530302", start, end)
 		}
 	}
+	b.ReportMetric(float64(cpuTime()-cpuStart)/float64(b.N), "cpu-ns/op")
 }
 
 // BenchmarkProgressNational works on 3,000 units × 36 months × 30 indicators.
@@ -81,31 +85,39 @@ func BenchmarkProgressNational(b *testing.B) {
 	period := models.MustPeriod("2025-06")
 	b.Run("index", func(b *testing.B) {
 		b.ReportAllocs()
+		cpuStart := cpuTime()
 		for b.Loop() {
 			_ = models.NewProgressCalculator(p, ds, models.ProgressOptions{})
 		}
+		b.ReportMetric(float64(cpuTime()-cpuStart)/float64(b.N), "cpu-ns/op")
 	})
 	c := models.NewProgressCalculator(p, ds, models.ProgressOptions{})
 	b.Run("all_one_month", func(b *testing.B) {
 		b.ReportAllocs()
+		cpuStart := cpuTime()
 		for b.Loop() {
 			_ = c.All(period)
 		}
+		b.ReportMetric(float64(cpuTime()-cpuStart)/float64(b.N), "cpu-ns/op")
 	})
 	b.Run("national_trend_36_months", func(b *testing.B) {
 		b.ReportAllocs()
 		start, end := models.MustPeriod(p.StartPeriod), models.MustPeriod(p.EndPeriod)
+		cpuStart := cpuTime()
 		for b.Loop() {
 			for _, ind := range p.Indicators {
 				_ = c.Series(ind.Code, p.Root.Code, start, end)
 			}
 		}
+		b.ReportMetric(float64(cpuTime()-cpuStart)/float64(b.N), "cpu-ns/op")
 	})
 	b.Run("one_county_one_month", func(b *testing.B) {
 		b.ReportAllocs()
+		cpuStart := cpuTime()
 		for b.Loop() {
 			_ = c.ForScope("p07c042", period)
 		}
+		b.ReportMetric(float64(cpuTime()-cpuStart)/float64(b.N), "cpu-ns/op")
 	})
 }
 
