@@ -18,4 +18,6 @@ func (s *Server) routes(app *fiber.App) {
 	app.Get("/workstreams/:code", s.workstreamPage)
 	app.Get("/indicators/:code", s.indicatorPage)
 	app.Get("/plan", s.planPage)
+
+	s.accessRoutes(app)
 }
