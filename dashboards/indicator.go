@@ -24,6 +24,8 @@ type IndicatorPage struct {
 	KindLabel string
 	RollUp    string
 	Note      string
+	// Tolerance is the share of 序时进度 (as a percentage) down to which the indicator is amber.
+	Tolerance string
 	City      Figure
 	Current   []Figure
 	Units     *Chart
@@ -71,7 +73,7 @@ func NewIndicatorPage(in Input, code string) (IndicatorPage, error) {
 		return IndicatorPage{}, models.Errorf(models.ENotFound, "没有代码为 %q 的指标。", code)
 	}
 	page := IndicatorPage{Header: in.header(), Code: code, Name: ind.Name, Unit: ind.Unit, KindLabel: KindLabel(ind.Kind),
-		RollUp: RollUpLabel(ind), Note: ind.Note}
+		RollUp: RollUpLabel(ind), Note: ind.Note, Tolerance: Number(in.Calc.Tolerance(code) * 100)}
 	all := in.Calc.ForIndicator(code, in.Period)
 	page.City = figure(p, all[0])
 	for _, pr := range all[1:] {

@@ -1,6 +1,11 @@
 package models
 
-import "fmt"
+import (
+	"errors"
+	"fmt"
+
+	"gorm.io/gorm"
+)
 
 // VersionsOfUnit returns every version of every return of the unit, newest month first and, within a
 // month, newest version first (the unit page lists them; values are not loaded).
@@ -119,17 +124,25 @@ func (s *Store) ProgressDataset(upTo string) (Dataset, error) {
 }
 
 // SetTolerance sets the share of 序时进度 (above 0, at most 1) down to which a lagging indicator is
-// amber rather than red; 0 restores the default.
-func (s *Store) SetTolerance(indicator string, tolerance float64) error {
+// amber rather than red; 0 restores the default. It returns the previous setting for the audit trail.
+func (s *Store) SetTolerance(indicator string, tolerance float64) (float64, error) {
 	if tolerance < 0 || tolerance > 1 {
-		return Errorf(EInvalid, "容差应在 0 到 1 之间（例如 0.9 表示达到序时进度的 90%% 仍为“滞后”），收到 %v。", tolerance)
+		return 0, Errorf(EInvalid, "容差应在 0 到 100%% 之间（例如 90%% 表示达到序时进度的 90%% 仍为“滞后”），收到 %v%%。", tolerance*100)
 	}
-	res := s.DB.Model(&IndicatorRecord{}).Where("code = ?", indicator).Update("tolerance", tolerance)
-	if res.Error != nil {
-		return fmt.Errorf("models: set tolerance of %s: %w", indicator, res.Error)
-	}
-	if res.RowsAffected == 0 {
-		return Errorf(ENotFound, "没有代码为 %q 的指标。", indicator)
-	}
-	return nil
+	var previous float64
+	err := s.DB.Transaction(func(tx *gorm.DB) error {
+		var rec IndicatorRecord
+		if err := tx.Where("code = ?", indicator).Take(&rec).Error; err != nil {
+			if errors.Is(err, gorm.ErrRecordNotFound) {
+				return Errorf(ENotFound, "没有代码为 %q 的指标。", indicator)
+			}
+			return fmt.Errorf("models: read indicator %s: %w", indicator, err)
+		}
+		previous = rec.Tolerance
+		if err := tx.Model(&IndicatorRecord{}).Where("code = ?", indicator).Update("tolerance", tolerance).Error; err != nil {
+			return fmt.Errorf("models: set tolerance of %s: %w", indicator, err)
+		}
+		return nil
+	})
+	return previous, err
 }

@@ -117,7 +117,7 @@ func TestSetTolerance(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if err := st.SetTolerance(tt.indicator, tt.value); models.ErrorCode(err) != tt.code {
+			if _, err := st.SetTolerance(tt.indicator, tt.value); models.ErrorCode(err) != tt.code {
 				t.Fatalf("err = %v, want code %q", err, tt.code)
 			}
 		})
@@ -133,8 +133,9 @@ func TestSetTolerance(t *testing.T) {
 	if got := c.Tolerance("service_points"); got != 0.95 {
 		t.Errorf("calculator tolerance = %v", got)
 	}
-	if err := st.SetTolerance("service_points", 0); err != nil {
-		t.Fatal(err)
+	previous, err := st.SetTolerance("service_points", 0)
+	if err != nil || previous != 0.95 {
+		t.Fatalf("reset: previous %v, err %v; want 0.95", previous, err)
 	}
 	if ds, _ = st.ProgressDataset(p.EndPeriod); len(ds.Tolerances) != 0 {
 		t.Errorf("after reset, tolerances = %v", ds.Tolerances)
