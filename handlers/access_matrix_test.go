@@ -51,6 +51,7 @@ func accessMatrix(f accessFixtures) []accessRoute {
 		{method: "GET", route: "/counties/:code", path: "/counties/530302", allow: "OLCX"},
 		{method: "GET", route: "/workstreams/:code", path: "/workstreams/goals", allow: "OLCX"},
 		{method: "GET", route: "/indicators/:code", path: "/indicators/service_points", allow: "OLCX"},
+		{method: "POST", route: "/indicators/:code/tolerance", path: "/indicators/service_points/tolerance", form: url.Values{"tolerance": {"bogus"}}, allow: "O"},
 
 		{method: "GET", route: "/login", allow: "AOLCX"},
 		{method: "POST", route: "/login", form: url.Values{"username": {"office"}, "password": {accessPassword}}, allow: "AOLCX"},
