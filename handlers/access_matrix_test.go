@@ -91,6 +91,7 @@ func accessMatrix(f accessFixtures) []accessRoute {
 		{method: "POST", route: "/returns", form: url.Values{}, allow: "OCX"},
 		{method: "POST", route: "/returns/preview", form: url.Values{}, allow: "OCX"},
 		{method: "GET", route: "/returns/history", path: "/returns/history?county=530302&period=2024-06", allow: "OLC"},
+		{method: "GET", route: "/returns/versions/:id/file", path: "/returns/versions/" + f.versionID + "/file", allow: "OC"},
 		{method: "GET", route: "/returns/office", allow: "O"},
 		{method: "POST", route: "/returns/office", form: url.Values{"period": {"bogus"}}, allow: "O"},
 

@@ -83,7 +83,7 @@ func (s *Server) importRequest(c *fiber.Ctx, who actor, data []byte, name string
 func attachment(c *fiber.Ctx, name string) {
 	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="%s"; filename*=UTF-8''%s`,
 		strings.Map(func(r rune) rune {
-			if r > 127 || r == '"' {
+			if r < 32 || r > 127 || r == '"' {
 				return '_'
 			}
 			return r

@@ -13,14 +13,18 @@ import (
 type historyVersion struct {
 	Version                  models.ReturnVersion
 	SourceLabel, StatusLabel string
-	Warnings                 []importers.Problem
-	Changes                  []importers.Change
+	// UploadedAt is the upload time in China Standard Time, as the board and the audit trail show it.
+	UploadedAt string
+	Warnings   []importers.Problem
+	Changes    []importers.Change
 }
 
 // historyData is the version history of one unit's return for one month, newest first.
 type historyData struct {
 	County, CountyName, Period string
 	Versions                   []historyVersion
+	// FileLinks links each uploaded version's original file; leaders may not download files.
+	FileLinks bool
 }
 
 // returnHistory reads the versions of a return; a county user sees only its own unit's.
@@ -38,10 +42,10 @@ func (s *Server) returnHistory(who actor, county, period string) (historyData, e
 	if err != nil {
 		return historyData{}, err
 	}
-	h := historyData{County: county, CountyName: s.unitName(county), Period: period}
+	h := historyData{County: county, CountyName: s.unitName(county), Period: period, FileLinks: true}
 	var prev models.ReturnVersion
 	for _, v := range versions {
-		hv := historyVersion{Version: v, SourceLabel: sourceLabel(v.Source), StatusLabel: statusLabel(v.Status), Changes: importers.Diff(s.Plan, prev.Values, prev.Milestones, v.Values, v.Milestones)}
+		hv := historyVersion{Version: v, UploadedAt: localTime(v.UploadedAt), SourceLabel: sourceLabel(v.Source), StatusLabel: statusLabel(v.Status), Changes: importers.Diff(s.Plan, prev.Values, prev.Milestones, v.Values, v.Milestones)}
 		if v.Warnings != "" {
 			_ = json.Unmarshal([]byte(v.Warnings), &hv.Warnings) // a malformed list shows as none
 		}
@@ -86,6 +90,9 @@ func (s *Server) returnsHistoryPage(c *fiber.Ctx) error {
 	h, err := s.returnHistory(who, c.Query("county"), c.Query("period"))
 	if err != nil {
 		return err
+	}
+	if u := currentUser(c); u != nil && u.Role == models.RoleLeader {
+		h.FileLinks = false
 	}
 	return s.render(c, "returns_history.html", "returns", h.CountyName+" "+h.Period+" 月报版本", h)
 }

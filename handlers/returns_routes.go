@@ -14,6 +14,7 @@ func (s *Server) registerReturns(app *fiber.App) {
 	app.Post("/returns", s.returnsSubmit)
 	app.Post("/returns/preview", s.returnsPreview)
 	app.Get("/returns/history", s.returnsHistoryPage)
+	app.Get("/returns/versions/:id/file", s.returnVersionFile)
 	app.Get("/returns/office", s.officeForm)
 	app.Post("/returns/office", s.officeSubmit)
 }

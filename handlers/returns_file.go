@@ -1,0 +1,46 @@
+package handlers
+
+import (
+	"errors"
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"ruralkpi/models"
+)
+
+// returnVersionFile downloads the original file stored for a return version: the office any unit's,
+// a county user only its own unit's. Leaders read the figures, not the files.
+func (s *Server) returnVersionFile(c *fiber.Ctx) error {
+	id, err := strconv.ParseUint(c.Params("id"), 10, 32)
+	if err != nil {
+		return models.Errorf(models.ENotFound, "没有这个月报版本。")
+	}
+	v, err := s.Store.VersionByID(uint(id))
+	if errors.Is(err, models.ErrNotFound) {
+		return models.Errorf(models.ENotFound, "没有这个月报版本。")
+	}
+	if err != nil {
+		return err
+	}
+	if u := currentUser(c); u == nil || (u.Role != models.RoleOffice && (u.Role != models.RoleCounty || u.UnitCode != v.UnitCode)) {
+		return models.Errorf(models.EForbidden, "只能下载本单位月报的原始文件。")
+	}
+	if v.FileHash == "" {
+		return models.Errorf(models.ENotFound, "这一版不是上传的文件（演示数据或办公室录入），没有原始文件。")
+	}
+	f, err := s.Store.StoredFileByHash(v.FileHash)
+	if errors.Is(err, models.ErrNotFound) {
+		return models.Errorf(models.ENotFound, "这一版的原始文件没有找到。")
+	}
+	if err != nil {
+		return err
+	}
+	name := v.FileName
+	if name == "" {
+		name = s.unitName(v.UnitCode) + "-" + v.Period + "-第" + strconv.Itoa(v.Number) + "版.xlsx"
+	}
+	attachment(c, name)
+	c.Type("xlsx")
+	return c.Send(f.Data)
+}

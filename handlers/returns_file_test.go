@@ -1,0 +1,67 @@
+package handlers
+
+import (
+	"bytes"
+	"encoding/json"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"ruralkpi/models"
+)
+
+// TestReturnVersionFile downloads the original of an uploaded version, byte for byte, from the link
+// on the history page; versions without a file and unknown ids are 404s.
+func TestReturnVersionFile(t *testing.T) {
+	app, s := returnsApp(t)
+	file := filledReturn(t, app, map[string]any{"service_points": 118})
+	status, body := postFile(t, app, "/api/v1/returns", "麒麟区六月.xlsx", file, nil)
+	var created struct {
+		Version versionJSON `json:"version"`
+	}
+	if err := json.Unmarshal(body, &created); err != nil || status != 201 {
+		t.Fatalf("upload: %d %s", status, body)
+	}
+	fileURL := "/returns/versions/" + strconv.FormatUint(uint64(created.Version.ID), 10) + "/file"
+
+	status, body = get(t, app, "/returns/history?county=530302&period=2024-06")
+	if status != 200 || !strings.Contains(string(body), `href="`+fileURL+`"`) {
+		t.Fatalf("history has no link to %s: %d", fileURL, status)
+	}
+	status, got := get(t, app, fileURL)
+	if status != 200 || !bytes.Equal(got, file) {
+		t.Fatalf("download: %d, %d bytes, want the %d bytes uploaded", status, len(got), len(file))
+	}
+
+	demo, err := s.Store.SaveVersion(models.NewVersion{UnitCode: "530302", Period: "2024-05", Source: models.SourceDemo, UploadedBy: "demo"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ name, path, want string }{
+		{"version without a file", "/returns/versions/" + strconv.FormatUint(uint64(demo.ID), 10) + "/file", "没有原始文件"},
+		{"unknown version", "/returns/versions/999999/file", "没有这个月报版本"},
+		{"not a number", "/returns/versions/abc/file", "没有这个月报版本"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			status, body := get(t, app, tc.path)
+			if status != 404 || !strings.Contains(string(body), tc.want) {
+				t.Errorf("%s: %d %s, want 404 %q", tc.path, status, body, tc.want)
+			}
+		})
+	}
+}
+
+// TestHistoryShowsChinaTime: the history page reads upload times in China Standard Time, like the
+// reporting board, not in the server's UTC.
+func TestHistoryShowsChinaTime(t *testing.T) {
+	app, s := returnsApp(t)
+	at := time.Date(2024, 7, 2, 10, 30, 0, 0, time.UTC) // 18:30 in Qujing
+	if _, err := s.Store.SaveVersion(models.NewVersion{UnitCode: "530302", Period: "2024-06", Source: models.SourceUpload, File: []byte("x"), FileName: "r.xlsx", UploadedBy: "county-530302", UploadedAt: at}); err != nil {
+		t.Fatal(err)
+	}
+	status, body := get(t, app, "/returns/history?county=530302&period=2024-06")
+	if status != 200 || !strings.Contains(string(body), "2024-07-02 18:30") {
+		t.Errorf("history: %d, want the upload at 2024-07-02 18:30 China time", status)
+	}
+}
