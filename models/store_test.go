@@ -130,6 +130,24 @@ func TestSeedDemo(t *testing.T) {
 	}
 }
 
+// TestSeedDemoAgainAfterTryingIt: uploads made in the demo do not turn it into a real database that
+// serve --demo then refuses.
+func TestSeedDemoAgainAfterTryingIt(t *testing.T) {
+	s, p := openTestStore(t)
+	if err := s.SeedDemo(p); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SaveVersion(NewVersion{UnitCode: "530326", Period: "2025-12", Source: SourceUpload, File: []byte("tried"), UploadedBy: "county-530326"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CreateUser(p, NewUser{Username: "trial", Password: "correct horse", Role: RoleLeader}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SeedDemo(p); err != nil {
+		t.Errorf("SeedDemo on a demo database someone used: %v", err)
+	}
+}
+
 func TestSeedDemoRefusesRealData(t *testing.T) {
 	s, p := openTestStore(t)
 	if _, err := s.CreateUser(p, NewUser{Username: "admin", Password: "correct horse", Role: RoleOffice}); err != nil {

@@ -109,6 +109,12 @@ func DemoUsers(p *Plan) []NewUser {
 // SeedDemo fills an empty database with the demo: users, reference figures, allocations and returns.
 // It refuses a database that holds real data, and does nothing to one that already holds the demo.
 func (s *Store) SeedDemo(p *Plan) error {
+	// A demo database stays one: what people tried in it (uploads, new users) is demo play, and
+	// `make run` must start again on it.
+	demo, err := s.IsDemo()
+	if err != nil || demo {
+		return err
+	}
 	real, err := s.HasRealData()
 	if err != nil {
 		return err
