@@ -54,6 +54,14 @@ func (s *Server) uploadData(c *fiber.Ctx, who actor) uploadPageData {
 	}
 	if who.Unit != "" {
 		d.County = who.Unit
+		// A clerk is offered only the months the unit reports: the six roll-out counties start in 2024-01.
+		start := s.Plan.UnitStart(who.Unit)
+		for i, p := range d.Periods {
+			if p < start {
+				d.Periods = d.Periods[:i]
+				break
+			}
+		}
 	}
 	if d.Period == "" {
 		d.Period = s.defaultPeriod()

@@ -231,6 +231,10 @@ func TemplateFor(store *models.Store, plan *models.Plan, unit, period, actingUni
 	if p.Index() > (models.Period{Year: now.Year(), Month: int(now.Month())}).Index() {
 		return TemplateInput{}, models.Errorf(models.EInvalid, "%s 还没有到，不能下载该月模板。", p.Label())
 	}
+	if start := plan.UnitStart(unit); period < start {
+		// The upload would be refused for the same reason; say so before the clerk fills it in.
+		return TemplateInput{}, models.Errorf(models.EInvalid, "%s从 %s 起报送月报，%s 无需填报。", u.Name, start, p.Label())
+	}
 	in := TemplateInput{Plan: plan, UnitCode: unit, Period: period, GeneratedAt: now}
 	prev, err := FiguresBefore(store, unit, period, 1)
 	if err != nil {
