@@ -236,6 +236,12 @@ func TemplateFor(store *models.Store, plan *models.Plan, unit, period, actingUni
 		return TemplateInput{}, models.Errorf(models.EInvalid, "%s从 %s 起报送月报，%s 无需填报。", u.Name, start, p.Label())
 	}
 	in := TemplateInput{Plan: plan, UnitCode: unit, Period: period, GeneratedAt: now}
+	// The office may move a month's deadline on the reporting board; the template says the same date.
+	due, err := store.Deadline(p)
+	if err != nil {
+		return in, err
+	}
+	in.Deadline = fmt.Sprintf("请于 %s前报送 %s 的月报。", due.Format("2006年1月2日"), p.Label())
 	prev, err := FiguresBefore(store, unit, period, 1)
 	if err != nil {
 		return in, err

@@ -257,6 +257,16 @@ func TestTemplateFor(t *testing.T) {
 	if in.Previous.Period != "2024-05" || in.Previous.Values["service_points"] != 112 || in.Targets["service_points"] == 0 {
 		t.Errorf("template input = %+v", in)
 	}
+	if want := "请于 2024年7月5日前报送 2024年6月 的月报。"; in.Deadline != want {
+		t.Errorf("deadline = %q, want %q", in.Deadline, want)
+	}
+	// The office moved the deadline: the template says the new date.
+	if err := s.SetDeadline(models.MustPeriod(testPeriod), time.Date(2024, 7, 8, 0, 0, 0, 0, models.ReportingZone()), models.Actor{Username: "office"}, testNow); err != nil {
+		t.Fatal(err)
+	}
+	if in, err := TemplateFor(s, p, testUnit, testPeriod, "", testNow); err != nil || !strings.Contains(in.Deadline, "2024年7月8日前") {
+		t.Errorf("moved deadline = %q, %v", in.Deadline, err)
+	}
 	for _, c := range []struct{ unit, period, acting, code string }{
 		{testUnit, testPeriod, "530303", models.EForbidden},
 		{"530300", testPeriod, "", models.EInvalid},

@@ -3,6 +3,7 @@ package importers
 import (
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/xuri/excelize/v2"
@@ -176,6 +177,9 @@ func (tw *templateWriter) writeGuide() error {
 	contact := tw.in.Contact
 	if contact == "" {
 		contact = "如有疑问，请联系" + tw.in.Plan.LeadUnit + "工作专班办公室。"
+		if strings.Contains(tw.in.Plan.LeadUnit, "工作专班办公室") { // e.g. 市邮政管理局（工作专班办公室）
+			contact = "如有疑问，请联系" + tw.in.Plan.LeadUnit + "。"
+		}
 	}
 	lines := []string{
 		tw.in.Plan.Name + " · 月报填报说明",

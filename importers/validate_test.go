@@ -232,6 +232,10 @@ func TestTemplateContents(t *testing.T) {
 	if v, _ := f.GetSheetVisible(sheetMeta); v {
 		t.Error("header copy sheet is visible")
 	}
+	// The plan's lead unit already names the office: it is not repeated.
+	if got, _ := f.GetCellValue("填报说明", "A4"); got != "联系方式：如有疑问，请联系市邮政管理局（工作专班办公室）。" {
+		t.Errorf("contact line = %q", got)
+	}
 	row := rowOf(t, f, SheetMonthly, "service_points")
 	for col, want := range map[int]string{2: "个", 3: "截至本月累计", 5: "150", 6: "112"} {
 		if got, _ := f.GetCellValue(SheetMonthly, cellName(col, row)); got != want {
