@@ -65,3 +65,30 @@ func TestHistoryShowsChinaTime(t *testing.T) {
 		t.Errorf("history: %d, want the upload at 2024-07-02 18:30 China time", status)
 	}
 }
+
+// TestHistoryShowsTheReturnReason: a clerk who opens the history of a returned month reads why.
+func TestHistoryShowsTheReturnReason(t *testing.T) {
+	app, s := returnsApp(t)
+	v, err := s.Store.SaveVersion(models.NewVersion{UnitCode: "530302", Period: "2024-06", Source: models.SourceUpload, File: []byte("x"), FileName: "r.xlsx", UploadedBy: "county-530302"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Store.ReviewVersion(v.ID, models.DecisionReturn, "网点数与台账不符，请核对", models.Actor{Username: "office"}, s.Config.Now()); err != nil {
+		t.Fatal(err)
+	}
+	status, body := get(t, app, "/returns/history?county=530302&period=2024-06")
+	if status != 200 || !strings.Contains(string(body), "退回原因：网点数与台账不符，请核对") {
+		t.Errorf("history: %d, no return reason", status)
+	}
+}
+
+// TestUploadPageDefaultsToThePlansLastMonthOnceItIsOver: after 2025-12 the form preselects
+// 2025-12, not 2025-11.
+func TestUploadPageDefaultsToThePlansLastMonthOnceItIsOver(t *testing.T) {
+	app, s := returnsApp(t)
+	s.Config.Now = func() time.Time { return time.Date(2026, 11, 29, 9, 0, 0, 0, time.UTC) }
+	status, body := get(t, app, "/returns")
+	if status != 200 || !strings.Contains(string(body), `<option value="2025-12" selected>`) {
+		t.Errorf("upload page: %d, 2025-12 not preselected", status)
+	}
+}
