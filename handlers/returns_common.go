@@ -112,9 +112,14 @@ func (s *Server) reportingPeriods() []string {
 	return out
 }
 
-// defaultPeriod is the month returns are usually due for: last month.
+// defaultPeriod is the month returns are usually due for: last month, or the plan's last month once
+// the plan is over.
 func (s *Server) defaultPeriod() string {
 	periods := s.reportingPeriods()
+	now := s.Config.Now()
+	if len(periods) > 0 && models.MustPeriod(s.Plan.EndPeriod).Before(models.Period{Year: now.Year(), Month: int(now.Month())}) {
+		return periods[0]
+	}
 	if len(periods) > 1 {
 		return periods[1]
 	}
