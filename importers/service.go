@@ -249,6 +249,12 @@ func TemplateFor(store *models.Store, plan *models.Plan, unit, period, actingUni
 	if len(prev) > 0 {
 		in.Previous = prev[0]
 	}
+	switch cur, err := store.LatestVersion(unit, period); {
+	case err == nil:
+		in.Current = cur
+	case !errors.Is(err, models.ErrNotFound):
+		return in, err
+	}
 	if in.Targets, err = store.YearTargets(p.Year); err != nil {
 		return in, err
 	}

@@ -18,6 +18,10 @@ type TemplateInput struct {
 	Period   string
 	// Previous is the unit's last accepted return before the month (zero when there is none).
 	Previous Figures
+	// Current is the newest version already stored for this very month (zero when none). Its
+	// figures, notes and milestones are pre-filled, so a clerk correcting one figure does not
+	// blank the others: a new version replaces the whole month.
+	Current models.ReturnVersion
 	// Targets maps indicator code → this year's city-wide target; nil means the plan's targets.
 	Targets map[string]float64
 	// Allocations maps indicator code → the unit's allocation of this year's target.
@@ -186,7 +190,7 @@ func (tw *templateWriter) writeGuide() error {
 		fmt.Sprintf("填报单位：%s（%s）    填报月份：%s    模板版本：%s", tw.unit.Name, tw.unit.Code, tw.period.Label(), TemplateVersion),
 		"报送时间：" + deadline,
 		"联系方式：" + contact,
-		"",
+		tw.currentLine(),
 		"一、只填写黄色单元格。灰色单元格（单位、月份、指标、目标和上次已报数）已锁定，不要修改；按 Tab 键可依次跳到下一个黄色单元格。",
 		"二、“月报”表填写截至本月的数：累计型指标填“截至本月累计”，年度指标填“本年累计（1月起）”，比率填当前水平。系统会自动算出本月增量，不要只填本月新增数。",
 		"三、计数类指标（个、辆、家）只填整数；所有数字不能为负。数字可直接填写，如 1234 或 1,234；百分比填 85 表示 85%。",
@@ -316,6 +320,19 @@ func (tw *templateWriter) writeMonthly() error {
 			}
 		}
 		valueCell, noteCell := cellName(7, row), cellName(8, row)
+		for _, x := range tw.in.Current.Values {
+			if x.Indicator != ind.Code {
+				continue
+			}
+			if err := f.SetCellValue(sheet, valueCell, x.Value); err != nil {
+				return err
+			}
+			if x.Note != "" {
+				if err := f.SetCellStr(sheet, noteCell, x.Note); err != nil {
+					return err
+				}
+			}
+		}
 		if err := f.SetCellStyle(sheet, valueCell, valueCell, tw.styles.input); err != nil {
 			return err
 		}
@@ -343,6 +360,15 @@ func (tw *templateWriter) writeMonthly() error {
 		return err
 	}
 	return tw.protect(sheet)
+}
+
+// currentLine tells the clerk the month's stored figures are pre-filled; blank when none are.
+func (tw *templateWriter) currentLine() string {
+	if tw.in.Current.Number == 0 {
+		return ""
+	}
+	return fmt.Sprintf("本月已报送第 %d 版，黄色单元格已预填该版的数：只改需要更正的格，其余保持不变，上传后保存为第 %d 版。",
+		tw.in.Current.Number, tw.in.Current.Number+1)
 }
 
 // target returns this year's city-wide target of the indicator: the office's figure when given.
@@ -437,6 +463,24 @@ func (tw *templateWriter) writeMilestones() error {
 			}
 		}
 		stateCell, dateCell, noteCell := cellName(4, row), cellName(5, row), cellName(6, row)
+		for _, cur := range tw.in.Current.Milestones {
+			if cur.Indicator != ind.Code {
+				continue
+			}
+			for addr, v := range map[string]string{stateCell: stateLabel(cur.State), noteCell: cur.Note} {
+				if v == "" {
+					continue
+				}
+				if err := f.SetCellStr(sheet, addr, v); err != nil {
+					return err
+				}
+			}
+			if done, err := time.Parse("2006-01-02", cur.DoneOn); err == nil {
+				if err := f.SetCellValue(sheet, dateCell, done); err != nil {
+					return err
+				}
+			}
+		}
 		for _, c := range []struct {
 			addr  string
 			style int
