@@ -169,7 +169,7 @@ func returnItems(versions []models.ReturnVersion) []ReturnItem {
 			StatusText: versionStatusLabel(v.Status), Source: versionSourceLabel(v.Source), FileName: v.FileName,
 			UploadedBy: v.UploadedBy, ReviewNote: v.ReviewNote}
 		if !v.UploadedAt.IsZero() {
-			item.UploadedAt = v.UploadedAt.Format("2006-01-02 15:04")
+			item.UploadedAt = v.UploadedAt.In(models.ReportingZone()).Format("2006-01-02 15:04") // as the board shows it
 		}
 		out = append(out, item)
 	}
