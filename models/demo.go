@@ -185,7 +185,11 @@ func GenerateDemo(p *Plan, seed uint64) (DemoData, error) {
 			first.UploadedAt = v.UploadedAt.Add(-48 * time.Hour)
 			first.Status = StatusReturned
 			first.FileName = "会泽县-2025-06-月报.xlsx"
-			data.Versions[i].Values[0].Note = "更正：出口业务量漏报一个乡镇"
+			for j := range data.Versions[i].Values {
+				if data.Versions[i].Values[j].Indicator == "outbound_parcels" { // the figure corrected
+					data.Versions[i].Values[j].Note = "更正：出口业务量漏报一个乡镇"
+				}
+			}
 			data.Versions = append(data.Versions[:i], append([]NewVersion{first}, data.Versions[i:]...)...)
 			break
 		}
