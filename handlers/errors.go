@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"errors"
+	"net/url"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -76,11 +77,28 @@ func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
 	if title == "" {
 		title = "出错了"
 	}
-	if rerr := s.render(c, "error.html", "", title, map[string]string{"Title": title, "Message": message}); rerr != nil {
+	if rerr := s.render(c, "error.html", "", title, map[string]string{"Title": title, "Message": message, "Back": backPath(c)}); rerr != nil {
 		s.Log.Error("render error page", "err", rerr)
 		return c.Status(status).SendString(message)
 	}
 	return nil
+}
+
+// backPath is the page of this site the request came from (a refused form's page), so the error page
+// can lead back to it; "" when there is none or it is another site's.
+func backPath(c *fiber.Ctx) string {
+	ref, err := url.Parse(c.Get(fiber.HeaderReferer))
+	if err != nil || ref.Host != c.Hostname() || !strings.HasPrefix(ref.Path, "/") || strings.HasPrefix(ref.Path, "//") {
+		return ""
+	}
+	back := ref.EscapedPath()
+	if ref.RawQuery != "" {
+		back += "?" + ref.RawQuery
+	}
+	if back == "/" || back == c.OriginalURL() {
+		return ""
+	}
+	return back
 }
 
 func wantsJSON(c *fiber.Ctx) bool {
