@@ -41,7 +41,7 @@ const headerRow = 3
 // styles are the cell styles of the workbook, created once per file.
 type styles struct {
 	title, subtitle, header, text, center, integer, decimal, percent, note int
-	status                                                                map[string]int
+	status                                                                 map[string]int
 }
 
 func newStyles(f *excelize.File) (styles, error) {
@@ -57,7 +57,7 @@ func newStyles(f *excelize.File) (styles, error) {
 		{&s.title, excelize.Style{Font: &excelize.Font{Family: "黑体", Size: 14, Bold: true}}},
 		{&s.subtitle, excelize.Style{Font: &excelize.Font{Family: "宋体", Size: 9, Color: "595959"}}},
 		{&s.header, excelize.Style{Font: &excelize.Font{Family: "宋体", Size: 10, Bold: true}, Border: border,
-			Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"D9E1F2"}},
+			Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"D9E1F2"}},
 			Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center", WrapText: true}}},
 		{&s.text, excelize.Style{Font: font, Border: border, Alignment: &excelize.Alignment{Vertical: "center"}}},
 		{&s.center, excelize.Style{Font: font, Border: border, Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center"}}},
@@ -384,7 +384,9 @@ func remark(pr models.Progress) string {
 	return strings.Join(parts, "；")
 }
 
-func (b *monthlyBuilder) text(s string) excelize.Cell { return excelize.Cell{Value: s, StyleID: b.st.text} }
+func (b *monthlyBuilder) text(s string) excelize.Cell {
+	return excelize.Cell{Value: s, StyleID: b.st.text}
+}
 
 func (b *monthlyBuilder) summary() sheet {
 	p := b.in.Plan
