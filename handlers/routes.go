@@ -14,4 +14,6 @@ func (s *Server) routes(app *fiber.App) {
 
 	app.Get("/", s.planPage)
 	app.Get("/plan", s.planPage)
+
+	s.reportRoutes(app)
 }

@@ -1,0 +1,132 @@
+package handlers
+
+import (
+	"bytes"
+	"html"
+	"net/http/httptest"
+	"os/exec"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+)
+
+func TestMonthlyWorkbookEndpoint(t *testing.T) {
+	app, s := newTestApp(t, true)
+	resp, err := app.Test(httptest.NewRequest("GET", "/api/v1/reports/monthly?period=2024-06", nil), -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(resp.Header.Get("Content-Type"), "spreadsheetml") ||
+		!strings.Contains(resp.Header.Get("Content-Disposition"), "monthly-2024-06.xlsx") {
+		t.Fatalf("status %d, headers %v", resp.StatusCode, resp.Header)
+	}
+	f, err := excelize.OpenReader(resp.Body, excelize.Options{UnzipSizeLimit: 64 << 20, UnzipXMLSizeLimit: 32 << 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if got, want := len(f.GetSheetList()), 4+len(s.Plan.Root.Children); got != want {
+		t.Errorf("%d sheets, want %d: %v", got, want, f.GetSheetList())
+	}
+	title, _ := f.GetCellValue("汇总", "A1")
+	if !strings.Contains(title, "2024年6月") {
+		t.Errorf("title %q", title)
+	}
+}
+
+func TestReportEndpointsErrors(t *testing.T) {
+	app, _ := newTestApp(t, true)
+	tests := []struct {
+		name, url string
+		status    int
+		contains  string
+	}{
+		{"bad month", "/api/v1/reports/monthly?period=2024-13", 422, "格式不正确"},
+		{"outside plan", "/api/v1/reports/monthly?period=2022-06", 422, "不在方案实施期"},
+		{"unknown unit", "/api/v1/reports/unit.csv?period=2024-06&unit=999999", 404, "没有代码"},
+		{"unknown indicator", "/api/v1/reports/indicator.csv?period=2024-06&indicator=nope", 404, "没有代码"},
+		{"briefing bad month", "/briefing?period=abc", 422, "格式不正确"},
+		{"progress csv", "/api/v1/reports/progress.csv?period=2024-06", 200, "\uFEFF月份,指标代码,指标"},
+		{"matrix csv", "/api/v1/reports/matrix.csv?period=2024-06", 200, "\uFEFF指标,计量单位,曲靖市,麒麟区"},
+		{"unit csv", "/api/v1/reports/unit.csv?period=2024-06&unit=530325", 200, "富源县"},
+		{"indicator csv", "/api/v1/reports/indicator.csv?period=2024-06&indicator=service_points", 200, "service_points,村（社区）级"},
+		{"returns csv", "/api/v1/reports/returns.csv?period=2024-07", 200, "530323,师宗县,2024-08-05,,未报送"},
+		{"latest month by default", "/briefing", 200, "2025年12月"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			status, body := get(t, app, tc.url)
+			if status != tc.status || !strings.Contains(string(body), tc.contains) {
+				t.Errorf("GET %s: %d %s; want %d containing %q", tc.url, status, truncate(body), tc.status, tc.contains)
+			}
+		})
+	}
+}
+
+var (
+	tablePattern   = regexp.MustCompile(`(?s)<table.*?</table>`)
+	summaryPattern = regexp.MustCompile(`(?s)<p class="summary">(.*?)</p>`)
+	tagPattern     = regexp.MustCompile(`<[^>]*>`)
+	figurePattern  = regexp.MustCompile(`\d[\d,]*(?:\.\d+)?%?`)
+)
+
+// TestBriefingSentencesMatchRenderedTables checks, on the page as served, that every figure the
+// summary states is printed in one of the page's tables.
+func TestBriefingSentencesMatchRenderedTables(t *testing.T) {
+	app, _ := newTestApp(t, true)
+	for _, month := range []string{"2023-08", "2023-12", "2024-06", "2024-07", "2025-06", "2025-12"} {
+		t.Run(month, func(t *testing.T) {
+			status, body := get(t, app, "/briefing?period="+month)
+			if status != 200 {
+				t.Fatalf("status %d: %s", status, truncate(body))
+			}
+			page := string(body)
+			shown := map[string]bool{}
+			for _, tab := range tablePattern.FindAllString(page, -1) {
+				for _, n := range figurePattern.FindAllString(html.UnescapeString(tagPattern.ReplaceAllString(tab, " ")), -1) {
+					shown[n] = true
+				}
+			}
+			sentences := summaryPattern.FindAllStringSubmatch(page, -1)
+			if len(sentences) < 4 {
+				t.Fatalf("%d sentences", len(sentences))
+			}
+			label := month[:4] + "年" + strings.TrimPrefix(month[5:], "0") + "月"
+			for _, m := range sentences {
+				text := strings.ReplaceAll(html.UnescapeString(m[1]), label, "")
+				for _, n := range figurePattern.FindAllString(text, -1) {
+					if !shown[n] {
+						t.Errorf("figure %s of %q is in no table", n, text)
+					}
+				}
+			}
+			for _, section := range []string{"主要目标完成情况", "进展排名", "本月新增落后指标", "月报报送情况", "督办事项"} {
+				if !strings.Contains(page, section) {
+					t.Errorf("section %s missing", section)
+				}
+			}
+		})
+	}
+}
+
+func TestBriefingPDF(t *testing.T) {
+	if _, err := exec.LookPath("chromium"); err != nil {
+		t.Skip("SKIPPED: chromium is not installed; /briefing.pdf answers with a message instead")
+	}
+	app, _ := newTestApp(t, true)
+	resp, err := app.Test(httptest.NewRequest("GET", "/briefing.pdf?period=2024-07", nil), -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var buf bytes.Buffer
+	if _, err := buf.ReadFrom(resp.Body); err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != 200 || !bytes.HasPrefix(buf.Bytes(), []byte("%PDF-")) {
+		t.Fatalf("status %d, %s", resp.StatusCode, truncate(buf.Bytes()))
+	}
+}
