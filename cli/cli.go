@@ -35,6 +35,7 @@ var errUsage = errors.New("usage")
 
 func commands() map[string]command {
 	return map[string]command{
+		"export":  {"export a report (export monthly|briefing …)", runExport},
 		"serve":   {"start the web server", runServe},
 		"user":    {"manage users (user add …)", runUser},
 		"version": {"print the version", runVersion},
