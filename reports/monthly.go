@@ -160,7 +160,8 @@ func WriteMonthly(w io.Writer, in Input, opts MonthlyOptions) error {
 			return err
 		}
 	}
-	f.SetActiveSheet(0)
+	// The summary, written first, is the active sheet already; SetActiveSheet would re-read every
+	// streamed sheet's XML (a second at national scale).
 	if err := f.SetDocProps(&excelize.DocProperties{Title: in.Plan.Name + " 月度汇总表 " + in.Period.Label(),
 		Creator: "ruralkpi", Language: "zh-CN"}); err != nil {
 		return fmt.Errorf("reports: set properties: %w", err)
