@@ -10,7 +10,7 @@ export CGO_ENABLED = 1
 
 # Third-party browser assets (ECharts, map data) are fetched pinned and checksum-verified at build
 # time; assets.mk defines the `assets` target.
--include assets.mk
+include assets.mk
 
 build: assets
 	$(GO) build -o $(BIN) .

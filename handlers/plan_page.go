@@ -8,7 +8,13 @@ import (
 
 type planRow struct {
 	Code, Name, Unit, Kind, Reporter, Note string
-	Targets                                []string
+	Targets                                []targetCell
+}
+
+// targetCell is one year's target: a figure (right-aligned) or the units a milestone is due in.
+type targetCell struct {
+	Text   string
+	Figure bool
 }
 
 type planWorkstream struct {
@@ -85,16 +91,20 @@ func (s *Server) planPage(c *fiber.Ctx) error {
 	return s.render(c, "plan.html", "plan", "方案目标", data)
 }
 
-// targetCell writes a year's target: the figure, or for milestones the units due that year.
-func (s *Server) targetCell(ind models.Indicator, year int, targets map[string]map[int]float64) string {
+// targetCell writes a year's target: the figure, or for milestones the units due that year
+// ("巩固提升" once everything was due in earlier years).
+func (s *Server) targetCell(ind models.Indicator, year int, targets map[string]map[int]float64) targetCell {
 	if v, ok := targets[ind.Code][year]; ok {
-		return formatNumber(v)
+		return targetCell{Text: formatNumber(v), Figure: true}
 	}
 	if ind.Kind != models.KindMilestone {
-		return "—"
+		return targetCell{Text: "—", Figure: true}
 	}
-	names := ""
+	names, dueBefore := "", false
 	for _, m := range s.Plan.MilestonesFor(ind.Code) {
+		if m.Year < year {
+			dueBefore = true
+		}
 		if m.Year != year {
 			continue
 		}
@@ -110,8 +120,12 @@ func (s *Server) targetCell(ind models.Indicator, year int, targets map[string]m
 		}
 		names += name
 	}
-	if names == "" {
-		return "巩固提升"
+	switch {
+	case names != "":
+		return targetCell{Text: names}
+	case dueBefore:
+		return targetCell{Text: "巩固提升"}
+	default:
+		return targetCell{Text: "—", Figure: true}
 	}
-	return names
 }

@@ -11,8 +11,12 @@ func (s *Server) routes(app *fiber.App) {
 	api.Get("/counties", s.apiCounties)
 	api.Get("/indicators", s.apiIndicators)
 	api.Get("/targets", s.apiTargets)
+	api.Get("/progress", s.apiProgress)
 
-	app.Get("/", s.planPage)
+	app.Get("/", s.overviewPage)
+	app.Get("/counties/:code", s.countyPage)
+	app.Get("/workstreams/:code", s.workstreamPage)
+	app.Get("/indicators/:code", s.indicatorPage)
 	app.Get("/plan", s.planPage)
 
 	s.reportRoutes(app)

@@ -31,6 +31,9 @@ type Server struct {
 	Views  *templates.Views
 	Config Config
 	Log    *slog.Logger
+	// MapFeatures names the areas the county map has outlines for (from the embedded map data); a unit
+	// without one is shown beside the map. Nil means unknown.
+	MapFeatures map[string]bool
 }
 
 // DefaultBodyLimit is 16 MiB: a monthly return is tens of kilobytes and a province-scale ledger a
@@ -51,6 +54,9 @@ func New(s *Server) (*fiber.App, error) {
 	if s.Log == nil {
 		s.Log = slog.Default()
 	}
+	if s.MapFeatures == nil {
+		s.MapFeatures = loadMapFeatures(s.Log)
+	}
 	if s.Views == nil {
 		views, err := templates.Parse(s.templateFuncs())
 		if err != nil {
@@ -69,6 +75,9 @@ func New(s *Server) (*fiber.App, error) {
 	})
 	app.Use(recover.New())
 	app.Use(securityHeaders)
+	if err := registerStatic(app); err != nil {
+		return nil, err
+	}
 	s.routes(app)
 	return app, nil
 }

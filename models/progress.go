@@ -455,6 +455,7 @@ func (c *ProgressCalculator) compute(i, u int, period Period) Progress {
 		}
 		if !hasTarget {
 			pr.HasTarget, pr.Target = true, 1
+			pr.Completion = min(pr.Actual, 1)
 			if period.Index() >= (Period{Year: due.Year, Month: 12}).Index() {
 				pr.Expected = 1
 			}
@@ -498,15 +499,16 @@ func (c *ProgressCalculator) elapsed(kind IndicatorKind, u int, period Period) (
 
 // yearTarget is the scope's target for the year: the city-wide target (the office's edit, else the
 // plan's) for the root; the office's allocation for any other unit. A rate is a level, not a share
-// of a total, so a unit without its own allocation is held to the city's rate.
+// of a total, so a unit without its own allocation is held to the city's rate (except the office's
+// city-wide rates, which units do not report).
 func (c *ProgressCalculator) yearTarget(i, u, year int) (float64, bool) {
 	code := c.indicators[i].Code
 	if u != 0 {
 		if v, ok := c.ds.Allocations[code][year][c.units[u].code]; ok {
 			return v, true
 		}
-		if c.indicators[i].Kind != KindRate {
-			return 0, false
+		if c.indicators[i].Kind != KindRate || c.indicators[i].RollUp == RollUpOffice {
+			return 0, false // office figures are city-wide: units have none to judge
 		}
 	}
 	if v, ok := c.ds.Targets[code][year]; ok {

@@ -243,6 +243,11 @@ func TestWorkedExamples(t *testing.T) {
 			},
 			indicator: "hub_parks", scope: "530302", period: "2023-11",
 			want: want{status: models.StatusGreen, target: 1, expected: 0, actual: 1, ratio: 0, forecast: nan, neededPerM: nan, schedule: models.ScheduleDone},
+			extraCheck: func(t *testing.T, got models.Progress) {
+				if got.Completion != 1 {
+					t.Errorf("completion = %v, want 1", got.Completion)
+				}
+			},
 		},
 		{
 			name: "hub_park_overdue",
