@@ -27,7 +27,7 @@ func (s *Server) reportCalc(period string) (*models.ProgressCalculator, models.P
 	if err != nil {
 		return nil, p, err
 	}
-	ds, err := s.Store.Dataset(p.String())
+	ds, err := s.Store.ProgressDataset(p.String())
 	if err != nil {
 		return nil, p, err
 	}

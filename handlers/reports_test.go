@@ -2,14 +2,21 @@ package handlers
 
 import (
 	"bytes"
+	"encoding/json"
 	"html"
+	"math"
 	"net/http/httptest"
 	"os/exec"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
+
+	"ruralkpi/dashboards"
+	"ruralkpi/models"
+	"ruralkpi/reports"
 )
 
 func TestMonthlyWorkbookEndpoint(t *testing.T) {
@@ -128,5 +135,77 @@ func TestBriefingPDF(t *testing.T) {
 	}
 	if resp.StatusCode != 200 || !bytes.HasPrefix(buf.Bytes(), []byte("%PDF-")) {
 		t.Fatalf("status %d, %s", resp.StatusCode, truncate(buf.Bytes()))
+	}
+}
+
+// TestMonthlyWorkbookAgreesWithProgressAPI compares the summary sheet with GET /api/v1/progress
+// for the same month, value by value.
+func TestMonthlyWorkbookAgreesWithProgressAPI(t *testing.T) {
+	app, s := newTestApp(t, true)
+	for _, month := range []string{"2023-10", "2024-06", "2025-12"} {
+		t.Run(month, func(t *testing.T) {
+			status, body := get(t, app, "/api/v1/progress?period="+month)
+			if status != 200 {
+				t.Fatalf("progress API: %d %s", status, truncate(body))
+			}
+			var api dashboards.ProgressResponse
+			if err := json.Unmarshal(body, &api); err != nil {
+				t.Fatal(err)
+			}
+			status, body = get(t, app, "/api/v1/reports/monthly?period="+month)
+			if status != 200 {
+				t.Fatalf("workbook: %d", status)
+			}
+			f, err := excelize.OpenReader(bytes.NewReader(body), excelize.Options{UnzipSizeLimit: 64 << 20, UnzipXMLSizeLimit: 32 << 20, RawCellValue: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			rows, err := f.GetRows("汇总")
+			if err != nil {
+				t.Fatal(err)
+			}
+			type rowKey struct{ indicator, unit string }
+			sheet := map[rowKey][]string{}
+			for _, r := range rows[3:] {
+				sheet[rowKey{r[0], r[1]}] = r
+			}
+			if len(api.Items) == 0 || len(sheet) != len(api.Items) {
+				t.Fatalf("%d API items, %d sheet rows", len(api.Items), len(sheet))
+			}
+			for _, item := range api.Items {
+				ind, _ := s.Plan.Indicator(item.Indicator)
+				code := item.County
+				if code == "" {
+					code = s.Plan.Root.Code
+				}
+				u, _ := s.Plan.Unit(code)
+				name := u.Name
+				if u.ShortName != "" {
+					name = u.ShortName
+				}
+				r, ok := sheet[rowKey{ind.Name, name}]
+				if !ok {
+					t.Errorf("no sheet row for %s %s", ind.Name, name)
+					continue
+				}
+				word := reports.StatusLabel(models.ProgressStatus(item.Status))
+				if r[8] != word && !(item.Status == "grey" && r[8] == "未开始报送") {
+					t.Errorf("%s %s: status %q, API %q", item.Indicator, code, r[8], item.Status)
+				}
+				if ind.Kind == models.KindMilestone {
+					continue
+				}
+				for col, want := range map[int]*float64{3: item.Target, 4: item.Expected, 5: item.Actual, 6: item.Ratio} {
+					got, err := strconv.ParseFloat(r[col], 64)
+					switch {
+					case want == nil && err == nil:
+						t.Errorf("%s %s column %d: %v in the sheet, null in the API", item.Indicator, code, col, got)
+					case want != nil && (err != nil || math.Abs(got-*want) > 1e-4*math.Max(1, math.Abs(*want))):
+						t.Errorf("%s %s column %d: %q in the sheet, %v in the API", item.Indicator, code, col, r[col], *want)
+					}
+				}
+			}
+		})
 	}
 }

@@ -11,7 +11,8 @@ import (
 // progress values, and the returns received against the default deadline. Follow-ups are left to
 // the caller (FollowUps, FollowUpsEnabled) until that feature's store is part of the build.
 func Load(st *models.Store, p *models.Plan, period models.Period, now time.Time) (Input, error) {
-	ds, err := st.Dataset(period.String())
+	// The same reading of the store as the progress API's, so that the figures agree to the digit.
+	ds, err := st.ProgressDataset(period.String())
 	if err != nil {
 		return Input{}, fmt.Errorf("reports: %w", err)
 	}

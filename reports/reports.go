@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"ruralkpi/dashboards"
 	"ruralkpi/models"
 )
 
@@ -94,18 +95,8 @@ func unitName(p *models.Plan, code string) string {
 }
 
 // StatusLabel is the word printed with a status colour, so that the status survives black-and-white
-// printing; the words are the dashboards' words.
-func StatusLabel(s models.ProgressStatus) string {
-	switch s {
-	case models.StatusGreen:
-		return "正常"
-	case models.StatusAmber:
-		return "滞后"
-	case models.StatusRed:
-		return "落后"
-	}
-	return "无数据"
-}
+// printing: the dashboards' word, so that page, workbook and briefing say the same.
+func StatusLabel(s models.ProgressStatus) string { return dashboards.StatusLabel(s) }
 
 // statusWord is the word for a progress value, telling "not yet expected to report" from "no data".
 func statusWord(pr models.Progress) string {
@@ -115,20 +106,8 @@ func statusWord(pr models.Progress) string {
 	return StatusLabel(pr.Status)
 }
 
-// ScheduleLabel names a milestone state in Chinese.
-func ScheduleLabel(s models.ScheduleState) string {
-	switch s {
-	case models.ScheduleDone:
-		return "已完成"
-	case models.ScheduleOnTrack:
-		return "按计划推进"
-	case models.ScheduleAtRisk:
-		return "存在风险"
-	case models.ScheduleOverdue:
-		return "已逾期"
-	}
-	return ""
-}
+// ScheduleLabel names a milestone state in Chinese, as the dashboards do.
+func ScheduleLabel(s models.ScheduleState) string { return dashboards.ScheduleLabel(s) }
 
 // Number writes a figure the way Chinese reports do: thousands separators, at most two decimals,
 // no trailing zeros.
