@@ -73,17 +73,14 @@ func TestReportEndpointsErrors(t *testing.T) {
 	}
 }
 
-var (
-	tablePattern   = regexp.MustCompile(`(?s)<table.*?</table>`)
-	summaryPattern = regexp.MustCompile(`(?s)<p class="summary">(.*?)</p>`)
-	tagPattern     = regexp.MustCompile(`<[^>]*>`)
-	figurePattern  = regexp.MustCompile(`\d[\d,]*(?:\.\d+)?%?`)
-)
-
 // TestBriefingSentencesMatchRenderedTables checks, on the page as served, that every figure the
 // summary states is printed in one of the page's tables.
 func TestBriefingSentencesMatchRenderedTables(t *testing.T) {
 	app, _ := newTestApp(t, true)
+	tablePattern := regexp.MustCompile(`(?s)<table.*?</table>`)
+	summaryPattern := regexp.MustCompile(`(?s)<p class="summary">(.*?)</p>`)
+	tagPattern := regexp.MustCompile(`<[^>]*>`)
+	figurePattern := regexp.MustCompile(`\d[\d,]*(?:\.\d+)?%?`)
 	for _, month := range []string{"2023-08", "2023-12", "2024-06", "2024-07", "2025-06", "2025-12"} {
 		t.Run(month, func(t *testing.T) {
 			status, body := get(t, app, "/briefing?period="+month)

@@ -122,12 +122,12 @@ func BenchmarkReportsDemo(b *testing.B) {
 	b.Run("load", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			if _, err := Load(st, p, month, afterPlan); err != nil {
+			if _, err := Load(st, p, month, afterPlanTime()); err != nil {
 				b.Fatal(err)
 			}
 		}
 	})
-	in, err := Load(st, p, month, afterPlan)
+	in, err := Load(st, p, month, afterPlanTime())
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -158,12 +158,12 @@ func BenchmarkReportsNational(b *testing.B) {
 	b.Run("input", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			in := NewInput(calc, month, afterPlan)
-			in.Returns = ReturnsReceived(p, month, versions, DefaultDeadline(month), afterPlan)
+			in := NewInput(calc, month, afterPlanTime())
+			in.Returns = ReturnsReceived(p, month, versions, DefaultDeadline(month), afterPlanTime())
 		}
 	})
-	in := NewInput(calc, month, afterPlan)
-	in.Returns = ReturnsReceived(p, month, versions, DefaultDeadline(month), afterPlan)
+	in := NewInput(calc, month, afterPlanTime())
+	in.Returns = ReturnsReceived(p, month, versions, DefaultDeadline(month), afterPlanTime())
 	b.Run("monthly_workbook", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {

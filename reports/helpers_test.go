@@ -42,5 +42,5 @@ func demoStore(tb testing.TB) (*models.Store, *models.Plan) {
 	return st, p
 }
 
-// afterPlan is a "now" long after every demo deadline.
-var afterPlan = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+// afterPlanTime is a "now" long after every demo deadline.
+func afterPlanTime() time.Time { return time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC) }

@@ -60,7 +60,7 @@ func TestMonthlyWorkbookMatchesProgress(t *testing.T) {
 	for _, month := range []string{"2023-08", "2024-06", "2024-07", "2025-12"} {
 		t.Run(month, func(t *testing.T) {
 			period := models.MustPeriod(month)
-			in, err := Load(st, p, period, afterPlan)
+			in, err := Load(st, p, period, afterPlanTime())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -159,8 +159,8 @@ func TestMonthlyReturnsAndNewlyRedSheets(t *testing.T) {
 		late    int
 		pending int
 	}{
-		{"2024-07", afterPlan, "师宗县", 0, 0},
-		{"2025-12", afterPlan, "马龙区", 0, 0},
+		{"2024-07", afterPlanTime(), "师宗县", 0, 0},
+		{"2025-12", afterPlanTime(), "马龙区", 0, 0},
 		{"2025-12", time.Date(2026, 1, 4, 9, 0, 0, 0, ReportingZone()), "", 0, 1},
 	}
 	for _, tc := range tests {
@@ -219,7 +219,7 @@ func TestMonthlyReturnsAndNewlyRedSheets(t *testing.T) {
 
 func TestMonthlyPrintSettings(t *testing.T) {
 	st, p := demoStore(t)
-	in, err := Load(st, p, models.MustPeriod("2024-06"), afterPlan)
+	in, err := Load(st, p, models.MustPeriod("2024-06"), afterPlanTime())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -272,7 +272,7 @@ func TestMonthlyPrintSettings(t *testing.T) {
 // with LibreOffice where it is installed (the closest check we have to "opens without a repair").
 func TestMonthlyWorkbookIsWellFormed(t *testing.T) {
 	st, p := demoStore(t)
-	in, err := Load(st, p, models.MustPeriod("2025-06"), afterPlan)
+	in, err := Load(st, p, models.MustPeriod("2025-06"), afterPlanTime())
 	if err != nil {
 		t.Fatal(err)
 	}
