@@ -37,7 +37,8 @@ func commands() map[string]command {
 	return map[string]command{
 		"export":  {"export a report (export monthly|briefing …)", runExport},
 		"serve":   {"start the web server", runServe},
-		"user":    {"manage users (user add …)", runUser},
+		"user":    {"manage users (user add|list|disable|enable|reset-password|set-role)", runUser},
+		"token":   {"create a personal API token (token create --user NAME)", runToken},
 		"version": {"print the version", runVersion},
 	}
 }

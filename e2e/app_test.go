@@ -28,6 +28,13 @@ func appPages() []appPage {
 		{name: "workstream", path: "/workstreams/goals", minCharts: 8},
 		{name: "indicator", path: "/indicators/village_coverage", minCharts: 2},
 		{name: "briefing", path: "/briefing?period=2024-07"},
+		{name: "deadlines", path: "/deadlines"},
+		{name: "review", path: "/review"},
+		{name: "followups", path: "/followups"},
+		{name: "allocations", path: "/allocations"},
+		{name: "users", path: "/admin/users"},
+		{name: "audit", path: "/audit"},
+		{name: "account", path: "/account"},
 	}
 }
 
@@ -36,6 +43,7 @@ func appPages() []appPage {
 func TestAppPages(t *testing.T) {
 	browser := startBrowser(t) // first: skips before the build when there is no Chromium
 	base := startApp(t)
+	signIn(t, browser, base, "office")
 	dir := screenshotDir(t)
 	for _, p := range appPages() {
 		for _, vp := range viewports() {

@@ -154,6 +154,7 @@ func TestDashboardEscapesLabels(t *testing.T) {
 	if err := store.SeedDemo(plan); err != nil {
 		t.Fatal(err)
 	}
+	signInTestOffice(t, store)
 	app, err := New(&Server{Plan: plan, Store: store})
 	if err != nil {
 		t.Fatal(err)

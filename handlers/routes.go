@@ -20,4 +20,5 @@ func (s *Server) routes(app *fiber.App) {
 	app.Get("/plan", s.planPage)
 
 	s.reportRoutes(app)
+	s.accessRoutes(app)
 }

@@ -157,5 +157,6 @@ type Setting struct {
 // AllEntities lists every entity for migration.
 func AllEntities() []any {
 	return []any{&UnitRecord{}, &IndicatorRecord{}, &TargetRecord{}, &Allocation{}, &Return{}, &ReturnVersion{},
-		&ReturnValue{}, &MilestoneReport{}, &StoredFile{}, &User{}, &Setting{}}
+		&ReturnValue{}, &MilestoneReport{}, &StoredFile{}, &User{}, &Setting{},
+		&Session{}, &APIToken{}, &KeyValue{}, &AuditEntry{}, &PeriodDeadline{}, &Reopening{}, &FollowUp{}}
 }
