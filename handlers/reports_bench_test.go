@@ -14,7 +14,9 @@ func BenchmarkReportEndpoints(b *testing.B) {
 		b.Run(url, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				resp, err := app.Test(httptest.NewRequest("GET", url, nil), -1)
+				req := httptest.NewRequest("GET", url, nil)
+				req.Header.Set("Authorization", "Bearer "+testOfficeToken)
+				resp, err := app.Test(req, -1)
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -21,7 +21,9 @@ import (
 
 func TestMonthlyWorkbookEndpoint(t *testing.T) {
 	app, s := newTestApp(t, true)
-	resp, err := app.Test(httptest.NewRequest("GET", "/api/v1/reports/monthly?period=2024-06", nil), -1)
+	req := httptest.NewRequest("GET", "/api/v1/reports/monthly?period=2024-06", nil)
+	req.Header.Set("Authorization", "Bearer "+testOfficeToken)
+	resp, err := app.Test(req, -1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,7 +123,9 @@ func TestBriefingPDF(t *testing.T) {
 		t.Skip("SKIPPED: chromium is not installed; /briefing.pdf answers with a message instead")
 	}
 	app, _ := newTestApp(t, true)
-	resp, err := app.Test(httptest.NewRequest("GET", "/briefing.pdf?period=2024-07", nil), -1)
+	req := httptest.NewRequest("GET", "/briefing.pdf?period=2024-07", nil)
+	req.Header.Set("Authorization", "Bearer "+testOfficeToken)
+	resp, err := app.Test(req, -1)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -340,7 +340,7 @@ func (b *Briefing) followUps(in Input) {
 	for _, f := range in.FollowUps {
 		ind, _ := in.Plan.Indicator(f.Indicator)
 		state := "待答复"
-		if f.Status == "answered" {
+		if f.Status == models.FollowUpAnswered {
 			state = "已答复待销号"
 		}
 		if f.Overdue {

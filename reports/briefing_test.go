@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"ruralkpi/models"
 )
@@ -127,4 +128,17 @@ func TestBriefingContent(t *testing.T) {
 			t.Errorf("follow-ups %+v, summary %v", b.FollowUps, b.Summary)
 		}
 	})
+}
+
+func TestOpenFollowUps(t *testing.T) {
+	now := time.Date(2024, 9, 2, 10, 0, 0, 0, ReportingZone())
+	all := []models.FollowUp{
+		{UnitCode: "530325", Indicator: "service_points", Title: "a", DueDate: "2024-08-31", Status: models.FollowUpOpen},
+		{UnitCode: "530323", Indicator: "hub_parks", Title: "b", DueDate: "2024-09-30", Status: models.FollowUpAnswered},
+		{UnitCode: "530304", Indicator: "hub_parks", Title: "c", DueDate: "2024-08-01", Status: models.FollowUpClosed},
+	}
+	got := OpenFollowUps(all, now)
+	if len(got) != 2 || got[0].Title != "a" || !got[0].Overdue || got[1].Title != "b" || got[1].Overdue {
+		t.Errorf("open follow-ups %+v", got)
+	}
 }

@@ -8,8 +8,8 @@ import (
 )
 
 // Load reads a report's input for the month from the store: the figures up to the month, the
-// progress values, and the returns received against the default deadline. Follow-ups are left to
-// the caller (FollowUps, FollowUpsEnabled) until that feature's store is part of the build.
+// progress values, the returns received against the month's deadline (the office's, else the 5th
+// of the next month) and the follow-ups not yet closed.
 func Load(st *models.Store, p *models.Plan, period models.Period, now time.Time) (Input, error) {
 	// The same reading of the store as the progress API's, so that the figures agree to the digit.
 	ds, err := st.ProgressDataset(period.String())
@@ -20,9 +20,18 @@ func Load(st *models.Store, p *models.Plan, period models.Period, now time.Time)
 	if err != nil {
 		return Input{}, fmt.Errorf("reports: %w", err)
 	}
+	deadline, err := st.Deadline(period)
+	if err != nil {
+		return Input{}, fmt.Errorf("reports: %w", err)
+	}
+	followUps, err := st.FollowUps("")
+	if err != nil {
+		return Input{}, fmt.Errorf("reports: %w", err)
+	}
 	calc := models.NewProgressCalculator(p, ds, models.ProgressOptions{})
 	in := NewInput(calc, period, now)
-	in.Returns = ReturnsReceived(p, period, versions, DefaultDeadline(period), now)
+	in.Returns = ReturnsReceived(p, period, versions, deadline, now)
+	in.FollowUps, in.FollowUpsEnabled = OpenFollowUps(followUps, now), true
 	return in, nil
 }
 
@@ -50,4 +59,17 @@ func ResolvePeriod(st *models.Store, p *models.Plan, s string) (models.Period, e
 		return models.Period{}, models.Errorf(models.EInvalid, "月份 %s 不在方案实施期（%s 至 %s）内。", s, p.StartPeriod, p.EndPeriod)
 	}
 	return period, nil
+}
+
+// OpenFollowUps keeps the follow-ups not yet closed (销号), marking those past their due day.
+func OpenFollowUps(all []models.FollowUp, now time.Time) []FollowUpRow {
+	var out []FollowUpRow
+	for _, f := range all {
+		if f.Status == models.FollowUpClosed {
+			continue
+		}
+		out = append(out, FollowUpRow{Unit: f.UnitCode, Indicator: f.Indicator, Title: f.Title, Assignee: f.Assignee,
+			DueDate: f.DueDate, Status: f.Status, Overdue: models.FollowUpOverdue(f, now)})
+	}
+	return out
 }

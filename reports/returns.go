@@ -6,34 +6,18 @@ import (
 	"ruralkpi/models"
 )
 
-// Timeliness is how a unit's return for a month stands against its deadline.
-type Timeliness string
+// Timeliness is how a unit's return for a month stands against its deadline: the completeness
+// board's states (models.Timeliness), so that the board, the workbook and the briefing agree.
+type Timeliness = models.Timeliness
 
-// The timeliness states; the words match the completeness board's.
+// The timeliness states.
 const (
-	OnTime      Timeliness = "on_time"
-	Late        Timeliness = "late"
-	Missing     Timeliness = "missing"
-	NotYetDue   Timeliness = "pending"
-	NotExpected Timeliness = "not_expected"
+	OnTime      = models.OnTime
+	Late        = models.Late
+	Missing     = models.Missing
+	NotYetDue   = models.NotYetDue
+	NotExpected = models.NotExpected
 )
-
-// Label names the state in Chinese.
-func (t Timeliness) Label() string {
-	switch t {
-	case OnTime:
-		return "按时"
-	case Late:
-		return "逾期报送"
-	case Missing:
-		return "未报送"
-	case NotYetDue:
-		return "未到期"
-	case NotExpected:
-		return "无需报送"
-	}
-	return string(t)
-}
 
 // ReturnRow is one reporting unit's return for a month as the 报送情况 sheet shows it.
 type ReturnRow struct {
@@ -53,35 +37,25 @@ func (r ReturnRow) Approved() bool { return r.Status == models.StatusApproved }
 
 // ReviewLabel names the newest version's review status in Chinese.
 func (r ReturnRow) ReviewLabel() string {
-	switch r.Status {
-	case models.StatusApproved:
-		return "已通过"
-	case models.StatusSubmitted:
-		return "待审核"
-	case models.StatusReturned:
-		return "已退回"
-	case "":
+	if r.Status == "" {
 		return "—"
 	}
-	return r.Status
+	return models.StatusLabel(r.Status)
 }
 
 // DeadlineDay is the day of the following month a return is due by, unless the office sets another.
-const DeadlineDay = 5
+const DeadlineDay = models.DefaultDeadlineDay
 
 // ReportingZone is the zone deadlines are read in: China Standard Time, without daylight saving.
-func ReportingZone() *time.Location { return time.FixedZone("CST", 8*3600) }
+func ReportingZone() *time.Location { return models.ReportingZone() }
 
 // DefaultDeadline is the due day of a month's return: the 5th of the following month.
-func DefaultDeadline(p models.Period) time.Time {
-	next := p.AddMonths(1)
-	return time.Date(next.Year, time.Month(next.Month), DeadlineDay, 0, 0, 0, 0, ReportingZone())
-}
+func DefaultDeadline(p models.Period) time.Time { return models.DefaultDeadline(p) }
 
 // ReturnsReceived classifies every reporting unit's return for the month from the stored versions
-// of that month (any order, any unit). A return is on time when its first version arrived before the
-// end of the deadline day; a unit without any version is missing once that day is over, not yet due
-// before; a unit that starts reporting later is not expected.
+// of that month (any order, any unit), with the completeness board's rule (models.ClassifyTimeliness):
+// on time when the first version arrived by the end of the deadline day, late after it; without a
+// version, missing once that day is over and not yet due before; not expected before the unit starts.
 func ReturnsReceived(p *models.Plan, period models.Period, versions []models.ReturnVersion, deadline, now time.Time) []ReturnRow {
 	type agg struct {
 		first  time.Time
@@ -105,27 +79,20 @@ func ReturnsReceived(p *models.Plan, period models.Period, versions []models.Ret
 			a.number, a.status = v.Number, v.Status
 		}
 	}
-	d := deadline.In(ReportingZone())
-	dayEnd := time.Date(d.Year(), d.Month(), d.Day()+1, 0, 0, 0, 0, ReportingZone())
 	units := p.ReportingUnits()
 	out := make([]ReturnRow, 0, len(units))
 	for _, u := range units {
 		row := ReturnRow{Unit: u.Code, Deadline: deadline}
-		a := byUnit[u.Code]
-		switch {
-		case a != nil:
-			row.FirstUpload, row.Version, row.Status = a.first, a.number, a.status
-			row.Timeliness = OnTime
-			if !a.first.Before(dayEnd) {
-				row.Timeliness = Late
-			}
-		case period.String() < p.UnitStart(u.Code):
-			row.Timeliness = NotExpected
-		case now.Before(dayEnd):
-			row.Timeliness = NotYetDue
-		default:
-			row.Timeliness = Missing
+		start, err := models.ParsePeriod(p.UnitStart(u.Code))
+		if err != nil {
+			start = period
 		}
+		var first *time.Time
+		if a := byUnit[u.Code]; a != nil {
+			row.FirstUpload, row.Version, row.Status = a.first, a.number, a.status
+			first = &a.first
+		}
+		row.Timeliness = models.ClassifyTimeliness(period, start, deadline, first, now)
 		out = append(out, row)
 	}
 	return out
