@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -208,5 +209,20 @@ func TestMonthlyWorkbookAgreesWithProgressAPI(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestBriefingListsOpenFollowUps(t *testing.T) {
+	app, s := newTestApp(t, true)
+	opened := time.Date(2024, 8, 10, 9, 0, 0, 0, models.ReportingZone())
+	f, err := s.Store.OpenFollowUp(s.Plan, models.NewFollowUp{UnitCode: "530325", Indicator: "service_points", Title: "加快村级网点建设",
+		Assignee: "富源县邮政管理局", DueDate: "2024-08-31"}, models.Actor{Username: "office"}, opened)
+	if err != nil {
+		t.Fatal(err)
+	}
+	status, body := get(t, app, "/briefing?period=2024-07")
+	page := string(body)
+	if status != 200 || !strings.Contains(page, f.Title) || !strings.Contains(page, "富源县邮政管理局") || !strings.Contains(page, "未销号1项") {
+		t.Errorf("status %d; follow-up missing from the briefing", status)
 	}
 }
