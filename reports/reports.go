@@ -146,12 +146,6 @@ func Percent(share float64) string {
 // round1 rounds to one decimal, as percentages are shown.
 func round1(v float64) float64 { return math.Round(v*10) / 10 }
 
-// isMilestone reports whether the indicator is a done-by-date milestone.
-func isMilestone(p *models.Plan, code string) bool {
-	ind, ok := p.Indicator(code)
-	return ok && ind.Kind == models.KindMilestone
-}
-
 // isLeaf reports whether the unit files returns itself.
 func isLeaf(p *models.Plan, code string) bool {
 	u, ok := p.Unit(code)
