@@ -31,7 +31,7 @@ func (s *Server) briefingPDF(c *fiber.Ctx) error {
 		}
 		return err
 	}
-	attachment(c, "briefing-"+in.Period.String()+".pdf", "月度通报-"+in.Period.String()+".pdf")
+	reportAttachment(c, "briefing-"+in.Period.String()+".pdf", "月度通报-"+in.Period.String()+".pdf")
 	c.Set(fiber.HeaderContentType, "application/pdf")
 	return c.Send(pdf)
 }

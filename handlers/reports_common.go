@@ -34,8 +34,8 @@ func (s *Server) reportCalc(period string) (*models.ProgressCalculator, models.P
 	return models.NewProgressCalculator(s.Plan, ds, models.ProgressOptions{}), p, nil
 }
 
-// attachment names a download; the Chinese name for browsers, an ASCII one for old clients.
-func attachment(c *fiber.Ctx, ascii, chinese string) {
+// reportAttachment names a download; the Chinese name for browsers, an ASCII one for old clients.
+func reportAttachment(c *fiber.Ctx, ascii, chinese string) {
 	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="%s"; filename*=UTF-8''%s`, ascii, url.PathEscape(chinese)))
 }
 
@@ -45,7 +45,7 @@ func (s *Server) sendCSV(c *fiber.Ctx, ascii, chinese string, t reports.Table) e
 	if err := reports.WriteCSV(&buf, t); err != nil {
 		return err
 	}
-	attachment(c, ascii, chinese)
+	reportAttachment(c, ascii, chinese)
 	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
 	return c.Send(buf.Bytes())
 }

@@ -18,7 +18,7 @@ func (s *Server) apiReportMonthly(c *fiber.Ctx) error {
 	if err := reports.WriteMonthly(&buf, in, reports.MonthlyOptions{}); err != nil {
 		return err
 	}
-	attachment(c, "monthly-"+in.Period.String()+".xlsx", "月度汇总表-"+in.Period.String()+".xlsx")
+	reportAttachment(c, "monthly-"+in.Period.String()+".xlsx", "月度汇总表-"+in.Period.String()+".xlsx")
 	c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 	return c.Send(buf.Bytes())
 }

@@ -13,6 +13,8 @@ func (s *Server) routes(app *fiber.App) {
 	api.Get("/targets", s.apiTargets)
 	api.Get("/progress", s.apiProgress)
 
+	s.registerReturns(app)
+
 	app.Get("/", s.overviewPage)
 	app.Get("/counties/:code", s.countyPage)
 	app.Get("/workstreams/:code", s.workstreamPage)
