@@ -51,6 +51,7 @@ func accessMatrix(f accessFixtures) []accessRoute {
 		{method: "GET", route: "/counties/:code", path: "/counties/530302", allow: "OLCX"},
 		{method: "GET", route: "/workstreams/:code", path: "/workstreams/goals", allow: "OLCX"},
 		{method: "GET", route: "/indicators/:code", path: "/indicators/service_points", allow: "OLCX"},
+		{method: "POST", route: "/indicators/:code/tolerance", path: "/indicators/service_points/tolerance", form: url.Values{"tolerance": {"bogus"}}, allow: "O"},
 
 		// Reports show what the dashboards show, so whoever may read the dashboards may download them.
 		{method: "GET", route: "/api/v1/reports/monthly", path: "/api/v1/reports/monthly?period=2024-06", allow: "OLCX"},

@@ -1,6 +1,10 @@
 package handlers
 
-import "github.com/gofiber/fiber/v2"
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"ruralkpi/models"
+)
 
 // routes registers every route. Each feature adds its own lines here; the handlers live one per
 // file, named for the action.
@@ -19,6 +23,7 @@ func (s *Server) routes(app *fiber.App) {
 	app.Get("/counties/:code", s.countyPage)
 	app.Get("/workstreams/:code", s.workstreamPage)
 	app.Get("/indicators/:code", s.indicatorPage)
+	app.Post("/indicators/:code/tolerance", s.requireRole(models.RoleOffice), s.setTolerance)
 	app.Get("/plan", s.planPage)
 
 	s.reportRoutes(app)
