@@ -39,6 +39,7 @@ type Briefing struct {
 
 	Returns      []ReturnLine
 	ReturnsTotal string
+	ReturnsMore  int
 
 	FollowUpsEnabled bool
 	FollowUps        []FollowUpLine
@@ -87,8 +88,12 @@ type FollowUpLine struct {
 	Overdue                                          bool
 }
 
-// MaxBriefingRedRows keeps the briefing to two pages: more newly red values are counted, not listed.
-const MaxBriefingRedRows = 12
+// MaxBriefingRedRows and MaxBriefingReturnRows keep the briefing to two pages: more newly red values
+// or returns not in on time are counted, not listed.
+const (
+	MaxBriefingRedRows    = 12
+	MaxBriefingReturnRows = 15
+)
 
 // wholeWord is how the briefing names the root's whole area (全市, 全省, 全国).
 func wholeWord(p *models.Plan) string {
@@ -322,6 +327,10 @@ func (b *Briefing) returns(in Input) {
 		if r.Timeliness == OnTime || r.Timeliness == NotExpected {
 			continue
 		}
+		if len(b.Returns) == MaxBriefingReturnRows {
+			b.ReturnsMore++
+			continue
+		}
 		line := ReturnLine{Unit: unitName(in.Plan, r.Unit), Deadline: r.Deadline.In(ReportingZone()).Format("1月2日"),
 			Uploaded: "—", State: r.Timeliness.Label(), Review: r.ReviewLabel(), Status: string(returnsFill(r.Timeliness))}
 		if !r.FirstUpload.IsZero() {
@@ -330,6 +339,9 @@ func (b *Briefing) returns(in Input) {
 		b.Returns = append(b.Returns, line)
 	}
 	b.ReturnsTotal = "合计：" + CountReturns(in.Returns).Sentence()
+	if b.ReturnsMore > 0 {
+		b.ReturnsTotal += fmt.Sprintf("（表中列出%d个，其余%d个见月度汇总表）", MaxBriefingReturnRows, b.ReturnsMore)
+	}
 }
 
 func (b *Briefing) followUps(in Input) {
@@ -377,7 +389,10 @@ func (b *Briefing) summary(in Input) {
 			missing = append(missing, l.Unit)
 		}
 	}
-	if len(missing) > 0 {
+	switch {
+	case len(missing) > 5:
+		ret += "（" + strings.Join(missing[:5], "、") + "等）"
+	case len(missing) > 0:
 		ret += "（" + strings.Join(missing, "、") + "）"
 	}
 	s = append(s, ret+"。")

@@ -69,10 +69,12 @@ func NewInput(calc *models.ProgressCalculator, period models.Period, now time.Ti
 
 func progressFor(calc *models.ProgressCalculator, period models.Period) []models.Progress {
 	p := calc.Plan()
-	out := calc.All(period)
+	out := calc.All(period) // the root and the units directly below it
 	for _, u := range p.Root.Children {
-		if len(u.Children) > 0 {
-			out = append(out, calc.ForScope(u.Code, period)...)
+		for _, l := range p.Leaves(u.Code) {
+			if l.Code != u.Code {
+				out = append(out, calc.ForScope(l.Code, period)...)
+			}
 		}
 	}
 	return out
