@@ -35,6 +35,7 @@ var errUsage = errors.New("usage")
 
 func commands() map[string]command {
 	return map[string]command{
+		"export":   {"export a report (export monthly|briefing …)", runExport},
 		"serve":    {"start the web server", runServe},
 		"user":     {"manage users (user add|list|disable|enable|reset-password|set-role)", runUser},
 		"token":    {"create a personal API token (token create --user NAME)", runToken},

@@ -26,5 +26,6 @@ func (s *Server) routes(app *fiber.App) {
 	app.Post("/indicators/:code/tolerance", s.requireRole(models.RoleOffice), s.setTolerance)
 	app.Get("/plan", s.planPage)
 
+	s.reportRoutes(app)
 	s.accessRoutes(app)
 }
