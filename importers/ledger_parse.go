@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unsafe"
 
 	"ruralkpi/models"
 )
@@ -89,8 +91,9 @@ type ledgerValidator struct {
 	colField []LedgerField // column index → field, -1 for an unknown column
 	header   bool
 	out      LedgerImport
-	more     int               // problems beyond the cap
-	codes    map[string]int32  // point code → first row
+	more     int                  // problems beyond the cap
+	failed   []models.LedgerPoint // code and row of rows refused for other reasons, for the duplicate check
+	arena    ledgerStringArena
 	intern   map[string]string // townships, operators: few distinct values, many rows
 	cells    [ledgerFieldCount][]byte
 	seen     [ledgerFieldCount]LedgerCellType
@@ -102,7 +105,7 @@ func newLedgerValidator(sheet string, chk LedgerCheck) *ledgerValidator {
 	end := time.Date(chk.AsOf.Year, time.Month(chk.AsOf.Month)+1, 0, 0, 0, 0, 0, time.UTC)
 	v := &ledgerValidator{
 		sheet: sheet, chk: chk, lastDay: models.LedgerDateOf(end),
-		codes: map[string]int32{}, intern: map[string]string{},
+		intern:   map[string]string{},
 		checkVil: chk.Villages != nil && chk.Villages.Len() > 0,
 	}
 	if !v.checkVil {
@@ -113,8 +116,8 @@ func newLedgerValidator(sheet string, chk LedgerCheck) *ledgerValidator {
 
 func (v *ledgerValidator) hint(rows LedgerSheetDimension) {
 	n := min(int(rows), v.chk.Limits.MaxRows)
-	if n > 1 && v.out.Points == nil {
-		v.out.Points = make([]models.LedgerPoint, 0, n-1)
+	if n > cap(v.out.Points) {
+		v.out.Points = slices.Grow(v.out.Points, n-len(v.out.Points))
 	}
 }
 
@@ -186,7 +189,8 @@ func (v *ledgerValidator) readHeader(r LedgerRow) {
 	}
 	for _, c := range cols {
 		if c.Required && v.colOf[c.Field] < 0 {
-			v.problem(-1, 0, "第 %d 行表头缺少“%s”列，请使用最新的台账模板。", r.Number, c.Header)
+			// Addressed to where the template has the column, so the clerk knows where it belongs.
+			v.problem(int(c.Field), r.Number, "表头缺少“%s”列，请使用最新的台账模板。", c.Header)
 		}
 	}
 }
@@ -201,29 +205,25 @@ func (v *ledgerValidator) point(row int) {
 	before := len(v.out.Problems) + v.more
 	p := models.LedgerPoint{Row: int32(row)}
 	col := func(f LedgerField) int { return v.colOf[f] }
-	hdr := func(f LedgerField) string { return LedgerColumns()[f].Header }
 
 	// Required texts.
 	for _, f := range []LedgerField{LedgerFieldCode, LedgerFieldName, LedgerFieldTownship, LedgerFieldVillage, LedgerFieldOperator} {
 		if v.cells[f] == nil && col(f) >= 0 {
-			v.problem(col(f), row, "“%s”不能为空。", hdr(f))
+			v.problem(col(f), row, "“%s”不能为空。", f.Header())
 		}
 	}
 	if b := v.cells[LedgerFieldCode]; b != nil {
 		if len(b) > 64 {
 			v.problem(col(LedgerFieldCode), row, "网点编码过长（最多 64 个字符）。")
-		} else if first, dup := v.codes[string(b)]; dup {
-			v.problem(col(LedgerFieldCode), row, "网点编码“%s”重复，与第 %d 行相同；每个网点的编码必须唯一。", b, first)
 		} else {
-			p.Code = string(b)
-			v.codes[p.Code] = int32(row)
+			p.Code = v.arena.string(b) // uniqueness is checked once all rows are in, by sorting
 		}
 	}
 	if b := v.cells[LedgerFieldName]; b != nil {
 		if len(b) > 200 {
 			v.problem(col(LedgerFieldName), row, "网点名称过长（最多 200 个字节）。")
 		}
-		p.Name = string(b)
+		p.Name = v.arena.string(b)
 	}
 	p.Township = v.interned(v.cells[LedgerFieldTownship])
 	p.Operator = v.interned(v.cells[LedgerFieldOperator])
@@ -285,7 +285,7 @@ func (v *ledgerValidator) point(row int) {
 			v.problem(col(LedgerFieldLon), row, "经纬度（%s, %s）不在我国范围内，请核对是否填反或单位有误。",
 				strconv.FormatFloat(lon, 'f', -1, 64), strconv.FormatFloat(lat, 'f', -1, 64))
 		}
-		p.Lon, p.Lat, p.HasCoords = lon, lat, true
+		p.Lon, p.Lat, p.HasCoords = float32(lon), float32(lat), true
 	case (v.cells[LedgerFieldLon] == nil) != (v.cells[LedgerFieldLat] == nil):
 		f := LedgerFieldLat
 		if v.cells[LedgerFieldLon] == nil {
@@ -296,6 +296,8 @@ func (v *ledgerValidator) point(row int) {
 
 	if len(v.out.Problems)+v.more == before {
 		v.out.Points = append(v.out.Points, p)
+	} else if p.Code != "" {
+		v.failed = append(v.failed, models.LedgerPoint{Code: p.Code, Row: p.Row})
 	}
 }
 
@@ -342,7 +344,7 @@ func (v *ledgerValidator) village(town, name []byte, row int) string {
 // text such as 2023-08-15, 2023/8/15, 2023.8.15 or 2023年8月15日.
 func (v *ledgerValidator) date(f LedgerField, row int, required bool) models.LedgerDate {
 	b := v.cells[f]
-	hdr := LedgerColumns()[f].Header
+	hdr := f.Header()
 	if b == nil {
 		if required && v.colOf[f] >= 0 {
 			v.problem(v.colOf[f], row, "“%s”不能为空。", hdr)
@@ -423,7 +425,7 @@ func ParseLedgerDate(b []byte, typ LedgerCellType) (models.LedgerDate, bool) {
 
 func (v *ledgerValidator) yesNo(f LedgerField, row int) bool {
 	b := v.cells[f]
-	hdr := LedgerColumns()[f].Header
+	hdr := f.Header()
 	if b == nil {
 		if v.colOf[f] >= 0 {
 			v.problem(v.colOf[f], row, "“%s”不能为空，请填 是 或 否。", hdr)
@@ -446,7 +448,7 @@ func (v *ledgerValidator) yesNo(f LedgerField, row int) bool {
 // number reads a number cell, accepting numbers stored as text with thousands separators.
 func (v *ledgerValidator) number(f LedgerField, row int, required bool) (float64, bool) {
 	b := v.cells[f]
-	hdr := LedgerColumns()[f].Header
+	hdr := f.Header()
 	if b == nil {
 		if required && v.colOf[f] >= 0 {
 			v.problem(v.colOf[f], row, "“%s”不能为空。", hdr)
@@ -465,10 +467,11 @@ func (v *ledgerValidator) number(f LedgerField, row int, required bool) (float64
 }
 
 func (v *ledgerValidator) finish() LedgerImport {
+	v.checkDuplicateCodes()
 	if !v.header {
-		v.problem(-1, 0, "工作表“%s”是空的，没有表头和数据。", v.sheet)
+		v.problem(0, 1, "工作表“%s”是空的，没有表头和数据。", v.sheet)
 	} else if v.out.Rows == 0 && len(v.out.Problems) == 0 {
-		v.problem(-1, 0, "工作表“%s”没有任何网点数据。", v.sheet)
+		v.problem(0, 2, "工作表“%s”没有任何网点数据。", v.sheet)
 	}
 	if v.more > 0 {
 		v.out.Problems = append(v.out.Problems, LedgerProblem{Sheet: v.sheet, Message: fmt.Sprintf("另有 %d 个问题未逐一列出，请先改正以上问题后重新上传。", v.more)})
@@ -477,4 +480,67 @@ func (v *ledgerValidator) finish() LedgerImport {
 		v.out.Points = nil // nothing is stored on any error; let the memory go
 	}
 	return v.out
+}
+
+// checkDuplicateCodes sorts row indexes by point code and reports every repeat, naming the first
+// row that used the code. Sorting 200,000 indexes costs far less memory than a map of every code.
+func (v *ledgerValidator) checkDuplicateCodes() {
+	pts, failed := v.out.Points, v.failed
+	at := func(i int32) *models.LedgerPoint {
+		if int(i) < len(pts) {
+			return &pts[i]
+		}
+		return &failed[int(i)-len(pts)]
+	}
+	idx := make([]int32, len(pts)+len(failed))
+	for i := range idx {
+		idx[i] = int32(i)
+	}
+	slices.SortFunc(idx, func(a, b int32) int {
+		if c := strings.Compare(at(a).Code, at(b).Code); c != 0 {
+			return c
+		}
+		return int(at(a).Row - at(b).Row)
+	})
+	dup := false
+	for i := 1; i < len(idx); i++ {
+		first := i - 1
+		for i < len(idx) && at(idx[i]).Code == at(idx[first]).Code {
+			p := at(idx[i])
+			v.problem(v.colOf[LedgerFieldCode], int(p.Row), "网点编码“%s”重复，与第 %d 行相同；每个网点的编码必须唯一。", p.Code, at(idx[first]).Row)
+			dup = true
+			i++
+		}
+	}
+	if dup {
+		// Duplicates are found last; put every problem back in sheet order for the clerk.
+		slices.SortStableFunc(v.out.Problems, func(a, b LedgerProblem) int {
+			_, ra, _ := ledgerCellRef([]byte(a.Cell))
+			_, rb, _ := ledgerCellRef([]byte(b.Cell))
+			return ra - rb
+		})
+	}
+}
+
+// ledgerStringArena hands out strings carved from large shared chunks, so that 200,000 point codes
+// and names cost their bytes and not 200,000 separate heap objects (size-class rounding and GC
+// work). A chunk's bytes are never written again once handed out, which is what makes the
+// unsafe.String views sound.
+type ledgerStringArena struct {
+	chunk []byte
+}
+
+func (a *ledgerStringArena) string(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	if len(b) > 4096 {
+		return string(b)
+	}
+	if cap(a.chunk)-len(a.chunk) < len(b) {
+		a.chunk = make([]byte, 0, 256<<10)
+	}
+	start := len(a.chunk)
+	a.chunk = append(a.chunk, b...)
+	return unsafe.String(&a.chunk[start], len(b))
 }

@@ -36,6 +36,7 @@ type ledgerScanner struct {
 	buf    []byte
 	r, w   int // unread data is buf[r:w]
 	eof    bool
+	total  int64 // bytes read from src so far
 	maxTok int
 	err    error // sticky read error
 
@@ -72,6 +73,7 @@ func (s *ledgerScanner) fill() bool {
 	for {
 		n, err := s.src.Read(s.buf[s.w:])
 		s.w += n
+		s.total += int64(n)
 		if err == io.EOF {
 			s.eof = true
 			return n > 0
@@ -166,6 +168,9 @@ func (s *ledgerScanner) next() error {
 		return nil
 	}
 }
+
+// consumed is the number of input bytes tokenized so far.
+func (s *ledgerScanner) consumed() int64 { return s.total - int64(s.w-s.r) }
 
 func (s *ledgerScanner) endErr() error {
 	if s.err != nil {

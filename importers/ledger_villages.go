@@ -66,7 +66,7 @@ func (ix *LedgerVillageIndex) Suggest(name string, n int) []string {
 		name string
 	}
 	var cands []cand
-	limit := max(1, (len(target)+1)/2) // more than half the characters wrong is no suggestion
+	limit := max(1, (len(target)+1)/3) // about one character in three may be wrong
 	for i, r := range ix.names {
 		if d := ledgerEditDistance(target, r, limit); d <= limit {
 			cands = append(cands, cand{d, ix.plain[i]})

@@ -287,6 +287,8 @@ func (wb *LedgerWorkbook) loadSharedStrings() error {
 		return err
 	}
 	defer rc.Close()
+	// Text is usually more than half of the part; sizing for that avoids most regrowth copies.
+	wb.ssData = make([]byte, 0, min(f.UncompressedSize64/2, uint64(wb.limits.MaxPartBytes)))
 	sc := newLedgerScanner(rc, 64<<10, wb.limits.MaxTokenBytes)
 	// Depth counters: text counts only inside <si>…<t>, never inside phonetic runs (<rPh>).
 	inSI, inT, inRPh := false, false, 0
@@ -366,8 +368,8 @@ type LedgerSheetDimension int
 
 // ReadRows streams the named sheet row by row into fn. Rows are handed over in file order with their
 // non-empty cells; the row and its cells are reused after fn returns. An error from fn stops the read
-// and is returned as is. The first call to fn may be preceded by a call to hint with the row count
-// the sheet declares, if any.
+// and is returned as is. hint, if not nil, is told the row count the sheet declares in its
+// <dimension> or, lacking one, an estimate made from the part's size after the first rows.
 func (wb *LedgerWorkbook) ReadRows(sheet string, hint func(LedgerSheetDimension), fn func(LedgerRow) error) error {
 	var ref *ledgerSheetRef
 	for i := range wb.sheets {
@@ -390,7 +392,8 @@ func (wb *LedgerWorkbook) ReadRows(sheet string, hint func(LedgerSheetDimension)
 		return err
 	}
 	defer rc.Close()
-	rr := ledgerRowReader{wb: wb, sc: newLedgerScanner(rc, 128<<10, wb.limits.MaxTokenBytes), sheet: sheet, hint: hint, fn: fn}
+	rr := ledgerRowReader{wb: wb, sc: newLedgerScanner(rc, 128<<10, wb.limits.MaxTokenBytes), sheet: sheet, hint: hint, fn: fn,
+		partSize: int64(f.UncompressedSize64)}
 	if err := rr.run(); err != nil {
 		if errors.Is(err, errLedgerCallback) {
 			return rr.cbErr
@@ -411,12 +414,18 @@ type ledgerRowReader struct {
 	fn    func(LedgerRow) error
 	cbErr error
 
-	row     LedgerRow
-	text    []byte // decoded text of the current row's cells; cells hold offsets until the row ends
-	offs    []int  // start of each cell's text in text, end is the next start
-	rows    int
-	lastRow int
+	row      LedgerRow
+	text     []byte // decoded text of the current row's cells; cells hold offsets until the row ends
+	offs     []int  // start of each cell's text in text, end is the next start
+	rows     int
+	lastRow  int
+	partSize int64
+	hinted   bool
 }
+
+// ledgerEstimateAfter is the number of rows after which, lacking a usable <dimension>, the row
+// count is estimated from the part's size and the bytes per row seen so far.
+const ledgerEstimateAfter = 64
 
 func (rr *ledgerRowReader) run() error {
 	sc := rr.sc
@@ -491,8 +500,9 @@ func (rr *ledgerRowReader) run() error {
 				if rr.hint != nil {
 					if ref := ledgerAttr(sc.attrs, "ref"); ref != nil {
 						if i := bytes.IndexByte(ref, ':'); i >= 0 {
-							if _, last, err := ledgerCellRef(ref[i+1:]); err == nil {
+							if _, last, err := ledgerCellRef(ref[i+1:]); err == nil && last > 1 {
 								rr.hint(LedgerSheetDimension(last))
+								rr.hinted = true
 							}
 						}
 					}
@@ -576,6 +586,14 @@ func (rr *ledgerRowReader) endCell(cell LedgerCell, start int) error {
 // to the callback.
 func (rr *ledgerRowReader) endRow() error {
 	rr.rows++
+	if rr.rows == ledgerEstimateAfter && !rr.hinted && rr.hint != nil && rr.partSize > 0 {
+		// Writers such as excelize's StreamWriter leave <dimension ref="A1">; guess from the size so
+		// that the caller can size its buffers once instead of doubling them.
+		if used := rr.sc.consumed(); used > 0 {
+			est := rr.partSize * int64(rr.rows) / used
+			rr.hint(LedgerSheetDimension(min(est+est/32+1, int64(rr.wb.limits.MaxRows))))
+		}
+	}
 	if rr.rows > rr.wb.limits.MaxRows {
 		rr.cbErr = models.Errorf(models.ETooLarge, "工作表“%s”超过 %d 行，请拆分后上传。", rr.sheet, rr.wb.limits.MaxRows-1)
 		return errLedgerCallback

@@ -84,15 +84,15 @@ func (d LedgerDate) Period() Period {
 // LedgerPoint is one village service point as read from a ledger. It is a plain value, compact on
 // purpose (a province ledger holds 200,000 of them); the stored row is LedgerPointRecord.
 type LedgerPoint struct {
-	Code     string // 网点编码: stable and unique within the unit
-	Name     string // 网点名称
-	Township string // 乡（镇、街道）
-	Village  string // 行政村（社区）, a name from the unit's reference list
-	Operator string // 运营主体
-	Income   float64
-	Lat, Lon float64
-	Parcels  int64
-	Row      int32 // sheet row the point came from, for messages
+	Code     string  // 网点编码: stable and unique within the unit
+	Name     string  // 网点名称
+	Township string  // 乡（镇、街道）
+	Village  string  // 行政村（社区）, a name from the unit's reference list
+	Operator string  // 运营主体
+	Income   float64 // 上月收入（元）
+	Parcels  int64   // 上月业务量（件）
+	Lat, Lon float32 // float32 keeps about a metre of precision and four bytes each
+	Row      int32   // sheet row the point came from, for messages
 	OpenedOn LedgerDate
 	// ChangedOn is the day the status last changed; required unless the point is in operation.
 	ChangedOn LedgerDate
