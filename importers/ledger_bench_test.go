@@ -6,12 +6,17 @@ import (
 	"bytes"
 	"encoding/xml"
 	"errors"
+	"fmt"
 	"io"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"runtime"
 	"runtime/metrics"
+	"strconv"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -213,4 +218,109 @@ func BenchmarkLedgerParse(b *testing.B) {
 			b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
 		})
 	}
+}
+
+// ledgerBenchStore opens a fresh database holding the generated unit's village list.
+func ledgerBenchStore(tb testing.TB, dir string, villages []LedgerVillage) *models.Store {
+	tb.Helper()
+	st, err := models.Open(filepath.Join(dir, "bench.db"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	vs := make([]models.AdminVillage, len(villages))
+	for i, v := range villages {
+		vs[i] = models.AdminVillage{Township: v.Township, Name: v.Name, Division: v.Division}
+	}
+	if err := st.ReplaceAdminVillages("530302", vs, "bench"); err != nil {
+		tb.Fatal(err)
+	}
+	return st
+}
+
+// BenchmarkLedgerImport is the whole import as the API runs it: read the upload, validate against
+// the village list, store the snapshot, the points and the original file in SQLite.
+func BenchmarkLedgerImport(b *testing.B) {
+	for _, layout := range ledgerBenchLayouts {
+		b.Run(layout, func(b *testing.B) {
+			data, villages := ledgerBenchFile(b, layout)
+			st := ledgerBenchStore(b, b.TempDir(), villages)
+			defer st.Close()
+			start := time.Now()
+			if _, err := xmlTokenPass(data); err != nil {
+				b.Fatal(err)
+			}
+			baseline := float64(ledgerBenchRows) / time.Since(start).Seconds()
+			var peak uint64
+			b.ResetTimer()
+			for i := range b.N {
+				peak = max(peak, ledgerPeakHeap(func() {
+					res, err := ImportLedger(st, bytes.NewReader(data), LedgerRequest{UnitCode: "530302",
+						Period: models.MustPeriod("2025-12").AddMonths(-i), FileName: "bench.xlsx", Limits: DefaultLedgerLimits()})
+					if err != nil || !res.Stored || res.Points != ledgerBenchRows {
+						b.Fatalf("stored %v, points %d, problems %v, %v", res.Stored, res.Points, res.Problems, err)
+					}
+				}))
+			}
+			ledgerReportRows(b, ledgerBenchRows)
+			b.ReportMetric(float64(ledgerBenchRows)*float64(b.N)/b.Elapsed().Seconds()/baseline, "x-xml-baseline")
+			b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
+		})
+	}
+}
+
+// BenchmarkLedgerImportRSS runs one whole import in a fresh child process and reports the child's
+// peak resident set size: everything the import costs in memory (Go heap and its slack, SQLite's
+// cache, the runtime), with nothing from the benchmark harness mixed in.
+func BenchmarkLedgerImportRSS(b *testing.B) {
+	for _, layout := range ledgerBenchLayouts {
+		b.Run(layout, func(b *testing.B) {
+			p, _ := ledgerGenFile(b, ledgerBenchRows, layout)
+			var rss, secs float64
+			for range b.N {
+				cmd := exec.Command(os.Args[0], "-test.run=^TestLedgerImportChild$", "-test.v")
+				cmd.Env = append(os.Environ(), "RURALKPI_LEDGER_CHILD_FILE="+p, "RURALKPI_LEDGER_CHILD_DIR="+b.TempDir())
+				out, err := cmd.CombinedOutput()
+				if err != nil {
+					b.Fatalf("child: %v\n%s", err, out)
+				}
+				if !bytes.Contains(out, []byte("imported 200000")) {
+					b.Fatalf("child did not import:\n%s", out)
+				}
+				if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+					rss = max(rss, float64(ru.Maxrss)/1024) // Linux reports KiB
+				}
+				if i := bytes.Index(out, []byte("seconds=")); i >= 0 {
+					if v, err := strconv.ParseFloat(string(bytes.Fields(out[i+8:])[0]), 64); err == nil {
+						secs = max(secs, v)
+					}
+				}
+			}
+			b.ReportMetric(rss, "peak-RSS-MiB")
+			b.ReportMetric(float64(ledgerBenchRows)/secs, "child-rows/s")
+		})
+	}
+}
+
+// TestLedgerImportChild is the child process of BenchmarkLedgerImportRSS; it does nothing in a
+// normal test run.
+func TestLedgerImportChild(t *testing.T) {
+	path := os.Getenv("RURALKPI_LEDGER_CHILD_FILE")
+	if path == "" {
+		t.Skip("only runs as the child of BenchmarkLedgerImportRSS")
+	}
+	st := ledgerBenchStore(t, os.Getenv("RURALKPI_LEDGER_CHILD_DIR"), ledgerGenVillages(1700, 1))
+	defer st.Close()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	start := time.Now()
+	dry := os.Getenv("RURALKPI_LEDGER_CHILD_DRYRUN") == "1"
+	res, err := ImportLedger(st, f, LedgerRequest{UnitCode: "530302", Period: models.MustPeriod("2024-06"), FileName: filepath.Base(path),
+		Limits: DefaultLedgerLimits(), DryRun: dry})
+	if err != nil || res.Stored == dry {
+		t.Fatalf("stored %v, problems %v, %v", res.Stored, res.Problems, err)
+	}
+	fmt.Printf("imported %d points seconds=%f\n", res.Points, time.Since(start).Seconds())
 }

@@ -156,6 +156,7 @@ type Setting struct {
 
 // AllEntities lists every entity for migration.
 func AllEntities() []any {
-	return []any{&UnitRecord{}, &IndicatorRecord{}, &TargetRecord{}, &Allocation{}, &Return{}, &ReturnVersion{},
+	entities := []any{&UnitRecord{}, &IndicatorRecord{}, &TargetRecord{}, &Allocation{}, &Return{}, &ReturnVersion{},
 		&ReturnValue{}, &MilestoneReport{}, &StoredFile{}, &User{}, &Setting{}}
+	return append(entities, LedgerEntities()...)
 }

@@ -1,0 +1,380 @@
+package models
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// AdminVillage is one administrative village (村、社区) of a unit's reference list, kept by the
+// office; the list is the denominator of coverage and what ledger villages are checked against.
+type AdminVillage struct {
+	ID       uint   `gorm:"primaryKey"`
+	UnitCode string `gorm:"size:32;not null;uniqueIndex:idx_admin_village"`
+	Township string `gorm:"size:100;not null;uniqueIndex:idx_admin_village"`
+	Name     string `gorm:"size:100;not null;uniqueIndex:idx_admin_village"`
+	// Division is the 12-digit statistical division code where known.
+	Division  string `gorm:"size:12"`
+	UpdatedBy string `gorm:"size:64"`
+	UpdatedAt time.Time
+}
+
+// LedgerSnapshot is one upload of a unit's ledger for a month. Snapshots are versions: a new
+// upload for the same unit and month gets the next number and the newest counts.
+type LedgerSnapshot struct {
+	ID         uint   `gorm:"primaryKey"`
+	UnitCode   string `gorm:"size:32;not null;uniqueIndex:idx_ledger_snapshot"`
+	Period     string `gorm:"size:7;not null;uniqueIndex:idx_ledger_snapshot;index"`
+	Number     int    `gorm:"not null;uniqueIndex:idx_ledger_snapshot"`
+	FileName   string `gorm:"size:255"`
+	FileHash   string `gorm:"size:64;index"`
+	UploadedBy string `gorm:"size:64"`
+	UploadedAt time.Time
+	Points     int
+	// Warnings is a JSON array of the warnings found at import.
+	Warnings string
+}
+
+// LedgerPointRecord is a point of a snapshot as stored.
+type LedgerPointRecord struct {
+	ID         uint   `gorm:"primaryKey"`
+	SnapshotID uint   `gorm:"not null;index:idx_ledger_point_code,priority:1"`
+	Code       string `gorm:"size:64;not null;index:idx_ledger_point_code,priority:2"`
+	Name       string `gorm:"size:200;not null"`
+	Township   string `gorm:"size:100"`
+	Village    string `gorm:"size:100"`
+	Operator   string `gorm:"size:100"`
+	Status     string `gorm:"size:16;not null"`
+	OpenedOn   string `gorm:"size:10"` // YYYY-MM-DD
+	ChangedOn  string `gorm:"size:10"`
+	Fused      bool
+	Direct     bool
+	Income     float64
+	Parcels    int64
+	Lat, Lon   *float64
+	Row        int
+}
+
+// LedgerEntities lists the ledger's entities, for AllEntities.
+func LedgerEntities() []any {
+	return []any{&AdminVillage{}, &LedgerSnapshot{}, &LedgerPointRecord{}}
+}
+
+// ReplaceAdminVillages replaces a unit's reference list in one transaction and sets the unit's
+// village count (the coverage denominator) to the list's length.
+func (s *Store) ReplaceAdminVillages(unit string, villages []AdminVillage, by string) error {
+	return s.DB.Transaction(func(tx *gorm.DB) error {
+		if err := tx.Where("unit_code = ?", unit).Delete(&AdminVillage{}).Error; err != nil {
+			return fmt.Errorf("models: clear admin villages of %s: %w", unit, err)
+		}
+		now := time.Now()
+		for i := range villages {
+			villages[i].ID, villages[i].UnitCode, villages[i].UpdatedBy, villages[i].UpdatedAt = 0, unit, by, now
+		}
+		if len(villages) > 0 {
+			if err := tx.CreateInBatches(villages, 1000).Error; err != nil {
+				return fmt.Errorf("models: store admin villages of %s: %w", unit, err)
+			}
+		}
+		if err := tx.Model(&UnitRecord{}).Where("code = ?", unit).Update("admin_villages", len(villages)).Error; err != nil {
+			return fmt.Errorf("models: set village count of %s: %w", unit, err)
+		}
+		return nil
+	})
+}
+
+// AdminVillages returns a unit's reference list, by township and name.
+func (s *Store) AdminVillages(unit string) ([]AdminVillage, error) {
+	var out []AdminVillage
+	if err := s.DB.Where("unit_code = ?", unit).Order("township, name").Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("models: list admin villages of %s: %w", unit, err)
+	}
+	return out, nil
+}
+
+// NewLedgerSnapshot is what a validated ledger import hands the store.
+type NewLedgerSnapshot struct {
+	UnitCode   string
+	Period     string
+	FileName   string
+	File       []byte
+	UploadedBy string
+	UploadedAt time.Time
+	Warnings   string
+	Points     []LedgerPoint
+}
+
+// ledgerInsertBatch is the number of points per INSERT: 16 columns × 1000 stays well under
+// SQLite's limit of 32,766 bound variables.
+const ledgerInsertBatch = 1000
+
+// SaveLedgerSnapshot stores a validated ledger as the unit's next snapshot for the month, with its
+// original file, in one transaction. Validation must be done before: the transaction only writes,
+// so that other units' uploads wait for as short a time as possible.
+func (s *Store) SaveLedgerSnapshot(ns NewLedgerSnapshot) (LedgerSnapshot, error) {
+	var snap LedgerSnapshot
+	hash := ""
+	if ns.File != nil {
+		hash = FileHash(ns.File) // hashed outside the transaction: it is pure CPU work
+	}
+	at := ns.UploadedAt
+	if at.IsZero() {
+		at = time.Now()
+	}
+	err := s.DB.Transaction(func(tx *gorm.DB) error {
+		if hash != "" {
+			var n int64
+			if err := tx.Model(&LedgerSnapshot{}).Where("unit_code = ? AND period = ? AND file_hash = ?", ns.UnitCode, ns.Period, hash).Count(&n).Error; err != nil {
+				return fmt.Errorf("models: look up ledger file hash: %w", err)
+			}
+			if n > 0 {
+				return ErrDuplicateFile
+			}
+			if err := storeFileTx(tx, hash, ns.FileName, ns.File); err != nil {
+				return err
+			}
+		}
+		var maxNumber int
+		if err := tx.Model(&LedgerSnapshot{}).Where("unit_code = ? AND period = ?", ns.UnitCode, ns.Period).
+			Select("COALESCE(MAX(number), 0)").Scan(&maxNumber).Error; err != nil {
+			return fmt.Errorf("models: next ledger snapshot number: %w", err)
+		}
+		snap = LedgerSnapshot{UnitCode: ns.UnitCode, Period: ns.Period, Number: maxNumber + 1, FileName: ns.FileName,
+			FileHash: hash, UploadedBy: ns.UploadedBy, UploadedAt: at, Points: len(ns.Points), Warnings: ns.Warnings}
+		if err := tx.Create(&snap).Error; err != nil {
+			return fmt.Errorf("models: store ledger snapshot: %w", err)
+		}
+		return insertLedgerPoints(tx, snap.ID, ns.Points)
+	})
+	if err != nil {
+		return LedgerSnapshot{}, err
+	}
+	return snap, nil
+}
+
+// storeFileTx keeps an uploaded file once per content hash.
+func storeFileTx(tx *gorm.DB, hash, name string, data []byte) error {
+	var stored int64
+	if err := tx.Model(&StoredFile{}).Where("hash = ?", hash).Count(&stored).Error; err != nil {
+		return fmt.Errorf("models: look up stored file: %w", err)
+	}
+	if stored > 0 {
+		return nil
+	}
+	if err := tx.Create(&StoredFile{Hash: hash, Name: name, Size: int64(len(data)), Data: data}).Error; err != nil {
+		return fmt.Errorf("models: store file: %w", err)
+	}
+	return nil
+}
+
+// Point turns a stored record back into a ledger point.
+func (r LedgerPointRecord) Point() LedgerPoint {
+	st, _ := ParseLedgerStatus(r.Status)
+	p := LedgerPoint{Code: r.Code, Name: r.Name, Township: r.Township, Village: r.Village, Operator: r.Operator,
+		Status: st, Fused: r.Fused, Direct: r.Direct, Income: r.Income, Parcels: r.Parcels, Row: int32(r.Row)}
+	if d, err := time.Parse("2006-01-02", r.OpenedOn); err == nil {
+		p.OpenedOn = LedgerDateOf(d)
+	}
+	if d, err := time.Parse("2006-01-02", r.ChangedOn); err == nil {
+		p.ChangedOn = LedgerDateOf(d)
+	}
+	if r.Lat != nil && r.Lon != nil {
+		p.Lat, p.Lon, p.HasCoords = float32(*r.Lat), float32(*r.Lon), true
+	}
+	return p
+}
+
+// LatestLedgerSnapshot returns the newest snapshot of a unit's ledger for a month at or before upTo.
+func (s *Store) LatestLedgerSnapshot(unit, upTo string) (LedgerSnapshot, error) {
+	var snap LedgerSnapshot
+	err := s.DB.Where("unit_code = ? AND period <= ?", unit, upTo).Order("period DESC, number DESC").Take(&snap).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return LedgerSnapshot{}, ErrNotFound
+	}
+	if err != nil {
+		return LedgerSnapshot{}, fmt.Errorf("models: latest ledger snapshot of %s: %w", unit, err)
+	}
+	return snap, nil
+}
+
+// LedgerSnapshots lists a unit's snapshots, newest first.
+func (s *Store) LedgerSnapshots(unit string) ([]LedgerSnapshot, error) {
+	var out []LedgerSnapshot
+	if err := s.DB.Where("unit_code = ?", unit).Order("period DESC, number DESC").Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("models: list ledger snapshots of %s: %w", unit, err)
+	}
+	return out, nil
+}
+
+// LedgerPoints returns every point of a snapshot, in sheet order.
+func (s *Store) LedgerPoints(snapshotID uint) ([]LedgerPoint, error) {
+	var out []LedgerPoint
+	var batch []LedgerPointRecord
+	err := s.DB.Where("snapshot_id = ?", snapshotID).Order("id").FindInBatches(&batch, 5000, func(tx *gorm.DB, _ int) error {
+		for _, r := range batch {
+			out = append(out, r.Point())
+		}
+		return nil
+	}).Error
+	if err != nil {
+		return nil, fmt.Errorf("models: read ledger points of snapshot %d: %w", snapshotID, err)
+	}
+	return out, nil
+}
+
+// LedgerPointQuery selects and orders points of a snapshot for the ledger browser.
+type LedgerPointQuery struct {
+	Search   string // in code or name
+	Township string
+	Status   string // status code
+	Fused    *bool
+	Direct   *bool
+	Sort     string // "code" (default), "name", "income", "parcels", "opened"
+	Desc     bool
+	Page     int // 1-based
+	PerPage  int
+}
+
+// LedgerPointPage is one page of points and the total matching.
+type LedgerPointPage struct {
+	Points []LedgerPointRecord
+	Total  int64
+}
+
+// FindLedgerPoints searches a snapshot's points, a page at a time.
+func (s *Store) FindLedgerPoints(snapshotID uint, q LedgerPointQuery) (LedgerPointPage, error) {
+	db := s.DB.Model(&LedgerPointRecord{}).Where("snapshot_id = ?", snapshotID)
+	if q.Search != "" {
+		like := "%" + q.Search + "%"
+		db = db.Where("code LIKE ? OR name LIKE ? OR village LIKE ?", like, like, like)
+	}
+	if q.Township != "" {
+		db = db.Where("township = ?", q.Township)
+	}
+	if q.Status != "" {
+		db = db.Where("status = ?", q.Status)
+	}
+	if q.Fused != nil {
+		db = db.Where("fused = ?", *q.Fused)
+	}
+	if q.Direct != nil {
+		db = db.Where("direct = ?", *q.Direct)
+	}
+	var page LedgerPointPage
+	if err := db.Count(&page.Total).Error; err != nil {
+		return LedgerPointPage{}, fmt.Errorf("models: count ledger points: %w", err)
+	}
+	col := map[string]string{"name": "name", "income": "income", "parcels": "parcels", "opened": "opened_on", "township": "township"}[q.Sort]
+	if col == "" {
+		col = "code"
+	}
+	if q.Desc {
+		col += " DESC"
+	}
+	per := q.PerPage
+	if per <= 0 || per > 500 {
+		per = 50
+	}
+	pg := max(q.Page, 1)
+	if err := db.Order(col).Order("id").Limit(per).Offset((pg - 1) * per).Find(&page.Points).Error; err != nil {
+		return LedgerPointPage{}, fmt.Errorf("models: list ledger points: %w", err)
+	}
+	return page, nil
+}
+
+// LedgerPointHistory is a point's record in each snapshot of its unit that holds it, oldest first.
+type LedgerPointHistory struct {
+	Snapshot LedgerSnapshot
+	Point    LedgerPointRecord
+}
+
+// PointHistory follows a point code through a unit's snapshots.
+func (s *Store) PointHistory(unit, code string) ([]LedgerPointHistory, error) {
+	var rows []struct {
+		LedgerPointRecord
+		SnapPeriod string
+		SnapNumber int
+	}
+	err := s.DB.Table("ledger_point_records AS p").
+		Select("p.*, s.period AS snap_period, s.number AS snap_number").
+		Joins("JOIN ledger_snapshots s ON s.id = p.snapshot_id").
+		Where("s.unit_code = ? AND p.code = ?", unit, code).
+		Order("s.period, s.number").Scan(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("models: history of point %s: %w", code, err)
+	}
+	out := make([]LedgerPointHistory, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, LedgerPointHistory{Snapshot: LedgerSnapshot{ID: r.SnapshotID, UnitCode: unit, Period: r.SnapPeriod, Number: r.SnapNumber}, Point: r.LedgerPointRecord})
+	}
+	return out, nil
+}
+
+// ledgerPointColumns are the columns insertLedgerPoints fills, in LedgerPointRecord's naming.
+const ledgerPointColumns = `snapshot_id, code, name, township, village, operator, status, opened_on, changed_on, fused, direct, income, parcels, lat, lon, "row"`
+
+const ledgerPointColumnCount = 16
+
+// insertLedgerPoints writes points with one prepared multi-row INSERT per batch. GORM's Create
+// reflects over every field of every row, which made writing the points the slowest step of a
+// 200,000-row import; the statement here is the same INSERT GORM would send, prepared once per
+// transaction, with arguments built straight from the compact points (no second copy of the
+// ledger as records).
+func insertLedgerPoints(tx *gorm.DB, snapshot uint, points []LedgerPoint) error {
+	if len(points) == 0 {
+		return nil
+	}
+	prepare := func(rows int) (*sql.Stmt, error) {
+		var b strings.Builder
+		b.WriteString("INSERT INTO ledger_point_records (" + ledgerPointColumns + ") VALUES ")
+		row := "(" + strings.Repeat("?,", ledgerPointColumnCount-1) + "?)"
+		for i := range rows {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString(row)
+		}
+		db, ok := tx.Statement.ConnPool.(interface {
+			PrepareContext(ctx context.Context, query string) (*sql.Stmt, error)
+		})
+		if !ok {
+			return nil, errors.New("models: connection cannot prepare statements")
+		}
+		return db.PrepareContext(tx.Statement.Context, b.String())
+	}
+	fullRows := min(ledgerInsertBatch, len(points))
+	full, err := prepare(fullRows)
+	if err != nil {
+		return fmt.Errorf("models: prepare ledger point insert: %w", err)
+	}
+	defer full.Close()
+	args := make([]any, 0, ledgerInsertBatch*ledgerPointColumnCount)
+	for start := 0; start < len(points); start += ledgerInsertBatch {
+		batch := points[start:min(start+ledgerInsertBatch, len(points))]
+		args = args[:0]
+		for _, p := range batch {
+			var lat, lon any
+			if p.HasCoords {
+				lat, lon = float64(p.Lat), float64(p.Lon)
+			}
+			args = append(args, snapshot, p.Code, p.Name, p.Township, p.Village, p.Operator, p.Status.Code(),
+				p.OpenedOn.String(), p.ChangedOn.String(), p.Fused, p.Direct, p.Income, p.Parcels, lat, lon, int(p.Row))
+		}
+		stmt := full
+		if len(batch) != fullRows { // the last, shorter batch
+			if stmt, err = prepare(len(batch)); err != nil {
+				return fmt.Errorf("models: prepare ledger point insert: %w", err)
+			}
+			defer stmt.Close()
+		}
+		if _, err := stmt.ExecContext(tx.Statement.Context, args...); err != nil {
+			return fmt.Errorf("models: store ledger points: %w", err)
+		}
+	}
+	return nil
+}
