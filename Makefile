@@ -1,0 +1,34 @@
+# ruralkpi — make run (demo on http://localhost:3000) and make test (every test).
+GO          ?= go
+BIN         ?= bin/ruralkpi
+DEMO_DB     ?= data/demo.db
+ADDR        ?= 127.0.0.1:3000
+STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
+export CGO_ENABLED = 1
+
+.PHONY: run build test lint fuzz bench assets clean
+
+# Third-party browser assets (ECharts, map data) are fetched pinned and checksum-verified at build
+# time; assets.mk defines the `assets` target.
+include assets.mk
+
+build: assets
+	$(GO) build -o $(BIN) .
+
+run: build
+	@mkdir -p $(dir $(DEMO_DB))
+	./$(BIN) serve --demo --db $(DEMO_DB) --addr $(ADDR)
+
+test: assets
+	$(GO) test -count=1 ./...
+
+lint: assets
+	$(GO) vet ./...
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
+	$(GO) run $(STATICCHECK) ./...
+
+bench: assets
+	$(GO) test -run='^$$' -bench=. -benchmem ./...
+
+clean:
+	rm -rf bin

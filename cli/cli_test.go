@@ -1,0 +1,101 @@
+package cli
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func run(t *testing.T, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code := Run(append([]string{"ruralkpi"}, args...), Env{Stdout: &out, Stderr: &errOut, Stdin: strings.NewReader(stdin)})
+	return code, out.String(), errOut.String()
+}
+
+func TestHelpAndUnknownCommand(t *testing.T) {
+	if code, _, errOut := run(t, ""); code != 2 || !strings.Contains(errOut, "serve") {
+		t.Errorf("no args: %d %q", code, errOut)
+	}
+	if code, _, errOut := run(t, "", "frobnicate"); code != 2 || !strings.Contains(errOut, "unknown command") {
+		t.Errorf("unknown: %d %q", code, errOut)
+	}
+	for _, cmd := range []string{"serve", "version"} {
+		if code, _, errOut := run(t, "", cmd, "--help"); code != 0 || !strings.Contains(errOut, "Usage: ruralkpi "+cmd) {
+			t.Errorf("%s --help: %d %q", cmd, code, errOut)
+		}
+	}
+	if code, _, errOut := run(t, "", "user", "add", "--help"); code != 0 || !strings.Contains(errOut, "--username") {
+		t.Errorf("user add --help: %d %q", code, errOut)
+	}
+}
+
+func TestServeConfigValidate(t *testing.T) {
+	tests := []struct {
+		name string
+		cfg  ServeConfig
+		want string
+	}{
+		{"ok", ServeConfig{Addr: "127.0.0.1:3000", DBPath: "x.db", BodyLimit: 16 << 20}, ""},
+		{"no db", ServeConfig{Addr: "127.0.0.1:3000", BodyLimit: 16 << 20}, "--db is required"},
+		{"bad addr", ServeConfig{Addr: "3000", DBPath: "x.db", BodyLimit: 16 << 20}, "not host:port"},
+		{"tiny body limit", ServeConfig{Addr: ":3000", DBPath: "x.db", BodyLimit: 10}, "below 1 MiB"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			err := tc.cfg.Validate()
+			if tc.want == "" && err != nil || tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)) {
+				t.Errorf("Validate() = %v, want %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestDemoRefusedOnRealDatabase(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "real.db")
+	code, out, errOut := run(t, "a-long-password\n", "user", "add", "--db", db, "--username", "zhang", "--role", "office")
+	if code != 0 || !strings.Contains(out, `created office user "zhang"`) {
+		t.Fatalf("user add: %d %q %q", code, out, errOut)
+	}
+	code, _, errOut = run(t, "", "serve", "--demo", "--db", db, "--addr", "127.0.0.1:0")
+	if code != 1 || !strings.Contains(errOut, "refusing --demo") {
+		t.Errorf("serve --demo on real db: %d %q", code, errOut)
+	}
+}
+
+func TestUserAddErrors(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "u.db")
+	tests := []struct {
+		name  string
+		stdin string
+		args  []string
+		want  string
+	}{
+		{"short password", "short\n", []string{"--username", "a", "--role", "office"}, "至少需要8个字符"},
+		{"county without unit", "long-enough-pw\n", []string{"--username", "b", "--role", "county"}, "不是本方案的填报单位"},
+		{"unknown role", "long-enough-pw\n", []string{"--username", "c", "--role", "boss"}, "未知角色"},
+		{"no username", "long-enough-pw\n", []string{"--role", "office"}, "--username is required"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			code, _, errOut := run(t, tc.stdin, append([]string{"user", "add", "--db", db}, tc.args...)...)
+			if code == 0 || !strings.Contains(errOut, tc.want) {
+				t.Errorf("%d %q, want failure saying %q", code, errOut, tc.want)
+			}
+		})
+	}
+}
+
+func TestPlanFlagRefusesBadPlan(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.json")
+	if err := os.WriteFile(bad, []byte(`{"code": "x", "name": "x", "start_period": "2023-08", "end_period": "2025-12", "years": [2023], "workstreams": [], "indicators": [{"code": "a", "name": "A", "kind": "sometimes", "workstream": "w", "rollup": "sum", "reporter": "county"}], "units": {"code": "1", "name": "c", "children": [{"code": "2", "name": "d"}]}}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut := run(t, "", "serve", "--db", filepath.Join(dir, "x.db"), "--plan", bad)
+	if code != 1 || !strings.Contains(errOut, `indicators[0].kind: unknown kind "sometimes"`) {
+		t.Errorf("bad plan: %d %q", code, errOut)
+	}
+}

@@ -1,0 +1,119 @@
+package e2e
+
+import (
+	"bytes"
+	"fmt"
+	"net"
+	"net/http"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+)
+
+// appPage is a page of the application the browser test opens. Add a row for each new page.
+type appPage struct {
+	name string // screenshot file stem
+	path string
+	// minCharts is how many charts the page must draw at least (0: it has none yet).
+	minCharts int
+}
+
+func appPages() []appPage {
+	return []appPage{
+		{name: "overview", path: "/"},
+		{name: "plan", path: "/plan"},
+	}
+}
+
+// TestAppPages builds the binary, serves a fresh demo database on 127.0.0.1 and opens every page
+// at every viewport.
+func TestAppPages(t *testing.T) {
+	browser := startBrowser(t) // first: skips before the build when there is no Chromium
+	base := startApp(t)
+	dir := screenshotDir(t)
+	for _, p := range appPages() {
+		for _, vp := range viewports() {
+			t.Run(fmt.Sprintf("%s/%dx%d", p.name, vp.width, vp.height), func(t *testing.T) {
+				problems, err := checkPage(browser, pageCheck{name: p.name, url: base + p.path, vp: vp, minCharts: p.minCharts}, dir)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, msg := range problems {
+					t.Error(msg)
+				}
+			})
+		}
+	}
+}
+
+// syncBuffer collects a child process's output while the test may read it.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// startApp builds ruralkpi and runs `serve --demo` on a free port of 127.0.0.1 with a new database;
+// it returns the base URL once /healthz answers.
+func startApp(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "ruralkpi")
+	build := exec.Command("go", "build", "-o", bin, "ruralkpi")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	var out syncBuffer
+	srv := exec.Command(bin, "serve", "--demo", "--db", filepath.Join(dir, "demo.db"), "--addr", addr)
+	srv.Stdout, srv.Stderr = &out, &out
+	if err := srv.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- srv.Wait() }()
+	t.Cleanup(func() {
+		_ = srv.Process.Kill()
+		<-exited
+		if t.Failed() {
+			t.Logf("server output:\n%s", out.String())
+		}
+	})
+	base := "http://" + addr
+	deadline := time.Now().Add(90 * time.Second)
+	for time.Now().Before(deadline) {
+		select {
+		case err := <-exited:
+			exited <- err
+			t.Fatalf("server exited before it answered: %v\n%s", err, out.String())
+		default:
+		}
+		if resp, err := http.Get(base + "/healthz"); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return base
+			}
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("server did not answer /healthz within 90 s:\n%s", out.String())
+	return ""
+}

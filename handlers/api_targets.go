@@ -1,0 +1,54 @@
+package handlers
+
+import (
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"ruralkpi/models"
+)
+
+// targetJSON is one target: city-wide (County "") or a unit's allocation.
+type targetJSON struct {
+	Indicator string  `json:"indicator"`
+	Year      int     `json:"year"`
+	County    string  `json:"county"`
+	Value     float64 `json:"value"`
+}
+
+// apiTargets lists the city-wide targets and the units' allocations, optionally for one year.
+func (s *Server) apiTargets(c *fiber.Ctx) error {
+	year := 0
+	if q := c.Query("year"); q != "" {
+		y, err := strconv.Atoi(q)
+		if err != nil || !containsYear(s.Plan.Years, y) {
+			return models.Errorf(models.EInvalid, "年份 %q 不在方案年度 %v 内。", q, s.Plan.Years)
+		}
+		year = y
+	}
+	targets, err := s.Store.Targets(year)
+	if err != nil {
+		return err
+	}
+	allocations, err := s.Store.Allocations(year)
+	if err != nil {
+		return err
+	}
+	out := make([]targetJSON, 0, len(targets)+len(allocations))
+	for _, t := range targets {
+		out = append(out, targetJSON{Indicator: t.Indicator, Year: t.Year, Value: t.Value})
+	}
+	for _, a := range allocations {
+		out = append(out, targetJSON{Indicator: a.Indicator, Year: a.Year, County: a.UnitCode, Value: a.Value})
+	}
+	return c.JSON(fiber.Map{"targets": out, "milestones": s.Plan.Milestones})
+}
+
+func containsYear(years []int, y int) bool {
+	for _, v := range years {
+		if v == y {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,88 @@
+package handlers
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"ruralkpi/models"
+)
+
+// statusFor maps application error codes to HTTP statuses.
+func statusFor(code string) int {
+	switch code {
+	case models.EInvalid:
+		return fiber.StatusUnprocessableEntity
+	case models.ENotFound:
+		return fiber.StatusNotFound
+	case models.EUnauthorized:
+		return fiber.StatusUnauthorized
+	case models.EForbidden:
+		return fiber.StatusForbidden
+	case models.EConflict:
+		return fiber.StatusConflict
+	case models.ETooLarge:
+		return fiber.StatusRequestEntityTooLarge
+	default:
+		return fiber.StatusInternalServerError
+	}
+}
+
+// apiError is the stable JSON error shape: {"error": {"code": …, "message": …}}.
+type apiError struct {
+	Error apiErrorBody `json:"error"`
+}
+
+type apiErrorBody struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+// errorHandler is the one place errors become responses: typed errors keep their message, Fiber's
+// own errors (404 route, 413 body) get a Chinese one, and anything else is logged and shown plainly.
+func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
+	code := models.ErrorCode(err)
+	message := models.ErrorMessage(err)
+	var fe *fiber.Error
+	if errors.As(err, &fe) {
+		switch fe.Code {
+		case fiber.StatusNotFound:
+			code, message = models.ENotFound, "页面不存在。"
+		case fiber.StatusRequestEntityTooLarge:
+			code, message = models.ETooLarge, "上传的文件过大，请检查是否选错了文件。"
+		case fiber.StatusMethodNotAllowed:
+			code, message = models.EInvalid, "不支持该请求方式。"
+		case fiber.StatusBadRequest:
+			code, message = models.EInvalid, "请求格式不正确。"
+		case fiber.StatusForbidden:
+			code, message = models.EForbidden, "没有权限执行该操作。"
+		default:
+			code = models.EInternal
+		}
+	}
+	status := statusFor(code)
+	if fe != nil && code == models.EInternal {
+		status = fe.Code
+	}
+	if code == models.EInternal {
+		s.Log.Error("request failed", "method", c.Method(), "path", c.Path(), "err", err)
+	}
+	if wantsJSON(c) {
+		return c.Status(status).JSON(apiError{Error: apiErrorBody{Code: code, Message: message}})
+	}
+	c.Status(status)
+	title := map[int]string{404: "页面不存在", 403: "没有权限", 401: "请先登录", 413: "文件过大", 422: "输入有误"}[status]
+	if title == "" {
+		title = "出错了"
+	}
+	if rerr := s.render(c, "error.html", "", title, map[string]string{"Title": title, "Message": message}); rerr != nil {
+		s.Log.Error("render error page", "err", rerr)
+		return c.Status(status).SendString(message)
+	}
+	return nil
+}
+
+func wantsJSON(c *fiber.Ctx) bool {
+	return strings.HasPrefix(c.Path(), "/api/") || strings.Contains(c.Get(fiber.HeaderAccept), fiber.MIMEApplicationJSON) && !strings.Contains(c.Get(fiber.HeaderAccept), "text/html")
+}

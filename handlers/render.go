@@ -1,0 +1,52 @@
+package handlers
+
+import (
+	"bytes"
+
+	"github.com/gofiber/fiber/v2"
+
+	"ruralkpi/models"
+)
+
+// Page is what every page template receives: the layout's fields and the page's own Data.
+type Page struct {
+	Title       string
+	Nav         string
+	PlanName    string
+	DocumentNo  string
+	Workstreams []models.Workstream
+	User        *models.User
+	Flash       string
+	CSRF        string
+	Data        any
+}
+
+// page builds the layout fields for a request.
+func (s *Server) page(c *fiber.Ctx, nav, title string, data any) Page {
+	p := Page{Title: title, Nav: nav, PlanName: s.Plan.Name, DocumentNo: s.Plan.DocumentNo,
+		Workstreams: s.Plan.Workstreams, Data: data}
+	if u, ok := c.Locals(localUser).(*models.User); ok {
+		p.User = u
+	}
+	if token, ok := c.Locals(localCSRF).(string); ok {
+		p.CSRF = token
+	}
+	return p
+}
+
+// Keys of request locals shared by middleware and handlers.
+const (
+	localUser = "user"
+	localCSRF = "csrf"
+)
+
+// render writes a page through the layout; the body is built in memory first so that a template
+// error becomes a clean error page rather than half a page.
+func (s *Server) render(c *fiber.Ctx, name, nav, title string, data any) error {
+	var buf bytes.Buffer
+	if err := s.Views.Render(&buf, name, s.page(c, nav, title, data)); err != nil {
+		return err
+	}
+	c.Type("html", "utf-8")
+	return c.Send(buf.Bytes())
+}

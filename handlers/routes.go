@@ -1,0 +1,17 @@
+package handlers
+
+import "github.com/gofiber/fiber/v2"
+
+// routes registers every route. Each feature adds its own lines here; the handlers live one per
+// file, named for the action.
+func (s *Server) routes(app *fiber.App) {
+	app.Get("/healthz", s.healthz)
+
+	api := app.Group("/api/v1")
+	api.Get("/counties", s.apiCounties)
+	api.Get("/indicators", s.apiIndicators)
+	api.Get("/targets", s.apiTargets)
+
+	app.Get("/", s.planPage)
+	app.Get("/plan", s.planPage)
+}

@@ -1,0 +1,96 @@
+// Package handlers holds the Fiber handlers and middleware: thin code that parses a request,
+// authorises it, calls one thing in models, importers or dashboards, and renders the result.
+package handlers
+
+import (
+	"errors"
+	"fmt"
+	"html/template"
+	"log/slog"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/recover"
+
+	"ruralkpi/models"
+	"ruralkpi/templates"
+)
+
+// Config is the part of the application's configuration the handlers need.
+type Config struct {
+	// BodyLimit caps a request body; uploads larger than this are refused before parsing.
+	BodyLimit int
+	// Now returns the current time; tests replace it.
+	Now func() time.Time
+}
+
+// Server holds what every handler needs.
+type Server struct {
+	Plan   *models.Plan
+	Store  *models.Store
+	Views  *templates.Views
+	Config Config
+	Log    *slog.Logger
+}
+
+// DefaultBodyLimit is 16 MiB: a monthly return is tens of kilobytes and a province-scale ledger a
+// few megabytes, so anything larger is refused before it is read.
+const DefaultBodyLimit = 16 << 20
+
+// New builds the Fiber application with every route.
+func New(s *Server) (*fiber.App, error) {
+	if s.Plan == nil || s.Store == nil {
+		return nil, errors.New("handlers: a plan and a store are required")
+	}
+	if s.Config.BodyLimit <= 0 {
+		s.Config.BodyLimit = DefaultBodyLimit
+	}
+	if s.Config.Now == nil {
+		s.Config.Now = time.Now
+	}
+	if s.Log == nil {
+		s.Log = slog.Default()
+	}
+	if s.Views == nil {
+		views, err := templates.Parse(s.templateFuncs())
+		if err != nil {
+			return nil, fmt.Errorf("handlers: %w", err)
+		}
+		s.Views = views
+	}
+	app := fiber.New(fiber.Config{
+		// Request strings are otherwise reused by fasthttp after the handler returns.
+		Immutable:             true,
+		BodyLimit:             s.Config.BodyLimit,
+		ErrorHandler:          s.errorHandler,
+		DisableStartupMessage: true,
+		ReadTimeout:           60 * time.Second,
+		WriteTimeout:          120 * time.Second,
+	})
+	app.Use(recover.New())
+	app.Use(securityHeaders)
+	if err := registerStatic(app); err != nil {
+		return nil, err
+	}
+	s.routes(app)
+	return app, nil
+}
+
+// securityHeaders sets a strict Content Security Policy: only the app's own scripts, styles and
+// images, nothing from outside (the app runs offline on an intranet).
+func securityHeaders(c *fiber.Ctx) error {
+	c.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+	c.Set("X-Content-Type-Options", "nosniff")
+	c.Set("Referrer-Policy", "same-origin")
+	c.Set("X-Frame-Options", "DENY")
+	return c.Next()
+}
+
+func (s *Server) templateFuncs() template.FuncMap {
+	return template.FuncMap{
+		"num":   formatNumber,
+		"pct":   formatPercent,
+		"add":   func(a, b int) int { return a + b },
+		"label": func(p models.Period) string { return p.Label() },
+	}
+}
