@@ -173,7 +173,7 @@ func BenchmarkLedgerRead(b *testing.B) {
 			data, _ := ledgerBenchFile(b, layout)
 			b.ResetTimer()
 			for range b.N {
-				wb, err := OpenLedgerWorkbook(data, DefaultLedgerLimits())
+				wb, err := OpenLedgerWorkbook(bytes.NewReader(data), int64(len(data)), DefaultLedgerLimits())
 				if err != nil {
 					b.Fatal(err)
 				}

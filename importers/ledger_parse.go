@@ -33,6 +33,10 @@ type LedgerCheck struct {
 	// checked and a warning says so.
 	Villages *LedgerVillageIndex
 	Limits   LedgerLimits
+	// Sink, when set, receives each valid point as it is read instead of Points collecting them,
+	// so that a large ledger need not be held in memory; an error from it stops the read. Points
+	// passed to it are only good if the import ends without problems.
+	Sink func(models.LedgerPoint) error
 }
 
 // LedgerImport is the result of reading a ledger: the points, and every problem and warning. Points
@@ -43,6 +47,8 @@ type LedgerImport struct {
 	Warnings []LedgerProblem
 	// Rows is the number of data rows read (blank rows excluded).
 	Rows int
+	// Accepted is the number of valid points (kept in Points or handed to the sink).
+	Accepted int
 }
 
 // OK reports whether the ledger may be stored.
@@ -62,7 +68,13 @@ func ParseLedger(r io.Reader, chk LedgerCheck) (LedgerImport, []byte, error) {
 
 // ParseLedgerBytes is ParseLedger for a file already in memory.
 func ParseLedgerBytes(data []byte, chk LedgerCheck) (LedgerImport, error) {
-	wb, err := OpenLedgerWorkbook(data, chk.Limits)
+	return ParseLedgerAt(bytes.NewReader(data), int64(len(data)), chk)
+}
+
+// ParseLedgerAt is ParseLedger for a file that can be read at offsets, such as an upload spooled
+// to disk.
+func ParseLedgerAt(r io.ReaderAt, size int64, chk LedgerCheck) (LedgerImport, error) {
+	wb, err := OpenLedgerWorkbook(r, size, chk.Limits)
 	if err != nil {
 		return LedgerImport{}, err
 	}
@@ -91,9 +103,11 @@ type ledgerValidator struct {
 	colField []LedgerField // column index → field, -1 for an unknown column
 	header   bool
 	out      LedgerImport
-	more     int                  // problems beyond the cap
-	failed   []models.LedgerPoint // code and row of rows refused for other reasons, for the duplicate check
-	arena    ledgerStringArena
+	sunk     int             // points handed to the sink
+	more     int             // problems beyond the cap
+	codes    []ledgerCodeRow // every code read, for the duplicate check
+	codeText ledgerStringArena
+	text     ledgerStringArena
 	intern   map[string]string // townships, operators: few distinct values, many rows
 	cells    [ledgerFieldCount][]byte
 	seen     [ledgerFieldCount]LedgerCellType
@@ -116,7 +130,7 @@ func newLedgerValidator(sheet string, chk LedgerCheck) *ledgerValidator {
 
 func (v *ledgerValidator) hint(rows LedgerSheetDimension) {
 	n := min(int(rows), v.chk.Limits.MaxRows)
-	if n > cap(v.out.Points) {
+	if v.chk.Sink == nil && n > cap(v.out.Points) {
 		v.out.Points = slices.Grow(v.out.Points, n-len(v.out.Points))
 	}
 }
@@ -158,8 +172,7 @@ func (v *ledgerValidator) row(r LedgerRow) error {
 		return nil // empty rows (formatting left by Excel) are not points
 	}
 	v.out.Rows++
-	v.point(r.Number)
-	return nil
+	return v.point(r.Number)
 }
 
 // readHeader maps columns to fields by their header text, so that a reordered template still reads.
@@ -200,8 +213,8 @@ func ledgerNormHeader(s string) string {
 	return strings.NewReplacer("(", "（", ")", "）").Replace(s)
 }
 
-// point validates one data row and appends the point when the row is sound.
-func (v *ledgerValidator) point(row int) {
+// point validates one data row and keeps the point (or hands it to the sink) when the row is sound.
+func (v *ledgerValidator) point(row int) error {
 	before := len(v.out.Problems) + v.more
 	p := models.LedgerPoint{Row: int32(row)}
 	col := func(f LedgerField) int { return v.colOf[f] }
@@ -216,14 +229,15 @@ func (v *ledgerValidator) point(row int) {
 		if len(b) > 64 {
 			v.problem(col(LedgerFieldCode), row, "网点编码过长（最多 64 个字符）。")
 		} else {
-			p.Code = v.arena.string(b) // uniqueness is checked once all rows are in, by sorting
+			p.Code = v.codeText.string(b) // uniqueness is checked once all rows are in, by sorting
+			v.codes = append(v.codes, ledgerCodeRow{code: p.Code, row: int32(row)})
 		}
 	}
 	if b := v.cells[LedgerFieldName]; b != nil {
 		if len(b) > 200 {
 			v.problem(col(LedgerFieldName), row, "网点名称过长（最多 200 个字节）。")
 		}
-		p.Name = v.arena.string(b)
+		p.Name = v.text.string(b)
 	}
 	p.Township = v.interned(v.cells[LedgerFieldTownship])
 	p.Operator = v.interned(v.cells[LedgerFieldOperator])
@@ -294,11 +308,15 @@ func (v *ledgerValidator) point(row int) {
 		v.problem(col(f), row, "经度和纬度须同时填写。")
 	}
 
-	if len(v.out.Problems)+v.more == before {
-		v.out.Points = append(v.out.Points, p)
-	} else if p.Code != "" {
-		v.failed = append(v.failed, models.LedgerPoint{Code: p.Code, Row: p.Row})
+	if len(v.out.Problems)+v.more != before {
+		return nil
 	}
+	if v.chk.Sink != nil {
+		v.sunk++
+		return v.chk.Sink(p)
+	}
+	v.out.Points = append(v.out.Points, p)
+	return nil
 }
 
 func (v *ledgerValidator) interned(b []byte) string {
@@ -479,39 +497,35 @@ func (v *ledgerValidator) finish() LedgerImport {
 	if len(v.out.Problems) > 0 {
 		v.out.Points = nil // nothing is stored on any error; let the memory go
 	}
+	v.out.Accepted = len(v.out.Points) + v.sunk
 	return v.out
 }
 
-// checkDuplicateCodes sorts row indexes by point code and reports every repeat, naming the first
-// row that used the code. Sorting 200,000 indexes costs far less memory than a map of every code.
+// ledgerCodeRow is a point code and the row it is on.
+type ledgerCodeRow struct {
+	code string
+	row  int32
+}
+
+// checkDuplicateCodes sorts the codes read and reports every repeat, naming the first row that
+// used the code. Sorting 200,000 small pairs costs far less memory than a map of every code.
 func (v *ledgerValidator) checkDuplicateCodes() {
-	pts, failed := v.out.Points, v.failed
-	at := func(i int32) *models.LedgerPoint {
-		if int(i) < len(pts) {
-			return &pts[i]
-		}
-		return &failed[int(i)-len(pts)]
-	}
-	idx := make([]int32, len(pts)+len(failed))
-	for i := range idx {
-		idx[i] = int32(i)
-	}
-	slices.SortFunc(idx, func(a, b int32) int {
-		if c := strings.Compare(at(a).Code, at(b).Code); c != 0 {
+	slices.SortFunc(v.codes, func(a, b ledgerCodeRow) int {
+		if c := strings.Compare(a.code, b.code); c != 0 {
 			return c
 		}
-		return int(at(a).Row - at(b).Row)
+		return int(a.row - b.row)
 	})
 	dup := false
-	for i := 1; i < len(idx); i++ {
-		first := i - 1
-		for i < len(idx) && at(idx[i]).Code == at(idx[first]).Code {
-			p := at(idx[i])
-			v.problem(v.colOf[LedgerFieldCode], int(p.Row), "网点编码“%s”重复，与第 %d 行相同；每个网点的编码必须唯一。", p.Code, at(idx[first]).Row)
+	for i := 1; i < len(v.codes); i++ {
+		first := v.codes[i-1]
+		for i < len(v.codes) && v.codes[i].code == first.code {
+			v.problem(v.colOf[LedgerFieldCode], int(v.codes[i].row), "网点编码“%s”重复，与第 %d 行相同；每个网点的编码必须唯一。", first.code, first.row)
 			dup = true
 			i++
 		}
 	}
+	v.codes = nil
 	if dup {
 		// Duplicates are found last; put every problem back in sheet order for the clerk.
 		slices.SortStableFunc(v.out.Problems, func(a, b LedgerProblem) int {

@@ -102,12 +102,12 @@ func ReadLedgerFile(r io.Reader, limits LedgerLimits) ([]byte, error) {
 	return data, nil
 }
 
-// OpenLedgerWorkbook opens an .xlsx held in memory and reads its list of sheets.
-func OpenLedgerWorkbook(data []byte, limits LedgerLimits) (*LedgerWorkbook, error) {
-	if int64(len(data)) > limits.MaxFileBytes {
+// OpenLedgerWorkbook opens an .xlsx (in memory or a spooled file) and reads its list of sheets.
+func OpenLedgerWorkbook(r io.ReaderAt, size int64, limits LedgerLimits) (*LedgerWorkbook, error) {
+	if size > limits.MaxFileBytes {
 		return nil, models.Errorf(models.ETooLarge, "文件过大：台账文件不能超过 %d MB。", limits.MaxFileBytes>>20)
 	}
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	zr, err := zip.NewReader(r, size)
 	if err != nil {
 		return nil, models.Errorf(models.EInvalid, "文件不是有效的 Excel 工作簿（.xlsx），请用 Excel 或 WPS 另存为 .xlsx 后重新上传。")
 	}

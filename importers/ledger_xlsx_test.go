@@ -16,7 +16,7 @@ import (
 // ledgerRawRows reads every row of the ledger sheet into strings keyed by cell reference.
 func ledgerRawRows(t *testing.T, data []byte, limits LedgerLimits) (map[string]string, error) {
 	t.Helper()
-	wb, err := OpenLedgerWorkbook(data, limits)
+	wb, err := OpenLedgerWorkbook(bytes.NewReader(data), int64(len(data)), limits)
 	if err != nil {
 		return nil, err
 	}

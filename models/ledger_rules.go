@@ -32,67 +32,103 @@ func LedgerIndicatorCodes() []string {
 // snapshot's calendar year up to its month, points closed (已裁撤), merged (已撤并), and points
 // opened in a village that had no point in operation the day before ("新增空白站点").
 func LedgerIndicators(points []LedgerPoint, asOf Period) map[string]float64 {
-	yearStart := LedgerDateOf(time.Date(asOf.Year, 1, 1, 0, 0, 0, 0, time.UTC))
-	monthEnd := LedgerDateOf(time.Date(asOf.Year, time.Month(asOf.Month)+1, 0, 0, 0, 0, 0, time.UTC))
-	inYear := func(d LedgerDate) bool { return d >= yearStart && d <= monthEnd }
-	out := map[string]float64{}
-	for _, code := range LedgerIndicatorCodes() {
-		out[code] = 0
-	}
-	villages := map[string]struct{}{}
+	t := NewLedgerTally(asOf)
 	for _, p := range points {
-		switch p.Status {
-		case LedgerOperating:
-			out[IndServicePoints]++
-			villages[p.Township+"\x00"+p.Village] = struct{}{}
-			if p.Direct {
-				out[IndDirectPoints]++
-			}
-			if p.Fused {
-				out[IndFusedPoints]++
-			}
-			// "月收入超1万元" reads as strictly more than 10,000 yuan.
-			if p.Income > 10_000 {
-				out[IndIncome10k]++
-			}
-			if p.Income > 20_000 {
-				out[IndIncome20k]++
-			}
-		case LedgerClosed:
-			if inYear(p.ChangedOn) {
-				out[IndStationsClosed]++
-			}
-		case LedgerMerged:
-			if inYear(p.ChangedOn) {
-				out[IndStationsMerged]++
-			}
+		t.Add(p)
+	}
+	return t.Indicators()
+}
+
+// ledgerSpan is what the blank-village rule needs of a point: 12 bytes instead of a whole point.
+type ledgerSpan struct {
+	opened, changed LedgerDate
+	status          LedgerStatus
+}
+
+// LedgerTally accumulates the ledger indicators point by point, so that an import can compute them
+// while streaming without keeping the points.
+type LedgerTally struct {
+	yearStart, monthEnd LedgerDate
+	counts              map[string]float64
+	covered             map[ledgerVillageKey]struct{}
+	byVillage           map[ledgerVillageKey][]ledgerSpan
+}
+
+// ledgerVillageKey names a village within its township (names repeat across townships).
+type ledgerVillageKey struct{ township, village string }
+
+// NewLedgerTally starts a tally for a snapshot month.
+func NewLedgerTally(asOf Period) *LedgerTally {
+	t := &LedgerTally{
+		yearStart: LedgerDateOf(time.Date(asOf.Year, 1, 1, 0, 0, 0, 0, time.UTC)),
+		monthEnd:  LedgerDateOf(time.Date(asOf.Year, time.Month(asOf.Month)+1, 0, 0, 0, 0, 0, time.UTC)),
+		counts:    map[string]float64{}, covered: map[ledgerVillageKey]struct{}{}, byVillage: map[ledgerVillageKey][]ledgerSpan{},
+	}
+	for _, code := range LedgerIndicatorCodes() {
+		t.counts[code] = 0
+	}
+	return t
+}
+
+func (t *LedgerTally) inYear(d LedgerDate) bool { return d >= t.yearStart && d <= t.monthEnd }
+
+// Add counts one point.
+func (t *LedgerTally) Add(p LedgerPoint) {
+	key := ledgerVillageKey{p.Township, p.Village}
+	switch p.Status {
+	case LedgerOperating:
+		t.counts[IndServicePoints]++
+		t.covered[key] = struct{}{}
+		if p.Direct {
+			t.counts[IndDirectPoints]++
+		}
+		if p.Fused {
+			t.counts[IndFusedPoints]++
+		}
+		// "月收入超1万元" reads as strictly more than 10,000 yuan.
+		if p.Income > 10_000 {
+			t.counts[IndIncome10k]++
+		}
+		if p.Income > 20_000 {
+			t.counts[IndIncome20k]++
+		}
+	case LedgerClosed:
+		if t.inYear(p.ChangedOn) {
+			t.counts[IndStationsClosed]++
+		}
+	case LedgerMerged:
+		if t.inYear(p.ChangedOn) {
+			t.counts[IndStationsMerged]++
 		}
 	}
-	out[IndCoveredVillages] = float64(len(villages))
-	out[IndStationsAdded] = float64(ledgerBlankFills(points, inYear))
+	if p.OpenedOn != 0 {
+		t.byVillage[key] = append(t.byVillage[key], ledgerSpan{opened: p.OpenedOn, changed: p.ChangedOn, status: p.Status})
+	}
+}
+
+// Indicators returns the derived figures by indicator code.
+func (t *LedgerTally) Indicators() map[string]float64 {
+	out := make(map[string]float64, len(t.counts))
+	for k, v := range t.counts {
+		out[k] = v
+	}
+	out[IndCoveredVillages] = float64(len(t.covered))
+	out[IndStationsAdded] = float64(t.blankFills())
 	return out
 }
 
-// ledgerBlankFills counts points opened on a day in range in a village where no other point was in
+// blankFills counts points opened this year to date in a village where no other point was in
 // operation the day before.
-func ledgerBlankFills(points []LedgerPoint, inRange func(LedgerDate) bool) int {
-	byVillage := map[string][]int{}
-	for i, p := range points {
-		if p.OpenedOn != 0 {
-			k := p.Township + "\x00" + p.Village
-			byVillage[k] = append(byVillage[k], i)
-		}
-	}
+func (t *LedgerTally) blankFills() int {
 	n := 0
-	for _, idx := range byVillage {
-		for _, i := range idx {
-			p := points[i]
-			if !inRange(p.OpenedOn) {
+	for _, spans := range t.byVillage {
+		for i, p := range spans {
+			if !t.inYear(p.opened) {
 				continue
 			}
 			blank := true
-			for _, j := range idx {
-				if j != i && ledgerOperatingOn(points[j], p.OpenedOn-1) {
+			for j, q := range spans {
+				if j != i && q.operatingOn(p.opened-1) {
 					blank = false
 					break
 				}
@@ -105,15 +141,15 @@ func ledgerBlankFills(points []LedgerPoint, inRange func(LedgerDate) bool) int {
 	return n
 }
 
-// ledgerOperatingOn reports whether a point was in operation on day d, as far as the ledger says.
-func ledgerOperatingOn(p LedgerPoint, d LedgerDate) bool {
-	if p.OpenedOn == 0 || p.OpenedOn > d {
+// operatingOn reports whether a point was in operation on day d, as far as the ledger says.
+func (s ledgerSpan) operatingOn(d LedgerDate) bool {
+	if s.opened == 0 || s.opened > d {
 		return false
 	}
-	if p.Status == LedgerOperating {
+	if s.status == LedgerOperating {
 		return true
 	}
-	return p.ChangedOn > d
+	return s.changed > d
 }
 
 // Coverage is covered villages over the unit's administrative villages, in percent; ok is false

@@ -5,10 +5,11 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
+	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
 )
 
 // AdminVillage is one administrative village (村、社区) of a unit's reference list, kept by the
@@ -97,7 +98,8 @@ func (s *Store) AdminVillages(unit string) ([]AdminVillage, error) {
 	return out, nil
 }
 
-// NewLedgerSnapshot is what a validated ledger import hands the store.
+// NewLedgerSnapshot is what a validated ledger import hands the store. The points come either in
+// memory (Points) or, for large uploads, in a staging file (Staged).
 type NewLedgerSnapshot struct {
 	UnitCode   string
 	Period     string
@@ -107,6 +109,7 @@ type NewLedgerSnapshot struct {
 	UploadedAt time.Time
 	Warnings   string
 	Points     []LedgerPoint
+	Staged     *LedgerStaging
 }
 
 // ledgerInsertBatch is the number of points per INSERT: 16 columns × 1000 stays well under
@@ -117,6 +120,42 @@ const ledgerInsertBatch = 1000
 // original file, in one transaction. Validation must be done before: the transaction only writes,
 // so that other units' uploads wait for as short a time as possible.
 func (s *Store) SaveLedgerSnapshot(ns NewLedgerSnapshot) (LedgerSnapshot, error) {
+	if ns.Staged == nil {
+		return s.saveLedgerSnapshot(s.DB, ns, len(ns.Points), func(tx *gorm.DB, id uint) error {
+			return insertLedgerPoints(tx, id, ns.Points)
+		})
+	}
+	if err := ns.Staged.Finish(); err != nil {
+		return LedgerSnapshot{}, err
+	}
+	// ATTACH is per connection and not allowed inside a transaction: pin one connection, attach the
+	// staging file, and run the transaction on that connection.
+	ctx := context.Background()
+	sqlDB, err := s.DB.DB()
+	if err != nil {
+		return LedgerSnapshot{}, fmt.Errorf("models: ledger connection: %w", err)
+	}
+	conn, err := sqlDB.Conn(ctx)
+	if err != nil {
+		return LedgerSnapshot{}, fmt.Errorf("models: ledger connection: %w", err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "ATTACH DATABASE ? AS ledger_staging", ns.Staged.path); err != nil {
+		return LedgerSnapshot{}, fmt.Errorf("models: attach ledger staging: %w", err)
+	}
+	defer conn.ExecContext(ctx, "DETACH DATABASE ledger_staging") //nolint:errcheck // the connection is released either way
+	gdb, err := gorm.Open(sqlite.Dialector{Conn: conn}, &gorm.Config{Logger: logger.Default.LogMode(logger.Silent), SkipDefaultTransaction: true})
+	if err != nil {
+		return LedgerSnapshot{}, fmt.Errorf("models: ledger connection: %w", err)
+	}
+	return s.saveLedgerSnapshot(gdb, ns, ns.Staged.Count(), func(tx *gorm.DB, id uint) error {
+		return copyStagedPoints(ctx, func(ctx context.Context, q string, args ...any) error {
+			return tx.WithContext(ctx).Exec(q, args...).Error
+		}, id)
+	})
+}
+
+func (s *Store) saveLedgerSnapshot(db *gorm.DB, ns NewLedgerSnapshot, count int, writePoints func(tx *gorm.DB, id uint) error) (LedgerSnapshot, error) {
 	var snap LedgerSnapshot
 	hash := ""
 	if ns.File != nil {
@@ -126,7 +165,7 @@ func (s *Store) SaveLedgerSnapshot(ns NewLedgerSnapshot) (LedgerSnapshot, error)
 	if at.IsZero() {
 		at = time.Now()
 	}
-	err := s.DB.Transaction(func(tx *gorm.DB) error {
+	err := db.Transaction(func(tx *gorm.DB) error {
 		if hash != "" {
 			var n int64
 			if err := tx.Model(&LedgerSnapshot{}).Where("unit_code = ? AND period = ? AND file_hash = ?", ns.UnitCode, ns.Period, hash).Count(&n).Error; err != nil {
@@ -145,11 +184,11 @@ func (s *Store) SaveLedgerSnapshot(ns NewLedgerSnapshot) (LedgerSnapshot, error)
 			return fmt.Errorf("models: next ledger snapshot number: %w", err)
 		}
 		snap = LedgerSnapshot{UnitCode: ns.UnitCode, Period: ns.Period, Number: maxNumber + 1, FileName: ns.FileName,
-			FileHash: hash, UploadedBy: ns.UploadedBy, UploadedAt: at, Points: len(ns.Points), Warnings: ns.Warnings}
+			FileHash: hash, UploadedBy: ns.UploadedBy, UploadedAt: at, Points: count, Warnings: ns.Warnings}
 		if err := tx.Create(&snap).Error; err != nil {
 			return fmt.Errorf("models: store ledger snapshot: %w", err)
 		}
-		return insertLedgerPoints(tx, snap.ID, ns.Points)
+		return writePoints(tx, snap.ID)
 	})
 	if err != nil {
 		return LedgerSnapshot{}, err
@@ -315,64 +354,42 @@ func (s *Store) PointHistory(unit, code string) ([]LedgerPointHistory, error) {
 	return out, nil
 }
 
-// ledgerPointColumns are the columns insertLedgerPoints fills, in LedgerPointRecord's naming.
-const ledgerPointColumns = `snapshot_id, code, name, township, village, operator, status, opened_on, changed_on, fused, direct, income, parcels, lat, lon, "row"`
-
-const ledgerPointColumnCount = 16
-
-// insertLedgerPoints writes points with one prepared multi-row INSERT per batch. GORM's Create
-// reflects over every field of every row, which made writing the points the slowest step of a
-// 200,000-row import; the statement here is the same INSERT GORM would send, prepared once per
-// transaction, with arguments built straight from the compact points (no second copy of the
-// ledger as records).
+// insertLedgerPoints writes in-memory points with one prepared multi-row INSERT per batch. GORM's
+// Create reflects over every field of every row, which made writing the slowest step of a large
+// import; the statement here is the INSERT GORM would send, prepared once per transaction.
 func insertLedgerPoints(tx *gorm.DB, snapshot uint, points []LedgerPoint) error {
 	if len(points) == 0 {
 		return nil
 	}
-	prepare := func(rows int) (*sql.Stmt, error) {
-		var b strings.Builder
-		b.WriteString("INSERT INTO ledger_point_records (" + ledgerPointColumns + ") VALUES ")
-		row := "(" + strings.Repeat("?,", ledgerPointColumnCount-1) + "?)"
-		for i := range rows {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			b.WriteString(row)
-		}
-		db, ok := tx.Statement.ConnPool.(interface {
-			PrepareContext(ctx context.Context, query string) (*sql.Stmt, error)
-		})
-		if !ok {
-			return nil, errors.New("models: connection cannot prepare statements")
-		}
-		return db.PrepareContext(tx.Statement.Context, b.String())
+	db, ok := tx.Statement.ConnPool.(interface {
+		PrepareContext(ctx context.Context, query string) (*sql.Stmt, error)
+	})
+	if !ok {
+		return errors.New("models: connection cannot prepare statements")
 	}
+	ctx := tx.Statement.Context
+	columns := "snapshot_id, " + ledgerStagingColumns
 	fullRows := min(ledgerInsertBatch, len(points))
-	full, err := prepare(fullRows)
+	full, err := db.PrepareContext(ctx, ledgerInsertSQL("ledger_point_records", columns, ledgerStagingColumnCount+1, fullRows))
 	if err != nil {
 		return fmt.Errorf("models: prepare ledger point insert: %w", err)
 	}
 	defer full.Close()
-	args := make([]any, 0, ledgerInsertBatch*ledgerPointColumnCount)
+	args := make([]any, 0, fullRows*(ledgerStagingColumnCount+1))
 	for start := 0; start < len(points); start += ledgerInsertBatch {
 		batch := points[start:min(start+ledgerInsertBatch, len(points))]
 		args = args[:0]
 		for _, p := range batch {
-			var lat, lon any
-			if p.HasCoords {
-				lat, lon = float64(p.Lat), float64(p.Lon)
-			}
-			args = append(args, snapshot, p.Code, p.Name, p.Township, p.Village, p.Operator, p.Status.Code(),
-				p.OpenedOn.String(), p.ChangedOn.String(), p.Fused, p.Direct, p.Income, p.Parcels, lat, lon, int(p.Row))
+			args = appendLedgerPointArgs(append(args, snapshot), p)
 		}
 		stmt := full
 		if len(batch) != fullRows { // the last, shorter batch
-			if stmt, err = prepare(len(batch)); err != nil {
+			if stmt, err = db.PrepareContext(ctx, ledgerInsertSQL("ledger_point_records", columns, ledgerStagingColumnCount+1, len(batch))); err != nil {
 				return fmt.Errorf("models: prepare ledger point insert: %w", err)
 			}
 			defer stmt.Close()
 		}
-		if _, err := stmt.ExecContext(tx.Statement.Context, args...); err != nil {
+		if _, err := stmt.ExecContext(ctx, args...); err != nil {
 			return fmt.Errorf("models: store ledger points: %w", err)
 		}
 	}

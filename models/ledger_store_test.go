@@ -100,6 +100,42 @@ func TestSaveLedgerSnapshot(t *testing.T) {
 	}
 }
 
+func TestSaveLedgerSnapshotStaged(t *testing.T) {
+	s := openLedgerTestStore(t)
+	pts := ledgerTestPoints(2345)
+	pts[3].HasCoords, pts[3].Lat, pts[3].Lon = true, 25.5, 103.8
+	st, err := NewLedgerStaging(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	for _, p := range pts {
+		if err := st.Add(p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	snap, err := s.SaveLedgerSnapshot(NewLedgerSnapshot{UnitCode: "530302", Period: "2024-06", File: []byte("f"), Staged: st})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.LedgerPoints(snap.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if snap.Points != len(pts) || len(got) != len(pts) {
+		t.Fatalf("snapshot says %d, stored %d, want %d", snap.Points, len(got), len(pts))
+	}
+	for i := range pts {
+		if got[i] != pts[i] {
+			t.Fatalf("point %d: got %+v, want %+v", i, got[i], pts[i])
+		}
+	}
+	// The pinned connection went back to the pool detached: ordinary queries still work.
+	if _, err := s.LedgerSnapshots("530302"); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestReplaceAdminVillages(t *testing.T) {
 	s := openLedgerTestStore(t)
 	if err := s.DB.Create(&UnitRecord{Code: "530302", Name: "麒麟区"}).Error; err != nil {
@@ -129,7 +165,16 @@ func TestReplaceAdminVillages(t *testing.T) {
 // instead of failing with "database is locked").
 func TestLedgerImportDoesNotBlockReturns(t *testing.T) {
 	s := openLedgerTestStore(t)
-	pts := ledgerTestPoints(60_000)
+	st, err := NewLedgerStaging(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	for _, p := range ledgerTestPoints(60_000) {
+		if err := st.Add(p); err != nil {
+			t.Fatal(err)
+		}
+	}
 	var wg sync.WaitGroup
 	var ledgerErr, returnErr error
 	var returnTook time.Duration
@@ -138,7 +183,7 @@ func TestLedgerImportDoesNotBlockReturns(t *testing.T) {
 	go func() {
 		defer wg.Done()
 		close(started)
-		_, ledgerErr = s.SaveLedgerSnapshot(NewLedgerSnapshot{UnitCode: "530302", Period: "2024-06", File: []byte("big"), Points: pts})
+		_, ledgerErr = s.SaveLedgerSnapshot(NewLedgerSnapshot{UnitCode: "530302", Period: "2024-06", File: []byte("big"), Staged: st})
 	}()
 	go func() {
 		defer wg.Done()
