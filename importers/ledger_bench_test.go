@@ -270,35 +270,53 @@ func BenchmarkLedgerImport(b *testing.B) {
 
 // BenchmarkLedgerImportRSS runs one whole import in a fresh child process and reports the child's
 // peak resident set size: everything the import costs in memory (Go heap and its slack, SQLite's
-// cache, the runtime), with nothing from the benchmark harness mixed in.
+// caches and its copies of the original file, the runtime), with nothing from the benchmark harness
+// mixed in. "dryrun" stops before storing. Set GOMEMLIMIT in the environment to see its effect.
 func BenchmarkLedgerImportRSS(b *testing.B) {
 	for _, layout := range ledgerBenchLayouts {
-		b.Run(layout, func(b *testing.B) {
-			p, _ := ledgerGenFile(b, ledgerBenchRows, layout)
-			var rss, secs float64
-			for range b.N {
-				cmd := exec.Command(os.Args[0], "-test.run=^TestLedgerImportChild$", "-test.v")
-				cmd.Env = append(os.Environ(), "RURALKPI_LEDGER_CHILD_FILE="+p, "RURALKPI_LEDGER_CHILD_DIR="+b.TempDir())
-				out, err := cmd.CombinedOutput()
-				if err != nil {
-					b.Fatalf("child: %v\n%s", err, out)
-				}
-				if !bytes.Contains(out, []byte("imported 200000")) {
-					b.Fatalf("child did not import:\n%s", out)
-				}
-				if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-					rss = max(rss, float64(ru.Maxrss)/1024) // Linux reports KiB
-				}
-				if i := bytes.Index(out, []byte("seconds=")); i >= 0 {
-					if v, err := strconv.ParseFloat(string(bytes.Fields(out[i+8:])[0]), 64); err == nil {
-						secs = max(secs, v)
+		for _, mode := range []string{"store", "dryrun"} {
+			b.Run(layout+"/"+mode, func(b *testing.B) {
+				p, _ := ledgerGenFile(b, ledgerBenchRows, layout)
+				var rss, secs, heap float64
+				for range b.N {
+					cmd := exec.Command(os.Args[0], "-test.run=^TestLedgerImportChild$", "-test.v")
+					cmd.Env = append(os.Environ(), "RURALKPI_LEDGER_CHILD_FILE="+p, "RURALKPI_LEDGER_CHILD_DIR="+b.TempDir())
+					if mode == "dryrun" {
+						cmd.Env = append(cmd.Env, "RURALKPI_LEDGER_CHILD_DRYRUN=1")
 					}
+					out, err := cmd.CombinedOutput()
+					if err != nil {
+						b.Fatalf("child: %v\n%s", err, out)
+					}
+					if !bytes.Contains(out, []byte("imported 200000")) {
+						b.Fatalf("child did not import:\n%s", out)
+					}
+					if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+						rss = max(rss, float64(ru.Maxrss)/1024) // Linux reports KiB
+					}
+					secs = max(secs, ledgerChildFigure(out, "seconds="))
+					heap = max(heap, ledgerChildFigure(out, "peak-heap-MiB="))
 				}
-			}
-			b.ReportMetric(rss, "peak-RSS-MiB")
-			b.ReportMetric(float64(ledgerBenchRows)/secs, "child-rows/s")
-		})
+				b.ReportMetric(rss, "peak-RSS-MiB")
+				b.ReportMetric(heap, "peak-heap-MiB")
+				b.ReportMetric(float64(ledgerBenchRows)/secs, "child-rows/s")
+			})
+		}
 	}
+}
+
+// ledgerChildFigure reads "name=value" from the child's output.
+func ledgerChildFigure(out []byte, name string) float64 {
+	i := bytes.Index(out, []byte(name))
+	if i < 0 {
+		return 0
+	}
+	f := bytes.Fields(out[i+len(name):])
+	if len(f) == 0 {
+		return 0
+	}
+	v, _ := strconv.ParseFloat(string(f[0]), 64)
+	return v
 }
 
 // TestLedgerImportChild is the child process of BenchmarkLedgerImportRSS; it does nothing in a
@@ -315,12 +333,18 @@ func TestLedgerImportChild(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	start := time.Now()
 	dry := os.Getenv("RURALKPI_LEDGER_CHILD_DRYRUN") == "1"
-	res, err := ImportLedger(st, f, LedgerRequest{UnitCode: "530302", Period: models.MustPeriod("2024-06"), FileName: filepath.Base(path),
-		Limits: DefaultLedgerLimits(), DryRun: dry})
+	start := time.Now()
+	var res LedgerResult
+	peak := ledgerPeakHeap(func() {
+		res, err = ImportLedger(st, f, LedgerRequest{UnitCode: "530302", Period: models.MustPeriod("2024-06"), FileName: filepath.Base(path),
+			Limits: DefaultLedgerLimits(), DryRun: dry})
+	})
 	if err != nil || res.Stored == dry {
 		t.Fatalf("stored %v, problems %v, %v", res.Stored, res.Problems, err)
 	}
-	fmt.Printf("imported %d points seconds=%f\n", res.Points, time.Since(start).Seconds())
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	fmt.Printf("imported %d points seconds=%f peak-heap-MiB=%.1f go-sys-MiB=%.1f\n", res.Points, time.Since(start).Seconds(),
+		float64(peak)/(1<<20), float64(ms.Sys)/(1<<20))
 }
