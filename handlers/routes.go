@@ -11,6 +11,8 @@ func (s *Server) routes(app *fiber.App) {
 	api.Get("/counties", s.apiCounties)
 	api.Get("/indicators", s.apiIndicators)
 	api.Get("/targets", s.apiTargets)
+	api.Get("/ledger/template", s.apiLedgerTemplate)
+	api.Post("/ledger", s.apiLedgerUpload)
 
 	app.Get("/", s.planPage)
 	app.Get("/plan", s.planPage)

@@ -1,6 +1,7 @@
 package importers
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -186,4 +187,35 @@ func addLedgerTemplateChecks(f *excelize.File, villages int) error {
 		}
 	}
 	return nil
+}
+
+// LedgerTemplateStore is what a unit's template needs from storage (models.Store has it).
+type LedgerTemplateStore interface {
+	AdminVillages(unit string) ([]models.AdminVillage, error)
+	LatestLedgerSnapshot(unit, upTo string) (models.LedgerSnapshot, error)
+	LedgerPoints(snapshotID uint) ([]models.LedgerPoint, error)
+}
+
+// WriteUnitLedgerTemplate writes the template of one unit: its village list and, when it has
+// uploaded a ledger before, its newest snapshot's points, so the clerk updates rather than retypes.
+func WriteUnitLedgerTemplate(st LedgerTemplateStore, w io.Writer, unitCode, unitName string) error {
+	vs, err := st.AdminVillages(unitCode)
+	if err != nil {
+		return fmt.Errorf("importers: ledger template of %s: %w", unitCode, err)
+	}
+	villages := make([]LedgerVillage, len(vs))
+	for i, v := range vs {
+		villages[i] = LedgerVillage{Township: v.Township, Name: v.Name, Division: v.Division}
+	}
+	var points []models.LedgerPoint
+	snap, err := st.LatestLedgerSnapshot(unitCode, "9999-12")
+	switch {
+	case err == nil:
+		if points, err = st.LedgerPoints(snap.ID); err != nil {
+			return fmt.Errorf("importers: ledger template of %s: %w", unitCode, err)
+		}
+	case !errors.Is(err, models.ErrNotFound):
+		return fmt.Errorf("importers: ledger template of %s: %w", unitCode, err)
+	}
+	return WriteLedgerTemplate(w, unitName, villages, points)
 }
