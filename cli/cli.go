@@ -37,6 +37,7 @@ func commands() map[string]command {
 	return map[string]command{
 		"serve":   {"start the web server", runServe},
 		"user":    {"manage users (user add …)", runUser},
+		"ledger":  {"service-point ledgers (ledger import|template|villages …)", runLedger},
 		"version": {"print the version", runVersion},
 	}
 }
