@@ -130,3 +130,53 @@ func TestLedgerAPI(t *testing.T) {
 		}
 	})
 }
+
+func TestLedgerPages(t *testing.T) {
+	app, s := newTestApp(t, false)
+	if status, body := get(t, app, "/ledger/530302"); status != 200 || !bytes.Contains(body, []byte("尚未上传网点台账")) {
+		t.Fatalf("empty ledger page: %d", status)
+	}
+	pts := []models.LedgerPoint{
+		{Code: "P001", Name: "潇湘村快递服务站", Township: "越州镇", Village: "潇湘村", Status: models.LedgerOperating, Income: 12000, Fused: true},
+		{Code: "P002", Name: "大冲服务点", Township: "茨营镇", Village: "大冲村", Status: models.LedgerClosed, Income: 0},
+	}
+	figures := `{"service_points":1,"points_income_10k":1}`
+	if _, err := s.Store.SaveLedgerSnapshot(models.NewLedgerSnapshot{UnitCode: "530302", Period: "2024-06", Points: pts, Indicators: figures}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Store.SaveVersion(models.NewVersion{UnitCode: "530302", Period: "2024-06", Source: models.SourceUpload,
+		Values: []models.ReturnValue{{Indicator: "service_points", Value: 3}}}); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		url      string
+		status   int
+		has, not []string
+	}{
+		{"/ledger/530302", 200, []string{"P001", "P002", "不一致", "共 2 个"}, nil},
+		{"/ledger/530302?township=%E8%B6%8A%E5%B7%9E%E9%95%87", 200, []string{"P001"}, []string{"大冲服务点"}},
+		{"/ledger/530302?status=closed", 200, []string{"P002"}, []string{"潇湘村快递服务站"}},
+		{"/ledger/530302?q=%E5%A4%A7%E5%86%B2", 200, []string{"大冲服务点"}, []string{"潇湘村快递服务站"}},
+		{"/ledger/530302/points/P002", 200, []string{"已裁撤", "2024-06"}, nil},
+		{"/ledger/530302/points/NOPE", 404, nil, nil},
+		{"/ledger/999", 404, nil, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.url, func(t *testing.T) {
+			status, body := get(t, app, tc.url)
+			if status != tc.status {
+				t.Fatalf("status %d", status)
+			}
+			for _, h := range tc.has {
+				if !bytes.Contains(body, []byte(h)) {
+					t.Errorf("page lacks %q", h)
+				}
+			}
+			for _, h := range tc.not {
+				if bytes.Contains(body, []byte(h)) {
+					t.Errorf("page has %q", h)
+				}
+			}
+		})
+	}
+}

@@ -16,4 +16,6 @@ func (s *Server) routes(app *fiber.App) {
 
 	app.Get("/", s.planPage)
 	app.Get("/plan", s.planPage)
+	app.Get("/ledger/:county", s.ledgerPage)
+	app.Get("/ledger/:county/points/:code", s.ledgerPointPage)
 }

@@ -93,13 +93,17 @@ func ImportLedger(st LedgerStore, r io.Reader, req LedgerRequest) (LedgerResult,
 	if err != nil {
 		return LedgerResult{}, fmt.Errorf("importers: encode warnings: %w", err)
 	}
+	figures, err := json.Marshal(res.Indicators)
+	if err != nil {
+		return LedgerResult{}, fmt.Errorf("importers: encode indicators: %w", err)
+	}
 	data := make([]byte, size)
 	if _, err := spool.ReadAt(data, 0); err != nil {
 		return LedgerResult{}, fmt.Errorf("importers: reread spooled ledger: %w", err)
 	}
 	snap, err := st.SaveLedgerSnapshot(models.NewLedgerSnapshot{
 		UnitCode: req.UnitCode, Period: req.Period.String(), FileName: req.FileName, File: data,
-		UploadedBy: req.UploadedBy, UploadedAt: time.Now(), Warnings: string(warnings), Staged: staging,
+		UploadedBy: req.UploadedBy, UploadedAt: time.Now(), Warnings: string(warnings), Indicators: string(figures), Staged: staging,
 	})
 	if err != nil {
 		return LedgerResult{}, fmt.Errorf("importers: store ledger of %s: %w", req.UnitCode, err)

@@ -3,8 +3,10 @@ package models
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"gorm.io/driver/sqlite"
@@ -39,6 +41,9 @@ type LedgerSnapshot struct {
 	Points     int
 	// Warnings is a JSON array of the warnings found at import.
 	Warnings string
+	// Indicators is a JSON object of the figures derived at import (LedgerIndicators), so pages
+	// need not reread 200,000 points.
+	Indicators string
 }
 
 // LedgerPointRecord is a point of a snapshot as stored.
@@ -108,6 +113,7 @@ type NewLedgerSnapshot struct {
 	UploadedBy string
 	UploadedAt time.Time
 	Warnings   string
+	Indicators string
 	Points     []LedgerPoint
 	Staged     *LedgerStaging
 }
@@ -184,7 +190,7 @@ func (s *Store) saveLedgerSnapshot(db *gorm.DB, ns NewLedgerSnapshot, count int,
 			return fmt.Errorf("models: next ledger snapshot number: %w", err)
 		}
 		snap = LedgerSnapshot{UnitCode: ns.UnitCode, Period: ns.Period, Number: maxNumber + 1, FileName: ns.FileName,
-			FileHash: hash, UploadedBy: ns.UploadedBy, UploadedAt: at, Points: count, Warnings: ns.Warnings}
+			FileHash: hash, UploadedBy: ns.UploadedBy, UploadedAt: at, Points: count, Warnings: ns.Warnings, Indicators: ns.Indicators}
 		if err := tx.Create(&snap).Error; err != nil {
 			return fmt.Errorf("models: store ledger snapshot: %w", err)
 		}
@@ -394,4 +400,94 @@ func insertLedgerPoints(tx *gorm.DB, snapshot uint, points []LedgerPoint) error 
 		}
 	}
 	return nil
+}
+
+// ledgerSourcePrefix prefixes the settings that record, per indicator, whether the ledger or the
+// return counts.
+const ledgerSourcePrefix = "ledger_source:"
+
+// LedgerSources returns the office's choice of source per indicator (missing means the ledger).
+func (s *Store) LedgerSources() (map[string]LedgerSource, error) {
+	var rows []Setting
+	if err := s.DB.Where("key LIKE ?", ledgerSourcePrefix+"%").Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("models: read ledger sources: %w", err)
+	}
+	out := map[string]LedgerSource{}
+	for _, r := range rows {
+		out[strings.TrimPrefix(r.Key, ledgerSourcePrefix)] = LedgerSource(r.Value)
+	}
+	return out, nil
+}
+
+// SetLedgerSource records whether the ledger or the return counts for an indicator.
+func (s *Store) SetLedgerSource(indicator string, src LedgerSource) error {
+	if src != LedgerSourceLedger && src != LedgerSourceReturn {
+		return Errorf(EInvalid, "数据来源 %q 无效，应为 ledger 或 return。", src)
+	}
+	if err := s.DB.Save(&Setting{Key: ledgerSourcePrefix + indicator, Value: string(src)}).Error; err != nil {
+		return fmt.Errorf("models: set ledger source: %w", err)
+	}
+	return nil
+}
+
+// LedgerBrowse is what the ledger browser page shows for a unit.
+type LedgerBrowse struct {
+	Snapshot   LedgerSnapshot
+	Snapshots  []LedgerSnapshot
+	Townships  []string
+	Page       LedgerPointPage
+	Comparison []LedgerComparison
+}
+
+// BrowseLedger gathers a unit's ledger page: the chosen snapshot (0 for the newest), a page of its
+// points, and its derived figures beside those of the unit's return for the same month.
+func (s *Store) BrowseLedger(unit string, snapshotID uint, q LedgerPointQuery) (LedgerBrowse, error) {
+	var b LedgerBrowse
+	var err error
+	if b.Snapshots, err = s.LedgerSnapshots(unit); err != nil {
+		return LedgerBrowse{}, err
+	}
+	if len(b.Snapshots) == 0 {
+		return b, nil
+	}
+	b.Snapshot = b.Snapshots[0]
+	for _, sn := range b.Snapshots {
+		if sn.ID == snapshotID {
+			b.Snapshot = sn
+		}
+	}
+	if b.Page, err = s.FindLedgerPoints(b.Snapshot.ID, q); err != nil {
+		return LedgerBrowse{}, err
+	}
+	if err := s.DB.Model(&LedgerPointRecord{}).Where("snapshot_id = ?", b.Snapshot.ID).Distinct().Order("township").Pluck("township", &b.Townships).Error; err != nil {
+		return LedgerBrowse{}, fmt.Errorf("models: list townships: %w", err)
+	}
+	derived := map[string]float64{}
+	if b.Snapshot.Indicators != "" {
+		if err := json.Unmarshal([]byte(b.Snapshot.Indicators), &derived); err != nil {
+			return LedgerBrowse{}, fmt.Errorf("models: read snapshot indicators: %w", err)
+		}
+	}
+	reported := map[string]float64{}
+	v, err := s.LatestVersion(unit, b.Snapshot.Period)
+	switch {
+	case err == nil:
+		for _, val := range v.Values {
+			reported[val.Indicator] = val.Value
+		}
+	case !errors.Is(err, ErrNotFound):
+		return LedgerBrowse{}, err
+	}
+	sources, err := s.LedgerSources()
+	if err != nil {
+		return LedgerBrowse{}, err
+	}
+	b.Comparison = CompareLedger(derived, reported, sources)
+	return b, nil
+}
+
+// StatusLabel is the record's status in Chinese, for pages.
+func (r LedgerPointRecord) StatusLabel() string {
+	st, _ := ParseLedgerStatus(r.Status)
+	return st.Label()
 }
