@@ -36,7 +36,8 @@ var errUsage = errors.New("usage")
 func commands() map[string]command {
 	return map[string]command{
 		"serve":   {"start the web server", runServe},
-		"user":    {"manage users (user add …)", runUser},
+		"user":    {"manage users (user add|list|disable|enable|reset-password|set-role)", runUser},
+		"token":   {"create a personal API token (token create --user NAME)", runToken},
 		"ledger":  {"service-point ledgers (ledger import|template|villages …)", runLedger},
 		"version": {"print the version", runVersion},
 	}

@@ -22,6 +22,8 @@ type ServeConfig struct {
 	PlanPath  string
 	Demo      bool
 	BodyLimit int
+	// SecureCookies marks cookies Secure, for a deployment served over HTTPS (e.g. behind a TLS proxy).
+	SecureCookies bool
 }
 
 // Validate checks the configuration and says what is wrong.
@@ -46,6 +48,7 @@ func runServe(env Env, args []string) error {
 	fs.StringVar(&cfg.PlanPath, "plan", "", "plan file (JSON); default: the embedded Qujing 2023–2025 plan")
 	fs.BoolVar(&cfg.Demo, "demo", false, "fill an empty database with demo users and returns (refused on real data)")
 	fs.IntVar(&cfg.BodyLimit, "body-limit", handlers.DefaultBodyLimit, "largest request body in bytes")
+	fs.BoolVar(&cfg.SecureCookies, "secure-cookies", false, "mark cookies Secure (set when users reach the app over HTTPS, e.g. behind a TLS proxy)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -72,7 +75,7 @@ func runServe(env Env, args []string) error {
 			return err
 		}
 	}
-	app, err := handlers.New(&handlers.Server{Plan: plan, Store: store, Log: logger, Config: handlers.Config{BodyLimit: cfg.BodyLimit}})
+	app, err := handlers.New(&handlers.Server{Plan: plan, Store: store, Log: logger, Config: handlers.Config{BodyLimit: cfg.BodyLimit, SecureCookies: cfg.SecureCookies}})
 	if err != nil {
 		return err
 	}

@@ -11,7 +11,12 @@ import (
 
 func runUser(env Env, args []string) error {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
-		fmt.Fprintln(env.Stderr, "Usage: ruralkpi user add --db PATH --username NAME --role office|county|leader [--unit CODE] [--name 显示名]\n\nThe password is read from standard input (one line).")
+		fmt.Fprintln(env.Stderr, "Usage: ruralkpi user add --db PATH --username NAME --role office|county|leader [--unit CODE] [--name 显示名]\n"+
+			"       ruralkpi user list --db PATH\n"+
+			"       ruralkpi user disable|enable --db PATH --username NAME\n"+
+			"       ruralkpi user reset-password --db PATH --username NAME < password\n"+
+			"       ruralkpi user set-role --db PATH --username NAME --role office|county|leader [--unit CODE]\n\n"+
+			"Passwords are read from standard input (one line).")
 		if len(args) == 0 {
 			return errUsage
 		}
@@ -20,8 +25,12 @@ func runUser(env Env, args []string) error {
 	switch args[0] {
 	case "add":
 		return runUserAdd(env, args[1:])
+	case "list":
+		return runUserList(env, args[1:])
+	case "disable", "enable", "reset-password", "set-role":
+		return runUserChange(env, args[0], args[1:])
 	default:
-		return fmt.Errorf("unknown user command %q (want add)", args[0])
+		return fmt.Errorf("unknown user command %q (want add, list, disable, enable, reset-password or set-role)", args[0])
 	}
 }
 
@@ -63,6 +72,10 @@ func runUserAdd(env Env, args []string) error {
 		if ae := (*models.Error)(nil); errors.As(err, &ae) {
 			return errors.New(ae.Message)
 		}
+		return err
+	}
+	if err := store.Audit(models.AuditEntry{At: u.CreatedAt, Actor: cliActor().Username, IP: cliActor().IP, Action: models.AuditUserCreate,
+		Subject: u.Username, After: models.AuditJSON(userAuditFields(u))}); err != nil {
 		return err
 	}
 	fmt.Fprintf(env.Stdout, "created %s user %q\n", u.Role, u.Username)

@@ -22,8 +22,18 @@ type appPage struct {
 
 func appPages() []appPage {
 	return []appPage{
-		{name: "overview", path: "/"},
+		{name: "overview", path: "/", minCharts: 1},
 		{name: "plan", path: "/plan"},
+		{name: "county", path: "/counties/530325?period=2025-03", minCharts: 10},
+		{name: "workstream", path: "/workstreams/goals", minCharts: 8},
+		{name: "indicator", path: "/indicators/village_coverage", minCharts: 2},
+		{name: "deadlines", path: "/deadlines"},
+		{name: "review", path: "/review"},
+		{name: "followups", path: "/followups"},
+		{name: "allocations", path: "/allocations"},
+		{name: "users", path: "/admin/users"},
+		{name: "audit", path: "/audit"},
+		{name: "account", path: "/account"},
 	}
 }
 
@@ -32,6 +42,7 @@ func appPages() []appPage {
 func TestAppPages(t *testing.T) {
 	browser := startBrowser(t) // first: skips before the build when there is no Chromium
 	base := startApp(t)
+	signIn(t, browser, base, "office")
 	dir := screenshotDir(t)
 	for _, p := range appPages() {
 		for _, vp := range viewports() {

@@ -16,6 +16,9 @@ func (s *Server) apiLedgerTemplate(c *fiber.Ctx) error {
 	if !ok {
 		return models.Errorf(models.EInvalid, "单位代码 %q 不存在。", c.Query("county"))
 	}
+	if err := s.requireUnit(c, unit.Code); err != nil {
+		return err
+	}
 	var buf bytes.Buffer
 	if err := importers.WriteUnitLedgerTemplate(s.Store, &buf, unit.Code, unit.Name); err != nil {
 		return err

@@ -59,6 +59,7 @@ func TestLedgerAPI(t *testing.T) {
 		_ = w.Close()
 		req := httptest.NewRequest("POST", "/api/v1/ledger", &body)
 		req.Header.Set("Content-Type", w.FormDataContentType())
+		req.Header.Set("Authorization", "Bearer "+testOfficeToken)
 		resp, err := app.Test(req, -1)
 		if err != nil {
 			t.Fatal(err)

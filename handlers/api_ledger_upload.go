@@ -18,6 +18,9 @@ func (s *Server) apiLedgerUpload(c *fiber.Ctx) error {
 	if !ok {
 		return models.Errorf(models.EInvalid, "单位代码 %q 不存在。", c.FormValue("county"))
 	}
+	if err := s.requireUnit(c, unit.Code); err != nil {
+		return err
+	}
 	period, err := models.ParsePeriod(c.FormValue("period"))
 	if err != nil || !s.Plan.ContainsPeriod(period.String()) {
 		return models.Errorf(models.EInvalid, "月份 %q 无效，应为方案期内的 YYYY-MM。", c.FormValue("period"))
@@ -32,7 +35,7 @@ func (s *Server) apiLedgerUpload(c *fiber.Ctx) error {
 	}
 	defer file.Close()
 	res, err := importers.ImportLedger(s.Store, file, importers.LedgerRequest{UnitCode: unit.Code, Period: period,
-		FileName: fh.Filename, DryRun: c.FormValue("dry_run") == "1", Limits: importers.DefaultLedgerLimits()})
+		FileName: fh.Filename, UploadedBy: currentUser(c).Username, DryRun: c.FormValue("dry_run") == "1", Limits: importers.DefaultLedgerLimits()})
 	if errors.Is(err, models.ErrDuplicateFile) {
 		return models.Errorf(models.EConflict, "同一文件已上传过该单位该月的台账。")
 	}

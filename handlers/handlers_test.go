@@ -39,6 +39,7 @@ func newTestApp(t testing.TB, demo bool) (*fiber.App, *Server) {
 			t.Fatal(err)
 		}
 	}
+	signInTestOffice(t, store)
 	s := &Server{Plan: plan, Store: store}
 	app, err := New(s)
 	if err != nil {
@@ -49,7 +50,9 @@ func newTestApp(t testing.TB, demo bool) (*fiber.App, *Server) {
 
 func get(t testing.TB, app *fiber.App, url string) (int, []byte) {
 	t.Helper()
-	resp, err := app.Test(httptest.NewRequest("GET", url, nil), -1)
+	req := httptest.NewRequest("GET", url, nil)
+	req.Header.Set("Authorization", "Bearer "+testOfficeToken)
+	resp, err := app.Test(req, -1)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -32,6 +32,9 @@ func (s *Server) ledgerPage(c *fiber.Ctx) error {
 	if !ok {
 		return models.Errorf(models.ENotFound, "单位不存在。")
 	}
+	if err := s.requireLedgerReader(c, unit.Code); err != nil {
+		return err
+	}
 	q := models.LedgerPointQuery{Search: c.Query("q"), Township: c.Query("township"), Status: c.Query("status"),
 		Sort: c.Query("sort"), Desc: c.Query("desc") == "1", Page: c.QueryInt("page", 1), PerPage: 50,
 		Fused: ledgerFlag(c.Query("fused")), Direct: ledgerFlag(c.Query("direct"))}
@@ -65,4 +68,13 @@ func ledgerFlag(v string) *bool {
 		return &f
 	}
 	return nil
+}
+
+// requireLedgerReader lets the office and leaders read any unit's ledger and a county user only
+// its own unit's.
+func (s *Server) requireLedgerReader(c *fiber.Ctx, unitCode string) error {
+	if u := currentUser(c); u != nil && u.Role == models.RoleLeader {
+		return nil
+	}
+	return s.requireUnit(c, unitCode)
 }

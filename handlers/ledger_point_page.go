@@ -18,6 +18,9 @@ func (s *Server) ledgerPointPage(c *fiber.Ctx) error {
 	if !ok {
 		return models.Errorf(models.ENotFound, "单位不存在。")
 	}
+	if err := s.requireLedgerReader(c, unit.Code); err != nil {
+		return err
+	}
 	code := c.Params("code")
 	history, err := s.Store.PointHistory(unit.Code, code)
 	if err != nil {

@@ -31,6 +31,9 @@ func (s *Server) page(c *fiber.Ctx, nav, title string, data any) Page {
 	if token, ok := c.Locals(localCSRF).(string); ok {
 		p.CSRF = token
 	}
+	if p.Flash == "" {
+		p.Flash = s.takeFlash(c)
+	}
 	return p
 }
 

@@ -11,11 +11,17 @@ func (s *Server) routes(app *fiber.App) {
 	api.Get("/counties", s.apiCounties)
 	api.Get("/indicators", s.apiIndicators)
 	api.Get("/targets", s.apiTargets)
+	api.Get("/progress", s.apiProgress)
 	api.Get("/ledger/template", s.apiLedgerTemplate)
 	api.Post("/ledger", s.apiLedgerUpload)
 
-	app.Get("/", s.planPage)
+	app.Get("/", s.overviewPage)
+	app.Get("/counties/:code", s.countyPage)
+	app.Get("/workstreams/:code", s.workstreamPage)
+	app.Get("/indicators/:code", s.indicatorPage)
 	app.Get("/plan", s.planPage)
+
+	s.accessRoutes(app)
 	app.Get("/ledger/:county", s.ledgerPage)
 	app.Get("/ledger/:county/points/:code", s.ledgerPointPage)
 }

@@ -22,6 +22,9 @@ type Config struct {
 	BodyLimit int
 	// Now returns the current time; tests replace it.
 	Now func() time.Time
+	// SecureCookies marks cookies Secure; set it when the app is served over TLS (directly or
+	// behind a TLS-terminating proxy).
+	SecureCookies bool
 }
 
 // Server holds what every handler needs.
@@ -31,6 +34,12 @@ type Server struct {
 	Views  *templates.Views
 	Config Config
 	Log    *slog.Logger
+	// MapFeatures names the areas the county map has outlines for (from the embedded map data); a unit
+	// without one is shown beside the map. Nil means unknown.
+	MapFeatures map[string]bool
+
+	// limiter counts failed logins per account and per address.
+	limiter *loginLimiter
 }
 
 // DefaultBodyLimit is 16 MiB: a monthly return is tens of kilobytes and a province-scale ledger a
@@ -50,6 +59,9 @@ func New(s *Server) (*fiber.App, error) {
 	}
 	if s.Log == nil {
 		s.Log = slog.Default()
+	}
+	if s.MapFeatures == nil {
+		s.MapFeatures = loadMapFeatures(s.Log)
 	}
 	if s.Views == nil {
 		views, err := templates.Parse(s.templateFuncs())
@@ -72,6 +84,9 @@ func New(s *Server) (*fiber.App, error) {
 	if err := registerStatic(app); err != nil {
 		return nil, err
 	}
+	s.limiter = newLoginLimiter()
+	// Who is asking, then CSRF on forms, then who may see what; routes add finer role checks.
+	app.Use(s.loadUser, s.csrfProtection(), s.authenticate)
 	s.routes(app)
 	return app, nil
 }

@@ -415,9 +415,11 @@ func demoVersion(unit string, period, end Period, values []ReturnValue, ms []Mil
 	}
 }
 
+// round makes a demo figure look typed: whole numbers for counts (rounded, so that a unit allocated
+// one project reports it when its path reaches it), two decimals otherwise.
 func round(v float64, ind Indicator) float64 {
 	if ind.Integer {
-		return math.Floor(v)
+		return math.Round(v)
 	}
 	return math.Round(v*100) / 100
 }

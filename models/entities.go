@@ -157,6 +157,7 @@ type Setting struct {
 // AllEntities lists every entity for migration.
 func AllEntities() []any {
 	entities := []any{&UnitRecord{}, &IndicatorRecord{}, &TargetRecord{}, &Allocation{}, &Return{}, &ReturnVersion{},
-		&ReturnValue{}, &MilestoneReport{}, &StoredFile{}, &User{}, &Setting{}}
+		&ReturnValue{}, &MilestoneReport{}, &StoredFile{}, &User{}, &Setting{},
+		&Session{}, &APIToken{}, &KeyValue{}, &AuditEntry{}, &PeriodDeadline{}, &Reopening{}, &FollowUp{}}
 	return append(entities, LedgerEntities()...)
 }

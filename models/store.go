@@ -68,7 +68,7 @@ func (s *Store) Migrate() error {
 	if err := s.DB.AutoMigrate(AllEntities()...); err != nil {
 		return fmt.Errorf("models: migrate: %w", err)
 	}
-	return nil
+	return s.migrateAccess()
 }
 
 // SeedPlan stores the plan's units, indicators and targets. Existing targets are kept (the office

@@ -1,0 +1,55 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"ruralkpi/models"
+)
+
+func runToken(env Env, args []string) error {
+	if len(args) == 0 || args[0] != "create" {
+		fmt.Fprintln(env.Stderr, "Usage: ruralkpi token create --db PATH --user NAME [--name LABEL]\n\nPrints the new API token alone on standard output; it is not shown again.")
+		if len(args) == 0 || (args[0] != "-h" && args[0] != "--help") {
+			return errUsage
+		}
+		return nil
+	}
+	fs := newFlags(env, "token create", "token create --db PATH --user NAME [--name LABEL]")
+	dbPath := fs.String("db", "", "SQLite database file")
+	planPath := fs.String("plan", "", "plan file (JSON); default: the embedded plan")
+	username := fs.String("user", "", "the user the token acts as")
+	name := fs.String("name", "cli", "a label to recognise the token by")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	if *username == "" {
+		fs.Usage()
+		return errors.New("--user is required")
+	}
+	_, store, err := openForUsers(*dbPath, *planPath)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	u, err := store.UserByName(*username)
+	if err != nil {
+		return userMessage(err)
+	}
+	if u.Disabled {
+		return fmt.Errorf("user %q is disabled", u.Username)
+	}
+	now := time.Now()
+	token, rec, err := store.CreateAPIToken(u.ID, *name, now)
+	if err != nil {
+		return userMessage(err)
+	}
+	actor := cliActor()
+	if err := store.Audit(models.AuditEntry{At: now, Actor: actor.Username, IP: actor.IP, Action: models.AuditTokenCreate, Subject: u.Username,
+		After: models.AuditJSON(map[string]any{"id": rec.ID, "name": rec.Name, "prefix": rec.Prefix})}); err != nil {
+		return err
+	}
+	fmt.Fprintln(env.Stdout, token)
+	return nil
+}

@@ -1,0 +1,370 @@
+// Package dashboards turns progress values into what the pages show: view models with every figure
+// formatted and traced to its return version, and ECharts options built with go-echarts. It is pure:
+// values in, values out, no database and no HTTP.
+package dashboards
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"ruralkpi/models"
+)
+
+// Input is what every dashboard is built from: the calculator over the plan and its data, the month
+// shown, and the newest month with data (the default, and the end of the period selector).
+type Input struct {
+	Calc   *models.ProgressCalculator
+	Period models.Period
+	// Latest is the newest month any unit reported; HasData is false on an empty database.
+	Latest  models.Period
+	HasData bool
+}
+
+// NewInput builds the input for a month; a zero period means the latest month with data, or, with
+// no data at all, the fallback month (today, kept inside the plan).
+func NewInput(calc *models.ProgressCalculator, period *models.Period, fallback models.Period) (Input, error) {
+	p := calc.Plan()
+	start, err := models.ParsePeriod(p.StartPeriod)
+	if err != nil {
+		return Input{}, fmt.Errorf("dashboards: %w", err)
+	}
+	end, err := models.ParsePeriod(p.EndPeriod)
+	if err != nil {
+		return Input{}, fmt.Errorf("dashboards: %w", err)
+	}
+	in := Input{Calc: calc}
+	in.Latest, in.HasData = calc.LatestPeriod()
+	switch {
+	case period != nil:
+		if period.Before(start) || end.Before(*period) {
+			return Input{}, models.Errorf(models.EInvalid, "月份 %s 不在方案实施期（%s 至 %s）内。", period, p.StartPeriod, p.EndPeriod)
+		}
+		in.Period = *period
+	case in.HasData:
+		in.Period = in.Latest
+	default:
+		in.Period = fallback
+		if in.Period.Before(start) {
+			in.Period = start
+		}
+		if end.Before(in.Period) {
+			in.Period = end
+		}
+	}
+	return in, nil
+}
+
+// ParsePeriodParam reads the period query parameter: empty means "not given".
+func ParsePeriodParam(s string) (*models.Period, error) {
+	if s == "" {
+		return nil, nil
+	}
+	p, err := models.ParsePeriod(s)
+	if err != nil {
+		return nil, models.Errorf(models.EInvalid, "月份 %q 格式不正确，应为“年-月”，例如 2024-06。", s)
+	}
+	return &p, nil
+}
+
+// PeriodOption is one month in the period selector.
+type PeriodOption struct {
+	Value    string
+	Label    string
+	Selected bool
+}
+
+// periodOptions lists the months from the plan's start to the latest month with data (or the shown
+// month, if later), newest first.
+func (in Input) periodOptions() []PeriodOption {
+	start := models.MustPeriod(in.Calc.Plan().StartPeriod)
+	last := in.Period
+	if in.HasData && last.Before(in.Latest) {
+		last = in.Latest
+	}
+	months := models.PeriodsBetween(start, last)
+	out := make([]PeriodOption, 0, len(months))
+	for i := len(months) - 1; i >= 0; i-- {
+		m := months[i]
+		out = append(out, PeriodOption{Value: m.String(), Label: m.Label(), Selected: m == in.Period})
+	}
+	return out
+}
+
+// Header is what every dashboard page shows at the top: the month and the selector.
+type Header struct {
+	Period  string // YYYY-MM
+	Label   string // 2024年6月
+	AsOf    string // 数据截至2024年6月
+	Periods []PeriodOption
+	HasData bool
+}
+
+func (in Input) header() Header {
+	return Header{Period: in.Period.String(), Label: in.Period.Label(), AsOf: asOf(in.Period),
+		Periods: in.periodOptions(), HasData: in.HasData}
+}
+
+func asOf(p models.Period) string { return "数据截至" + p.Label() }
+
+// StatusLabel is the word shown with a status colour (colour is never the only signal).
+func StatusLabel(s models.ProgressStatus) string {
+	switch s {
+	case models.StatusGreen:
+		return "正常"
+	case models.StatusAmber:
+		return "滞后"
+	case models.StatusRed:
+		return "落后"
+	}
+	return "无数据"
+}
+
+// ScheduleLabel names a milestone state in Chinese.
+func ScheduleLabel(s models.ScheduleState) string {
+	switch s {
+	case models.ScheduleDone:
+		return "已完成"
+	case models.ScheduleOnTrack:
+		return "按计划推进"
+	case models.ScheduleAtRisk:
+		return "存在风险"
+	case models.ScheduleOverdue:
+		return "已逾期"
+	}
+	return ""
+}
+
+// statusColor is the colour of a status in charts, matching the stylesheet's status colours.
+func statusColor(s models.ProgressStatus) string {
+	switch s {
+	case models.StatusGreen:
+		return "#1e7b34"
+	case models.StatusAmber:
+		return "#d48806"
+	case models.StatusRed:
+		return "#b3261e"
+	}
+	return "#9aa5b1"
+}
+
+// Number writes a figure the way Chinese reports do: thousands separators, at most two decimals, no
+// trailing zeros.
+func Number(v float64) string {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return "—"
+	}
+	s := strconv.FormatFloat(math.Abs(v), 'f', 2, 64)
+	s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	intPart, frac, _ := strings.Cut(s, ".")
+	var b strings.Builder
+	if v < 0 && s != "0" {
+		b.WriteByte('-')
+	}
+	for i, r := range intPart {
+		if i > 0 && (len(intPart)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	if frac != "" {
+		b.WriteByte('.')
+		b.WriteString(frac)
+	}
+	return b.String()
+}
+
+// Percent writes a share (1 = 100%) as a percentage with one decimal.
+func Percent(share float64) string {
+	if math.IsNaN(share) || math.IsInf(share, 0) {
+		return "—"
+	}
+	return strconv.FormatFloat(share*100, 'f', 1, 64) + "%"
+}
+
+// round2 keeps two decimals for chart data, so options stay small and tooltips readable.
+func round2(v float64) float64 { return math.Round(v*100) / 100 }
+
+// unitName is the name a page shows for a unit: its short name where it has one.
+func unitName(p *models.Plan, code string) string {
+	u, ok := p.Unit(code)
+	if !ok {
+		return code
+	}
+	if u.ShortName != "" {
+		return u.ShortName
+	}
+	return u.Name
+}
+
+// isLeaf reports whether the unit files returns itself (it has no units below it).
+func isLeaf(p *models.Plan, code string) bool {
+	u, ok := p.Unit(code)
+	return ok && len(u.Children) == 0
+}
+
+// Figure is one progress value as the pages show it: every number formatted, "—" where unknown.
+type Figure struct {
+	Indicator     string
+	IndicatorName string
+	MeasureUnit   string
+	Scope         string
+	ScopeName     string
+	Status        string // green, amber, red, grey: the CSS class suffix
+	StatusLabel   string
+	Target        string
+	Expected      string
+	Actual        string
+	Ratio         string
+	Completion    string
+	Forecast      string
+	Needed        string
+	Schedule      string
+	Due           string
+	// Trace names the return versions the actual came from (a title/tooltip on the figure);
+	// TraceShort sums it up where many units' returns make up the figure.
+	Trace      string
+	TraceShort string
+	// Unapproved is true when a source version still awaits the office's review.
+	Unapproved bool
+	NotStarted bool
+	Link       string
+	// Short is the figure in a matrix cell: the ratio to 序时进度, else the milestone state, else the
+	// actual figure.
+	Short    string
+	Progress models.Progress
+}
+
+// figure formats a progress value.
+func figure(p *models.Plan, pr models.Progress) Figure {
+	ind, _ := p.Indicator(pr.Indicator)
+	f := Figure{Indicator: pr.Indicator, IndicatorName: ind.Name, MeasureUnit: ind.Unit, Scope: pr.Scope,
+		ScopeName: unitName(p, pr.Scope), Status: string(pr.Status), StatusLabel: StatusLabel(pr.Status),
+		Target: "—", Expected: "—", Actual: "—", Ratio: "—", Completion: "—", Forecast: "—", Needed: "—",
+		Schedule: ScheduleLabel(pr.Schedule), Trace: trace(p, pr), TraceShort: traceShort(p, pr), NotStarted: pr.NotStarted, Progress: pr}
+	f.Unapproved = pr.HasActual && !pr.AllApproved && len(pr.Sources) > 0
+	if pr.Scope == p.Root.Code {
+		f.Link = "/indicators/" + pr.Indicator
+	} else {
+		f.Link = "/counties/" + pr.Scope
+	}
+	if pr.NotStarted {
+		f.StatusLabel, f.Short = "未开始报送", "未开始"
+		return f
+	}
+	if pr.DueYear != 0 {
+		f.Due = fmt.Sprintf("%d年底前", pr.DueYear)
+	}
+	milestone := ind.Kind == models.KindMilestone
+	if pr.HasTarget {
+		f.Target, f.Expected = Number(pr.Target), Number(pr.Expected)
+	}
+	if pr.HasActual {
+		f.Actual = Number(pr.Actual)
+		if milestone && (isLeaf(p, pr.Scope) || ind.RollUp != models.RollUpCount) {
+			f.Actual = "未完成"
+			if pr.Actual >= 1 {
+				f.Actual = "已完成"
+			}
+		}
+	}
+	if pr.HasRatio {
+		f.Ratio = Percent(pr.Ratio)
+	}
+	if pr.HasTarget && pr.HasActual && pr.Target != 0 {
+		f.Completion = Percent(pr.Completion)
+	}
+	if pr.HasForecast {
+		f.Forecast = Number(pr.Forecast)
+	}
+	if pr.HasTarget && pr.HasActual && !milestone && pr.Schedule == models.ScheduleNone && pr.ElapsedMonths < pr.YearMonths {
+		f.Needed = Number(pr.NeededPerMonth)
+	}
+	switch {
+	case pr.HasRatio && pr.Schedule == models.ScheduleNone:
+		f.Short = f.Ratio
+	case pr.Schedule != models.ScheduleNone:
+		f.Short = f.Schedule
+	case pr.HasActual:
+		f.Short = f.Actual
+	default:
+		f.Short = "—"
+	}
+	return f
+}
+
+// trace writes where a figure came from: the unit, month and version number of each return version
+// behind it, and whether the office has approved them.
+func trace(p *models.Plan, pr models.Progress) string {
+	if len(pr.Sources) == 0 {
+		if pr.NotStarted {
+			return "该单位本月尚未开始报送"
+		}
+		return "暂无月报数据"
+	}
+	var b strings.Builder
+	const most = 12
+	for i, s := range pr.Sources {
+		if i == most {
+			fmt.Fprintf(&b, "；另有%d份", len(pr.Sources)-most)
+			break
+		}
+		if i > 0 {
+			b.WriteString("；")
+		}
+		fmt.Fprintf(&b, "%s %s月报", unitName(p, s.Unit), s.Period)
+		if s.Version > 0 {
+			fmt.Fprintf(&b, "第%d版", s.Version)
+		}
+		fmt.Fprintf(&b, "（版本号%d", s.VersionID)
+		if !s.Approved {
+			b.WriteString("，未审核")
+		}
+		b.WriteString("）")
+	}
+	if pr.AllApproved {
+		b.WriteString("。均已审核")
+	}
+	return "来源：" + b.String()
+}
+
+// traceShort sums up the sources of a figure made of several units' returns: how many, the newest
+// month, and how many still await review. A single source is named in full.
+func traceShort(p *models.Plan, pr models.Progress) string {
+	if len(pr.Sources) <= 1 {
+		return trace(p, pr)
+	}
+	newest, unapproved := pr.Sources[0].Period, 0
+	for _, s := range pr.Sources {
+		if newest.Before(s.Period) {
+			newest = s.Period
+		}
+		if !s.Approved {
+			unapproved++
+		}
+	}
+	out := fmt.Sprintf("来源：%d份月报汇总（最新为%s）", len(pr.Sources), newest)
+	if unapproved > 0 {
+		return out + fmt.Sprintf("，其中%d份未审核", unapproved)
+	}
+	return out + "，均已审核"
+}
+
+// StatusCounts counts cells by status.
+type StatusCounts struct {
+	Green, Amber, Red, Grey int
+}
+
+func (c *StatusCounts) add(s models.ProgressStatus) {
+	switch s {
+	case models.StatusGreen:
+		c.Green++
+	case models.StatusAmber:
+		c.Amber++
+	case models.StatusRed:
+		c.Red++
+	default:
+		c.Grey++
+	}
+}

@@ -1,0 +1,177 @@
+package dashboards
+
+import (
+	"fmt"
+	"sort"
+
+	"ruralkpi/models"
+)
+
+// FigureGroup is the indicators of one workstream.
+type FigureGroup struct {
+	Workstream string
+	Name       string
+	Figures    []Figure
+}
+
+// MilestoneItem is one entry of a unit's milestone timeline.
+type MilestoneItem struct {
+	Indicator   string
+	Name        string
+	Label       string
+	DueYear     int
+	Due         string
+	Schedule    string
+	Status      string
+	StatusLabel string
+	Trace       string
+}
+
+// ReturnItem is one version of one of the unit's returns.
+type ReturnItem struct {
+	Period     string
+	Version    int
+	VersionID  uint
+	Status     string
+	StatusText string
+	Source     string
+	FileName   string
+	UploadedBy string
+	UploadedAt string
+	ReviewNote string
+}
+
+// UnitPage is the unit page (/counties/:code): every indicator with its figures, a trend chart per
+// indicator, the milestone timeline and the unit's returns.
+type UnitPage struct {
+	Header
+	Code       string
+	Name       string
+	Start      string
+	NotStarted bool
+	Standing   UnitStanding
+	Groups     []FigureGroup
+	Charts     []Chart
+	Milestones []MilestoneItem
+	Returns    []ReturnItem
+}
+
+// versionStatusLabel names a return version's review state in Chinese.
+func versionStatusLabel(s string) string {
+	switch s {
+	case models.StatusApproved:
+		return "已审核通过"
+	case models.StatusReturned:
+		return "已退回修改"
+	case models.StatusSubmitted:
+		return "待审核"
+	}
+	return s
+}
+
+func versionSourceLabel(s string) string {
+	switch s {
+	case models.SourceUpload:
+		return "上传"
+	case models.SourceDemo:
+		return "演示数据"
+	case models.SourceOffice:
+		return "专班办公室录入"
+	}
+	return s
+}
+
+// NewUnitPage builds the page of one unit; versions are the unit's return versions, newest first or
+// in any order (they are sorted here: newest month first, then newest version).
+func NewUnitPage(in Input, code string, versions []models.ReturnVersion) (UnitPage, error) {
+	p := in.Calc.Plan()
+	u, ok := p.Unit(code)
+	if !ok {
+		return UnitPage{}, models.Errorf(models.ENotFound, "没有代码为 %q 的单位。", code)
+	}
+	page := UnitPage{Header: in.header(), Code: code, Name: u.Name, Start: p.UnitStart(code)}
+	figures := in.Calc.ForScope(code, in.Period)
+	groups := map[string]int{}
+	for _, w := range p.Workstreams {
+		groups[w.Code] = len(page.Groups)
+		page.Groups = append(page.Groups, FigureGroup{Workstream: w.Code, Name: w.Name})
+	}
+	root := code == p.Root.Code
+	var shown []models.Progress
+	for _, pr := range figures {
+		ind, _ := p.Indicator(pr.Indicator)
+		if ind.Reporter == models.ReporterOffice && !root {
+			continue // the office's own city-wide figures: a unit has none
+		}
+		shown = append(shown, pr)
+		f := figure(p, pr)
+		f.Link = "/indicators/" + pr.Indicator + "?period=" + in.Period.String()
+		page.NotStarted = page.NotStarted || pr.NotStarted
+		if g, ok := groups[ind.Workstream]; ok {
+			page.Groups[g].Figures = append(page.Groups[g].Figures, f)
+		}
+		if ind.Kind != models.KindMilestone && (pr.HasTarget || pr.HasActual) {
+			ch, err := trendChart(in, ind.Code, code, fmt.Sprintf("trend-%s", ind.Code))
+			if err != nil {
+				return UnitPage{}, err
+			}
+			page.Charts = append(page.Charts, ch)
+		}
+	}
+	page.Standing = standing(in, u, shown, map[string]bool{}, nil)
+	page.Milestones = milestoneTimeline(in, code)
+	page.Returns = returnItems(versions)
+	return page, nil
+}
+
+// milestoneTimeline lists the milestones due for the unit (for the root unit, the city-wide ones),
+// in due order, with where each stands in the month shown.
+func milestoneTimeline(in Input, code string) []MilestoneItem {
+	p := in.Calc.Plan()
+	var out []MilestoneItem
+	for _, m := range p.Milestones {
+		unit := m.Unit
+		if unit == "" {
+			unit = p.Root.Code
+		}
+		if unit != code {
+			continue
+		}
+		ind, _ := p.Indicator(m.Indicator)
+		pr := in.Calc.Progress(m.Indicator, code, in.Period)
+		label := m.Label
+		if label == "" {
+			label = ind.Name
+		}
+		item := MilestoneItem{Indicator: m.Indicator, Name: ind.Name, Label: label, DueYear: m.Year,
+			Due: fmt.Sprintf("%d年底前", m.Year), Schedule: ScheduleLabel(pr.Schedule), Status: string(pr.Status),
+			StatusLabel: StatusLabel(pr.Status), Trace: trace(p, pr)}
+		if pr.NotStarted {
+			item.Schedule = "未开始报送"
+		}
+		out = append(out, item)
+	}
+	sort.SliceStable(out, func(a, b int) bool { return out[a].DueYear < out[b].DueYear })
+	return out
+}
+
+func returnItems(versions []models.ReturnVersion) []ReturnItem {
+	vs := append([]models.ReturnVersion(nil), versions...)
+	sort.SliceStable(vs, func(a, b int) bool {
+		if vs[a].Period != vs[b].Period {
+			return vs[a].Period > vs[b].Period
+		}
+		return vs[a].Number > vs[b].Number
+	})
+	out := make([]ReturnItem, 0, len(vs))
+	for _, v := range vs {
+		item := ReturnItem{Period: v.Period, Version: v.Number, VersionID: v.ID, Status: v.Status,
+			StatusText: versionStatusLabel(v.Status), Source: versionSourceLabel(v.Source), FileName: v.FileName,
+			UploadedBy: v.UploadedBy, ReviewNote: v.ReviewNote}
+		if !v.UploadedAt.IsZero() {
+			item.UploadedAt = v.UploadedAt.Format("2006-01-02 15:04")
+		}
+		out = append(out, item)
+	}
+	return out
+}

@@ -1,0 +1,214 @@
+package handlers
+
+import (
+	"errors"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/csrf"
+
+	"ruralkpi/models"
+)
+
+// Cookie names.
+const (
+	sessionCookie = "ruralkpi_session"
+	csrfCookie    = "ruralkpi_csrf"
+	flashCookie   = "ruralkpi_flash"
+	// localViaToken marks a request authenticated by an API token rather than a session.
+	localViaToken = "via_token"
+)
+
+// currentUser returns the signed-in user, or nil.
+func currentUser(c *fiber.Ctx) *models.User {
+	u, _ := c.Locals(localUser).(*models.User)
+	return u
+}
+
+// loadUser puts the user behind the request into c.Locals("user"): from an
+// "Authorization: Bearer" API token, or else from the session cookie. A bad token is refused at
+// once, so a script learns its token is wrong instead of being treated as anonymous.
+func (s *Server) loadUser(c *fiber.Ctx) error {
+	now := s.Config.Now()
+	if auth := c.Get(fiber.HeaderAuthorization); auth != "" {
+		scheme, token, _ := strings.Cut(auth, " ")
+		if !strings.EqualFold(scheme, "Bearer") {
+			return models.Errorf(models.EUnauthorized, "仅支持 Authorization: Bearer <令牌> 方式认证。")
+		}
+		u, err := s.Store.TokenUser(strings.TrimSpace(token), now)
+		if errors.Is(err, models.ErrNotFound) {
+			return models.Errorf(models.EUnauthorized, "API 令牌无效或已吊销。")
+		}
+		if err != nil {
+			return err
+		}
+		c.Locals(localUser, &u)
+		c.Locals(localViaToken, true)
+		return c.Next()
+	}
+	if id := c.Cookies(sessionCookie); id != "" {
+		u, err := s.Store.SessionUser(id, now)
+		switch {
+		case err == nil:
+			c.Locals(localUser, &u)
+		case errors.Is(err, models.ErrNotFound):
+			s.clearCookie(c, sessionCookie)
+		default:
+			return err
+		}
+	}
+	return c.Next()
+}
+
+// viaToken reports whether the request was authenticated by an API token.
+func viaToken(c *fiber.Ctx) bool {
+	v, _ := c.Locals(localViaToken).(bool)
+	return v
+}
+
+// csrfProtection guards every form. Requests authenticated by an API token are exempt (a browser
+// cannot be made to send that header cross-site), and so are API reads and static files, so that
+// they cost no database write.
+func (s *Server) csrfProtection() fiber.Handler {
+	return csrf.New(csrf.Config{
+		KeyLookup:      "form:_csrf",
+		CookieName:     csrfCookie,
+		CookieSameSite: "Lax",
+		CookieHTTPOnly: true,
+		CookieSecure:   s.Config.SecureCookies,
+		Expiration:     models.SessionLifetime,
+		Storage:        models.KVStorage{Store: s.Store, Now: s.Config.Now},
+		ContextKey:     localCSRF,
+		Next: func(c *fiber.Ctx) bool {
+			if viaToken(c) || strings.HasPrefix(c.Path(), "/static/") {
+				return true
+			}
+			return c.Method() == fiber.MethodGet && strings.HasPrefix(c.Path(), "/api/")
+		},
+		ErrorHandler: func(c *fiber.Ctx, err error) error {
+			return models.Errorf(models.EForbidden, "表单已过期或来源不明（CSRF 校验失败），请刷新页面后重新提交。")
+		},
+	})
+}
+
+// isPublic lists what may be seen without signing in.
+func isPublic(path string) bool {
+	return path == "/login" || path == "/healthz" || strings.HasPrefix(path, "/static/") || path == "/favicon.ico"
+}
+
+// leaderMayPost lists the only changes a read-only leader may make: to their own account.
+func leaderMayPost(path string) bool {
+	return path == "/logout" || strings.HasPrefix(path, "/account/")
+}
+
+// authenticate refuses anonymous requests outside the public pages (a page request is sent to the
+// login page) and keeps leaders read-only. Finer rules sit on each route (requireRole) and in
+// handlers (requireUnit).
+func (s *Server) authenticate(c *fiber.Ctx) error {
+	if isPublic(c.Path()) {
+		return c.Next()
+	}
+	u := currentUser(c)
+	if u == nil {
+		if c.Method() == fiber.MethodGet && !wantsJSON(c) {
+			return c.Redirect("/login?next="+url.QueryEscape(c.OriginalURL()), fiber.StatusSeeOther)
+		}
+		return models.Errorf(models.EUnauthorized, "请先登录。")
+	}
+	if u.Role == models.RoleLeader && c.Method() != fiber.MethodGet && c.Method() != fiber.MethodHead && !leaderMayPost(c.Path()) {
+		return models.Errorf(models.EForbidden, "领导账号为只读账号，不能修改数据。")
+	}
+	return c.Next()
+}
+
+// requireRole is route middleware admitting only the roles listed.
+func (s *Server) requireRole(roles ...string) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		u := currentUser(c)
+		if u == nil {
+			return models.Errorf(models.EUnauthorized, "请先登录。")
+		}
+		for _, r := range roles {
+			if u.Role == r {
+				return c.Next()
+			}
+		}
+		return models.Errorf(models.EForbidden, "您的账号（%s）没有权限访问该功能。", roleLabel(u.Role))
+	}
+}
+
+// requireUnit checks that the signed-in user may act for the unit: the office for any unit, a county
+// user only for its own. Upload, template and history handlers call it with the unit code of the
+// request: if err := s.requireUnit(c, code); err != nil { return err }.
+func (s *Server) requireUnit(c *fiber.Ctx, unitCode string) error {
+	u := currentUser(c)
+	if u == nil {
+		return models.Errorf(models.EUnauthorized, "请先登录。")
+	}
+	if !models.MayActForUnit(*u, unitCode) {
+		return models.Errorf(models.EForbidden, "您只能查看和报送本单位的数据。")
+	}
+	return nil
+}
+
+// actor names the signed-in user and the request's address for the audit trail.
+func (s *Server) actor(c *fiber.Ctx) models.Actor {
+	a := models.Actor{IP: c.IP()}
+	if u := currentUser(c); u != nil {
+		a.Username = u.Username
+	}
+	return a
+}
+
+// audit records an action in the audit trail: who (the signed-in user), when, from where, what,
+// and the before and after values (any value; non-strings are written as JSON). Features call it
+// after a change succeeds: return s.audit(c, models.AuditUpload, "530302 2024-06", nil, version).
+func (s *Server) audit(c *fiber.Ctx, action, subject string, before, after any) error {
+	a := s.actor(c)
+	return s.Store.Audit(models.AuditEntry{At: s.Config.Now(), Actor: a.Username, IP: a.IP, Action: action, Subject: subject,
+		Before: models.AuditJSON(before), After: models.AuditJSON(after)})
+}
+
+// setCookie writes an HttpOnly, SameSite=Lax cookie (Secure when served over TLS).
+func (s *Server) setCookie(c *fiber.Ctx, name, value string, expires time.Time) {
+	c.Cookie(&fiber.Cookie{Name: name, Value: value, Path: "/", Expires: expires, HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode,
+		Secure: s.Config.SecureCookies || c.Protocol() == "https"})
+}
+
+func (s *Server) clearCookie(c *fiber.Ctx, name string) {
+	s.setCookie(c, name, "", time.Unix(0, 0))
+}
+
+// flash leaves a one-time message for the next page the user sees.
+func (s *Server) flash(c *fiber.Ctx, message string) {
+	s.setCookie(c, flashCookie, url.QueryEscape(message), s.Config.Now().Add(time.Minute))
+}
+
+// takeFlash reads and clears the one-time message.
+func (s *Server) takeFlash(c *fiber.Ctx) string {
+	v := c.Cookies(flashCookie)
+	if v == "" {
+		return ""
+	}
+	s.clearCookie(c, flashCookie)
+	msg, err := url.QueryUnescape(v)
+	if err != nil {
+		return ""
+	}
+	return msg
+}
+
+// roleLabel names a role in Chinese.
+func roleLabel(role string) string {
+	switch role {
+	case models.RoleOffice:
+		return "专班办公室"
+	case models.RoleCounty:
+		return "县级填报"
+	case models.RoleLeader:
+		return "领导（只读）"
+	}
+	return role
+}

@@ -1,0 +1,191 @@
+package handlers
+
+import (
+	"net/http/httptest"
+	"net/url"
+	"sort"
+	"strings"
+	"testing"
+
+	"ruralkpi/models"
+)
+
+// Roles of the authorization matrix, one letter each in a row's allow string.
+const (
+	asAnonymous   = 'A'
+	asOffice      = 'O'
+	asLeader      = 'L'
+	asCounty      = 'C' // county user of unit 530302, the unit the fixtures belong to
+	asOtherCounty = 'X' // county user of unit 530303
+)
+
+// accessRoute is one row of the authorization matrix: a registered route, a concrete request for it
+// and the roles allowed. Allowed means the request is not refused (401, 403 or a redirect to the
+// login page) and does not fail (500); refused means 401, 403 or, for an anonymous page request, a
+// redirect to the login page. Bodies are chosen so that an allowed request changes nothing
+// important (usually it fails validation with 422).
+type accessRoute struct {
+	method, route string
+	path          string     // concrete path; "" means the route itself
+	form          url.Values // posted url-encoded; nil for GET
+	json          string     // posted as JSON instead of a form
+	allow         string     // letters of the roles allowed
+}
+
+// accessMatrix lists every route of the application. A route added on another branch gets a row
+// here; TestAuthorizationMatrixCoversEveryRoute fails until it has one.
+func accessMatrix(f accessFixtures) []accessRoute {
+	bogus := url.Values{"action": {"bogus"}}
+	return []accessRoute{
+		{method: "GET", route: "/healthz", allow: "AOLCX"},
+		{method: "GET", route: "/static/*", path: "/static/css/app.css", allow: "AOLCX"},
+		{method: "GET", route: "/favicon.ico", allow: "AOLCX"},
+		{method: "GET", route: "/api/v1/counties", allow: "OLCX"},
+		{method: "GET", route: "/api/v1/indicators", allow: "OLCX"},
+		{method: "GET", route: "/api/v1/targets", allow: "OLCX"},
+		{method: "GET", route: "/api/v1/me", allow: "OLCX"},
+		{method: "POST", route: "/api/v1/returns/:id/review", path: "/api/v1/returns/" + f.versionID + "/review", json: `{"decision":"bogus"}`, allow: "O"},
+		{method: "GET", route: "/", allow: "OLCX"},
+		{method: "GET", route: "/plan", allow: "OLCX"},
+		{method: "GET", route: "/api/v1/progress", path: "/api/v1/progress?period=2024-06", allow: "OLCX"},
+		{method: "GET", route: "/counties/:code", path: "/counties/530302", allow: "OLCX"},
+		{method: "GET", route: "/workstreams/:code", path: "/workstreams/goals", allow: "OLCX"},
+		{method: "GET", route: "/indicators/:code", path: "/indicators/service_points", allow: "OLCX"},
+		// Ledgers: a county clerk uploads and downloads only its own unit's; leaders may read.
+		{method: "POST", route: "/api/v1/ledger", form: url.Values{"county": {"530302"}, "period": {"2024-06"}}, allow: "OC"},
+		{method: "GET", route: "/api/v1/ledger/template", path: "/api/v1/ledger/template?county=530302", allow: "OC"},
+		{method: "GET", route: "/ledger/:county", path: "/ledger/530302", allow: "OLC"},
+		{method: "GET", route: "/ledger/:county/points/:code", path: "/ledger/530302/points/P001", allow: "OLC"},
+
+		{method: "GET", route: "/login", allow: "AOLCX"},
+		{method: "POST", route: "/login", form: url.Values{"username": {"office"}, "password": {accessPassword}}, allow: "AOLCX"},
+		{method: "POST", route: "/logout", form: url.Values{}, allow: "OLCX"},
+		{method: "GET", route: "/account", allow: "OLCX"},
+		{method: "POST", route: "/account/password", form: url.Values{}, allow: "OLCX"},
+		{method: "POST", route: "/account/tokens", form: url.Values{"name": {"matrix"}}, allow: "OLCX"},
+		{method: "POST", route: "/account/tokens/:id/revoke", path: "/account/tokens/999999/revoke", form: url.Values{}, allow: "OLCX"},
+
+		{method: "GET", route: "/admin/users", allow: "O"},
+		{method: "POST", route: "/admin/users", form: url.Values{"username": {""}}, allow: "O"},
+		{method: "POST", route: "/admin/users/:username", path: "/admin/users/county-530302", form: bogus, allow: "O"},
+
+		{method: "GET", route: "/review", allow: "OCX"},
+		{method: "POST", route: "/review/:id", path: "/review/" + f.versionID, form: url.Values{"decision": {"bogus"}}, allow: "O"},
+
+		{method: "GET", route: "/deadlines", allow: "OLCX"},
+		{method: "POST", route: "/deadlines", form: url.Values{"period": {"bogus"}}, allow: "O"},
+		{method: "POST", route: "/deadlines/lock", form: url.Values{"days": {"bogus"}}, allow: "O"},
+		{method: "POST", route: "/deadlines/reopen", form: url.Values{"period": {"bogus"}}, allow: "O"},
+
+		{method: "GET", route: "/followups", allow: "OLCX"},
+		{method: "POST", route: "/followups", form: url.Values{"unit": {""}}, allow: "O"},
+		{method: "POST", route: "/followups/:id/answer", path: "/followups/" + f.followUpID + "/answer", form: url.Values{"answer": {""}}, allow: "OC"},
+		{method: "POST", route: "/followups/:id/close", path: "/followups/999999/close", form: url.Values{}, allow: "O"},
+
+		{method: "GET", route: "/allocations", allow: "OLCX"},
+		{method: "POST", route: "/allocations", form: url.Values{"year": {"bogus"}}, allow: "O"},
+		{method: "POST", route: "/allocations/target", form: url.Values{"year": {"bogus"}}, allow: "O"},
+		{method: "GET", route: "/allocations/template", allow: "O"},
+		{method: "POST", route: "/allocations/import", form: url.Values{}, allow: "O"},
+
+		{method: "GET", route: "/audit", allow: "O"},
+		{method: "GET", route: "/audit/export", allow: "O"},
+	}
+}
+
+// accessFixtures are records the matrix's requests point at, all of unit 530302.
+type accessFixtures struct {
+	versionID, followUpID string
+}
+
+func newAccessFixtures(t *testing.T, e *accessEnv) accessFixtures {
+	t.Helper()
+	v, err := e.store.SaveVersion(models.NewVersion{UnitCode: "530302", Period: "2024-06", Source: models.SourceUpload, File: []byte("x"), UploadedBy: "county-530302"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := e.store.OpenFollowUp(e.plan, models.NewFollowUp{UnitCode: "530302", Indicator: e.plan.Indicators[0].Code, Title: "加快进度", Assignee: "张三", DueDate: "2024-12-31"},
+		models.Actor{Username: "office"}, e.clock.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return accessFixtures{versionID: itoaUint(v.ID), followUpID: itoaUint(f.ID)}
+}
+
+func TestAuthorizationMatrix(t *testing.T) {
+	e := newAccessEnv(t)
+	fx := newAccessFixtures(t, e)
+	clients := map[rune]*accessClient{
+		asOffice:      e.tokenClient("office"),
+		asLeader:      e.tokenClient("leader"),
+		asCounty:      e.tokenClient("county-530302"),
+		asOtherCounty: e.tokenClient("county-530303"),
+	}
+	for _, row := range accessMatrix(fx) {
+		for _, role := range "AOLCX" {
+			want := strings.ContainsRune(row.allow, role)
+			t.Run(row.method+" "+row.route+" as "+string(role), func(t *testing.T) {
+				c := clients[role]
+				if role == asAnonymous {
+					// A fresh browser each time (the login row would sign it in), holding the
+					// CSRF cookie as a browser does before it posts.
+					c = e.client()
+					c.do("GET", "/login", nil)
+				}
+				res := c.matrixRequest(row)
+				refused := res.status == 401 || res.status == 403 || (row.method == "GET" && res.status == 303 && strings.HasPrefix(res.location, "/login"))
+				if res.status >= 500 {
+					t.Fatalf("status %d: %.300s", res.status, res.body)
+				}
+				if want && refused {
+					t.Errorf("allowed role refused: %d %.300s", res.status, res.body)
+				}
+				if !want && !refused {
+					t.Errorf("refused role let through: %d %.300s", res.status, res.body)
+				}
+			})
+		}
+	}
+}
+
+func (c *accessClient) matrixRequest(row accessRoute) accessResult {
+	path := row.path
+	if path == "" {
+		path = row.route
+	}
+	if row.json != "" {
+		req := httptest.NewRequest(row.method, path, strings.NewReader(row.json))
+		req.Header.Set("Content-Type", "application/json")
+		return c.send(req)
+	}
+	form := row.form
+	if form != nil {
+		form = url.Values{}
+		for k, v := range row.form {
+			form[k] = append([]string(nil), v...)
+		}
+	}
+	return c.do(row.method, path, form)
+}
+
+// TestAuthorizationMatrixCoversEveryRoute fails when a registered route has no row in the matrix.
+func TestAuthorizationMatrixCoversEveryRoute(t *testing.T) {
+	e := newAccessEnv(t)
+	rows := map[string]bool{}
+	for _, r := range accessMatrix(accessFixtures{versionID: "1", followUpID: "1"}) {
+		rows[r.method+" "+r.route] = true
+	}
+	var missing []string
+	for _, r := range e.app.GetRoutes(true) {
+		if r.Method == "HEAD" {
+			continue // Fiber adds a HEAD route for every GET
+		}
+		if key := r.Method + " " + r.Path; !rows[key] {
+			missing = append(missing, key)
+		}
+	}
+	sort.Strings(missing)
+	if len(missing) > 0 {
+		t.Errorf("routes without a row in accessMatrix (decide who may use them and add a row):\n%s", strings.Join(missing, "\n"))
+	}
+}

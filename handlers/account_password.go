@@ -1,0 +1,40 @@
+package handlers
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"ruralkpi/models"
+)
+
+// changePassword lets a user change their own password, given the current one. Other sessions of
+// the user end; this one is renewed.
+func (s *Server) changePassword(c *fiber.Ctx) error {
+	u := currentUser(c)
+	current, next, confirm := c.FormValue("current"), c.FormValue("new"), c.FormValue("confirm")
+	if !models.CheckPassword(u.PasswordHash, current) {
+		c.Status(fiber.StatusUnprocessableEntity)
+		return s.renderAccount(c, accountPageData{Error: "当前密码不正确。"})
+	}
+	if next != confirm {
+		c.Status(fiber.StatusUnprocessableEntity)
+		return s.renderAccount(c, accountPageData{Error: "两次输入的新密码不一致。"})
+	}
+	if _, _, err := s.Store.UpdateUser(s.Plan, u.Username, models.UserChange{Password: &next}); err != nil {
+		if models.ErrorCode(err) == models.EInvalid {
+			c.Status(fiber.StatusUnprocessableEntity)
+			return s.renderAccount(c, accountPageData{Error: models.ErrorMessage(err)})
+		}
+		return err
+	}
+	if err := s.audit(c, models.AuditPasswordChange, u.Username, nil, "password changed"); err != nil {
+		return err
+	}
+	now := s.Config.Now()
+	id, err := s.Store.CreateSession(u.ID, c.IP(), c.Get(fiber.HeaderUserAgent), now)
+	if err != nil {
+		return err
+	}
+	s.setCookie(c, sessionCookie, id, now.Add(models.SessionLifetime))
+	s.flash(c, "密码已修改。")
+	return c.Redirect("/account", fiber.StatusSeeOther)
+}

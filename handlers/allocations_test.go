@@ -1,0 +1,74 @@
+package handlers
+
+import (
+	"bytes"
+	"mime/multipart"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/xuri/excelize/v2"
+
+	"ruralkpi/importers"
+	"ruralkpi/models"
+)
+
+func (c *accessClient) upload(path string, file []byte) accessResult {
+	c.env.t.Helper()
+	var body bytes.Buffer
+	w := multipart.NewWriter(&body)
+	_ = w.WriteField("_csrf", c.jar[csrfCookie])
+	part, _ := w.CreateFormFile("file", "allocations.xlsx")
+	_, _ = part.Write(file)
+	_ = w.Close()
+	req := httptest.NewRequest("POST", path, &body)
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	return c.send(req)
+}
+
+func TestAllocationsImportAndBalance(t *testing.T) {
+	e := newAccessEnv(t)
+	office := e.loggedIn("office")
+	res := office.do("GET", "/allocations/template", nil)
+	if res.status != fiber.StatusOK {
+		t.Fatalf("template: %d", res.status)
+	}
+	f, err := excelize.OpenReader(strings.NewReader(res.body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ind := models.Allocatable(e.plan)[0]
+	code, _ := f.GetCellValue(importers.AllocationSheet, "A3")
+	year, _ := f.GetCellValue(importers.AllocationSheet, "D3")
+	target, _ := e.plan.Target(ind.Code, e.plan.Years[0])
+	if code != ind.Code || year != itoaUint(uint(e.plan.Years[0])) {
+		t.Fatalf("row 3 is %s %s", code, year)
+	}
+	// Give the whole target to the first unit: the row must then add up exactly.
+	f.SetCellValue(importers.AllocationSheet, "F3", target)
+	var good bytes.Buffer
+	f.Write(&good)
+	f.SetCellValue(importers.AllocationSheet, "G3", "many")
+	var bad bytes.Buffer
+	f.Write(&bad)
+
+	res = office.upload("/allocations/import", bad.Bytes())
+	if res.status != fiber.StatusUnprocessableEntity || !strings.Contains(res.body, "G3") || !strings.Contains(res.body, "未保存任何数据") {
+		t.Fatalf("bad workbook: %d %.500s", res.status, res.body)
+	}
+	if all, _ := e.store.Allocations(0); len(all) != 0 {
+		t.Fatalf("a bad workbook stored %d allocations", len(all))
+	}
+	if res := office.upload("/allocations/import", good.Bytes()); res.status != fiber.StatusSeeOther {
+		t.Fatalf("good workbook: %d %.500s", res.status, res.body)
+	}
+	page := office.do("GET", "/allocations?year="+year, nil)
+	if !strings.Contains(page.body, `class="balance-exact"><span class="status status-green">分解一致`) {
+		t.Errorf("the row should add up exactly: %.300s", page.body)
+	}
+	entries, _ := e.store.AuditEntries(models.AuditFilter{Action: models.AuditAllocation})
+	if len(entries) != 1 || entries[0].Actor != "office" {
+		t.Errorf("allocation audit: %+v", entries)
+	}
+}

@@ -1,0 +1,25 @@
+package handlers
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"ruralkpi/dashboards"
+)
+
+// countyPage shows one unit: every indicator, its trends, its milestones and its returns.
+func (s *Server) countyPage(c *fiber.Ctx) error {
+	code := c.Params("code")
+	in, err := s.dashboardInput(c.Query("period"))
+	if err != nil {
+		return err
+	}
+	versions, err := s.Store.VersionsOfUnit(code)
+	if err != nil {
+		return err
+	}
+	view, err := dashboards.NewUnitPage(in, code, versions)
+	if err != nil {
+		return err
+	}
+	return s.render(c, "county.html", "county", view.Name, view)
+}

@@ -1,0 +1,76 @@
+package handlers
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"ruralkpi/models"
+)
+
+type reviewRow struct {
+	models.ReturnVersion
+	UnitName, StatusLabel, PeriodLabel, Color, Uploaded string
+	Latest                                              bool
+}
+
+type reviewPageData struct {
+	Office  bool
+	Pending []reviewRow
+	Recent  []reviewRow
+}
+
+// reviewPage shows the office the versions waiting for review and recent decisions; a county user
+// sees its own unit's versions with the office's decisions and reasons.
+func (s *Server) reviewPage(c *fiber.Ctx) error {
+	u := currentUser(c)
+	data := reviewPageData{Office: u.Role == models.RoleOffice}
+	filter := models.VersionFilter{Limit: 100}
+	if !data.Office {
+		filter.UnitCode = u.UnitCode
+	}
+	recent, err := s.Store.Versions(filter)
+	if err != nil {
+		return err
+	}
+	subs, err := s.Store.Submissions()
+	if err != nil {
+		return err
+	}
+	for _, v := range recent {
+		row := s.reviewRow(v, subs[v.UnitCode][v.Period].LatestID == v.ID)
+		if data.Office && row.Latest && v.Status == models.StatusSubmitted {
+			data.Pending = append(data.Pending, row)
+			continue
+		}
+		data.Recent = append(data.Recent, row)
+	}
+	if data.Office {
+		// The queue must hold every pending version, not only those among the newest hundred.
+		data.Pending = data.Pending[:0]
+		pending, err := s.Store.Versions(models.VersionFilter{Status: models.StatusSubmitted})
+		if err != nil {
+			return err
+		}
+		for _, v := range pending {
+			if subs[v.UnitCode][v.Period].LatestID == v.ID {
+				data.Pending = append(data.Pending, s.reviewRow(v, true))
+			}
+		}
+	}
+	return s.render(c, "review.html", "review", "月报审核", data)
+}
+
+func (s *Server) reviewRow(v models.ReturnVersion, latest bool) reviewRow {
+	row := reviewRow{ReturnVersion: v, UnitName: v.UnitCode, StatusLabel: models.StatusLabel(v.Status), PeriodLabel: v.Period, Latest: latest,
+		Color: map[string]string{models.StatusApproved: "green", models.StatusReturned: "red"}[v.Status]}
+	row.Uploaded = localTime(v.UploadedAt)
+	if row.Color == "" {
+		row.Color = "grey"
+	}
+	if unit, ok := s.Plan.Unit(v.UnitCode); ok {
+		row.UnitName = unit.Name
+	}
+	if p, err := models.ParsePeriod(v.Period); err == nil {
+		row.PeriodLabel = p.Label()
+	}
+	return row
+}

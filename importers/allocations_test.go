@@ -1,0 +1,111 @@
+package importers
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"ruralkpi/models"
+	"ruralkpi/plans"
+)
+
+func loadPlan(t *testing.T) *models.Plan {
+	t.Helper()
+	data, err := plans.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := models.LoadPlan(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// workbook builds the template, lets the test edit it, and returns its bytes.
+func workbook(t *testing.T, p *models.Plan, allocations []models.Allocation, edit func(f *excelize.File)) []byte {
+	t.Helper()
+	var targets []models.TargetRecord
+	for _, tg := range p.Targets {
+		targets = append(targets, models.TargetRecord{Indicator: tg.Indicator, Year: tg.Year, Value: tg.Value})
+	}
+	f, err := AllocationTemplate(p, targets, allocations)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if edit != nil {
+		edit(f)
+	}
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func TestAllocationTemplateRoundTrip(t *testing.T) {
+	p := loadPlan(t)
+	ind := models.Allocatable(p)[0]
+	existing := []models.Allocation{{Indicator: ind.Code, Year: p.Years[0], UnitCode: "530302", Value: 12}}
+	data := workbook(t, p, existing, func(f *excelize.File) {
+		// Row 3 is the first indicator's first year; column F the first unit (530302), G the second.
+		if err := f.SetCellValue(AllocationSheet, "G3", 8); err != nil {
+			t.Fatal(err)
+		}
+	})
+	inputs, problems, err := ParseAllocations(bytes.NewReader(data), p)
+	if err != nil || len(problems) > 0 {
+		t.Fatalf("parse: %v %+v", err, problems)
+	}
+	want := []models.AllocationInput{
+		{Indicator: ind.Code, Year: p.Years[0], UnitCode: "530302", Value: 12},
+		{Indicator: ind.Code, Year: p.Years[0], UnitCode: "530303", Value: 8},
+	}
+	if len(inputs) != len(want) || inputs[0] != want[0] || inputs[1] != want[1] {
+		t.Errorf("inputs = %+v, want %+v", inputs, want)
+	}
+}
+
+func TestParseAllocationsReportsEveryProblem(t *testing.T) {
+	p := loadPlan(t)
+	tests := []struct {
+		name  string
+		edit  func(f *excelize.File)
+		cells []string
+		words string
+	}{
+		{"not a number", func(f *excelize.File) { f.SetCellValue(AllocationSheet, "F3", "十二") }, []string{"F3"}, "不是数字"},
+		{"negative", func(f *excelize.File) { f.SetCellValue(AllocationSheet, "F3", -3) }, []string{"F3"}, "负数"},
+		{"unknown indicator", func(f *excelize.File) { f.SetCellValue(AllocationSheet, "A3", "no_such") }, []string{"A3"}, "不存在"},
+		{"unknown unit code", func(f *excelize.File) { f.SetCellValue(AllocationSheet, "F2", "999999") }, []string{"F2"}, "不是本方案的填报单位"},
+		{"two problems at once", func(f *excelize.File) {
+			f.SetCellValue(AllocationSheet, "F3", "x")
+			f.SetCellValue(AllocationSheet, "H4", "y")
+		}, []string{"F3", "H4"}, "不是数字"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			data := workbook(t, p, nil, tt.edit)
+			_, problems, err := ParseAllocations(bytes.NewReader(data), p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(problems) != len(tt.cells) {
+				t.Fatalf("problems = %+v, want cells %v", problems, tt.cells)
+			}
+			for i, pr := range problems {
+				if pr.Cell != tt.cells[i] || pr.Sheet != AllocationSheet || !strings.Contains(pr.Message, tt.words) {
+					t.Errorf("problem %d = %+v, want cell %s with %q", i, pr, tt.cells[i], tt.words)
+				}
+			}
+		})
+	}
+	t.Run("not a workbook", func(t *testing.T) {
+		_, problems, err := ParseAllocations(strings.NewReader("hello"), p)
+		if err != nil || len(problems) != 1 || !strings.Contains(problems[0].Message, "无法读取") {
+			t.Errorf("got %+v %v", problems, err)
+		}
+	})
+}

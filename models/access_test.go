@@ -1,0 +1,126 @@
+package models
+
+import (
+	"errors"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+func TestSessionsSurviveReopen(t *testing.T) {
+	p := loadDefaultPlan(t)
+	path := filepath.Join(t.TempDir(), "s.db")
+	s, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SeedPlan(p); err != nil {
+		t.Fatal(err)
+	}
+	u, err := s.CreateUser(p, NewUser{Username: "office", Password: "correct horse", Role: RoleOffice})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	id, err := s.CreateSession(u.ID, "127.0.0.1", "test", now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = s.Close()
+	s, err = Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	got, err := s.SessionUser(id, now.Add(time.Hour))
+	if err != nil || got.Username != "office" {
+		t.Fatalf("session after reopen: %+v, %v", got, err)
+	}
+	if _, err := s.SessionUser(id, now.Add(time.Hour+SessionLifetime+time.Minute)); !errors.Is(err, ErrNotFound) {
+		t.Errorf("expired session: %v", err)
+	}
+	var stored Session
+	s.DB.First(&stored)
+	if stored.IDHash == id {
+		t.Error("the session id must be stored hashed")
+	}
+}
+
+func TestAPITokens(t *testing.T) {
+	s, p := openTestStore(t)
+	u, err := s.CreateUser(p, NewUser{Username: "county-530302", Password: "correct horse", Role: RoleCounty, UnitCode: "530302"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	token, rec, err := s.CreateAPIToken(u.ID, "sync", now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec.Hash == token || rec.Hash != SecretHash(token) {
+		t.Error("the token must be stored as its hash")
+	}
+	if got, err := s.TokenUser(token, now); err != nil || got.ID != u.ID {
+		t.Fatalf("TokenUser: %+v %v", got, err)
+	}
+	if _, err := s.TokenUser(token+"x", now); !errors.Is(err, ErrNotFound) {
+		t.Errorf("wrong token: %v", err)
+	}
+	if _, err := s.RevokeAPIToken(u.ID+1, rec.ID, now); !errors.Is(err, ErrNotFound) {
+		t.Errorf("revoking someone else's token: %v", err)
+	}
+	if _, err := s.RevokeAPIToken(u.ID, rec.ID, now); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.TokenUser(token, now); !errors.Is(err, ErrNotFound) {
+		t.Errorf("revoked token still works: %v", err)
+	}
+}
+
+func TestMayActForUnit(t *testing.T) {
+	tests := []struct {
+		name string
+		u    User
+		unit string
+		want bool
+	}{
+		{"office any unit", User{Role: RoleOffice}, "530302", true},
+		{"county own unit", User{Role: RoleCounty, UnitCode: "530302"}, "530302", true},
+		{"county other unit", User{Role: RoleCounty, UnitCode: "530302"}, "530303", false},
+		{"county empty unit", User{Role: RoleCounty, UnitCode: ""}, "", false},
+		{"leader", User{Role: RoleLeader}, "530302", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := MayActForUnit(tt.u, tt.unit); got != tt.want {
+				t.Errorf("got %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestUpdateUserEndsSessions(t *testing.T) {
+	s, p := openTestStore(t)
+	u, err := s.CreateUser(p, NewUser{Username: "c1", Password: "correct horse", Role: RoleCounty, UnitCode: "530302"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	id, _ := s.CreateSession(u.ID, "", "", now)
+	role, unit := RoleCounty, "530303"
+	before, after, err := s.UpdateUser(p, "c1", UserChange{Role: &role, UnitCode: &unit})
+	if err != nil || before.UnitCode != "530302" || after.UnitCode != "530303" {
+		t.Fatalf("update: %+v %+v %v", before, after, err)
+	}
+	if _, err := s.SessionUser(id, now); !errors.Is(err, ErrNotFound) {
+		t.Error("changing the unit must end the user's sessions")
+	}
+	bad := "nowhere"
+	if _, _, err := s.UpdateUser(p, "c1", UserChange{UnitCode: &bad}); ErrorCode(err) != EInvalid {
+		t.Errorf("bad unit: %v", err)
+	}
+	leader := RoleLeader
+	if _, after, err := s.UpdateUser(p, "c1", UserChange{Role: &leader}); err != nil || after.UnitCode != "" {
+		t.Errorf("a leader keeps no unit: %+v %v", after, err)
+	}
+}

@@ -1,0 +1,175 @@
+package models
+
+import (
+	"fmt"
+	"math"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// Balance says how a target's allocations add up against it.
+type Balance string
+
+// The balance states shown beside each indicator and year.
+const (
+	BalanceUnder Balance = "under"
+	BalanceExact Balance = "exact"
+	BalanceOver  Balance = "over"
+	BalanceNone  Balance = "none" // nothing allocated yet, or the indicator does not add up (rates)
+)
+
+// Label names the balance in Chinese.
+func (b Balance) Label() string {
+	switch b {
+	case BalanceUnder:
+		return "分解不足"
+	case BalanceExact:
+		return "分解一致"
+	case BalanceOver:
+		return "分解超出"
+	}
+	return "—"
+}
+
+// AllocationBalance compares the sum of allocations with the city target. Figures carry at most two
+// decimals, so a difference under half a hundredth is rounding, not a gap.
+func AllocationBalance(target, allocated float64, allocations int) Balance {
+	if allocations == 0 {
+		return BalanceNone
+	}
+	switch d := allocated - target; {
+	case math.Abs(d) < 0.005:
+		return BalanceExact
+	case d < 0:
+		return BalanceUnder
+	default:
+		return BalanceOver
+	}
+}
+
+// Allocatable lists the indicators whose city targets are split between units: figures the units
+// report that add up (sums), with a target in some year.
+func Allocatable(p *Plan) []Indicator {
+	var out []Indicator
+	for _, ind := range p.Indicators {
+		if ind.Reporter != ReporterCounty || ind.Kind == KindMilestone || ind.RollUp != RollUpSum {
+			continue
+		}
+		for _, y := range p.Years {
+			if _, ok := p.Target(ind.Code, y); ok {
+				out = append(out, ind)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// AllocationInput is one unit's share to set.
+type AllocationInput struct {
+	Indicator string
+	Year      int
+	UnitCode  string
+	Value     float64
+}
+
+// ValidateAllocation checks one share against the plan.
+func ValidateAllocation(p *Plan, in AllocationInput) error {
+	ind, ok := p.Indicator(in.Indicator)
+	if !ok {
+		return Errorf(EInvalid, "指标代码 %q 不存在。", in.Indicator)
+	}
+	allocatable := false
+	for _, a := range Allocatable(p) {
+		allocatable = allocatable || a.Code == in.Indicator
+	}
+	if !allocatable {
+		return Errorf(EInvalid, "指标“%s”不分解到各单位。", ind.Name)
+	}
+	if !containsInt(p.Years, in.Year) {
+		return Errorf(EInvalid, "年度 %d 不在方案年度内。", in.Year)
+	}
+	if u, ok := p.Unit(in.UnitCode); !ok || len(u.Children) > 0 {
+		return Errorf(EInvalid, "单位代码 %q 不是本方案的填报单位。", in.UnitCode)
+	}
+	if in.Value < 0 || math.IsNaN(in.Value) || math.IsInf(in.Value, 0) {
+		return Errorf(EInvalid, "分解值不能为负数。")
+	}
+	if ind.Integer && in.Value != math.Trunc(in.Value) {
+		return Errorf(EInvalid, "指标“%s”应为整数。", ind.Name)
+	}
+	return nil
+}
+
+func containsInt(list []int, v int) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+// SetAllocations stores shares in one transaction, auditing each one that changes; it returns how
+// many changed. Every input must have been validated.
+func (s *Store) SetAllocations(inputs []AllocationInput, by Actor, now time.Time) (int, error) {
+	changed := 0
+	err := s.DB.Transaction(func(tx *gorm.DB) error {
+		for _, in := range inputs {
+			var cur Allocation
+			res := tx.Where("indicator = ? AND year = ? AND unit_code = ?", in.Indicator, in.Year, in.UnitCode).Limit(1).Find(&cur)
+			if res.Error != nil {
+				return fmt.Errorf("models: read allocation: %w", res.Error)
+			}
+			before := ""
+			if res.RowsAffected > 0 {
+				if cur.Value == in.Value {
+					continue
+				}
+				before = fmt.Sprint(cur.Value)
+				if err := tx.Model(&Allocation{}).Where("id = ?", cur.ID).Updates(map[string]any{"value": in.Value, "updated_by": by.Username, "updated_at": now}).Error; err != nil {
+					return fmt.Errorf("models: update allocation: %w", err)
+				}
+			} else if err := tx.Create(&Allocation{Indicator: in.Indicator, Year: in.Year, UnitCode: in.UnitCode, Value: in.Value, UpdatedBy: by.Username, UpdatedAt: now}).Error; err != nil {
+				return fmt.Errorf("models: create allocation: %w", err)
+			}
+			changed++
+			if err := auditTx(tx, AuditEntry{At: now, Actor: by.Username, IP: by.IP, Action: AuditAllocation,
+				Subject: fmt.Sprintf("%s %d %s", in.Indicator, in.Year, in.UnitCode), Before: before, After: fmt.Sprint(in.Value)}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return changed, err
+}
+
+// SetTarget changes a city-wide target, with its audit entry.
+func (s *Store) SetTarget(p *Plan, indicator string, year int, value float64, by Actor, now time.Time) error {
+	if _, ok := p.Indicator(indicator); !ok {
+		return Errorf(EInvalid, "指标代码 %q 不存在。", indicator)
+	}
+	if !containsInt(p.Years, year) {
+		return Errorf(EInvalid, "年度 %d 不在方案年度内。", year)
+	}
+	if value < 0 || math.IsNaN(value) || math.IsInf(value, 0) {
+		return Errorf(EInvalid, "目标值不能为负数。")
+	}
+	return s.DB.Transaction(func(tx *gorm.DB) error {
+		var cur TargetRecord
+		res := tx.Where("indicator = ? AND year = ?", indicator, year).Limit(1).Find(&cur)
+		if res.Error != nil {
+			return fmt.Errorf("models: read target: %w", res.Error)
+		}
+		before := ""
+		if res.RowsAffected > 0 {
+			before = fmt.Sprint(cur.Value)
+		}
+		if err := tx.Save(&TargetRecord{Indicator: indicator, Year: year, Value: value, UpdatedAt: now}).Error; err != nil {
+			return fmt.Errorf("models: save target: %w", err)
+		}
+		return auditTx(tx, AuditEntry{At: now, Actor: by.Username, IP: by.IP, Action: AuditTarget,
+			Subject: fmt.Sprintf("%s %d", indicator, year), Before: before, After: fmt.Sprint(value)})
+	})
+}

@@ -1,0 +1,100 @@
+package models
+
+import (
+	"testing"
+	"time"
+)
+
+func TestAllocationBalance(t *testing.T) {
+	tests := []struct {
+		name              string
+		target, allocated float64
+		n                 int
+		want              Balance
+	}{
+		{"nothing allocated", 100, 0, 0, BalanceNone},
+		{"exact", 100, 100, 10, BalanceExact},
+		{"rounding", 100, 99.999, 10, BalanceExact},
+		{"under", 100, 99, 10, BalanceUnder},
+		{"over", 100, 100.01, 10, BalanceOver},
+		{"zero allocations of a zero target", 0, 0, 3, BalanceExact},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := AllocationBalance(tt.target, tt.allocated, tt.n); got != tt.want {
+				t.Errorf("got %s, want %s", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestSetAllocationsAuditsChangesOnly(t *testing.T) {
+	s, p := openTestStore(t)
+	ind := Allocatable(p)[0]
+	in := AllocationInput{Indicator: ind.Code, Year: p.Years[0], UnitCode: "530302", Value: 12}
+	if err := ValidateAllocation(p, in); err != nil {
+		t.Fatal(err)
+	}
+	by := Actor{Username: "office", IP: "10.0.0.2"}
+	now := time.Now()
+	if n, err := s.SetAllocations([]AllocationInput{in}, by, now); err != nil || n != 1 {
+		t.Fatalf("first set: %d, %v", n, err)
+	}
+	if n, err := s.SetAllocations([]AllocationInput{in}, by, now); err != nil || n != 0 {
+		t.Fatalf("same value again: %d, %v", n, err)
+	}
+	in.Value = 15
+	if n, err := s.SetAllocations([]AllocationInput{in}, by, now); err != nil || n != 1 {
+		t.Fatalf("change: %d, %v", n, err)
+	}
+	entries, _ := s.AuditEntries(AuditFilter{Action: AuditAllocation})
+	if len(entries) != 2 || entries[0].Before != "12" || entries[0].After != "15" {
+		t.Errorf("allocation audit: %+v", entries)
+	}
+	bad := []AllocationInput{
+		{Indicator: "nope", Year: p.Years[0], UnitCode: "530302", Value: 1},
+		{Indicator: ind.Code, Year: 1999, UnitCode: "530302", Value: 1},
+		{Indicator: ind.Code, Year: p.Years[0], UnitCode: "530300", Value: 1},
+		{Indicator: ind.Code, Year: p.Years[0], UnitCode: "530302", Value: -1},
+	}
+	for _, b := range bad {
+		if err := ValidateAllocation(p, b); ErrorCode(err) != EInvalid {
+			t.Errorf("ValidateAllocation(%+v) = %v, want invalid", b, err)
+		}
+	}
+}
+
+func TestFollowUpLifecycle(t *testing.T) {
+	s, p := openTestStore(t)
+	now := time.Date(2024, 7, 10, 9, 0, 0, 0, ReportingZone())
+	office, county := Actor{Username: "office"}, Actor{Username: "county-530302"}
+	f, err := s.OpenFollowUp(p, NewFollowUp{UnitCode: "530302", Indicator: p.Indicators[0].Code, Title: "加快网点建设", Assignee: "张三", DueDate: "2024-07-31"}, office, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if FollowUpOverdue(f, now) || !FollowUpOverdue(f, time.Date(2024, 8, 1, 0, 0, 0, 0, ReportingZone())) {
+		t.Error("overdue only after the due day ends")
+	}
+	if _, err := s.AnswerFollowUp(f.ID, " ", county, now); ErrorCode(err) != EInvalid {
+		t.Errorf("empty answer: %v", err)
+	}
+	if f, err = s.AnswerFollowUp(f.ID, "已新建5个网点", county, now); err != nil || f.Status != FollowUpAnswered {
+		t.Fatalf("answer: %+v %v", f, err)
+	}
+	if f, err = s.CloseFollowUp(f.ID, "核实完成", office, now); err != nil || f.Status != FollowUpClosed {
+		t.Fatalf("close: %+v %v", f, err)
+	}
+	if FollowUpOverdue(f, now.AddDate(1, 0, 0)) {
+		t.Error("a closed follow-up is never overdue")
+	}
+	if _, err := s.AnswerFollowUp(f.ID, "again", county, now); ErrorCode(err) != EConflict {
+		t.Errorf("answer after close: %v", err)
+	}
+	if _, err := s.OpenFollowUp(p, NewFollowUp{UnitCode: "530302", Indicator: p.Indicators[0].Code, Title: "x", Assignee: "y", DueDate: "2024-07-01"}, office, now); ErrorCode(err) != EInvalid {
+		t.Errorf("due date in the past: %v", err)
+	}
+	entries, _ := s.AuditEntries(AuditFilter{})
+	if len(entries) != 3 {
+		t.Errorf("want open, answer, close audited; got %d entries", len(entries))
+	}
+}

@@ -1,0 +1,806 @@
+package models
+
+import (
+	"math"
+	"sort"
+)
+
+// DefaultTolerance is the share of 序时进度 at or above which a lagging figure is amber rather than
+// red, unless the office sets another per indicator.
+const DefaultTolerance = 0.9
+
+// ProgressStatus is the traffic-light status of a figure against its 序时进度.
+type ProgressStatus string
+
+// The statuses, from best to worst; grey means there is nothing to judge.
+const (
+	StatusGreen ProgressStatus = "green"
+	StatusAmber ProgressStatus = "amber"
+	StatusRed   ProgressStatus = "red"
+	StatusGrey  ProgressStatus = "grey"
+)
+
+// severity orders statuses so that roll-ups can keep the worst.
+func (s ProgressStatus) severity() int {
+	switch s {
+	case StatusRed:
+		return 3
+	case StatusAmber:
+		return 2
+	case StatusGreen:
+		return 1
+	}
+	return 0
+}
+
+// Worse returns whichever of the two statuses is worse (red over amber over green over grey).
+func (s ProgressStatus) Worse(t ProgressStatus) ProgressStatus {
+	if t.severity() > s.severity() {
+		return t
+	}
+	return s
+}
+
+// ScheduleState is where a milestone stands against its due year.
+type ScheduleState string
+
+// The milestone states.
+const (
+	ScheduleNone    ScheduleState = ""            // the scope has no due date for the indicator
+	ScheduleDone    ScheduleState = "done"        // reported done
+	ScheduleOnTrack ScheduleState = "on_schedule" // not done, not yet late or at risk
+	ScheduleAtRisk  ScheduleState = "at_risk"     // due this year and not started by mid-year
+	ScheduleOverdue ScheduleState = "overdue"     // not done by the end of its due year
+)
+
+// status turns a milestone state into a traffic light.
+func (s ScheduleState) status() ProgressStatus {
+	switch s {
+	case ScheduleDone, ScheduleOnTrack:
+		return StatusGreen
+	case ScheduleAtRisk:
+		return StatusAmber
+	case ScheduleOverdue:
+		return StatusRed
+	}
+	return StatusGrey
+}
+
+// ProgressOptions tune the progress rules.
+type ProgressOptions struct {
+	// DefaultTolerance applies to indicators without their own tolerance; 0 means DefaultTolerance.
+	DefaultTolerance float64
+}
+
+// SourceRef names the return version a figure came from, so that any number on a page can be traced.
+type SourceRef struct {
+	Unit      string
+	Period    Period
+	VersionID uint
+	Version   int
+	Approved  bool
+}
+
+// Progress is one indicator's standing for one scope (the root unit or any unit below it) in one month.
+type Progress struct {
+	Indicator string
+	Scope     string // unit code; the root unit's code for the city
+	Period    Period
+	Kind      IndicatorKind
+
+	// HasTarget says Target (the year's target) and Expected (序时进度) are known.
+	HasTarget bool
+	Target    float64
+	// Baseline is the level the year starts from on the expected path (last year's target, or 0).
+	Baseline float64
+	Expected float64
+	// HasActual says Actual is known: the scope has reported (or its units have).
+	HasActual bool
+	Actual    float64
+	// HasRatio says Ratio (actual ÷ expected) and Completion (actual ÷ year target) are meaningful.
+	HasRatio   bool
+	Ratio      float64
+	Completion float64
+	// HasForecast says Forecast (year end at the current pace) is meaningful. NeededPerMonth (the
+	// monthly change still needed to reach the year's target, 0 once reached) is set whenever both the
+	// target and the actual are known.
+	HasForecast    bool
+	Forecast       float64
+	NeededPerMonth float64
+
+	Status    ProgressStatus
+	Tolerance float64
+	// ElapsedMonths and YearMonths are the months of the year counted so far and in all (the first
+	// year of a plan starting in August has 5).
+	ElapsedMonths int
+	YearMonths    int
+
+	// Schedule, DueYear and DueLabel describe a milestone due for the scope; DueCount and DoneCount
+	// count the units' milestones due by this year end and done, on roll-ups.
+	Schedule  ScheduleState
+	DueYear   int
+	DueLabel  string
+	DueCount  int
+	DoneCount int
+
+	// NotStarted says the scope is not yet expected to report in this month.
+	NotStarted bool
+	// Units counts the reporting units expected to report; Reported those whose figures were found.
+	Units    int
+	Reported int
+	// Sources lists the return versions the actual figure came from; AllApproved is true when every
+	// one of them has been approved by the office.
+	Sources     []SourceRef
+	AllApproved bool
+}
+
+// obsPoint is an observation kept in a per-unit, per-indicator series sorted by month.
+type obsPoint struct {
+	at        int32
+	version   int32
+	versionID uint
+	value     float64
+	approved  bool
+}
+
+// msPoint is a milestone observation kept in a sorted series.
+type msPoint struct {
+	at        int32
+	versionID uint
+	state     string
+	approved  bool
+}
+
+// unitInfo is a unit of the plan's tree as the calculator indexes it.
+type unitInfo struct {
+	code   string
+	start  Period
+	leaves []int // indexes of the reporting units below (itself for a reporting unit)
+	leaf   bool
+}
+
+// ProgressCalculator answers progress questions over one plan and one dataset. Building it indexes
+// the observations once, so that pages asking for many indicators, scopes and months stay fast.
+type ProgressCalculator struct {
+	plan        *Plan
+	ds          Dataset
+	tolerance   float64
+	units       []unitInfo
+	unitIndex   map[string]int
+	indicators  []Indicator
+	indIndex    map[string]int
+	planTargets map[string]map[int]float64
+	series      [][]obsPoint // [unit*len(indicators)+indicator]
+	milestones  [][]msPoint
+	dues        map[[2]int]MilestoneDue // (indicator, unit) → due
+	returned    []map[int32]bool        // per unit: months with a return
+	latest      int32
+}
+
+// NewProgressCalculator indexes the dataset for the plan. Observations of units or indicators the
+// plan does not know are ignored.
+func NewProgressCalculator(p *Plan, ds Dataset, opts ProgressOptions) *ProgressCalculator {
+	c := &ProgressCalculator{plan: p, ds: ds, tolerance: opts.DefaultTolerance, unitIndex: map[string]int{},
+		indIndex: map[string]int{}, planTargets: map[string]map[int]float64{}, dues: map[[2]int]MilestoneDue{}, latest: -1}
+	if c.tolerance <= 0 {
+		c.tolerance = DefaultTolerance
+	}
+	planStart, err := ParsePeriod(p.StartPeriod)
+	if err != nil {
+		planStart = Period{Year: 1, Month: 1}
+	}
+	var walk func(u *Unit) []int
+	walk = func(u *Unit) []int {
+		i := len(c.units)
+		start := planStart
+		if u.StartPeriod != "" {
+			if s, err := ParsePeriod(u.StartPeriod); err == nil {
+				start = s
+			}
+		}
+		c.units = append(c.units, unitInfo{code: u.Code, start: start, leaf: len(u.Children) == 0})
+		c.unitIndex[u.Code] = i
+		if len(u.Children) == 0 {
+			c.units[i].leaves = []int{i}
+			return c.units[i].leaves
+		}
+		var leaves []int
+		for k := range u.Children {
+			leaves = append(leaves, walk(&u.Children[k])...)
+		}
+		c.units[i].leaves = leaves
+		return leaves
+	}
+	walk(&p.Root)
+	c.indicators = p.Indicators
+	for i, ind := range p.Indicators {
+		c.indIndex[ind.Code] = i
+	}
+	for _, t := range p.Targets {
+		if c.planTargets[t.Indicator] == nil {
+			c.planTargets[t.Indicator] = map[int]float64{}
+		}
+		c.planTargets[t.Indicator][t.Year] = t.Value
+	}
+	for _, m := range p.Milestones {
+		i, ok := c.indIndex[m.Indicator]
+		if !ok {
+			continue
+		}
+		u := 0 // Unit "" is the whole plan's root
+		if m.Unit != "" {
+			if u, ok = c.unitIndex[m.Unit]; !ok {
+				continue
+			}
+		}
+		if old, dup := c.dues[[2]int{i, u}]; !dup || m.Year < old.Year {
+			c.dues[[2]int{i, u}] = m
+		}
+	}
+	n := len(c.units) * len(c.indicators)
+	c.series = make([][]obsPoint, n)
+	c.milestones = make([][]msPoint, n)
+	c.returned = make([]map[int32]bool, len(c.units))
+	mark := func(u int, at int32) {
+		if c.returned[u] == nil {
+			c.returned[u] = map[int32]bool{}
+		}
+		c.returned[u][at] = true
+		if u != 0 && at > c.latest {
+			c.latest = at
+		}
+	}
+	// Count first so that each series is a window of one backing array: no regrowing at national scale.
+	obsKeys := make([]int32, len(ds.Observations))
+	obsCount := make([]int32, n)
+	for j, o := range ds.Observations {
+		u, okU := c.unitIndex[o.Unit]
+		i, okI := c.indIndex[o.Indicator]
+		if !okU || !okI {
+			obsKeys[j] = -1
+			continue
+		}
+		obsKeys[j] = int32(u*len(c.indicators) + i)
+		obsCount[obsKeys[j]]++
+	}
+	obsBacking := make([]obsPoint, 0, len(ds.Observations))
+	for k, cnt := range obsCount {
+		c.series[k] = obsBacking[len(obsBacking) : len(obsBacking) : len(obsBacking)+int(cnt)]
+		obsBacking = obsBacking[:len(obsBacking)+int(cnt)]
+	}
+	for j, o := range ds.Observations {
+		k := obsKeys[j]
+		if k < 0 {
+			continue
+		}
+		at := int32(o.Period.Index())
+		c.series[k] = append(c.series[k], obsPoint{at: at, version: int32(o.Version), versionID: o.VersionID, value: o.Value, approved: o.Approved})
+		mark(int(k)/len(c.indicators), at)
+	}
+	for _, o := range ds.Milestones {
+		u, okU := c.unitIndex[o.Unit]
+		i, okI := c.indIndex[o.Indicator]
+		if !okU || !okI {
+			continue
+		}
+		at := int32(o.Period.Index())
+		k := u*len(c.indicators) + i
+		c.milestones[k] = append(c.milestones[k], msPoint{at: at, versionID: o.VersionID, state: o.State, approved: o.Approved})
+		mark(u, at)
+	}
+	// The store hands observations over in month order; sort only series that are not.
+	for _, s := range c.series {
+		if !sort.SliceIsSorted(s, func(a, b int) bool { return s[a].at < s[b].at }) {
+			sort.SliceStable(s, func(a, b int) bool { return s[a].at < s[b].at })
+		}
+	}
+	for _, s := range c.milestones {
+		if !sort.SliceIsSorted(s, func(a, b int) bool { return s[a].at < s[b].at }) {
+			sort.SliceStable(s, func(a, b int) bool { return s[a].at < s[b].at })
+		}
+	}
+	return c
+}
+
+// ComputeProgress is the whole picture for one month: every indicator for the root unit and for each
+// reporting unit, indicator by indicator in plan order, the root first.
+func ComputeProgress(p *Plan, ds Dataset, period Period, opts ProgressOptions) []Progress {
+	return NewProgressCalculator(p, ds, opts).All(period)
+}
+
+// Plan returns the plan the calculator works on.
+func (c *ProgressCalculator) Plan() *Plan { return c.plan }
+
+// All returns every indicator for the root unit and each reporting unit, grouped by indicator.
+func (c *ProgressCalculator) All(period Period) []Progress {
+	scopes := append([]int{0}, c.units[0].leaves...)
+	out := make([]Progress, 0, len(c.indicators)*len(scopes))
+	for i := range c.indicators {
+		for _, u := range scopes {
+			out = append(out, c.compute(i, u, period))
+		}
+	}
+	return out
+}
+
+// ForScope returns every indicator of one unit (or the root) in plan order.
+func (c *ProgressCalculator) ForScope(scope string, period Period) []Progress {
+	u, ok := c.unitIndex[scope]
+	if !ok {
+		return nil
+	}
+	out := make([]Progress, 0, len(c.indicators))
+	for i := range c.indicators {
+		out = append(out, c.compute(i, u, period))
+	}
+	return out
+}
+
+// ForIndicator returns one indicator for the root unit and then each reporting unit.
+func (c *ProgressCalculator) ForIndicator(code string, period Period) []Progress {
+	i, ok := c.indIndex[code]
+	if !ok {
+		return nil
+	}
+	out := []Progress{c.compute(i, 0, period)}
+	for _, u := range c.units[0].leaves {
+		out = append(out, c.compute(i, u, period))
+	}
+	return out
+}
+
+// Progress returns one indicator for one scope in one month. An unknown indicator or scope is grey.
+func (c *ProgressCalculator) Progress(code, scope string, period Period) Progress {
+	i, okI := c.indIndex[code]
+	u, okU := c.unitIndex[scope]
+	if !okI || !okU {
+		return Progress{Indicator: code, Scope: scope, Period: period, Status: StatusGrey}
+	}
+	return c.compute(i, u, period)
+}
+
+// Series returns one indicator for one scope in every month from a to b inclusive (trend charts).
+func (c *ProgressCalculator) Series(code, scope string, a, b Period) []Progress {
+	var out []Progress
+	for _, p := range PeriodsBetween(a, b) {
+		out = append(out, c.Progress(code, scope, p))
+	}
+	return out
+}
+
+// LatestPeriod returns the newest month any reporting unit has figures for.
+func (c *ProgressCalculator) LatestPeriod() (Period, bool) {
+	if c.latest < 0 {
+		return Period{}, false
+	}
+	return Period{Year: int(c.latest) / 12, Month: int(c.latest)%12 + 1}, true
+}
+
+// MissingReturns lists the reporting units that were expected to file a return for the month (their
+// start month has come) and have none. Units that start later are not expected yet.
+func (c *ProgressCalculator) MissingReturns(period Period) []string {
+	at := int32(period.Index())
+	var out []string
+	for _, u := range c.units[0].leaves {
+		if period.Before(c.units[u].start) {
+			continue
+		}
+		if !c.returned[u][at] {
+			out = append(out, c.units[u].code)
+		}
+	}
+	return out
+}
+
+// Tolerance returns the tolerance used for the indicator.
+func (c *ProgressCalculator) Tolerance(code string) float64 {
+	if t, ok := c.ds.Tolerances[code]; ok && t > 0 && t <= 1 {
+		return t
+	}
+	return c.tolerance
+}
+
+// figure is an actual value with where it came from.
+type figure struct {
+	value    float64
+	ok       bool
+	sources  []SourceRef
+	units    int
+	reported int
+}
+
+func (c *ProgressCalculator) compute(i, u int, period Period) Progress {
+	ind := c.indicators[i]
+	pr := Progress{Indicator: ind.Code, Scope: c.units[u].code, Period: period, Kind: ind.Kind,
+		Status: StatusGrey, Tolerance: c.Tolerance(ind.Code)}
+	elapsed, total := c.elapsed(ind.Kind, u, period)
+	pr.ElapsedMonths, pr.YearMonths = elapsed, total
+	if period.Before(c.units[u].start) {
+		pr.NotStarted = true
+		return pr
+	}
+	if ind.Kind == KindMilestone {
+		if !c.units[u].leaf && ind.RollUp == RollUpCount {
+			c.milestoneRollUp(&pr, i, u, period)
+		} else {
+			c.milestoneOwn(&pr, i, u, period)
+		}
+		return pr
+	}
+
+	f := c.actual(i, u, period)
+	pr.HasActual, pr.Actual, pr.Units, pr.Reported = f.ok, f.value, f.units, f.reported
+	pr.setSources(f.sources)
+
+	target, hasTarget := c.yearTarget(i, u, period.Year)
+	if hasTarget {
+		pr.HasTarget, pr.Target = true, target
+		pr.Baseline, pr.Expected = c.expected(ind, i, u, period.Year, target, elapsed, total)
+	}
+	if hasTarget && f.ok {
+		pr.Status = c.numericStatus(&pr, ind)
+		c.forecast(&pr, ind, i, u, period, elapsed, total)
+	}
+	if due, ok := c.dues[[2]int{i, u}]; ok {
+		// A cumulative count with a due date per unit (a hub park per county) is done at 1.
+		started := f.ok && f.value >= 1
+		if ms, ok := c.milestoneAt(i, u, period); ok && ms.state != MilestoneNotStarted {
+			started = true
+		}
+		pr.Schedule = schedule(due.Year, f.ok && f.value >= 1, started, period)
+		pr.DueYear, pr.DueLabel = due.Year, due.Label
+		st := pr.Schedule.status()
+		if !f.ok && pr.Schedule == ScheduleOnTrack {
+			st = StatusGrey
+		}
+		if !hasTarget {
+			pr.HasTarget, pr.Target = true, 1
+			pr.Completion = min(pr.Actual, 1)
+			if period.Index() >= (Period{Year: due.Year, Month: 12}).Index() {
+				pr.Expected = 1
+			}
+			pr.Status = st
+		} else {
+			pr.Status = pr.Status.Worse(st)
+		}
+	}
+	return pr
+}
+
+func (pr *Progress) setSources(src []SourceRef) {
+	pr.Sources = src
+	pr.AllApproved = len(src) > 0
+	for _, s := range src {
+		if !s.Approved {
+			pr.AllApproved = false
+			break
+		}
+	}
+}
+
+// elapsed counts the months of the period's year that have passed, including the period itself, and
+// the months the year has for the scope. Annual flows are calendar-year statistics reported
+// year-to-date from January, so they always count twelve. Levels (cumulative, rate, milestones) count
+// from the scope's start month in its first year: a plan starting in August has a five-month first year.
+func (c *ProgressCalculator) elapsed(kind IndicatorKind, u int, period Period) (elapsed, total int) {
+	if kind == KindAnnual {
+		return period.Month, 12
+	}
+	from := Period{Year: period.Year, Month: 1}
+	if s := c.units[u].start; s.Year == period.Year && s.Month > 1 {
+		from = s
+	}
+	elapsed = period.Index() - from.Index() + 1
+	if elapsed < 0 {
+		elapsed = 0
+	}
+	return elapsed, 12 - from.Month + 1
+}
+
+// yearTarget is the scope's target for the year: the city-wide target (the office's edit, else the
+// plan's) for the root; the office's allocation for any other unit. A rate is a level, not a share
+// of a total, so a unit without its own allocation is held to the city's rate (except the office's
+// city-wide rates, which units do not report).
+func (c *ProgressCalculator) yearTarget(i, u, year int) (float64, bool) {
+	code := c.indicators[i].Code
+	if u != 0 {
+		if v, ok := c.ds.Allocations[code][year][c.units[u].code]; ok {
+			return v, true
+		}
+		if c.indicators[i].Kind != KindRate || c.indicators[i].RollUp == RollUpOffice {
+			return 0, false // office figures are city-wide: units have none to judge
+		}
+	}
+	if v, ok := c.ds.Targets[code][year]; ok {
+		return v, true
+	}
+	v, ok := c.planTargets[code][year]
+	return v, ok
+}
+
+// expected is 序时进度: the level (or year-to-date flow) elapsed time calls for.
+func (c *ProgressCalculator) expected(ind Indicator, i, u, year int, target float64, elapsed, total int) (baseline, expected float64) {
+	switch ind.Kind {
+	case KindAnnual:
+		return 0, target * float64(elapsed) / 12
+	case KindCumulative, KindRate:
+		prev, ok := c.yearTarget(i, u, year-1)
+		if !ok && ind.LowerIsBetter {
+			// Nothing to descend from: the year's ceiling holds from the first month.
+			return target, target
+		}
+		// Before the plan (or without last year's target) the level is taken as 0.
+		return prev, prev + (target-prev)*float64(elapsed)/float64(total)
+	}
+	return 0, 0
+}
+
+// numericStatus compares actual with expected and sets the ratio and completion.
+func (c *ProgressCalculator) numericStatus(pr *Progress, ind Indicator) ProgressStatus {
+	const eps = 1e-9
+	if pr.Target != 0 {
+		pr.Completion = pr.Actual / pr.Target
+	}
+	if pr.Expected > 0 {
+		pr.HasRatio = true
+		pr.Ratio = pr.Actual / pr.Expected
+	}
+	var score float64
+	switch {
+	case ind.LowerIsBetter && pr.Actual <= 0:
+		score = math.Inf(1)
+	case ind.LowerIsBetter:
+		score = pr.Expected / pr.Actual
+	case pr.Expected <= 0:
+		return StatusGreen // nothing is expected yet
+	default:
+		score = pr.Actual / pr.Expected
+	}
+	switch {
+	case score >= 1-eps:
+		return StatusGreen
+	case score >= pr.Tolerance-eps:
+		return StatusAmber
+	}
+	return StatusRed
+}
+
+// forecast projects the year end at the pace since the year began, and the monthly pace still needed
+// to reach the year's target. A level's year starts from last December's figure (0 in the scope's
+// first year); without that figure there is no pace to project, only the pace needed.
+func (c *ProgressCalculator) forecast(pr *Progress, ind Indicator, i, u int, period Period, elapsed, total int) {
+	if elapsed <= 0 {
+		return
+	}
+	remaining := total - elapsed
+	if remaining > 0 {
+		pr.NeededPerMonth = (pr.Target - pr.Actual) / float64(remaining)
+		if !ind.LowerIsBetter && pr.NeededPerMonth < 0 || ind.LowerIsBetter && pr.NeededPerMonth > 0 {
+			pr.NeededPerMonth = 0 // already there
+		}
+	}
+	start, known := 0.0, true
+	if ind.Kind != KindAnnual && period.Year > c.units[u].start.Year {
+		f := c.actual(i, u, Period{Year: period.Year - 1, Month: 12})
+		start, known = f.value, f.ok
+	}
+	if !known {
+		return
+	}
+	pace := (pr.Actual - start) / float64(elapsed)
+	pr.HasForecast = true
+	pr.Forecast = pr.Actual + pace*float64(remaining)
+}
+
+// lookup finds the unit's latest figure at or before the month; annual flows only count returns of
+// the same year, as they restart each January.
+func (c *ProgressCalculator) lookup(i, u int, period Period) (obsPoint, bool) {
+	s := c.series[u*len(c.indicators)+i]
+	at := int32(period.Index())
+	k := sort.Search(len(s), func(j int) bool { return s[j].at > at }) - 1
+	if k < 0 {
+		return obsPoint{}, false
+	}
+	if c.indicators[i].Kind == KindAnnual && int(s[k].at)/12 != period.Year {
+		return obsPoint{}, false
+	}
+	return s[k], true
+}
+
+func (c *ProgressCalculator) milestoneAt(i, u int, period Period) (msPoint, bool) {
+	s := c.milestones[u*len(c.indicators)+i]
+	at := int32(period.Index())
+	k := sort.Search(len(s), func(j int) bool { return s[j].at > at }) - 1
+	if k < 0 {
+		return msPoint{}, false
+	}
+	return s[k], true
+}
+
+func (c *ProgressCalculator) source(u int, p obsPoint) SourceRef {
+	return SourceRef{Unit: c.units[u].code, Period: Period{Year: int(p.at) / 12, Month: int(p.at)%12 + 1},
+		VersionID: p.versionID, Version: int(p.version), Approved: p.approved}
+}
+
+// actual is the scope's figure: a reporting unit's own; for a unit above them, per the roll-up rule.
+func (c *ProgressCalculator) actual(i, u int, period Period) figure {
+	ind := c.indicators[i]
+	if ind.Reporter == ReporterDerived || ind.RollUp == RollUpRatio {
+		return c.ratio(i, u, period)
+	}
+	if c.units[u].leaf || ind.RollUp == RollUpOffice {
+		// Office figures are the scope's own return values, entered as they are, never added up.
+		f := figure{units: 1}
+		if p, ok := c.lookup(i, u, period); ok {
+			f.value, f.ok, f.reported = p.value, true, 1
+			f.sources = []SourceRef{c.source(u, p)}
+		}
+		return f
+	}
+	var f figure
+	for _, l := range c.units[u].leaves {
+		if period.Before(c.units[l].start) {
+			continue
+		}
+		f.units++
+		if p, ok := c.lookup(i, l, period); ok {
+			f.value += p.value
+			f.ok = true
+			f.reported++
+			f.sources = append(f.sources, c.source(l, p))
+		}
+	}
+	return f
+}
+
+// ratio computes a derived percentage from summed numerators and denominators, never an average of
+// the units' percentages. The admin-village denominator counts every reporting unit below the scope,
+// so that units that have not reported lower the city's coverage rather than drop out of it.
+func (c *ProgressCalculator) ratio(i, u int, period Period) figure {
+	ind := c.indicators[i]
+	ni, ok := c.indIndex[ind.Numerator]
+	if !ok {
+		return figure{}
+	}
+	num := c.actual(ni, u, period)
+	if !num.ok {
+		return num
+	}
+	var den float64
+	if ind.Denominator == DenominatorAdminVillages {
+		for _, l := range c.units[u].leaves {
+			den += float64(c.ds.AdminVillages[c.units[l].code])
+		}
+		if den == 0 {
+			den = float64(c.ds.AdminVillages[c.units[u].code])
+		}
+	} else {
+		di, ok := c.indIndex[ind.Denominator]
+		if !ok {
+			return figure{}
+		}
+		d := c.actual(di, u, period)
+		if !d.ok {
+			return figure{}
+		}
+		den = d.value
+		num.sources = append(num.sources, d.sources...)
+	}
+	if den <= 0 {
+		return figure{units: num.units}
+	}
+	num.value = num.value / den * 100
+	return num
+}
+
+// schedule places a milestone against its due year. Due means done by the end of the year, so the
+// December return is the last chance: not done then, it is overdue. At risk means due this year and
+// still not started at the June return (mid-year).
+func schedule(dueYear int, done, started bool, period Period) ScheduleState {
+	switch {
+	case done:
+		return ScheduleDone
+	case period.Year > dueYear || period.Year == dueYear && period.Month == 12:
+		return ScheduleOverdue
+	case period.Year == dueYear && period.Month >= 6 && !started:
+		return ScheduleAtRisk
+	}
+	return ScheduleOnTrack
+}
+
+// milestoneOwn judges a milestone of the scope itself (a county's, or a city-wide one the office reports).
+func (c *ProgressCalculator) milestoneOwn(pr *Progress, i, u int, period Period) {
+	pr.Units = 1
+	ms, ok := c.milestoneAt(i, u, period)
+	done := ok && ms.state == MilestoneDone
+	if ok {
+		pr.HasActual, pr.Reported = true, 1
+		if done {
+			pr.Actual, pr.DoneCount = 1, 1
+		}
+		at := Period{Year: int(ms.at) / 12, Month: int(ms.at)%12 + 1}
+		pr.setSources([]SourceRef{{Unit: c.units[u].code, Period: at, VersionID: ms.versionID, Approved: ms.approved}})
+	}
+	due, hasDue := c.dues[[2]int{i, u}]
+	if !hasDue {
+		return
+	}
+	pr.HasTarget, pr.Target, pr.DueYear, pr.DueLabel = true, 1, due.Year, due.Label
+	if due.Year <= period.Year {
+		pr.DueCount = 1
+	}
+	if period.Index() >= (Period{Year: due.Year, Month: 12}).Index() {
+		pr.Expected = 1
+	}
+	pr.Schedule = schedule(due.Year, done, ok && ms.state != MilestoneNotStarted, period)
+	pr.Status = pr.Schedule.status()
+	if !ok && pr.Schedule == ScheduleOnTrack {
+		pr.Status = StatusGrey // nothing reported and nothing late yet
+	}
+	if pr.Target != 0 {
+		pr.Completion = pr.Actual / pr.Target
+	}
+}
+
+// milestoneRollUp counts the units' milestones: done against due by this year end, the status being
+// the worst of the units' (one overdue county makes the city red).
+func (c *ProgressCalculator) milestoneRollUp(pr *Progress, i, u int, period Period) {
+	prevDue := 0
+	var sources []SourceRef
+	for _, l := range c.units[u].leaves {
+		var sub Progress
+		sub.Status = StatusGrey
+		c.milestoneOwn(&sub, i, l, period)
+		if sub.HasActual {
+			pr.Reported++
+			sources = append(sources, sub.Sources...)
+		}
+		if sub.Actual == 1 {
+			pr.DoneCount++
+		}
+		if sub.Schedule == ScheduleNone {
+			continue
+		}
+		pr.Units++
+		pr.Status = pr.Status.Worse(sub.Status)
+		if sub.DueYear <= period.Year {
+			pr.DueCount++
+		}
+		if sub.DueYear < period.Year {
+			prevDue++
+		}
+		if pr.Schedule == ScheduleNone || scheduleRank(sub.Schedule) > scheduleRank(pr.Schedule) {
+			pr.Schedule = sub.Schedule
+		}
+	}
+	pr.setSources(sources)
+	pr.HasActual = pr.Reported > 0
+	pr.Actual = float64(pr.DoneCount)
+	if pr.Units == 0 {
+		return
+	}
+	pr.HasTarget, pr.Target, pr.Baseline = true, float64(pr.DueCount), float64(prevDue)
+	if pr.YearMonths > 0 {
+		pr.Expected = float64(prevDue) + float64(pr.DueCount-prevDue)*float64(pr.ElapsedMonths)/float64(pr.YearMonths)
+	}
+	if pr.Expected > 0 {
+		pr.HasRatio, pr.Ratio = true, pr.Actual/pr.Expected
+	}
+	if pr.Target > 0 {
+		pr.Completion = pr.Actual / pr.Target
+	}
+}
+
+func scheduleRank(s ScheduleState) int {
+	switch s {
+	case ScheduleOverdue:
+		return 4
+	case ScheduleAtRisk:
+		return 3
+	case ScheduleOnTrack:
+		return 2
+	case ScheduleDone:
+		return 1
+	}
+	return 0
+}
