@@ -145,6 +145,9 @@ func TestLedgerPages(t *testing.T) {
 	if _, err := s.Store.SaveLedgerSnapshot(models.NewLedgerSnapshot{UnitCode: "530302", Period: "2024-06", Points: pts, Indicators: figures}); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := s.Store.SaveLedgerSnapshot(models.NewLedgerSnapshot{UnitCode: "530302", Period: "2024-05", Points: pts[:1]}); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := s.Store.SaveVersion(models.NewVersion{UnitCode: "530302", Period: "2024-06", Source: models.SourceUpload,
 		Values: []models.ReturnValue{{Indicator: "service_points", Value: 3}}}); err != nil {
 		t.Fatal(err)
@@ -154,7 +157,7 @@ func TestLedgerPages(t *testing.T) {
 		status   int
 		has, not []string
 	}{
-		{"/ledger/530302", 200, []string{"P001", "P002", "不一致", "共 2 个"}, nil},
+		{"/ledger/530302", 200, []string{"P001", "P002", "不一致", "共 2 个", "新增 1 个"}, nil},
 		{"/ledger/530302?township=%E8%B6%8A%E5%B7%9E%E9%95%87", 200, []string{"P001"}, []string{"大冲服务点"}},
 		{"/ledger/530302?status=closed", 200, []string{"P002"}, []string{"潇湘村快递服务站"}},
 		{"/ledger/530302?q=%E5%A4%A7%E5%86%B2", 200, []string{"大冲服务点"}, []string{"潇湘村快递服务站"}},

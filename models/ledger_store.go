@@ -437,6 +437,9 @@ type LedgerBrowse struct {
 	Townships  []string
 	Page       LedgerPointPage
 	Comparison []LedgerComparison
+	// Diff compares the snapshot with the one before it, when HasDiff.
+	Diff    LedgerDiffCounts
+	HasDiff bool
 }
 
 // BrowseLedger gathers a unit's ledger page: the chosen snapshot (0 for the newest), a page of its
@@ -483,6 +486,9 @@ func (s *Store) BrowseLedger(unit string, snapshotID uint, q LedgerPointQuery) (
 		return LedgerBrowse{}, err
 	}
 	b.Comparison = CompareLedger(derived, reported, sources)
+	if b.Diff, b.HasDiff, err = s.DiffLedgerSnapshots(b.Snapshot); err != nil {
+		return LedgerBrowse{}, err
+	}
 	return b, nil
 }
 
@@ -490,4 +496,50 @@ func (s *Store) BrowseLedger(unit string, snapshotID uint, q LedgerPointQuery) (
 func (r LedgerPointRecord) StatusLabel() string {
 	st, _ := ParseLedgerStatus(r.Status)
 	return st.Label()
+}
+
+// LedgerDiffCounts sums up DiffLedger between a snapshot and the one before it, counted in SQL so
+// that two 200,000-point snapshots are never loaded to compare them.
+type LedgerDiffCounts struct {
+	Previous                                LedgerSnapshot
+	Added, Closed, Merged, Changed, Missing int64
+}
+
+// DiffLedgerSnapshots compares a snapshot with the unit's previous one (by month, then version);
+// ok is false when it is the first.
+func (s *Store) DiffLedgerSnapshots(cur LedgerSnapshot) (d LedgerDiffCounts, ok bool, err error) {
+	err = s.DB.Where("unit_code = ? AND (period < ? OR (period = ? AND number < ?))", cur.UnitCode, cur.Period, cur.Period, cur.Number).
+		Order("period DESC, number DESC").Take(&d.Previous).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return LedgerDiffCounts{}, false, nil
+	}
+	if err != nil {
+		return LedgerDiffCounts{}, false, fmt.Errorf("models: previous ledger snapshot: %w", err)
+	}
+	prev := d.Previous.ID
+	absent := `SELECT COUNT(*) FROM ledger_point_records a WHERE a.snapshot_id = ? AND NOT EXISTS
+		(SELECT 1 FROM ledger_point_records b WHERE b.snapshot_id = ? AND b.code = a.code)`
+	both := `SELECT COUNT(*) FROM ledger_point_records c JOIN ledger_point_records p ON p.code = c.code AND p.snapshot_id = ?
+		WHERE c.snapshot_id = ? AND `
+	// The same facts DiffLedger compares; monthly figures are not changes.
+	changed := `NOT (c.status <> p.status AND c.status IN ('closed', 'merged')) AND (c.name <> p.name OR c.township <> p.township
+		OR c.village <> p.village OR c.opened_on <> p.opened_on OR c.status <> p.status OR (c.changed_on <> p.changed_on AND c.status = p.status)
+		OR c.fused <> p.fused OR c.direct <> p.direct OR c.operator <> p.operator OR c.lat IS NOT p.lat OR c.lon IS NOT p.lon)`
+	queries := []struct {
+		dst  *int64
+		sql  string
+		args []any
+	}{
+		{&d.Added, absent, []any{cur.ID, prev}},
+		{&d.Missing, absent, []any{prev, cur.ID}},
+		{&d.Closed, both + `c.status = 'closed' AND p.status <> 'closed'`, []any{prev, cur.ID}},
+		{&d.Merged, both + `c.status = 'merged' AND p.status <> 'merged'`, []any{prev, cur.ID}},
+		{&d.Changed, both + changed, []any{prev, cur.ID}},
+	}
+	for _, q := range queries {
+		if err := s.DB.Raw(q.sql, q.args...).Scan(q.dst).Error; err != nil {
+			return LedgerDiffCounts{}, false, fmt.Errorf("models: compare ledger snapshots: %w", err)
+		}
+	}
+	return d, true, nil
 }

@@ -207,3 +207,40 @@ func TestLedgerImportDoesNotBlockReturns(t *testing.T) {
 	}
 	t.Logf("return saved in %v while a 60,000-point ledger was written", returnTook)
 }
+
+// TestDiffLedgerSnapshotsMatchesDiffLedger checks the SQL comparison against the pure rule on the
+// same two snapshots.
+func TestDiffLedgerSnapshotsMatchesDiffLedger(t *testing.T) {
+	s := openLedgerTestStore(t)
+	prev := ledgerTestPoints(40)
+	prev[5].Status, prev[5].ChangedOn = LedgerClosed, day("2023-12-01")
+	cur := append([]LedgerPoint(nil), prev[:35]...) // 35..39 vanish
+	cur[1].Status, cur[1].ChangedOn = LedgerClosed, day("2024-05-01")
+	cur[2].Status, cur[2].ChangedOn = LedgerMerged, day("2024-05-02")
+	cur[3].Name = "改名"
+	cur[4].HasCoords, cur[4].Lat, cur[4].Lon = true, 25, 103
+	cur[5].Status, cur[5].ChangedOn = LedgerOperating, 0 // reopened
+	cur[6].Income = 1 // not a change
+	cur = append(cur, LedgerPoint{Code: "NEW1", Name: "新点", Status: LedgerOperating, OpenedOn: day("2024-05-01")})
+	first, err := s.SaveLedgerSnapshot(NewLedgerSnapshot{UnitCode: "530302", Period: "2024-05", Points: prev})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, err := s.DiffLedgerSnapshots(first); ok || err != nil {
+		t.Fatalf("first snapshot has a previous one: %v %v", ok, err)
+	}
+	second, err := s.SaveLedgerSnapshot(NewLedgerSnapshot{UnitCode: "530302", Period: "2024-06", Points: cur})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, ok, err := s.DiffLedgerSnapshots(second)
+	if err != nil || !ok || got.Previous.ID != first.ID {
+		t.Fatalf("%+v %v %v", got, ok, err)
+	}
+	want := DiffLedger(prev, cur)
+	counts := [5]int64{got.Added, got.Closed, got.Merged, got.Changed, got.Missing}
+	wantCounts := [5]int64{int64(len(want.Added)), int64(len(want.Closed)), int64(len(want.Merged)), int64(len(want.Changed)), int64(len(want.Missing))}
+	if counts != wantCounts || wantCounts != [5]int64{1, 1, 1, 3, 5} {
+		t.Errorf("SQL %v, DiffLedger %v, want [1 1 1 3 5]", counts, wantCounts)
+	}
+}
