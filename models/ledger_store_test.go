@@ -220,7 +220,7 @@ func TestDiffLedgerSnapshotsMatchesDiffLedger(t *testing.T) {
 	cur[3].Name = "改名"
 	cur[4].HasCoords, cur[4].Lat, cur[4].Lon = true, 25, 103
 	cur[5].Status, cur[5].ChangedOn = LedgerOperating, 0 // reopened
-	cur[6].Income = 1 // not a change
+	cur[6].Income = 1                                    // not a change
 	cur = append(cur, LedgerPoint{Code: "NEW1", Name: "新点", Status: LedgerOperating, OpenedOn: day("2024-05-01")})
 	first, err := s.SaveLedgerSnapshot(NewLedgerSnapshot{UnitCode: "530302", Period: "2024-05", Points: prev})
 	if err != nil {
