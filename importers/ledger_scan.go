@@ -281,7 +281,7 @@ func ledgerIsSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c
 // ledgerAppendText appends character data to dst, decoding XML entities and Excel's _xHHHH_
 // escapes (how Excel stores control characters such as _x000D_ in strings).
 func ledgerAppendText(dst, raw []byte) []byte {
-	if bytes.IndexByte(raw, '&') < 0 && bytes.Index(raw, []byte("_x")) < 0 {
+	if bytes.IndexByte(raw, '&') < 0 && !bytes.Contains(raw, []byte("_x")) {
 		return append(dst, raw...)
 	}
 	for len(raw) > 0 {
