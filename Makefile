@@ -21,6 +21,12 @@ run: build
 
 test: assets
 	$(GO) test -count=1 ./...
+	$(MAKE) --no-print-directory fuzz
+
+# A short run of each parser's fuzz target (the corpus in testdata/fuzz is replayed by go test too).
+FUZZTIME ?= 15s
+fuzz:
+	$(GO) test ./importers -run '^$$' -fuzz '^FuzzParseReturn$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s
 
 lint: assets
 	$(GO) vet ./...

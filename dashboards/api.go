@@ -40,8 +40,8 @@ func num(v float64) *float64 {
 	return &r
 }
 
-// ProgressItems lists every indicator for the city and each reporting unit, or, with a county code,
-// for that unit only.
+// ProgressItems lists every indicator for the city and each unit directly below it (the counties),
+// or, with a county code, for that unit only.
 func ProgressItems(in Input, county string) (ProgressResponse, error) {
 	p := in.Calc.Plan()
 	var values []models.Progress

@@ -82,7 +82,7 @@ func trendChart(in Input, code, scope, id string) (Chart, error) {
 	return Chart{ID: id, Title: title, AsOf: asOf(in.Period), OptionsJSON: js}, err
 }
 
-// rankingChart ranks the reporting units on one indicator by ratio to 序时进度, each bar coloured by
+// rankingChart ranks the units below the city on one indicator by ratio to 序时进度, each bar coloured by
 // its status; units with nothing to judge come last, empty.
 func rankingChart(in Input, code, id string) (Chart, error) {
 	p := in.Calc.Plan()
@@ -121,7 +121,7 @@ func rankingChart(in Input, code, id string) (Chart, error) {
 	return Chart{ID: id, Title: ind.Name, AsOf: asOf(in.Period), OptionsJSON: js}, err
 }
 
-// unitsChart draws one indicator's actual figure for every reporting unit, month by month up to the
+// unitsChart draws one indicator's actual figure for every unit below the city, month by month up to the
 // month shown.
 func unitsChart(in Input, code, id string) (Chart, error) {
 	p := in.Calc.Plan()
@@ -145,11 +145,11 @@ func unitsChart(in Input, code, id string) (Chart, error) {
 		charts.WithGridOpts(opts.Grid{Top: "70", Bottom: "60", Left: "50", Right: "20", ContainLabel: opts.Bool(true)}),
 	)
 	c.SetXAxis(labels)
-	for _, u := range p.ReportingUnits() {
+	for _, u := range p.Root.Children {
 		data := make([]opts.LineData, len(months))
-		for k, m := range months {
+		for k, pr := range in.Calc.Series(code, u.Code, start, in.Period) {
 			data[k] = opts.LineData{Value: missing}
-			if pr := in.Calc.Progress(code, u.Code, m); pr.HasActual {
+			if pr.HasActual {
 				data[k].Value = round2(pr.Actual)
 			}
 		}

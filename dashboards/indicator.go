@@ -24,6 +24,8 @@ type IndicatorPage struct {
 	KindLabel string
 	RollUp    string
 	Note      string
+	// Tolerance is the share of 序时进度 (as a percentage) down to which the indicator is amber.
+	Tolerance string
 	City      Figure
 	Current   []Figure
 	Units     *Chart
@@ -71,7 +73,7 @@ func NewIndicatorPage(in Input, code string) (IndicatorPage, error) {
 		return IndicatorPage{}, models.Errorf(models.ENotFound, "没有代码为 %q 的指标。", code)
 	}
 	page := IndicatorPage{Header: in.header(), Code: code, Name: ind.Name, Unit: ind.Unit, KindLabel: KindLabel(ind.Kind),
-		RollUp: RollUpLabel(ind), Note: ind.Note}
+		RollUp: RollUpLabel(ind), Note: ind.Note, Tolerance: Number(in.Calc.Tolerance(code) * 100)}
 	all := in.Calc.ForIndicator(code, in.Period)
 	page.City = figure(p, all[0])
 	for _, pr := range all[1:] {
@@ -99,7 +101,7 @@ func NewIndicatorPage(in Input, code string) (IndicatorPage, error) {
 	for _, m := range months {
 		page.Months = append(page.Months, m.String())
 	}
-	scopes := append([]string{p.Root.Code}, codes(p.ReportingUnits())...)
+	scopes := append([]string{p.Root.Code}, codes(p.Root.Children)...)
 	for _, scope := range scopes {
 		row := IndicatorRow{Code: scope, Name: unitName(p, scope), Link: "/counties/" + scope + "?period=" + in.Period.String()}
 		if scope == p.Root.Code {

@@ -4,7 +4,7 @@ import (
 	"ruralkpi/models"
 )
 
-// UnitStanding is a reporting unit's overall standing in a month: how many of its judged indicators
+// UnitStanding is a unit's overall standing in a month: how many of its judged indicators
 // are at each status. Its overall status is red when at least a quarter of the judged indicators are
 // red, amber when any is red or at least a quarter are red or amber, green otherwise; grey when
 // nothing is judged.
@@ -67,7 +67,7 @@ func standing(in Input, u models.Unit, figures []models.Progress, missing map[st
 	return st
 }
 
-// Column is a column of the status matrix: the city, then each reporting unit.
+// Column is a column of the status matrix: the city, then each unit directly below it.
 type Column struct {
 	Code string
 	Name string
@@ -109,7 +109,7 @@ func NewOverview(in Input, mapFeatures map[string]bool) (Overview, error) {
 	p := in.Calc.Plan()
 	ov := Overview{Header: in.header(), PlanName: p.Name}
 	root := p.Root.Code
-	units := p.ReportingUnits()
+	units := p.Root.Children // the tree one level down: counties of a city, cities of a province
 	missing := map[string]bool{}
 	for _, code := range in.Calc.MissingReturns(in.Period) {
 		missing[code] = true

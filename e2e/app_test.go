@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"net"
 	"net/http"
@@ -34,16 +35,17 @@ func appPages() []appPage {
 		{name: "users", path: "/admin/users"},
 		{name: "audit", path: "/audit"},
 		{name: "account", path: "/account"},
+		{name: "returns", path: "/returns?county=530302&period=2024-06"},
+		{name: "returns-history", path: "/returns/history?county=530302&period=2024-06"},
+		{name: "returns-office", path: "/returns/office?period=2024-06"},
 	}
 }
 
-// TestAppPages builds the binary, serves a fresh demo database on 127.0.0.1 and opens every page
+// testAppPages builds the binary, serves a fresh demo database on 127.0.0.1 and opens every page
 // at every viewport.
-func TestAppPages(t *testing.T) {
-	browser := startBrowser(t) // first: skips before the build when there is no Chromium
+func testAppPages(t *testing.T, browser context.Context, dir string) {
 	base := startApp(t)
 	signIn(t, browser, base, "office")
-	dir := screenshotDir(t)
 	for _, p := range appPages() {
 		for _, vp := range viewports() {
 			t.Run(fmt.Sprintf("%s/%dx%d", p.name, vp.width, vp.height), func(t *testing.T) {

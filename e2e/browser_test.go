@@ -226,6 +226,9 @@ type pageCheck struct {
 	vp   viewport
 	// minCharts is how many drawn charts the page must have at least.
 	minCharts int
+	// assert is an optional JavaScript expression run once the charts are drawn; it returns an
+	// array of problems (strings), empty when the page is right.
+	assert string
 }
 
 // checkPage opens the page in a new tab and returns every problem found, with the screenshot saved
@@ -275,6 +278,15 @@ func checkPage(browser context.Context, pc pageCheck, dir string) ([]string, err
 	}
 	if drawn < pc.minCharts {
 		rec.add("%d charts drawn, want at least %d", drawn, pc.minCharts)
+	}
+	if pc.assert != "" {
+		found, err := chromedp.Run(tab, chromedp.Evaluate[[]string](pc.assert))
+		if err != nil {
+			return nil, fmt.Errorf("page assertion: %w", err)
+		}
+		for _, p := range found {
+			rec.add("assertion: %s", p)
+		}
 	}
 	png, err := chromedp.Run(tab, chromedp.FullScreenshot(100))
 	if err != nil {

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"context"
 	"fmt"
 	"net"
 	"os"
@@ -18,8 +19,8 @@ import (
 const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 
 // startFixtureServer serves the embedded assets and the pages of testdata/ on 127.0.0.1, to prove
-// the harness (and charts.js, the map and the stylesheet) without the application.
-func startFixtureServer(t *testing.T) string {
+// the harness (and charts.js, the map and the stylesheet) without the application; extra adds routes.
+func startFixtureServer(t *testing.T, extra ...func(*fiber.App)) string {
 	t.Helper()
 	assets, err := static.New(static.Files(), "/static")
 	if err != nil {
@@ -48,6 +49,9 @@ func startFixtureServer(t *testing.T) string {
 		}
 		return c.Send(body)
 	})
+	for _, add := range extra {
+		add(app)
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -57,12 +61,10 @@ func startFixtureServer(t *testing.T) string {
 	return "http://" + ln.Addr().String()
 }
 
-// TestFixturePage: the harness passes a good page, with its bar, line and county-map charts drawn,
+// testFixturePage: the harness passes a good page, with its bar, line and county-map charts drawn,
 // at both screen sizes.
-func TestFixturePage(t *testing.T) {
-	browser := startBrowser(t)
+func testFixturePage(t *testing.T, browser context.Context, dir string) {
 	base := startFixtureServer(t)
-	dir := screenshotDir(t)
 	for _, vp := range viewports() {
 		t.Run(vpName(vp), func(t *testing.T) {
 			problems, err := checkPage(browser, pageCheck{name: "fixture-good", url: base + "/fixture/good.html", vp: vp, minCharts: 3}, dir)
@@ -76,12 +78,11 @@ func TestFixturePage(t *testing.T) {
 	}
 }
 
-// TestHarnessCatches: each broken page must be reported with the problem it has, so the harness
+// testHarnessCatches: each broken page must be reported with the problem it has, so the harness
 // cannot pass a page it should fail.
-func TestHarnessCatches(t *testing.T) {
-	browser := startBrowser(t)
+func testHarnessCatches(t *testing.T, browser context.Context) {
 	base := startFixtureServer(t)
-	dir := t.TempDir()
+	dir := t.TempDir() // screenshots of broken pages are not worth keeping
 	tests := []struct {
 		page string
 		want string

@@ -151,6 +151,10 @@ func (e *accessEnv) loggedIn(username string) *accessClient {
 	if res := c.login(username, accessPassword); res.status != fiber.StatusSeeOther {
 		e.t.Fatalf("login %s: %d %s", username, res.status, res.body)
 	}
+	if c.jar[csrfCookie] != "" {
+		e.t.Fatal("the CSRF token was not renewed at login")
+	}
+	c.do("GET", "/account", nil) // the page a browser lands on hands out the new CSRF token
 	return c
 }
 

@@ -51,6 +51,7 @@ func accessMatrix(f accessFixtures) []accessRoute {
 		{method: "GET", route: "/counties/:code", path: "/counties/530302", allow: "OLCX"},
 		{method: "GET", route: "/workstreams/:code", path: "/workstreams/goals", allow: "OLCX"},
 		{method: "GET", route: "/indicators/:code", path: "/indicators/service_points", allow: "OLCX"},
+		{method: "POST", route: "/indicators/:code/tolerance", path: "/indicators/service_points/tolerance", form: url.Values{"tolerance": {"bogus"}}, allow: "O"},
 		// Ledgers: a county clerk uploads and downloads only its own unit's; leaders may read.
 		{method: "POST", route: "/api/v1/ledger", form: url.Values{"county": {"530302"}, "period": {"2024-06"}}, allow: "OC"},
 		{method: "GET", route: "/api/v1/ledger/template", path: "/api/v1/ledger/template?county=530302", allow: "OC"},
@@ -87,6 +88,16 @@ func accessMatrix(f accessFixtures) []accessRoute {
 		{method: "POST", route: "/allocations/target", form: url.Values{"year": {"bogus"}}, allow: "O"},
 		{method: "GET", route: "/allocations/template", allow: "O"},
 		{method: "POST", route: "/allocations/import", form: url.Values{}, allow: "O"},
+
+		{method: "GET", route: "/api/v1/returns/template", path: "/api/v1/returns/template?county=530302&period=2024-06", allow: "OC"},
+		{method: "GET", route: "/api/v1/returns/versions", path: "/api/v1/returns/versions?county=530302&period=2024-06", allow: "OLC"},
+		{method: "POST", route: "/api/v1/returns/", path: "/api/v1/returns", form: url.Values{}, allow: "OCX"},
+		{method: "GET", route: "/returns", allow: "OCX"},
+		{method: "POST", route: "/returns", form: url.Values{}, allow: "OCX"},
+		{method: "POST", route: "/returns/preview", form: url.Values{}, allow: "OCX"},
+		{method: "GET", route: "/returns/history", path: "/returns/history?county=530302&period=2024-06", allow: "OLC"},
+		{method: "GET", route: "/returns/office", allow: "O"},
+		{method: "POST", route: "/returns/office", form: url.Values{"period": {"bogus"}}, allow: "O"},
 
 		{method: "GET", route: "/audit", allow: "O"},
 		{method: "GET", route: "/audit/export", allow: "O"},

@@ -66,10 +66,3 @@ func ledgerUploadJSON(res importers.LedgerResult) fiber.Map {
 	}
 	return out
 }
-
-func nonNil(p []importers.LedgerProblem) []importers.LedgerProblem {
-	if p == nil {
-		return []importers.LedgerProblem{}
-	}
-	return p
-}

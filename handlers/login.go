@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/csrf"
 
 	"ruralkpi/models"
 )
@@ -85,6 +86,10 @@ func (s *Server) login(c *fiber.Ctx) error {
 		return err
 	}
 	s.setCookie(c, sessionCookie, id, now.Add(models.SessionLifetime))
+	// The CSRF token is renewed with the session: the next page issues a fresh one.
+	if h, ok := c.Locals(csrf.ConfigDefault.HandlerContextKey).(*csrf.CSRFHandler); ok {
+		_ = h.DeleteToken(c) // fails only when there was no token, which is fine
+	}
 	if err := s.Store.Audit(models.AuditEntry{At: now, Actor: u.Username, IP: ip, Action: models.AuditLoginOK}); err != nil {
 		return err
 	}

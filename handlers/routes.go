@@ -1,6 +1,10 @@
 package handlers
 
-import "github.com/gofiber/fiber/v2"
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"ruralkpi/models"
+)
 
 // routes registers every route. Each feature adds its own lines here; the handlers live one per
 // file, named for the action.
@@ -15,10 +19,13 @@ func (s *Server) routes(app *fiber.App) {
 	api.Get("/ledger/template", s.apiLedgerTemplate)
 	api.Post("/ledger", s.apiLedgerUpload)
 
+	s.registerReturns(app)
+
 	app.Get("/", s.overviewPage)
 	app.Get("/counties/:code", s.countyPage)
 	app.Get("/workstreams/:code", s.workstreamPage)
 	app.Get("/indicators/:code", s.indicatorPage)
+	app.Post("/indicators/:code/tolerance", s.requireRole(models.RoleOffice), s.setTolerance)
 	app.Get("/plan", s.planPage)
 
 	s.accessRoutes(app)

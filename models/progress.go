@@ -153,10 +153,11 @@ type msPoint struct {
 
 // unitInfo is a unit of the plan's tree as the calculator indexes it.
 type unitInfo struct {
-	code   string
-	start  Period
-	leaves []int // indexes of the reporting units below (itself for a reporting unit)
-	leaf   bool
+	code     string
+	start    Period
+	leaves   []int // indexes of the reporting units below (itself for a reporting unit)
+	children []int // indexes of the units directly below
+	leaf     bool
 }
 
 // ProgressCalculator answers progress questions over one plan and one dataset. Building it indexes
@@ -204,11 +205,12 @@ func NewProgressCalculator(p *Plan, ds Dataset, opts ProgressOptions) *ProgressC
 			c.units[i].leaves = []int{i}
 			return c.units[i].leaves
 		}
-		var leaves []int
+		var leaves, children []int
 		for k := range u.Children {
+			children = append(children, len(c.units))
 			leaves = append(leaves, walk(&u.Children[k])...)
 		}
-		c.units[i].leaves = leaves
+		c.units[i].leaves, c.units[i].children = leaves, children
 		return leaves
 	}
 	walk(&p.Root)
@@ -303,7 +305,7 @@ func NewProgressCalculator(p *Plan, ds Dataset, opts ProgressOptions) *ProgressC
 }
 
 // ComputeProgress is the whole picture for one month: every indicator for the root unit and for each
-// reporting unit, indicator by indicator in plan order, the root first.
+// unit directly below it, indicator by indicator in plan order, the root first.
 func ComputeProgress(p *Plan, ds Dataset, period Period, opts ProgressOptions) []Progress {
 	return NewProgressCalculator(p, ds, opts).All(period)
 }
@@ -311,13 +313,15 @@ func ComputeProgress(p *Plan, ds Dataset, period Period, opts ProgressOptions) [
 // Plan returns the plan the calculator works on.
 func (c *ProgressCalculator) Plan() *Plan { return c.plan }
 
-// All returns every indicator for the root unit and each reporting unit, grouped by indicator.
+// All returns every indicator for the root unit and each unit directly below it (in a city's plan,
+// the reporting units; in a province's, its cities, each rolled up from its own units), grouped by
+// indicator.
 func (c *ProgressCalculator) All(period Period) []Progress {
-	scopes := append([]int{0}, c.units[0].leaves...)
+	scopes := append([]int{0}, c.units[0].children...)
 	out := make([]Progress, 0, len(c.indicators)*len(scopes))
 	for i := range c.indicators {
 		for _, u := range scopes {
-			out = append(out, c.compute(i, u, period))
+			out = append(out, c.compute(i, u, period, true))
 		}
 	}
 	return out
@@ -331,20 +335,20 @@ func (c *ProgressCalculator) ForScope(scope string, period Period) []Progress {
 	}
 	out := make([]Progress, 0, len(c.indicators))
 	for i := range c.indicators {
-		out = append(out, c.compute(i, u, period))
+		out = append(out, c.compute(i, u, period, true))
 	}
 	return out
 }
 
-// ForIndicator returns one indicator for the root unit and then each reporting unit.
+// ForIndicator returns one indicator for the root unit and then each unit directly below it.
 func (c *ProgressCalculator) ForIndicator(code string, period Period) []Progress {
 	i, ok := c.indIndex[code]
 	if !ok {
 		return nil
 	}
-	out := []Progress{c.compute(i, 0, period)}
-	for _, u := range c.units[0].leaves {
-		out = append(out, c.compute(i, u, period))
+	out := []Progress{c.compute(i, 0, period, true)}
+	for _, u := range c.units[0].children {
+		out = append(out, c.compute(i, u, period, true))
 	}
 	return out
 }
@@ -356,14 +360,23 @@ func (c *ProgressCalculator) Progress(code, scope string, period Period) Progres
 	if !okI || !okU {
 		return Progress{Indicator: code, Scope: scope, Period: period, Status: StatusGrey}
 	}
-	return c.compute(i, u, period)
+	return c.compute(i, u, period, true)
 }
 
-// Series returns one indicator for one scope in every month from a to b inclusive (trend charts).
+// Series returns one indicator for one scope in every month from a to b inclusive, for trend charts:
+// the figures without their Sources, which on a roll-up over thousands of units would cost more than
+// the figures themselves.
 func (c *ProgressCalculator) Series(code, scope string, a, b Period) []Progress {
-	var out []Progress
-	for _, p := range PeriodsBetween(a, b) {
-		out = append(out, c.Progress(code, scope, p))
+	i, okI := c.indIndex[code]
+	u, okU := c.unitIndex[scope]
+	months := PeriodsBetween(a, b)
+	out := make([]Progress, 0, len(months))
+	for _, p := range months {
+		if !okI || !okU {
+			out = append(out, Progress{Indicator: code, Scope: scope, Period: p, Status: StatusGrey})
+			continue
+		}
+		out = append(out, c.compute(i, u, p, false))
 	}
 	return out
 }
@@ -409,7 +422,7 @@ type figure struct {
 	reported int
 }
 
-func (c *ProgressCalculator) compute(i, u int, period Period) Progress {
+func (c *ProgressCalculator) compute(i, u int, period Period, trace bool) Progress {
 	ind := c.indicators[i]
 	pr := Progress{Indicator: ind.Code, Scope: c.units[u].code, Period: period, Kind: ind.Kind,
 		Status: StatusGrey, Tolerance: c.Tolerance(ind.Code)}
@@ -421,14 +434,14 @@ func (c *ProgressCalculator) compute(i, u int, period Period) Progress {
 	}
 	if ind.Kind == KindMilestone {
 		if !c.units[u].leaf && ind.RollUp == RollUpCount {
-			c.milestoneRollUp(&pr, i, u, period)
+			c.milestoneRollUp(&pr, i, u, period, trace)
 		} else {
 			c.milestoneOwn(&pr, i, u, period)
 		}
 		return pr
 	}
 
-	f := c.actual(i, u, period)
+	f := c.actual(i, u, period, trace)
 	pr.HasActual, pr.Actual, pr.Units, pr.Reported = f.ok, f.value, f.units, f.reported
 	pr.setSources(f.sources)
 
@@ -581,7 +594,7 @@ func (c *ProgressCalculator) forecast(pr *Progress, ind Indicator, i, u int, per
 	}
 	start, known := 0.0, true
 	if ind.Kind != KindAnnual && period.Year > c.units[u].start.Year {
-		f := c.actual(i, u, Period{Year: period.Year - 1, Month: 12})
+		f := c.actual(i, u, Period{Year: period.Year - 1, Month: 12}, false)
 		start, known = f.value, f.ok
 	}
 	if !known {
@@ -623,21 +636,26 @@ func (c *ProgressCalculator) source(u int, p obsPoint) SourceRef {
 }
 
 // actual is the scope's figure: a reporting unit's own; for a unit above them, per the roll-up rule.
-func (c *ProgressCalculator) actual(i, u int, period Period) figure {
+func (c *ProgressCalculator) actual(i, u int, period Period, trace bool) figure {
 	ind := c.indicators[i]
 	if ind.Reporter == ReporterDerived || ind.RollUp == RollUpRatio {
-		return c.ratio(i, u, period)
+		return c.ratio(i, u, period, trace)
 	}
 	if c.units[u].leaf || ind.RollUp == RollUpOffice {
 		// Office figures are the scope's own return values, entered as they are, never added up.
 		f := figure{units: 1}
 		if p, ok := c.lookup(i, u, period); ok {
 			f.value, f.ok, f.reported = p.value, true, 1
-			f.sources = []SourceRef{c.source(u, p)}
+			if trace {
+				f.sources = []SourceRef{c.source(u, p)}
+			}
 		}
 		return f
 	}
 	var f figure
+	if trace {
+		f.sources = make([]SourceRef, 0, len(c.units[u].leaves))
+	}
 	for _, l := range c.units[u].leaves {
 		if period.Before(c.units[l].start) {
 			continue
@@ -647,7 +665,9 @@ func (c *ProgressCalculator) actual(i, u int, period Period) figure {
 			f.value += p.value
 			f.ok = true
 			f.reported++
-			f.sources = append(f.sources, c.source(l, p))
+			if trace {
+				f.sources = append(f.sources, c.source(l, p))
+			}
 		}
 	}
 	return f
@@ -656,13 +676,13 @@ func (c *ProgressCalculator) actual(i, u int, period Period) figure {
 // ratio computes a derived percentage from summed numerators and denominators, never an average of
 // the units' percentages. The admin-village denominator counts every reporting unit below the scope,
 // so that units that have not reported lower the city's coverage rather than drop out of it.
-func (c *ProgressCalculator) ratio(i, u int, period Period) figure {
+func (c *ProgressCalculator) ratio(i, u int, period Period, trace bool) figure {
 	ind := c.indicators[i]
 	ni, ok := c.indIndex[ind.Numerator]
 	if !ok {
 		return figure{}
 	}
-	num := c.actual(ni, u, period)
+	num := c.actual(ni, u, period, trace)
 	if !num.ok {
 		return num
 	}
@@ -679,7 +699,7 @@ func (c *ProgressCalculator) ratio(i, u int, period Period) figure {
 		if !ok {
 			return figure{}
 		}
-		d := c.actual(di, u, period)
+		d := c.actual(di, u, period, trace)
 		if !d.ok {
 			return figure{}
 		}
@@ -744,7 +764,7 @@ func (c *ProgressCalculator) milestoneOwn(pr *Progress, i, u int, period Period)
 
 // milestoneRollUp counts the units' milestones: done against due by this year end, the status being
 // the worst of the units' (one overdue county makes the city red).
-func (c *ProgressCalculator) milestoneRollUp(pr *Progress, i, u int, period Period) {
+func (c *ProgressCalculator) milestoneRollUp(pr *Progress, i, u int, period Period, trace bool) {
 	prevDue := 0
 	var sources []SourceRef
 	for _, l := range c.units[u].leaves {
@@ -753,7 +773,9 @@ func (c *ProgressCalculator) milestoneRollUp(pr *Progress, i, u int, period Peri
 		c.milestoneOwn(&sub, i, l, period)
 		if sub.HasActual {
 			pr.Reported++
-			sources = append(sources, sub.Sources...)
+			if trace {
+				sources = append(sources, sub.Sources...)
+			}
 		}
 		if sub.Actual == 1 {
 			pr.DoneCount++

@@ -1,7 +1,6 @@
 package models_test
 
 import (
-	"fmt"
 	"testing"
 
 	"ruralkpi/models"
@@ -45,98 +44,6 @@ func demoDataset(p *models.Plan) models.Dataset {
 	return ds
 }
 
-// nationalPlan builds a synthetic plan: a country over 30 provinces over 100 counties each (3,000
-// reporting units) and 30 indicators of every kind and roll-up rule, over 36 months.
-func nationalPlan(tb testing.TB) *models.Plan {
-	tb.Helper()
-	p := &models.Plan{Code: "national", Name: "全国合成方案", StartPeriod: "2023-01", EndPeriod: "2025-12",
-		Years: []int{2023, 2024, 2025}, Workstreams: []models.Workstream{{Code: "all", Name: "全部"}}}
-	add := func(ind models.Indicator, targets ...float64) {
-		ind.Name, ind.Workstream = ind.Code, "all"
-		p.Indicators = append(p.Indicators, ind)
-		for k, v := range targets {
-			p.Targets = append(p.Targets, models.Target{Indicator: ind.Code, Year: 2023 + k, Value: v})
-		}
-	}
-	for i := range 12 {
-		add(models.Indicator{Code: fmt.Sprintf("stock_%d", i), Kind: models.KindCumulative, RollUp: models.RollUpSum,
-			Reporter: models.ReporterCounty}, 30000, 60000, 90000)
-	}
-	for i := range 10 {
-		add(models.Indicator{Code: fmt.Sprintf("flow_%d", i), Kind: models.KindAnnual, RollUp: models.RollUpSum,
-			Reporter: models.ReporterCounty}, 100000, 120000, 140000)
-	}
-	for i := range 3 {
-		add(models.Indicator{Code: fmt.Sprintf("rate_%d", i), Kind: models.KindRate, RollUp: models.RollUpRatio,
-			Reporter: models.ReporterDerived, Numerator: fmt.Sprintf("stock_%d", i), Denominator: models.DenominatorAdminVillages}, 30, 60, 90)
-	}
-	for i := range 2 {
-		add(models.Indicator{Code: fmt.Sprintf("office_%d", i), Kind: models.KindRate, RollUp: models.RollUpOffice,
-			Reporter: models.ReporterOffice}, 10, 20, 30)
-	}
-	for i := range 3 {
-		add(models.Indicator{Code: fmt.Sprintf("milestone_%d", i), Kind: models.KindMilestone, RollUp: models.RollUpCount,
-			Reporter: models.ReporterCounty})
-	}
-	p.Root = models.Unit{Code: "cn", Name: "全国", Level: "country"}
-	for prov := range 30 {
-		pu := models.Unit{Code: fmt.Sprintf("p%02d", prov), Name: fmt.Sprintf("省%d", prov), Level: "province"}
-		for county := range 100 {
-			code := fmt.Sprintf("p%02dc%03d", prov, county)
-			pu.Children = append(pu.Children, models.Unit{Code: code, Name: code, Level: "county"})
-			for i := range 3 {
-				p.Milestones = append(p.Milestones, models.MilestoneDue{Indicator: fmt.Sprintf("milestone_%d", i), Unit: code, Year: 2023 + (county+i)%3})
-			}
-		}
-		p.Root.Children = append(p.Root.Children, pu)
-	}
-	if err := p.Validate(); err != nil {
-		tb.Fatal(err)
-	}
-	return p
-}
-
-// nationalDataset gives every county a return in each of the 36 months with all its figures.
-func nationalDataset(p *models.Plan) models.Dataset {
-	ds := dataset(nil, nil)
-	units := p.ReportingUnits()
-	periods := models.PeriodsBetween(models.MustPeriod(p.StartPeriod), models.MustPeriod(p.EndPeriod))
-	id := uint(0)
-	for n, per := range periods {
-		for ui, u := range units {
-			id++
-			for _, ind := range p.Indicators {
-				switch {
-				case ind.Kind == models.KindMilestone:
-					state := models.MilestoneNotStarted
-					if (ui+n)%4 == 0 {
-						state = models.MilestoneDone
-					}
-					ds.Milestones = append(ds.Milestones, models.MilestoneObservation{Unit: u.Code, Period: per,
-						Indicator: ind.Code, State: state, VersionID: id, Approved: true})
-				case ind.Reporter == models.ReporterCounty:
-					v := float64((n + 1) * (ui%17 + 1))
-					if ind.Kind == models.KindAnnual {
-						v = float64(per.Month * (ui%13 + 1))
-					}
-					ds.Observations = append(ds.Observations, models.Observation{Unit: u.Code, Period: per,
-						Indicator: ind.Code, Value: v, VersionID: id, Version: 1, Approved: true})
-				}
-			}
-		}
-		for _, ind := range p.Indicators {
-			if ind.Reporter == models.ReporterOffice {
-				ds.Observations = append(ds.Observations, models.Observation{Unit: p.Root.Code, Period: per,
-					Indicator: ind.Code, Value: float64(n), VersionID: id, Version: 1, Approved: true})
-			}
-		}
-	}
-	for ui, u := range units {
-		ds.AdminVillages[u.Code] = 50 + ui%40
-	}
-	return ds
-}
-
 // BenchmarkProgressDemo indexes the demo-scale dataset (10 units, 29 months) and computes one month's
 // whole picture, as the overview page does on every request.
 func BenchmarkProgressDemo(b *testing.B) {
@@ -144,10 +51,12 @@ func BenchmarkProgressDemo(b *testing.B) {
 	ds := demoDataset(p)
 	period := models.MustPeriod("2025-06")
 	b.ReportAllocs()
+	cpuStart := cpuTime()
 	for b.Loop() {
 		c := models.NewProgressCalculator(p, ds, models.ProgressOptions{})
 		_ = c.All(period)
 	}
+	b.ReportMetric(float64(cpuTime()-cpuStart)/float64(b.N), "cpu-ns/op")
 }
 
 // BenchmarkProgressDemoUnitTrend computes every indicator of one county in every month of the plan,
@@ -157,45 +66,99 @@ func BenchmarkProgressDemoUnitTrend(b *testing.B) {
 	c := models.NewProgressCalculator(p, demoDataset(p), models.ProgressOptions{})
 	start, end := models.MustPeriod(p.StartPeriod), models.MustPeriod(p.EndPeriod)
 	b.ReportAllocs()
+	cpuStart := cpuTime()
 	for b.Loop() {
 		for _, ind := range p.Indicators {
 			_ = c.Series(ind.Code, "530302", start, end)
 		}
 	}
+	b.ReportMetric(float64(cpuTime()-cpuStart)/float64(b.N), "cpu-ns/op")
 }
 
 // BenchmarkProgressNational works on 3,000 units × 36 months × 30 indicators.
 func BenchmarkProgressNational(b *testing.B) {
-	p := nationalPlan(b)
-	ds := nationalDataset(p)
+	p, ds, err := models.SyntheticNational(30, 100)
+	if err != nil {
+		b.Fatal(err)
+	}
 	b.Logf("observations: %d, milestone observations: %d", len(ds.Observations), len(ds.Milestones))
 	period := models.MustPeriod("2025-06")
 	b.Run("index", func(b *testing.B) {
 		b.ReportAllocs()
+		cpuStart := cpuTime()
 		for b.Loop() {
 			_ = models.NewProgressCalculator(p, ds, models.ProgressOptions{})
 		}
+		b.ReportMetric(float64(cpuTime()-cpuStart)/float64(b.N), "cpu-ns/op")
 	})
 	c := models.NewProgressCalculator(p, ds, models.ProgressOptions{})
 	b.Run("all_one_month", func(b *testing.B) {
 		b.ReportAllocs()
+		cpuStart := cpuTime()
 		for b.Loop() {
 			_ = c.All(period)
 		}
+		b.ReportMetric(float64(cpuTime()-cpuStart)/float64(b.N), "cpu-ns/op")
 	})
 	b.Run("national_trend_36_months", func(b *testing.B) {
 		b.ReportAllocs()
 		start, end := models.MustPeriod(p.StartPeriod), models.MustPeriod(p.EndPeriod)
+		cpuStart := cpuTime()
 		for b.Loop() {
 			for _, ind := range p.Indicators {
 				_ = c.Series(ind.Code, p.Root.Code, start, end)
 			}
 		}
+		b.ReportMetric(float64(cpuTime()-cpuStart)/float64(b.N), "cpu-ns/op")
 	})
 	b.Run("one_county_one_month", func(b *testing.B) {
 		b.ReportAllocs()
+		cpuStart := cpuTime()
 		for b.Loop() {
 			_ = c.ForScope("p07c042", period)
 		}
+		b.ReportMetric(float64(cpuTime()-cpuStart)/float64(b.N), "cpu-ns/op")
 	})
+}
+
+func TestSyntheticNational(t *testing.T) {
+	p, ds, err := models.SyntheticNational(2, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := len(p.ReportingUnits()); got != 6 {
+		t.Errorf("reporting units = %d, want 6", got)
+	}
+	if len(p.Indicators) != 30 {
+		t.Errorf("indicators = %d, want 30", len(p.Indicators))
+	}
+	// 22 county figures per return, 6 counties, 36 months; 2 office figures a month.
+	if want := 22*6*36 + 2*36; len(ds.Observations) != want {
+		t.Errorf("observations = %d, want %d", len(ds.Observations), want)
+	}
+	c := models.NewProgressCalculator(p, ds, models.ProgressOptions{})
+	june := models.MustPeriod("2024-06")
+	all := c.All(june)
+	if len(all) != 30*3 {
+		t.Errorf("All = %d values, want 30 indicators x (country + 2 provinces)", len(all))
+	}
+	// A province rolls up its own counties; the country rolls up all of them.
+	province := c.Progress("stock_0", "p01", june)
+	sum := 0.0
+	for _, u := range p.Leaves("p01") {
+		sum += c.Progress("stock_0", u.Code, june).Actual
+	}
+	if province.Actual != sum || province.Reported != 3 || len(province.Sources) != 3 {
+		t.Errorf("province p01 = %v from %d units, want %v from 3", province.Actual, province.Reported, sum)
+	}
+	if country := c.Progress("stock_0", "cn", june); country.Reported != 6 {
+		t.Errorf("country reported by %d units, want 6", country.Reported)
+	}
+	counts := map[models.ProgressStatus]int{}
+	for _, pr := range all {
+		counts[pr.Status]++
+	}
+	if counts[models.StatusGreen] == 0 || counts[models.StatusRed] == 0 {
+		t.Errorf("statuses %v: want a mix", counts)
+	}
 }

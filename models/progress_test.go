@@ -423,6 +423,9 @@ func TestAllCoversEveryIndicatorAndScope(t *testing.T) {
 	if want := len(p.Indicators) * (1 + len(p.ReportingUnits())); len(all) != want {
 		t.Fatalf("len = %d, want %d", len(all), want)
 	}
+	if got := models.ComputeProgress(p, dataset(nil, nil), models.MustPeriod("2024-06"), models.ProgressOptions{}); len(got) != len(all) {
+		t.Errorf("ComputeProgress gives %d values, the calculator %d", len(got), len(all))
+	}
 	for _, pr := range all {
 		if pr.Status != models.StatusGrey {
 			if pr.Schedule == models.ScheduleNone {

@@ -1,6 +1,11 @@
 package models
 
-import "fmt"
+import (
+	"errors"
+	"fmt"
+
+	"gorm.io/gorm"
+)
 
 // VersionsOfUnit returns every version of every return of the unit, newest month first and, within a
 // month, newest version first (the unit page lists them; values are not loaded).
@@ -36,32 +41,59 @@ func (s *Store) ProgressDataset(upTo string) (Dataset, error) {
 		periods[text] = p
 		return p, err
 	}
+	// The newest versions first (a few hundred rows), then only three columns per figure: with cgo,
+	// each column read costs more than the SQL.
 	type version struct {
-		id       uint
 		number   int
 		unit     string
 		period   Period
 		approved bool
 	}
-	rows, err := s.DB.Raw(`SELECT v.id, v.number, v.unit_code, v.period, v.status, x.indicator, x.value
+	versions := map[uint]version{}
+	vRows, err := s.DB.Raw(newestVersionsSQL, upTo).Rows()
+	if err != nil {
+		return ds, fmt.Errorf("models: read versions: %w", err)
+	}
+	defer vRows.Close()
+	for vRows.Next() {
+		var id uint
+		var v version
+		var periodText, status string
+		if err := vRows.Scan(&id, &v.number, &v.unit, &periodText, &status); err != nil {
+			return ds, fmt.Errorf("models: read versions: %w", err)
+		}
+		if v.period, err = parse(periodText); err != nil {
+			return ds, err
+		}
+		v.approved = status == StatusApproved
+		versions[id] = v
+	}
+	if err := vRows.Err(); err != nil {
+		return ds, fmt.Errorf("models: read versions: %w", err)
+	}
+	rows, err := s.DB.Raw(`SELECT x.version_id, x.indicator, x.value
 		FROM (`+newestVersionsSQL+`) v JOIN return_values x ON x.version_id = v.id
 		ORDER BY v.period, v.unit_code, x.id`, upTo).Rows()
 	if err != nil {
 		return ds, fmt.Errorf("models: read figures: %w", err)
 	}
 	defer rows.Close()
+	indicators := map[string]string{} // one copy of each code, not one per figure
 	for rows.Next() {
-		var v version
-		var periodText, status, indicator string
+		var id uint
+		var indicator []byte
 		var value float64
-		if err := rows.Scan(&v.id, &v.number, &v.unit, &periodText, &status, &indicator, &value); err != nil {
+		if err := rows.Scan(&id, &indicator, &value); err != nil {
 			return ds, fmt.Errorf("models: read figures: %w", err)
 		}
-		if v.period, err = parse(periodText); err != nil {
-			return ds, err
+		code, ok := indicators[string(indicator)]
+		if !ok {
+			code = string(indicator)
+			indicators[code] = code
 		}
-		ds.Observations = append(ds.Observations, Observation{Unit: v.unit, Period: v.period, Indicator: indicator,
-			Value: value, VersionID: v.id, Version: v.number, Approved: status == StatusApproved})
+		v := versions[id]
+		ds.Observations = append(ds.Observations, Observation{Unit: v.unit, Period: v.period, Indicator: code,
+			Value: value, VersionID: id, Version: v.number, Approved: v.approved})
 	}
 	if err := rows.Err(); err != nil {
 		return ds, fmt.Errorf("models: read figures: %w", err)
@@ -89,4 +121,28 @@ func (s *Store) ProgressDataset(upTo string) (Dataset, error) {
 		return ds, fmt.Errorf("models: read milestones: %w", err)
 	}
 	return ds, nil
+}
+
+// SetTolerance sets the share of 序时进度 (above 0, at most 1) down to which a lagging indicator is
+// amber rather than red; 0 restores the default. It returns the previous setting for the audit trail.
+func (s *Store) SetTolerance(indicator string, tolerance float64) (float64, error) {
+	if tolerance < 0 || tolerance > 1 {
+		return 0, Errorf(EInvalid, "容差应在 0 到 100%% 之间（例如 90%% 表示达到序时进度的 90%% 仍为“滞后”），收到 %v%%。", tolerance*100)
+	}
+	var previous float64
+	err := s.DB.Transaction(func(tx *gorm.DB) error {
+		var rec IndicatorRecord
+		if err := tx.Where("code = ?", indicator).Take(&rec).Error; err != nil {
+			if errors.Is(err, gorm.ErrRecordNotFound) {
+				return Errorf(ENotFound, "没有代码为 %q 的指标。", indicator)
+			}
+			return fmt.Errorf("models: read indicator %s: %w", indicator, err)
+		}
+		previous = rec.Tolerance
+		if err := tx.Model(&IndicatorRecord{}).Where("code = ?", indicator).Update("tolerance", tolerance).Error; err != nil {
+			return fmt.Errorf("models: set tolerance of %s: %w", indicator, err)
+		}
+		return nil
+	})
+	return previous, err
 }

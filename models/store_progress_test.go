@@ -86,18 +86,58 @@ func TestProgressDatasetMatchesDataset(t *testing.T) {
 
 func BenchmarkLoadDataset(b *testing.B) {
 	st, p := demoStore(b)
-	b.Run("Dataset", func(b *testing.B) {
-		for b.Loop() {
-			if _, err := st.Dataset(p.EndPeriod); err != nil {
-				b.Fatal(err)
+	for _, load := range []struct {
+		name string
+		read func(string) (models.Dataset, error)
+	}{{"Dataset", st.Dataset}, {"ProgressDataset", st.ProgressDataset}} {
+		b.Run(load.name, func(b *testing.B) {
+			cpuStart := cpuTime()
+			for b.Loop() {
+				if _, err := load.read(p.EndPeriod); err != nil {
+					b.Fatal(err)
+				}
 			}
-		}
-	})
-	b.Run("ProgressDataset", func(b *testing.B) {
-		for b.Loop() {
-			if _, err := st.ProgressDataset(p.EndPeriod); err != nil {
-				b.Fatal(err)
+			b.ReportMetric(float64(cpuTime()-cpuStart)/float64(b.N), "cpu-ns/op")
+		})
+	}
+}
+
+func TestSetTolerance(t *testing.T) {
+	st, p := demoStore(t)
+	tests := []struct {
+		name      string
+		indicator string
+		value     float64
+		code      string
+	}{
+		{"office_sets_95_percent", "service_points", 0.95, ""},
+		{"above_one", "service_points", 1.5, models.EInvalid},
+		{"negative", "service_points", -0.1, models.EInvalid},
+		{"unknown_indicator", "nope", 0.9, models.ENotFound},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if _, err := st.SetTolerance(tt.indicator, tt.value); models.ErrorCode(err) != tt.code {
+				t.Fatalf("err = %v, want code %q", err, tt.code)
 			}
-		}
-	})
+		})
+	}
+	ds, err := st.ProgressDataset(p.EndPeriod)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ds.Tolerances["service_points"] != 0.95 {
+		t.Errorf("tolerances = %v, want service_points at 0.95", ds.Tolerances)
+	}
+	c := models.NewProgressCalculator(p, ds, models.ProgressOptions{})
+	if got := c.Tolerance("service_points"); got != 0.95 {
+		t.Errorf("calculator tolerance = %v", got)
+	}
+	previous, err := st.SetTolerance("service_points", 0)
+	if err != nil || previous != 0.95 {
+		t.Fatalf("reset: previous %v, err %v; want 0.95", previous, err)
+	}
+	if ds, _ = st.ProgressDataset(p.EndPeriod); len(ds.Tolerances) != 0 {
+		t.Errorf("after reset, tolerances = %v", ds.Tolerances)
+	}
 }

@@ -1,0 +1,68 @@
+package handlers
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"ruralkpi/importers"
+	"ruralkpi/models"
+)
+
+// versionJSON is a stored return version as the API shows it.
+type versionJSON struct {
+	ID         uint   `json:"id"`
+	Number     int    `json:"number"`
+	County     string `json:"county"`
+	Period     string `json:"period"`
+	Status     string `json:"status"`
+	Source     string `json:"source"`
+	FileName   string `json:"file_name"`
+	FileHash   string `json:"file_hash"`
+	UploadedBy string `json:"uploaded_by"`
+	UploadedAt string `json:"uploaded_at"`
+}
+
+func toVersionJSON(v models.ReturnVersion) versionJSON {
+	return versionJSON{ID: v.ID, Number: v.Number, County: v.UnitCode, Period: v.Period, Status: v.Status, Source: v.Source,
+		FileName: v.FileName, FileHash: v.FileHash, UploadedBy: v.UploadedBy, UploadedAt: v.UploadedAt.Format("2006-01-02T15:04:05Z07:00")}
+}
+
+// apiReturnUpload imports a return (multipart "file"): 201 with the version and warnings, 422 with
+// every problem and nothing stored; ?dry_run=1 shows what would be stored without storing.
+func (s *Server) apiReturnUpload(c *fiber.Ctx) error {
+	who, err := s.actingUser(c)
+	if err != nil {
+		return err
+	}
+	data, name, err := readUpload(c)
+	if err != nil {
+		return err
+	}
+	dryRun := c.QueryBool("dry_run") || c.FormValue("dry_run") == "1"
+	out, err := importers.Import(s.Store, s.Plan, returnLimits(), s.importRequest(c, who, data, name, dryRun))
+	if err != nil {
+		return err
+	}
+	warnings := nonNil(out.Warnings)
+	switch {
+	case !out.OK():
+		return c.Status(fiber.StatusUnprocessableEntity).JSON(fiber.Map{"errors": out.Problems,
+			"error": apiErrorBody{Code: models.EInvalid, Message: "月报未通过检查，未保存任何数据。"}})
+	case dryRun:
+		return c.JSON(fiber.Map{"dry_run": true, "county": out.Return.UnitCode, "period": out.Return.Period,
+			"values": out.Return.Values, "milestones": out.Return.Milestones, "warnings": warnings,
+			"previous_version": out.Previous.Number, "changes": nonNil(out.Changes)})
+	}
+	if err := s.auditUpload(c, out.Version); err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"version": toVersionJSON(out.Version), "warnings": warnings,
+		"changes": nonNil(out.Changes)})
+}
+
+// nonNil makes an empty list encode as [] rather than null.
+func nonNil[T any](xs []T) []T {
+	if xs == nil {
+		return []T{}
+	}
+	return xs
+}

@@ -1,0 +1,100 @@
+package handlers
+
+import (
+	"encoding/json"
+
+	"github.com/gofiber/fiber/v2"
+
+	"ruralkpi/importers"
+	"ruralkpi/models"
+)
+
+// historyVersion is one version with the warnings flagged on it and its changes to the one before.
+type historyVersion struct {
+	Version                  models.ReturnVersion
+	SourceLabel, StatusLabel string
+	Warnings                 []importers.Problem
+	Changes                  []importers.Change
+}
+
+// historyData is the version history of one unit's return for one month, newest first.
+type historyData struct {
+	County, CountyName, Period string
+	Versions                   []historyVersion
+}
+
+// returnHistory reads the versions of a return; a county user sees only its own unit's.
+func (s *Server) returnHistory(who actor, county, period string) (historyData, error) {
+	if who.Unit != "" && county != who.Unit {
+		return historyData{}, models.Errorf(models.EForbidden, "只能查看本单位的月报。")
+	}
+	if _, ok := s.Plan.Unit(county); !ok {
+		return historyData{}, models.Errorf(models.EInvalid, "单位代码“%s”不存在。", county)
+	}
+	if _, err := models.ParsePeriod(period); err != nil {
+		return historyData{}, models.Errorf(models.EInvalid, "月份“%s”不是 YYYY-MM 的格式。", period)
+	}
+	versions, err := s.Store.ReturnHistory(county, period)
+	if err != nil {
+		return historyData{}, err
+	}
+	h := historyData{County: county, CountyName: s.unitName(county), Period: period}
+	var prev models.ReturnVersion
+	for _, v := range versions {
+		hv := historyVersion{Version: v, SourceLabel: sourceLabel(v.Source), StatusLabel: statusLabel(v.Status), Changes: importers.Diff(s.Plan, prev.Values, prev.Milestones, v.Values, v.Milestones)}
+		if v.Warnings != "" {
+			_ = json.Unmarshal([]byte(v.Warnings), &hv.Warnings) // a malformed list shows as none
+		}
+		h.Versions = append([]historyVersion{hv}, h.Versions...)
+		prev = v
+	}
+	return h, nil
+}
+
+// sourceLabel names a version's source in Chinese.
+func sourceLabel(source string) string {
+	switch source {
+	case models.SourceUpload:
+		return "上传文件"
+	case models.SourceOffice:
+		return "办公室录入"
+	case models.SourceDemo:
+		return "演示数据"
+	}
+	return source
+}
+
+// statusLabel names a version's review status in Chinese.
+func statusLabel(status string) string {
+	switch status {
+	case models.StatusSubmitted:
+		return "待审核"
+	case models.StatusApproved:
+		return "已审核"
+	case models.StatusReturned:
+		return "已退回"
+	}
+	return status
+}
+
+// returnsHistoryPage shows who uploaded what and when for a unit and month, and what each version changed.
+func (s *Server) returnsHistoryPage(c *fiber.Ctx) error {
+	who, err := s.historyReader(c)
+	if err != nil {
+		return err
+	}
+	h, err := s.returnHistory(who, c.Query("county"), c.Query("period"))
+	if err != nil {
+		return err
+	}
+	return s.render(c, "returns_history.html", "returns", h.CountyName+" "+h.Period+" 月报版本", h)
+}
+
+// historyReader is who reads a version history: leaders read every unit's, like the office; a
+// county user only its own.
+func (s *Server) historyReader(c *fiber.Ctx) (actor, error) {
+	if u := currentUser(c); u != nil && u.Role == models.RoleLeader {
+		return actor{Name: u.Username}, nil
+	}
+	return s.actingUser(c)
+}

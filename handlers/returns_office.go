@@ -1,0 +1,90 @@
+package handlers
+
+import (
+	"errors"
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"ruralkpi/importers"
+	"ruralkpi/models"
+)
+
+// officeRow is one office-reported indicator on the office's form.
+type officeRow struct {
+	Code, Name, Unit, Basis, Value, Note, State, DoneOn, Problem string
+	Milestone                                                    bool
+}
+
+// officeData is the office's form for a month.
+type officeData struct {
+	RootCode string
+	States   []string
+	Period   string
+	Periods  []string
+	Rows     []officeRow
+	Problems []importers.Problem
+	Warnings []importers.Problem
+}
+
+// officeRows lists the office-reported indicators, filled from the stored return or the form.
+func (s *Server) officeRows(c *fiber.Ctx, stored models.ReturnVersion, fromForm bool) []officeRow {
+	figs := importers.FiguresOf(stored)
+	var rows []officeRow
+	for _, ind := range s.Plan.Indicators {
+		if ind.Reporter != models.ReporterOffice {
+			continue
+		}
+		r := officeRow{Code: ind.Code, Name: ind.Name, Unit: ind.Unit, Milestone: ind.Kind == models.KindMilestone}
+		if v, ok := figs.Values[ind.Code]; ok {
+			r.Value = strconv.FormatFloat(v, 'f', -1, 64)
+		}
+		r.State = importers.MilestoneLabel(figs.Milestones[ind.Code])
+		for _, m := range stored.Milestones {
+			if m.Indicator == ind.Code {
+				r.DoneOn = m.DoneOn
+			}
+		}
+		for _, v := range stored.Values {
+			if v.Indicator == ind.Code {
+				r.Note = v.Note
+			}
+		}
+		if fromForm {
+			r.Value, r.Note, r.State, r.DoneOn = c.FormValue("v_"+ind.Code), c.FormValue("n_"+ind.Code), c.FormValue("s_"+ind.Code), c.FormValue("d_"+ind.Code)
+		}
+		rows = append(rows, r)
+	}
+	return rows
+}
+
+// officeForm shows the office's entry form of the office-reported figures for a month.
+func (s *Server) officeForm(c *fiber.Ctx) error {
+	if err := s.requireOffice(c); err != nil {
+		return err
+	}
+	period := c.Query("period", s.defaultPeriod())
+	stored, err := s.Store.LatestVersion(s.Plan.Root.Code, period)
+	if err != nil && !errors.Is(err, models.ErrNotFound) {
+		return err
+	}
+	return s.render(c, "returns_office.html", "returns", "办公室录入", s.officeData(period, s.officeRows(c, stored, false), nil))
+}
+
+// requireOffice refuses anyone but the office (and, until sign-in exists, lets everyone through).
+func (s *Server) requireOffice(c *fiber.Ctx) error {
+	who, err := s.actingUser(c)
+	if err != nil {
+		return err
+	}
+	if who.Unit != "" {
+		return models.Errorf(models.EForbidden, "只有工作专班办公室可以录入这些指标。")
+	}
+	return nil
+}
+
+// officeData fills the office form's page data.
+func (s *Server) officeData(period string, rows []officeRow, problems []importers.Problem) officeData {
+	return officeData{RootCode: s.Plan.Root.Code, States: []string{"未启动", "建设中", "已完成"}, Period: period,
+		Periods: s.reportingPeriods(), Rows: rows, Problems: problems}
+}

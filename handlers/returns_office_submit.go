@@ -1,0 +1,64 @@
+package handlers
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"ruralkpi/importers"
+	"ruralkpi/models"
+)
+
+// officeSubmit stores the office's figures as a version of the city's (root unit's) return, through
+// the same rules as an uploaded file; problems go back to the form beside their fields.
+func (s *Server) officeSubmit(c *fiber.Ctx) error {
+	if err := s.requireOffice(c); err != nil {
+		return err
+	}
+	who, _ := s.actingUser(c)
+	period := c.FormValue("period")
+	rows := s.officeRows(c, models.ReturnVersion{}, true)
+	d := s.officeDraft(period, rows)
+	out, err := importers.ImportDraft(s.Store, s.Plan, d, importers.ImportRequest{Source: models.SourceOffice, UploadedBy: who.Name, Now: s.Config.Now()})
+	if err != nil {
+		return err
+	}
+	if !out.OK() {
+		markProblems(rows, out.Problems)
+		c.Status(fiber.StatusUnprocessableEntity)
+		return s.render(c, "returns_office.html", "returns", "办公室录入", s.officeData(period, rows, out.Problems))
+	}
+	if err := s.auditUpload(c, out.Version); err != nil {
+		return err
+	}
+	h, err := s.returnHistory(actor{}, out.Version.UnitCode, out.Version.Period)
+	if err != nil {
+		return err
+	}
+	page := s.page(c, "returns", h.CountyName+" "+h.Period+" 办公室录入版本", h)
+	page.Flash = "办公室录入已保存。"
+	return s.renderPage(c, "returns_history.html", page)
+}
+
+// officeDraft turns the office form into a draft of the city's return, each field named as its cell.
+func (s *Server) officeDraft(period string, rows []officeRow) importers.Draft {
+	d := importers.Draft{UnitCode: s.Plan.Root.Code, Period: period, Version: importers.TemplateVersion, HasMonthly: true}
+	for _, r := range rows {
+		if r.Milestone {
+			d.Milestones = append(d.Milestones, importers.DraftMilestone{Code: r.Code, CodeCell: r.Code, State: r.State,
+				StateCell: "s_" + r.Code, DoneOn: r.DoneOn, DoneOnCell: "d_" + r.Code})
+			continue
+		}
+		d.Rows = append(d.Rows, importers.DraftRow{Code: r.Code, CodeCell: r.Code, Value: r.Value, ValueCell: "v_" + r.Code, Note: r.Note, NoteCell: "n_" + r.Code})
+	}
+	return d
+}
+
+// markProblems puts each problem beside its indicator's field.
+func markProblems(rows []officeRow, problems []importers.Problem) {
+	for i := range rows {
+		for _, p := range problems {
+			if p.Indicator == rows[i].Code {
+				rows[i].Problem = p.Message
+			}
+		}
+	}
+}

@@ -1,0 +1,62 @@
+package handlers
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"ruralkpi/importers"
+	"ruralkpi/models"
+)
+
+// uploadPageData is the upload page: the units and months to choose from, and a finished preview.
+type uploadPageData struct {
+	Units         []models.Unit
+	Periods       []string
+	County        string
+	Period        string
+	MaxMB         int64
+	Office        bool
+	Preview       *previewData
+	TemplateLimit string
+}
+
+// previewData is the outcome of a dry run or an import, as the page shows it.
+type previewData struct {
+	UnitName string
+	Outcome  importers.ImportOutcome
+	Rows     []previewRow
+	FileB64  string
+	FileName string
+	Stored   bool
+}
+
+// previewRow is one figure of a previewed return beside the stored version's.
+type previewRow struct {
+	Code, Name, Unit, Old, New, Kind, Note string
+}
+
+// uploadPage is where a county downloads its template and uploads the filled return.
+func (s *Server) uploadPage(c *fiber.Ctx) error {
+	who, err := s.actingUser(c)
+	if err != nil {
+		return err
+	}
+	return s.render(c, "returns.html", "returns", "月报填报", s.uploadData(c, who))
+}
+
+// uploadData fills the choices of the upload page; a county user only gets its own unit.
+func (s *Server) uploadData(c *fiber.Ctx, who actor) uploadPageData {
+	d := uploadPageData{Periods: s.reportingPeriods(), County: c.FormValue("county", c.Query("county")),
+		Period: c.FormValue("period", c.Query("period")), MaxMB: returnLimits().MaxFileBytes >> 20, Office: who.Unit == ""}
+	for _, u := range s.Plan.ReportingUnits() {
+		if who.Unit == "" || u.Code == who.Unit {
+			d.Units = append(d.Units, u)
+		}
+	}
+	if who.Unit != "" {
+		d.County = who.Unit
+	}
+	if d.Period == "" {
+		d.Period = s.defaultPeriod()
+	}
+	return d
+}

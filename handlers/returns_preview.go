@@ -1,0 +1,55 @@
+package handlers
+
+import (
+	"encoding/base64"
+
+	"github.com/gofiber/fiber/v2"
+
+	"ruralkpi/importers"
+)
+
+// returnsPreview validates an upload without storing it and shows the values, warnings, problems
+// and the difference from the stored version, with a button to confirm.
+func (s *Server) returnsPreview(c *fiber.Ctx) error {
+	who, err := s.actingUser(c)
+	if err != nil {
+		return err
+	}
+	data, name, err := readUpload(c)
+	if err != nil {
+		return err
+	}
+	out, err := importers.Import(s.Store, s.Plan, returnLimits(), s.importRequest(c, who, data, name, true))
+	if err != nil {
+		return err
+	}
+	page := s.uploadData(c, who)
+	page.Preview = s.preview(out)
+	page.Preview.FileB64, page.Preview.FileName = base64.StdEncoding.EncodeToString(data), name
+	if !out.OK() {
+		c.Status(fiber.StatusUnprocessableEntity)
+	}
+	return s.render(c, "returns.html", "returns", "月报填报 · 预览", page)
+}
+
+// preview lays an outcome out for the page.
+func (s *Server) preview(out importers.ImportOutcome) *previewData {
+	p := &previewData{UnitName: s.unitName(out.Return.UnitCode), Outcome: out, Stored: out.Stored}
+	for _, ch := range out.Changes {
+		row := previewRow{Code: ch.Indicator, Name: ch.Name, Old: ch.Old, New: ch.New, Kind: changeLabel(ch)}
+		if ind, ok := s.Plan.Indicator(ch.Indicator); ok {
+			row.Unit = ind.Unit
+		}
+		p.Rows = append(p.Rows, row)
+	}
+	return p
+}
+
+// changeLabel names a change in Chinese.
+func changeLabel(ch importers.Change) string {
+	label := map[string]string{importers.ChangeAdded: "新增", importers.ChangeRemoved: "本次未填", importers.ChangeChanged: "有变化", importers.ChangeSame: "无变化"}[ch.Kind]
+	if ch.NoteChanged && ch.Kind == importers.ChangeSame {
+		label = "备注有变化"
+	}
+	return label
+}

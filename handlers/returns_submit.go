@@ -1,0 +1,42 @@
+package handlers
+
+import (
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"ruralkpi/importers"
+)
+
+// returnsSubmit stores a confirmed (or directly uploaded) return and shows its version history; a
+// refused file goes back to the upload page with every problem.
+func (s *Server) returnsSubmit(c *fiber.Ctx) error {
+	who, err := s.actingUser(c)
+	if err != nil {
+		return err
+	}
+	data, name, err := readUpload(c)
+	if err != nil {
+		return err
+	}
+	out, err := importers.Import(s.Store, s.Plan, returnLimits(), s.importRequest(c, who, data, name, false))
+	if err != nil {
+		return err
+	}
+	if !out.OK() {
+		page := s.uploadData(c, who)
+		page.Preview = s.preview(out)
+		c.Status(fiber.StatusUnprocessableEntity)
+		return s.render(c, "returns.html", "returns", "月报填报", page)
+	}
+	if err := s.auditUpload(c, out.Version); err != nil {
+		return err
+	}
+	h, err := s.returnHistory(who, out.Version.UnitCode, out.Version.Period)
+	if err != nil {
+		return err
+	}
+	page := s.page(c, "returns", h.CountyName+" "+h.Period+" 月报版本", h)
+	page.Flash = "已保存为第 " + strconv.Itoa(out.Version.Number) + " 版。"
+	return s.renderPage(c, "returns_history.html", page)
+}

@@ -1,0 +1,280 @@
+package handlers
+
+import (
+	"bytes"
+	"encoding/json"
+	"html"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/xuri/excelize/v2"
+
+	"ruralkpi/models"
+)
+
+// uploadBody builds a multipart body with the file and extra form fields.
+func uploadBody(t *testing.T, name string, data []byte, fields map[string]string) (*bytes.Buffer, string) {
+	t.Helper()
+	var buf bytes.Buffer
+	w := multipart.NewWriter(&buf)
+	for k, v := range fields {
+		if err := w.WriteField(k, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fw, err := w.CreateFormFile("file", name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fw.Write(data); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return &buf, w.FormDataContentType()
+}
+
+func do(t *testing.T, app *fiber.App, req *http.Request) (int, []byte) {
+	t.Helper()
+	if req.Header.Get("Authorization") == "" {
+		req.Header.Set("Authorization", "Bearer "+testOfficeToken) // the office, by API token: no CSRF
+	}
+	resp, err := app.Test(req, -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, body
+}
+
+func postFile(t *testing.T, app *fiber.App, url, name string, data []byte, fields map[string]string) (int, []byte) {
+	t.Helper()
+	body, ctype := uploadBody(t, name, data, fields)
+	req := httptest.NewRequest("POST", url, body)
+	req.Header.Set("Content-Type", ctype)
+	return do(t, app, req)
+}
+
+// filledReturn downloads 麒麟区's June 2024 template and types figures into it.
+func filledReturn(t *testing.T, app *fiber.App, values map[string]any) []byte {
+	t.Helper()
+	status, body := get(t, app, "/api/v1/returns/template?county=530302&period=2024-06")
+	if status != 200 {
+		t.Fatalf("template: %d %s", status, body)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows("月报")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range rows {
+		if len(r) > 0 {
+			if v, ok := values[r[0]]; ok {
+				cell, _ := excelize.CoordinatesToCellName(8, i+1)
+				if err := f.SetCellValue("月报", cell, v); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	}
+	var out bytes.Buffer
+	if _, err := f.WriteTo(&out); err != nil {
+		t.Fatal(err)
+	}
+	return out.Bytes()
+}
+
+// returnsApp is the test app with its clock on 10 July 2024, while June 2024 is open for returns.
+func returnsApp(t *testing.T) (*fiber.App, *Server) {
+	t.Helper()
+	app, s := newTestApp(t, false)
+	s.Config.Now = func() time.Time { return time.Date(2024, 7, 10, 9, 0, 0, 0, time.UTC) }
+	return app, s
+}
+
+func TestReturnTemplateEndpoint(t *testing.T) {
+	app, _ := returnsApp(t)
+	req := httptest.NewRequest("GET", "/api/v1/returns/template?county=530302&period=2024-06", nil)
+	req.Header.Set("Authorization", "Bearer "+testOfficeToken)
+	resp, err := app.Test(req, -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != 200 || !strings.Contains(resp.Header.Get("Content-Type"), "spreadsheetml") ||
+		!strings.Contains(resp.Header.Get("Content-Disposition"), "filename*=UTF-8''%E9%BA%92") {
+		t.Errorf("status %d, headers %v", resp.StatusCode, resp.Header)
+	}
+	for _, bad := range []string{"county=530300&period=2024-06", "county=530302&period=2030-01", "county=530302&period=june"} {
+		status, body := get(t, app, "/api/v1/returns/template?"+bad)
+		if status != 422 || !strings.Contains(string(body), `"code":"invalid"`) {
+			t.Errorf("%s: %d %s", bad, status, body)
+		}
+	}
+}
+
+func TestReturnUploadAPI(t *testing.T) {
+	app, s := returnsApp(t)
+	file := filledReturn(t, app, map[string]any{"service_points": 118, "outbound_parcels": 612.5})
+
+	status, body := postFile(t, app, "/api/v1/returns?dry_run=1", "r.xlsx", file, nil)
+	if status != 200 || !strings.Contains(string(body), `"dry_run":true`) || !strings.Contains(string(body), `"kind":"added"`) {
+		t.Fatalf("dry run: %d %s", status, body)
+	}
+	if _, err := s.Store.LatestVersion("530302", "2024-06"); err != models.ErrNotFound {
+		t.Fatalf("dry run stored: %v", err)
+	}
+
+	status, body = postFile(t, app, "/api/v1/returns", "r.xlsx", file, nil)
+	var created struct {
+		Version  versionJSON `json:"version"`
+		Warnings []any       `json:"warnings"`
+	}
+	if err := json.Unmarshal(body, &created); err != nil || status != 201 || created.Version.Number != 1 || created.Warnings == nil {
+		t.Fatalf("upload: %d %s", status, body)
+	}
+
+	entries, err := s.Store.AuditEntries(models.AuditFilter{Action: models.AuditUpload})
+	if err != nil || len(entries) != 1 || entries[0].Subject != "530302 2024-06" {
+		t.Errorf("audit trail: %+v %v", entries, err)
+	}
+
+	status, body = postFile(t, app, "/api/v1/returns", "r.xlsx", file, nil)
+	if status != 409 || !strings.Contains(string(body), "已经上传过") {
+		t.Errorf("same file again: %d %s", status, body)
+	}
+
+	bad, err := os.ReadFile("../importers/testdata/bad_values.xlsx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	status, body = postFile(t, app, "/api/v1/returns", "bad.xlsx", bad, nil)
+	var refused struct {
+		Errors []struct{ Sheet, Cell, Indicator, Message string } `json:"errors"`
+	}
+	if err := json.Unmarshal(body, &refused); err != nil || status != 422 || len(refused.Errors) != 11 ||
+		refused.Errors[1].Sheet != "月报" || refused.Errors[1].Cell != "H6" || refused.Errors[1].Indicator != "service_points" {
+		t.Errorf("bad file: %d %s", status, body)
+	}
+	versions, _ := s.Store.ReturnHistory("530302", "2024-06")
+	if len(versions) != 1 {
+		t.Errorf("%d versions stored, want 1", len(versions))
+	}
+
+	status, body = get(t, app, "/api/v1/returns/versions?county=530302&period=2024-06")
+	if status != 200 || !strings.Contains(string(body), `"number":1`) {
+		t.Errorf("versions: %d %s", status, body)
+	}
+	req := httptest.NewRequest("POST", "/api/v1/returns", strings.NewReader("x"))
+	if status, body := do(t, app, req); status != 422 || !strings.Contains(string(body), "请选择要上传的月报文件") {
+		t.Errorf("no file: %d %s", status, body)
+	}
+}
+
+func TestReturnWebUploadWithPreview(t *testing.T) {
+	app, _ := returnsApp(t)
+	status, body := get(t, app, "/returns?county=530302&period=2024-06")
+	if status != 200 || !strings.Contains(string(body), "下载月报模板") {
+		t.Fatalf("upload page: %d", status)
+	}
+	file := filledReturn(t, app, map[string]any{"service_points": 118})
+	status, body = postFile(t, app, "/returns/preview", "麒麟区.xlsx", file, map[string]string{"county": "530302", "period": "2024-06"})
+	if status != 200 || !strings.Contains(string(body), "检查通过") || !strings.Contains(string(body), "确认后将保存为第 1 版") {
+		t.Fatalf("preview: %d %s", status, body)
+	}
+	m := regexp.MustCompile(`name="file_b64" value="([^"]+)"`).FindSubmatch(body)
+	if m == nil {
+		t.Fatal("no file carried to the confirm step")
+	}
+	form := url.Values{"file_b64": {html.UnescapeString(string(m[1]))}, "file_name": {"麒麟区.xlsx"}, "county": {"530302"}, "period": {"2024-06"}}
+	req := httptest.NewRequest("POST", "/returns", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	status, body = do(t, app, req)
+	if status != 200 || !strings.Contains(string(body), "已保存为第 1 版") || !strings.Contains(string(body), "麒麟区.xlsx") {
+		t.Fatalf("confirm: %d %s", status, body)
+	}
+
+	// A file for another county than the one chosen is refused with the reason.
+	status, body = postFile(t, app, "/returns/preview", "x.xlsx", file, map[string]string{"county": "530303"})
+	if status != 422 || !strings.Contains(string(body), "与所选（或您所属）单位沾益区不符") {
+		t.Errorf("wrong county: %d", status)
+	}
+	status, body = get(t, app, "/returns/history?county=530302&period=2024-06")
+	if status != 200 || !strings.Contains(string(body), "第 1 版（当前有效）") {
+		t.Errorf("history: %d", status)
+	}
+}
+
+func TestOfficeEntry(t *testing.T) {
+	app, s := returnsApp(t)
+	status, body := get(t, app, "/returns/office?period=2024-06")
+	if status != 200 || !strings.Contains(string(body), "农村快递物流降本") || strings.Contains(string(body), "村（社区）级快递物流电商末端服务网点") {
+		t.Fatalf("office form: %d", status)
+	}
+	post := func(form url.Values) (int, []byte) {
+		req := httptest.NewRequest("POST", "/returns/office", strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		return do(t, app, req)
+	}
+	status, body = post(url.Values{"period": {"2024-06"}, "v_cost_reduction": {"130"}})
+	if status != 422 || !strings.Contains(string(body), "不能超过 100") {
+		t.Errorf("bad office figure: %d", status)
+	}
+	status, body = post(url.Values{"period": {"2024-06"}, "v_cost_reduction": {"12.5%"}, "v_firms_10m": {"4"}, "s_trunk_zhejiang": {"已完成"}, "d_trunk_zhejiang": {"2023-12-01"}})
+	if status != 200 || !strings.Contains(string(body), "办公室录入已保存") {
+		t.Fatalf("office save: %d %s", status, body)
+	}
+	v, err := s.Store.LatestVersion(s.Plan.Root.Code, "2024-06")
+	if err != nil || v.Source != models.SourceOffice || len(v.Values) != 2 || len(v.Milestones) != 1 {
+		t.Errorf("stored %+v %v", v, err)
+	}
+}
+
+// TestCountyUserIsConfinedToOwnUnit signs a county user in (as the sessions middleware will) and
+// checks every returns door refuses another county's return.
+func TestCountyUserIsConfinedToOwnUnit(t *testing.T) {
+	_, s := newTestApp(t, false)
+	app := fiber.New(fiber.Config{Immutable: true, ErrorHandler: s.errorHandler})
+	app.Use(func(c *fiber.Ctx) error {
+		c.Locals(localUser, &models.User{Username: "zhanyi", Role: models.RoleCounty, UnitCode: "530303"})
+		return c.Next()
+	})
+	s.registerReturns(app)
+	if status, _ := get(t, app, "/api/v1/returns/template?county=530302&period=2024-06"); status != 403 {
+		t.Errorf("other county's template: %d", status)
+	}
+	if status, _ := get(t, app, "/api/v1/returns/template?county=530303&period=2024-06"); status != 200 {
+		t.Errorf("own template: %d", status)
+	}
+	file, err := os.ReadFile("../importers/testdata/ok_template.xlsx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	status, body := postFile(t, app, "/api/v1/returns", "qilin.xlsx", file, nil)
+	if status != 422 || !strings.Contains(string(body), "单位沾益区不符") {
+		t.Errorf("other county's upload: %d %s", status, body)
+	}
+	if status, _ := get(t, app, "/returns/office"); status != 403 {
+		t.Errorf("office form for a county user: %d", status)
+	}
+	if status, _ := get(t, app, "/returns/history?county=530302&period=2024-06"); status != 403 {
+		t.Errorf("other county's history: %d", status)
+	}
+}

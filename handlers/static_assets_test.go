@@ -1,0 +1,49 @@
+package handlers
+
+import (
+	"net/http/httptest"
+	"testing"
+)
+
+// The layout links these paths; the app must serve them with the CSP of every response, and the
+// ECharts bundle as its build-time gzip twin.
+func TestStaticAssetsServed(t *testing.T) {
+	app, _ := newTestApp(t, false)
+	tests := []struct {
+		path, acceptEncoding, wantType, wantEncoding string
+	}{
+		{"/static/css/app.css", "", "text/css; charset=utf-8", ""},
+		{"/static/js/charts.js", "", "text/javascript; charset=utf-8", ""},
+		{"/static/vendor/echarts.min.js", "gzip, deflate, br", "text/javascript; charset=utf-8", "gzip"},
+		{"/static/maps/qujing.json", "gzip", "application/json", "gzip"},
+		{"/favicon.ico", "", "image/svg+xml", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.path, func(t *testing.T) {
+			req := httptest.NewRequest("GET", tt.path, nil)
+			if tt.acceptEncoding != "" {
+				req.Header.Set("Accept-Encoding", tt.acceptEncoding)
+			}
+			resp, err := app.Test(req, -1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			if resp.StatusCode != 200 {
+				t.Fatalf("status %d (run `make assets` if vendor/ or maps/ is missing)", resp.StatusCode)
+			}
+			if got := resp.Header.Get("Content-Type"); got != tt.wantType {
+				t.Errorf("Content-Type %q, want %q", got, tt.wantType)
+			}
+			if got := resp.Header.Get("Content-Encoding"); got != tt.wantEncoding {
+				t.Errorf("Content-Encoding %q, want %q", got, tt.wantEncoding)
+			}
+			if resp.Header.Get("Content-Security-Policy") == "" {
+				t.Error("no Content-Security-Policy")
+			}
+		})
+	}
+	if code, _ := get(t, app, "/static/vendor/README.md"); code != 404 {
+		t.Errorf("README.md: status %d, want 404", code)
+	}
+}

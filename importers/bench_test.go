@@ -1,0 +1,132 @@
+package importers
+
+import (
+	"archive/zip"
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"testing"
+	"time"
+)
+
+// BenchmarkParseReturn is the server time of one return: read, inflate-check and validate a filled template.
+func BenchmarkParseReturn(b *testing.B) {
+	p := testPlan(b)
+	data := filledTemplate(b, p, testPeriod, goodFilling())
+	ref := testReference(p)
+	b.ReportAllocs()
+	b.SetBytes(int64(len(data)))
+	cpu := processCPU()
+	for b.Loop() {
+		res, err := ParseReturn(bytes.NewReader(data), DefaultLimits(), ref)
+		if err != nil || !res.OK() {
+			b.Fatal(err, res.Problems)
+		}
+	}
+	reportCPU(b, cpu)
+}
+
+// reportCPU adds the process CPU milliseconds per operation since start to a benchmark's figures.
+func reportCPU(b *testing.B, start time.Duration) {
+	b.ReportMetric(float64(processCPU()-start)/float64(time.Millisecond)/float64(b.N), "cpu-ms/op")
+}
+
+// BenchmarkParseHostile reads zip bombs: the cost must stay flat whatever size they declare.
+func BenchmarkParseHostile(b *testing.B) {
+	p := testPlan(b)
+	for _, name := range []string{"bad_zipbomb.xlsx", "bad_zipbomb_lying.xlsx", "bad_too_many_rows.xlsx"} {
+		data := readFixtureB(b, name)
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				res, err := ParseReturn(bytes.NewReader(data), DefaultLimits(), testReference(p))
+				if err != nil || res.OK() {
+					b.Fatal("accepted", err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkWriteTemplate is the cost of one template download.
+func BenchmarkWriteTemplate(b *testing.B) {
+	p := testPlan(b)
+	in := testTemplateInput(p, testPeriod)
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := WriteTemplate(io.Discard, in); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func readFixtureB(b *testing.B, name string) []byte {
+	b.Helper()
+	data, err := os.ReadFile("testdata/" + name)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return data
+}
+
+// BenchmarkImportSQLite is the server time of one accepted upload end to end: read, look up the
+// reference, validate and store the version with its file in SQLite, in one transaction.
+func BenchmarkImportSQLite(b *testing.B) {
+	p := testPlan(b)
+	s := testStore(b, p)
+	parts := unzipB(b, templateFromStore(b, s, p, goodFilling()))
+	b.ReportAllocs()
+	var cpu time.Duration
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		// Each upload must differ by a byte, or the store refuses it as the same file.
+		parts["docProps/bench.txt"] = []byte(fmt.Sprint(i))
+		file := zipOfB(b, parts)
+		b.StartTimer()
+		start := processCPU()
+		out, err := Import(s, p, DefaultLimits(), ImportRequest{File: file, Now: testNow})
+		cpu += processCPU() - start
+		if err != nil || !out.Stored {
+			b.Fatal(err, out.Problems)
+		}
+	}
+	b.ReportMetric(float64(cpu)/float64(time.Millisecond)/float64(b.N), "cpu-ms/op")
+}
+
+func unzipB(b *testing.B, data []byte) map[string][]byte {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	out := map[string][]byte{}
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			b.Fatal(err)
+		}
+		out[f.Name], err = io.ReadAll(rc)
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	return out
+}
+
+func zipOfB(b *testing.B, parts map[string][]byte) []byte {
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for n, data := range parts {
+		w, err := zw.Create(n)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := w.Write(data); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		b.Fatal(err)
+	}
+	return buf.Bytes()
+}

@@ -1,0 +1,249 @@
+package importers
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"ruralkpi/models"
+)
+
+// The import service is the one code path of the web upload, the API, the CLI and the office's
+// form: read the file (no database), then inside one transaction look up the reference figures,
+// apply the rules, and store the version. It holds no rules of its own.
+
+// historyMonths is how many earlier months the jump warning looks at.
+const historyMonths = 13
+
+// ImportRequest is one upload to import.
+type ImportRequest struct {
+	File     []byte
+	FileName string
+	// ActingUnit is the county user's unit: the return must be that unit's. "" is the office (or the
+	// CLI on the server), which may file for any unit.
+	ActingUnit string
+	// ExpectedUnit and ExpectedPeriod are what the upload form chose ("" when nothing was chosen).
+	ExpectedUnit   string
+	ExpectedPeriod string
+	UploadedBy     string
+	// Source is models.SourceUpload unless said otherwise.
+	Source string
+	// DryRun validates and compares with the stored version but stores nothing.
+	DryRun bool
+	// IgnoreLock skips the month's open/locked check (models.CanSubmit); only the server's CLI sets it,
+	// to load past months at deployment.
+	IgnoreLock bool
+	// Now is the time of the upload; zero means time.Now().
+	Now time.Time
+}
+
+// ImportOutcome is what an import did or, in a dry run, would do.
+type ImportOutcome struct {
+	Result
+	// Stored says a new version was saved; Version is it.
+	Stored  bool
+	Version models.ReturnVersion
+	// Previous is the newest version of the same unit and month before this import (Number 0 if none).
+	Previous models.ReturnVersion
+	// Changes compares the return with Previous.
+	Changes []Change
+}
+
+// ErrRefused is returned (wrapped in Problems) when a return breaks a rule; nothing was stored.
+var ErrRefused = errors.New("importers: return refused")
+
+// Import reads, validates and (unless a dry run) stores an uploaded return as a new version. A file
+// that breaks rules comes back with its problems in the outcome and a nil error; the error is for
+// the very same file uploaded twice (models.EConflict) and for failures of the store.
+func Import(store *models.Store, plan *models.Plan, lim Limits, req ImportRequest) (ImportOutcome, error) {
+	d, problems, err := Read(bytes.NewReader(req.File), lim, plan)
+	if err != nil {
+		return ImportOutcome{}, err
+	}
+	if d.Incomplete && d.UnitCode == "" && d.Period == "" {
+		return ImportOutcome{Result: Result{Problems: capProblems(problems)}}, nil
+	}
+	return importDraft(store, plan, d, problems, req)
+}
+
+// ImportDraft validates and stores a return that did not come from a file: the office's form.
+func ImportDraft(store *models.Store, plan *models.Plan, d Draft, req ImportRequest) (ImportOutcome, error) {
+	return importDraft(store, plan, d, nil, req)
+}
+
+func importDraft(store *models.Store, plan *models.Plan, d Draft, readProblems []Problem, req ImportRequest) (ImportOutcome, error) {
+	if req.Now.IsZero() {
+		req.Now = time.Now()
+	}
+	if req.Source == "" {
+		req.Source = models.SourceUpload
+	}
+	expected := req.ExpectedUnit
+	if req.ActingUnit != "" {
+		expected = req.ActingUnit
+	}
+	var out ImportOutcome
+	err := store.InTransaction(func(tx *models.Store) error {
+		out = ImportOutcome{}
+		unit, _ := normaliseCodeAndPeriod(d)
+		ref, err := LookupReference(tx, plan, d, req.Now)
+		if err != nil {
+			return err
+		}
+		ref.ExpectedUnit, ref.ExpectedPeriod = expected, req.ExpectedPeriod
+		out.Result = Validate(d, ref)
+		if len(readProblems) > 0 {
+			out.Problems = capProblems(append(append([]Problem{}, readProblems...), out.Problems...))
+		}
+		if !out.OK() {
+			return ErrRefused
+		}
+		if err := admit(tx, plan, out.Return, req); err != nil {
+			return err
+		}
+		prev, err := tx.LatestVersion(unit, out.Return.Period)
+		if err != nil && !errors.Is(err, models.ErrNotFound) {
+			return err
+		}
+		out.Previous = prev
+		out.Changes = Diff(plan, prev.Values, prev.Milestones, out.Return.Values, out.Return.Milestones)
+		if req.DryRun {
+			return nil
+		}
+		warnings, err := json.Marshal(out.Warnings)
+		if err != nil {
+			return fmt.Errorf("importers: encode warnings: %w", err)
+		}
+		if out.Warnings == nil {
+			warnings = []byte("[]")
+		}
+		v, err := tx.SaveVersion(models.NewVersion{
+			UnitCode: out.Return.UnitCode, Period: out.Return.Period, Source: req.Source, FileName: req.FileName,
+			File: req.File, UploadedBy: req.UploadedBy, UploadedAt: req.Now, Warnings: string(warnings),
+			Values: out.Return.Values, Milestones: out.Return.Milestones,
+		})
+		if errors.Is(err, models.ErrDuplicateFile) {
+			return models.Errorf(models.EConflict, "这个文件已经上传过（%s %s），内容没有变化，未重复保存。", out.Return.UnitCode, out.Return.Period)
+		}
+		if err != nil {
+			return err
+		}
+		out.Version, out.Stored = v, true
+		return nil
+	})
+	if errors.Is(err, ErrRefused) {
+		return out, nil
+	}
+	if err != nil {
+		return ImportOutcome{Result: out.Result}, err
+	}
+	return out, nil
+}
+
+// admit refuses a return for a month that is not open for the unit (locked after its deadline and
+// not reopened, models.CanSubmit), as a conflict with the reason in Chinese. The office's own figures
+// for the whole city are not locked.
+func admit(tx *models.Store, plan *models.Plan, r Return, req ImportRequest) error {
+	if req.IgnoreLock || r.UnitCode == plan.Root.Code {
+		return nil
+	}
+	p, err := models.ParsePeriod(r.Period)
+	if err != nil {
+		return fmt.Errorf("importers: admit %s: %w", r.Period, err)
+	}
+	check, err := tx.SubmitCheck(plan, r.UnitCode, p, req.Now)
+	if err != nil {
+		return err
+	}
+	if ok, why := models.CanSubmit(check); !ok {
+		return models.Errorf(models.EConflict, "%s", why)
+	}
+	return nil
+}
+
+// normaliseCodeAndPeriod reads the unit and month of a draft as the rules will.
+func normaliseCodeAndPeriod(d Draft) (string, string) {
+	period, _ := normalisePeriod(d.Period)
+	return normaliseCode(d.UnitCode), period
+}
+
+// LookupReference reads what the rules compare a draft with: the unit's accepted figures of the
+// earlier months and its allocations for the year.
+func LookupReference(store *models.Store, plan *models.Plan, d Draft, now time.Time) (Reference, error) {
+	unit, period := normaliseCodeAndPeriod(d)
+	ref := Reference{Plan: plan, Now: now}
+	p, err := models.ParsePeriod(period)
+	if err != nil || unit == "" {
+		return ref, nil // the rules report the header; there is nothing to compare with
+	}
+	history, err := FiguresBefore(store, unit, period, historyMonths)
+	if err != nil {
+		return ref, err
+	}
+	ref.History = history
+	if ref.Allocations, err = store.UnitAllocations(unit, p.Year); err != nil {
+		return ref, err
+	}
+	return ref, nil
+}
+
+// FiguresBefore returns the unit's accepted figures of up to months earlier months, oldest first.
+func FiguresBefore(store *models.Store, unit, period string, months int) ([]Figures, error) {
+	versions, err := store.RecentVersions(unit, period, months)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Figures, len(versions))
+	for i, v := range versions {
+		out[len(versions)-1-i] = FiguresOf(v)
+	}
+	return out, nil
+}
+
+// FiguresOf turns a stored version into the plain figures the rules and the template use.
+func FiguresOf(v models.ReturnVersion) Figures {
+	f := Figures{Period: v.Period, Values: map[string]float64{}, Milestones: map[string]string{}}
+	for _, x := range v.Values {
+		f.Values[x.Indicator] = x.Value
+	}
+	for _, m := range v.Milestones {
+		f.Milestones[m.Indicator] = m.State
+	}
+	return f
+}
+
+// TemplateFor gathers what the template of a unit and month shows. A county user (actingUnit not
+// "") may only have its own unit's template.
+func TemplateFor(store *models.Store, plan *models.Plan, unit, period, actingUnit string, now time.Time) (TemplateInput, error) {
+	if actingUnit != "" && unit != actingUnit {
+		return TemplateInput{}, models.Errorf(models.EForbidden, "只能下载本单位的月报模板。")
+	}
+	u, ok := plan.Unit(unit)
+	if !ok || len(u.Children) > 0 {
+		return TemplateInput{}, models.Errorf(models.EInvalid, "单位代码“%s”不是填报单位。", unit)
+	}
+	p, err := models.ParsePeriod(period)
+	if err != nil || !plan.ContainsPeriod(period) {
+		return TemplateInput{}, models.Errorf(models.EInvalid, "月份“%s”不在规划期（%s 至 %s）内，请按 YYYY-MM 填写。", period, plan.StartPeriod, plan.EndPeriod)
+	}
+	if p.Index() > (models.Period{Year: now.Year(), Month: int(now.Month())}).Index() {
+		return TemplateInput{}, models.Errorf(models.EInvalid, "%s 还没有到，不能下载该月模板。", p.Label())
+	}
+	in := TemplateInput{Plan: plan, UnitCode: unit, Period: period, GeneratedAt: now}
+	prev, err := FiguresBefore(store, unit, period, 1)
+	if err != nil {
+		return in, err
+	}
+	if len(prev) > 0 {
+		in.Previous = prev[0]
+	}
+	if in.Targets, err = store.YearTargets(p.Year); err != nil {
+		return in, err
+	}
+	if in.Allocations, err = store.UnitAllocations(unit, p.Year); err != nil {
+		return in, err
+	}
+	return in, nil
+}

@@ -1,0 +1,98 @@
+package models
+
+import (
+	"fmt"
+
+	"gorm.io/gorm"
+)
+
+// InTransaction runs fn with a store bound to one transaction: everything fn reads and writes
+// commits together or not at all. With SQLite's immediate transactions, concurrent imports queue.
+func (s *Store) InTransaction(fn func(tx *Store) error) error {
+	return s.DB.Transaction(func(tx *gorm.DB) error {
+		return fn(&Store{DB: tx})
+	})
+}
+
+// RecentVersions returns the newest version of each of the unit's returns for the months before
+// the given month, newest month first, at most months of them, with values and milestones.
+func (s *Store) RecentVersions(unit, before string, months int) ([]ReturnVersion, error) {
+	var out []ReturnVersion
+	err := s.DB.Raw(`SELECT v.* FROM return_versions v
+		JOIN (SELECT return_id, MAX(number) AS n FROM return_versions WHERE unit_code = ? AND period < ? GROUP BY return_id) m
+		  ON v.return_id = m.return_id AND v.number = m.n
+		ORDER BY v.period DESC LIMIT ?`, unit, before, months).Scan(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("models: recent versions %s before %s: %w", unit, before, err)
+	}
+	if err := s.loadContents(out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// ReturnHistory returns every version of a unit's return for a month, oldest first, with their contents.
+func (s *Store) ReturnHistory(unit, period string) ([]ReturnVersion, error) {
+	var out []ReturnVersion
+	if err := s.DB.Where("unit_code = ? AND period = ?", unit, period).Order("number").Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("models: versions %s %s: %w", unit, period, err)
+	}
+	if err := s.loadContents(out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// loadContents fills the values and milestones of versions in two queries.
+func (s *Store) loadContents(vs []ReturnVersion) error {
+	if len(vs) == 0 {
+		return nil
+	}
+	ids := make([]uint, len(vs))
+	at := make(map[uint]int, len(vs))
+	for i, v := range vs {
+		ids[i] = v.ID
+		at[v.ID] = i
+	}
+	var values []ReturnValue
+	if err := s.DB.Where("version_id IN ?", ids).Order("id").Find(&values).Error; err != nil {
+		return fmt.Errorf("models: read version values: %w", err)
+	}
+	for _, v := range values {
+		vs[at[v.VersionID]].Values = append(vs[at[v.VersionID]].Values, v)
+	}
+	var ms []MilestoneReport
+	if err := s.DB.Where("version_id IN ?", ids).Order("id").Find(&ms).Error; err != nil {
+		return fmt.Errorf("models: read version milestones: %w", err)
+	}
+	for _, m := range ms {
+		vs[at[m.VersionID]].Milestones = append(vs[at[m.VersionID]].Milestones, m)
+	}
+	return nil
+}
+
+// UnitAllocations returns the unit's allocations for the year, by indicator.
+func (s *Store) UnitAllocations(unit string, year int) (map[string]float64, error) {
+	var rows []Allocation
+	if err := s.DB.Where("unit_code = ? AND year = ?", unit, year).Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("models: allocations of %s in %d: %w", unit, year, err)
+	}
+	out := make(map[string]float64, len(rows))
+	for _, a := range rows {
+		out[a.Indicator] = a.Value
+	}
+	return out, nil
+}
+
+// YearTargets returns the stored city-wide targets of a year, by indicator.
+func (s *Store) YearTargets(year int) (map[string]float64, error) {
+	rows, err := s.Targets(year)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]float64, len(rows))
+	for _, t := range rows {
+		out[t.Indicator] = t.Value
+	}
+	return out, nil
+}
