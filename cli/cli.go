@@ -42,6 +42,7 @@ func commands() map[string]command {
 		"version":  {"print the version", runVersion},
 		"template": {"write a county's pre-filled monthly return template (.xlsx)", runTemplate},
 		"import":   {"import monthly return files (the web upload's checks; --dry-run)", runImport},
+		"ledger":   {"service-point ledgers (ledger import|template|villages …)", runLedger},
 	}
 }
 

@@ -52,6 +52,11 @@ func accessMatrix(f accessFixtures) []accessRoute {
 		{method: "GET", route: "/workstreams/:code", path: "/workstreams/goals", allow: "OLCX"},
 		{method: "GET", route: "/indicators/:code", path: "/indicators/service_points", allow: "OLCX"},
 		{method: "POST", route: "/indicators/:code/tolerance", path: "/indicators/service_points/tolerance", form: url.Values{"tolerance": {"bogus"}}, allow: "O"},
+		// Ledgers: a county clerk uploads and downloads only its own unit's; leaders may read.
+		{method: "POST", route: "/api/v1/ledger", form: url.Values{"county": {"530302"}, "period": {"2024-06"}}, allow: "OC"},
+		{method: "GET", route: "/api/v1/ledger/template", path: "/api/v1/ledger/template?county=530302", allow: "OC"},
+		{method: "GET", route: "/ledger/:county", path: "/ledger/530302", allow: "OLC"},
+		{method: "GET", route: "/ledger/:county/points/:code", path: "/ledger/530302/points/P001", allow: "OLC"},
 
 		// Reports show what the dashboards show, so whoever may read the dashboards may download them.
 		{method: "GET", route: "/api/v1/reports/monthly", path: "/api/v1/reports/monthly?period=2024-06", allow: "OLCX"},

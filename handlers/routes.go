@@ -16,6 +16,8 @@ func (s *Server) routes(app *fiber.App) {
 	api.Get("/indicators", s.apiIndicators)
 	api.Get("/targets", s.apiTargets)
 	api.Get("/progress", s.apiProgress)
+	api.Get("/ledger/template", s.apiLedgerTemplate)
+	api.Post("/ledger", s.apiLedgerUpload)
 
 	s.registerReturns(app)
 
@@ -28,4 +30,6 @@ func (s *Server) routes(app *fiber.App) {
 
 	s.reportRoutes(app)
 	s.accessRoutes(app)
+	app.Get("/ledger/:county", s.ledgerPage)
+	app.Get("/ledger/:county/points/:code", s.ledgerPointPage)
 }
