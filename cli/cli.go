@@ -40,6 +40,7 @@ func commands() map[string]command {
 		"user":     {"manage users (user add|list|disable|enable|reset-password|set-role)", runUser},
 		"token":    {"create a personal API token (token create --user NAME)", runToken},
 		"version":  {"print the version", runVersion},
+		"backup":   {"write a consistent copy of the database while it is in use", runBackup},
 		"template": {"write a county's pre-filled monthly return template (.xlsx)", runTemplate},
 		"import":   {"import monthly return files (the web upload's checks; --dry-run)", runImport},
 		"ledger":   {"service-point ledgers (ledger import|template|villages …)", runLedger},
