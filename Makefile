@@ -27,6 +27,7 @@ test: assets
 FUZZTIME ?= 15s
 fuzz:
 	$(GO) test ./importers -run '^$$' -fuzz '^FuzzParseReturn$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s
+	$(GO) test ./importers -run '^$$' -fuzz '^FuzzLedgerParse$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s
 
 lint: assets
 	$(GO) vet ./...

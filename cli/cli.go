@@ -35,12 +35,15 @@ var errUsage = errors.New("usage")
 
 func commands() map[string]command {
 	return map[string]command{
+		"export":   {"export a report (export monthly|briefing …)", runExport},
 		"serve":    {"start the web server", runServe},
 		"user":     {"manage users (user add|list|disable|enable|reset-password|set-role)", runUser},
 		"token":    {"create a personal API token (token create --user NAME)", runToken},
 		"version":  {"print the version", runVersion},
+		"backup":   {"write a consistent copy of the database while it is in use", runBackup},
 		"template": {"write a county's pre-filled monthly return template (.xlsx)", runTemplate},
 		"import":   {"import monthly return files (the web upload's checks; --dry-run)", runImport},
+		"ledger":   {"service-point ledgers (ledger import|template|villages …)", runLedger},
 	}
 }
 

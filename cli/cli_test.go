@@ -99,3 +99,24 @@ func TestPlanFlagRefusesBadPlan(t *testing.T) {
 		t.Errorf("bad plan: %d %q", code, errOut)
 	}
 }
+
+func TestBackup(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "live.db")
+	if code, _, errOut := run(t, "a-long-password\n", "user", "add", "--db", db, "--username", "wang", "--role", "office"); code != 0 {
+		t.Fatalf("user add: %s", errOut)
+	}
+	backup := filepath.Join(dir, "backup.db")
+	code, out, errOut := run(t, "", "backup", "--db", db, "-o", backup)
+	if code != 0 || !strings.Contains(out, "backed up") {
+		t.Fatalf("backup: %d %q %q", code, out, errOut)
+	}
+	// The copy is a working database holding the user.
+	code, out, _ = run(t, "", "user", "list", "--db", backup)
+	if code != 0 || !strings.Contains(out, "wang") {
+		t.Errorf("user list on the backup: %d %q", code, out)
+	}
+	if code, _, errOut := run(t, "", "backup", "--db", db, "-o", backup); code != 1 || !strings.Contains(errOut, "already exists") {
+		t.Errorf("backup over an existing file: %d %q", code, errOut)
+	}
+}

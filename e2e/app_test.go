@@ -28,6 +28,7 @@ func appPages() []appPage {
 		{name: "county", path: "/counties/530325?period=2025-03", minCharts: 10},
 		{name: "workstream", path: "/workstreams/goals", minCharts: 8},
 		{name: "indicator", path: "/indicators/village_coverage", minCharts: 2},
+		{name: "briefing", path: "/briefing?period=2024-07"},
 		{name: "deadlines", path: "/deadlines"},
 		{name: "review", path: "/review"},
 		{name: "followups", path: "/followups"},

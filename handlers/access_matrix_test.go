@@ -52,6 +52,22 @@ func accessMatrix(f accessFixtures) []accessRoute {
 		{method: "GET", route: "/workstreams/:code", path: "/workstreams/goals", allow: "OLCX"},
 		{method: "GET", route: "/indicators/:code", path: "/indicators/service_points", allow: "OLCX"},
 		{method: "POST", route: "/indicators/:code/tolerance", path: "/indicators/service_points/tolerance", form: url.Values{"tolerance": {"bogus"}}, allow: "O"},
+		// Ledgers: a county clerk uploads and downloads only its own unit's; leaders may read.
+		{method: "POST", route: "/api/v1/ledger", form: url.Values{"county": {"530302"}, "period": {"2024-06"}}, allow: "OC"},
+		{method: "GET", route: "/api/v1/ledger/template", path: "/api/v1/ledger/template?county=530302", allow: "OC"},
+		{method: "GET", route: "/ledger/:county", path: "/ledger/530302", allow: "OLC"},
+		{method: "GET", route: "/ledger/:county/points/:code", path: "/ledger/530302/points/P001", allow: "OLC"},
+
+		// Reports show what the dashboards show, so whoever may read the dashboards may download them.
+		{method: "GET", route: "/api/v1/reports/monthly", path: "/api/v1/reports/monthly?period=2024-06", allow: "OLCX"},
+		{method: "GET", route: "/api/v1/reports/progress.csv", path: "/api/v1/reports/progress.csv?period=2024-06", allow: "OLCX"},
+		{method: "GET", route: "/api/v1/reports/matrix.csv", path: "/api/v1/reports/matrix.csv?period=2024-06", allow: "OLCX"},
+		{method: "GET", route: "/api/v1/reports/unit.csv", path: "/api/v1/reports/unit.csv?period=2024-06&unit=530302", allow: "OLCX"},
+		{method: "GET", route: "/api/v1/reports/indicator.csv", path: "/api/v1/reports/indicator.csv?period=2024-06&indicator=service_points", allow: "OLCX"},
+		{method: "GET", route: "/api/v1/reports/returns.csv", path: "/api/v1/reports/returns.csv?period=2024-06", allow: "OLCX"},
+		{method: "GET", route: "/briefing", path: "/briefing?period=2024-06", allow: "OLCX"},
+		// A malformed month answers before Chromium starts, so the matrix stays fast.
+		{method: "GET", route: "/briefing.pdf", path: "/briefing.pdf?period=bogus", allow: "OLCX"},
 
 		{method: "GET", route: "/login", allow: "AOLCX"},
 		{method: "POST", route: "/login", form: url.Values{"username": {"office"}, "password": {accessPassword}}, allow: "AOLCX"},

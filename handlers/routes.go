@@ -16,6 +16,8 @@ func (s *Server) routes(app *fiber.App) {
 	api.Get("/indicators", s.apiIndicators)
 	api.Get("/targets", s.apiTargets)
 	api.Get("/progress", s.apiProgress)
+	api.Get("/ledger/template", s.apiLedgerTemplate)
+	api.Post("/ledger", s.apiLedgerUpload)
 
 	s.registerReturns(app)
 
@@ -26,5 +28,8 @@ func (s *Server) routes(app *fiber.App) {
 	app.Post("/indicators/:code/tolerance", s.requireRole(models.RoleOffice), s.setTolerance)
 	app.Get("/plan", s.planPage)
 
+	s.reportRoutes(app)
 	s.accessRoutes(app)
+	app.Get("/ledger/:county", s.ledgerPage)
+	app.Get("/ledger/:county/points/:code", s.ledgerPointPage)
 }

@@ -156,7 +156,8 @@ type Setting struct {
 
 // AllEntities lists every entity for migration.
 func AllEntities() []any {
-	return []any{&UnitRecord{}, &IndicatorRecord{}, &TargetRecord{}, &Allocation{}, &Return{}, &ReturnVersion{},
+	entities := []any{&UnitRecord{}, &IndicatorRecord{}, &TargetRecord{}, &Allocation{}, &Return{}, &ReturnVersion{},
 		&ReturnValue{}, &MilestoneReport{}, &StoredFile{}, &User{}, &Setting{},
 		&Session{}, &APIToken{}, &KeyValue{}, &AuditEntry{}, &PeriodDeadline{}, &Reopening{}, &FollowUp{}}
+	return append(entities, LedgerEntities()...)
 }

@@ -96,7 +96,7 @@ func check(t *testing.T, got models.Progress, w want) {
 
 var nan = math.NaN()
 
-// TestWorkedExamples runs every worked example of docs/progress-rules.md; the sub-test names are the
+// TestWorkedExamples runs every worked example of the README's progress rules; the sub-test names are the
 // example headings there.
 func TestWorkedExamples(t *testing.T) {
 	p := loadPlan(t)

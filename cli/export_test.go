@@ -1,0 +1,54 @@
+package cli
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+)
+
+func TestExportCommands(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "demo.db")
+	xlsx := filepath.Join(dir, "汇总表.xlsx")
+	page := filepath.Join(dir, "briefing.html")
+	tests := []struct {
+		name     string
+		args     []string
+		code     int
+		contains string
+	}{
+		{"usage", []string{"export"}, 2, "export monthly|briefing"},
+		{"unknown export", []string{"export", "weekly"}, 1, "unknown export"},
+		{"no output", []string{"export", "monthly", "--db", db}, 1, "-o FILE is required"},
+		{"bad month", []string{"export", "monthly", "--db", db, "--demo", "--period", "2024-6", "-o", xlsx}, 1, "格式不正确"},
+		{"monthly", []string{"export", "monthly", "--db", db, "--demo", "--period", "2024-06", "-o", xlsx}, 0, "monthly workbook for 2024-06"},
+		{"briefing as html", []string{"export", "briefing", "--db", db, "--period", "2024-07", "-o", page}, 0, "briefing for 2024-07"},
+		{"no chromium", []string{"export", "briefing", "--db", db, "--chromium", filepath.Join(dir, "no-such-chromium"), "-o", filepath.Join(dir, "b.pdf")}, 1, "no Chromium found"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errOut := run(t, "", tc.args...)
+			if code != tc.code || !strings.Contains(out+errOut, tc.contains) {
+				t.Errorf("%v: exit %d, out %q, err %q; want %d containing %q", tc.args, code, out, errOut, tc.code, tc.contains)
+			}
+		})
+	}
+	f, err := excelize.OpenFile(xlsx, excelize.Options{UnzipSizeLimit: 64 << 20, UnzipXMLSizeLimit: 32 << 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if title, _ := f.GetCellValue("汇总", "A1"); !strings.Contains(title, "2024年6月") {
+		t.Errorf("workbook title %q", title)
+	}
+	b, err := os.ReadFile(page)
+	if err != nil || !strings.Contains(string(b), "月报报送情况") || !strings.Contains(string(b), "师宗县") {
+		t.Errorf("briefing page: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "b.pdf")); !os.IsNotExist(err) {
+		t.Errorf("a PDF was written without Chromium: %v", err)
+	}
+}

@@ -1,0 +1,80 @@
+package cli
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"ruralkpi/importers"
+)
+
+func TestLedgerCommands(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "app.db")
+	write := func(name string, b []byte) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	var villages bytes.Buffer
+	if err := importers.WriteLedgerTemplate(&villages, "麒麟区", []importers.LedgerVillage{{Township: "越州镇", Name: "潇湘村"}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	ledger := func(village string) []byte {
+		f := excelize.NewFile()
+		defer f.Close()
+		_ = f.SetSheetName("Sheet1", importers.LedgerSheetName)
+		var header []any
+		for _, c := range importers.LedgerColumns()[:12] {
+			header = append(header, c.Header)
+		}
+		row := []any{"P001", "潇湘村快递服务站", "越州镇", village, "2023-08-15", "运营中", nil, "是", "否", 12000, 3000, "中国邮政"}
+		_ = f.SetSheetRow(importers.LedgerSheetName, "A1", &header)
+		_ = f.SetSheetRow(importers.LedgerSheetName, "A2", &row)
+		var buf bytes.Buffer
+		if err := f.Write(&buf); err != nil {
+			t.Fatal(err)
+		}
+		return buf.Bytes()
+	}
+	steps := []struct {
+		name    string
+		args    []string
+		code    int
+		outHas  string
+		errHas  string
+		outFile string
+	}{
+		{"villages", []string{"ledger", "villages", "--db", db, "--county", "530302", write("v.xlsx", villages.Bytes())}, 0, "stored 1 villages", "", ""},
+		{"refused ledger", []string{"ledger", "import", "--db", db, "--county", "530302", "--period", "2024-06", write("bad.xlsx", ledger("萧湘村"))}, 1, "", "D2: 行政村“萧湘村”不在本单位的行政村名录中，是否为：潇湘村？", ""},
+		{"dry run", []string{"ledger", "import", "--db", db, "--county", "530302", "--period", "2024-06", "--dry-run", write("good.xlsx", ledger("潇湘村"))}, 0, "dry run 530302 2024-06: 1 points", "", ""},
+		{"import", []string{"ledger", "import", "--db", db, "--county", "530302", "--period", "2024-06", filepath.Join(dir, "good.xlsx")}, 0, "stored 530302 2024-06 version 1: 1 points", "", ""},
+		{"template", []string{"ledger", "template", "--db", db, "--county", "530302", "-o", filepath.Join(dir, "t.xlsx")}, 0, "wrote", "", filepath.Join(dir, "t.xlsx")},
+		{"unknown unit", []string{"ledger", "template", "--db", db, "--county", "1", "-o", filepath.Join(dir, "x.xlsx")}, 1, "", "unknown unit code", ""},
+		{"help", []string{"ledger", "--help"}, 0, "", "ledger import", ""},
+	}
+	for _, s := range steps {
+		t.Run(s.name, func(t *testing.T) {
+			code, out, errOut := run(t, "", s.args...)
+			if code != s.code || !strings.Contains(out, s.outHas) || !strings.Contains(errOut, s.errHas) {
+				t.Fatalf("code %d\nstdout %s\nstderr %s", code, out, errOut)
+			}
+			if s.outFile != "" {
+				f, err := excelize.OpenFile(s.outFile)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer f.Close()
+				if v, _ := f.GetCellValue(importers.LedgerSheetName, "A2"); v != "P001" {
+					t.Errorf("template A2 = %q", v)
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,62 @@
+package handlers
+
+import (
+	"bytes"
+	"fmt"
+	"net/url"
+
+	"github.com/gofiber/fiber/v2"
+
+	"ruralkpi/models"
+	"ruralkpi/reports"
+)
+
+// reportInput loads what a report needs for the month in the query (empty: the newest month with
+// returns). Open follow-ups are to be added here once that feature is merged.
+func (s *Server) reportInput(period string) (reports.Input, error) {
+	p, err := reports.ResolvePeriod(s.Store, s.Plan, period)
+	if err != nil {
+		return reports.Input{}, err
+	}
+	return reports.Load(s.Store, s.Plan, p, s.Config.Now())
+}
+
+// reportCalc is the progress calculator over the figures up to the month in the query.
+func (s *Server) reportCalc(period string) (*models.ProgressCalculator, models.Period, error) {
+	p, err := reports.ResolvePeriod(s.Store, s.Plan, period)
+	if err != nil {
+		return nil, p, err
+	}
+	ds, err := s.Store.ProgressDataset(p.String())
+	if err != nil {
+		return nil, p, err
+	}
+	return models.NewProgressCalculator(s.Plan, ds, models.ProgressOptions{}), p, nil
+}
+
+// reportAttachment names a download; the Chinese name for browsers, an ASCII one for old clients.
+func reportAttachment(c *fiber.Ctx, ascii, chinese string) {
+	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="%s"; filename*=UTF-8''%s`, ascii, url.PathEscape(chinese)))
+}
+
+// sendCSV writes a table as a CSV download.
+func (s *Server) sendCSV(c *fiber.Ctx, ascii, chinese string, t reports.Table) error {
+	var buf bytes.Buffer
+	if err := reports.WriteCSV(&buf, t); err != nil {
+		return err
+	}
+	reportAttachment(c, ascii, chinese)
+	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
+	return c.Send(buf.Bytes())
+}
+
+// BriefingHTML renders the briefing page through the layout without a request, for printing.
+func (s *Server) BriefingHTML(b reports.Briefing) ([]byte, error) {
+	var buf bytes.Buffer
+	page := Page{Title: "月度通报 " + b.PeriodLabel, Nav: "briefing", PlanName: s.Plan.Name, DocumentNo: s.Plan.DocumentNo,
+		Workstreams: s.Plan.Workstreams, Data: b}
+	if err := s.Views.Render(&buf, "briefing.html", page); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}

@@ -1,0 +1,133 @@
+package importers
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"ruralkpi/models"
+)
+
+// LedgerStore is what a ledger import needs from storage (models.Store has it).
+type LedgerStore interface {
+	AdminVillages(unit string) ([]models.AdminVillage, error)
+	SaveLedgerSnapshot(ns models.NewLedgerSnapshot) (models.LedgerSnapshot, error)
+}
+
+// LedgerRequest is one ledger upload.
+type LedgerRequest struct {
+	UnitCode   string
+	Period     models.Period
+	FileName   string
+	UploadedBy string
+	// DryRun validates without storing anything.
+	DryRun bool
+	Limits LedgerLimits
+	// TempDir holds the spooled upload and the staging file; empty means the system default.
+	TempDir string
+}
+
+// LedgerResult is the outcome of an upload: the stored snapshot (zero on a dry run or refusal),
+// the derived indicators, and every problem and warning.
+type LedgerResult struct {
+	Snapshot   models.LedgerSnapshot
+	Stored     bool
+	Points     int
+	Indicators map[string]float64
+	Problems   []LedgerProblem
+	Warnings   []LedgerProblem
+}
+
+// ImportLedger reads, validates and (unless a dry run, and only when nothing is wrong) stores a
+// unit's ledger as its next snapshot for the month. The upload is spooled to a temporary file and
+// valid points go to a staging file as they are read, so memory stays flat whatever the ledger's
+// size; the one write transaction comes last and only copies.
+func ImportLedger(st LedgerStore, r io.Reader, req LedgerRequest) (LedgerResult, error) {
+	vs, err := st.AdminVillages(req.UnitCode)
+	if err != nil {
+		return LedgerResult{}, fmt.Errorf("importers: load villages of %s: %w", req.UnitCode, err)
+	}
+	ref := make([]LedgerVillage, len(vs))
+	for i, v := range vs {
+		ref[i] = LedgerVillage{Township: v.Township, Name: v.Name, Division: v.Division}
+	}
+	spool, size, err := spoolLedger(r, req)
+	if err != nil {
+		return LedgerResult{}, err
+	}
+	defer os.Remove(spool.Name())
+	defer spool.Close()
+
+	var staging *models.LedgerStaging
+	if !req.DryRun {
+		if staging, err = models.NewLedgerStaging(req.TempDir); err != nil {
+			return LedgerResult{}, fmt.Errorf("importers: %w", err)
+		}
+		defer staging.Close()
+	}
+	// Indicators are tallied as points stream past; nothing keeps the points themselves.
+	tally := models.NewLedgerTally(req.Period)
+	sink := func(p models.LedgerPoint) error {
+		tally.Add(p)
+		if staging != nil {
+			return staging.Add(p)
+		}
+		return nil
+	}
+	li, err := ParseLedgerAt(spool, size, LedgerCheck{AsOf: req.Period, Villages: NewLedgerVillageIndex(ref), Limits: req.Limits, Sink: sink})
+	if err != nil {
+		return LedgerResult{}, err
+	}
+	res := LedgerResult{Points: li.Accepted, Problems: li.Problems, Warnings: li.Warnings}
+	if !li.OK() {
+		res.Points = 0
+		return res, nil
+	}
+	res.Indicators = tally.Indicators()
+	if req.DryRun {
+		return res, nil
+	}
+	warnings, err := json.Marshal(li.Warnings)
+	if err != nil {
+		return LedgerResult{}, fmt.Errorf("importers: encode warnings: %w", err)
+	}
+	figures, err := json.Marshal(res.Indicators)
+	if err != nil {
+		return LedgerResult{}, fmt.Errorf("importers: encode indicators: %w", err)
+	}
+	data := make([]byte, size)
+	if _, err := spool.ReadAt(data, 0); err != nil {
+		return LedgerResult{}, fmt.Errorf("importers: reread spooled ledger: %w", err)
+	}
+	snap, err := st.SaveLedgerSnapshot(models.NewLedgerSnapshot{
+		UnitCode: req.UnitCode, Period: req.Period.String(), FileName: req.FileName, File: data,
+		UploadedBy: req.UploadedBy, UploadedAt: time.Now(), Warnings: string(warnings), Indicators: string(figures), Staged: staging,
+	})
+	if err != nil {
+		return LedgerResult{}, fmt.Errorf("importers: store ledger of %s: %w", req.UnitCode, err)
+	}
+	res.Snapshot, res.Stored = snap, true
+	return res, nil
+}
+
+// spoolLedger copies the upload to a temporary file, refusing it past the size limit.
+func spoolLedger(r io.Reader, req LedgerRequest) (*os.File, int64, error) {
+	f, err := os.CreateTemp(req.TempDir, "ruralkpi-upload-*.xlsx")
+	if err != nil {
+		return nil, 0, fmt.Errorf("importers: spool upload: %w", err)
+	}
+	n, err := io.Copy(f, io.LimitReader(r, req.Limits.MaxFileBytes+1))
+	if err == nil && n > req.Limits.MaxFileBytes {
+		err = models.Errorf(models.ETooLarge, "文件过大：台账文件不能超过 %d MB。", req.Limits.MaxFileBytes>>20)
+	} else if err != nil {
+		err = fmt.Errorf("importers: spool upload: %w", err)
+	}
+	if err != nil {
+		_ = f.Close()
+		_ = os.Remove(f.Name())
+		return nil, 0, err
+	}
+	return f, n, nil
+}

@@ -1,0 +1,80 @@
+package importers
+
+import (
+	"bytes"
+	"errors"
+	"path/filepath"
+	"testing"
+
+	"ruralkpi/models"
+)
+
+func TestImportLedger(t *testing.T) {
+	st, err := models.Open(filepath.Join(t.TempDir(), "t.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	var vs []models.AdminVillage
+	for _, v := range []LedgerVillage{{Township: "越州镇", Name: "潇湘村"}, {Township: "越州镇", Name: "哨湾村"}} {
+		vs = append(vs, models.AdminVillage{Township: v.Township, Name: v.Name})
+	}
+	if err := st.ReplaceAdminVillages("530302", vs, "test"); err != nil {
+		t.Fatal(err)
+	}
+	closed := ledgerGoodRow("P003")
+	closed[5], closed[6] = "已裁撤", "2024-02-01"
+	good := ledgerTestWorkbook(t, ledgerGenHeader(), []ledgerTestRow{ledgerGoodRow("P001"), ledgerGoodRow("P002"), closed})
+	bad := ledgerTestWorkbook(t, ledgerGenHeader(), []ledgerTestRow{ledgerGoodRow("P001"), ledgerGoodRow("P001")})
+	req := func(dry bool) LedgerRequest {
+		return LedgerRequest{UnitCode: "530302", Period: models.MustPeriod("2024-06"), FileName: "台账.xlsx",
+			DryRun: dry, Limits: DefaultLedgerLimits(), TempDir: t.TempDir()}
+	}
+	snapshots := func() int {
+		s, err := st.LedgerSnapshots("530302")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(s)
+	}
+	t.Run("refused ledger stores nothing", func(t *testing.T) {
+		res, err := ImportLedger(st, bytes.NewReader(bad), req(false))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Stored || len(res.Problems) != 1 || res.Points != 0 || snapshots() != 0 {
+			t.Fatalf("got %+v", res)
+		}
+	})
+	t.Run("dry run stores nothing but computes", func(t *testing.T) {
+		res, err := ImportLedger(st, bytes.NewReader(good), req(true))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Stored || res.Points != 3 || res.Indicators[models.IndServicePoints] != 2 || snapshots() != 0 {
+			t.Fatalf("got %+v", res)
+		}
+	})
+	t.Run("good ledger is stored with its indicators", func(t *testing.T) {
+		res, err := ImportLedger(st, bytes.NewReader(good), req(false))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !res.Stored || res.Snapshot.Points != 3 || res.Indicators[models.IndStationsClosed] != 1 || res.Indicators[models.IndIncome10k] != 2 {
+			t.Fatalf("got %+v", res)
+		}
+		pts, err := st.LedgerPoints(res.Snapshot.ID)
+		if err != nil || len(pts) != 3 || pts[2].Status != models.LedgerClosed {
+			t.Fatalf("stored %+v, %v", pts, err)
+		}
+	})
+	t.Run("the same file twice is refused", func(t *testing.T) {
+		_, err := ImportLedger(st, bytes.NewReader(good), req(false))
+		if !errors.Is(err, models.ErrDuplicateFile) {
+			t.Fatalf("got %v", err)
+		}
+		if snapshots() != 1 {
+			t.Fatal("a second snapshot was stored")
+		}
+	})
+}

@@ -1,0 +1,633 @@
+// Package importers reads Excel uploads (monthly returns, service-point ledgers) into plain values and
+// a list of every problem found, each with its sheet, cell and a message a county clerk understands.
+package importers
+
+import (
+	"archive/zip"
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"path"
+	"strings"
+
+	"ruralkpi/models"
+)
+
+// LedgerLimits bounds what the streaming ledger reader accepts, so that a hostile or broken file
+// (a zip bomb, a sheet of a million rows, one enormous cell) is refused instead of exhausting memory.
+type LedgerLimits struct {
+	// MaxFileBytes is the largest upload accepted, compressed.
+	MaxFileBytes int64
+	// MaxPartBytes is the largest decompressed size of any one part read (the sheet XML, shared strings).
+	MaxPartBytes int64
+	// MaxRatio is the largest decompressed/compressed ratio accepted for a part (zip-bomb guard).
+	MaxRatio int64
+	// MaxRows is the largest number of rows read from the sheet, header included.
+	MaxRows int
+	// MaxCols is the number of leading columns kept; cells further right are ignored.
+	MaxCols int
+	// MaxTokenBytes is the largest single tag or text run (one cell's text) accepted.
+	MaxTokenBytes int
+}
+
+// DefaultLedgerLimits fits a province-scale ledger (200,000 points) with room to spare.
+func DefaultLedgerLimits() LedgerLimits {
+	return LedgerLimits{
+		MaxFileBytes:  64 << 20,
+		MaxPartBytes:  512 << 20,
+		MaxRatio:      200,
+		MaxRows:       250_001,
+		MaxCols:       64,
+		MaxTokenBytes: 1 << 20,
+	}
+}
+
+// LedgerCellType is how a cell's value is stored in the sheet.
+type LedgerCellType uint8
+
+// Cell types of SpreadsheetML (the t attribute); LedgerNumber is the default.
+const (
+	LedgerNumber        LedgerCellType = iota // t absent or "n": a number, dates included (serial days)
+	LedgerSharedString                        // t="s"
+	LedgerInlineString                        // t="inlineStr"
+	LedgerFormulaString                       // t="str": the cached result of a formula
+	LedgerBool                                // t="b"
+	LedgerError                               // t="e"
+	LedgerISODate                             // t="d": an ISO 8601 date
+)
+
+// LedgerCell is one non-empty cell of a row. Value is the decoded text (shared strings resolved,
+// entities decoded) and is only valid until the callback that received it returns.
+type LedgerCell struct {
+	Col   int // 0-based
+	Type  LedgerCellType
+	Value []byte
+}
+
+// LedgerRow is one row of the sheet as read: its 1-based number and its non-empty cells in order.
+type LedgerRow struct {
+	Number int
+	Cells  []LedgerCell
+}
+
+// LedgerWorkbook is an opened .xlsx read part by part straight from the zip archive.
+type LedgerWorkbook struct {
+	zr     *zip.Reader
+	limits LedgerLimits
+	sheets []ledgerSheetRef
+	ssPath string
+	// shared strings, stored as one byte arena and offsets to avoid a string header per entry.
+	ssData []byte
+	ssOffs []uint32
+	ssRead bool
+}
+
+type ledgerSheetRef struct {
+	Name string
+	Path string
+}
+
+// ReadLedgerFile reads an upload into memory, refusing one larger than the limit. The bytes are
+// needed anyway: zip reads from the end of the file, and the original is kept for audit.
+func ReadLedgerFile(r io.Reader, limits LedgerLimits) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(r, limits.MaxFileBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("importers: read upload: %w", err)
+	}
+	if int64(len(data)) > limits.MaxFileBytes {
+		return nil, models.Errorf(models.ETooLarge, "文件过大：台账文件不能超过 %d MB。", limits.MaxFileBytes>>20)
+	}
+	return data, nil
+}
+
+// OpenLedgerWorkbook opens an .xlsx (in memory or a spooled file) and reads its list of sheets.
+func OpenLedgerWorkbook(r io.ReaderAt, size int64, limits LedgerLimits) (*LedgerWorkbook, error) {
+	if size > limits.MaxFileBytes {
+		return nil, models.Errorf(models.ETooLarge, "文件过大：台账文件不能超过 %d MB。", limits.MaxFileBytes>>20)
+	}
+	zr, err := zip.NewReader(r, size)
+	if err != nil {
+		return nil, models.Errorf(models.EInvalid, "文件不是有效的 Excel 工作簿（.xlsx），请用 Excel 或 WPS 另存为 .xlsx 后重新上传。")
+	}
+	if len(zr.File) > 10_000 {
+		return nil, models.Errorf(models.EInvalid, "文件不是有效的 Excel 工作簿（.xlsx）：包含的部件过多。")
+	}
+	wb := &LedgerWorkbook{zr: zr, limits: limits}
+	if err := wb.readWorkbook(); err != nil {
+		return nil, err
+	}
+	return wb, nil
+}
+
+// SheetNames lists the workbook's sheets in order.
+func (wb *LedgerWorkbook) SheetNames() []string {
+	out := make([]string, len(wb.sheets))
+	for i, s := range wb.sheets {
+		out[i] = s.Name
+	}
+	return out
+}
+
+// part finds a part of the archive by name (case-insensitively, as Excel does).
+func (wb *LedgerWorkbook) part(name string) *zip.File {
+	name = strings.TrimPrefix(name, "/")
+	for _, f := range wb.zr.File {
+		if strings.EqualFold(f.Name, name) {
+			return f
+		}
+	}
+	return nil
+}
+
+// openPart opens a part for streaming, guarding against zip bombs: the declared size is checked
+// before reading and the actual size while reading.
+func (wb *LedgerWorkbook) openPart(f *zip.File) (io.ReadCloser, error) {
+	if f.UncompressedSize64 > uint64(wb.limits.MaxPartBytes) ||
+		(f.CompressedSize64 > 0 && f.UncompressedSize64/f.CompressedSize64 > uint64(wb.limits.MaxRatio)) {
+		return nil, models.Errorf(models.ETooLarge, "文件内容解压后过大（%s），请检查文件或拆分后上传。", f.Name)
+	}
+	rc, err := f.Open()
+	if err != nil {
+		return nil, models.Errorf(models.EInvalid, "文件已损坏，无法读取其中的 %s。", f.Name)
+	}
+	limit := min(int64(f.UncompressedSize64), wb.limits.MaxPartBytes)
+	return &ledgerLimitedPart{rc: rc, r: io.LimitReader(rc, limit+1), limit: limit, name: f.Name}, nil
+}
+
+// ledgerLimitedPart fails once more bytes come out of a part than its header declared.
+type ledgerLimitedPart struct {
+	rc    io.ReadCloser
+	r     io.Reader
+	n     int64
+	limit int64
+	name  string
+}
+
+func (p *ledgerLimitedPart) Read(b []byte) (int, error) {
+	n, err := p.r.Read(b)
+	p.n += int64(n)
+	if p.n > p.limit {
+		return n, models.Errorf(models.ETooLarge, "文件内容解压后超过声明的大小（%s），文件可能已损坏或被篡改。", p.name)
+	}
+	if err != nil && !errors.Is(err, io.EOF) {
+		return n, models.Errorf(models.EInvalid, "文件已损坏，无法读取其中的 %s。", p.name)
+	}
+	return n, err
+}
+
+func (p *ledgerLimitedPart) Close() error { return p.rc.Close() }
+
+// readSmallPart reads a small XML part (workbook, relationships) whole, within the part limit.
+func (wb *LedgerWorkbook) readSmallPart(name string) ([]byte, bool, error) {
+	f := wb.part(name)
+	if f == nil {
+		return nil, false, nil
+	}
+	rc, err := wb.openPart(f)
+	if err != nil {
+		return nil, true, err
+	}
+	defer rc.Close()
+	b, err := io.ReadAll(rc)
+	if err != nil {
+		return nil, true, fmt.Errorf("importers: read %s: %w", name, err)
+	}
+	return b, true, nil
+}
+
+type ledgerRels struct {
+	Rels []struct {
+		ID     string `xml:"Id,attr"`
+		Type   string `xml:"Type,attr"`
+		Target string `xml:"Target,attr"`
+	} `xml:"Relationship"`
+}
+
+// readWorkbook finds the workbook part through the package relationships, then its sheets and
+// shared strings through the workbook's relationships.
+func (wb *LedgerWorkbook) readWorkbook() error {
+	bad := models.Errorf(models.EInvalid, "文件不是有效的 Excel 工作簿（.xlsx）：缺少工作簿信息。")
+	wbPath := "xl/workbook.xml"
+	if b, ok, err := wb.readSmallPart("_rels/.rels"); err != nil {
+		return err
+	} else if ok {
+		var rels ledgerRels
+		if xml.Unmarshal(b, &rels) == nil {
+			for _, r := range rels.Rels {
+				if strings.HasSuffix(r.Type, "/officeDocument") {
+					wbPath = strings.TrimPrefix(r.Target, "/")
+				}
+			}
+		}
+	}
+	b, ok, err := wb.readSmallPart(wbPath)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return bad
+	}
+	var book struct {
+		Sheets []struct {
+			Name string `xml:"name,attr"`
+			RID  string `xml:"http://schemas.openxmlformats.org/officeDocument/2006/relationships id,attr"`
+		} `xml:"sheets>sheet"`
+	}
+	if err := xml.Unmarshal(b, &book); err != nil || len(book.Sheets) == 0 {
+		return bad
+	}
+	dir := path.Dir(wbPath)
+	relsPath := path.Join(dir, "_rels", path.Base(wbPath)+".rels")
+	targets := map[string]string{}
+	wb.ssPath = path.Join(dir, "sharedStrings.xml")
+	if rb, ok, err := wb.readSmallPart(relsPath); err != nil {
+		return err
+	} else if ok {
+		var rels ledgerRels
+		if err := xml.Unmarshal(rb, &rels); err != nil {
+			return bad
+		}
+		for _, r := range rels.Rels {
+			t := r.Target
+			if strings.HasPrefix(t, "/") {
+				t = strings.TrimPrefix(t, "/")
+			} else {
+				t = path.Join(dir, t)
+			}
+			targets[r.ID] = t
+			if strings.HasSuffix(r.Type, "/sharedStrings") {
+				wb.ssPath = t
+			}
+		}
+	}
+	for i, s := range book.Sheets {
+		p, ok := targets[s.RID]
+		if !ok {
+			p = path.Join(dir, fmt.Sprintf("worksheets/sheet%d.xml", i+1))
+		}
+		wb.sheets = append(wb.sheets, ledgerSheetRef{Name: s.Name, Path: p})
+	}
+	return nil
+}
+
+// loadSharedStrings reads the shared-string table once, into one arena.
+func (wb *LedgerWorkbook) loadSharedStrings() error {
+	if wb.ssRead {
+		return nil
+	}
+	wb.ssRead = true
+	f := wb.part(wb.ssPath)
+	if f == nil {
+		return nil
+	}
+	rc, err := wb.openPart(f)
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	// Text is usually more than half of the part; sizing for that avoids most regrowth copies.
+	wb.ssData = make([]byte, 0, min(f.UncompressedSize64/2, uint64(wb.limits.MaxPartBytes)))
+	sc := newLedgerScanner(rc, 64<<10, wb.limits.MaxTokenBytes)
+	// Depth counters: text counts only inside <si>…<t>, never inside phonetic runs (<rPh>).
+	inSI, inT, inRPh := false, false, 0
+	for {
+		err := sc.next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return wb.xmlErr(f.Name, err)
+		}
+		switch sc.kind {
+		case ledgerTokStart, ledgerTokSelfClose:
+			switch string(sc.name) {
+			case "sst":
+				if n, err := ledgerAtoi(ledgerAttr(sc.attrs, "uniqueCount")); err == nil && n < wb.limits.MaxRows*wb.limits.MaxCols {
+					wb.ssOffs = make([]uint32, 0, n+1)
+				}
+			case "si":
+				wb.ssOffs = append(wb.ssOffs, uint32(len(wb.ssData)))
+				inSI = sc.kind == ledgerTokStart
+			case "t":
+				inT = inSI && sc.kind == ledgerTokStart
+			case "rPh":
+				if sc.kind == ledgerTokStart {
+					inRPh++
+				}
+			}
+		case ledgerTokEnd:
+			switch string(sc.name) {
+			case "si":
+				inSI = false
+			case "t":
+				inT = false
+			case "rPh":
+				inRPh--
+			}
+		case ledgerTokText:
+			if inT && inRPh == 0 {
+				wb.ssData = ledgerAppendText(wb.ssData, sc.text)
+			}
+		case ledgerTokCDATA:
+			if inT && inRPh == 0 {
+				wb.ssData = append(wb.ssData, sc.text...)
+			}
+		}
+		if len(wb.ssData) > int(wb.limits.MaxPartBytes) || len(wb.ssData) > 1<<32-1 {
+			return models.Errorf(models.ETooLarge, "文件中的共享字符串过多。")
+		}
+	}
+	wb.ssOffs = append(wb.ssOffs, uint32(len(wb.ssData)))
+	return nil
+}
+
+// sharedString returns shared string i, or false when the index is out of range.
+func (wb *LedgerWorkbook) sharedString(i int) ([]byte, bool) {
+	if i < 0 || i+1 >= len(wb.ssOffs) {
+		return nil, false
+	}
+	return wb.ssData[wb.ssOffs[i]:wb.ssOffs[i+1]], true
+}
+
+func (wb *LedgerWorkbook) xmlErr(part string, err error) error {
+	var appErr *models.Error
+	if errors.As(err, &appErr) {
+		return err
+	}
+	if errors.Is(err, errLedgerTokenTooLong) {
+		return models.Errorf(models.EInvalid, "文件内容异常：%s 中有过长的单元格或标记。", part)
+	}
+	return models.Errorf(models.EInvalid, "文件已损坏：%s 的内容无法识别。", part)
+}
+
+// LedgerSheetDimension is the row count a sheet declares in its <dimension> (0 when absent); a hint
+// for sizing, never trusted as a limit.
+type LedgerSheetDimension int
+
+// ReadRows streams the named sheet row by row into fn. Rows are handed over in file order with their
+// non-empty cells; the row and its cells are reused after fn returns. An error from fn stops the read
+// and is returned as is. hint, if not nil, is told the row count the sheet declares in its
+// <dimension> or, lacking one, an estimate made from the part's size after the first rows.
+func (wb *LedgerWorkbook) ReadRows(sheet string, hint func(LedgerSheetDimension), fn func(LedgerRow) error) error {
+	var ref *ledgerSheetRef
+	for i := range wb.sheets {
+		if wb.sheets[i].Name == sheet {
+			ref = &wb.sheets[i]
+		}
+	}
+	if ref == nil {
+		return models.Errorf(models.EInvalid, "文件中没有名为“%s”的工作表。", sheet)
+	}
+	if err := wb.loadSharedStrings(); err != nil {
+		return err
+	}
+	f := wb.part(ref.Path)
+	if f == nil {
+		return models.Errorf(models.EInvalid, "文件已损坏：找不到工作表“%s”的内容。", sheet)
+	}
+	rc, err := wb.openPart(f)
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	rr := ledgerRowReader{wb: wb, sc: newLedgerScanner(rc, 128<<10, wb.limits.MaxTokenBytes), sheet: sheet, hint: hint, fn: fn,
+		partSize: int64(f.UncompressedSize64)}
+	if err := rr.run(); err != nil {
+		if errors.Is(err, errLedgerCallback) {
+			return rr.cbErr
+		}
+		return wb.xmlErr(f.Name, err)
+	}
+	return nil
+}
+
+var errLedgerCallback = errors.New("importers: callback stopped the read")
+
+// ledgerRowReader holds the state of one pass over a sheet.
+type ledgerRowReader struct {
+	wb    *LedgerWorkbook
+	sc    *ledgerScanner
+	sheet string
+	hint  func(LedgerSheetDimension)
+	fn    func(LedgerRow) error
+	cbErr error
+
+	row      LedgerRow
+	text     []byte // decoded text of the current row's cells; cells hold offsets until the row ends
+	offs     []int  // start of each cell's text in text, end is the next start
+	rows     int
+	lastRow  int
+	partSize int64
+	hinted   bool
+}
+
+// ledgerEstimateAfter is the number of rows after which, lacking a usable <dimension>, the row
+// count is estimated from the part's size and the bytes per row seen so far.
+const ledgerEstimateAfter = 64
+
+func (rr *ledgerRowReader) run() error {
+	sc := rr.sc
+	inRow, inCell, inV, inIS, inT, inRPh := false, false, false, false, false, 0
+	lastCol := -1
+	var cell LedgerCell
+	cellStart := 0
+	for {
+		err := sc.next()
+		if errors.Is(err, io.EOF) {
+			if inRow {
+				return errLedgerBadXML
+			}
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		switch sc.kind {
+		case ledgerTokStart, ledgerTokSelfClose:
+			self := sc.kind == ledgerTokSelfClose
+			switch string(sc.name) {
+			case "c":
+				if !inRow {
+					return errLedgerBadXML
+				}
+				col := lastCol + 1
+				if r := ledgerAttr(sc.attrs, "r"); r != nil {
+					c, _, err := ledgerCellRef(r)
+					if err != nil {
+						return err
+					}
+					col = c
+				}
+				lastCol = col
+				cell = LedgerCell{Col: col, Type: ledgerCellType(ledgerAttr(sc.attrs, "t"))}
+				cellStart = len(rr.text)
+				inCell = !self
+			case "v":
+				inV = inCell && !self
+			case "is":
+				inIS = inCell && !self
+			case "t":
+				inT = inIS && !self
+			case "rPh":
+				if !self {
+					inRPh++
+				}
+			case "row":
+				if inRow {
+					return errLedgerBadXML
+				}
+				n := rr.lastRow + 1
+				if r := ledgerAttr(sc.attrs, "r"); r != nil {
+					v, err := ledgerAtoi(r)
+					if err != nil || v < 1 {
+						return errLedgerBadXML
+					}
+					n = v
+				}
+				rr.lastRow = n
+				rr.row.Number, rr.row.Cells, rr.text, rr.offs = n, rr.row.Cells[:0], rr.text[:0], rr.offs[:0]
+				lastCol = -1
+				inRow = true
+				if self {
+					if err := rr.endRow(); err != nil {
+						return err
+					}
+					inRow = false
+				}
+			case "dimension":
+				if rr.hint != nil {
+					if ref := ledgerAttr(sc.attrs, "ref"); ref != nil {
+						if i := bytes.IndexByte(ref, ':'); i >= 0 {
+							if _, last, err := ledgerCellRef(ref[i+1:]); err == nil && last > 1 {
+								rr.hint(LedgerSheetDimension(last))
+								rr.hinted = true
+							}
+						}
+					}
+				}
+			}
+		case ledgerTokEnd:
+			switch string(sc.name) {
+			case "c":
+				if inCell {
+					if err := rr.endCell(cell, cellStart); err != nil {
+						return err
+					}
+				}
+				inCell, inV, inIS, inT = false, false, false, false
+			case "v":
+				inV = false
+			case "is":
+				inIS = false
+			case "t":
+				inT = false
+			case "rPh":
+				inRPh--
+			case "row":
+				if !inRow {
+					return errLedgerBadXML
+				}
+				if err := rr.endRow(); err != nil {
+					return err
+				}
+				inRow = false
+			case "sheetData":
+				return nil // nothing after sheetData holds cells
+			}
+		case ledgerTokText:
+			if inV || (inT && inRPh == 0) {
+				rr.text = ledgerAppendText(rr.text, sc.text)
+			}
+		case ledgerTokCDATA:
+			if inV || (inT && inRPh == 0) {
+				rr.text = append(rr.text, sc.text...)
+			}
+		}
+		if len(rr.text) > rr.wb.limits.MaxTokenBytes*4 {
+			return errLedgerTokenTooLong
+		}
+	}
+}
+
+// endCell records a finished cell: shared-string indexes are resolved, cells right of MaxCols and
+// empty cells are dropped.
+func (rr *ledgerRowReader) endCell(cell LedgerCell, start int) error {
+	if cell.Col >= rr.wb.limits.MaxCols || len(rr.text) == start {
+		rr.text = rr.text[:start]
+		return nil
+	}
+	if cell.Type == LedgerSharedString {
+		i, err := ledgerAtoi(bytes.TrimSpace(rr.text[start:]))
+		rr.text = rr.text[:start]
+		if err != nil {
+			return errLedgerBadXML
+		}
+		s, ok := rr.wb.sharedString(i)
+		if !ok {
+			return errLedgerBadXML
+		}
+		if len(s) == 0 {
+			return nil
+		}
+		// Shared strings are referenced in place: mark with a negative offset into the arena.
+		rr.offs = append(rr.offs, -1-int(rr.wb.ssOffs[i]))
+		cell.Value = s
+		rr.row.Cells = append(rr.row.Cells, cell)
+		return nil
+	}
+	rr.offs = append(rr.offs, start)
+	rr.row.Cells = append(rr.row.Cells, cell)
+	return nil
+}
+
+// endRow fixes up cell values (the text buffer may have moved while the row grew) and hands the row
+// to the callback.
+func (rr *ledgerRowReader) endRow() error {
+	rr.rows++
+	if rr.rows == ledgerEstimateAfter && !rr.hinted && rr.hint != nil && rr.partSize > 0 {
+		// Writers such as excelize's StreamWriter leave <dimension ref="A1">; guess from the size so
+		// that the caller can size its buffers once instead of doubling them.
+		if used := rr.sc.consumed(); used > 0 {
+			est := rr.partSize * int64(rr.rows) / used
+			rr.hint(LedgerSheetDimension(min(est+est/32+1, int64(rr.wb.limits.MaxRows))))
+		}
+	}
+	if rr.rows > rr.wb.limits.MaxRows {
+		rr.cbErr = models.Errorf(models.ETooLarge, "工作表“%s”超过 %d 行，请拆分后上传。", rr.sheet, rr.wb.limits.MaxRows-1)
+		return errLedgerCallback
+	}
+	// Inline values live in rr.text; their end is the start of the next inline value.
+	next := len(rr.text)
+	for i := len(rr.row.Cells) - 1; i >= 0; i-- {
+		if rr.offs[i] < 0 {
+			continue
+		}
+		rr.row.Cells[i].Value = rr.text[rr.offs[i]:next]
+		next = rr.offs[i]
+	}
+	if err := rr.fn(rr.row); err != nil {
+		rr.cbErr = err
+		return errLedgerCallback
+	}
+	return nil
+}
+
+func ledgerCellType(t []byte) LedgerCellType {
+	switch string(t) {
+	case "s":
+		return LedgerSharedString
+	case "inlineStr":
+		return LedgerInlineString
+	case "str":
+		return LedgerFormulaString
+	case "b":
+		return LedgerBool
+	case "e":
+		return LedgerError
+	case "d":
+		return LedgerISODate
+	}
+	return LedgerNumber
+}

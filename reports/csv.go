@@ -1,0 +1,163 @@
+package reports
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+
+	"ruralkpi/models"
+)
+
+// Table is a table as a page shows it: column headers and rows of cell text. Every dashboard table
+// offered for download is one of these, written by WriteCSV.
+type Table struct {
+	Headers []string
+	Rows    [][]string
+}
+
+// WriteCSV writes the table as CSV for Excel and WPS: UTF-8 with a byte-order mark (without it
+// Excel on Windows reads Chinese as GBK), CRLF line ends, and any text cell that a spreadsheet would
+// run as a formula (=, +, -, @ at the start, not a number) prefixed with an apostrophe.
+func WriteCSV(w io.Writer, t Table) error {
+	if _, err := io.WriteString(w, "\uFEFF"); err != nil {
+		return fmt.Errorf("reports: write csv: %w", err)
+	}
+	cw := csv.NewWriter(w)
+	cw.UseCRLF = true
+	if err := cw.Write(safeRow(t.Headers)); err != nil {
+		return fmt.Errorf("reports: write csv: %w", err)
+	}
+	for _, r := range t.Rows {
+		if err := cw.Write(safeRow(r)); err != nil {
+			return fmt.Errorf("reports: write csv: %w", err)
+		}
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return fmt.Errorf("reports: write csv: %w", err)
+	}
+	return nil
+}
+
+func safeRow(r []string) []string {
+	out := make([]string, len(r))
+	for i, c := range r {
+		out[i] = safeCell(c)
+	}
+	return out
+}
+
+// safeCell defuses CSV formula injection: a unit name or note typed as "=HYPERLINK(…)" stays text.
+func safeCell(c string) string {
+	if c == "" || !strings.ContainsRune("=+-@\t\r", rune(c[0])) {
+		return c
+	}
+	if _, err := strconv.ParseFloat(c, 64); err == nil {
+		return c
+	}
+	return "'" + c
+}
+
+// csvNumber writes a figure for machines: no thousands separators, at most four decimals.
+func csvNumber(v float64) string {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return ""
+	}
+	s := strconv.FormatFloat(v, 'f', 4, 64)
+	s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	if s == "-0" {
+		return "0"
+	}
+	return s
+}
+
+// csvPercent writes a share as a percentage with one decimal, without the sign.
+func csvPercent(share float64) string { return strconv.FormatFloat(round1(share*100), 'f', 1, 64) }
+
+// ProgressTable is the long progress table: one row per indicator and scope, as the progress API
+// and the summary sheet give them. It serves the matrix, unit and indicator pages alike, each with
+// its own slice of values (All, ForScope, ForIndicator).
+func ProgressTable(p *models.Plan, prs []models.Progress) Table {
+	t := Table{Headers: []string{"月份", "指标代码", "指标", "单位代码", "单位", "计量单位", "年度目标", "序时进度", "完成值",
+		"序时完成率(%)", "年度目标完成率(%)", "状态", "进度说明", "年底预测", "每月还需"}}
+	for _, pr := range prs {
+		ind, _ := p.Indicator(pr.Indicator)
+		row := []string{pr.Period.String(), pr.Indicator, ind.Name, pr.Scope, unitName(p, pr.Scope), ind.Unit, "", "", "", "", "", statusWord(pr), remark(pr), "", ""}
+		if !pr.NotStarted {
+			if pr.HasTarget {
+				row[6], row[7] = csvNumber(pr.Target), csvNumber(pr.Expected)
+			}
+			if pr.HasActual {
+				row[8] = csvNumber(pr.Actual)
+			}
+			if pr.HasRatio {
+				row[9] = csvPercent(pr.Ratio)
+			}
+			if pr.HasTarget && pr.HasActual && pr.Target != 0 {
+				row[10] = csvPercent(pr.Completion)
+			}
+			if pr.HasForecast {
+				row[13] = csvNumber(pr.Forecast)
+			}
+			if pr.HasTarget && pr.HasActual && ind.Kind != models.KindMilestone && pr.Schedule == models.ScheduleNone {
+				row[14] = csvNumber(pr.NeededPerMonth)
+			}
+		}
+		t.Rows = append(t.Rows, row)
+	}
+	return t
+}
+
+// MatrixTable is the overview's matrix: one row per indicator, one column per scope (the root
+// first), each cell the ratio to 序时进度 and the status word, e.g. "92.3%（滞后）".
+func MatrixTable(p *models.Plan, prs []models.Progress) Table {
+	var scopes []string
+	seen := map[string]bool{}
+	for _, pr := range prs {
+		if !seen[pr.Scope] {
+			seen[pr.Scope] = true
+			scopes = append(scopes, pr.Scope)
+		}
+	}
+	col := map[string]int{}
+	t := Table{Headers: []string{"指标", "计量单位"}}
+	for i, s := range scopes {
+		col[s] = i + 2
+		t.Headers = append(t.Headers, unitName(p, s))
+	}
+	rowOf := map[string]int{}
+	for _, pr := range prs {
+		r, ok := rowOf[pr.Indicator]
+		if !ok {
+			ind, _ := p.Indicator(pr.Indicator)
+			r = len(t.Rows)
+			rowOf[pr.Indicator] = r
+			t.Rows = append(t.Rows, make([]string, len(t.Headers)))
+			t.Rows[r][0], t.Rows[r][1] = ind.Name, ind.Unit
+		}
+		cell := statusWord(pr)
+		if pr.HasRatio && !pr.NotStarted {
+			cell = Percent(pr.Ratio) + "（" + cell + "）"
+		}
+		t.Rows[r][col[pr.Scope]] = cell
+	}
+	return t
+}
+
+// ReturnsTable is the returns-received table.
+func ReturnsTable(p *models.Plan, rows []ReturnRow) Table {
+	t := Table{Headers: []string{"单位代码", "单位", "截止日期", "首次报送时间", "报送情况", "最新版本", "审核状态"}}
+	for _, r := range rows {
+		uploaded, version := "", ""
+		if !r.FirstUpload.IsZero() {
+			uploaded = r.FirstUpload.In(ReportingZone()).Format("2006-01-02 15:04")
+			version = strconv.Itoa(r.Version)
+		}
+		t.Rows = append(t.Rows, []string{r.Unit, unitName(p, r.Unit), r.Deadline.In(ReportingZone()).Format("2006-01-02"), uploaded,
+			r.Timeliness.Label(), version, r.ReviewLabel()})
+	}
+	return t
+}

@@ -1,0 +1,68 @@
+package reports
+
+import (
+	"bytes"
+	"encoding/csv"
+	"strings"
+	"testing"
+
+	"ruralkpi/models"
+)
+
+func TestWriteCSV(t *testing.T) {
+	tests := []struct {
+		name string
+		in   Table
+		want string
+	}{
+		{"bom and crlf", Table{Headers: []string{"单位", "完成值"}, Rows: [][]string{{"麒麟区", "1350"}}}, "\uFEFF单位,完成值\r\n麒麟区,1350\r\n"},
+		{"formula defused", Table{Headers: []string{"a"}, Rows: [][]string{{"=HYPERLINK(\"x\")"}, {"@cmd"}, {"+1"}, {"-3.5"}}}, "\uFEFFa\r\n\"'=HYPERLINK(\"\"x\"\")\"\r\n'@cmd\r\n+1\r\n-3.5\r\n"},
+		{"quotes and commas", Table{Headers: []string{"说明"}, Rows: [][]string{{"1,350个，\"含\"待审核"}}}, "\uFEFF说明\r\n\"1,350个，\"\"含\"\"待审核\"\r\n"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var b bytes.Buffer
+			if err := WriteCSV(&b, tc.in); err != nil {
+				t.Fatal(err)
+			}
+			if b.String() != tc.want {
+				t.Errorf("got %q, want %q", b.String(), tc.want)
+			}
+		})
+	}
+}
+
+func TestProgressAndMatrixTables(t *testing.T) {
+	p := loadPlan(t)
+	ds := models.Dataset{Observations: []models.Observation{
+		{Unit: "530302", Period: models.MustPeriod("2024-06"), Indicator: "service_points", Value: 300, VersionID: 1, Version: 1, Approved: true},
+	}}
+	calc := models.NewProgressCalculator(p, ds, models.ProgressOptions{})
+	prs := calc.ForIndicator("service_points", models.MustPeriod("2024-06"))
+	tab := ProgressTable(p, prs)
+	if len(tab.Rows) != len(prs) {
+		t.Fatalf("%d rows for %d values", len(tab.Rows), len(prs))
+	}
+	city := tab.Rows[0]
+	if city[1] != "service_points" || city[3] != p.Root.Code || city[6] != "1350" || city[8] != "300" {
+		t.Errorf("city row %v", city)
+	}
+	if want := csvNumber(prs[0].Expected); city[7] != want {
+		t.Errorf("expected %s, want %s", city[7], want)
+	}
+	var b bytes.Buffer
+	if err := WriteCSV(&b, tab); err != nil {
+		t.Fatal(err)
+	}
+	records, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(b.String(), "\uFEFF"))).ReadAll()
+	if err != nil || len(records) != len(prs)+1 || len(records[0]) != len(tab.Headers) {
+		t.Fatalf("round trip: %d records, %v", len(records), err)
+	}
+	m := MatrixTable(p, calc.All(models.MustPeriod("2024-06")))
+	if len(m.Rows) != len(p.Indicators) || len(m.Headers) != 2+1+len(p.ReportingUnits()) {
+		t.Errorf("matrix %d×%d", len(m.Rows), len(m.Headers))
+	}
+	if m.Headers[2] != "曲靖市" || !strings.Contains(m.Rows[1][2], "（落后）") {
+		t.Errorf("matrix header %v, service points row %v", m.Headers[:3], m.Rows[1][:3])
+	}
+}

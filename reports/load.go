@@ -1,0 +1,75 @@
+package reports
+
+import (
+	"fmt"
+	"time"
+
+	"ruralkpi/models"
+)
+
+// Load reads a report's input for the month from the store: the figures up to the month, the
+// progress values, the returns received against the month's deadline (the office's, else the 5th
+// of the next month) and the follow-ups not yet closed.
+func Load(st *models.Store, p *models.Plan, period models.Period, now time.Time) (Input, error) {
+	// The same reading of the store as the progress API's, so that the figures agree to the digit.
+	ds, err := st.ProgressDataset(period.String())
+	if err != nil {
+		return Input{}, fmt.Errorf("reports: %w", err)
+	}
+	versions, err := st.PeriodVersions(period.String())
+	if err != nil {
+		return Input{}, fmt.Errorf("reports: %w", err)
+	}
+	deadline, err := st.Deadline(period)
+	if err != nil {
+		return Input{}, fmt.Errorf("reports: %w", err)
+	}
+	followUps, err := st.FollowUps("")
+	if err != nil {
+		return Input{}, fmt.Errorf("reports: %w", err)
+	}
+	calc := models.NewProgressCalculator(p, ds, models.ProgressOptions{})
+	in := NewInput(calc, period, now)
+	in.Returns = ReturnsReceived(p, period, versions, deadline, now)
+	in.FollowUps, in.FollowUpsEnabled = OpenFollowUps(followUps, now), true
+	return in, nil
+}
+
+// ResolvePeriod reads a YYYY-MM month inside the plan; empty means the newest month with returns,
+// or the plan's first month when nothing has been reported.
+func ResolvePeriod(st *models.Store, p *models.Plan, s string) (models.Period, error) {
+	if s == "" {
+		latest, err := st.LatestVersions(p.EndPeriod)
+		if err != nil {
+			return models.Period{}, fmt.Errorf("reports: %w", err)
+		}
+		best := p.StartPeriod
+		for _, v := range latest {
+			if v.UnitCode != p.Root.Code && v.Period > best {
+				best = v.Period
+			}
+		}
+		return models.ParsePeriod(best)
+	}
+	period, err := models.ParsePeriod(s)
+	if err != nil {
+		return models.Period{}, models.Errorf(models.EInvalid, "月份 %q 格式不正确，应为“年-月”，例如 2024-06。", s)
+	}
+	if !p.ContainsPeriod(period.String()) {
+		return models.Period{}, models.Errorf(models.EInvalid, "月份 %s 不在方案实施期（%s 至 %s）内。", s, p.StartPeriod, p.EndPeriod)
+	}
+	return period, nil
+}
+
+// OpenFollowUps keeps the follow-ups not yet closed (销号), marking those past their due day.
+func OpenFollowUps(all []models.FollowUp, now time.Time) []FollowUpRow {
+	var out []FollowUpRow
+	for _, f := range all {
+		if f.Status == models.FollowUpClosed {
+			continue
+		}
+		out = append(out, FollowUpRow{Unit: f.UnitCode, Indicator: f.Indicator, Title: f.Title, Assignee: f.Assignee,
+			DueDate: f.DueDate, Status: f.Status, Overdue: models.FollowUpOverdue(f, now)})
+	}
+	return out
+}

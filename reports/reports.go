@@ -1,0 +1,155 @@
+// Package reports writes the office's monthly outputs from progress values: the consolidated
+// workbook (汇总表), the leaders' briefing (月度通报) and CSV downloads of the dashboard tables. The
+// builders are pure: they take an Input of plain values and return values or write to an io.Writer;
+// Load is the one place that reads them from the store.
+package reports
+
+import (
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"ruralkpi/dashboards"
+	"ruralkpi/models"
+)
+
+// Input is everything a report is built from, as plain values, so that any source (the store, a
+// test, a benchmark) can feed it.
+type Input struct {
+	Plan   *models.Plan
+	Period models.Period
+	// Now is when the report is made: it decides whether a return not yet in is late or not yet due.
+	Now time.Time
+	// Current is the progress of every indicator for the root, each unit directly below it and each
+	// reporting unit in Period; Previous is the same for the month before (empty before the plan).
+	Current  []models.Progress
+	Previous []models.Progress
+	// Returns is one row per reporting unit: how its return for Period stands.
+	Returns []ReturnRow
+	// FollowUps are the open supervision items (督办); FollowUpsEnabled says the feature is present,
+	// so that "none open" and "not recorded" read differently.
+	FollowUps        []FollowUpRow
+	FollowUpsEnabled bool
+}
+
+// FollowUpRow is an open supervision item (督办) as the briefing lists it.
+type FollowUpRow struct {
+	Unit      string // unit code
+	Indicator string // indicator code
+	Title     string
+	Assignee  string
+	DueDate   string // YYYY-MM-DD
+	Status    string // open, answered
+	Overdue   bool
+}
+
+// key addresses one progress value.
+type key struct{ indicator, scope string }
+
+// index maps (indicator, scope) to its progress value.
+func index(prs []models.Progress) map[key]models.Progress {
+	out := make(map[key]models.Progress, len(prs))
+	for _, pr := range prs {
+		out[key{pr.Indicator, pr.Scope}] = pr
+	}
+	return out
+}
+
+// NewInput computes the progress values a report needs from a calculator: the month's and the
+// previous month's, for the root, the units directly below it and every reporting unit.
+func NewInput(calc *models.ProgressCalculator, period models.Period, now time.Time) Input {
+	p := calc.Plan()
+	in := Input{Plan: p, Period: period, Now: now, Current: progressFor(calc, period)}
+	if prev := period.AddMonths(-1); p.StartPeriod <= prev.String() {
+		in.Previous = progressFor(calc, prev)
+	}
+	return in
+}
+
+func progressFor(calc *models.ProgressCalculator, period models.Period) []models.Progress {
+	p := calc.Plan()
+	out := calc.All(period) // the root and the units directly below it
+	for _, u := range p.Root.Children {
+		for _, l := range p.Leaves(u.Code) {
+			if l.Code != u.Code {
+				out = append(out, calc.ForScope(l.Code, period)...)
+			}
+		}
+	}
+	return out
+}
+
+// scopeUnits are the units a report gives a section of its own: those directly below the root
+// (the counties of a city, the provinces of a country).
+func scopeUnits(p *models.Plan) []models.Unit { return p.Root.Children }
+
+// unitName is the name reports show for a unit: its short name where it has one.
+func unitName(p *models.Plan, code string) string {
+	u, ok := p.Unit(code)
+	if !ok {
+		return code
+	}
+	if u.ShortName != "" {
+		return u.ShortName
+	}
+	return u.Name
+}
+
+// StatusLabel is the word printed with a status colour, so that the status survives black-and-white
+// printing: the dashboards' word, so that page, workbook and briefing say the same.
+func StatusLabel(s models.ProgressStatus) string { return dashboards.StatusLabel(s) }
+
+// statusWord is the word for a progress value, telling "not yet expected to report" from "no data".
+func statusWord(pr models.Progress) string {
+	if pr.NotStarted {
+		return "未开始报送"
+	}
+	return StatusLabel(pr.Status)
+}
+
+// ScheduleLabel names a milestone state in Chinese, as the dashboards do.
+func ScheduleLabel(s models.ScheduleState) string { return dashboards.ScheduleLabel(s) }
+
+// Number writes a figure the way Chinese reports do: thousands separators, at most two decimals,
+// no trailing zeros.
+func Number(v float64) string {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return "—"
+	}
+	s := strconv.FormatFloat(math.Abs(v), 'f', 2, 64)
+	s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	intPart, frac, _ := strings.Cut(s, ".")
+	var b strings.Builder
+	if v < 0 && s != "0" {
+		b.WriteByte('-')
+	}
+	for i, r := range intPart {
+		if i > 0 && (len(intPart)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	if frac != "" {
+		b.WriteByte('.')
+		b.WriteString(frac)
+	}
+	return b.String()
+}
+
+// Percent writes a share (1 = 100%) as a percentage with one decimal.
+func Percent(share float64) string {
+	if math.IsNaN(share) || math.IsInf(share, 0) {
+		return "—"
+	}
+	return strconv.FormatFloat(round1(share*100), 'f', 1, 64) + "%"
+}
+
+// round1 rounds to one decimal, as percentages are shown.
+func round1(v float64) float64 { return math.Round(v*10) / 10 }
+
+// isLeaf reports whether the unit files returns itself.
+func isLeaf(p *models.Plan, code string) bool {
+	u, ok := p.Unit(code)
+	return ok && len(u.Children) == 0
+}

@@ -1,0 +1,99 @@
+package reports
+
+import (
+	"time"
+
+	"ruralkpi/models"
+)
+
+// Timeliness is how a unit's return for a month stands against its deadline: the completeness
+// board's states (models.Timeliness), so that the board, the workbook and the briefing agree.
+type Timeliness = models.Timeliness
+
+// The timeliness states.
+const (
+	OnTime      = models.OnTime
+	Late        = models.Late
+	Missing     = models.Missing
+	NotYetDue   = models.NotYetDue
+	NotExpected = models.NotExpected
+)
+
+// ReturnRow is one reporting unit's return for a month as the 报送情况 sheet shows it.
+type ReturnRow struct {
+	Unit       string
+	Timeliness Timeliness
+	Deadline   time.Time
+	// FirstUpload is when the first version arrived (zero when none): it decides on time or late,
+	// so that a correction the office asked for does not make a return late.
+	FirstUpload time.Time
+	// Version is the newest version's number (0 when none) and Status its review status.
+	Version int
+	Status  string
+}
+
+// Approved reports whether the newest version has been approved by the office.
+func (r ReturnRow) Approved() bool { return r.Status == models.StatusApproved }
+
+// ReviewLabel names the newest version's review status in Chinese.
+func (r ReturnRow) ReviewLabel() string {
+	if r.Status == "" {
+		return "—"
+	}
+	return models.StatusLabel(r.Status)
+}
+
+// DeadlineDay is the day of the following month a return is due by, unless the office sets another.
+const DeadlineDay = models.DefaultDeadlineDay
+
+// ReportingZone is the zone deadlines are read in: China Standard Time, without daylight saving.
+func ReportingZone() *time.Location { return models.ReportingZone() }
+
+// DefaultDeadline is the due day of a month's return: the 5th of the following month.
+func DefaultDeadline(p models.Period) time.Time { return models.DefaultDeadline(p) }
+
+// ReturnsReceived classifies every reporting unit's return for the month from the stored versions
+// of that month (any order, any unit), with the completeness board's rule (models.ClassifyTimeliness):
+// on time when the first version arrived by the end of the deadline day, late after it; without a
+// version, missing once that day is over and not yet due before; not expected before the unit starts.
+func ReturnsReceived(p *models.Plan, period models.Period, versions []models.ReturnVersion, deadline, now time.Time) []ReturnRow {
+	type agg struct {
+		first  time.Time
+		number int
+		status string
+	}
+	byUnit := map[string]*agg{}
+	for _, v := range versions {
+		if v.Period != period.String() {
+			continue
+		}
+		a := byUnit[v.UnitCode]
+		if a == nil {
+			a = &agg{first: v.UploadedAt}
+			byUnit[v.UnitCode] = a
+		}
+		if v.UploadedAt.Before(a.first) {
+			a.first = v.UploadedAt
+		}
+		if v.Number > a.number {
+			a.number, a.status = v.Number, v.Status
+		}
+	}
+	units := p.ReportingUnits()
+	out := make([]ReturnRow, 0, len(units))
+	for _, u := range units {
+		row := ReturnRow{Unit: u.Code, Deadline: deadline}
+		start, err := models.ParsePeriod(p.UnitStart(u.Code))
+		if err != nil {
+			start = period
+		}
+		var first *time.Time
+		if a := byUnit[u.Code]; a != nil {
+			row.FirstUpload, row.Version, row.Status = a.first, a.number, a.status
+			first = &a.first
+		}
+		row.Timeliness = models.ClassifyTimeliness(period, start, deadline, first, now)
+		out = append(out, row)
+	}
+	return out
+}
