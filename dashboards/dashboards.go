@@ -256,6 +256,12 @@ func figure(p *models.Plan, pr models.Progress) Figure {
 	if pr.DueYear != 0 {
 		f.Due = fmt.Sprintf("%d年底前", pr.DueYear)
 	}
+	if notApplicable(p, pr) {
+		// A unit the plan gives no such task (沾益区 has no hub park of its own: 麒麟区's serves it)
+		// is not "no data": say so, so a grey cell is not read as a missing report.
+		f.StatusLabel, f.Short, f.Schedule = "不适用（方案未安排该单位此项任务）", "不适用", "不适用"
+		return f
+	}
 	milestone := ind.Kind == models.KindMilestone
 	if pr.HasTarget {
 		f.Target, f.Expected = Number(pr.Target), Number(pr.Expected)
@@ -292,6 +298,21 @@ func figure(p *models.Plan, pr models.Progress) Figure {
 		f.Short = "—"
 	}
 	return f
+}
+
+// notApplicable reports whether the figure is a unit's scheduled task that the plan does not give
+// this unit: the indicator has a per-unit schedule, the unit has no due date and no allocation, and
+// it reported nothing towards it.
+func notApplicable(p *models.Plan, pr models.Progress) bool {
+	if pr.Scope == p.Root.Code || pr.DueYear != 0 || pr.HasTarget || (pr.HasActual && pr.Actual > 0) {
+		return false
+	}
+	for _, m := range p.MilestonesFor(pr.Indicator) {
+		if m.Unit != "" {
+			return true
+		}
+	}
+	return false
 }
 
 // trace writes where a figure came from: the unit, month and version number of each return version
