@@ -437,6 +437,8 @@ type LedgerBrowse struct {
 	Townships  []string
 	Page       LedgerPointPage
 	Comparison []LedgerComparison
+	// Sources is the office's choice of source per indicator (missing means the ledger).
+	Sources map[string]LedgerSource
 	// Diff compares the snapshot with the one before it, when HasDiff.
 	Diff    LedgerDiffCounts
 	HasDiff bool
@@ -485,7 +487,7 @@ func (s *Store) BrowseLedger(unit string, snapshotID uint, q LedgerPointQuery) (
 	if err != nil {
 		return LedgerBrowse{}, err
 	}
-	b.Comparison = CompareLedger(derived, reported, sources)
+	b.Comparison, b.Sources = CompareLedger(derived, reported, sources), sources
 	if b.Diff, b.HasDiff, err = s.DiffLedgerSnapshots(b.Snapshot); err != nil {
 		return LedgerBrowse{}, err
 	}
