@@ -57,15 +57,21 @@ func (s *Server) ledgerPage(c *fiber.Ctx) error {
 	data.CanUpload = u != nil && models.MayActForUnit(*u, unit.Code)
 	data.Office = u != nil && u.Role == models.RoleOffice
 	data.Periods, data.Period = s.reportingPeriods(), s.defaultPeriod()
-	for _, cmp := range b.Comparison {
+	data.Comparison = s.ledgerComparisonRows(b.Comparison, b.Sources)
+	return s.render(c, "ledger.html", "ledger", unit.Name+"网点台账", data)
+}
+
+// ledgerComparisonRows names the indicators of a comparison and marks the office's choices.
+func (s *Server) ledgerComparisonRows(cmps []models.LedgerComparison, sources map[string]models.LedgerSource) []ledgerComparisonRow {
+	out := make([]ledgerComparisonRow, 0, len(cmps))
+	for _, cmp := range cmps {
 		name := cmp.Indicator
 		if ind, ok := s.Plan.Indicator(cmp.Indicator); ok {
 			name = ind.Name
 		}
-		data.Comparison = append(data.Comparison, ledgerComparisonRow{LedgerComparison: cmp, Name: name,
-			ByReturn: b.Sources[cmp.Indicator] == models.LedgerSourceReturn})
+		out = append(out, ledgerComparisonRow{LedgerComparison: cmp, Name: name, ByReturn: sources[cmp.Indicator] == models.LedgerSourceReturn})
 	}
-	return s.render(c, "ledger.html", "ledger", unit.Name+"网点台账", data)
+	return out
 }
 
 // ledgerFlag reads a 是/否 filter: "1", "0" or anything else for no filter.

@@ -467,31 +467,39 @@ func (s *Store) BrowseLedger(unit string, snapshotID uint, q LedgerPointQuery) (
 	if err := s.DB.Model(&LedgerPointRecord{}).Where("snapshot_id = ?", b.Snapshot.ID).Distinct().Order("township").Pluck("township", &b.Townships).Error; err != nil {
 		return LedgerBrowse{}, fmt.Errorf("models: list townships: %w", err)
 	}
+	if b.Comparison, b.Sources, err = s.CompareSnapshot(b.Snapshot); err != nil {
+		return LedgerBrowse{}, err
+	}
+	if b.Diff, b.HasDiff, err = s.DiffLedgerSnapshots(b.Snapshot); err != nil {
+		return LedgerBrowse{}, err
+	}
+	return b, nil
+}
+
+// CompareSnapshot puts a snapshot's derived figures beside those of the unit's newest return for
+// the same month, under the office's choice of source (returned too: missing means the ledger).
+func (s *Store) CompareSnapshot(snap LedgerSnapshot) ([]LedgerComparison, map[string]LedgerSource, error) {
 	derived := map[string]float64{}
-	if b.Snapshot.Indicators != "" {
-		if err := json.Unmarshal([]byte(b.Snapshot.Indicators), &derived); err != nil {
-			return LedgerBrowse{}, fmt.Errorf("models: read snapshot indicators: %w", err)
+	if snap.Indicators != "" {
+		if err := json.Unmarshal([]byte(snap.Indicators), &derived); err != nil {
+			return nil, nil, fmt.Errorf("models: read snapshot indicators: %w", err)
 		}
 	}
 	reported := map[string]float64{}
-	v, err := s.LatestVersion(unit, b.Snapshot.Period)
+	v, err := s.LatestVersion(snap.UnitCode, snap.Period)
 	switch {
 	case err == nil:
 		for _, val := range v.Values {
 			reported[val.Indicator] = val.Value
 		}
 	case !errors.Is(err, ErrNotFound):
-		return LedgerBrowse{}, err
+		return nil, nil, err
 	}
 	sources, err := s.LedgerSources()
 	if err != nil {
-		return LedgerBrowse{}, err
+		return nil, nil, err
 	}
-	b.Comparison, b.Sources = CompareLedger(derived, reported, sources), sources
-	if b.Diff, b.HasDiff, err = s.DiffLedgerSnapshots(b.Snapshot); err != nil {
-		return LedgerBrowse{}, err
-	}
-	return b, nil
+	return CompareLedger(derived, reported, sources), sources, nil
 }
 
 // StatusLabel is the record's status in Chinese, for pages.
