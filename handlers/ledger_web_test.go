@@ -101,6 +101,10 @@ func TestLedgerWebUpload(t *testing.T) {
 		if len(snaps) != 1 || snaps[0].Points != 2 || snaps[0].UploadedBy != "county-530302" {
 			t.Fatalf("snapshots %+v", snaps)
 		}
+		var kept bytes.Buffer
+		if err := e.store.StoredFileContent(snaps[0].FileHash, &kept); err != nil || !bytes.Equal(kept.Bytes(), good) {
+			t.Errorf("original not kept: %v", err)
+		}
 		if n := auditCount(t, e.store, models.AuditLedgerUpload); n != 1 {
 			t.Errorf("%d audit entries", n)
 		}

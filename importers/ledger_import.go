@@ -97,12 +97,8 @@ func ImportLedger(st LedgerStore, r io.Reader, req LedgerRequest) (LedgerResult,
 	if err != nil {
 		return LedgerResult{}, fmt.Errorf("importers: encode indicators: %w", err)
 	}
-	data := make([]byte, size)
-	if _, err := spool.ReadAt(data, 0); err != nil {
-		return LedgerResult{}, fmt.Errorf("importers: reread spooled ledger: %w", err)
-	}
 	snap, err := st.SaveLedgerSnapshot(models.NewLedgerSnapshot{
-		UnitCode: req.UnitCode, Period: req.Period.String(), FileName: req.FileName, File: data,
+		UnitCode: req.UnitCode, Period: req.Period.String(), FileName: req.FileName, Original: spool, OriginalSize: size,
 		UploadedBy: req.UploadedBy, UploadedAt: time.Now(), Warnings: string(warnings), Indicators: string(figures), Staged: staging,
 	})
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
@@ -68,7 +69,7 @@ type LedgerPointRecord struct {
 
 // LedgerEntities lists the ledger's entities, for AllEntities.
 func LedgerEntities() []any {
-	return []any{&AdminVillage{}, &LedgerSnapshot{}, &LedgerPointRecord{}}
+	return []any{&AdminVillage{}, &LedgerSnapshot{}, &LedgerPointRecord{}, &StoredFileChunk{}}
 }
 
 // ReplaceAdminVillages replaces a unit's reference list in one transaction and sets the unit's
@@ -106,16 +107,20 @@ func (s *Store) AdminVillages(unit string) ([]AdminVillage, error) {
 // NewLedgerSnapshot is what a validated ledger import hands the store. The points come either in
 // memory (Points) or, for large uploads, in a staging file (Staged).
 type NewLedgerSnapshot struct {
-	UnitCode   string
-	Period     string
-	FileName   string
-	File       []byte
-	UploadedBy string
-	UploadedAt time.Time
-	Warnings   string
-	Indicators string
-	Points     []LedgerPoint
-	Staged     *LedgerStaging
+	UnitCode string
+	Period   string
+	FileName string
+	// File is a small original, kept whole; Original (OriginalSize bytes) a large one, kept in
+	// chunks read one at a time (StoredFileChunk). At most one of them is set.
+	File         []byte
+	Original     io.ReaderAt
+	OriginalSize int64
+	UploadedBy   string
+	UploadedAt   time.Time
+	Warnings     string
+	Indicators   string
+	Points       []LedgerPoint
+	Staged       *LedgerStaging
 }
 
 // ledgerInsertBatch is the number of points per INSERT: 16 columns × 1000 stays well under
@@ -163,9 +168,16 @@ func (s *Store) SaveLedgerSnapshot(ns NewLedgerSnapshot) (LedgerSnapshot, error)
 
 func (s *Store) saveLedgerSnapshot(db *gorm.DB, ns NewLedgerSnapshot, count int, writePoints func(tx *gorm.DB, id uint) error) (LedgerSnapshot, error) {
 	var snap LedgerSnapshot
+	// Hashed outside the transaction: it is pure CPU work.
 	hash := ""
-	if ns.File != nil {
-		hash = FileHash(ns.File) // hashed outside the transaction: it is pure CPU work
+	switch {
+	case ns.Original != nil:
+		var err error
+		if hash, err = FileHashReader(io.NewSectionReader(ns.Original, 0, ns.OriginalSize)); err != nil {
+			return LedgerSnapshot{}, err
+		}
+	case ns.File != nil:
+		hash = FileHash(ns.File)
 	}
 	at := ns.UploadedAt
 	if at.IsZero() {
@@ -180,7 +192,11 @@ func (s *Store) saveLedgerSnapshot(db *gorm.DB, ns NewLedgerSnapshot, count int,
 			if n > 0 {
 				return ErrDuplicateFile
 			}
-			if err := storeFileTx(tx, hash, ns.FileName, ns.File); err != nil {
+			store := func() error { return storeFileTx(tx, hash, ns.FileName, ns.File) }
+			if ns.Original != nil {
+				store = func() error { return storeFileChunksTx(tx, hash, ns.FileName, ns.Original, ns.OriginalSize) }
+			}
+			if err := store(); err != nil {
 				return err
 			}
 		}
