@@ -81,6 +81,9 @@ func TestLedgerWebUpload(t *testing.T) {
 			t.Fatalf("%d %.800s", res.status, res.body)
 		}
 		token = m[1]
+		if strings.Contains(res.body, `id="ledger-diff"`) {
+			t.Error("a first ledger is compared with nothing")
+		}
 		if snaps, _ := e.store.LedgerSnapshots("530302"); len(snaps) != 0 {
 			t.Fatalf("preview stored %d snapshots", len(snaps))
 		}
@@ -114,12 +117,24 @@ func TestLedgerWebUpload(t *testing.T) {
 	})
 	t.Run("a second preview compares with the stored snapshot", func(t *testing.T) {
 		res := clerk.uploadForm("/ledger/530302/preview", month, "台账.xlsx", good)
-		if res.status != 200 || !strings.Contains(res.body, "第 1 版（2 个网点）") || !strings.Contains(res.body, "无变化") {
+		if res.status != 200 || !strings.Contains(res.body, "第 1 版（2 个网点）") || !strings.Contains(res.body, "无变化") ||
+			!strings.Contains(res.body, "新增 0 个，裁撤 0 个，撤并 0 个，信息变更 0 个") {
 			t.Fatalf("%d %.800s", res.status, res.body)
 		}
 		form := map[string][]string{"period": {"2024-06"}, "token": {ledgerTokenField.FindStringSubmatch(res.body)[1]}}
 		if res := clerk.do("POST", "/ledger/530302/upload", form); res.status != fiber.StatusConflict {
 			t.Errorf("same file confirmed again: %d", res.status)
+		}
+	})
+	t.Run("the preview counts points added, closed and changed since the stored snapshot", func(t *testing.T) {
+		next := ledgerTestFile(t, [][]any{
+			{"P001", "潇湘村快递服务站", "越州镇", "潇湘村", "2023-08-15", "运营中", nil, "是", "否", 12000, 3000, "邮政快递"},
+			{"P002", "越州村快递服务站", "越州镇", "越州村", "2024-02-01", "已裁撤", "2024-06-10", "否", "是", nil, nil, "中国邮政"},
+			{"P003", "潇湘村第二服务站", "越州镇", "潇湘村", "2024-06-01", "运营中", nil, "否", "否", 100, 10, "中国邮政"},
+		})
+		res := clerk.uploadForm("/ledger/530302/preview", month, "台账.xlsx", next)
+		if res.status != 200 || !strings.Contains(res.body, "新增 1 个，裁撤 1 个，撤并 0 个，信息变更 1 个") {
+			t.Fatalf("%d %.1500s", res.status, res.body)
 		}
 	})
 }

@@ -524,6 +524,12 @@ func (r LedgerPointRecord) StatusLabel() string {
 	return st.Label()
 }
 
+// ledgerChangedSQL is true when point c changed from point p: the same facts DiffLedger compares
+// (monthly figures are not changes).
+const ledgerChangedSQL = `NOT (c.status <> p.status AND c.status IN ('closed', 'merged')) AND (c.name <> p.name OR c.township <> p.township
+		OR c.village <> p.village OR c.opened_on <> p.opened_on OR c.status <> p.status OR (c.changed_on <> p.changed_on AND c.status = p.status)
+		OR c.fused <> p.fused OR c.direct <> p.direct OR c.operator <> p.operator OR c.lat IS NOT p.lat OR c.lon IS NOT p.lon)`
+
 // LedgerDiffCounts sums up DiffLedger between a snapshot and the one before it, counted in SQL so
 // that two 200,000-point snapshots are never loaded to compare them.
 type LedgerDiffCounts struct {
@@ -547,10 +553,7 @@ func (s *Store) DiffLedgerSnapshots(cur LedgerSnapshot) (d LedgerDiffCounts, ok 
 		(SELECT 1 FROM ledger_point_records b WHERE b.snapshot_id = ? AND b.code = a.code)`
 	both := `SELECT COUNT(*) FROM ledger_point_records c JOIN ledger_point_records p ON p.code = c.code AND p.snapshot_id = ?
 		WHERE c.snapshot_id = ? AND `
-	// The same facts DiffLedger compares; monthly figures are not changes.
-	changed := `NOT (c.status <> p.status AND c.status IN ('closed', 'merged')) AND (c.name <> p.name OR c.township <> p.township
-		OR c.village <> p.village OR c.opened_on <> p.opened_on OR c.status <> p.status OR (c.changed_on <> p.changed_on AND c.status = p.status)
-		OR c.fused <> p.fused OR c.direct <> p.direct OR c.operator <> p.operator OR c.lat IS NOT p.lat OR c.lon IS NOT p.lon)`
+	changed := ledgerChangedSQL
 	queries := []struct {
 		dst  *int64
 		sql  string
