@@ -14,6 +14,8 @@ import (
 type countyPageData struct {
 	dashboards.UnitPage
 	Ledger *countyLedger
+	// LedgerLink is true for users who may open the unit's ledger page (to upload the first one).
+	LedgerLink bool
 }
 
 // countyLedger is the ledger section of the unit page.

@@ -10,7 +10,8 @@ import (
 func TestCountyPageShowsLedger(t *testing.T) {
 	e := newAccessEnv(t)
 	office := e.loggedIn("office")
-	if res := office.do("GET", "/counties/530302?period=2024-06", nil); res.status != 200 || strings.Contains(res.body, "网点台账计算的指标") {
+	if res := office.do("GET", "/counties/530302?period=2024-06", nil); res.status != 200 || strings.Contains(res.body, "网点台账计算的指标") ||
+		!strings.Contains(res.body, `<a href="/ledger/530302">网点台账</a>`) {
 		t.Fatalf("no ledger yet: %d, section shown: %v", res.status, strings.Contains(res.body, "网点台账计算的指标"))
 	}
 	if _, err := e.store.SaveVersion(models.NewVersion{UnitCode: "530302", Period: "2024-06", Source: models.SourceUpload,

@@ -25,5 +25,6 @@ func (s *Server) countyPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return s.render(c, "county.html", "county", view.Name, countyPageData{UnitPage: view, Ledger: ledger})
+	return s.render(c, "county.html", "county", view.Name, countyPageData{UnitPage: view, Ledger: ledger,
+		LedgerLink: s.requireLedgerReader(c, view.Code) == nil})
 }
