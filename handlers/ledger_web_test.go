@@ -45,6 +45,7 @@ func auditCount(t *testing.T, store *models.Store, action string) int {
 }
 
 func TestLedgerWebUpload(t *testing.T) {
+	t.Setenv("TMPDIR", t.TempDir()) // previews wait in the temp folder; keep them in the test's
 	e := newAccessEnv(t)
 	if err := e.store.ReplaceAdminVillages("530302", []models.AdminVillage{{Township: "越州镇", Name: "潇湘村"}, {Township: "越州镇", Name: "越州村"}}, "test"); err != nil {
 		t.Fatal(err)
