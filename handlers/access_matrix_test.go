@@ -57,6 +57,12 @@ func accessMatrix(f accessFixtures) []accessRoute {
 		{method: "GET", route: "/api/v1/ledger/template", path: "/api/v1/ledger/template?county=530302", allow: "OC"},
 		{method: "GET", route: "/ledger/:county", path: "/ledger/530302", allow: "OLC"},
 		{method: "GET", route: "/ledger/:county/points/:code", path: "/ledger/530302/points/P001", allow: "OLC"},
+		{method: "POST", route: "/ledger/:county/preview", path: "/ledger/530302/preview", form: url.Values{"period": {"2024-06"}}, allow: "OC"},
+		{method: "POST", route: "/ledger/:county/upload", path: "/ledger/530302/upload", form: url.Values{"period": {"2024-06"}, "token": {"bogus"}}, allow: "OC"},
+		{method: "GET", route: "/ledger/:county/villages", path: "/ledger/530302/villages", allow: "O"},
+		{method: "POST", route: "/ledger/:county/villages", path: "/ledger/530302/villages", form: url.Values{}, allow: "O"},
+		{method: "GET", route: "/ledger/:county/villages/template", path: "/ledger/530302/villages/template", allow: "O"},
+		{method: "POST", route: "/ledger/sources", form: url.Values{"indicator": {"bogus"}}, allow: "O"},
 
 		// Reports show what the dashboards show, so whoever may read the dashboards may download them.
 		{method: "GET", route: "/api/v1/reports/monthly", path: "/api/v1/reports/monthly?period=2024-06", allow: "OLCX"},

@@ -21,5 +21,10 @@ func (s *Server) countyPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return s.render(c, "county.html", "county", view.Name, view)
+	ledger, err := s.countyLedger(c, code, view.Period)
+	if err != nil {
+		return err
+	}
+	return s.render(c, "county.html", "county", view.Name, countyPageData{UnitPage: view, Ledger: ledger,
+		LedgerLink: s.requireLedgerReader(c, view.Code) == nil})
 }

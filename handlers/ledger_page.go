@@ -12,6 +12,8 @@ import (
 type ledgerComparisonRow struct {
 	models.LedgerComparison
 	Name string
+	// ByReturn is the office's choice that the return counts for this indicator.
+	ByReturn bool
 }
 
 type ledgerPageData struct {
@@ -23,6 +25,10 @@ type ledgerPageData struct {
 	Comparison []ledgerComparisonRow
 	Pages      int
 	Statuses   [][2]string
+	// CanUpload is true for the office and the unit's own clerks; Office also edits villages and sources.
+	CanUpload, Office bool
+	Periods           []string
+	Period            string
 }
 
 // ledgerPage is the ledger browser of a unit: its snapshots, a searchable, filterable, sortable page
@@ -47,14 +53,25 @@ func (s *Server) ledgerPage(c *fiber.Ctx) error {
 		Pages: int((b.Page.Total + 49) / 50),
 		Statuses: [][2]string{{models.LedgerOperating.Code(), models.LedgerOperating.Label()},
 			{models.LedgerMerged.Code(), models.LedgerMerged.Label()}, {models.LedgerClosed.Code(), models.LedgerClosed.Label()}}}
-	for _, cmp := range b.Comparison {
+	u := currentUser(c)
+	data.CanUpload = u != nil && models.MayActForUnit(*u, unit.Code)
+	data.Office = u != nil && u.Role == models.RoleOffice
+	data.Periods, data.Period = s.reportingPeriods(), s.defaultPeriod()
+	data.Comparison = s.ledgerComparisonRows(b.Comparison, b.Sources)
+	return s.render(c, "ledger.html", "ledger", unit.Name+"网点台账", data)
+}
+
+// ledgerComparisonRows names the indicators of a comparison and marks the office's choices.
+func (s *Server) ledgerComparisonRows(cmps []models.LedgerComparison, sources map[string]models.LedgerSource) []ledgerComparisonRow {
+	out := make([]ledgerComparisonRow, 0, len(cmps))
+	for _, cmp := range cmps {
 		name := cmp.Indicator
 		if ind, ok := s.Plan.Indicator(cmp.Indicator); ok {
 			name = ind.Name
 		}
-		data.Comparison = append(data.Comparison, ledgerComparisonRow{LedgerComparison: cmp, Name: name})
+		out = append(out, ledgerComparisonRow{LedgerComparison: cmp, Name: name, ByReturn: sources[cmp.Indicator] == models.LedgerSourceReturn})
 	}
-	return s.render(c, "ledger.html", "ledger", unit.Name+"网点台账", data)
+	return out
 }
 
 // ledgerFlag reads a 是/否 filter: "1", "0" or anything else for no filter.

@@ -32,4 +32,5 @@ func (s *Server) routes(app *fiber.App) {
 	s.accessRoutes(app)
 	app.Get("/ledger/:county", s.ledgerPage)
 	app.Get("/ledger/:county/points/:code", s.ledgerPointPage)
+	s.registerLedgerWeb(app)
 }

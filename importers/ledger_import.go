@@ -24,6 +24,9 @@ type LedgerRequest struct {
 	UploadedBy string
 	// DryRun validates without storing anything.
 	DryRun bool
+	// Diff, on a dry run, also compares the points with the unit's newest snapshot (the store must
+	// be a LedgerDiffStore); the points are then staged to a scratch file as in a real import.
+	Diff   bool
 	Limits LedgerLimits
 	// TempDir holds the spooled upload and the staging file; empty means the system default.
 	TempDir string
@@ -38,6 +41,14 @@ type LedgerResult struct {
 	Indicators map[string]float64
 	Problems   []LedgerProblem
 	Warnings   []LedgerProblem
+	// Diff compares a clean dry run (with LedgerRequest.Diff) with the previous snapshot, when HasDiff.
+	Diff    models.LedgerDiffCounts
+	HasDiff bool
+}
+
+// LedgerDiffStore compares staged points with the unit's newest snapshot (models.Store has it).
+type LedgerDiffStore interface {
+	DiffStagedLedger(unit, period string, st *models.LedgerStaging) (models.LedgerDiffCounts, bool, error)
 }
 
 // ImportLedger reads, validates and (unless a dry run, and only when nothing is wrong) stores a
@@ -61,7 +72,11 @@ func ImportLedger(st LedgerStore, r io.Reader, req LedgerRequest) (LedgerResult,
 	defer spool.Close()
 
 	var staging *models.LedgerStaging
-	if !req.DryRun {
+	diffStore, canDiff := st.(LedgerDiffStore)
+	if req.DryRun && req.Diff && !canDiff {
+		return LedgerResult{}, fmt.Errorf("importers: the store cannot compare ledgers")
+	}
+	if !req.DryRun || req.Diff {
 		if staging, err = models.NewLedgerStaging(req.TempDir); err != nil {
 			return LedgerResult{}, fmt.Errorf("importers: %w", err)
 		}
@@ -87,6 +102,11 @@ func ImportLedger(st LedgerStore, r io.Reader, req LedgerRequest) (LedgerResult,
 	}
 	res.Indicators = tally.Indicators()
 	if req.DryRun {
+		if req.Diff {
+			if res.Diff, res.HasDiff, err = diffStore.DiffStagedLedger(req.UnitCode, req.Period.String(), staging); err != nil {
+				return LedgerResult{}, fmt.Errorf("importers: compare ledger of %s: %w", req.UnitCode, err)
+			}
+		}
 		return res, nil
 	}
 	warnings, err := json.Marshal(li.Warnings)
@@ -97,12 +117,8 @@ func ImportLedger(st LedgerStore, r io.Reader, req LedgerRequest) (LedgerResult,
 	if err != nil {
 		return LedgerResult{}, fmt.Errorf("importers: encode indicators: %w", err)
 	}
-	data := make([]byte, size)
-	if _, err := spool.ReadAt(data, 0); err != nil {
-		return LedgerResult{}, fmt.Errorf("importers: reread spooled ledger: %w", err)
-	}
 	snap, err := st.SaveLedgerSnapshot(models.NewLedgerSnapshot{
-		UnitCode: req.UnitCode, Period: req.Period.String(), FileName: req.FileName, File: data,
+		UnitCode: req.UnitCode, Period: req.Period.String(), FileName: req.FileName, Original: spool, OriginalSize: size,
 		UploadedBy: req.UploadedBy, UploadedAt: time.Now(), Warnings: string(warnings), Indicators: string(figures), Staged: staging,
 	})
 	if err != nil {

@@ -68,6 +68,25 @@ func TestImportLedger(t *testing.T) {
 			t.Fatalf("stored %+v, %v", pts, err)
 		}
 	})
+	t.Run("a dry run with Diff compares with the stored snapshot and stores nothing", func(t *testing.T) {
+		r := req(true)
+		r.Diff = true
+		next := ledgerTestWorkbook(t, ledgerGenHeader(), []ledgerTestRow{ledgerGoodRow("P001"), ledgerGoodRow("P002"), closed, ledgerGoodRow("P004")})
+		res, err := ImportLedger(st, bytes.NewReader(next), r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !res.HasDiff || res.Diff.Added != 1 || res.Diff.Missing != 0 || res.Diff.Changed != 0 || res.Stored || snapshots() != 1 {
+			t.Fatalf("got %+v", res)
+		}
+	})
+	t.Run("Diff needs a store that can compare", func(t *testing.T) {
+		r := req(true)
+		r.Diff = true
+		if _, err := ImportLedger(villagesOnly{st}, bytes.NewReader(good), r); err == nil {
+			t.Fatal("no error")
+		}
+	})
 	t.Run("the same file twice is refused", func(t *testing.T) {
 		_, err := ImportLedger(st, bytes.NewReader(good), req(false))
 		if !errors.Is(err, models.ErrDuplicateFile) {
@@ -77,4 +96,15 @@ func TestImportLedger(t *testing.T) {
 			t.Fatal("a second snapshot was stored")
 		}
 	})
+}
+
+// villagesOnly is a LedgerStore that cannot compare ledgers.
+type villagesOnly struct{ st *models.Store }
+
+func (v villagesOnly) AdminVillages(unit string) ([]models.AdminVillage, error) {
+	return v.st.AdminVillages(unit)
+}
+
+func (v villagesOnly) SaveLedgerSnapshot(ns models.NewLedgerSnapshot) (models.LedgerSnapshot, error) {
+	return v.st.SaveLedgerSnapshot(ns)
 }

@@ -104,3 +104,10 @@ type LedgerPoint struct {
 
 // String identifies the point in logs.
 func (p LedgerPoint) String() string { return fmt.Sprintf("%s %s", p.Code, p.Name) }
+
+// Audit actions of the ledger (see audit.go for the others).
+const (
+	AuditLedgerUpload   = "ledger.upload"
+	AuditLedgerVillages = "ledger.villages"
+	AuditLedgerSource   = "ledger.source"
+)

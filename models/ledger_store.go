@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
@@ -68,7 +69,7 @@ type LedgerPointRecord struct {
 
 // LedgerEntities lists the ledger's entities, for AllEntities.
 func LedgerEntities() []any {
-	return []any{&AdminVillage{}, &LedgerSnapshot{}, &LedgerPointRecord{}}
+	return []any{&AdminVillage{}, &LedgerSnapshot{}, &LedgerPointRecord{}, &StoredFileChunk{}}
 }
 
 // ReplaceAdminVillages replaces a unit's reference list in one transaction and sets the unit's
@@ -106,16 +107,20 @@ func (s *Store) AdminVillages(unit string) ([]AdminVillage, error) {
 // NewLedgerSnapshot is what a validated ledger import hands the store. The points come either in
 // memory (Points) or, for large uploads, in a staging file (Staged).
 type NewLedgerSnapshot struct {
-	UnitCode   string
-	Period     string
-	FileName   string
-	File       []byte
-	UploadedBy string
-	UploadedAt time.Time
-	Warnings   string
-	Indicators string
-	Points     []LedgerPoint
-	Staged     *LedgerStaging
+	UnitCode string
+	Period   string
+	FileName string
+	// File is a small original, kept whole; Original (OriginalSize bytes) a large one, kept in
+	// chunks read one at a time (StoredFileChunk). At most one of them is set.
+	File         []byte
+	Original     io.ReaderAt
+	OriginalSize int64
+	UploadedBy   string
+	UploadedAt   time.Time
+	Warnings     string
+	Indicators   string
+	Points       []LedgerPoint
+	Staged       *LedgerStaging
 }
 
 // ledgerInsertBatch is the number of points per INSERT: 16 columns × 1000 stays well under
@@ -163,9 +168,16 @@ func (s *Store) SaveLedgerSnapshot(ns NewLedgerSnapshot) (LedgerSnapshot, error)
 
 func (s *Store) saveLedgerSnapshot(db *gorm.DB, ns NewLedgerSnapshot, count int, writePoints func(tx *gorm.DB, id uint) error) (LedgerSnapshot, error) {
 	var snap LedgerSnapshot
+	// Hashed outside the transaction: it is pure CPU work.
 	hash := ""
-	if ns.File != nil {
-		hash = FileHash(ns.File) // hashed outside the transaction: it is pure CPU work
+	switch {
+	case ns.Original != nil:
+		var err error
+		if hash, err = FileHashReader(io.NewSectionReader(ns.Original, 0, ns.OriginalSize)); err != nil {
+			return LedgerSnapshot{}, err
+		}
+	case ns.File != nil:
+		hash = FileHash(ns.File)
 	}
 	at := ns.UploadedAt
 	if at.IsZero() {
@@ -180,7 +192,11 @@ func (s *Store) saveLedgerSnapshot(db *gorm.DB, ns NewLedgerSnapshot, count int,
 			if n > 0 {
 				return ErrDuplicateFile
 			}
-			if err := storeFileTx(tx, hash, ns.FileName, ns.File); err != nil {
+			store := func() error { return storeFileTx(tx, hash, ns.FileName, ns.File) }
+			if ns.Original != nil {
+				store = func() error { return storeFileChunksTx(tx, hash, ns.FileName, ns.Original, ns.OriginalSize) }
+			}
+			if err := store(); err != nil {
 				return err
 			}
 		}
@@ -437,6 +453,8 @@ type LedgerBrowse struct {
 	Townships  []string
 	Page       LedgerPointPage
 	Comparison []LedgerComparison
+	// Sources is the office's choice of source per indicator (missing means the ledger).
+	Sources map[string]LedgerSource
 	// Diff compares the snapshot with the one before it, when HasDiff.
 	Diff    LedgerDiffCounts
 	HasDiff bool
@@ -465,31 +483,39 @@ func (s *Store) BrowseLedger(unit string, snapshotID uint, q LedgerPointQuery) (
 	if err := s.DB.Model(&LedgerPointRecord{}).Where("snapshot_id = ?", b.Snapshot.ID).Distinct().Order("township").Pluck("township", &b.Townships).Error; err != nil {
 		return LedgerBrowse{}, fmt.Errorf("models: list townships: %w", err)
 	}
+	if b.Comparison, b.Sources, err = s.CompareSnapshot(b.Snapshot); err != nil {
+		return LedgerBrowse{}, err
+	}
+	if b.Diff, b.HasDiff, err = s.DiffLedgerSnapshots(b.Snapshot); err != nil {
+		return LedgerBrowse{}, err
+	}
+	return b, nil
+}
+
+// CompareSnapshot puts a snapshot's derived figures beside those of the unit's newest return for
+// the same month, under the office's choice of source (returned too: missing means the ledger).
+func (s *Store) CompareSnapshot(snap LedgerSnapshot) ([]LedgerComparison, map[string]LedgerSource, error) {
 	derived := map[string]float64{}
-	if b.Snapshot.Indicators != "" {
-		if err := json.Unmarshal([]byte(b.Snapshot.Indicators), &derived); err != nil {
-			return LedgerBrowse{}, fmt.Errorf("models: read snapshot indicators: %w", err)
+	if snap.Indicators != "" {
+		if err := json.Unmarshal([]byte(snap.Indicators), &derived); err != nil {
+			return nil, nil, fmt.Errorf("models: read snapshot indicators: %w", err)
 		}
 	}
 	reported := map[string]float64{}
-	v, err := s.LatestVersion(unit, b.Snapshot.Period)
+	v, err := s.LatestVersion(snap.UnitCode, snap.Period)
 	switch {
 	case err == nil:
 		for _, val := range v.Values {
 			reported[val.Indicator] = val.Value
 		}
 	case !errors.Is(err, ErrNotFound):
-		return LedgerBrowse{}, err
+		return nil, nil, err
 	}
 	sources, err := s.LedgerSources()
 	if err != nil {
-		return LedgerBrowse{}, err
+		return nil, nil, err
 	}
-	b.Comparison = CompareLedger(derived, reported, sources)
-	if b.Diff, b.HasDiff, err = s.DiffLedgerSnapshots(b.Snapshot); err != nil {
-		return LedgerBrowse{}, err
-	}
-	return b, nil
+	return CompareLedger(derived, reported, sources), sources, nil
 }
 
 // StatusLabel is the record's status in Chinese, for pages.
@@ -497,6 +523,12 @@ func (r LedgerPointRecord) StatusLabel() string {
 	st, _ := ParseLedgerStatus(r.Status)
 	return st.Label()
 }
+
+// ledgerChangedSQL is true when point c changed from point p: the same facts DiffLedger compares
+// (monthly figures are not changes).
+const ledgerChangedSQL = `NOT (c.status <> p.status AND c.status IN ('closed', 'merged')) AND (c.name <> p.name OR c.township <> p.township
+		OR c.village <> p.village OR c.opened_on <> p.opened_on OR c.status <> p.status OR (c.changed_on <> p.changed_on AND c.status = p.status)
+		OR c.fused <> p.fused OR c.direct <> p.direct OR c.operator <> p.operator OR c.lat IS NOT p.lat OR c.lon IS NOT p.lon)`
 
 // LedgerDiffCounts sums up DiffLedger between a snapshot and the one before it, counted in SQL so
 // that two 200,000-point snapshots are never loaded to compare them.
@@ -521,10 +553,7 @@ func (s *Store) DiffLedgerSnapshots(cur LedgerSnapshot) (d LedgerDiffCounts, ok 
 		(SELECT 1 FROM ledger_point_records b WHERE b.snapshot_id = ? AND b.code = a.code)`
 	both := `SELECT COUNT(*) FROM ledger_point_records c JOIN ledger_point_records p ON p.code = c.code AND p.snapshot_id = ?
 		WHERE c.snapshot_id = ? AND `
-	// The same facts DiffLedger compares; monthly figures are not changes.
-	changed := `NOT (c.status <> p.status AND c.status IN ('closed', 'merged')) AND (c.name <> p.name OR c.township <> p.township
-		OR c.village <> p.village OR c.opened_on <> p.opened_on OR c.status <> p.status OR (c.changed_on <> p.changed_on AND c.status = p.status)
-		OR c.fused <> p.fused OR c.direct <> p.direct OR c.operator <> p.operator OR c.lat IS NOT p.lat OR c.lon IS NOT p.lon)`
+	changed := ledgerChangedSQL
 	queries := []struct {
 		dst  *int64
 		sql  string

@@ -244,3 +244,45 @@ func TestDiffLedgerSnapshotsMatchesDiffLedger(t *testing.T) {
 		t.Errorf("SQL %v, DiffLedger %v, want [1 1 1 3 5]", counts, wantCounts)
 	}
 }
+
+func TestDiffStagedLedgerMatchesDiffLedger(t *testing.T) {
+	s := openLedgerTestStore(t)
+	prev := ledgerTestPoints(40)
+	cur := append([]LedgerPoint(nil), prev[:36]...) // 36..39 vanish
+	cur[1].Status, cur[1].ChangedOn = LedgerClosed, day("2024-05-01")
+	cur[2].Status, cur[2].ChangedOn = LedgerMerged, day("2024-05-02")
+	cur[3].Operator = "另一家"
+	cur[6].Parcels = 1 // not a change
+	cur = append(cur, LedgerPoint{Code: "NEW1", Name: "新点", Status: LedgerOperating, OpenedOn: day("2024-05-01")},
+		LedgerPoint{Code: "NEW2", Name: "新点二", Status: LedgerOperating, OpenedOn: day("2024-05-03")})
+	stage := func() *LedgerStaging {
+		st, err := NewLedgerStaging(t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = st.Close() })
+		for _, p := range cur {
+			if err := st.Add(p); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return st
+	}
+	if _, ok, err := s.DiffStagedLedger("530302", "2024-06", stage()); ok || err != nil {
+		t.Fatalf("no snapshot yet, yet a diff: %v %v", ok, err)
+	}
+	first, err := s.SaveLedgerSnapshot(NewLedgerSnapshot{UnitCode: "530302", Period: "2024-05", Points: prev})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, ok, err := s.DiffStagedLedger("530302", "2024-06", stage())
+	if err != nil || !ok || got.Previous.ID != first.ID {
+		t.Fatalf("%+v %v %v", got, ok, err)
+	}
+	want := DiffLedger(prev, cur)
+	counts := [5]int64{got.Added, got.Closed, got.Merged, got.Changed, got.Missing}
+	wantCounts := [5]int64{int64(len(want.Added)), int64(len(want.Closed)), int64(len(want.Merged)), int64(len(want.Changed)), int64(len(want.Missing))}
+	if counts != wantCounts || wantCounts != [5]int64{2, 1, 1, 1, 4} {
+		t.Errorf("SQL %v, DiffLedger %v, want [2 1 1 1 4]", counts, wantCounts)
+	}
+}

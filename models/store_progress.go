@@ -98,6 +98,9 @@ func (s *Store) ProgressDataset(upTo string) (Dataset, error) {
 	if err := rows.Err(); err != nil {
 		return ds, fmt.Errorf("models: read figures: %w", err)
 	}
+	if err := s.applyLedgerFigures(&ds, upTo); err != nil {
+		return ds, err
+	}
 	msRows, err := s.DB.Raw(`SELECT v.id, v.unit_code, v.period, v.status, x.indicator, x.state, x.done_on
 		FROM (`+newestVersionsSQL+`) v JOIN milestone_reports x ON x.version_id = v.id
 		ORDER BY v.period, v.unit_code, x.id`, upTo).Rows()

@@ -183,6 +183,10 @@ func (s *Store) Dataset(upTo string) (Dataset, error) {
 				State: m.State, DoneOn: m.DoneOn, VersionID: v.ID, Approved: v.Status == StatusApproved})
 		}
 	}
+	// Where a unit keeps a ledger, its point indicators follow the office's choice of source.
+	if err := s.applyLedgerFigures(&ds, upTo); err != nil {
+		return ds, err
+	}
 	targets, err := s.Targets(0)
 	if err != nil {
 		return ds, err

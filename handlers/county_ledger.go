@@ -1,0 +1,52 @@
+package handlers
+
+import (
+	"errors"
+
+	"github.com/gofiber/fiber/v2"
+
+	"ruralkpi/dashboards"
+	"ruralkpi/models"
+)
+
+// countyPageData is the unit page: the dashboards' view and, where the unit keeps a ledger, the
+// figures derived from it beside the reported ones.
+type countyPageData struct {
+	dashboards.UnitPage
+	Ledger *countyLedger
+	// LedgerLink is true for users who may open the unit's ledger page (to upload the first one).
+	LedgerLink bool
+}
+
+// countyLedger is the ledger section of the unit page.
+type countyLedger struct {
+	Snapshot models.LedgerSnapshot
+	Rows     []ledgerComparisonRow
+	// Mismatches counts the indicators whose ledger and return figures differ.
+	Mismatches int
+	// CanBrowse is true for users who may open the unit's ledger.
+	CanBrowse bool
+}
+
+// countyLedger compares the unit's newest ledger snapshot up to the page's month with its return of
+// the snapshot's month; nil when the unit has no ledger.
+func (s *Server) countyLedger(c *fiber.Ctx, unit, period string) (*countyLedger, error) {
+	snap, err := s.Store.LatestLedgerSnapshot(unit, period)
+	if errors.Is(err, models.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	cmps, sources, err := s.Store.CompareSnapshot(snap)
+	if err != nil {
+		return nil, err
+	}
+	out := &countyLedger{Snapshot: snap, Rows: s.ledgerComparisonRows(cmps, sources), CanBrowse: s.requireLedgerReader(c, unit) == nil}
+	for _, cmp := range cmps {
+		if cmp.Mismatch {
+			out.Mismatches++
+		}
+	}
+	return out, nil
+}

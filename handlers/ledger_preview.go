@@ -1,0 +1,89 @@
+package handlers
+
+import (
+	"os"
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"ruralkpi/importers"
+	"ruralkpi/models"
+)
+
+// ledgerPreview checks an uploaded ledger without storing it and shows the derived indicators
+// beside the previous snapshot's and every problem; a clean file waits under a token for the
+// clerk to confirm.
+func (s *Server) ledgerPreview(c *fiber.Ctx) error {
+	unit, period, err := s.ledgerUploadTarget(c)
+	if err != nil {
+		return err
+	}
+	fh, err := c.FormFile("file")
+	if err != nil {
+		return models.Errorf(models.EInvalid, "请选择要上传的台账文件。")
+	}
+	src, err := fh.Open()
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	token, err := savePendingLedger(unit.Code, period.String(), src, importers.DefaultLedgerLimits().MaxFileBytes)
+	if err != nil {
+		return err
+	}
+	f, err := openPendingLedger(unit.Code, period.String(), token)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	res, err := importers.ImportLedger(s.Store, f, ledgerRequest(c, unit, period, fh.Filename, true))
+	if err != nil || len(res.Problems) > 0 {
+		removePendingLedger(unit.Code, period.String(), token)
+		token = ""
+	}
+	if err != nil {
+		return err
+	}
+	return s.renderLedgerUpload(c, unit, period, fh.Filename, token, res)
+}
+
+// renderLedgerUpload shows an import result: 422 with every problem, else the figures to confirm.
+func (s *Server) renderLedgerUpload(c *fiber.Ctx, unit models.Unit, period models.Period, fileName, token string, res importers.LedgerResult) error {
+	d, err := s.ledgerUploadPage(unit, period, fileName, res)
+	if err != nil {
+		return err
+	}
+	d.Token = token
+	if len(res.Problems) > 0 {
+		c.Status(fiber.StatusUnprocessableEntity)
+	}
+	return s.render(c, "ledger_upload.html", "ledger", unit.Name+"网点台账 · 上传检查", d)
+}
+
+// ledgerConfirm stores a previewed ledger as the unit's next snapshot for the month and shows it.
+func (s *Server) ledgerConfirm(c *fiber.Ctx) error {
+	unit, period, err := s.ledgerUploadTarget(c)
+	if err != nil {
+		return err
+	}
+	token := c.FormValue("token")
+	f, err := openPendingLedger(unit.Code, period.String(), token)
+	if err != nil {
+		return err
+	}
+	defer os.Remove(f.Name())
+	defer f.Close()
+	res, err := importers.ImportLedger(s.Store, f, ledgerRequest(c, unit, period, c.FormValue("file_name"), false))
+	if err != nil {
+		return ledgerConflict(err)
+	}
+	if !res.Stored {
+		return s.renderLedgerUpload(c, unit, period, c.FormValue("file_name"), "", res)
+	}
+	if err := s.audit(c, models.AuditLedgerUpload, unit.Code+" "+period.String(), nil,
+		map[string]any{"version": res.Snapshot.Number, "file": res.Snapshot.FileName, "hash": res.Snapshot.FileHash, "points": res.Points}); err != nil {
+		return err
+	}
+	s.flash(c, "台账已保存：第 "+strconv.Itoa(res.Snapshot.Number)+" 版，"+strconv.Itoa(res.Points)+" 个网点。")
+	return c.Redirect("/ledger/"+unit.Code+"?snapshot="+itoaUint(res.Snapshot.ID), fiber.StatusSeeOther)
+}

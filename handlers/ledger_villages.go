@@ -1,0 +1,99 @@
+package handlers
+
+import (
+	"bytes"
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"ruralkpi/importers"
+	"ruralkpi/models"
+)
+
+// ledgerVillagesData is the office's page of a unit's administrative-village reference list.
+type ledgerVillagesData struct {
+	Unit     models.Unit
+	Villages []models.AdminVillage
+	Problems []importers.LedgerProblem
+	FileName string
+}
+
+// ledgerVillagesPage shows a unit's village reference list with the import form.
+func (s *Server) ledgerVillagesPage(c *fiber.Ctx) error {
+	unit, ok := s.Plan.Unit(c.Params("county"))
+	if !ok {
+		return models.Errorf(models.ENotFound, "单位不存在。")
+	}
+	return s.renderLedgerVillages(c, ledgerVillagesData{Unit: unit})
+}
+
+// renderLedgerVillages fills in the stored list and renders the page.
+func (s *Server) renderLedgerVillages(c *fiber.Ctx, d ledgerVillagesData) error {
+	vs, err := s.Store.AdminVillages(d.Unit.Code)
+	if err != nil {
+		return err
+	}
+	d.Villages = vs
+	return s.render(c, "ledger_villages.html", "ledger", d.Unit.Name+"行政村名录", d)
+}
+
+// ledgerVillagesImport replaces a unit's village reference list from an uploaded sheet; nothing is
+// stored when any cell is wrong, and every problem is shown with its cell.
+func (s *Server) ledgerVillagesImport(c *fiber.Ctx) error {
+	unit, ok := s.Plan.Unit(c.Params("county"))
+	if !ok {
+		return models.Errorf(models.ENotFound, "单位不存在。")
+	}
+	fh, err := c.FormFile("file")
+	if err != nil {
+		return models.Errorf(models.EInvalid, "请选择要导入的行政村名录文件。")
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	list, err := importers.ParseLedgerVillages(f, importers.DefaultLedgerLimits())
+	if err != nil {
+		return err
+	}
+	if len(list.Problems) > 0 {
+		c.Status(fiber.StatusUnprocessableEntity)
+		return s.renderLedgerVillages(c, ledgerVillagesData{Unit: unit, Problems: list.Problems, FileName: fh.Filename})
+	}
+	vs := make([]models.AdminVillage, len(list.Villages))
+	for i, v := range list.Villages {
+		vs[i] = models.AdminVillage{Township: v.Township, Name: v.Name, Division: v.Division}
+	}
+	if err := s.Store.ReplaceAdminVillages(unit.Code, vs, currentUser(c).Username); err != nil {
+		return err
+	}
+	if err := s.audit(c, models.AuditLedgerVillages, unit.Code, nil, map[string]any{"villages": len(vs), "file": fh.Filename}); err != nil {
+		return err
+	}
+	s.flash(c, "已导入 "+strconv.Itoa(len(vs))+" 个行政村。")
+	return c.Redirect("/ledger/"+unit.Code+"/villages", fiber.StatusSeeOther)
+}
+
+// ledgerVillagesTemplate sends the village list template, pre-filled with the unit's current list.
+func (s *Server) ledgerVillagesTemplate(c *fiber.Ctx) error {
+	unit, ok := s.Plan.Unit(c.Params("county"))
+	if !ok {
+		return models.Errorf(models.ENotFound, "单位不存在。")
+	}
+	vs, err := s.Store.AdminVillages(unit.Code)
+	if err != nil {
+		return err
+	}
+	list := make([]importers.LedgerVillage, len(vs))
+	for i, v := range vs {
+		list[i] = importers.LedgerVillage{Township: v.Township, Name: v.Name, Division: v.Division}
+	}
+	var buf bytes.Buffer
+	if err := importers.WriteLedgerVillagesTemplate(&buf, unit.Name, list); err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	attachment(c, unit.Name+"行政村名录.xlsx")
+	return c.Send(buf.Bytes())
+}

@@ -1,0 +1,111 @@
+package models
+
+import (
+	"encoding/json"
+	"fmt"
+)
+
+// LedgerFigures are the indicators derived from a unit's newest ledger snapshot of a month.
+type LedgerFigures struct {
+	Unit       string
+	Period     Period
+	Indicators map[string]float64
+}
+
+// ApplyLedgerFigures makes the progress figures follow the office's choice of source: for each unit
+// and month with a ledger snapshot, every ledger indicator takes the counted figure of CompareLedger
+// (the ledger by default, the return where the office chose it, the other source when the chosen
+// one has no figure). A replaced figure keeps its return version as its source; a figure only the
+// ledger has is added without one (VersionID 0, not approved: nobody reviewed it).
+func ApplyLedgerFigures(obs []Observation, figures []LedgerFigures, choice map[string]LedgerSource) []Observation {
+	if len(figures) == 0 {
+		return obs
+	}
+	type unitMonth struct {
+		unit string
+		at   int
+	}
+	byMonth := make(map[unitMonth]LedgerFigures, len(figures))
+	for _, f := range figures {
+		byMonth[unitMonth{f.Unit, f.Period.Index()}] = f
+	}
+	// Reported figures of the months that have a ledger, and where they sit in obs.
+	reported := map[unitMonth]map[string]float64{}
+	where := map[unitMonth]map[string]int{}
+	for i, o := range obs {
+		k := unitMonth{o.Unit, o.Period.Index()}
+		if _, ok := byMonth[k]; !ok {
+			continue
+		}
+		if reported[k] == nil {
+			reported[k], where[k] = map[string]float64{}, map[string]int{}
+		}
+		reported[k][o.Indicator], where[k][o.Indicator] = o.Value, i
+	}
+	for _, f := range figures {
+		k := unitMonth{f.Unit, f.Period.Index()}
+		for _, cmp := range CompareLedger(f.Indicators, reported[k], choice) {
+			if cmp.Source == "" {
+				continue
+			}
+			if i, ok := where[k][cmp.Indicator]; ok {
+				obs[i].Value = cmp.Counted
+				continue
+			}
+			obs = append(obs, Observation{Unit: f.Unit, Period: f.Period, Indicator: cmp.Indicator, Value: cmp.Counted})
+		}
+	}
+	return obs
+}
+
+// newestLedgerFiguresSQL selects the derived indicators of the newest snapshot of every unit and
+// month up to a month.
+const newestLedgerFiguresSQL = `SELECT s.unit_code, s.period, s.indicators FROM ledger_snapshots s
+	WHERE s.period <= ? AND s.number = (SELECT MAX(t.number) FROM ledger_snapshots t WHERE t.unit_code = s.unit_code AND t.period = s.period)
+	ORDER BY s.period, s.unit_code`
+
+// LedgerFiguresUpTo reads the derived indicators of the newest ledger snapshot of every unit and
+// month up to and including the month.
+func (s *Store) LedgerFiguresUpTo(upTo string) ([]LedgerFigures, error) {
+	rows, err := s.DB.Raw(newestLedgerFiguresSQL, upTo).Rows()
+	if err != nil {
+		return nil, fmt.Errorf("models: read ledger figures: %w", err)
+	}
+	defer rows.Close()
+	out := []LedgerFigures{}
+	for rows.Next() {
+		var f LedgerFigures
+		var period, indicators string
+		if err := rows.Scan(&f.Unit, &period, &indicators); err != nil {
+			return nil, fmt.Errorf("models: read ledger figures: %w", err)
+		}
+		if f.Period, err = ParsePeriod(period); err != nil {
+			return nil, fmt.Errorf("models: ledger snapshot month: %w", err)
+		}
+		f.Indicators = map[string]float64{}
+		if indicators != "" {
+			if err := json.Unmarshal([]byte(indicators), &f.Indicators); err != nil {
+				return nil, fmt.Errorf("models: ledger snapshot indicators of %s %s: %w", f.Unit, period, err)
+			}
+		}
+		out = append(out, f)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("models: read ledger figures: %w", err)
+	}
+	return out, nil
+}
+
+// applyLedgerFigures puts the counted ledger figures into a dataset read up to the month.
+func (s *Store) applyLedgerFigures(ds *Dataset, upTo string) error {
+	figures, err := s.LedgerFiguresUpTo(upTo)
+	if err != nil || len(figures) == 0 {
+		return err
+	}
+	choice, err := s.LedgerSources()
+	if err != nil {
+		return err
+	}
+	ds.Observations = ApplyLedgerFigures(ds.Observations, figures, choice)
+	return nil
+}

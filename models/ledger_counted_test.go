@@ -1,0 +1,101 @@
+package models
+
+import (
+	"testing"
+)
+
+func TestApplyLedgerFigures(t *testing.T) {
+	jun := MustPeriod("2024-06")
+	may := MustPeriod("2024-05")
+	returns := func() []Observation {
+		return []Observation{
+			{Unit: "530302", Period: jun, Indicator: IndServicePoints, Value: 40, VersionID: 7, Version: 2, Approved: true},
+			{Unit: "530302", Period: jun, Indicator: "village_coverage", Value: 0.9, VersionID: 7, Version: 2, Approved: true},
+			{Unit: "530302", Period: may, Indicator: IndServicePoints, Value: 38, VersionID: 6, Version: 1},
+			{Unit: "530303", Period: jun, Indicator: IndServicePoints, Value: 20, VersionID: 8, Version: 1},
+		}
+	}
+	ledger := []LedgerFigures{{Unit: "530302", Period: jun, Indicators: map[string]float64{IndServicePoints: 42, IndFusedPoints: 5}}}
+	tests := []struct {
+		name    string
+		figures []LedgerFigures
+		choice  map[string]LedgerSource
+		want    []Observation
+	}{
+		{"no ledger: the returns as they are", nil, nil, returns()},
+		{"default: the ledger counts, a figure only the ledger has is added without a version", ledger, nil, append(func() []Observation {
+			o := returns()
+			o[0].Value = 42
+			return o
+		}(), Observation{Unit: "530302", Period: jun, Indicator: IndFusedPoints, Value: 5})},
+		{"the office chose the return: the return counts, the ledger fills what the return lacks", ledger,
+			map[string]LedgerSource{IndServicePoints: LedgerSourceReturn, IndFusedPoints: LedgerSourceReturn},
+			append(returns(), Observation{Unit: "530302", Period: jun, Indicator: IndFusedPoints, Value: 5})},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := ApplyLedgerFigures(returns(), tc.figures, tc.choice)
+			if len(got) != len(tc.want) {
+				t.Fatalf("got %d observations %+v, want %d", len(got), got, len(tc.want))
+			}
+			for i := range got {
+				if got[i] != tc.want[i] {
+					t.Errorf("observation %d: %+v, want %+v", i, got[i], tc.want[i])
+				}
+			}
+		})
+	}
+}
+
+func TestProgressDatasetCountsLedger(t *testing.T) {
+	s := openLedgerTestStore(t)
+	if _, err := s.SaveVersion(NewVersion{UnitCode: "530302", Period: "2024-06", Source: SourceUpload,
+		Values: []ReturnValue{{Indicator: IndServicePoints, Value: 40}}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, ns := range []NewLedgerSnapshot{
+		{UnitCode: "530302", Period: "2024-06", Indicators: `{"service_points": 41}`, Points: ledgerTestPoints(1)},
+		{UnitCode: "530302", Period: "2024-06", Indicators: `{"service_points": 42}`, Points: ledgerTestPoints(1)}, // newest version counts
+		{UnitCode: "530302", Period: "2024-08", Indicators: `{"service_points": 50}`, Points: ledgerTestPoints(1)}, // after upTo
+	} {
+		if _, err := s.SaveLedgerSnapshot(ns); err != nil {
+			t.Fatal(err)
+		}
+	}
+	servicePoints := func(ds Dataset) []float64 {
+		var out []float64
+		for _, o := range ds.Observations {
+			if o.Indicator == IndServicePoints {
+				out = append(out, o.Value)
+			}
+		}
+		return out
+	}
+	tests := []struct {
+		name   string
+		source LedgerSource
+		want   float64
+	}{
+		{"ledger by default", "", 42},
+		{"return when chosen", LedgerSourceReturn, 40},
+		{"ledger again", LedgerSourceLedger, 42},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.source != "" {
+				if err := s.SetLedgerSource(IndServicePoints, tc.source); err != nil {
+					t.Fatal(err)
+				}
+			}
+			for name, load := range map[string]func(string) (Dataset, error){"ProgressDataset": s.ProgressDataset, "Dataset": s.Dataset} {
+				ds, err := load("2024-07")
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := servicePoints(ds); len(got) != 1 || got[0] != tc.want {
+					t.Errorf("%s: service points %v, want [%v]", name, got, tc.want)
+				}
+			}
+		})
+	}
+}
