@@ -42,6 +42,7 @@ func TestServeConfigValidate(t *testing.T) {
 		{"no db", ServeConfig{Addr: "127.0.0.1:3000", BodyLimit: 16 << 20}, "--db is required"},
 		{"bad addr", ServeConfig{Addr: "3000", DBPath: "x.db", BodyLimit: 16 << 20}, "not host:port"},
 		{"tiny body limit", ServeConfig{Addr: ":3000", DBPath: "x.db", BodyLimit: 10}, "below 1 MiB"},
+		{"negative memory limit", ServeConfig{Addr: ":3000", DBPath: "x.db", BodyLimit: 16 << 20, MemoryLimitMiB: -1}, "is negative"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -62,9 +62,11 @@ func runLedgerImport(env Env, args []string) error {
 	fs.StringVar(&f.county, "county", "", "reporting unit code")
 	period := fs.String("period", "", "month of the snapshot, YYYY-MM")
 	dry := fs.Bool("dry-run", false, "check the file without storing it")
+	memoryLimit := fs.Int("memory-limit", 32, "soft memory limit in MiB while importing (0: none; GOMEMLIMIT wins when set)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	applyMemoryLimit(*memoryLimit)
 	if fs.NArg() != 1 {
 		fs.Usage()
 		return errors.New("exactly one ledger file is required")

@@ -24,6 +24,9 @@ type ServeConfig struct {
 	BodyLimit int
 	// SecureCookies marks cookies Secure, for a deployment served over HTTPS (e.g. behind a TLS proxy).
 	SecureCookies bool
+	// MemoryLimitMiB is a soft limit for the Go heap (the garbage collector works harder near it);
+	// 0 leaves Go's default.
+	MemoryLimitMiB int
 }
 
 // Validate checks the configuration and says what is wrong.
@@ -33,6 +36,9 @@ func (c ServeConfig) Validate() error {
 	}
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
 		return fmt.Errorf("--addr %q is not host:port: %w", c.Addr, err)
+	}
+	if c.MemoryLimitMiB < 0 {
+		return fmt.Errorf("--memory-limit %d is negative", c.MemoryLimitMiB)
 	}
 	if c.BodyLimit < 1<<20 {
 		return fmt.Errorf("--body-limit %d is below 1 MiB", c.BodyLimit)
@@ -49,6 +55,7 @@ func runServe(env Env, args []string) error {
 	fs.BoolVar(&cfg.Demo, "demo", false, "fill an empty database with demo users and returns (refused on real data)")
 	fs.IntVar(&cfg.BodyLimit, "body-limit", handlers.DefaultBodyLimit, "largest request body in bytes")
 	fs.BoolVar(&cfg.SecureCookies, "secure-cookies", false, "mark cookies Secure (set when users reach the app over HTTPS, e.g. behind a TLS proxy)")
+	fs.IntVar(&cfg.MemoryLimitMiB, "memory-limit", 0, "soft memory limit in MiB, e.g. 256 on a small server (0: Go's default; GOMEMLIMIT wins when set)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -56,6 +63,7 @@ func runServe(env Env, args []string) error {
 		fs.Usage()
 		return err
 	}
+	applyMemoryLimit(cfg.MemoryLimitMiB)
 	started := time.Now()
 	logger := slog.New(slog.NewTextHandler(env.Stderr, nil))
 	plan, err := loadPlan(cfg.PlanPath)
