@@ -5,6 +5,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"ruralkpi/dashboards"
 	"ruralkpi/models"
 )
 
@@ -63,7 +64,7 @@ func (s *Server) allocationsPage(c *fiber.Ctx) error {
 		Units: s.Plan.ReportingUnits(), Counts: map[string]int{}}
 	for _, ind := range models.Allocatable(s.Plan) {
 		t, hasTarget := target[ind.Code]
-		row := allocationRow{Code: ind.Code, Name: ind.Name, Unit: ind.Unit, HasTarget: hasTarget, Target: formatNumber(t)}
+		row := allocationRow{Code: ind.Code, Name: ind.Name, Unit: ind.Unit, HasTarget: hasTarget, Target: dashboards.Number(t)}
 		sum := 0.0
 		for _, u := range data.Units {
 			cell := allocationCell{Unit: u.Code}
@@ -73,7 +74,7 @@ func (s *Server) allocationsPage(c *fiber.Ctx) error {
 			}
 			row.Cells = append(row.Cells, cell)
 		}
-		row.Sum = formatNumber(sum)
+		row.Sum = dashboards.Number(sum)
 		b := models.BalanceNone
 		if hasTarget {
 			b = models.AllocationBalance(t, sum, len(shares[ind.Code]))

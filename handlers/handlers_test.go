@@ -143,22 +143,6 @@ func TestSecurityHeaders(t *testing.T) {
 	}
 }
 
-func TestFormatNumber(t *testing.T) {
-	tests := []struct {
-		in   float64
-		want string
-	}{
-		{0, "0"}, {506, "506"}, {1688, "1,688"}, {1234567.5, "1,234,567.5"}, {5.9, "5.9"}, {-1200, "-1,200"}, {0.126, "0.13"},
-	}
-	for _, tc := range tests {
-		t.Run(tc.want, func(t *testing.T) {
-			if got := formatNumber(tc.in); got != tc.want {
-				t.Errorf("formatNumber(%v) = %q, want %q", tc.in, got, tc.want)
-			}
-		})
-	}
-}
-
 func truncate(b []byte) string {
 	if len(b) > 300 {
 		return string(b[:300]) + "…"

@@ -3,6 +3,7 @@ package handlers
 import (
 	"github.com/gofiber/fiber/v2"
 
+	"ruralkpi/dashboards"
 	"ruralkpi/models"
 )
 
@@ -95,7 +96,7 @@ func (s *Server) planPage(c *fiber.Ctx) error {
 // ("巩固提升" once everything was due in earlier years).
 func (s *Server) targetCell(ind models.Indicator, year int, targets map[string]map[int]float64) targetCell {
 	if v, ok := targets[ind.Code][year]; ok {
-		return targetCell{Text: formatNumber(v), Figure: true}
+		return targetCell{Text: dashboards.Number(v), Figure: true}
 	}
 	if ind.Kind != models.KindMilestone {
 		return targetCell{Text: "—", Figure: true}

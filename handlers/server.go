@@ -12,6 +12,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 
+	"ruralkpi/dashboards"
 	"ruralkpi/models"
 	"ruralkpi/templates"
 )
@@ -103,8 +104,8 @@ func securityHeaders(c *fiber.Ctx) error {
 
 func (s *Server) templateFuncs() template.FuncMap {
 	return template.FuncMap{
-		"num":   formatNumber,
-		"pct":   formatPercent,
+		"num":   dashboards.Number,
+		"pct":   dashboards.Percent,
 		"add":   func(a, b int) int { return a + b },
 		"label": func(p models.Period) string { return p.Label() },
 	}

@@ -7,7 +7,6 @@ package reports
 import (
 	"math"
 	"strconv"
-	"strings"
 	"time"
 
 	"ruralkpi/dashboards"
@@ -111,31 +110,8 @@ func statusWord(pr models.Progress) string {
 // ScheduleLabel names a milestone state in Chinese, as the dashboards do.
 func ScheduleLabel(s models.ScheduleState) string { return dashboards.ScheduleLabel(s) }
 
-// Number writes a figure the way Chinese reports do: thousands separators, at most two decimals,
-// no trailing zeros.
-func Number(v float64) string {
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return "—"
-	}
-	s := strconv.FormatFloat(math.Abs(v), 'f', 2, 64)
-	s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
-	intPart, frac, _ := strings.Cut(s, ".")
-	var b strings.Builder
-	if v < 0 && s != "0" {
-		b.WriteByte('-')
-	}
-	for i, r := range intPart {
-		if i > 0 && (len(intPart)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	if frac != "" {
-		b.WriteByte('.')
-		b.WriteString(frac)
-	}
-	return b.String()
-}
+// Number writes a figure as the dashboards do: thousands separators, at most two decimals.
+func Number(v float64) string { return dashboards.Number(v) }
 
 // Percent writes a share (1 = 100%) as a percentage with one decimal.
 func Percent(share float64) string {
