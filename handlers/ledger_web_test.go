@@ -54,6 +54,11 @@ func TestLedgerWebUpload(t *testing.T) {
 	if res := clerk.do("GET", "/ledger/530302", nil); res.status != 200 || !strings.Contains(res.body, `action="/ledger/530302/preview"`) {
 		t.Fatalf("ledger page has no upload form: %d", res.status)
 	}
+	// A leader reads the page but is neither offered the form nor told to upload.
+	if res := e.loggedIn("leader").do("GET", "/ledger/530302", nil); res.status != 200 ||
+		strings.Contains(res.body, "/preview") || strings.Contains(res.body, "填写后上传") {
+		t.Errorf("leader's ledger page offers an upload: %d", res.status)
+	}
 	good := ledgerTestFile(t, [][]any{
 		{"P001", "潇湘村快递服务站", "越州镇", "潇湘村", "2023-08-15", "运营中", nil, "是", "否", 12000, 3000, "中国邮政"},
 		{"P002", "越州村快递服务站", "越州镇", "越州村", "2024-02-01", "运营中", nil, "否", "是", 500, 100, "中国邮政"},
