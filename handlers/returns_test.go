@@ -220,6 +220,13 @@ func TestReturnWebUploadWithPreview(t *testing.T) {
 	if status != 200 || !strings.Contains(string(body), "第 1 版（当前有效）") {
 		t.Errorf("history: %d", status)
 	}
+
+	// The problem table names the indicator in Chinese (the code stays in a tooltip).
+	bad := filledReturn(t, app, map[string]any{"service_points": -3})
+	status, body = postFile(t, app, "/returns/preview", "麒麟区.xlsx", bad, map[string]string{"county": "530302", "period": "2024-06"})
+	if status != 422 || !strings.Contains(string(body), `<span title="service_points">村（社区）级快递物流电商末端服务网点</span>`) {
+		t.Errorf("problem table: %d %s", status, truncate(body))
+	}
 }
 
 func TestOfficeEntry(t *testing.T) {

@@ -108,5 +108,12 @@ func (s *Server) templateFuncs() template.FuncMap {
 		"pct":   dashboards.Percent,
 		"add":   func(a, b int) int { return a + b },
 		"label": func(p models.Period) string { return p.Label() },
+		// indicatorName shows an indicator by its Chinese name (the code when the plan has none).
+		"indicatorName": func(code string) string {
+			if ind, ok := s.Plan.Indicator(code); ok {
+				return ind.Name
+			}
+			return code
+		},
 	}
 }
