@@ -17,11 +17,7 @@ func runBackup(env Env, args []string) error {
 		fs.Usage()
 		return errors.New("-o is required")
 	}
-	plan, err := loadPlan(*planPath)
-	if err != nil {
-		return err
-	}
-	store, err := openStore(*dbPath, plan)
+	_, store, err := openPlanStore(*dbPath, *planPath)
 	if err != nil {
 		return err
 	}

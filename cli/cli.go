@@ -133,6 +133,20 @@ func loadPlan(path string) (*models.Plan, error) {
 	return p, nil
 }
 
+// openPlanStore loads the plan (the embedded one when planPath is empty) and opens the database
+// with it: what every command that touches data starts with.
+func openPlanStore(dbPath, planPath string) (*models.Plan, *models.Store, error) {
+	plan, err := loadPlan(planPath)
+	if err != nil {
+		return nil, nil, err
+	}
+	store, err := openStore(dbPath, plan)
+	if err != nil {
+		return nil, nil, err
+	}
+	return plan, store, nil
+}
+
 // openStore opens the database and stores the plan's units, indicators and targets.
 func openStore(dbPath string, p *models.Plan) (*models.Store, error) {
 	if strings.TrimSpace(dbPath) == "" {

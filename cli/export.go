@@ -64,11 +64,7 @@ func parseExportFlags(env Env, name, synopsis string, args []string, withChromiu
 
 // exportInput opens the store and loads the report input for the month.
 func exportInput(f exportFlags) (*models.Store, *models.Plan, reports.Input, error) {
-	plan, err := loadPlan(f.plan)
-	if err != nil {
-		return nil, nil, reports.Input{}, err
-	}
-	store, err := openStore(f.db, plan)
+	plan, store, err := openPlanStore(f.db, f.plan)
 	if err != nil {
 		return nil, nil, reports.Input{}, err
 	}

@@ -28,11 +28,7 @@ func runTemplate(env Env, args []string) error {
 		fs.Usage()
 		return errors.New("--county, --period and -o are required")
 	}
-	plan, err := loadPlan(*planPath)
-	if err != nil {
-		return err
-	}
-	store, err := openStore(*dbPath, plan)
+	plan, store, err := openPlanStore(*dbPath, *planPath)
 	if err != nil {
 		return err
 	}
@@ -72,11 +68,7 @@ func runImport(env Env, args []string) error {
 		fs.Usage()
 		return errors.New("no file given")
 	}
-	plan, err := loadPlan(*planPath)
-	if err != nil {
-		return err
-	}
-	store, err := openStore(*dbPath, plan)
+	plan, store, err := openPlanStore(*dbPath, *planPath)
 	if err != nil {
 		return err
 	}

@@ -28,7 +28,7 @@ func runToken(env Env, args []string) error {
 		fs.Usage()
 		return errors.New("--user is required")
 	}
-	_, store, err := openForUsers(*dbPath, *planPath)
+	_, store, err := openPlanStore(*dbPath, *planPath)
 	if err != nil {
 		return err
 	}

@@ -58,11 +58,7 @@ func runUserAdd(env Env, args []string) error {
 		return errors.New("no password on standard input")
 	}
 	nu.Password = strings.TrimRight(line, "\r\n")
-	plan, err := loadPlan(*planPath)
-	if err != nil {
-		return err
-	}
-	store, err := openStore(*dbPath, plan)
+	plan, store, err := openPlanStore(*dbPath, *planPath)
 	if err != nil {
 		return err
 	}

@@ -38,19 +38,6 @@ func userMessage(err error) error {
 	return err
 }
 
-// openForUsers parses the common flags of the user and token commands and opens the store.
-func openForUsers(dbPath, planPath string) (*models.Plan, *models.Store, error) {
-	plan, err := loadPlan(planPath)
-	if err != nil {
-		return nil, nil, err
-	}
-	store, err := openStore(dbPath, plan)
-	if err != nil {
-		return nil, nil, err
-	}
-	return plan, store, nil
-}
-
 func runUserList(env Env, args []string) error {
 	fs := newFlags(env, "user list", "user list --db PATH")
 	dbPath := fs.String("db", "", "SQLite database file")
@@ -58,7 +45,7 @@ func runUserList(env Env, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	_, store, err := openForUsers(*dbPath, *planPath)
+	_, store, err := openPlanStore(*dbPath, *planPath)
 	if err != nil {
 		return err
 	}
@@ -121,7 +108,7 @@ func runUserChange(env Env, sub string, args []string) error {
 		}
 		ch.Role, ch.UnitCode = &role, &unit
 	}
-	plan, store, err := openForUsers(*dbPath, *planPath)
+	plan, store, err := openPlanStore(*dbPath, *planPath)
 	if err != nil {
 		return err
 	}
