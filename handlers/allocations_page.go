@@ -33,13 +33,9 @@ type allocationsPageData struct {
 // allocationsPage shows, for a year, each allocatable indicator's city target, the units' shares
 // and whether they add up (under, exact, over); the office edits them here or by Excel.
 func (s *Server) allocationsPage(c *fiber.Ctx) error {
-	year := s.Plan.Years[0]
-	if q := c.Query("year"); q != "" {
-		y, err := strconv.Atoi(q)
-		if err != nil || !containsYear(s.Plan.Years, y) {
-			return models.Errorf(models.EInvalid, "年份 %q 不在方案年度 %v 内。", q, s.Plan.Years)
-		}
-		year = y
+	year, err := s.yearParam(c, s.Plan.Years[0])
+	if err != nil {
+		return err
 	}
 	targets, err := s.Store.Targets(year)
 	if err != nil {

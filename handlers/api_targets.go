@@ -18,13 +18,9 @@ type targetJSON struct {
 
 // apiTargets lists the city-wide targets and the units' allocations, optionally for one year.
 func (s *Server) apiTargets(c *fiber.Ctx) error {
-	year := 0
-	if q := c.Query("year"); q != "" {
-		y, err := strconv.Atoi(q)
-		if err != nil || !containsYear(s.Plan.Years, y) {
-			return models.Errorf(models.EInvalid, "年份 %q 不在方案年度 %v 内。", q, s.Plan.Years)
-		}
-		year = y
+	year, err := s.yearParam(c, 0)
+	if err != nil {
+		return err
 	}
 	targets, err := s.Store.Targets(year)
 	if err != nil {
@@ -42,6 +38,19 @@ func (s *Server) apiTargets(c *fiber.Ctx) error {
 		out = append(out, targetJSON{Indicator: a.Indicator, Year: a.Year, County: a.UnitCode, Value: a.Value})
 	}
 	return c.JSON(fiber.Map{"targets": out, "milestones": s.Plan.Milestones})
+}
+
+// yearParam reads the optional ?year= of a request: one of the plan's years, or fallback when absent.
+func (s *Server) yearParam(c *fiber.Ctx, fallback int) (int, error) {
+	q := c.Query("year")
+	if q == "" {
+		return fallback, nil
+	}
+	y, err := strconv.Atoi(q)
+	if err != nil || !containsYear(s.Plan.Years, y) {
+		return 0, models.Errorf(models.EInvalid, "年份 %q 不在方案年度 %v 内。", q, s.Plan.Years)
+	}
+	return y, nil
 }
 
 func containsYear(years []int, y int) bool {
