@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"time"
 
 	"ruralkpi/importers"
 	"ruralkpi/models"
@@ -13,7 +14,7 @@ import (
 func runLedger(env Env, args []string) error {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
 		fmt.Fprintln(env.Stderr, `Usage:
-  ruralkpi ledger import   --db PATH --county CODE --period YYYY-MM [--dry-run] FILE.xlsx
+  ruralkpi ledger import   --db PATH --county CODE --period YYYY-MM [--dry-run] [--ignore-lock] FILE.xlsx
   ruralkpi ledger template --db PATH --county CODE -o FILE.xlsx
   ruralkpi ledger villages --db PATH --county CODE FILE.xlsx   (replace the unit's village list)`)
 		if len(args) == 0 {
@@ -39,29 +40,36 @@ type ledgerFlags struct {
 }
 
 func openLedgerStore(f ledgerFlags) (*models.Store, models.Unit, error) {
+	store, unit, _, err := openLedgerPlanStore(f)
+	return store, unit, err
+}
+
+// openLedgerPlanStore is openLedgerStore with the plan, which an import needs for the month's lock.
+func openLedgerPlanStore(f ledgerFlags) (*models.Store, models.Unit, *models.Plan, error) {
 	plan, err := loadPlan(f.plan)
 	if err != nil {
-		return nil, models.Unit{}, err
+		return nil, models.Unit{}, nil, err
 	}
 	unit, ok := plan.Unit(f.county)
 	if !ok {
-		return nil, models.Unit{}, fmt.Errorf("unknown unit code %q", f.county)
+		return nil, models.Unit{}, nil, fmt.Errorf("unknown unit code %q", f.county)
 	}
 	store, err := openStore(f.db, plan)
 	if err != nil {
-		return nil, models.Unit{}, err
+		return nil, models.Unit{}, nil, err
 	}
-	return store, unit, nil
+	return store, unit, plan, nil
 }
 
 func runLedgerImport(env Env, args []string) error {
-	fs := newFlags(env, "ledger import", "ledger import --db PATH --county CODE --period YYYY-MM [--dry-run] FILE.xlsx")
+	fs := newFlags(env, "ledger import", "ledger import --db PATH --county CODE --period YYYY-MM [--dry-run] [--ignore-lock] FILE.xlsx")
 	var f ledgerFlags
 	fs.StringVar(&f.db, "db", "", "SQLite database file")
 	fs.StringVar(&f.plan, "plan", "", "plan file (JSON); default: the embedded plan")
 	fs.StringVar(&f.county, "county", "", "reporting unit code")
 	period := fs.String("period", "", "month of the snapshot, YYYY-MM")
 	dry := fs.Bool("dry-run", false, "check the file without storing it")
+	ignoreLock := fs.Bool("ignore-lock", false, "accept a month locked after its deadline (loading past ledgers at deployment); audited")
 	memoryLimit := fs.Int("memory-limit", 32, "soft memory limit in MiB while importing (0: none; GOMEMLIMIT wins when set)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -75,7 +83,7 @@ func runLedgerImport(env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	store, unit, err := openLedgerStore(f)
+	store, unit, plan, err := openLedgerPlanStore(f)
 	if err != nil {
 		return err
 	}
@@ -86,7 +94,8 @@ func runLedgerImport(env Env, args []string) error {
 	}
 	defer file.Close()
 	res, err := importers.ImportLedger(store, file, importers.LedgerRequest{UnitCode: unit.Code, Period: p,
-		FileName: file.Name(), UploadedBy: "cli", DryRun: *dry, Limits: importers.DefaultLedgerLimits()})
+		FileName: file.Name(), UploadedBy: "cli", DryRun: *dry, Limits: importers.DefaultLedgerLimits(),
+		Plan: plan, Now: time.Now(), IgnoreLock: *ignoreLock})
 	if err != nil {
 		if ae := (*models.Error)(nil); errors.As(err, &ae) {
 			return errors.New(ae.Message)

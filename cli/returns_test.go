@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/xuri/excelize/v2"
+
+	"ruralkpi/models"
 )
 
 func TestTemplateAndImportCommands(t *testing.T) {
@@ -39,6 +41,7 @@ func TestTemplateAndImportCommands(t *testing.T) {
 	if code, out, errOut := run(t, "", "import", "--db", db, "--ignore-lock", filled); code != 0 || !strings.Contains(out, "stored 530302 2024-06 as version 1") {
 		t.Fatalf("import: %d %q %q", code, out, errOut)
 	}
+	assertLockOverrides(t, db, "530302 2024-06 月报", 1) // the dry run left none
 	bad := filepath.Join("..", "importers", "testdata", "bad_values.xlsx")
 	code, _, errOut := run(t, "", "import", "--db", db, "--ignore-lock", filled, bad)
 	if code != 1 || !strings.Contains(errOut, "已经上传过") || !strings.Contains(errOut, "月报!H6 [service_points]") ||
@@ -53,5 +56,28 @@ func TestTemplateAndImportCommands(t *testing.T) {
 	}
 	if code, _, errOut := run(t, "", "import", "--db", db, filepath.Join(dir, "missing.xlsx")); code != 1 || !strings.Contains(errOut, "no such file") {
 		t.Errorf("missing file: %d %q", code, errOut)
+	}
+}
+
+// assertLockOverrides checks that the database holds n audit entries of imports let past a locked
+// month by --ignore-lock, all for subject.
+func assertLockOverrides(t *testing.T, db, subject string, n int) {
+	t.Helper()
+	store, err := models.Open(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	entries, err := store.AuditEntries(models.AuditFilter{Action: models.AuditLockOverride})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != n {
+		t.Fatalf("%d lock override entries, want %d: %+v", len(entries), n, entries)
+	}
+	for _, e := range entries {
+		if e.Actor != "cli" || e.Subject != subject || !strings.Contains(e.Before, "锁定") {
+			t.Errorf("lock override entry %+v", e)
+		}
 	}
 }

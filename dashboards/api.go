@@ -22,8 +22,11 @@ type ProgressItem struct {
 	// Schedule is the milestone state (done, on_schedule, at_risk, overdue), omitted otherwise.
 	Schedule string `json:"schedule,omitempty"`
 	// VersionIDs are the return versions the actual came from; AllApproved whether all are approved.
-	VersionIDs  []uint `json:"version_ids"`
-	AllApproved bool   `json:"all_approved"`
+	VersionIDs []uint `json:"version_ids"`
+	// LedgerSnapshotIDs are the ledger snapshots the actual came from (the office counts the ledger);
+	// AllApproved covers them too: a snapshot the office has not approved is not approved.
+	LedgerSnapshotIDs []uint `json:"ledger_snapshot_ids"`
+	AllApproved       bool   `json:"all_approved"`
 }
 
 // ProgressResponse is the body of GET /api/v1/progress.
@@ -56,7 +59,7 @@ func ProgressItems(in Input, county string) (ProgressResponse, error) {
 	out := ProgressResponse{Period: in.Period.String(), Items: make([]ProgressItem, 0, len(values))}
 	for _, pr := range values {
 		item := ProgressItem{Indicator: pr.Indicator, County: pr.Scope, Period: pr.Period.String(), Status: string(pr.Status),
-			Schedule: string(pr.Schedule), VersionIDs: []uint{}, AllApproved: pr.AllApproved}
+			Schedule: string(pr.Schedule), VersionIDs: []uint{}, LedgerSnapshotIDs: []uint{}, AllApproved: pr.AllApproved}
 		if pr.Scope == p.Root.Code {
 			item.County = ""
 		}
@@ -76,6 +79,10 @@ func ProgressItems(in Input, county string) (ProgressResponse, error) {
 			item.NeededPerMonth = num(pr.NeededPerMonth)
 		}
 		for _, s := range pr.Sources {
+			if s.SnapshotID != 0 {
+				item.LedgerSnapshotIDs = append(item.LedgerSnapshotIDs, s.SnapshotID)
+				continue
+			}
 			item.VersionIDs = append(item.VersionIDs, s.VersionID)
 		}
 		out.Items = append(out.Items, item)

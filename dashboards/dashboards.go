@@ -334,11 +334,15 @@ func trace(p *models.Plan, pr models.Progress) string {
 		if i > 0 {
 			b.WriteString("；")
 		}
-		fmt.Fprintf(&b, "%s %s月报", unitName(p, s.Unit), s.Period)
+		kind, id := "月报", s.VersionID
+		if s.SnapshotID != 0 {
+			kind, id = "网点台账", s.SnapshotID // the office counts the ledger's figure
+		}
+		fmt.Fprintf(&b, "%s %s%s", unitName(p, s.Unit), s.Period, kind)
 		if s.Version > 0 {
 			fmt.Fprintf(&b, "第%d版", s.Version)
 		}
-		fmt.Fprintf(&b, "（版本号%d", s.VersionID)
+		fmt.Fprintf(&b, "（版本号%d", id)
 		if !s.Approved {
 			b.WriteString("，未审核")
 		}

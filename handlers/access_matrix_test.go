@@ -45,6 +45,7 @@ func accessMatrix(f accessFixtures) []accessRoute {
 		{method: "GET", route: "/api/v1/targets", allow: "OLCX"},
 		{method: "GET", route: "/api/v1/me", allow: "OLCX"},
 		{method: "POST", route: "/api/v1/returns/:id/review", path: "/api/v1/returns/" + f.versionID + "/review", json: `{"decision":"bogus"}`, allow: "O"},
+		{method: "POST", route: "/api/v1/ledger/:id/review", path: "/api/v1/ledger/" + f.snapshotID + "/review", json: `{"decision":"bogus"}`, allow: "O"},
 		{method: "GET", route: "/", allow: "OLCX"},
 		{method: "GET", route: "/plan", allow: "OLCX"},
 		{method: "GET", route: "/api/v1/progress", path: "/api/v1/progress?period=2024-06", allow: "OLCX"},
@@ -89,6 +90,7 @@ func accessMatrix(f accessFixtures) []accessRoute {
 
 		{method: "GET", route: "/review", allow: "OCX"},
 		{method: "POST", route: "/review/:id", path: "/review/" + f.versionID, form: url.Values{"decision": {"bogus"}}, allow: "O"},
+		{method: "POST", route: "/review/ledger/:id", path: "/review/ledger/" + f.snapshotID, form: url.Values{"decision": {"bogus"}}, allow: "O"},
 
 		{method: "GET", route: "/deadlines", allow: "OLCX"},
 		{method: "POST", route: "/deadlines", form: url.Values{"period": {"bogus"}}, allow: "O"},
@@ -124,7 +126,7 @@ func accessMatrix(f accessFixtures) []accessRoute {
 
 // accessFixtures are records the matrix's requests point at, all of unit 530302.
 type accessFixtures struct {
-	versionID, followUpID string
+	versionID, followUpID, snapshotID string
 }
 
 func newAccessFixtures(t *testing.T, e *accessEnv) accessFixtures {
@@ -138,7 +140,11 @@ func newAccessFixtures(t *testing.T, e *accessEnv) accessFixtures {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return accessFixtures{versionID: itoaUint(v.ID), followUpID: itoaUint(f.ID)}
+	snap, err := e.store.SaveLedgerSnapshot(models.NewLedgerSnapshot{UnitCode: "530302", Period: "2024-06", UploadedBy: "county-530302"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return accessFixtures{versionID: itoaUint(v.ID), followUpID: itoaUint(f.ID), snapshotID: itoaUint(snap.ID)}
 }
 
 func TestAuthorizationMatrix(t *testing.T) {

@@ -26,6 +26,7 @@ func (s *Server) accessRoutes(app *fiber.App) {
 
 	app.Get("/review", officeOrCounty, s.reviewPage)
 	app.Post("/review/:id", office, s.reviewVersion)
+	app.Post("/review/ledger/:id", office, s.reviewLedgerSnapshot)
 
 	app.Get("/deadlines", s.deadlinesPage)
 	app.Post("/deadlines", office, s.setDeadline)
@@ -48,4 +49,5 @@ func (s *Server) accessRoutes(app *fiber.App) {
 
 	app.Get("/api/v1/me", s.apiMe)
 	app.Post("/api/v1/returns/:id/review", office, s.apiReview)
+	app.Post("/api/v1/ledger/:id/review", office, s.apiReviewLedger)
 }

@@ -12,7 +12,7 @@ import (
 
 // apiLedgerUpload takes a unit's ledger (multipart: file, county, period, optional dry_run=1):
 // 201 with the stored snapshot and the derived indicators, 200 for a clean dry run, or 422 with
-// every problem and nothing stored.
+// every problem and nothing stored, or 409 for a locked month (dry run too) or the same file again.
 func (s *Server) apiLedgerUpload(c *fiber.Ctx) error {
 	unit, ok := s.Plan.Unit(c.FormValue("county"))
 	if !ok {
@@ -35,7 +35,8 @@ func (s *Server) apiLedgerUpload(c *fiber.Ctx) error {
 	}
 	defer file.Close()
 	res, err := importers.ImportLedger(s.Store, file, importers.LedgerRequest{UnitCode: unit.Code, Period: period,
-		FileName: fh.Filename, UploadedBy: currentUser(c).Username, DryRun: c.FormValue("dry_run") == "1", Limits: importers.DefaultLedgerLimits()})
+		FileName: fh.Filename, UploadedBy: currentUser(c).Username, DryRun: c.FormValue("dry_run") == "1", Limits: importers.DefaultLedgerLimits(),
+		Plan: s.Plan, Now: s.Config.Now()})
 	if errors.Is(err, models.ErrDuplicateFile) {
 		return models.Errorf(models.EConflict, "同一文件已上传过该单位该月的台账。")
 	}

@@ -36,7 +36,7 @@ func (s *Server) ledgerPreview(c *fiber.Ctx) error {
 		return err
 	}
 	defer f.Close()
-	res, err := importers.ImportLedger(s.Store, f, ledgerRequest(c, unit, period, fh.Filename, true))
+	res, err := importers.ImportLedger(s.Store, f, s.ledgerRequest(c, unit, period, fh.Filename, true))
 	if err != nil || len(res.Problems) > 0 {
 		removePendingLedger(unit.Code, period.String(), token)
 		token = ""
@@ -73,7 +73,7 @@ func (s *Server) ledgerConfirm(c *fiber.Ctx) error {
 	}
 	defer os.Remove(f.Name())
 	defer f.Close()
-	res, err := importers.ImportLedger(s.Store, f, ledgerRequest(c, unit, period, c.FormValue("file_name"), false))
+	res, err := importers.ImportLedger(s.Store, f, s.ledgerRequest(c, unit, period, c.FormValue("file_name"), false))
 	if err != nil {
 		return ledgerConflict(err)
 	}

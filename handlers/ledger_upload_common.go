@@ -46,10 +46,10 @@ func (s *Server) ledgerUploadTarget(c *fiber.Ctx) (models.Unit, models.Period, e
 	return unit, period, nil
 }
 
-// ledgerRequest is the import request of a web upload.
-func ledgerRequest(c *fiber.Ctx, unit models.Unit, period models.Period, fileName string, dryRun bool) importers.LedgerRequest {
+// ledgerRequest is the import request of a web upload; the import refuses a locked month (409).
+func (s *Server) ledgerRequest(c *fiber.Ctx, unit models.Unit, period models.Period, fileName string, dryRun bool) importers.LedgerRequest {
 	return importers.LedgerRequest{UnitCode: unit.Code, Period: period, FileName: fileName, UploadedBy: currentUser(c).Username,
-		DryRun: dryRun, Diff: dryRun, Limits: importers.DefaultLedgerLimits()}
+		DryRun: dryRun, Diff: dryRun, Limits: importers.DefaultLedgerLimits(), Plan: s.Plan, Now: s.Config.Now()}
 }
 
 // ledgerUploadPage lays out an import result beside the unit's previous snapshot (the newest up to

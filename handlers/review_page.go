@@ -16,10 +16,13 @@ type reviewPageData struct {
 	Office  bool
 	Pending []reviewRow
 	Recent  []reviewRow
+	// LedgerPending and LedgerRecent are the ledger snapshots, reviewed like versions.
+	LedgerPending []ledgerReviewRow
+	LedgerRecent  []ledgerReviewRow
 }
 
-// reviewPage shows the office the versions waiting for review and recent decisions; a county user
-// sees its own unit's versions with the office's decisions and reasons.
+// reviewPage shows the office the versions and ledger snapshots waiting for review and recent
+// decisions; a county user sees its own unit's with the office's decisions and reasons.
 func (s *Server) reviewPage(c *fiber.Ctx) error {
 	u := currentUser(c)
 	data := reviewPageData{Office: u.Role == models.RoleOffice}
@@ -55,6 +58,9 @@ func (s *Server) reviewPage(c *fiber.Ctx) error {
 				data.Pending = append(data.Pending, s.reviewRow(v, true))
 			}
 		}
+	}
+	if err := s.addLedgerReviews(&data, filter.UnitCode); err != nil {
+		return err
 	}
 	return s.render(c, "review.html", "review", "月报审核", data)
 }

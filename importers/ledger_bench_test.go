@@ -269,13 +269,14 @@ func BenchmarkLedgerImport(b *testing.B) {
 			st := ledgerBenchStore(b, b.TempDir(), villages)
 			defer st.Close()
 			baseline := ledgerBaselineCPU(b, data)
+			plan := testPlan(b) // the months are past: IgnoreLock loads them as the CLI would
 			var peak uint64
 			b.ResetTimer()
 			cpu0 := ledgerCPUSeconds()
 			for i := range b.N {
 				peak = max(peak, ledgerPeakHeap(func() {
 					res, err := ImportLedger(st, bytes.NewReader(data), LedgerRequest{UnitCode: "530302",
-						Period: models.MustPeriod("2025-12").AddMonths(-i), FileName: "bench.xlsx", Limits: DefaultLedgerLimits()})
+						Period: models.MustPeriod("2025-12").AddMonths(-i), FileName: "bench.xlsx", Limits: DefaultLedgerLimits(), Plan: plan, IgnoreLock: true})
 					if err != nil || !res.Stored || res.Points != ledgerBenchRows {
 						b.Fatalf("stored %v, points %d, problems %v, %v", res.Stored, res.Points, res.Problems, err)
 					}
@@ -375,7 +376,7 @@ func TestLedgerImportChild(t *testing.T) {
 	var res LedgerResult
 	peak := ledgerPeakHeap(func() {
 		res, err = ImportLedger(st, f, LedgerRequest{UnitCode: "530302", Period: models.MustPeriod("2024-06"), FileName: filepath.Base(path),
-			Limits: DefaultLedgerLimits(), DryRun: dry})
+			Limits: DefaultLedgerLimits(), DryRun: dry, Plan: testPlan(t), IgnoreLock: true})
 	})
 	if err != nil || res.Stored == dry {
 		t.Fatalf("stored %v, problems %v, %v", res.Stored, res.Problems, err)

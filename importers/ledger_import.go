@@ -14,6 +14,7 @@ import (
 type LedgerStore interface {
 	AdminVillages(unit string) ([]models.AdminVillage, error)
 	SaveLedgerSnapshot(ns models.NewLedgerSnapshot) (models.LedgerSnapshot, error)
+	LedgerSubmitCheck(p *models.Plan, unit string, period models.Period, now time.Time) (models.SubmitCheck, error)
 }
 
 // LedgerRequest is one ledger upload.
@@ -30,6 +31,12 @@ type LedgerRequest struct {
 	Limits LedgerLimits
 	// TempDir holds the spooled upload and the staging file; empty means the system default.
 	TempDir string
+	// Plan and Now decide whether the month is open for the unit, by the rule of returns (admitMonth);
+	// a zero Now means time.Now().
+	Plan *models.Plan
+	Now  time.Time
+	// IgnoreLock lets a locked month in; only the server's CLI sets it, and the override is audited.
+	IgnoreLock bool
 }
 
 // LedgerResult is the outcome of an upload: the stored snapshot (zero on a dry run or refusal),
@@ -56,6 +63,18 @@ type LedgerDiffStore interface {
 // valid points go to a staging file as they are read, so memory stays flat whatever the ledger's
 // size; the one write transaction comes last and only copies.
 func ImportLedger(st LedgerStore, r io.Reader, req LedgerRequest) (LedgerResult, error) {
+	if req.Plan == nil {
+		return LedgerResult{}, fmt.Errorf("importers: ledger import of %s needs the plan to check the month", req.UnitCode)
+	}
+	if req.Now.IsZero() {
+		req.Now = time.Now()
+	}
+	claim := monthClaim{Unit: req.UnitCode, Period: req.Period, Now: req.Now, IgnoreLock: req.IgnoreLock, DryRun: req.DryRun,
+		By: req.UploadedBy, Subject: "网点台账"}
+	// A locked month is refused before the file is read; the write transaction checks again.
+	if _, err := admitMonth(req.Plan, claim, st.LedgerSubmitCheck); err != nil {
+		return LedgerResult{}, err
+	}
 	vs, err := st.AdminVillages(req.UnitCode)
 	if err != nil {
 		return LedgerResult{}, fmt.Errorf("importers: load villages of %s: %w", req.UnitCode, err)
@@ -119,7 +138,8 @@ func ImportLedger(st LedgerStore, r io.Reader, req LedgerRequest) (LedgerResult,
 	}
 	snap, err := st.SaveLedgerSnapshot(models.NewLedgerSnapshot{
 		UnitCode: req.UnitCode, Period: req.Period.String(), FileName: req.FileName, Original: spool, OriginalSize: size,
-		UploadedBy: req.UploadedBy, UploadedAt: time.Now(), Warnings: string(warnings), Indicators: string(figures), Staged: staging,
+		UploadedBy: req.UploadedBy, UploadedAt: req.Now, Warnings: string(warnings), Indicators: string(figures), Staged: staging,
+		Admit: func(tx *models.Store) error { return admitInTx(tx, req.Plan, claim, tx.LedgerSubmitCheck) },
 	})
 	if err != nil {
 		return LedgerResult{}, fmt.Errorf("importers: store ledger of %s: %w", req.UnitCode, err)

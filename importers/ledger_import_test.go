@@ -5,6 +5,7 @@ import (
 	"errors"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"ruralkpi/models"
 )
@@ -26,9 +27,10 @@ func TestImportLedger(t *testing.T) {
 	closed[5], closed[6] = "已裁撤", "2024-02-01"
 	good := ledgerTestWorkbook(t, ledgerGenHeader(), []ledgerTestRow{ledgerGoodRow("P001"), ledgerGoodRow("P002"), closed})
 	bad := ledgerTestWorkbook(t, ledgerGenHeader(), []ledgerTestRow{ledgerGoodRow("P001"), ledgerGoodRow("P001")})
+	plan := testPlan(t)
 	req := func(dry bool) LedgerRequest {
 		return LedgerRequest{UnitCode: "530302", Period: models.MustPeriod("2024-06"), FileName: "台账.xlsx",
-			DryRun: dry, Limits: DefaultLedgerLimits(), TempDir: t.TempDir()}
+			DryRun: dry, Limits: DefaultLedgerLimits(), TempDir: t.TempDir(), Plan: plan, Now: testNow}
 	}
 	snapshots := func() int {
 		s, err := st.LedgerSnapshots("530302")
@@ -107,4 +109,8 @@ func (v villagesOnly) AdminVillages(unit string) ([]models.AdminVillage, error) 
 
 func (v villagesOnly) SaveLedgerSnapshot(ns models.NewLedgerSnapshot) (models.LedgerSnapshot, error) {
 	return v.st.SaveLedgerSnapshot(ns)
+}
+
+func (v villagesOnly) LedgerSubmitCheck(p *models.Plan, unit string, period models.Period, now time.Time) (models.SubmitCheck, error) {
+	return v.st.LedgerSubmitCheck(p, unit, period, now)
 }

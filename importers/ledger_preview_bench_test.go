@@ -15,7 +15,8 @@ func BenchmarkLedgerPreview(b *testing.B) {
 			data, villages := ledgerBenchFile(b, layout)
 			st := ledgerBenchStore(b, b.TempDir(), villages)
 			defer st.Close()
-			req := LedgerRequest{UnitCode: "530302", Period: models.MustPeriod("2025-11"), FileName: "bench.xlsx", Limits: DefaultLedgerLimits()}
+			req := LedgerRequest{UnitCode: "530302", Period: models.MustPeriod("2025-11"), FileName: "bench.xlsx", Limits: DefaultLedgerLimits(),
+				Plan: testPlan(b), IgnoreLock: true}
 			if res, err := ImportLedger(st, bytes.NewReader(data), req); err != nil || !res.Stored {
 				b.Fatalf("setup: %v %v", res.Problems, err)
 			}

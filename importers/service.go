@@ -142,25 +142,15 @@ func importDraft(store *models.Store, plan *models.Plan, d Draft, readProblems [
 	return out, nil
 }
 
-// admit refuses a return for a month that is not open for the unit (locked after its deadline and
-// not reopened, models.CanSubmit), as a conflict with the reason in Chinese. The office's own figures
-// for the whole city are not locked.
+// admit refuses a return for a month that is not open for the unit, by the rule of every upload
+// (admitMonth).
 func admit(tx *models.Store, plan *models.Plan, r Return, req ImportRequest) error {
-	if req.IgnoreLock || r.UnitCode == plan.Root.Code {
-		return nil
-	}
 	p, err := models.ParsePeriod(r.Period)
 	if err != nil {
 		return fmt.Errorf("importers: admit %s: %w", r.Period, err)
 	}
-	check, err := tx.SubmitCheck(plan, r.UnitCode, p, req.Now)
-	if err != nil {
-		return err
-	}
-	if ok, why := models.CanSubmit(check); !ok {
-		return models.Errorf(models.EConflict, "%s", why)
-	}
-	return nil
+	return admitInTx(tx, plan, monthClaim{Unit: r.UnitCode, Period: p, Now: req.Now, IgnoreLock: req.IgnoreLock, DryRun: req.DryRun,
+		By: req.UploadedBy, Subject: "月报"}, tx.SubmitCheck)
 }
 
 // normaliseCodeAndPeriod reads the unit and month of a draft as the rules will.

@@ -78,7 +78,9 @@ type SubmitCheck struct {
 	LockAfterDays int       // negative: months never lock
 	Now           time.Time
 	Reopened      bool   // the office reopened the month for this unit and the reopening has not expired
-	LatestStatus  string // status of the unit's newest version for the month, "" when none
+	LatestStatus  string // status of the unit's newest version (or ledger snapshot) for the month, "" when none
+	// Subject names what is submitted in the refusal: "月报" when empty, "网点台账" for a ledger.
+	Subject string
 }
 
 // CanSubmit says whether a unit may upload a return for the month now, and if not, why (in Chinese,
@@ -97,7 +99,11 @@ func CanSubmit(c SubmitCheck) (bool, string) {
 	}
 	lock := LockTime(c.Deadline, c.LockAfterDays)
 	if !c.Now.Before(lock) {
-		return false, fmt.Sprintf("%s月报已于%s锁定，如需补报或更正，请联系工作专班办公室重新开放。", c.Period.Label(), lock.Add(-time.Second).In(ReportingZone()).Format("2006年1月2日"))
+		subject := c.Subject
+		if subject == "" {
+			subject = "月报"
+		}
+		return false, fmt.Sprintf("%s%s已于%s锁定，如需补报或更正，请联系工作专班办公室重新开放。", c.Period.Label(), subject, lock.Add(-time.Second).In(ReportingZone()).Format("2006年1月2日"))
 	}
 	return true, ""
 }
@@ -266,6 +272,36 @@ func (s *Store) Reopenings() ([]Reopening, error) {
 
 // SubmitCheck gathers what CanSubmit needs for a unit and month from the plan and the store.
 func (s *Store) SubmitCheck(p *Plan, unit string, period Period, now time.Time) (SubmitCheck, error) {
+	status := ""
+	v, err := s.LatestVersion(unit, period.String())
+	switch {
+	case err == nil:
+		status = v.Status
+	case !errors.Is(err, ErrNotFound):
+		return SubmitCheck{}, err
+	}
+	return s.submitCheck(p, unit, period, now, status)
+}
+
+// LedgerSubmitCheck gathers what CanSubmit needs for a unit's ledger of a month: the same deadline,
+// lock and reopenings as its return, with the status of the newest ledger snapshot of the month (a
+// snapshot the office returned can always be corrected).
+func (s *Store) LedgerSubmitCheck(p *Plan, unit string, period Period, now time.Time) (SubmitCheck, error) {
+	var statuses []string
+	if err := s.DB.Model(&LedgerSnapshot{}).Where("unit_code = ? AND period = ?", unit, period.String()).
+		Order("number DESC").Limit(1).Pluck("status", &statuses).Error; err != nil {
+		return SubmitCheck{}, fmt.Errorf("models: read ledger status: %w", err)
+	}
+	status := ""
+	if len(statuses) > 0 {
+		status = statuses[0]
+	}
+	c, err := s.submitCheck(p, unit, period, now, status)
+	c.Subject = "网点台账"
+	return c, err
+}
+
+func (s *Store) submitCheck(p *Plan, unit string, period Period, now time.Time, status string) (SubmitCheck, error) {
 	start, err := ParsePeriod(p.UnitStart(unit))
 	if err != nil {
 		return SubmitCheck{}, err
@@ -281,14 +317,6 @@ func (s *Store) SubmitCheck(p *Plan, unit string, period Period, now time.Time) 
 	var n int64
 	if err := s.DB.Model(&Reopening{}).Where("unit_code = ? AND period = ? AND expires_at > ?", unit, period.String(), now).Count(&n).Error; err != nil {
 		return SubmitCheck{}, fmt.Errorf("models: read reopenings: %w", err)
-	}
-	status := ""
-	v, err := s.LatestVersion(unit, period.String())
-	switch {
-	case err == nil:
-		status = v.Status
-	case !errors.Is(err, ErrNotFound):
-		return SubmitCheck{}, err
 	}
 	return SubmitCheck{Period: period, UnitStart: start, Deadline: deadline, LockAfterDays: lock, Now: now, Reopened: n > 0, LatestStatus: status}, nil
 }

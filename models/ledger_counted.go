@@ -10,13 +10,18 @@ type LedgerFigures struct {
 	Unit       string
 	Period     Period
 	Indicators map[string]float64
+	// SnapshotID and Number name the snapshot; Approved says the office approved it.
+	SnapshotID uint
+	Number     int
+	Approved   bool
 }
 
 // ApplyLedgerFigures makes the progress figures follow the office's choice of source: for each unit
 // and month with a ledger snapshot, every ledger indicator takes the counted figure of CompareLedger
 // (the ledger by default, the return where the office chose it, the other source when the chosen
-// one has no figure). A replaced figure keeps its return version as its source; a figure only the
-// ledger has is added without one (VersionID 0, not approved: nobody reviewed it).
+// one has no figure). A figure counted from the ledger has the snapshot as its source and is approved
+// only when the office approved the snapshot, whatever the review of the return it replaces; a
+// figure the return still gives keeps its return version.
 func ApplyLedgerFigures(obs []Observation, figures []LedgerFigures, choice map[string]LedgerSource) []Observation {
 	if len(figures) == 0 {
 		return obs
@@ -45,14 +50,15 @@ func ApplyLedgerFigures(obs []Observation, figures []LedgerFigures, choice map[s
 	for _, f := range figures {
 		k := unitMonth{f.Unit, f.Period.Index()}
 		for _, cmp := range CompareLedger(f.Indicators, reported[k], choice) {
-			if cmp.Source == "" {
-				continue
+			if cmp.Source != LedgerSourceLedger {
+				continue // the return's figure counts, under the return's review
 			}
-			if i, ok := where[k][cmp.Indicator]; ok {
-				obs[i].Value = cmp.Counted
-				continue
+			i, ok := where[k][cmp.Indicator]
+			if !ok {
+				obs = append(obs, Observation{Unit: f.Unit, Period: f.Period, Indicator: cmp.Indicator})
+				i = len(obs) - 1
 			}
-			obs = append(obs, Observation{Unit: f.Unit, Period: f.Period, Indicator: cmp.Indicator, Value: cmp.Counted})
+			obs[i].Value, obs[i].VersionID, obs[i].Version, obs[i].SnapshotID, obs[i].Approved = cmp.Counted, 0, f.Number, f.SnapshotID, f.Approved
 		}
 	}
 	return obs
@@ -60,7 +66,7 @@ func ApplyLedgerFigures(obs []Observation, figures []LedgerFigures, choice map[s
 
 // newestLedgerFiguresSQL selects the derived indicators of the newest snapshot of every unit and
 // month up to a month.
-const newestLedgerFiguresSQL = `SELECT s.unit_code, s.period, s.indicators FROM ledger_snapshots s
+const newestLedgerFiguresSQL = `SELECT s.unit_code, s.period, s.indicators, s.id, s.number, s.status FROM ledger_snapshots s
 	WHERE s.period <= ? AND s.number = (SELECT MAX(t.number) FROM ledger_snapshots t WHERE t.unit_code = s.unit_code AND t.period = s.period)
 	ORDER BY s.period, s.unit_code`
 
@@ -75,13 +81,14 @@ func (s *Store) LedgerFiguresUpTo(upTo string) ([]LedgerFigures, error) {
 	out := []LedgerFigures{}
 	for rows.Next() {
 		var f LedgerFigures
-		var period, indicators string
-		if err := rows.Scan(&f.Unit, &period, &indicators); err != nil {
+		var period, indicators, status string
+		if err := rows.Scan(&f.Unit, &period, &indicators, &f.SnapshotID, &f.Number, &status); err != nil {
 			return nil, fmt.Errorf("models: read ledger figures: %w", err)
 		}
 		if f.Period, err = ParsePeriod(period); err != nil {
 			return nil, fmt.Errorf("models: ledger snapshot month: %w", err)
 		}
+		f.Approved = status == StatusApproved
 		f.Indicators = map[string]float64{}
 		if indicators != "" {
 			if err := json.Unmarshal([]byte(indicators), &f.Indicators); err != nil {

@@ -15,7 +15,14 @@ func TestApplyLedgerFigures(t *testing.T) {
 			{Unit: "530303", Period: jun, Indicator: IndServicePoints, Value: 20, VersionID: 8, Version: 1},
 		}
 	}
-	ledger := []LedgerFigures{{Unit: "530302", Period: jun, Indicators: map[string]float64{IndServicePoints: 42, IndFusedPoints: 5}}}
+	ledger := []LedgerFigures{{Unit: "530302", Period: jun, Indicators: map[string]float64{IndServicePoints: 42, IndFusedPoints: 5}, SnapshotID: 11, Number: 3}}
+	approvedLedger := []LedgerFigures{ledger[0]}
+	approvedLedger[0].Approved = true
+	fromLedger := func(approved bool) []Observation {
+		o := returns()
+		o[0].Value, o[0].VersionID, o[0].Version, o[0].SnapshotID, o[0].Approved = 42, 0, 3, 11, approved
+		return append(o, Observation{Unit: "530302", Period: jun, Indicator: IndFusedPoints, Value: 5, Version: 3, SnapshotID: 11, Approved: approved})
+	}
 	tests := []struct {
 		name    string
 		figures []LedgerFigures
@@ -23,14 +30,12 @@ func TestApplyLedgerFigures(t *testing.T) {
 		want    []Observation
 	}{
 		{"no ledger: the returns as they are", nil, nil, returns()},
-		{"default: the ledger counts, a figure only the ledger has is added without a version", ledger, nil, append(func() []Observation {
-			o := returns()
-			o[0].Value = 42
-			return o
-		}(), Observation{Unit: "530302", Period: jun, Indicator: IndFusedPoints, Value: 5})},
+		// The return was approved, the snapshot not: what the ledger gives is not approved.
+		{"default: the ledger counts with the snapshot's review, not the return's", ledger, nil, fromLedger(false)},
+		{"an approved snapshot's figures are approved", approvedLedger, nil, fromLedger(true)},
 		{"the office chose the return: the return counts, the ledger fills what the return lacks", ledger,
 			map[string]LedgerSource{IndServicePoints: LedgerSourceReturn, IndFusedPoints: LedgerSourceReturn},
-			append(returns(), Observation{Unit: "530302", Period: jun, Indicator: IndFusedPoints, Value: 5})},
+			append(returns(), Observation{Unit: "530302", Period: jun, Indicator: IndFusedPoints, Value: 5, Version: 3, SnapshotID: 11})},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

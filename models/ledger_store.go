@@ -45,6 +45,12 @@ type LedgerSnapshot struct {
 	// Indicators is a JSON object of the figures derived at import (LedgerIndicators), so pages
 	// need not reread 200,000 points.
 	Indicators string
+	// Status is the office's review, as for a return version (StatusSubmitted until reviewed):
+	// figures counted from a snapshot are approved only when it is.
+	Status     string `gorm:"size:16;not null;default:submitted;index"`
+	ReviewedBy string `gorm:"size:64"`
+	ReviewedAt *time.Time
+	ReviewNote string
 }
 
 // LedgerPointRecord is a point of a snapshot as stored.
@@ -121,6 +127,9 @@ type NewLedgerSnapshot struct {
 	Indicators   string
 	Points       []LedgerPoint
 	Staged       *LedgerStaging
+	// Admit, when set, runs first inside the write transaction (with the transaction's store): the
+	// month's lock is checked where the snapshot is written, so it cannot close in between.
+	Admit func(tx *Store) error
 }
 
 // ledgerInsertBatch is the number of points per INSERT: 16 columns × 1000 stays well under
@@ -184,6 +193,11 @@ func (s *Store) saveLedgerSnapshot(db *gorm.DB, ns NewLedgerSnapshot, count int,
 		at = time.Now()
 	}
 	err := db.Transaction(func(tx *gorm.DB) error {
+		if ns.Admit != nil {
+			if err := ns.Admit(&Store{DB: tx}); err != nil {
+				return err
+			}
+		}
 		if hash != "" {
 			var n int64
 			if err := tx.Model(&LedgerSnapshot{}).Where("unit_code = ? AND period = ? AND file_hash = ?", ns.UnitCode, ns.Period, hash).Count(&n).Error; err != nil {
@@ -206,7 +220,8 @@ func (s *Store) saveLedgerSnapshot(db *gorm.DB, ns NewLedgerSnapshot, count int,
 			return fmt.Errorf("models: next ledger snapshot number: %w", err)
 		}
 		snap = LedgerSnapshot{UnitCode: ns.UnitCode, Period: ns.Period, Number: maxNumber + 1, FileName: ns.FileName,
-			FileHash: hash, UploadedBy: ns.UploadedBy, UploadedAt: at, Points: count, Warnings: ns.Warnings, Indicators: ns.Indicators}
+			FileHash: hash, UploadedBy: ns.UploadedBy, UploadedAt: at, Points: count, Warnings: ns.Warnings, Indicators: ns.Indicators,
+			Status: StatusSubmitted}
 		if err := tx.Create(&snap).Error; err != nil {
 			return fmt.Errorf("models: store ledger snapshot: %w", err)
 		}

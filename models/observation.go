@@ -11,6 +11,9 @@ type Observation struct {
 	VersionID uint
 	Version   int
 	Approved  bool
+	// SnapshotID is the ledger snapshot the figure was counted from (VersionID is then 0 and Version
+	// the snapshot's number); 0 for a return's figure.
+	SnapshotID uint
 }
 
 // MilestoneObservation is one unit's reported state of a milestone for one month.

@@ -79,6 +79,8 @@ type SourceRef struct {
 	VersionID uint
 	Version   int
 	Approved  bool
+	// SnapshotID is the ledger snapshot (Version its number) when the figure came from a ledger.
+	SnapshotID uint
 }
 
 // Progress is one indicator's standing for one scope (the root unit or any unit below it) in one month.
@@ -141,6 +143,8 @@ type obsPoint struct {
 	versionID uint
 	value     float64
 	approved  bool
+	// snapshotID is the ledger snapshot the figure came from (0: a return); 32 bits keep the point at 32 bytes.
+	snapshotID uint32
 }
 
 // msPoint is a milestone observation kept in a sorted series.
@@ -276,7 +280,7 @@ func NewProgressCalculator(p *Plan, ds Dataset, opts ProgressOptions) *ProgressC
 			continue
 		}
 		at := int32(o.Period.Index())
-		c.series[k] = append(c.series[k], obsPoint{at: at, version: int32(o.Version), versionID: o.VersionID, value: o.Value, approved: o.Approved})
+		c.series[k] = append(c.series[k], obsPoint{at: at, version: int32(o.Version), versionID: o.VersionID, value: o.Value, approved: o.Approved, snapshotID: uint32(o.SnapshotID)})
 		mark(int(k)/len(c.indicators), at)
 	}
 	for _, o := range ds.Milestones {
@@ -632,7 +636,7 @@ func (c *ProgressCalculator) milestoneAt(i, u int, period Period) (msPoint, bool
 
 func (c *ProgressCalculator) source(u int, p obsPoint) SourceRef {
 	return SourceRef{Unit: c.units[u].code, Period: Period{Year: int(p.at) / 12, Month: int(p.at)%12 + 1},
-		VersionID: p.versionID, Version: int(p.version), Approved: p.approved}
+		VersionID: p.versionID, Version: int(p.version), Approved: p.approved, SnapshotID: uint(p.snapshotID)}
 }
 
 // actual is the scope's figure: a reporting unit's own; for a unit above them, per the roll-up rule.

@@ -33,7 +33,7 @@ func ReviewOutcome(status, decision, note string) (string, error) {
 	case DecisionReturn:
 		note = strings.TrimSpace(note)
 		if note == "" {
-			return "", Errorf(EInvalid, "退回月报必须填写退回原因，以便填报单位修改。")
+			return "", Errorf(EInvalid, "退回必须填写退回原因，以便填报单位修改。")
 		}
 		if len([]rune(note)) > 500 {
 			return "", Errorf(EInvalid, "退回原因不能超过500个字。")

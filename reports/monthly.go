@@ -456,9 +456,12 @@ func sources(pr models.Progress) string {
 		if s.Approved {
 			state = "已审核"
 		}
-		if s.Version > 0 {
+		switch {
+		case s.SnapshotID != 0:
+			parts = append(parts, fmt.Sprintf("%s网点台账第%d版（%s）", s.Period.Label(), s.Version, state))
+		case s.Version > 0:
 			parts = append(parts, fmt.Sprintf("%s第%d版（%s）", s.Period.Label(), s.Version, state))
-		} else {
+		default:
 			parts = append(parts, fmt.Sprintf("%s（%s）", s.Period.Label(), state))
 		}
 	}
