@@ -28,7 +28,9 @@ func TestImportLedgerObeysMonthLock(t *testing.T) {
 	}
 	defer st.Close()
 	august := time.Date(2024, 8, 1, 9, 0, 0, 0, models.ReportingZone()) // June locked at the end of 15 July
-	file := func(code string) []byte { return ledgerTestWorkbook(t, ledgerGenHeader(), []ledgerTestRow{ledgerGoodRow(code)}) }
+	file := func(code string) []byte {
+		return ledgerTestWorkbook(t, ledgerGenHeader(), []ledgerTestRow{ledgerGoodRow(code)})
+	}
 	req := func(period string, dry bool, now time.Time) LedgerRequest {
 		return LedgerRequest{UnitCode: "530302", Period: models.MustPeriod(period), FileName: "台账.xlsx", UploadedBy: "county-530302",
 			DryRun: dry, Limits: DefaultLedgerLimits(), TempDir: t.TempDir(), Plan: plan, Now: now}

@@ -152,8 +152,8 @@ func TestLedgerFiguresCarryTheSnapshotReview(t *testing.T) {
 		return Observation{}
 	}
 	steps := []struct {
-		name     string
-		do       func(t *testing.T)
+		name       string
+		do         func(t *testing.T)
 		value      float64
 		approved   bool
 		fromLedger bool
