@@ -223,6 +223,7 @@ func TestAuditEntriesForEachAction(t *testing.T) {
 		{office, "/admin/users/new-leader", url.Values{"action": {"disable"}}, models.AuditUserUpdate},
 		{office, "/account/tokens", url.Values{"name": {"t"}}, models.AuditTokenCreate},
 		{office, "/review/" + fx.versionID, url.Values{"decision": {"return"}, "note": {"数据有误"}}, models.AuditReturn},
+		{office, "/review/ledger/" + fx.snapshotID, url.Values{"decision": {"return"}, "note": {"网点数不符"}}, models.AuditLedgerReturn},
 		{office, "/deadlines", url.Values{"period": {"2024-06"}, "due": {"2024-07-08"}}, models.AuditDeadline},
 		{office, "/deadlines/lock", url.Values{"days": {"5"}}, models.AuditSetting},
 		{office, "/deadlines/reopen", url.Values{"period": {"2024-05"}, "unit": {"530302"}, "reason": {"补报"}}, models.AuditReopen},
@@ -251,6 +252,13 @@ func TestAuditEntriesForEachAction(t *testing.T) {
 	if res := office.do("POST", "/review/"+itoaUint(v2.ID), url.Values{"decision": {"approve"}}); res.status != fiber.StatusSeeOther {
 		t.Fatalf("approve: %d", res.status)
 	}
+	snap2, err := e.store.SaveLedgerSnapshot(models.NewLedgerSnapshot{UnitCode: "530302", Period: "2024-06"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res := office.do("POST", "/review/ledger/"+itoaUint(snap2.ID), url.Values{"decision": {"approve"}}); res.status != fiber.StatusSeeOther {
+		t.Fatalf("approve ledger: %d", res.status)
+	}
 	entries, err := e.store.AuditEntries(models.AuditFilter{})
 	if err != nil {
 		t.Fatal(err)
@@ -262,8 +270,8 @@ func TestAuditEntriesForEachAction(t *testing.T) {
 		}
 	}
 	for _, a := range models.AuditActions() {
-		if a[0] == models.AuditUpload {
-			continue // recorded by the upload handler (returns feature)
+		if a[0] == models.AuditUpload || a[0] == models.AuditLockOverride {
+			continue // recorded by the upload handler (returns feature); by the server's CLI only
 		}
 		en, ok := got[a[0]]
 		if !ok {

@@ -52,6 +52,7 @@ func AuditActions() [][2]string {
 		{AuditUpload, "上传月报"}, {AuditApprove, "审核通过"}, {AuditReturn, "退回月报"}, {AuditReopen, "重新开放"},
 		{AuditDeadline, "设置截止日"}, {AuditSetting, "修改设置"}, {AuditAllocation, "修改任务分解"}, {AuditTarget, "修改全市目标"},
 		{AuditFollowUpOpen, "发起督办"}, {AuditFollowUpAnswer, "督办答复"}, {AuditFollowUpClose, "督办销号"},
+		{AuditLedgerApprove, "台账审核通过"}, {AuditLedgerReturn, "退回台账"}, {AuditLockOverride, "越过锁定导入"},
 	}
 }
 
