@@ -509,7 +509,7 @@ func TestTrace(t *testing.T) {
 	pr.Sources, pr.AllApproved = pr.Sources[:1], true
 	if got := trace(p, pr); !strings.HasSuffix(got, "。均已审核") {
 		t.Errorf("trace = %q", got)
-	}	// A figure counted from a ledger names the snapshot and its own review.
+	} // A figure counted from a ledger names the snapshot and its own review.
 	pr = models.Progress{HasActual: true, Sources: []models.SourceRef{{Unit: "530304", Period: models.MustPeriod("2024-03"), Version: 1, SnapshotID: 9}}}
 	if got, want := trace(p, pr), "来源：马龙区 2024-03网点台账第1版（版本号9，未审核）"; got != want {
 		t.Errorf("trace = %q, want %q", got, want)
