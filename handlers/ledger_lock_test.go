@@ -207,6 +207,30 @@ func TestLedgerCannotBypassMonthLock(t *testing.T) {
 			t.Errorf("county page does not say the ledger figure is unreviewed: %d", page.status)
 		}
 	})
+	t.Run("the workbook names the ledger and marks it unreviewed", func(t *testing.T) {
+		res := office.do("GET", "/api/v1/reports/monthly?period=2024-03", nil)
+		if res.status != fiber.StatusOK {
+			t.Fatalf("%d %.300s", res.status, res.body)
+		}
+		f, err := excelize.OpenReader(strings.NewReader(res.body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		rows, err := f.GetRows("马龙区")
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, r := range rows {
+			if strings.Contains(strings.Join(r, "|"), "2024年3月网点台账第1版（待审核）|含待审核数据") {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("no unreviewed ledger source on the unit sheet: %v", rows)
+		}
+	})
 	t.Run("the office sees the snapshot waiting for review", func(t *testing.T) {
 		res := office.do("GET", "/review", nil)
 		if !strings.Contains(res.body, "待审核的网点台账（1）") || !strings.Contains(res.body, `action="/review/ledger/`+id+`"`) {
