@@ -20,9 +20,9 @@ func TestExportCommands(t *testing.T) {
 		code     int
 		contains string
 	}{
-		{"usage", []string{"export"}, 2, "export monthly|briefing"},
-		{"unknown export", []string{"export", "weekly"}, 1, "unknown export"},
-		{"no output", []string{"export", "monthly", "--db", db}, 1, "-o FILE is required"},
+		{"usage", []string{"export"}, 2, "ruralkpi export briefing"},
+		{"unknown export", []string{"export", "weekly"}, 2, `unknown command "weekly"`},
+		{"no output", []string{"export", "monthly", "--db", db}, 2, "-o is required"},
 		{"bad month", []string{"export", "monthly", "--db", db, "--demo", "--period", "2024-6", "-o", xlsx}, 1, "格式不正确"},
 		{"monthly", []string{"export", "monthly", "--db", db, "--demo", "--period", "2024-06", "-o", xlsx}, 0, "monthly workbook for 2024-06"},
 		{"briefing as html", []string{"export", "briefing", "--db", db, "--period", "2024-07", "-o", page}, 0, "briefing for 2024-07"},

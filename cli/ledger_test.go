@@ -51,17 +51,18 @@ func TestLedgerCommands(t *testing.T) {
 		errHas  string
 		outFile string
 	}{
+		{"new database", []string{"user", "add", "--db", db, "--username", "office", "--role", "office"}, 0, "created", "", ""},
 		{"villages", []string{"ledger", "villages", "--db", db, "--county", "530302", write("v.xlsx", villages.Bytes())}, 0, "stored 1 villages", "", ""},
 		{"refused ledger", []string{"ledger", "import", "--db", db, "--county", "530302", "--period", "2024-06", write("bad.xlsx", ledger("萧湘村"))}, 1, "", "D2: 行政村“萧湘村”不在本单位的行政村名录中，是否为：潇湘村？", ""},
 		{"dry run", []string{"ledger", "import", "--db", db, "--county", "530302", "--period", "2024-06", "--dry-run", write("good.xlsx", ledger("潇湘村"))}, 0, "dry run 530302 2024-06: 1 points", "", ""},
 		{"import", []string{"ledger", "import", "--db", db, "--county", "530302", "--period", "2024-06", filepath.Join(dir, "good.xlsx")}, 0, "stored 530302 2024-06 version 1: 1 points", "", ""},
 		{"template", []string{"ledger", "template", "--db", db, "--county", "530302", "-o", filepath.Join(dir, "t.xlsx")}, 0, "wrote", "", filepath.Join(dir, "t.xlsx")},
 		{"unknown unit", []string{"ledger", "template", "--db", db, "--county", "1", "-o", filepath.Join(dir, "x.xlsx")}, 1, "", "unknown unit code", ""},
-		{"help", []string{"ledger", "--help"}, 0, "", "ledger import", ""},
+		{"help", []string{"ledger", "--help"}, 0, "ledger import", "", ""},
 	}
 	for _, s := range steps {
 		t.Run(s.name, func(t *testing.T) {
-			code, out, errOut := run(t, "", s.args...)
+			code, out, errOut := run(t, "a-long-password\n", s.args...)
 			if code != s.code || !strings.Contains(out, s.outHas) || !strings.Contains(errOut, s.errHas) {
 				t.Fatalf("code %d\nstdout %s\nstderr %s", code, out, errOut)
 			}
