@@ -48,6 +48,17 @@ func TestExportCommands(t *testing.T) {
 	if err != nil || !strings.Contains(string(b), "月报报送情况") || !strings.Contains(string(b), "师宗县") {
 		t.Errorf("briefing page: %v", err)
 	}
+	// The exported page is a document on its own: opened from a disk or mailed, it has its styles
+	// inline and no site navigation or links that lead nowhere.
+	doc := string(b)
+	if !strings.HasPrefix(doc, "<!DOCTYPE html>") || !strings.Contains(doc, "<style>") || !strings.Contains(doc, ".briefing table{") {
+		t.Errorf("briefing page is not a styled document: %.200s", doc)
+	}
+	for _, bad := range []string{"<nav", "<link", "href=", "src=", "<script", "<form", "/static/"} {
+		if strings.Contains(doc, bad) {
+			t.Errorf("exported briefing contains %q", bad)
+		}
+	}
 	if _, err := os.Stat(filepath.Join(dir, "b.pdf")); !os.IsNotExist(err) {
 		t.Errorf("a PDF was written without Chromium: %v", err)
 	}
