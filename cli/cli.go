@@ -330,7 +330,7 @@ func openPlanStore(dbPath, planPath string, mode dbMode) (*models.Plan, *models.
 	}
 	if mode == existingDB {
 		if _, err := os.Stat(dbPath); errors.Is(err, os.ErrNotExist) {
-			return nil, nil, fmt.Errorf("database %s does not exist (check --db; only serve and user add create a new database)", dbPath)
+			return nil, nil, fmt.Errorf("database %s does not exist (check --db; only serve, user add and export --demo create one)", dbPath)
 		} else if err != nil {
 			return nil, nil, fmt.Errorf("database %s: %w", dbPath, err)
 		}
