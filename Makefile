@@ -1,4 +1,5 @@
-# ruralkpi — make run (demo on http://localhost:3000) and make test (every test).
+# ruralkpi — make run (demo on http://localhost:3000) and make test (every test); `make` lists the targets.
+.DEFAULT_GOAL := help
 GO          ?= go
 BIN         ?= bin/ruralkpi
 DEMO_DB     ?= data/demo.db
@@ -6,36 +7,51 @@ ADDR        ?= 127.0.0.1:3000
 STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 export CGO_ENABLED = 1
 
-.PHONY: run build test lint fuzz bench assets clean
+# Every binary make builds knows what it is: `ruralkpi version` prints these (main.version, main.revision).
+VERSION     ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo unknown)
+REVISION    ?= $(shell git rev-parse HEAD 2>/dev/null)
+LDFLAGS     := -X main.version=$(VERSION) -X main.revision=$(REVISION)
+
+# Browser tests keep their screenshots for a person to look at, in a new /tmp/ruralkpi-e2e-* folder
+# per run; make test names it and keeps only the newest E2E_KEEP of them.
+E2E_KEEP    ?= 3
+
+.PHONY: help run build test lint fuzz bench assets clean
 
 # Third-party browser assets (ECharts, map data) are fetched pinned and checksum-verified at build
 # time; assets.mk defines the `assets` target.
 include assets.mk
 
-build: assets
-	$(GO) build -o $(BIN) .
+help: ## list the targets (the default)
+	@echo "ruralkpi — make <target>:"
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-z-]*:.*## / {printf "  %-13s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-run: build
+build: assets ## build bin/ruralkpi (assets embedded, version stamped)
+	$(GO) build -ldflags '$(LDFLAGS)' -o $(BIN) .
+
+run: build ## build and start the demo on http://localhost:3000 (data/demo.db)
 	@mkdir -p $(dir $(DEMO_DB))
 	./$(BIN) serve --demo --db $(DEMO_DB) --addr $(ADDR)
 
-test: assets
-	$(GO) test -count=1 ./...
+test: assets ## run every test (unit, store, handler, browser), then a short fuzz run
+	@ls -dt /tmp/ruralkpi-e2e-* 2>/dev/null | tail -n +$(E2E_KEEP) | xargs -r rm -rf
+	@out="$${E2E_OUT:-$$(mktemp -d /tmp/ruralkpi-e2e-XXXXXX)}"; echo "make test: browser screenshots in $$out"; \
+	E2E_OUT="$$out" $(GO) test -count=1 ./...; rc=$$?; echo "make test: browser screenshots in $$out"; exit $$rc
 	$(MAKE) --no-print-directory fuzz
 
 # A short run of each parser's fuzz target (the corpus in testdata/fuzz is replayed by go test too).
 FUZZTIME ?= 15s
-fuzz:
+fuzz: ## a short run of each parser's fuzz target (FUZZTIME=15s)
 	$(GO) test ./importers -run '^$$' -fuzz '^FuzzParseReturn$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s
 	$(GO) test ./importers -run '^$$' -fuzz '^FuzzLedgerParse$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s
 
-lint: assets
+lint: assets ## go vet, gofmt and staticcheck (downloads staticcheck through the Go module proxy)
 	$(GO) vet ./...
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
 	$(GO) run $(STATICCHECK) ./...
 
-bench: assets
+bench: assets ## every Go benchmark
 	$(GO) test -run='^$$' -bench=. -benchmem ./...
 
-clean:
+clean: ## remove bin/
 	rm -rf bin

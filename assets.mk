@@ -8,7 +8,7 @@ ASSET_FILES := static/vendor/echarts.min.js static/vendor/echarts.min.js.gz \
 .PHONY: assets assets-clean
 
 # Checks every file's checksum and fetches only what is missing or wrong; no network when up to date.
-assets:
+assets: ## fetch the pinned browser assets (ECharts, county map) with npm; no network when up to date
 	@sh scripts/fetch-assets.sh
 
 # The files as make targets, for rules that need one of them; touched after the checksum check so
@@ -17,5 +17,5 @@ $(ASSET_FILES) &: scripts/fetch-assets.sh tools/countymap/main.go plans/qujing-2
 	@sh scripts/fetch-assets.sh
 	@touch $(ASSET_FILES)
 
-assets-clean:
+assets-clean: ## remove the fetched browser assets
 	rm -f $(ASSET_FILES) static/vendor/*.LICENSE.txt static/maps/*.LICENSE.txt

@@ -23,12 +23,12 @@ func TestHelpAndUnknownCommand(t *testing.T) {
 		t.Errorf("unknown: %d %q", code, errOut)
 	}
 	for _, cmd := range []string{"serve", "version"} {
-		if code, _, errOut := run(t, "", cmd, "--help"); code != 0 || !strings.Contains(errOut, "Usage: ruralkpi "+cmd) {
-			t.Errorf("%s --help: %d %q", cmd, code, errOut)
+		if code, out, _ := run(t, "", cmd, "--help"); code != 0 || !strings.Contains(out, "Usage: ruralkpi "+cmd) {
+			t.Errorf("%s --help: %d %q", cmd, code, out)
 		}
 	}
-	if code, _, errOut := run(t, "", "user", "add", "--help"); code != 0 || !strings.Contains(errOut, "--username") {
-		t.Errorf("user add --help: %d %q", code, errOut)
+	if code, out, _ := run(t, "", "user", "add", "--help"); code != 0 || !strings.Contains(out, "--username") {
+		t.Errorf("user add --help: %d %q", code, out)
 	}
 }
 

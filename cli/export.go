@@ -3,11 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
-	"strings"
 	"time"
 
 	"ruralkpi/handlers"
@@ -22,49 +18,47 @@ type exportFlags struct {
 }
 
 func runExport(env Env, args []string) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
-		fmt.Fprintln(env.Stderr, "Usage: ruralkpi export monthly|briefing --db PATH --period YYYY-MM -o FILE\n\n"+
-			"  monthly   the monthly consolidated workbook (汇总表), .xlsx\n"+
-			"  briefing  the leaders' briefing (月度通报): .pdf printed by headless Chromium, or .html")
-		if len(args) == 0 {
-			return errUsage
-		}
-		return nil
-	}
-	switch args[0] {
-	case "monthly":
-		return runExportMonthly(env, args[1:])
-	case "briefing":
-		return runExportBriefing(env, args[1:])
-	default:
-		return fmt.Errorf("unknown export %q (want monthly or briefing)", args[0])
-	}
+	return runGroup(env, "export", "Exports a report for a month. --demo fills an empty (or new) database with the demo first, to try the reports.",
+		[]subcommand{{"monthly", runExportMonthly}, {"briefing", runExportBriefing}}, args)
 }
 
-func parseExportFlags(env Env, name, synopsis string, args []string, withChromium bool) (exportFlags, error) {
-	fs := newFlags(env, "export "+name, synopsis)
+// parseExportFlags parses the flags every export shares; formats are the output extensions, the
+// default first.
+func parseExportFlags(env Env, name, about string, args []string, withChromium bool) (exportFlags, string, error) {
+	fs := newFlags(env, "export "+name, about, "", "db", "o")
 	var f exportFlags
-	fs.StringVar(&f.db, "db", "", "SQLite database file")
-	fs.StringVar(&f.plan, "plan", "", "plan file (JSON); default: the embedded plan")
-	fs.StringVar(&f.period, "period", "", "month YYYY-MM; default: the newest month with returns")
-	fs.StringVar(&f.out, "o", "", "output file")
-	fs.BoolVar(&f.demo, "demo", false, "fill an empty database with the demo first (refused on real data)")
+	fs.StringVar(&f.db, "db", "", "SQLite database `PATH`")
+	fs.StringVar(&f.plan, "plan", "", "plan `FILE` (JSON); default: the embedded plan")
+	fs.StringVar(&f.period, "period", "", "month `YYYY-MM`; default: the newest month with returns")
+	formats := []string{".xlsx"}
 	if withChromium {
-		fs.StringVar(&f.chromium, "chromium", "", "Chromium executable; default: chromium or google-chrome on PATH")
+		formats = []string{".pdf", ".html"}
+		fs.StringVar(&f.out, "o", "", "output `FILE.pdf|FILE.html` (the extension decides; - for a PDF on standard output)")
+		fs.StringVar(&f.chromium, "chromium", "", "Chromium executable `PATH`; default: chromium or google-chrome on PATH")
+	} else {
+		fs.StringVar(&f.out, "o", "", "output `FILE.xlsx` (- for standard output)")
 	}
-	if err := fs.Parse(args); err != nil {
-		return f, err
+	fs.BoolVar(&f.demo, "demo", false, "fill an empty or new database with the demo first (refused on real data)")
+	if err := fs.parse(args); err != nil {
+		return f, "", err
 	}
-	if f.out == "" {
-		fs.Usage()
-		return f, errors.New("-o FILE is required")
+	if len(fs.positional()) > 0 {
+		return f, "", fs.misuse("unexpected argument %q", fs.positional()[0])
 	}
-	return f, nil
+	format, err := outputFormat(f.out, formats...)
+	if err != nil {
+		return f, "", fs.misuse("%v", err)
+	}
+	return f, format, nil
 }
 
 // exportInput opens the store and loads the report input for the month.
 func exportInput(f exportFlags) (*models.Store, *models.Plan, reports.Input, error) {
-	plan, store, err := openPlanStore(f.db, f.plan)
+	mode := existingDB
+	if f.demo {
+		mode = createDB
+	}
+	plan, store, err := openPlanStore(f.db, f.plan, mode)
 	if err != nil {
 		return nil, nil, reports.Input{}, err
 	}
@@ -88,28 +82,8 @@ func exportInput(f exportFlags) (*models.Store, *models.Plan, reports.Input, err
 	return store, plan, in, nil
 }
 
-// writeOutput writes the file whole or not at all: a temp file renamed into place.
-func writeOutput(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".ruralkpi-export-*")
-	if err != nil {
-		return fmt.Errorf("cli: create %s: %w", path, err)
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("cli: write %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("cli: write %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("cli: write %s: %w", path, err)
-	}
-	return nil
-}
-
 func runExportMonthly(env Env, args []string) error {
-	f, err := parseExportFlags(env, "monthly", "export monthly --db PATH [--period YYYY-MM] -o FILE.xlsx", args, false)
+	f, format, err := parseExportFlags(env, "monthly", "Writes the monthly consolidated workbook (汇总表).", args, false)
 	if err != nil {
 		return err
 	}
@@ -122,19 +96,20 @@ func runExportMonthly(env Env, args []string) error {
 	if err := reports.WriteMonthly(&buf, in, reports.MonthlyOptions{}); err != nil {
 		return err
 	}
-	if err := writeOutput(f.out, buf.Bytes()); err != nil {
+	o, err := writeOutput(env, f.out, format, buf.Bytes())
+	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "wrote %s: monthly workbook for %s (%d bytes)\n", f.out, in.Period, buf.Len())
+	o.done("wrote %s: monthly workbook for %s (%d bytes)", f.out, in.Period, buf.Len())
 	return nil
 }
 
 func runExportBriefing(env Env, args []string) error {
-	f, err := parseExportFlags(env, "briefing", "export briefing --db PATH [--period YYYY-MM] -o FILE.pdf|FILE.html [--chromium PATH]", args, true)
+	f, format, err := parseExportFlags(env, "briefing", "Writes the leaders' briefing (月度通报): a PDF printed by headless Chromium, or a self-contained HTML page.", args, true)
 	if err != nil {
 		return err
 	}
-	asHTML := strings.EqualFold(filepath.Ext(f.out), ".html")
+	asHTML := format == ".html"
 	chromium := ""
 	if !asHTML {
 		// Look for Chromium before any work, so that its absence is said first and plainly.
@@ -160,9 +135,10 @@ func runExportBriefing(env Env, args []string) error {
 			return err
 		}
 	}
-	if err := writeOutput(f.out, page); err != nil {
+	o, err := writeOutput(env, f.out, format, page)
+	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "wrote %s: briefing for %s (%d bytes)\n", f.out, in.Period, len(page))
+	o.done("wrote %s: briefing for %s (%d bytes)", f.out, in.Period, len(page))
 	return nil
 }

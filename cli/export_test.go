@@ -20,9 +20,9 @@ func TestExportCommands(t *testing.T) {
 		code     int
 		contains string
 	}{
-		{"usage", []string{"export"}, 2, "export monthly|briefing"},
-		{"unknown export", []string{"export", "weekly"}, 1, "unknown export"},
-		{"no output", []string{"export", "monthly", "--db", db}, 1, "-o FILE is required"},
+		{"usage", []string{"export"}, 2, "ruralkpi export briefing"},
+		{"unknown export", []string{"export", "weekly"}, 2, `unknown command "weekly"`},
+		{"no output", []string{"export", "monthly", "--db", db}, 2, "-o is required"},
 		{"bad month", []string{"export", "monthly", "--db", db, "--demo", "--period", "2024-6", "-o", xlsx}, 1, "格式不正确"},
 		{"monthly", []string{"export", "monthly", "--db", db, "--demo", "--period", "2024-06", "-o", xlsx}, 0, "monthly workbook for 2024-06"},
 		{"briefing as html", []string{"export", "briefing", "--db", db, "--period", "2024-07", "-o", page}, 0, "briefing for 2024-07"},
@@ -47,6 +47,17 @@ func TestExportCommands(t *testing.T) {
 	b, err := os.ReadFile(page)
 	if err != nil || !strings.Contains(string(b), "月报报送情况") || !strings.Contains(string(b), "师宗县") {
 		t.Errorf("briefing page: %v", err)
+	}
+	// The exported page is a document on its own: opened from a disk or mailed, it has its styles
+	// inline and no site navigation or links that lead nowhere.
+	doc := string(b)
+	if !strings.HasPrefix(doc, "<!DOCTYPE html>") || !strings.Contains(doc, "<style>") || !strings.Contains(doc, ".briefing table{") {
+		t.Errorf("briefing page is not a styled document: %.200s", doc)
+	}
+	for _, bad := range []string{"<nav", "<link", "href=", "src=", "<script", "<form", "/static/"} {
+		if strings.Contains(doc, bad) {
+			t.Errorf("exported briefing contains %q", bad)
+		}
 	}
 	if _, err := os.Stat(filepath.Join(dir, "b.pdf")); !os.IsNotExist(err) {
 		t.Errorf("a PDF was written without Chromium: %v", err)

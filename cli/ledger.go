@@ -12,31 +12,20 @@ import (
 )
 
 func runLedger(env Env, args []string) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
-		fmt.Fprintln(env.Stderr, `Usage:
-  ruralkpi ledger import   --db PATH --county CODE --period YYYY-MM [--dry-run] [--ignore-lock] FILE.xlsx
-  ruralkpi ledger template --db PATH --county CODE -o FILE.xlsx
-  ruralkpi ledger villages --db PATH --county CODE FILE.xlsx   (replace the unit's village list)`)
-		if len(args) == 0 {
-			return errUsage
-		}
-		return nil
-	}
-	switch args[0] {
-	case "import":
-		return runLedgerImport(env, args[1:])
-	case "template":
-		return runLedgerTemplate(env, args[1:])
-	case "villages":
-		return runLedgerVillages(env, args[1:])
-	default:
-		return fmt.Errorf("unknown ledger command %q (want import, template or villages)", args[0])
-	}
+	return runGroup(env, "ledger", "Service-point ledgers: import a unit's snapshot, write its template, replace its village list.",
+		[]subcommand{{"import", runLedgerImport}, {"template", runLedgerTemplate}, {"villages", runLedgerVillages}}, args)
 }
 
 // ledgerFlags are the flags every ledger command shares.
 type ledgerFlags struct {
 	db, plan, county string
+}
+
+// ledgerFlagSet declares the flags every ledger command shares.
+func ledgerFlagSet(fs *flagSet, f *ledgerFlags) {
+	fs.StringVar(&f.db, "db", "", "SQLite database `PATH`")
+	fs.StringVar(&f.plan, "plan", "", "plan `FILE` (JSON); default: the embedded plan")
+	fs.StringVar(&f.county, "county", "", "reporting unit `CODE`, e.g. 530302")
 }
 
 func openLedgerStore(f ledgerFlags) (*models.Store, models.Unit, error) {
@@ -46,38 +35,32 @@ func openLedgerStore(f ledgerFlags) (*models.Store, models.Unit, error) {
 
 // openLedgerPlanStore is openLedgerStore with the plan, which an import needs for the month's lock.
 func openLedgerPlanStore(f ledgerFlags) (*models.Store, models.Unit, *models.Plan, error) {
-	plan, err := loadPlan(f.plan)
+	plan, store, err := openPlanStore(f.db, f.plan, existingDB)
 	if err != nil {
 		return nil, models.Unit{}, nil, err
 	}
 	unit, ok := plan.Unit(f.county)
 	if !ok {
+		_ = store.Close()
 		return nil, models.Unit{}, nil, fmt.Errorf("unknown unit code %q", f.county)
-	}
-	store, err := openStore(f.db, plan)
-	if err != nil {
-		return nil, models.Unit{}, nil, err
 	}
 	return store, unit, plan, nil
 }
 
 func runLedgerImport(env Env, args []string) error {
-	fs := newFlags(env, "ledger import", "ledger import --db PATH --county CODE --period YYYY-MM [--dry-run] [--ignore-lock] FILE.xlsx")
+	fs := newFlags(env, "ledger import", "Imports a unit's service-point ledger snapshot for a month through the web upload's checks.", "FILE.xlsx", "db", "county", "period")
 	var f ledgerFlags
-	fs.StringVar(&f.db, "db", "", "SQLite database file")
-	fs.StringVar(&f.plan, "plan", "", "plan file (JSON); default: the embedded plan")
-	fs.StringVar(&f.county, "county", "", "reporting unit code")
-	period := fs.String("period", "", "month of the snapshot, YYYY-MM")
+	ledgerFlagSet(fs, &f)
+	period := fs.String("period", "", "month of the snapshot, `YYYY-MM`")
 	dry := fs.Bool("dry-run", false, "check the file without storing it")
 	ignoreLock := fs.Bool("ignore-lock", false, "accept a month locked after its deadline (loading past ledgers at deployment); audited")
-	memoryLimit := fs.Int("memory-limit", 32, "soft memory limit in MiB while importing (0: none; GOMEMLIMIT wins when set)")
-	if err := fs.Parse(args); err != nil {
+	memoryLimit := fs.Int("memory-limit", 32, "soft memory limit in `MiB` while importing (0: none; GOMEMLIMIT wins when set)")
+	if err := fs.parse(args); err != nil {
 		return err
 	}
 	applyMemoryLimit(*memoryLimit)
-	if fs.NArg() != 1 {
-		fs.Usage()
-		return errors.New("exactly one ledger file is required")
+	if len(fs.positional()) != 1 {
+		return fs.misuse("exactly one ledger file is required")
 	}
 	p, err := models.ParsePeriod(*period)
 	if err != nil {
@@ -88,7 +71,7 @@ func runLedgerImport(env Env, args []string) error {
 		return err
 	}
 	defer store.Close()
-	file, err := os.Open(fs.Arg(0))
+	file, err := os.Open(fs.positional()[0])
 	if err != nil {
 		return err
 	}
@@ -124,58 +107,56 @@ func runLedgerImport(env Env, args []string) error {
 }
 
 func runLedgerTemplate(env Env, args []string) error {
-	fs := newFlags(env, "ledger template", "ledger template --db PATH --county CODE -o FILE.xlsx")
+	fs := newFlags(env, "ledger template", "Writes a unit's ledger template, pre-filled with its newest ledger.", "", "db", "county", "o")
 	var f ledgerFlags
-	fs.StringVar(&f.db, "db", "", "SQLite database file")
-	fs.StringVar(&f.plan, "plan", "", "plan file (JSON); default: the embedded plan")
-	fs.StringVar(&f.county, "county", "", "reporting unit code")
-	out := fs.String("o", "", "output file")
-	if err := fs.Parse(args); err != nil {
+	ledgerFlagSet(fs, &f)
+	out := fs.String("o", "", "output `FILE.xlsx` (- for standard output)")
+	if err := fs.parse(args); err != nil {
 		return err
 	}
-	if *out == "" {
-		fs.Usage()
-		return errors.New("-o is required")
+	if len(fs.positional()) > 0 {
+		return fs.misuse("unexpected argument %q", fs.positional()[0])
+	}
+	format, err := outputFormat(*out, ".xlsx")
+	if err != nil {
+		return fs.misuse("%v", err)
 	}
 	store, unit, err := openLedgerStore(f)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	w, err := os.Create(*out)
+	o, err := openOutput(env, *out, format)
 	if err != nil {
 		return err
 	}
-	if err := importers.WriteUnitLedgerTemplate(store, w, unit.Code, unit.Name); err != nil {
-		_ = w.Close()
+	defer o.close()
+	if err := importers.WriteUnitLedgerTemplate(store, o, unit.Code, unit.Name); err != nil {
 		return err
 	}
-	if err := w.Close(); err != nil {
+	if err := o.commit(); err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "wrote %s\n", *out)
+	o.done("wrote %s", *out)
 	return nil
 }
 
 func runLedgerVillages(env Env, args []string) error {
-	fs := newFlags(env, "ledger villages", "ledger villages --db PATH --county CODE FILE.xlsx")
+	fs := newFlags(env, "ledger villages", "Replaces a unit's administrative-village list (the coverage denominator) with the one in the file.", "FILE.xlsx", "db", "county")
 	var f ledgerFlags
-	fs.StringVar(&f.db, "db", "", "SQLite database file")
-	fs.StringVar(&f.plan, "plan", "", "plan file (JSON); default: the embedded plan")
-	fs.StringVar(&f.county, "county", "", "reporting unit code")
-	if err := fs.Parse(args); err != nil {
+	ledgerFlagSet(fs, &f)
+	if err := fs.parse(args); err != nil {
 		return err
 	}
-	if fs.NArg() != 1 {
-		fs.Usage()
-		return errors.New("exactly one village list file is required")
+	if len(fs.positional()) != 1 {
+		return fs.misuse("exactly one village list file is required")
 	}
 	store, unit, err := openLedgerStore(f)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	file, err := os.Open(fs.Arg(0))
+	file, err := os.Open(fs.positional()[0])
 	if err != nil {
 		return err
 	}

@@ -15,20 +15,23 @@ import (
 
 // runTemplate writes the pre-filled monthly template of a county and month.
 func runTemplate(env Env, args []string) error {
-	fs := newFlags(env, "template", "template --db PATH --county CODE --period YYYY-MM -o FILE")
-	dbPath := fs.String("db", "", "SQLite database file (for the last accepted figures)")
-	planPath := fs.String("plan", "", "plan file (JSON); default: the embedded plan")
-	county := fs.String("county", "", "reporting unit code, e.g. 530302")
-	period := fs.String("period", "", "month, YYYY-MM")
-	outPath := fs.String("o", "", "output .xlsx file (- for standard output)")
-	if err := fs.Parse(args); err != nil {
+	fs := newFlags(env, "template", "Writes a unit's pre-filled monthly return template.", "", "db", "county", "period", "o")
+	dbPath := fs.String("db", "", "SQLite database `PATH` (for the last accepted figures)")
+	planPath := fs.String("plan", "", "plan `FILE` (JSON); default: the embedded plan")
+	county := fs.String("county", "", "reporting unit `CODE`, e.g. 530302")
+	period := fs.String("period", "", "month, `YYYY-MM`")
+	outPath := fs.String("o", "", "output `FILE.xlsx` (- for standard output)")
+	if err := fs.parse(args); err != nil {
 		return err
 	}
-	if *county == "" || *period == "" || *outPath == "" {
-		fs.Usage()
-		return errors.New("--county, --period and -o are required")
+	if len(fs.positional()) > 0 {
+		return fs.misuse("unexpected argument %q", fs.positional()[0])
 	}
-	plan, store, err := openPlanStore(*dbPath, *planPath)
+	format, err := outputFormat(*outPath, ".xlsx")
+	if err != nil {
+		return fs.misuse("%v", err)
+	}
+	plan, store, err := openPlanStore(*dbPath, *planPath, existingDB)
 	if err != nil {
 		return err
 	}
@@ -41,46 +44,43 @@ func runTemplate(env Env, args []string) error {
 	if err := importers.WriteTemplate(&buf, in); err != nil {
 		return userError(err)
 	}
-	if *outPath == "-" {
-		_, err = env.Stdout.Write(buf.Bytes())
+	o, err := writeOutput(env, *outPath, format, buf.Bytes())
+	if err != nil {
 		return err
 	}
-	if err := os.WriteFile(*outPath, buf.Bytes(), 0o644); err != nil {
-		return fmt.Errorf("write %s: %w", *outPath, err)
-	}
-	fmt.Fprintf(env.Stderr, "wrote %s (%s %s)\n", *outPath, *county, *period)
+	o.done("wrote %s (%s %s)", *outPath, *county, *period)
 	return nil
 }
 
 // runImport imports return files through the same path as the web upload; every problem of every
 // refused file is printed and the exit status is non-zero if any file was refused.
 func runImport(env Env, args []string) error {
-	fs := newFlags(env, "import", "import --db PATH [--dry-run] [--by NAME] FILE…")
-	dbPath := fs.String("db", "", "SQLite database file")
-	planPath := fs.String("plan", "", "plan file (JSON); default: the embedded plan")
+	fs := newFlags(env, "import", "Imports monthly return files through the web upload's checks, the month lock included (also with --dry-run);\n"+
+		"prints every problem and exits 1 if any file is refused.", "FILE…", "db")
+	dbPath := fs.String("db", "", "SQLite database `PATH`")
+	planPath := fs.String("plan", "", "plan `FILE` (JSON); default: the embedded plan")
 	dryRun := fs.Bool("dry-run", false, "check and show what would be stored, store nothing")
-	by := fs.String("by", "cli", "name recorded as the uploader")
+	by := fs.String("by", "cli", "`NAME` recorded as the uploader")
 	ignoreLock := fs.Bool("ignore-lock", false, "accept months locked after their deadline (loading past returns at deployment)")
-	if err := fs.Parse(args); err != nil {
+	if err := fs.parse(args); err != nil {
 		return err
 	}
-	if fs.NArg() == 0 {
-		fs.Usage()
-		return errors.New("no file given")
+	if len(fs.positional()) == 0 {
+		return fs.misuse("no file given")
 	}
-	plan, store, err := openPlanStore(*dbPath, *planPath)
+	plan, store, err := openPlanStore(*dbPath, *planPath, existingDB)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
 	refused := 0
-	for _, path := range fs.Args() {
+	for _, path := range fs.positional() {
 		if !importFile(env, store, plan, path, importers.ImportRequest{FileName: filepath.Base(path), UploadedBy: *by, DryRun: *dryRun, IgnoreLock: *ignoreLock}) {
 			refused++
 		}
 	}
 	if refused > 0 {
-		return fmt.Errorf("%d of %d file(s) refused; nothing was stored for them", refused, fs.NArg())
+		return fmt.Errorf("%d of %d file(s) refused; nothing was stored for them", refused, len(fs.positional()))
 	}
 	return nil
 }

@@ -15,6 +15,9 @@ func TestTemplateAndImportCommands(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "r.db")
 	tpl := filepath.Join(dir, "t.xlsx")
+	if code, _, errOut := run(t, "a-long-password\n", "user", "add", "--db", db, "--username", "office"); code != 0 {
+		t.Fatalf("user add: %d %s", code, errOut)
+	}
 	if code, _, errOut := run(t, "", "template", "--db", db, "--county", "530302", "--period", "2024-06", "-o", tpl); code != 0 {
 		t.Fatalf("template: %d %s", code, errOut)
 	}
@@ -34,6 +37,10 @@ func TestTemplateAndImportCommands(t *testing.T) {
 	// June 2024 locked long ago: refused unless the operator loads past months on purpose.
 	if code, _, errOut := run(t, "", "import", "--db", db, filled); code != 1 || !strings.Contains(errOut, "锁定") {
 		t.Fatalf("locked month: %d %q", code, errOut)
+	}
+	// A dry run checks the lock too (the README says so).
+	if code, _, errOut := run(t, "", "import", "--db", db, "--dry-run", filled); code != 1 || !strings.Contains(errOut, "锁定") {
+		t.Fatalf("locked month, dry run: %d %q", code, errOut)
 	}
 	if code, out, errOut := run(t, "", "import", "--db", db, "--ignore-lock", "--dry-run", filled); code != 0 || !strings.Contains(out, "would be version 1") {
 		t.Fatalf("dry run: %d %q %q", code, out, errOut)

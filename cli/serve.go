@@ -4,15 +4,19 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
+	"ruralkpi/dashboards"
 	"ruralkpi/handlers"
 	"ruralkpi/models"
+	"ruralkpi/static"
 )
 
 // ServeConfig is the configuration of the serve command, validated before anything starts.
@@ -47,30 +51,31 @@ func (c ServeConfig) Validate() error {
 }
 
 func runServe(env Env, args []string) error {
-	fs := newFlags(env, "serve", "serve [--addr HOST:PORT] --db PATH [--plan FILE] [--demo]")
+	fs := newFlags(env, "serve", "Starts the web server. The database is created if it does not exist.", "", "db")
 	cfg := ServeConfig{}
-	fs.StringVar(&cfg.Addr, "addr", "127.0.0.1:3000", "address to listen on (use :3000 to serve the intranet)")
-	fs.StringVar(&cfg.DBPath, "db", "", "SQLite database file (created if missing)")
-	fs.StringVar(&cfg.PlanPath, "plan", "", "plan file (JSON); default: the embedded Qujing 2023–2025 plan")
+	fs.StringVar(&cfg.Addr, "addr", "127.0.0.1:3000", "`HOST:PORT` to listen on (use :3000 to serve the intranet)")
+	fs.StringVar(&cfg.DBPath, "db", "", "SQLite database `PATH` (created if missing)")
+	fs.StringVar(&cfg.PlanPath, "plan", "", "plan `FILE` (JSON); default: the embedded Qujing 2023–2025 plan")
 	fs.BoolVar(&cfg.Demo, "demo", false, "fill an empty database with demo users and returns (refused on real data)")
-	fs.IntVar(&cfg.BodyLimit, "body-limit", handlers.DefaultBodyLimit, "largest request body in bytes")
+	fs.IntVar(&cfg.BodyLimit, "body-limit", handlers.DefaultBodyLimit, "largest request body in `BYTES`")
 	fs.BoolVar(&cfg.SecureCookies, "secure-cookies", false, "mark cookies Secure (set when users reach the app over HTTPS, e.g. behind a TLS proxy)")
-	fs.IntVar(&cfg.MemoryLimitMiB, "memory-limit", 0, "soft memory limit in MiB, e.g. 256 on a small server (0: Go's default; GOMEMLIMIT wins when set)")
-	if err := fs.Parse(args); err != nil {
+	fs.IntVar(&cfg.MemoryLimitMiB, "memory-limit", 0, "soft memory limit in `MiB`, e.g. 256 on a small server (0: Go's default; GOMEMLIMIT wins when set)")
+	if err := fs.parse(args); err != nil {
 		return err
 	}
+	if len(fs.positional()) > 0 {
+		return fs.misuse("unexpected argument %q", fs.positional()[0])
+	}
 	if err := cfg.Validate(); err != nil {
-		fs.Usage()
+		return fs.misuse("%v", err)
+	}
+	if err := checkAssets(static.Files()); err != nil {
 		return err
 	}
 	applyMemoryLimit(cfg.MemoryLimitMiB)
 	started := time.Now()
 	logger := slog.New(slog.NewTextHandler(env.Stderr, nil))
-	plan, err := loadPlan(cfg.PlanPath)
-	if err != nil {
-		return err
-	}
-	store, err := openStore(cfg.DBPath, plan)
+	plan, store, err := openPlanStore(cfg.DBPath, cfg.PlanPath, createDB)
 	if err != nil {
 		return err
 	}
@@ -109,6 +114,28 @@ func runServe(env Env, args []string) error {
 		logger.Info("shutting down")
 		return app.ShutdownWithTimeout(10 * time.Second)
 	}
+}
+
+// requiredAssets are the fetched browser files (`make assets`) without which pages break: charts
+// stay blank without ECharts, the overview has no map without the outlines.
+func requiredAssets() []string {
+	return []string{"vendor/echarts.min.js", "maps/" + dashboards.MapName + ".json"}
+}
+
+// checkAssets refuses a binary built without `make assets` (a plain `go build` on a fresh clone):
+// it would serve pages with blank charts and no map, which nobody notices until a leader does.
+func checkAssets(fsys fs.FS) error {
+	var missing []string
+	for _, name := range requiredAssets() {
+		if _, err := fs.Stat(fsys, name); err != nil {
+			missing = append(missing, "static/"+name)
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("this binary was built without its browser assets (%s missing): run `make assets`, "+
+			"then build again (make build does both)", strings.Join(missing, ", "))
+	}
+	return nil
 }
 
 // displayAddr makes a listen address clickable: an unspecified host becomes localhost.

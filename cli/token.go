@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
 	"time"
 
@@ -9,26 +8,22 @@ import (
 )
 
 func runToken(env Env, args []string) error {
-	if len(args) == 0 || args[0] != "create" {
-		fmt.Fprintln(env.Stderr, "Usage: ruralkpi token create --db PATH --user NAME [--name LABEL]\n\nPrints the new API token alone on standard output; it is not shown again.")
-		if len(args) == 0 || (args[0] != "-h" && args[0] != "--help") {
-			return errUsage
-		}
-		return nil
-	}
-	fs := newFlags(env, "token create", "token create --db PATH --user NAME [--name LABEL]")
-	dbPath := fs.String("db", "", "SQLite database file")
-	planPath := fs.String("plan", "", "plan file (JSON); default: the embedded plan")
-	username := fs.String("user", "", "the user the token acts as")
-	name := fs.String("name", "cli", "a label to recognise the token by")
-	if err := fs.Parse(args[1:]); err != nil {
+	return runGroup(env, "token", "Personal API tokens for scripts.", []subcommand{{"create", runTokenCreate}}, args)
+}
+
+func runTokenCreate(env Env, args []string) error {
+	fs := newFlags(env, "token create", "Prints a new personal API token alone on standard output; it is stored hashed and not shown again.", "", "db", "user")
+	dbPath := fs.String("db", "", "SQLite database `PATH`")
+	planPath := fs.String("plan", "", "plan `FILE` (JSON); default: the embedded plan")
+	username := fs.String("user", "", "the user (`NAME`) the token acts as")
+	name := fs.String("name", "cli", "a `LABEL` to recognise the token by")
+	if err := fs.parse(args); err != nil {
 		return err
 	}
-	if *username == "" {
-		fs.Usage()
-		return errors.New("--user is required")
+	if len(fs.positional()) > 0 {
+		return fs.misuse("unexpected argument %q", fs.positional()[0])
 	}
-	_, store, err := openPlanStore(*dbPath, *planPath)
+	_, store, err := openPlanStore(*dbPath, *planPath, existingDB)
 	if err != nil {
 		return err
 	}

@@ -10,45 +10,28 @@ import (
 )
 
 func runUser(env Env, args []string) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
-		fmt.Fprintln(env.Stderr, "Usage: ruralkpi user add --db PATH --username NAME --role office|county|leader [--unit CODE] [--name 显示名]\n"+
-			"       ruralkpi user list --db PATH\n"+
-			"       ruralkpi user disable|enable --db PATH --username NAME\n"+
-			"       ruralkpi user reset-password --db PATH --username NAME < password\n"+
-			"       ruralkpi user set-role --db PATH --username NAME --role office|county|leader [--unit CODE]\n\n"+
-			"Passwords are read from standard input (one line).")
-		if len(args) == 0 {
-			return errUsage
-		}
-		return nil
+	change := func(sub string) subcommand {
+		return subcommand{sub, func(env Env, args []string) error { return runUserChange(env, sub, args) }}
 	}
-	switch args[0] {
-	case "add":
-		return runUserAdd(env, args[1:])
-	case "list":
-		return runUserList(env, args[1:])
-	case "disable", "enable", "reset-password", "set-role":
-		return runUserChange(env, args[0], args[1:])
-	default:
-		return fmt.Errorf("unknown user command %q (want add, list, disable, enable, reset-password or set-role)", args[0])
-	}
+	return runGroup(env, "user", "Manages users; every change is audited as `cli`. Passwords are read from standard input (one line).",
+		[]subcommand{{"add", runUserAdd}, {"list", runUserList}, change("disable"), change("enable"), change("reset-password"), change("set-role")}, args)
 }
 
 func runUserAdd(env Env, args []string) error {
-	fs := newFlags(env, "user add", "user add --db PATH --username NAME --role office|county|leader [--unit CODE] [--name NAME] < password")
-	dbPath := fs.String("db", "", "SQLite database file")
-	planPath := fs.String("plan", "", "plan file (JSON); default: the embedded plan")
+	fs := newFlags(env, "user add", "Creates a user; the password is read from standard input (one line). Creates the database\n"+
+		"if it does not exist (a new deployment).", "< password", "db", "username")
+	dbPath := fs.String("db", "", "SQLite database `PATH` (created if missing)")
+	planPath := fs.String("plan", "", "plan `FILE` (JSON); default: the embedded plan")
 	nu := models.NewUser{}
-	fs.StringVar(&nu.Username, "username", "", "login name")
-	fs.StringVar(&nu.Role, "role", models.RoleOffice, "office, county or leader")
-	fs.StringVar(&nu.UnitCode, "unit", "", "reporting unit code (county users only)")
-	fs.StringVar(&nu.DisplayName, "name", "", "display name")
-	if err := fs.Parse(args); err != nil {
+	fs.StringVar(&nu.Username, "username", "", "login `NAME`")
+	fs.StringVar(&nu.Role, "role", models.RoleOffice, "`office|county|leader`")
+	fs.StringVar(&nu.UnitCode, "unit", "", "reporting unit `CODE` (county users only)")
+	fs.StringVar(&nu.DisplayName, "name", "", "display name (`显示名`)")
+	if err := fs.parse(args); err != nil {
 		return err
 	}
-	if nu.Username == "" {
-		fs.Usage()
-		return errors.New("--username is required")
+	if len(fs.positional()) > 0 {
+		return fs.misuse("unexpected argument %q", fs.positional()[0])
 	}
 	if env.Stdin == nil {
 		return errors.New("the password is read from standard input")
@@ -58,7 +41,7 @@ func runUserAdd(env Env, args []string) error {
 		return errors.New("no password on standard input")
 	}
 	nu.Password = strings.TrimRight(line, "\r\n")
-	plan, store, err := openPlanStore(*dbPath, *planPath)
+	plan, store, err := openPlanStore(*dbPath, *planPath, createDB)
 	if err != nil {
 		return err
 	}

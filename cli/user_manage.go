@@ -39,13 +39,16 @@ func userMessage(err error) error {
 }
 
 func runUserList(env Env, args []string) error {
-	fs := newFlags(env, "user list", "user list --db PATH")
-	dbPath := fs.String("db", "", "SQLite database file")
-	planPath := fs.String("plan", "", "plan file (JSON); default: the embedded plan")
-	if err := fs.Parse(args); err != nil {
+	fs := newFlags(env, "user list", "Lists the users: name, role, unit, status.", "", "db")
+	dbPath := fs.String("db", "", "SQLite database `PATH`")
+	planPath := fs.String("plan", "", "plan `FILE` (JSON); default: the embedded plan")
+	if err := fs.parse(args); err != nil {
 		return err
 	}
-	_, store, err := openPlanStore(*dbPath, *planPath)
+	if len(fs.positional()) > 0 {
+		return fs.misuse("unexpected argument %q", fs.positional()[0])
+	}
+	_, store, err := openPlanStore(*dbPath, *planPath, existingDB)
 	if err != nil {
 		return err
 	}
@@ -68,27 +71,33 @@ func runUserList(env Env, args []string) error {
 
 // runUserChange runs disable, enable, reset-password and set-role: each changes one user and is audited.
 func runUserChange(env Env, sub string, args []string) error {
-	synopsis := map[string]string{
-		"disable":        "user disable --db PATH --username NAME",
-		"enable":         "user enable --db PATH --username NAME",
-		"reset-password": "user reset-password --db PATH --username NAME < password",
-		"set-role":       "user set-role --db PATH --username NAME --role office|county|leader [--unit CODE]",
+	about := map[string]string{
+		"disable":        "Disables a user: no sign-in, no token works.",
+		"enable":         "Enables a disabled user again.",
+		"reset-password": "Sets a user's password to the one read from standard input (one line).",
+		"set-role":       "Changes a user's role (and unit, for county users).",
 	}[sub]
-	fs := newFlags(env, "user "+sub, synopsis)
-	dbPath := fs.String("db", "", "SQLite database file")
-	planPath := fs.String("plan", "", "plan file (JSON); default: the embedded plan")
-	username := fs.String("username", "", "login name")
+	required, args0 := []string{"db", "username"}, ""
+	switch sub {
+	case "set-role":
+		required = append(required, "role")
+	case "reset-password":
+		args0 = "< password"
+	}
+	fs := newFlags(env, "user "+sub, about, args0, required...)
+	dbPath := fs.String("db", "", "SQLite database `PATH`")
+	planPath := fs.String("plan", "", "plan `FILE` (JSON); default: the embedded plan")
+	username := fs.String("username", "", "login `NAME`")
 	role, unit := "", ""
 	if sub == "set-role" {
-		fs.StringVar(&role, "role", "", "office, county or leader")
-		fs.StringVar(&unit, "unit", "", "reporting unit code (county users only)")
+		fs.StringVar(&role, "role", "", "`office|county|leader`")
+		fs.StringVar(&unit, "unit", "", "reporting unit `CODE` (county users only)")
 	}
-	if err := fs.Parse(args); err != nil {
+	if err := fs.parse(args); err != nil {
 		return err
 	}
-	if *username == "" {
-		fs.Usage()
-		return errors.New("--username is required")
+	if len(fs.positional()) > 0 {
+		return fs.misuse("unexpected argument %q", fs.positional()[0])
 	}
 	var ch models.UserChange
 	switch sub {
@@ -102,13 +111,9 @@ func runUserChange(env Env, sub string, args []string) error {
 		}
 		ch.Password = &pw
 	case "set-role":
-		if role == "" {
-			fs.Usage()
-			return errors.New("--role is required")
-		}
 		ch.Role, ch.UnitCode = &role, &unit
 	}
-	plan, store, err := openPlanStore(*dbPath, *planPath)
+	plan, store, err := openPlanStore(*dbPath, *planPath, existingDB)
 	if err != nil {
 		return err
 	}

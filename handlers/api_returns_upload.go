@@ -26,6 +26,37 @@ func toVersionJSON(v models.ReturnVersion) versionJSON {
 		FileName: v.FileName, FileHash: v.FileHash, UploadedBy: v.UploadedBy, UploadedAt: v.UploadedAt.Format("2006-01-02T15:04:05Z07:00")}
 }
 
+// valueJSON and milestoneJSON are a return's figures as the API shows them (snake_case, like every
+// answer); a dry run stores nothing, so they carry no ids.
+type valueJSON struct {
+	Indicator string  `json:"indicator"`
+	Value     float64 `json:"value"`
+	Note      string  `json:"note"`
+}
+
+type milestoneJSON struct {
+	Indicator string `json:"indicator"`
+	State     string `json:"state"`
+	DoneOn    string `json:"done_on"`
+	Note      string `json:"note"`
+}
+
+func toValuesJSON(vs []models.ReturnValue) []valueJSON {
+	out := make([]valueJSON, len(vs))
+	for i, v := range vs {
+		out[i] = valueJSON{Indicator: v.Indicator, Value: v.Value, Note: v.Note}
+	}
+	return out
+}
+
+func toMilestonesJSON(ms []models.MilestoneReport) []milestoneJSON {
+	out := make([]milestoneJSON, len(ms))
+	for i, m := range ms {
+		out[i] = milestoneJSON{Indicator: m.Indicator, State: m.State, DoneOn: m.DoneOn, Note: m.Note}
+	}
+	return out
+}
+
 // apiReturnUpload imports a return (multipart "file"): 201 with the version and warnings, 422 with
 // every problem and nothing stored; ?dry_run=1 shows what would be stored without storing.
 func (s *Server) apiReturnUpload(c *fiber.Ctx) error {
@@ -49,7 +80,7 @@ func (s *Server) apiReturnUpload(c *fiber.Ctx) error {
 			"error": apiErrorBody{Code: models.EInvalid, Message: "月报未通过检查，未保存任何数据。"}})
 	case dryRun:
 		return c.JSON(fiber.Map{"dry_run": true, "county": out.Return.UnitCode, "period": out.Return.Period,
-			"values": out.Return.Values, "milestones": out.Return.Milestones, "warnings": warnings,
+			"values": toValuesJSON(out.Return.Values), "milestones": toMilestonesJSON(out.Return.Milestones), "warnings": warnings,
 			"previous_version": out.Previous.Number, "changes": nonNil(out.Changes)})
 	}
 	if err := s.auditUpload(c, out.Version); err != nil {

@@ -50,12 +50,13 @@ func (s *Server) sendCSV(c *fiber.Ctx, ascii, chinese string, t reports.Table) e
 	return c.Send(buf.Bytes())
 }
 
-// BriefingHTML renders the briefing page through the layout without a request, for printing.
+// BriefingHTML renders the briefing as a document of its own — inline styles, no navigation, no
+// links into the site — for the exported .html file and for printing to PDF.
 func (s *Server) BriefingHTML(b reports.Briefing) ([]byte, error) {
 	var buf bytes.Buffer
 	page := Page{Title: "月度通报 " + b.PeriodLabel, Nav: "briefing", PlanName: s.Plan.Name, DocumentNo: s.Plan.DocumentNo,
 		Workstreams: s.Plan.Workstreams, Data: b}
-	if err := s.Views.Render(&buf, "briefing.html", page); err != nil {
+	if err := s.Views.RenderDocument(&buf, "briefing.html", page); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil

@@ -51,6 +51,11 @@ func WriteLedgerTemplate(w io.Writer, unitName string, villages []LedgerVillage,
 }
 
 func writeLedgerTemplateVillages(f *excelize.File, villages []LedgerVillage) error {
+	// The stream writer copies the declared range when it starts; readers such as openpyxl in
+	// read-only mode trust it, so it must cover every row and column written.
+	if err := f.SetSheetDimension(LedgerVillageSheet, "A1:C"+strconv.Itoa(len(villages)+1)); err != nil {
+		return fmt.Errorf("importers: ledger template villages: %w", err)
+	}
 	sw, err := f.NewStreamWriter(LedgerVillageSheet)
 	if err != nil {
 		return fmt.Errorf("importers: ledger template villages: %w", err)
@@ -83,11 +88,19 @@ func writeLedgerTemplatePoints(f *excelize.File, points []models.LedgerPoint) er
 	if err != nil {
 		return fmt.Errorf("importers: ledger template style: %w", err)
 	}
+	cols := LedgerColumns()
+	lastCol, err := excelize.ColumnNumberToName(len(cols))
+	if err != nil {
+		return fmt.Errorf("importers: ledger template: %w", err)
+	}
+	// The header spans every column; see writeLedgerTemplateVillages on why the range is declared.
+	if err := f.SetSheetDimension(LedgerSheetName, "A1:"+lastCol+strconv.Itoa(len(points)+1)); err != nil {
+		return fmt.Errorf("importers: ledger template: %w", err)
+	}
 	sw, err := f.NewStreamWriter(LedgerSheetName)
 	if err != nil {
 		return fmt.Errorf("importers: ledger template: %w", err)
 	}
-	cols := LedgerColumns()
 	for i, c := range cols {
 		if err := sw.SetColWidth(i+1, i+1, c.Width); err != nil {
 			return fmt.Errorf("importers: ledger template: %w", err)

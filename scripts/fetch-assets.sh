@@ -51,8 +51,13 @@ compress() {
 # fetch SPEC SHA256 DIR: npm pack SPEC into DIR and verify the tarball; prints its path.
 fetch() {
 	command -v npm >/dev/null 2>&1 || die "npm is needed to fetch $1 (apt-get install npm)"
-	say "fetching $1"
-	name=$(cd "$3" && npm pack --silent --ignore-scripts "$1" | tail -n 1) || die "npm pack $1 failed"
+	say "fetching $1 from the npm registry ($(npm config get registry 2>/dev/null || echo 'npm config get registry failed'))"
+	# npm's own messages go to the terminal (stderr) and its exit status is kept: when the registry
+	# is unreachable the operator reads npm's error, not a guess. npm prints the tarball name last.
+	rc=0
+	out=$(cd "$3" && npm pack --ignore-scripts --loglevel=warn "$1") || rc=$?
+	[ "$rc" = 0 ] || die "npm pack $1 failed with exit status $rc (npm's error is above; make assets needs the npm registry, see README.md, Prerequisites)"
+	name=$(printf '%s\n' "$out" | tail -n 1)
 	tgz="$3/$name"
 	[ -f "$tgz" ] || die "npm pack $1 produced no tarball"
 	got=$(sha256 "$tgz")

@@ -53,3 +53,16 @@ func (v *Views) Render(w io.Writer, page string, data any) error {
 	}
 	return nil
 }
+
+// RenderDocument writes a page's "document" template: the page as a file of its own, without the
+// layout (the exported briefing).
+func (v *Views) RenderDocument(w io.Writer, page string, data any) error {
+	t, ok := v.pages[page]
+	if !ok {
+		return fmt.Errorf("templates: no page %q", page)
+	}
+	if err := t.ExecuteTemplate(w, "document", data); err != nil {
+		return fmt.Errorf("templates: render %s as a document: %w", page, err)
+	}
+	return nil
+}
