@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
+	"time"
 
 	"ruralkpi/importers"
 	"ruralkpi/models"
@@ -86,7 +88,7 @@ func runLedgerImport(env Env, args []string) error {
 	}
 	defer file.Close()
 	res, err := importers.ImportLedger(store, file, importers.LedgerRequest{UnitCode: unit.Code, Period: p,
-		FileName: file.Name(), UploadedBy: "cli", DryRun: *dry, Limits: importers.DefaultLedgerLimits()})
+		FileName: file.Name(), UploadedBy: "cli", By: cliActor(), DryRun: *dry, Limits: importers.DefaultLedgerLimits()})
 	if err != nil {
 		if ae := (*models.Error)(nil); errors.As(err, &ae) {
 			return errors.New(ae.Message)
@@ -185,7 +187,7 @@ func runLedgerVillages(env Env, args []string) error {
 	for i, v := range list.Villages {
 		vs[i] = models.AdminVillage{Township: v.Township, Name: v.Name, Division: v.Division}
 	}
-	if err := store.ReplaceAdminVillages(unit.Code, vs, "cli"); err != nil {
+	if err := store.ReplaceAdminVillages(unit.Code, vs, filepath.Base(file.Name()), cliActor(), time.Now()); err != nil {
 		return err
 	}
 	fmt.Fprintf(env.Stdout, "stored %d villages for %s\n", len(vs), unit.Code)

@@ -137,7 +137,7 @@ func (e *accessEnv) tokenClient(username string) *accessClient {
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	token, _, err := e.store.CreateAPIToken(u.ID, "test", e.clock.Now())
+	token, _, err := e.store.CreateAPIToken(u, "test", models.Actor{Username: u.Username}, e.clock.Now())
 	if err != nil {
 		e.t.Fatal(err)
 	}

@@ -36,7 +36,7 @@ func (s *Server) ledgerPreview(c *fiber.Ctx) error {
 		return err
 	}
 	defer f.Close()
-	res, err := importers.ImportLedger(s.Store, f, ledgerRequest(c, unit, period, fh.Filename, true))
+	res, err := importers.ImportLedger(s.Store, f, s.ledgerRequest(c, unit, period, fh.Filename, true))
 	if err != nil || len(res.Problems) > 0 {
 		removePendingLedger(unit.Code, period.String(), token)
 		token = ""
@@ -73,16 +73,12 @@ func (s *Server) ledgerConfirm(c *fiber.Ctx) error {
 	}
 	defer os.Remove(f.Name())
 	defer f.Close()
-	res, err := importers.ImportLedger(s.Store, f, ledgerRequest(c, unit, period, c.FormValue("file_name"), false))
+	res, err := importers.ImportLedger(s.Store, f, s.ledgerRequest(c, unit, period, c.FormValue("file_name"), false))
 	if err != nil {
 		return ledgerConflict(err)
 	}
 	if !res.Stored {
 		return s.renderLedgerUpload(c, unit, period, c.FormValue("file_name"), "", res)
-	}
-	if err := s.audit(c, models.AuditLedgerUpload, unit.Code+" "+period.String(), nil,
-		map[string]any{"version": res.Snapshot.Number, "file": res.Snapshot.FileName, "hash": res.Snapshot.FileHash, "points": res.Points}); err != nil {
-		return err
 	}
 	s.flash(c, "台账已保存：第 "+strconv.Itoa(res.Snapshot.Number)+" 版，"+strconv.Itoa(res.Points)+" 个网点。")
 	return c.Redirect("/ledger/"+unit.Code+"?snapshot="+itoaUint(res.Snapshot.ID), fiber.StatusSeeOther)

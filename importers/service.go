@@ -28,6 +28,8 @@ type ImportRequest struct {
 	ExpectedUnit   string
 	ExpectedPeriod string
 	UploadedBy     string
+	// By is who stores it and from where, for the return.upload audit entry stored with the version.
+	By models.Actor
 	// Source is models.SourceUpload unless said otherwise.
 	Source string
 	// DryRun validates and compares with the stored version but stores nothing.
@@ -121,7 +123,7 @@ func importDraft(store *models.Store, plan *models.Plan, d Draft, readProblems [
 		}
 		v, err := tx.SaveVersion(models.NewVersion{
 			UnitCode: out.Return.UnitCode, Period: out.Return.Period, Source: req.Source, FileName: req.FileName,
-			File: req.File, UploadedBy: req.UploadedBy, UploadedAt: req.Now, Warnings: string(warnings),
+			File: req.File, UploadedBy: req.UploadedBy, UploadedAt: req.Now, Warnings: string(warnings), By: req.By,
 			Values: out.Return.Values, Milestones: out.Return.Milestones,
 		})
 		if errors.Is(err, models.ErrDuplicateFile) {

@@ -9,8 +9,8 @@ import (
 // InTransaction runs fn with a store bound to one transaction: everything fn reads and writes
 // commits together or not at all. With SQLite's immediate transactions, concurrent imports queue.
 func (s *Store) InTransaction(fn func(tx *Store) error) error {
-	return s.DB.Transaction(func(tx *gorm.DB) error {
-		return fn(&Store{DB: tx})
+	return s.write(func(tx *gorm.DB) error {
+		return fn(&Store{DB: tx, path: s.path, touch: s.touch})
 	})
 }
 
