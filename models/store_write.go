@@ -68,10 +68,13 @@ func (s *Store) SetWriteWait(d time.Duration) {
 }
 
 // WriteBlocked reports why the database cannot take writes now ("" when it can): the last write
-// failed because the disk is full, or the database's folder has (almost) no free space left.
+// failed because the disk is full (checked again with a tiny committed write, so that the report
+// clears once space is freed), or the database's folder has (almost) no free space left.
 func (s *Store) WriteBlocked() string {
 	if s.gate != nil && s.gate.full.Load() {
-		return "database or disk is full"
+		if err := s.probeWrite(); err != nil {
+			return "database or disk is full"
+		}
 	}
 	if s.path != "" {
 		if free, ok := freeBytes(s.path); ok && free < minFreeBytes {
@@ -79,6 +82,16 @@ func (s *Store) WriteBlocked() string {
 		}
 	}
 	return ""
+}
+
+// probeWrite commits a tiny change (a row written and removed) to learn whether writes work again.
+func (s *Store) probeWrite() error {
+	return s.tryWrite(touchFlushWait, func(tx *gorm.DB) error {
+		if err := tx.Save(&Setting{Key: "write_probe", Value: "1"}).Error; err != nil {
+			return err
+		}
+		return tx.Where("key = ?", "write_probe").Delete(&Setting{}).Error
+	})
 }
 
 // minFreeBytes is the free space below which /healthz reports that writes will fail: a return
