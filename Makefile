@@ -6,7 +6,7 @@ ADDR        ?= 127.0.0.1:3000
 STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 export CGO_ENABLED = 1
 
-.PHONY: run build test lint fuzz bench assets clean
+.PHONY: run build test lint fuzz bench load assets clean
 
 # Third-party browser assets (ECharts, map data) are fetched pinned and checksum-verified at build
 # time; assets.mk defines the `assets` target.
@@ -36,6 +36,13 @@ lint: assets
 
 bench: assets
 	$(GO) test -run='^$$' -bench=. -benchmem ./...
+
+# 10 clerks uploading while 50 leaders browse, for 60 s, against a fresh demo server on a temporary
+# database (loopback only); prints counts, latencies and the database checks (docs/performance.md).
+LOAD_ARGS ?= -uploaders 10 -readers 50 -duration 60s
+load: build
+	$(GO) build -o bin/loadtest ./tools/loadtest
+	./bin/loadtest -serve $(BIN) $(LOAD_ARGS)
 
 clean:
 	rm -rf bin
