@@ -87,7 +87,7 @@ func importDraft(store *models.Store, plan *models.Plan, d Draft, readProblems [
 		expected = req.ActingUnit
 	}
 	var out ImportOutcome
-	err := store.InTransaction(func(tx *models.Store) error {
+	check := func(tx *models.Store) error {
 		out = ImportOutcome{}
 		unit, _ := normaliseCodeAndPeriod(d)
 		ref, err := LookupReference(tx, plan, d, req.Now)
@@ -134,7 +134,15 @@ func importDraft(store *models.Store, plan *models.Plan, d Draft, readProblems [
 		}
 		out.Version, out.Stored = v, true
 		return nil
-	})
+	}
+	// A dry run only reads: it does not take the writer's turn, so a preview never waits for (or
+	// delays) an upload being stored.
+	var err error
+	if req.DryRun {
+		err = check(store)
+	} else {
+		err = store.InTransaction(check)
+	}
 	if errors.Is(err, ErrRefused) {
 		return out, nil
 	}
