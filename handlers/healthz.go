@@ -5,11 +5,7 @@ import "github.com/gofiber/fiber/v2"
 // healthz answers whether the server is up, its database answers, and it can take writes (a full
 // disk is reported, while pages keep being served).
 func (s *Server) healthz(c *fiber.Ctx) error {
-	sqlDB, err := s.Store.DB.DB()
-	if err == nil {
-		err = sqlDB.PingContext(c.Context())
-	}
-	if err != nil {
+	if err := s.Store.Ping(c.Context()); err != nil {
 		s.Log.Error("health check", "err", err)
 		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "unavailable"})
 	}

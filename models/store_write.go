@@ -1,7 +1,9 @@
 package models
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"sync/atomic"
 	"time"
 
@@ -94,6 +96,18 @@ func (s *Store) probeWrite() error {
 	})
 }
 
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	sqlDB, err := s.DB.DB()
+	if err != nil {
+		return fmt.Errorf("models: ping: %w", err)
+	}
+	if err := sqlDB.PingContext(ctx); err != nil {
+		return fmt.Errorf("models: ping: %w", err)
+	}
+	return nil
+}
+
 // minFreeBytes is the free space below which /healthz reports that writes will fail: a return
 // with its file needs tens of kilobytes, a WAL checkpoint a few pages.
 const minFreeBytes = 1 << 20
@@ -123,8 +137,9 @@ func (s *Store) writeOn(db *gorm.DB, fn func(tx *gorm.DB) error) error {
 	return err
 }
 
-// tryWrite is write for background work that may be dropped: it waits at most wait for its turn
-// and reports ErrBusy otherwise.
+// tryWrite is write for background bookkeeping that may be dropped or retried (session and token
+// activity, the health probe): it waits at most wait for its turn and reports ErrBusy otherwise.
+// It changes no data the pages show, so hooks that follow data changes belong in writeOn, not here.
 func (s *Store) tryWrite(wait time.Duration, fn func(tx *gorm.DB) error) error {
 	if s.gate == nil {
 		return s.DB.Transaction(fn)
