@@ -20,7 +20,7 @@ func (s *Server) changePassword(c *fiber.Ctx) error {
 		return s.renderAccount(c, accountPageData{Error: "两次输入的新密码不一致。"})
 	}
 	now := s.Config.Now()
-	id, err := s.Store.ChangePassword(s.Plan, u.Username, next, s.actor(c), c.Get(fiber.HeaderUserAgent), now)
+	id, err := s.Store.ChangePassword(u.Username, next, s.actor(c), c.Get(fiber.HeaderUserAgent), now)
 	if err != nil {
 		if models.ErrorCode(err) == models.EInvalid {
 			c.Status(fiber.StatusUnprocessableEntity)
