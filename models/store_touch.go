@@ -34,12 +34,13 @@ type touches struct {
 	sessions map[string]time.Time // session id hash → last seen
 	tokens   map[uint]time.Time   // token id → last used
 	kv       map[string]kvPending
+	every    time.Duration // how often the flusher runs: touchFlushEvery
 	stop     chan struct{}
 	done     chan struct{}
 }
 
 func newTouches() *touches {
-	return &touches{sessions: map[string]time.Time{}, tokens: map[uint]time.Time{}, kv: map[string]kvPending{}}
+	return &touches{sessions: map[string]time.Time{}, tokens: map[uint]time.Time{}, kv: map[string]kvPending{}, every: touchFlushEvery}
 }
 
 func (t *touches) size() int { return len(t.sessions) + len(t.tokens) + len(t.kv) }
@@ -50,7 +51,7 @@ func (s *Store) startFlusher() {
 	t.stop, t.done = make(chan struct{}), make(chan struct{})
 	go func() {
 		defer close(t.done)
-		tick := time.NewTicker(touchFlushEvery)
+		tick := time.NewTicker(t.every)
 		defer tick.Stop()
 		for {
 			select {

@@ -143,3 +143,37 @@ func TestReadsNoteActivityInMemory(t *testing.T) {
 		t.Errorf("extended session: %v", err)
 	}
 }
+
+// TestFlusherStoresActivityByItself: the background flush stores what reads noted without anybody
+// asking.
+func TestFlusherStoresActivityByItself(t *testing.T) {
+	s, p := openTestStore(t)
+	if err := s.stopFlusher(); err != nil {
+		t.Fatal(err)
+	}
+	s.touch.every = 20 * time.Millisecond
+	s.startFlusher()
+	now := time.Now()
+	u, err := s.CreateUser(p, NewUser{Username: "c1", Password: "correct horse", Role: RoleLeader}, testActor, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, err := s.Login(u, "", testActor, "test", now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	later := now.Add(time.Hour)
+	if _, err := s.SessionUser(id, later); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for time.Now().Before(deadline) {
+		var sess Session
+		s.DB.Take(&sess)
+		if sess.LastSeenAt.Equal(later) {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Error("the flusher did not store the session's extension")
+}
