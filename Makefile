@@ -16,7 +16,7 @@ LDFLAGS     := -X main.version=$(VERSION) -X main.revision=$(REVISION)
 # per run; make test names it and keeps only the newest E2E_KEEP of them.
 E2E_KEEP    ?= 3
 
-.PHONY: help run build test lint fuzz bench assets clean
+.PHONY: help run build test lint fuzz bench load assets clean
 
 # Third-party browser assets (ECharts, map data) are fetched pinned and checksum-verified at build
 # time; assets.mk defines the `assets` target.
@@ -52,6 +52,13 @@ lint: assets ## go vet, gofmt and staticcheck (downloads staticcheck through the
 
 bench: assets ## every Go benchmark
 	$(GO) test -run='^$$' -bench=. -benchmem ./...
+
+# 10 clerks uploading while 50 leaders browse, for 60 s, against a fresh demo server on a temporary
+# database (loopback only); prints counts, latencies and the database checks (docs/performance.md).
+LOAD_ARGS ?= -uploaders 10 -readers 50 -duration 60s
+load: build ## the load tool: 10 clerks uploading while 50 leaders browse, 60 s, on a fresh demo
+	$(GO) build -o bin/loadtest ./tools/loadtest
+	./bin/loadtest -serve $(BIN) $(LOAD_ARGS)
 
 clean: ## remove bin/
 	rm -rf bin

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"time"
 
 	"ruralkpi/importers"
@@ -78,7 +79,7 @@ func runLedgerImport(env Env, args []string) error {
 	defer file.Close()
 	res, err := importers.ImportLedger(store, file, importers.LedgerRequest{UnitCode: unit.Code, Period: p,
 		FileName: file.Name(), UploadedBy: "cli", DryRun: *dry, Limits: importers.DefaultLedgerLimits(),
-		Plan: plan, Now: time.Now(), IgnoreLock: *ignoreLock})
+		By: cliActor(), Plan: plan, Now: time.Now(), IgnoreLock: *ignoreLock})
 	if err != nil {
 		if ae := (*models.Error)(nil); errors.As(err, &ae) {
 			return errors.New(ae.Message)
@@ -175,7 +176,7 @@ func runLedgerVillages(env Env, args []string) error {
 	for i, v := range list.Villages {
 		vs[i] = models.AdminVillage{Township: v.Township, Name: v.Name, Division: v.Division}
 	}
-	if err := store.ReplaceAdminVillages(unit.Code, vs, "cli"); err != nil {
+	if err := store.ReplaceAdminVillages(unit.Code, vs, filepath.Base(file.Name()), cliActor(), time.Now()); err != nil {
 		return err
 	}
 	fmt.Fprintf(env.Stdout, "stored %d villages for %s\n", len(vs), unit.Code)

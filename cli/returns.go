@@ -75,7 +75,7 @@ func runImport(env Env, args []string) error {
 	defer store.Close()
 	refused := 0
 	for _, path := range fs.positional() {
-		if !importFile(env, store, plan, path, importers.ImportRequest{FileName: filepath.Base(path), UploadedBy: *by, DryRun: *dryRun, IgnoreLock: *ignoreLock}) {
+		if !importFile(env, store, plan, path, importers.ImportRequest{FileName: filepath.Base(path), UploadedBy: *by, By: models.Actor{Username: *by, IP: cliActor().IP}, DryRun: *dryRun, IgnoreLock: *ignoreLock}) {
 			refused++
 		}
 	}

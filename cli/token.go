@@ -3,8 +3,6 @@ package cli
 import (
 	"fmt"
 	"time"
-
-	"ruralkpi/models"
 )
 
 func runToken(env Env, args []string) error {
@@ -36,14 +34,9 @@ func runTokenCreate(env Env, args []string) error {
 		return fmt.Errorf("user %q is disabled", u.Username)
 	}
 	now := time.Now()
-	token, rec, err := store.CreateAPIToken(u.ID, *name, now)
+	token, _, err := store.CreateAPIToken(u, *name, cliActor(), now)
 	if err != nil {
 		return userMessage(err)
-	}
-	actor := cliActor()
-	if err := store.Audit(models.AuditEntry{At: now, Actor: actor.Username, IP: actor.IP, Action: models.AuditTokenCreate, Subject: u.Username,
-		After: models.AuditJSON(map[string]any{"id": rec.ID, "name": rec.Name, "prefix": rec.Prefix})}); err != nil {
-		return err
 	}
 	fmt.Fprintln(env.Stdout, token)
 	return nil

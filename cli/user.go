@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"ruralkpi/models"
 )
@@ -46,15 +47,11 @@ func runUserAdd(env Env, args []string) error {
 		return err
 	}
 	defer store.Close()
-	u, err := store.CreateUser(plan, nu)
+	u, err := store.CreateUser(plan, nu, cliActor(), time.Now())
 	if err != nil {
 		if ae := (*models.Error)(nil); errors.As(err, &ae) {
 			return errors.New(ae.Message)
 		}
-		return err
-	}
-	if err := store.Audit(models.AuditEntry{At: u.CreatedAt, Actor: cliActor().Username, IP: cliActor().IP, Action: models.AuditUserCreate,
-		Subject: u.Username, After: models.AuditJSON(userAuditFields(u))}); err != nil {
 		return err
 	}
 	fmt.Fprintf(env.Stdout, "created %s user %q\n", u.Role, u.Username)

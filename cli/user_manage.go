@@ -118,23 +118,9 @@ func runUserChange(env Env, sub string, args []string) error {
 		return err
 	}
 	defer store.Close()
-	before, after, err := store.UpdateUser(plan, *username, ch)
-	if err != nil {
+	if _, _, err := store.UpdateUser(plan, *username, ch, cliActor(), time.Now()); err != nil {
 		return userMessage(err)
-	}
-	b, a := userAuditFields(before), userAuditFields(after)
-	if ch.Password != nil {
-		b["password"], a["password"] = "(old)", "(reset)"
-	}
-	actor := cliActor()
-	if err := store.Audit(models.AuditEntry{At: time.Now(), Actor: actor.Username, IP: actor.IP, Action: models.AuditUserUpdate,
-		Subject: *username, Before: models.AuditJSON(b), After: models.AuditJSON(a)}); err != nil {
-		return err
 	}
 	fmt.Fprintf(env.Stdout, "%s: %s done\n", *username, sub)
 	return nil
-}
-
-func userAuditFields(u models.User) map[string]any {
-	return map[string]any{"username": u.Username, "role": u.Role, "unit": u.UnitCode, "disabled": u.Disabled}
 }

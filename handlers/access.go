@@ -162,15 +162,6 @@ func (s *Server) actor(c *fiber.Ctx) models.Actor {
 	return a
 }
 
-// audit records an action in the audit trail: who (the signed-in user), when, from where, what,
-// and the before and after values (any value; non-strings are written as JSON). Features call it
-// after a change succeeds: return s.audit(c, models.AuditUpload, "530302 2024-06", nil, version).
-func (s *Server) audit(c *fiber.Ctx, action, subject string, before, after any) error {
-	a := s.actor(c)
-	return s.Store.Audit(models.AuditEntry{At: s.Config.Now(), Actor: a.Username, IP: a.IP, Action: action, Subject: subject,
-		Before: models.AuditJSON(before), After: models.AuditJSON(after)})
-}
-
 // setCookie writes an HttpOnly, SameSite=Lax cookie (Secure when served over TLS).
 func (s *Server) setCookie(c *fiber.Ctx, name, value string, expires time.Time) {
 	c.Cookie(&fiber.Cookie{Name: name, Value: value, Path: "/", Expires: expires, HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode,

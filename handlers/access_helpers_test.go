@@ -66,7 +66,13 @@ func accessPlan(t testing.TB) *models.Plan {
 
 func newAccessEnv(t testing.TB) *accessEnv {
 	t.Helper()
-	e := &accessEnv{t: t, plan: accessPlan(t), dbPath: filepath.Join(t.TempDir(), "access.db"),
+	return newAccessEnvAt(t, filepath.Join(t.TempDir(), "access.db"))
+}
+
+// newAccessEnvAt is newAccessEnv with the database at path.
+func newAccessEnvAt(t testing.TB, path string) *accessEnv {
+	t.Helper()
+	e := &accessEnv{t: t, plan: accessPlan(t), dbPath: path,
 		clock: &accessClock{now: time.Date(2024, 7, 3, 10, 0, 0, 0, models.ReportingZone())}}
 	e.open()
 	// Users are stored with the cheapest bcrypt cost: the tests log in hundreds of times.
@@ -137,7 +143,7 @@ func (e *accessEnv) tokenClient(username string) *accessClient {
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	token, _, err := e.store.CreateAPIToken(u.ID, "test", e.clock.Now())
+	token, _, err := e.store.CreateAPIToken(u, "test", models.Actor{Username: u.Username}, e.clock.Now())
 	if err != nil {
 		e.t.Fatal(err)
 	}

@@ -19,19 +19,13 @@ func (s *Server) changePassword(c *fiber.Ctx) error {
 		c.Status(fiber.StatusUnprocessableEntity)
 		return s.renderAccount(c, accountPageData{Error: "两次输入的新密码不一致。"})
 	}
-	if _, _, err := s.Store.UpdateUser(s.Plan, u.Username, models.UserChange{Password: &next}); err != nil {
+	now := s.Config.Now()
+	id, err := s.Store.ChangePassword(u.Username, next, s.actor(c), c.Get(fiber.HeaderUserAgent), now)
+	if err != nil {
 		if models.ErrorCode(err) == models.EInvalid {
 			c.Status(fiber.StatusUnprocessableEntity)
 			return s.renderAccount(c, accountPageData{Error: models.ErrorMessage(err)})
 		}
-		return err
-	}
-	if err := s.audit(c, models.AuditPasswordChange, u.Username, nil, "password changed"); err != nil {
-		return err
-	}
-	now := s.Config.Now()
-	id, err := s.Store.CreateSession(u.ID, c.IP(), c.Get(fiber.HeaderUserAgent), now)
-	if err != nil {
 		return err
 	}
 	s.setCookie(c, sessionCookie, id, now.Add(models.SessionLifetime))

@@ -11,11 +11,8 @@ import (
 // createToken makes a personal API token and shows it once.
 func (s *Server) createToken(c *fiber.Ctx) error {
 	u := currentUser(c)
-	token, rec, err := s.Store.CreateAPIToken(u.ID, c.FormValue("name"), s.Config.Now())
+	token, _, err := s.Store.CreateAPIToken(*u, c.FormValue("name"), s.actor(c), s.Config.Now())
 	if err != nil {
-		return err
-	}
-	if err := s.audit(c, models.AuditTokenCreate, u.Username, nil, map[string]any{"id": rec.ID, "name": rec.Name, "prefix": rec.Prefix}); err != nil {
 		return err
 	}
 	return s.renderAccount(c, accountPageData{NewToken: token})
@@ -28,14 +25,11 @@ func (s *Server) revokeToken(c *fiber.Ctx) error {
 	if err != nil || id <= 0 {
 		return models.Errorf(models.ENotFound, "令牌不存在。")
 	}
-	rec, err := s.Store.RevokeAPIToken(u.ID, uint(id), s.Config.Now())
+	_, err = s.Store.RevokeAPIToken(*u, uint(id), s.actor(c), s.Config.Now())
 	if errors.Is(err, models.ErrNotFound) {
 		return models.Errorf(models.ENotFound, "令牌不存在或已吊销。")
 	}
 	if err != nil {
-		return err
-	}
-	if err := s.audit(c, models.AuditTokenRevoke, u.Username, map[string]any{"id": rec.ID, "name": rec.Name, "prefix": rec.Prefix}, "revoked"); err != nil {
 		return err
 	}
 	s.flash(c, "令牌已吊销。")

@@ -37,7 +37,7 @@ func (s *Server) updateUser(c *fiber.Ctx) error {
 	default:
 		return models.Errorf(models.EInvalid, "未知的操作。")
 	}
-	before, after, err := s.Store.UpdateUser(s.Plan, username, ch)
+	_, _, err := s.Store.UpdateUser(s.Plan, username, ch, s.actor(c), s.Config.Now())
 	if errors.Is(err, models.ErrNotFound) {
 		return models.Errorf(models.ENotFound, "用户 %q 不存在。", username)
 	}
@@ -46,13 +46,6 @@ func (s *Server) updateUser(c *fiber.Ctx) error {
 			c.Status(fiber.StatusUnprocessableEntity)
 			return s.renderUsers(c, models.ErrorMessage(err))
 		}
-		return err
-	}
-	b, a := userAudit(before), userAudit(after)
-	if ch.Password != nil {
-		b["password"], a["password"] = "(old)", "(reset)"
-	}
-	if err := s.audit(c, models.AuditUserUpdate, username, b, a); err != nil {
 		return err
 	}
 	s.flash(c, username+"："+done)

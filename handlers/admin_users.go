@@ -42,11 +42,6 @@ func (s *Server) renderUsers(c *fiber.Ctx, problem string) error {
 	return s.render(c, "users.html", "users", "用户管理", data)
 }
 
-// userAudit is what the audit trail shows of a user: never the password hash.
-func userAudit(u models.User) map[string]any {
-	return map[string]any{"username": u.Username, "role": u.Role, "unit": u.UnitCode, "disabled": u.Disabled}
-}
-
 // createUser creates a user from the office's form.
 func (s *Server) createUser(c *fiber.Ctx) error {
 	nu := models.NewUser{Username: strings.TrimSpace(c.FormValue("username")), DisplayName: strings.TrimSpace(c.FormValue("display_name")),
@@ -54,15 +49,12 @@ func (s *Server) createUser(c *fiber.Ctx) error {
 	if nu.Role != models.RoleCounty {
 		nu.UnitCode = ""
 	}
-	u, err := s.Store.CreateUser(s.Plan, nu)
+	u, err := s.Store.CreateUser(s.Plan, nu, s.actor(c), s.Config.Now())
 	if err != nil {
 		if code := models.ErrorCode(err); code == models.EInvalid || code == models.EConflict {
 			c.Status(fiber.StatusUnprocessableEntity)
 			return s.renderUsers(c, models.ErrorMessage(err))
 		}
-		return err
-	}
-	if err := s.audit(c, models.AuditUserCreate, u.Username, nil, userAudit(u)); err != nil {
 		return err
 	}
 	s.flash(c, "已创建用户 "+u.Username+"。")

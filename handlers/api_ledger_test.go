@@ -7,6 +7,7 @@ import (
 	"mime/multipart"
 	"net/http/httptest"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -40,7 +41,7 @@ func ledgerTestFile(t *testing.T, rows [][]any) []byte {
 
 func TestLedgerAPI(t *testing.T) {
 	app, s := returnsApp(t) // June 2024 is open on its clock
-	if err := s.Store.ReplaceAdminVillages("530302", []models.AdminVillage{{Township: "越州镇", Name: "潇湘村"}}, "test"); err != nil {
+	if err := s.Store.ReplaceAdminVillages("530302", []models.AdminVillage{{Township: "越州镇", Name: "潇湘村"}}, "test", models.Actor{Username: "test"}, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	post := func(fields map[string]string, file []byte) (int, map[string]any) {

@@ -35,7 +35,7 @@ func (s *Server) apiLedgerUpload(c *fiber.Ctx) error {
 	}
 	defer file.Close()
 	res, err := importers.ImportLedger(s.Store, file, importers.LedgerRequest{UnitCode: unit.Code, Period: period,
-		FileName: fh.Filename, UploadedBy: currentUser(c).Username, DryRun: c.FormValue("dry_run") == "1", Limits: importers.DefaultLedgerLimits(),
+		FileName: fh.Filename, UploadedBy: currentUser(c).Username, By: s.actor(c), DryRun: c.FormValue("dry_run") == "1", Limits: importers.DefaultLedgerLimits(),
 		Plan: s.Plan, Now: s.Config.Now()})
 	if errors.Is(err, models.ErrDuplicateFile) {
 		return models.Errorf(models.EConflict, "同一文件已上传过该单位该月的台账。")

@@ -83,9 +83,6 @@ func (s *Server) apiReturnUpload(c *fiber.Ctx) error {
 			"values": toValuesJSON(out.Return.Values), "milestones": toMilestonesJSON(out.Return.Milestones), "warnings": warnings,
 			"previous_version": out.Previous.Number, "changes": nonNil(out.Changes)})
 	}
-	if err := s.auditUpload(c, out.Version); err != nil {
-		return err
-	}
 	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"version": toVersionJSON(out.Version), "warnings": warnings,
 		"changes": nonNil(out.Changes)})
 }

@@ -25,10 +25,17 @@ func statusFor(code string) int {
 		return fiber.StatusConflict
 	case models.ETooLarge:
 		return fiber.StatusRequestEntityTooLarge
+	case models.EBusy:
+		return fiber.StatusServiceUnavailable
+	case models.EFull:
+		return fiber.StatusInsufficientStorage
 	default:
 		return fiber.StatusInternalServerError
 	}
 }
+
+// retryAfterSeconds is what a 503 for a busy database asks the client to wait.
+const retryAfterSeconds = "5"
 
 // apiError is the stable JSON error shape: {"error": {"code": …, "message": …}}.
 type apiError struct {
@@ -66,14 +73,21 @@ func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
 	if fe != nil && code == models.EInternal {
 		status = fe.Code
 	}
-	if code == models.EInternal {
+	switch code {
+	case models.EInternal:
 		s.Log.Error("request failed", "method", c.Method(), "path", c.Path(), "err", err)
+	case models.EBusy, models.EFull:
+		// Nothing was stored (the write's transaction rolled back); a busy database clears in seconds.
+		s.Log.Warn("write refused", "method", c.Method(), "path", c.Path(), "err", err)
+		if code == models.EBusy {
+			c.Set(fiber.HeaderRetryAfter, retryAfterSeconds)
+		}
 	}
 	if wantsJSON(c) {
 		return c.Status(status).JSON(apiError{Error: apiErrorBody{Code: code, Message: message}})
 	}
 	c.Status(status)
-	title := map[int]string{404: "页面不存在", 403: "没有权限", 401: "请先登录", 413: "文件过大", 422: "输入有误"}[status]
+	title := map[int]string{404: "页面不存在", 403: "没有权限", 401: "请先登录", 413: "文件过大", 422: "输入有误", 503: "系统繁忙", 507: "存储空间不足"}[status]
 	if title == "" {
 		title = "出错了"
 	}

@@ -25,11 +25,7 @@ func (s *Server) setTolerance(c *fiber.Ctx) error {
 		}
 		percent = v
 	}
-	previous, err := s.Store.SetTolerance(code, percent/100)
-	if err != nil {
-		return err
-	}
-	if err := s.audit(c, models.AuditSetting, "tolerance "+code, previous, percent/100); err != nil {
+	if _, err := s.Store.SetTolerance(code, percent/100, s.actor(c), s.Config.Now()); err != nil {
 		return err
 	}
 	s.flash(c, "容差已保存。")

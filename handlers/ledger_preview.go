@@ -80,10 +80,6 @@ func (s *Server) ledgerConfirm(c *fiber.Ctx) error {
 	if !res.Stored {
 		return s.renderLedgerUpload(c, unit, period, c.FormValue("file_name"), "", res)
 	}
-	if err := s.audit(c, models.AuditLedgerUpload, unit.Code+" "+period.String(), nil,
-		map[string]any{"version": res.Snapshot.Number, "file": res.Snapshot.FileName, "hash": res.Snapshot.FileHash, "points": res.Points}); err != nil {
-		return err
-	}
 	s.flash(c, "台账已保存：第 "+strconv.Itoa(res.Snapshot.Number)+" 版，"+strconv.Itoa(res.Points)+" 个网点。")
 	return c.Redirect("/ledger/"+unit.Code+"?snapshot="+itoaUint(res.Snapshot.ID), fiber.StatusSeeOther)
 }

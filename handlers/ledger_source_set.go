@@ -19,15 +19,11 @@ func (s *Server) ledgerSourceSet(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	src := models.LedgerSource(c.FormValue("source"))
-	if err := s.Store.SetLedgerSource(indicator, src); err != nil {
-		return err
-	}
 	old := before[indicator]
 	if old == "" {
 		old = models.LedgerSourceLedger
 	}
-	if err := s.audit(c, models.AuditLedgerSource, indicator, map[string]any{"source": old}, map[string]any{"source": src}); err != nil {
+	if err := s.Store.SetLedgerSource(indicator, models.LedgerSource(c.FormValue("source")), old, s.actor(c), s.Config.Now()); err != nil {
 		return err
 	}
 	s.flash(c, "已设定该指标的数据来源。")

@@ -65,10 +65,7 @@ func (s *Server) ledgerVillagesImport(c *fiber.Ctx) error {
 	for i, v := range list.Villages {
 		vs[i] = models.AdminVillage{Township: v.Township, Name: v.Name, Division: v.Division}
 	}
-	if err := s.Store.ReplaceAdminVillages(unit.Code, vs, currentUser(c).Username); err != nil {
-		return err
-	}
-	if err := s.audit(c, models.AuditLedgerVillages, unit.Code, nil, map[string]any{"villages": len(vs), "file": fh.Filename}); err != nil {
+	if err := s.Store.ReplaceAdminVillages(unit.Code, vs, fh.Filename, s.actor(c), s.Config.Now()); err != nil {
 		return err
 	}
 	s.flash(c, "已导入 "+strconv.Itoa(len(vs))+" 个行政村。")

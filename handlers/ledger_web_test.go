@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/xuri/excelize/v2"
@@ -47,7 +48,7 @@ func auditCount(t *testing.T, store *models.Store, action string) int {
 func TestLedgerWebUpload(t *testing.T) {
 	t.Setenv("TMPDIR", t.TempDir()) // previews wait in the temp folder; keep them in the test's
 	e := newAccessEnv(t)
-	if err := e.store.ReplaceAdminVillages("530302", []models.AdminVillage{{Township: "越州镇", Name: "潇湘村"}, {Township: "越州镇", Name: "越州村"}}, "test"); err != nil {
+	if err := e.store.ReplaceAdminVillages("530302", []models.AdminVillage{{Township: "越州镇", Name: "潇湘村"}, {Township: "越州镇", Name: "越州村"}}, "test", models.Actor{Username: "test"}, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	clerk := e.loggedIn("county-530302")
@@ -147,7 +148,7 @@ func TestLedgerWebUpload(t *testing.T) {
 
 func TestLedgerWebVillages(t *testing.T) {
 	e := newAccessEnv(t)
-	if err := e.store.ReplaceAdminVillages("530302", []models.AdminVillage{{Township: "越州镇", Name: "潇湘村"}}, "test"); err != nil {
+	if err := e.store.ReplaceAdminVillages("530302", []models.AdminVillage{{Township: "越州镇", Name: "潇湘村"}}, "test", models.Actor{Username: "test"}, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	office := e.loggedIn("office")
@@ -183,7 +184,7 @@ func TestLedgerWebVillages(t *testing.T) {
 	if vs, _ := e.store.AdminVillages("530302"); len(vs) != 2 {
 		t.Fatalf("%d villages stored", len(vs))
 	}
-	if n := auditCount(t, e.store, models.AuditLedgerVillages); n != 1 {
+	if n := auditCount(t, e.store, models.AuditLedgerVillages); n != 2 { // the test's set-up list, then the upload
 		t.Errorf("%d audit entries", n)
 	}
 	if res := office.do("GET", "/ledger/530302/villages", nil); res.status != 200 || !strings.Contains(res.body, "越州村") {

@@ -73,15 +73,7 @@ func (s *Server) login(c *fiber.Ctx) error {
 		return s.render(c, "login.html", "login", "登录", data)
 	}
 	s.limiter.succeed(username)
-	if old := c.Cookies(sessionCookie); old != "" {
-		if err := s.Store.DeleteSession(old); err != nil {
-			return err
-		}
-	}
-	if err := s.Store.PurgeExpired(now); err != nil {
-		return err
-	}
-	id, err := s.Store.CreateSession(u.ID, ip, c.Get(fiber.HeaderUserAgent), now)
+	id, err := s.Store.Login(u, c.Cookies(sessionCookie), models.Actor{Username: u.Username, IP: ip}, c.Get(fiber.HeaderUserAgent), now)
 	if err != nil {
 		return err
 	}
@@ -90,22 +82,14 @@ func (s *Server) login(c *fiber.Ctx) error {
 	if h, ok := c.Locals(csrf.ConfigDefault.HandlerContextKey).(*csrf.CSRFHandler); ok {
 		_ = h.DeleteToken(c) // fails only when there was no token, which is fine
 	}
-	if err := s.Store.Audit(models.AuditEntry{At: now, Actor: u.Username, IP: ip, Action: models.AuditLoginOK}); err != nil {
-		return err
-	}
 	return c.Redirect(data.Next, fiber.StatusSeeOther)
 }
 
 // logout ends the session.
 func (s *Server) logout(c *fiber.Ctx) error {
-	if id := c.Cookies(sessionCookie); id != "" {
-		if err := s.Store.DeleteSession(id); err != nil {
-			return err
-		}
-	}
-	s.clearCookie(c, sessionCookie)
-	if err := s.audit(c, models.AuditLogout, "", nil, nil); err != nil {
+	if err := s.Store.Logout(c.Cookies(sessionCookie), s.actor(c), s.Config.Now()); err != nil {
 		return err
 	}
+	s.clearCookie(c, sessionCookie)
 	return c.Redirect("/login", fiber.StatusSeeOther)
 }

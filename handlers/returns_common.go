@@ -76,7 +76,7 @@ func readUpload(c *fiber.Ctx) ([]byte, string, error) {
 // importRequest builds the request of the shared import path from an upload.
 func (s *Server) importRequest(c *fiber.Ctx, who actor, data []byte, name string, dryRun bool) importers.ImportRequest {
 	return importers.ImportRequest{File: data, FileName: name, ActingUnit: who.Unit, UploadedBy: who.Name,
-		ExpectedUnit: c.FormValue("county"), ExpectedPeriod: c.FormValue("period"), DryRun: dryRun, Now: s.Config.Now()}
+		ExpectedUnit: c.FormValue("county"), ExpectedPeriod: c.FormValue("period"), DryRun: dryRun, By: s.actor(c), Now: s.Config.Now()}
 }
 
 // attachment sets a download's file name, in UTF-8 for Chinese names.
@@ -137,10 +137,4 @@ func (s *Server) renderPage(c *fiber.Ctx, name string, p Page) error {
 	}
 	c.Type("html", "utf-8")
 	return c.Send(buf.Bytes())
-}
-
-// auditUpload records a stored version in the audit trail (docs/access.md).
-func (s *Server) auditUpload(c *fiber.Ctx, v models.ReturnVersion) error {
-	return s.audit(c, models.AuditUpload, v.UnitCode+" "+v.Period, nil,
-		map[string]any{"version": v.Number, "file": v.FileName, "hash": v.FileHash, "source": v.Source})
 }

@@ -17,7 +17,7 @@ func (s *Server) officeSubmit(c *fiber.Ctx) error {
 	period := c.FormValue("period")
 	rows := s.officeRows(c, models.ReturnVersion{}, true)
 	d := s.officeDraft(period, rows)
-	out, err := importers.ImportDraft(s.Store, s.Plan, d, importers.ImportRequest{Source: models.SourceOffice, UploadedBy: who.Name, Now: s.Config.Now()})
+	out, err := importers.ImportDraft(s.Store, s.Plan, d, importers.ImportRequest{Source: models.SourceOffice, UploadedBy: who.Name, By: s.actor(c), Now: s.Config.Now()})
 	if err != nil {
 		return err
 	}
@@ -25,9 +25,6 @@ func (s *Server) officeSubmit(c *fiber.Ctx) error {
 		markProblems(rows, out.Problems)
 		c.Status(fiber.StatusUnprocessableEntity)
 		return s.render(c, "returns_office.html", "returns", "办公室录入", s.officeData(period, rows, out.Problems))
-	}
-	if err := s.auditUpload(c, out.Version); err != nil {
-		return err
 	}
 	h, err := s.returnHistory(actor{}, out.Version.UnitCode, out.Version.Period)
 	if err != nil {

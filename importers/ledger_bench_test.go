@@ -254,7 +254,7 @@ func ledgerBenchStore(tb testing.TB, dir string, villages []LedgerVillage) *mode
 	for i, v := range villages {
 		vs[i] = models.AdminVillage{Township: v.Township, Name: v.Name, Division: v.Division}
 	}
-	if err := st.ReplaceAdminVillages("530302", vs, "bench"); err != nil {
+	if err := st.ReplaceAdminVillages("530302", vs, "bench", models.Actor{Username: "bench"}, time.Now()); err != nil {
 		tb.Fatal(err)
 	}
 	return st

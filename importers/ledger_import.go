@@ -23,6 +23,8 @@ type LedgerRequest struct {
 	Period     models.Period
 	FileName   string
 	UploadedBy string
+	// By is who stores it and from where, for the ledger.upload audit entry stored with the snapshot.
+	By models.Actor
 	// DryRun validates without storing anything.
 	DryRun bool
 	// Diff, on a dry run, also compares the points with the unit's newest snapshot (the store must
@@ -138,7 +140,7 @@ func ImportLedger(st LedgerStore, r io.Reader, req LedgerRequest) (LedgerResult,
 	}
 	snap, err := st.SaveLedgerSnapshot(models.NewLedgerSnapshot{
 		UnitCode: req.UnitCode, Period: req.Period.String(), FileName: req.FileName, Original: spool, OriginalSize: size,
-		UploadedBy: req.UploadedBy, UploadedAt: req.Now, Warnings: string(warnings), Indicators: string(figures), Staged: staging,
+		UploadedBy: req.UploadedBy, UploadedAt: req.Now, By: req.By, Warnings: string(warnings), Indicators: string(figures), Staged: staging,
 		Admit: func(tx *models.Store) error { return admitInTx(tx, req.Plan, claim, tx.LedgerSubmitCheck) },
 	})
 	if err != nil {

@@ -20,7 +20,7 @@ func TestImportLedger(t *testing.T) {
 	for _, v := range []LedgerVillage{{Township: "越州镇", Name: "潇湘村"}, {Township: "越州镇", Name: "哨湾村"}} {
 		vs = append(vs, models.AdminVillage{Township: v.Township, Name: v.Name})
 	}
-	if err := st.ReplaceAdminVillages("530302", vs, "test"); err != nil {
+	if err := st.ReplaceAdminVillages("530302", vs, "test", models.Actor{Username: "test"}, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	closed := ledgerGoodRow("P003")

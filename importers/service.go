@@ -28,6 +28,8 @@ type ImportRequest struct {
 	ExpectedUnit   string
 	ExpectedPeriod string
 	UploadedBy     string
+	// By is who stores it and from where, for the return.upload audit entry stored with the version.
+	By models.Actor
 	// Source is models.SourceUpload unless said otherwise.
 	Source string
 	// DryRun validates and compares with the stored version but stores nothing.
@@ -85,7 +87,7 @@ func importDraft(store *models.Store, plan *models.Plan, d Draft, readProblems [
 		expected = req.ActingUnit
 	}
 	var out ImportOutcome
-	err := store.InTransaction(func(tx *models.Store) error {
+	check := func(tx *models.Store) error {
 		out = ImportOutcome{}
 		unit, _ := normaliseCodeAndPeriod(d)
 		ref, err := LookupReference(tx, plan, d, req.Now)
@@ -121,7 +123,7 @@ func importDraft(store *models.Store, plan *models.Plan, d Draft, readProblems [
 		}
 		v, err := tx.SaveVersion(models.NewVersion{
 			UnitCode: out.Return.UnitCode, Period: out.Return.Period, Source: req.Source, FileName: req.FileName,
-			File: req.File, UploadedBy: req.UploadedBy, UploadedAt: req.Now, Warnings: string(warnings),
+			File: req.File, UploadedBy: req.UploadedBy, UploadedAt: req.Now, Warnings: string(warnings), By: req.By,
 			Values: out.Return.Values, Milestones: out.Return.Milestones,
 		})
 		if errors.Is(err, models.ErrDuplicateFile) {
@@ -132,7 +134,15 @@ func importDraft(store *models.Store, plan *models.Plan, d Draft, readProblems [
 		}
 		out.Version, out.Stored = v, true
 		return nil
-	})
+	}
+	// A dry run only reads: it does not take the writer's turn, so a preview never waits for (or
+	// delays) an upload being stored.
+	var err error
+	if req.DryRun {
+		err = check(store)
+	} else {
+		err = store.InTransaction(check)
+	}
 	if errors.Is(err, ErrRefused) {
 		return out, nil
 	}

@@ -64,8 +64,8 @@ func SecretHash(secret string) string {
 	return hex.EncodeToString(h[:])
 }
 
-// CreateSession starts a session for the user and returns the cookie value.
-func (s *Store) CreateSession(userID uint, ip, userAgent string, now time.Time) (string, error) {
+// createSessionTx starts a session for the user inside a write and returns the cookie value.
+func createSessionTx(tx *gorm.DB, userID uint, ip, userAgent string, now time.Time) (string, error) {
 	id, err := NewSecret()
 	if err != nil {
 		return "", err
@@ -74,14 +74,60 @@ func (s *Store) CreateSession(userID uint, ip, userAgent string, now time.Time) 
 		userAgent = userAgent[:255]
 	}
 	sess := Session{IDHash: SecretHash(id), UserID: userID, IP: ip, UserAgent: userAgent, CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(SessionLifetime)}
-	if err := s.DB.Create(&sess).Error; err != nil {
+	if err := tx.Create(&sess).Error; err != nil {
 		return "", fmt.Errorf("models: create session: %w", err)
 	}
 	return id, nil
 }
 
-// SessionUser returns the enabled user behind a live session and extends the session; ErrNotFound
-// when the session is unknown, expired or its user disabled.
+// Login starts a new session for a user whose password was checked, ending the session the browser
+// had (oldSession, may be "") and purging expired ones, with its login.success audit entry.
+func (s *Store) Login(u User, oldSession string, by Actor, userAgent string, now time.Time) (string, error) {
+	var id string
+	err := s.write(func(tx *gorm.DB) error {
+		if oldSession != "" {
+			if err := tx.Where("id_hash = ?", SecretHash(oldSession)).Delete(&Session{}).Error; err != nil {
+				return fmt.Errorf("models: delete session: %w", err)
+			}
+		}
+		if err := purgeExpiredTx(tx, now); err != nil {
+			return err
+		}
+		var err error
+		if id, err = createSessionTx(tx, u.ID, by.IP, userAgent, now); err != nil {
+			return err
+		}
+		return auditTx(tx, AuditEntry{At: now, Actor: u.Username, IP: by.IP, Action: AuditLoginOK})
+	})
+	if err != nil {
+		return "", err
+	}
+	if oldSession != "" && s.touch != nil {
+		s.touch.forgetSession(SecretHash(oldSession))
+	}
+	return id, nil
+}
+
+// Logout ends a session (id may be "") with its logout audit entry.
+func (s *Store) Logout(id string, by Actor, now time.Time) error {
+	err := s.write(func(tx *gorm.DB) error {
+		if id != "" {
+			if err := tx.Where("id_hash = ?", SecretHash(id)).Delete(&Session{}).Error; err != nil {
+				return fmt.Errorf("models: delete session: %w", err)
+			}
+		}
+		return auditTx(tx, AuditEntry{At: now, Actor: by.Username, IP: by.IP, Action: AuditLogout})
+	})
+	if err == nil && id != "" && s.touch != nil {
+		s.touch.forgetSession(SecretHash(id))
+	}
+	return err
+}
+
+// SessionUser returns the enabled user behind a live session; ErrNotFound when the session is
+// unknown, expired or its user disabled. It never writes: the session's extension is noted in
+// memory and stored by the next flush (store_touch.go), so a read neither waits for nor fails
+// because of a writer, and works on a full disk.
 func (s *Store) SessionUser(id string, now time.Time) (User, error) {
 	if id == "" {
 		return User{}, ErrNotFound
@@ -94,9 +140,18 @@ func (s *Store) SessionUser(id string, now time.Time) (User, error) {
 	if err != nil {
 		return User{}, fmt.Errorf("models: read session: %w", err)
 	}
-	if !now.Before(sess.ExpiresAt) {
-		_ = s.DeleteSession(id)
-		return User{}, ErrNotFound
+	lastSeen := sess.LastSeenAt
+	if s.touch != nil {
+		if pending := s.touch.noteSession(sess.IDHash, now, false); pending.After(lastSeen) {
+			lastSeen = pending
+		}
+	}
+	expires := sess.ExpiresAt
+	if e := lastSeen.Add(SessionLifetime); e.After(expires) {
+		expires = e
+	}
+	if !now.Before(expires) {
+		return User{}, ErrNotFound // removed by the next login's purge
 	}
 	u, err := s.UserByID(sess.UserID)
 	if err != nil {
@@ -105,30 +160,10 @@ func (s *Store) SessionUser(id string, now time.Time) (User, error) {
 	if u.Disabled {
 		return User{}, ErrNotFound
 	}
-	// Extend at most once a minute, so reads do not turn every request into a write.
-	if now.Sub(sess.LastSeenAt) > time.Minute {
-		if err := s.DB.Model(&Session{}).Where("id_hash = ?", sess.IDHash).
-			Updates(map[string]any{"last_seen_at": now, "expires_at": now.Add(SessionLifetime)}).Error; err != nil {
-			return User{}, fmt.Errorf("models: extend session: %w", err)
-		}
+	if now.Sub(lastSeen) > touchEvery && s.touch != nil {
+		s.touch.noteSession(sess.IDHash, now, true)
 	}
 	return u, nil
-}
-
-// DeleteSession ends a session.
-func (s *Store) DeleteSession(id string) error {
-	if err := s.DB.Where("id_hash = ?", SecretHash(id)).Delete(&Session{}).Error; err != nil {
-		return fmt.Errorf("models: delete session: %w", err)
-	}
-	return nil
-}
-
-// DeleteUserSessions ends every session of a user (after a password reset or when disabled).
-func (s *Store) DeleteUserSessions(userID uint) error {
-	if err := s.DB.Where("user_id = ?", userID).Delete(&Session{}).Error; err != nil {
-		return fmt.Errorf("models: delete sessions: %w", err)
-	}
-	return nil
 }
 
 // UserByID returns the user with the id, or ErrNotFound.
@@ -161,9 +196,10 @@ type UserChange struct {
 	Password *string
 }
 
-// UpdateUser applies a change to a user after checking it against the plan, and returns the user
-// before and after. Disabling a user or resetting the password ends the user's sessions.
-func (s *Store) UpdateUser(p *Plan, username string, ch UserChange) (before, after User, err error) {
+// UpdateUser applies a change to a user after checking it against the plan, with its user.update
+// audit entry by by, and returns the user before and after. Disabling a user or resetting the
+// password ends the user's sessions.
+func (s *Store) UpdateUser(p *Plan, username string, ch UserChange, by Actor, now time.Time) (before, after User, err error) {
 	before, err = s.UserByName(username)
 	if err != nil {
 		return User{}, User{}, err
@@ -191,25 +227,70 @@ func (s *Store) UpdateUser(p *Plan, username string, ch UserChange) (before, aft
 		}
 		after.PasswordHash = hash
 	}
-	err = s.DB.Transaction(func(tx *gorm.DB) error {
-		if err := tx.Model(&User{}).Where("id = ?", before.ID).Updates(map[string]any{
-			"role": after.Role, "unit_code": after.UnitCode, "disabled": after.Disabled, "password_hash": after.PasswordHash,
-		}).Error; err != nil {
-			return fmt.Errorf("models: update user: %w", err)
+	err = s.write(func(tx *gorm.DB) error {
+		if err := updateUserTx(tx, before, after, ch.Password != nil); err != nil {
+			return err
 		}
-		if after.Disabled || ch.Password != nil || after.Role != before.Role || after.UnitCode != before.UnitCode {
-			if err := tx.Where("user_id = ?", before.ID).Delete(&Session{}).Error; err != nil {
-				return fmt.Errorf("models: end sessions: %w", err)
-			}
+		b, a := UserAuditFields(before), UserAuditFields(after)
+		if ch.Password != nil {
+			b["password"], a["password"] = "(old)", "(reset)"
 		}
-		return nil
+		return auditTx(tx, AuditEntry{At: now, Actor: by.Username, IP: by.IP, Action: AuditUserUpdate, Subject: username,
+			Before: AuditJSON(b), After: AuditJSON(a)})
 	})
 	return before, after, err
 }
 
-// CreateAPIToken makes a personal API token for the user and returns the token (shown once) and
-// its stored record.
-func (s *Store) CreateAPIToken(userID uint, name string, now time.Time) (string, APIToken, error) {
+// updateUserTx stores a user's new fields and ends its sessions when what they were granted changed.
+func updateUserTx(tx *gorm.DB, before, after User, passwordChanged bool) error {
+	if err := tx.Model(&User{}).Where("id = ?", before.ID).Updates(map[string]any{
+		"role": after.Role, "unit_code": after.UnitCode, "disabled": after.Disabled, "password_hash": after.PasswordHash,
+	}).Error; err != nil {
+		return fmt.Errorf("models: update user: %w", err)
+	}
+	if after.Disabled || passwordChanged || after.Role != before.Role || after.UnitCode != before.UnitCode {
+		if err := tx.Where("user_id = ?", before.ID).Delete(&Session{}).Error; err != nil {
+			return fmt.Errorf("models: end sessions: %w", err)
+		}
+	}
+	return nil
+}
+
+// ChangePassword sets a user's own new password, ends the user's sessions and starts a new one for
+// this browser, with its user.password audit entry, in one transaction; it returns the new session.
+func (s *Store) ChangePassword(username, password string, by Actor, userAgent string, now time.Time) (string, error) {
+	before, err := s.UserByName(username)
+	if err != nil {
+		return "", err
+	}
+	hash, err := HashPassword(password)
+	if err != nil {
+		return "", err
+	}
+	after := before
+	after.PasswordHash = hash
+	var id string
+	err = s.write(func(tx *gorm.DB) error {
+		if err := updateUserTx(tx, before, after, true); err != nil {
+			return err
+		}
+		var err error
+		if id, err = createSessionTx(tx, before.ID, by.IP, userAgent, now); err != nil {
+			return err
+		}
+		return auditTx(tx, AuditEntry{At: now, Actor: by.Username, IP: by.IP, Action: AuditPasswordChange, Subject: username, After: "password changed"})
+	})
+	return id, err
+}
+
+// UserAuditFields is what the audit trail shows of a user: never the password hash.
+func UserAuditFields(u User) map[string]any {
+	return map[string]any{"username": u.Username, "role": u.Role, "unit": u.UnitCode, "disabled": u.Disabled}
+}
+
+// CreateAPIToken makes a personal API token for the user, with its token.create audit entry by
+// by, and returns the token (shown once) and its stored record.
+func (s *Store) CreateAPIToken(u User, name string, by Actor, now time.Time) (string, APIToken, error) {
 	secret, err := NewSecret()
 	if err != nil {
 		return "", APIToken{}, err
@@ -222,14 +303,22 @@ func (s *Store) CreateAPIToken(userID uint, name string, now time.Time) (string,
 	if len([]rune(name)) > 50 {
 		return "", APIToken{}, Errorf(EInvalid, "令牌名称不能超过50个字。")
 	}
-	rec := APIToken{UserID: userID, Name: name, Hash: SecretHash(token), Prefix: token[:9], CreatedAt: now}
-	if err := s.DB.Create(&rec).Error; err != nil {
-		return "", APIToken{}, fmt.Errorf("models: create token: %w", err)
+	rec := APIToken{UserID: u.ID, Name: name, Hash: SecretHash(token), Prefix: token[:9], CreatedAt: now}
+	err = s.write(func(tx *gorm.DB) error {
+		if err := tx.Create(&rec).Error; err != nil {
+			return fmt.Errorf("models: create token: %w", err)
+		}
+		return auditTx(tx, AuditEntry{At: now, Actor: by.Username, IP: by.IP, Action: AuditTokenCreate, Subject: u.Username,
+			After: AuditJSON(map[string]any{"id": rec.ID, "name": rec.Name, "prefix": rec.Prefix})})
+	})
+	if err != nil {
+		return "", APIToken{}, err
 	}
 	return token, rec, nil
 }
 
-// TokenUser returns the enabled user behind a live API token; ErrNotFound otherwise.
+// TokenUser returns the enabled user behind a live API token; ErrNotFound otherwise. It never
+// writes: the token's last use is noted in memory and stored by the next flush.
 func (s *Store) TokenUser(token string, now time.Time) (User, error) {
 	if !strings.HasPrefix(token, "rk_") {
 		return User{}, ErrNotFound
@@ -249,41 +338,62 @@ func (s *Store) TokenUser(token string, now time.Time) (User, error) {
 	if u.Disabled {
 		return User{}, ErrNotFound
 	}
-	if rec.LastUsedAt == nil || now.Sub(*rec.LastUsedAt) > time.Minute {
-		if err := s.DB.Model(&APIToken{}).Where("id = ?", rec.ID).Update("last_used_at", now).Error; err != nil {
-			return User{}, fmt.Errorf("models: token last use: %w", err)
+	if s.touch != nil {
+		last := s.touch.tokenUsed(rec.ID)
+		if rec.LastUsedAt != nil && rec.LastUsedAt.After(last) {
+			last = *rec.LastUsedAt
+		}
+		if now.Sub(last) > touchEvery {
+			s.touch.noteToken(rec.ID, now)
 		}
 	}
 	return u, nil
 }
 
-// APITokens lists a user's tokens, newest first.
+// APITokens lists a user's tokens, newest first, with last uses not yet flushed.
 func (s *Store) APITokens(userID uint) ([]APIToken, error) {
 	var out []APIToken
 	if err := s.DB.Where("user_id = ?", userID).Order("id DESC").Find(&out).Error; err != nil {
 		return nil, fmt.Errorf("models: list tokens: %w", err)
 	}
+	if s.touch != nil {
+		for i := range out {
+			if used := s.touch.tokenUsed(out[i].ID); !used.IsZero() && (out[i].LastUsedAt == nil || used.After(*out[i].LastUsedAt)) {
+				out[i].LastUsedAt = &used
+			}
+		}
+	}
 	return out, nil
 }
 
-// RevokeAPIToken revokes one of the user's tokens; ErrNotFound when the user has no such live token.
-func (s *Store) RevokeAPIToken(userID, tokenID uint, now time.Time) (APIToken, error) {
+// RevokeAPIToken revokes one of the user's tokens, with its token.revoke audit entry by by;
+// ErrNotFound when the user has no such live token.
+func (s *Store) RevokeAPIToken(u User, tokenID uint, by Actor, now time.Time) (APIToken, error) {
 	var rec APIToken
-	err := s.DB.Where("id = ? AND user_id = ? AND revoked_at IS NULL", tokenID, userID).Take(&rec).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return APIToken{}, ErrNotFound
-	}
+	err := s.write(func(tx *gorm.DB) error {
+		err := tx.Where("id = ? AND user_id = ? AND revoked_at IS NULL", tokenID, u.ID).Take(&rec).Error
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return fmt.Errorf("models: read token: %w", err)
+		}
+		if err := tx.Model(&APIToken{}).Where("id = ?", rec.ID).Update("revoked_at", now).Error; err != nil {
+			return fmt.Errorf("models: revoke token: %w", err)
+		}
+		rec.RevokedAt = &now
+		return auditTx(tx, AuditEntry{At: now, Actor: by.Username, IP: by.IP, Action: AuditTokenRevoke, Subject: u.Username,
+			Before: AuditJSON(map[string]any{"id": rec.ID, "name": rec.Name, "prefix": rec.Prefix}), After: "revoked"})
+	})
 	if err != nil {
-		return APIToken{}, fmt.Errorf("models: read token: %w", err)
+		return APIToken{}, err
 	}
-	if err := s.DB.Model(&APIToken{}).Where("id = ?", rec.ID).Update("revoked_at", now).Error; err != nil {
-		return APIToken{}, fmt.Errorf("models: revoke token: %w", err)
-	}
-	rec.RevokedAt = &now
 	return rec, nil
 }
 
-// KVStorage is a fiber.Storage over the key_values table, for the CSRF middleware.
+// KVStorage is a fiber.Storage over the key_values table, for the CSRF middleware. The middleware
+// sets or extends a token on every page view; those changes are kept in memory and stored by the
+// store's periodic flush (store_touch.go), so that viewing a page never writes to the database.
 type KVStorage struct {
 	Store *Store
 	Now   func() time.Time
@@ -291,6 +401,14 @@ type KVStorage struct {
 
 // Get returns the value of a live key, nil when missing or expired.
 func (k KVStorage) Get(key string) ([]byte, error) {
+	if k.Store.touch != nil {
+		if p, ok := k.Store.touch.kvGet(key); ok {
+			if p.deleted || (p.expires != nil && !k.Now().Before(*p.expires)) {
+				return nil, nil
+			}
+			return p.value, nil
+		}
+	}
 	var kv KeyValue
 	err := k.Store.DB.Where("key = ?", key).Take(&kv).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
@@ -307,31 +425,44 @@ func (k KVStorage) Get(key string) ([]byte, error) {
 
 // Set stores a value; exp 0 means no expiry.
 func (k KVStorage) Set(key string, val []byte, exp time.Duration) error {
-	kv := KeyValue{Key: key, Value: val}
+	p := kvPending{value: append([]byte(nil), val...)}
 	if exp > 0 {
 		t := k.Now().Add(exp)
-		kv.ExpiresAt = &t
+		p.expires = &t
 	}
-	if err := k.Store.DB.Clauses(clause.OnConflict{UpdateAll: true}).Create(&kv).Error; err != nil {
-		return fmt.Errorf("models: kv set: %w", err)
-	}
-	return nil
+	return k.put(key, p)
 }
 
 // Delete removes a key.
 func (k KVStorage) Delete(key string) error {
-	if err := k.Store.DB.Where("key = ?", key).Delete(&KeyValue{}).Error; err != nil {
-		return fmt.Errorf("models: kv delete: %w", err)
+	return k.put(key, kvPending{deleted: true})
+}
+
+// put notes a change for the next flush, or writes it at once (briefly waiting) when too much is
+// pending already.
+func (k KVStorage) put(key string, p kvPending) error {
+	if k.Store.touch != nil && k.Store.touch.kvPut(key, p) {
+		return nil
 	}
-	return nil
+	return k.Store.tryWrite(touchFlushWait, func(tx *gorm.DB) error {
+		if p.deleted {
+			return tx.Where("key = ?", key).Delete(&KeyValue{}).Error
+		}
+		return tx.Clauses(clause.OnConflict{UpdateAll: true}).Create(&KeyValue{Key: key, Value: p.value, ExpiresAt: p.expires}).Error
+	})
 }
 
 // Reset removes every key.
 func (k KVStorage) Reset() error {
-	if err := k.Store.DB.Where("1 = 1").Delete(&KeyValue{}).Error; err != nil {
-		return fmt.Errorf("models: kv reset: %w", err)
+	if err := k.Store.FlushTouches(); err != nil {
+		return err
 	}
-	return nil
+	return k.Store.write(func(tx *gorm.DB) error {
+		if err := tx.Where("1 = 1").Delete(&KeyValue{}).Error; err != nil {
+			return fmt.Errorf("models: kv reset: %w", err)
+		}
+		return nil
+	})
 }
 
 // Close does nothing: the store owns the database.
@@ -349,12 +480,12 @@ func MayActForUnit(u User, unitCode string) bool {
 	return false
 }
 
-// PurgeExpired removes expired sessions and key-value entries.
-func (s *Store) PurgeExpired(now time.Time) error {
-	if err := s.DB.Where("expires_at <= ?", now).Delete(&Session{}).Error; err != nil {
+// purgeExpiredTx removes expired sessions and key-value entries; a login does it.
+func purgeExpiredTx(tx *gorm.DB, now time.Time) error {
+	if err := tx.Where("expires_at <= ?", now).Delete(&Session{}).Error; err != nil {
 		return fmt.Errorf("models: purge sessions: %w", err)
 	}
-	if err := s.DB.Where("expires_at IS NOT NULL AND expires_at <= ?", now).Delete(&KeyValue{}).Error; err != nil {
+	if err := tx.Where("expires_at IS NOT NULL AND expires_at <= ?", now).Delete(&KeyValue{}).Error; err != nil {
 		return fmt.Errorf("models: purge key values: %w", err)
 	}
 	return nil

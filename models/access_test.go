@@ -17,12 +17,12 @@ func TestSessionsSurviveReopen(t *testing.T) {
 	if err := s.SeedPlan(p); err != nil {
 		t.Fatal(err)
 	}
-	u, err := s.CreateUser(p, NewUser{Username: "office", Password: "correct horse", Role: RoleOffice})
+	u, err := s.CreateUser(p, NewUser{Username: "office", Password: "correct horse", Role: RoleOffice}, testActor, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
 	now := time.Now()
-	id, err := s.CreateSession(u.ID, "127.0.0.1", "test", now)
+	id, err := s.Login(u, "", Actor{Username: u.Username, IP: "127.0.0.1"}, "test", now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,12 +48,12 @@ func TestSessionsSurviveReopen(t *testing.T) {
 
 func TestAPITokens(t *testing.T) {
 	s, p := openTestStore(t)
-	u, err := s.CreateUser(p, NewUser{Username: "county-530302", Password: "correct horse", Role: RoleCounty, UnitCode: "530302"})
+	u, err := s.CreateUser(p, NewUser{Username: "county-530302", Password: "correct horse", Role: RoleCounty, UnitCode: "530302"}, testActor, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
 	now := time.Now()
-	token, rec, err := s.CreateAPIToken(u.ID, "sync", now)
+	token, rec, err := s.CreateAPIToken(u, "sync", testActor, now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,10 +66,10 @@ func TestAPITokens(t *testing.T) {
 	if _, err := s.TokenUser(token+"x", now); !errors.Is(err, ErrNotFound) {
 		t.Errorf("wrong token: %v", err)
 	}
-	if _, err := s.RevokeAPIToken(u.ID+1, rec.ID, now); !errors.Is(err, ErrNotFound) {
+	if _, err := s.RevokeAPIToken(User{ID: u.ID + 1}, rec.ID, testActor, now); !errors.Is(err, ErrNotFound) {
 		t.Errorf("revoking someone else's token: %v", err)
 	}
-	if _, err := s.RevokeAPIToken(u.ID, rec.ID, now); err != nil {
+	if _, err := s.RevokeAPIToken(u, rec.ID, testActor, now); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.TokenUser(token, now); !errors.Is(err, ErrNotFound) {
@@ -101,14 +101,14 @@ func TestMayActForUnit(t *testing.T) {
 
 func TestUpdateUserEndsSessions(t *testing.T) {
 	s, p := openTestStore(t)
-	u, err := s.CreateUser(p, NewUser{Username: "c1", Password: "correct horse", Role: RoleCounty, UnitCode: "530302"})
+	u, err := s.CreateUser(p, NewUser{Username: "c1", Password: "correct horse", Role: RoleCounty, UnitCode: "530302"}, testActor, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
 	now := time.Now()
-	id, _ := s.CreateSession(u.ID, "", "", now)
+	id, _ := s.Login(u, "", testActor, "", now)
 	role, unit := RoleCounty, "530303"
-	before, after, err := s.UpdateUser(p, "c1", UserChange{Role: &role, UnitCode: &unit})
+	before, after, err := s.UpdateUser(p, "c1", UserChange{Role: &role, UnitCode: &unit}, testActor, now)
 	if err != nil || before.UnitCode != "530302" || after.UnitCode != "530303" {
 		t.Fatalf("update: %+v %+v %v", before, after, err)
 	}
@@ -116,11 +116,11 @@ func TestUpdateUserEndsSessions(t *testing.T) {
 		t.Error("changing the unit must end the user's sessions")
 	}
 	bad := "nowhere"
-	if _, _, err := s.UpdateUser(p, "c1", UserChange{UnitCode: &bad}); ErrorCode(err) != EInvalid {
+	if _, _, err := s.UpdateUser(p, "c1", UserChange{UnitCode: &bad}, testActor, now); ErrorCode(err) != EInvalid {
 		t.Errorf("bad unit: %v", err)
 	}
 	leader := RoleLeader
-	if _, after, err := s.UpdateUser(p, "c1", UserChange{Role: &leader}); err != nil || after.UnitCode != "" {
+	if _, after, err := s.UpdateUser(p, "c1", UserChange{Role: &leader}, testActor, now); err != nil || after.UnitCode != "" {
 		t.Errorf("a leader keeps no unit: %+v %v", after, err)
 	}
 }

@@ -115,7 +115,7 @@ func containsInt(list []int, v int) bool {
 // many changed. Every input must have been validated.
 func (s *Store) SetAllocations(inputs []AllocationInput, by Actor, now time.Time) (int, error) {
 	changed := 0
-	err := s.DB.Transaction(func(tx *gorm.DB) error {
+	err := s.write(func(tx *gorm.DB) error {
 		for _, in := range inputs {
 			var cur Allocation
 			res := tx.Where("indicator = ? AND year = ? AND unit_code = ?", in.Indicator, in.Year, in.UnitCode).Limit(1).Find(&cur)
@@ -156,7 +156,7 @@ func (s *Store) SetTarget(p *Plan, indicator string, year int, value float64, by
 	if value < 0 || math.IsNaN(value) || math.IsInf(value, 0) {
 		return Errorf(EInvalid, "目标值不能为负数。")
 	}
-	return s.DB.Transaction(func(tx *gorm.DB) error {
+	return s.write(func(tx *gorm.DB) error {
 		var cur TargetRecord
 		res := tx.Where("indicator = ? AND year = ?", indicator, year).Limit(1).Find(&cur)
 		if res.Error != nil {

@@ -101,9 +101,10 @@ func AuditJSON(v any) string {
 	return string(b)
 }
 
-// Audit appends an entry to the audit trail.
+// Audit appends an entry to the audit trail on its own: for events that change nothing else (a
+// failed login). A change writes its entry in its own transaction instead (auditTx).
 func (s *Store) Audit(e AuditEntry) error {
-	return auditTx(s.DB, e)
+	return s.write(func(tx *gorm.DB) error { return auditTx(tx, e) })
 }
 
 func auditTx(tx *gorm.DB, e AuditEntry) error {

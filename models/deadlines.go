@@ -199,7 +199,7 @@ func (s *Store) SetDeadline(p Period, due time.Time, by Actor, now time.Time) er
 	if due.Before(time.Date(p.Year, time.Month(p.Month), 1, 0, 0, 0, 0, ReportingZone())) {
 		return Errorf(EInvalid, "截止日不能早于%s。", p.Label())
 	}
-	return s.DB.Transaction(func(tx *gorm.DB) error {
+	return s.write(func(tx *gorm.DB) error {
 		d := PeriodDeadline{Period: p.String(), Due: due.Format("2006-01-02"), SetBy: by.Username, UpdatedAt: now}
 		if err := tx.Save(&d).Error; err != nil {
 			return fmt.Errorf("models: set deadline: %w", err)
@@ -235,7 +235,7 @@ func (s *Store) SetLockAfterDays(days int, by Actor, now time.Time) error {
 	if err != nil {
 		return err
 	}
-	return s.DB.Transaction(func(tx *gorm.DB) error {
+	return s.write(func(tx *gorm.DB) error {
 		if err := tx.Save(&Setting{Key: settingLockAfterDays, Value: strconv.Itoa(days)}).Error; err != nil {
 			return fmt.Errorf("models: save lock setting: %w", err)
 		}
@@ -251,7 +251,7 @@ func (s *Store) Reopen(unit string, p Period, reason string, by Actor, now time.
 		return Reopening{}, Errorf(EInvalid, "重新开放必须填写原因。")
 	}
 	r := Reopening{UnitCode: unit, Period: p.String(), Reason: reason, By: by.Username, At: now, ExpiresAt: now.Add(ReopenLifetime)}
-	err := s.DB.Transaction(func(tx *gorm.DB) error {
+	err := s.write(func(tx *gorm.DB) error {
 		if err := tx.Create(&r).Error; err != nil {
 			return fmt.Errorf("models: reopen: %w", err)
 		}

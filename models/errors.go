@@ -14,6 +14,14 @@ const (
 	EConflict     = "conflict"     // 409: clashes with what is stored
 	ETooLarge     = "too_large"    // 413
 	EInternal     = "internal"     // 500: logged; the user sees a plain message
+	EBusy         = "busy"         // 503: the database is busy; nothing was stored, try again shortly
+	EFull         = "storage_full" // 507: the disk is full; nothing was stored, reads still work
+)
+
+// Messages for a busy database and a full disk: both say that nothing was stored.
+const (
+	busyMessage = "系统繁忙，请稍候几秒再试。本次操作未保存。"
+	fullMessage = "存储空间不足，请联系管理员。本次操作未保存。"
 )
 
 // Error is an application error whose Message is safe to show to the user (in Chinese).
@@ -41,6 +49,12 @@ func ErrorCode(err error) string {
 	if errors.Is(err, ErrNotFound) {
 		return ENotFound
 	}
+	if IsFull(err) {
+		return EFull
+	}
+	if IsBusy(err) {
+		return EBusy
+	}
 	return EInternal
 }
 
@@ -52,6 +66,12 @@ func ErrorMessage(err error) string {
 	}
 	if errors.Is(err, ErrNotFound) {
 		return "未找到所请求的内容。"
+	}
+	switch ErrorCode(err) {
+	case EFull:
+		return fullMessage
+	case EBusy:
+		return busyMessage
 	}
 	return "系统内部错误，请稍后重试或联系工作专班办公室。"
 }

@@ -93,7 +93,7 @@ func (s *Store) OpenFollowUp(p *Plan, nf NewFollowUp, by Actor, now time.Time) (
 	}
 	f := FollowUp{UnitCode: nf.UnitCode, Indicator: nf.Indicator, Title: strings.TrimSpace(nf.Title), Assignee: strings.TrimSpace(nf.Assignee),
 		DueDate: strings.TrimSpace(nf.DueDate), Status: FollowUpOpen, OpenedBy: by.Username, OpenedAt: now}
-	err := s.DB.Transaction(func(tx *gorm.DB) error {
+	err := s.write(func(tx *gorm.DB) error {
 		if err := tx.Create(&f).Error; err != nil {
 			return fmt.Errorf("models: open follow-up: %w", err)
 		}
@@ -157,7 +157,7 @@ func (s *Store) CloseFollowUp(id uint, note string, by Actor, now time.Time) (Fo
 
 func (s *Store) changeFollowUp(id uint, by Actor, now time.Time, action string, change func(*FollowUp) error) (FollowUp, error) {
 	var out FollowUp
-	err := s.DB.Transaction(func(tx *gorm.DB) error {
+	err := s.write(func(tx *gorm.DB) error {
 		var f FollowUp
 		if err := tx.Take(&f, id).Error; err != nil {
 			if errors.Is(err, gorm.ErrRecordNotFound) {

@@ -2,6 +2,7 @@ package models
 
 import (
 	"testing"
+	"time"
 )
 
 func TestApplyLedgerFigures(t *testing.T) {
@@ -88,7 +89,7 @@ func TestProgressDatasetCountsLedger(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			if tc.source != "" {
-				if err := s.SetLedgerSource(IndServicePoints, tc.source); err != nil {
+				if err := s.SetLedgerSource(IndServicePoints, tc.source, LedgerSourceLedger, testActor, time.Now()); err != nil {
 					t.Fatal(err)
 				}
 			}

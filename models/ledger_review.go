@@ -36,7 +36,7 @@ func (s *Store) LedgerSnapshotByID(id uint) (LedgerSnapshot, error) {
 // transaction. It returns the snapshot after the decision.
 func (s *Store) ReviewLedgerSnapshot(id uint, decision, note string, by Actor, now time.Time) (LedgerSnapshot, error) {
 	var out LedgerSnapshot
-	err := s.DB.Transaction(func(tx *gorm.DB) error {
+	err := s.write(func(tx *gorm.DB) error {
 		var snap LedgerSnapshot
 		if err := tx.Take(&snap, id).Error; err != nil {
 			if errors.Is(err, gorm.ErrRecordNotFound) {

@@ -79,15 +79,15 @@ func LedgerEntities() []any {
 }
 
 // ReplaceAdminVillages replaces a unit's reference list in one transaction and sets the unit's
-// village count (the coverage denominator) to the list's length.
-func (s *Store) ReplaceAdminVillages(unit string, villages []AdminVillage, by string) error {
-	return s.DB.Transaction(func(tx *gorm.DB) error {
+// village count (the coverage denominator) to the list's length, with its ledger.villages audit
+// entry (fileName names the imported file).
+func (s *Store) ReplaceAdminVillages(unit string, villages []AdminVillage, fileName string, by Actor, now time.Time) error {
+	return s.write(func(tx *gorm.DB) error {
 		if err := tx.Where("unit_code = ?", unit).Delete(&AdminVillage{}).Error; err != nil {
 			return fmt.Errorf("models: clear admin villages of %s: %w", unit, err)
 		}
-		now := time.Now()
 		for i := range villages {
-			villages[i].ID, villages[i].UnitCode, villages[i].UpdatedBy, villages[i].UpdatedAt = 0, unit, by, now
+			villages[i].ID, villages[i].UnitCode, villages[i].UpdatedBy, villages[i].UpdatedAt = 0, unit, by.Username, now
 		}
 		if len(villages) > 0 {
 			if err := tx.CreateInBatches(villages, 1000).Error; err != nil {
@@ -97,7 +97,8 @@ func (s *Store) ReplaceAdminVillages(unit string, villages []AdminVillage, by st
 		if err := tx.Model(&UnitRecord{}).Where("code = ?", unit).Update("admin_villages", len(villages)).Error; err != nil {
 			return fmt.Errorf("models: set village count of %s: %w", unit, err)
 		}
-		return nil
+		return auditTx(tx, AuditEntry{At: now, Actor: by.Username, IP: by.IP, Action: AuditLedgerVillages, Subject: unit,
+			After: AuditJSON(map[string]any{"villages": len(villages), "file": fileName})})
 	})
 }
 
@@ -123,10 +124,12 @@ type NewLedgerSnapshot struct {
 	OriginalSize int64
 	UploadedBy   string
 	UploadedAt   time.Time
-	Warnings     string
-	Indicators   string
-	Points       []LedgerPoint
-	Staged       *LedgerStaging
+	// By is who stored it, for the ledger.upload audit entry written with it.
+	By         Actor
+	Warnings   string
+	Indicators string
+	Points     []LedgerPoint
+	Staged     *LedgerStaging
 	// Admit, when set, runs first inside the write transaction (with the transaction's store): the
 	// month's lock is checked where the snapshot is written, so it cannot close in between.
 	Admit func(tx *Store) error
@@ -192,9 +195,9 @@ func (s *Store) saveLedgerSnapshot(db *gorm.DB, ns NewLedgerSnapshot, count int,
 	if at.IsZero() {
 		at = time.Now()
 	}
-	err := db.Transaction(func(tx *gorm.DB) error {
+	err := s.writeOn(db, func(tx *gorm.DB) error {
 		if ns.Admit != nil {
-			if err := ns.Admit(&Store{DB: tx}); err != nil {
+			if err := ns.Admit(s.inTx(tx)); err != nil {
 				return err
 			}
 		}
@@ -225,7 +228,11 @@ func (s *Store) saveLedgerSnapshot(db *gorm.DB, ns NewLedgerSnapshot, count int,
 		if err := tx.Create(&snap).Error; err != nil {
 			return fmt.Errorf("models: store ledger snapshot: %w", err)
 		}
-		return writePoints(tx, snap.ID)
+		if err := writePoints(tx, snap.ID); err != nil {
+			return err
+		}
+		return auditTx(tx, AuditEntry{At: at, Actor: ns.By.Username, IP: ns.By.IP, Action: AuditLedgerUpload, Subject: ns.UnitCode + " " + ns.Period,
+			After: AuditJSON(map[string]any{"version": snap.Number, "file": snap.FileName, "hash": snap.FileHash, "points": count})})
 	})
 	if err != nil {
 		return LedgerSnapshot{}, err
@@ -450,15 +457,19 @@ func (s *Store) LedgerSources() (map[string]LedgerSource, error) {
 	return out, nil
 }
 
-// SetLedgerSource records whether the ledger or the return counts for an indicator.
-func (s *Store) SetLedgerSource(indicator string, src LedgerSource) error {
+// SetLedgerSource records whether the ledger or the return counts for an indicator, with its
+// ledger.source audit entry (before is the source in force until now).
+func (s *Store) SetLedgerSource(indicator string, src, before LedgerSource, by Actor, now time.Time) error {
 	if src != LedgerSourceLedger && src != LedgerSourceReturn {
 		return Errorf(EInvalid, "数据来源 %q 无效，应为 ledger 或 return。", src)
 	}
-	if err := s.DB.Save(&Setting{Key: ledgerSourcePrefix + indicator, Value: string(src)}).Error; err != nil {
-		return fmt.Errorf("models: set ledger source: %w", err)
-	}
-	return nil
+	return s.write(func(tx *gorm.DB) error {
+		if err := tx.Save(&Setting{Key: ledgerSourcePrefix + indicator, Value: string(src)}).Error; err != nil {
+			return fmt.Errorf("models: set ledger source: %w", err)
+		}
+		return auditTx(tx, AuditEntry{At: now, Actor: by.Username, IP: by.IP, Action: AuditLedgerSource, Subject: indicator,
+			Before: AuditJSON(map[string]any{"source": before}), After: AuditJSON(map[string]any{"source": src})})
+	})
 }
 
 // LedgerBrowse is what the ledger browser page shows for a unit.

@@ -146,7 +146,7 @@ func TestReplaceAdminVillages(t *testing.T) {
 		for i := range n {
 			vs = append(vs, AdminVillage{Township: "越州镇", Name: fmt.Sprintf("村%d", i)})
 		}
-		if err := s.ReplaceAdminVillages("530302", vs, "office"); err != nil {
+		if err := s.ReplaceAdminVillages("530302", vs, "office", testActor, time.Now()); err != nil {
 			t.Fatal(err)
 		}
 	}

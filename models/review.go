@@ -73,7 +73,7 @@ func (s *Store) VersionByID(id uint) (ReturnVersion, error) {
 // entry, in one transaction. It returns the version after the decision.
 func (s *Store) ReviewVersion(id uint, decision, note string, by Actor, now time.Time) (ReturnVersion, error) {
 	var out ReturnVersion
-	err := s.DB.Transaction(func(tx *gorm.DB) error {
+	err := s.write(func(tx *gorm.DB) error {
 		var v ReturnVersion
 		if err := tx.Take(&v, id).Error; err != nil {
 			if errors.Is(err, gorm.ErrRecordNotFound) {

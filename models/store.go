@@ -12,9 +12,14 @@ import (
 	"gorm.io/gorm/logger"
 )
 
-// Store is the database behind the application.
+// Store is the database behind the application. Every change goes through its write wrapper
+// (store_write.go); reads never write (store_touch.go).
 type Store struct {
 	DB *gorm.DB
+
+	path  string
+	gate  *writeGate // nil for a store bound to a transaction
+	touch *touches
 }
 
 // ErrNotFound is returned when a looked-up record does not exist.
@@ -47,20 +52,28 @@ func Open(path string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("models: open %s: %w", path, err)
 	}
-	s := &Store{DB: db}
+	s := &Store{DB: db, path: path, gate: newWriteGate(), touch: newTouches()}
 	if err := s.Migrate(); err != nil {
 		return nil, err
 	}
+	s.startFlusher()
 	return s, nil
 }
 
-// Close closes the database.
+// Close stores what reads noted (session and token activity) and closes the database.
 func (s *Store) Close() error {
+	flushErr := s.stopFlusher()
 	sqlDB, err := s.DB.DB()
 	if err != nil {
 		return fmt.Errorf("models: close: %w", err)
 	}
-	return sqlDB.Close()
+	if err := sqlDB.Close(); err != nil {
+		return fmt.Errorf("models: close: %w", err)
+	}
+	if flushErr != nil {
+		return fmt.Errorf("models: close: flush activity: %w", flushErr)
+	}
+	return nil
 }
 
 // Migrate creates or updates every table.
@@ -74,7 +87,7 @@ func (s *Store) Migrate() error {
 // SeedPlan stores the plan's units, indicators and targets. Existing targets are kept (the office
 // may have edited them); units and indicators are refreshed from the plan.
 func (s *Store) SeedPlan(p *Plan) error {
-	return s.DB.Transaction(func(tx *gorm.DB) error {
+	return s.write(func(tx *gorm.DB) error {
 		order := 0
 		var walk func(u Unit, parent string) error
 		walk = func(u Unit, parent string) error {
@@ -159,10 +172,12 @@ func (s *Store) IsEmpty() (bool, error) {
 
 // MarkDemo records that the database holds demo data.
 func (s *Store) MarkDemo() error {
-	if err := s.DB.Save(&Setting{Key: settingDemo, Value: "1"}).Error; err != nil {
-		return fmt.Errorf("models: mark demo: %w", err)
-	}
-	return nil
+	return s.write(func(tx *gorm.DB) error {
+		if err := tx.Save(&Setting{Key: settingDemo, Value: "1"}).Error; err != nil {
+			return fmt.Errorf("models: mark demo: %w", err)
+		}
+		return nil
+	})
 }
 
 // Targets returns the stored city-wide targets, optionally only for one year (0 for all).

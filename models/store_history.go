@@ -9,9 +9,14 @@ import (
 // InTransaction runs fn with a store bound to one transaction: everything fn reads and writes
 // commits together or not at all. With SQLite's immediate transactions, concurrent imports queue.
 func (s *Store) InTransaction(fn func(tx *Store) error) error {
-	return s.DB.Transaction(func(tx *gorm.DB) error {
-		return fn(&Store{DB: tx})
+	return s.write(func(tx *gorm.DB) error {
+		return fn(s.inTx(tx))
 	})
+}
+
+// inTx is the store bound to a write transaction: its writes join the transaction (no gate of its own).
+func (s *Store) inTx(tx *gorm.DB) *Store {
+	return &Store{DB: tx, path: s.path, touch: s.touch}
 }
 
 // RecentVersions returns the newest version of each of the unit's returns for the months before

@@ -3,6 +3,7 @@ package models
 import (
 	"errors"
 	"fmt"
+	"time"
 
 	"gorm.io/gorm"
 )
@@ -127,13 +128,14 @@ func (s *Store) ProgressDataset(upTo string) (Dataset, error) {
 }
 
 // SetTolerance sets the share of 序时进度 (above 0, at most 1) down to which a lagging indicator is
-// amber rather than red; 0 restores the default. It returns the previous setting for the audit trail.
-func (s *Store) SetTolerance(indicator string, tolerance float64) (float64, error) {
+// amber rather than red; 0 restores the default, with its setting.update audit entry by by. It
+// returns the previous setting.
+func (s *Store) SetTolerance(indicator string, tolerance float64, by Actor, now time.Time) (float64, error) {
 	if tolerance < 0 || tolerance > 1 {
 		return 0, Errorf(EInvalid, "容差应在 0 到 100%% 之间（例如 90%% 表示达到序时进度的 90%% 仍为“滞后”），收到 %v%%。", tolerance*100)
 	}
 	var previous float64
-	err := s.DB.Transaction(func(tx *gorm.DB) error {
+	err := s.write(func(tx *gorm.DB) error {
 		var rec IndicatorRecord
 		if err := tx.Where("code = ?", indicator).Take(&rec).Error; err != nil {
 			if errors.Is(err, gorm.ErrRecordNotFound) {
@@ -145,7 +147,8 @@ func (s *Store) SetTolerance(indicator string, tolerance float64) (float64, erro
 		if err := tx.Model(&IndicatorRecord{}).Where("code = ?", indicator).Update("tolerance", tolerance).Error; err != nil {
 			return fmt.Errorf("models: set tolerance of %s: %w", indicator, err)
 		}
-		return nil
+		return auditTx(tx, AuditEntry{At: now, Actor: by.Username, IP: by.IP, Action: AuditSetting, Subject: "tolerance " + indicator,
+			Before: AuditJSON(previous), After: AuditJSON(tolerance)})
 	})
 	return previous, err
 }

@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"sort"
 	"testing"
+	"time"
 
 	"ruralkpi/models"
 )
@@ -117,7 +118,7 @@ func TestSetTolerance(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if _, err := st.SetTolerance(tt.indicator, tt.value); models.ErrorCode(err) != tt.code {
+			if _, err := st.SetTolerance(tt.indicator, tt.value, models.Actor{Username: "office"}, time.Now()); models.ErrorCode(err) != tt.code {
 				t.Fatalf("err = %v, want code %q", err, tt.code)
 			}
 		})
@@ -133,7 +134,7 @@ func TestSetTolerance(t *testing.T) {
 	if got := c.Tolerance("service_points"); got != 0.95 {
 		t.Errorf("calculator tolerance = %v", got)
 	}
-	previous, err := st.SetTolerance("service_points", 0)
+	previous, err := st.SetTolerance("service_points", 0, models.Actor{Username: "office"}, time.Now())
 	if err != nil || previous != 0.95 {
 		t.Fatalf("reset: previous %v, err %v; want 0.95", previous, err)
 	}

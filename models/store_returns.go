@@ -21,6 +21,8 @@ type NewVersion struct {
 	UploadedBy string
 	UploadedAt time.Time
 	Warnings   string // JSON array
+	// By is who stored it, for the return.upload audit entry SaveVersion writes with it.
+	By         Actor
 	Values     []ReturnValue
 	Milestones []MilestoneReport
 }
@@ -34,15 +36,19 @@ func FileHash(b []byte) string {
 	return hex.EncodeToString(h[:])
 }
 
-// SaveVersion stores a new version of a unit's return in one transaction and returns it. The
-// version number is the next after the newest, so two simultaneous uploads land as consecutive
-// versions (SQLite's immediate transactions serialise them).
+// SaveVersion stores a new version of a unit's return with its return.upload audit entry in one
+// transaction and returns it. The version number is the next after the newest, so two
+// simultaneous uploads land as consecutive versions (writes are serialised).
 func (s *Store) SaveVersion(nv NewVersion) (ReturnVersion, error) {
 	var out ReturnVersion
-	err := s.DB.Transaction(func(tx *gorm.DB) error {
+	err := s.write(func(tx *gorm.DB) error {
 		v, err := saveVersionTx(tx, nv)
+		if err != nil {
+			return err
+		}
 		out = v
-		return err
+		return auditTx(tx, AuditEntry{At: v.UploadedAt, Actor: nv.By.Username, IP: nv.By.IP, Action: AuditUpload, Subject: v.UnitCode + " " + v.Period,
+			After: AuditJSON(map[string]any{"version": v.Number, "file": v.FileName, "hash": v.FileHash, "source": v.Source})})
 	})
 	return out, err
 }
@@ -95,9 +101,10 @@ func saveVersionTx(tx *gorm.DB, nv NewVersion) (ReturnVersion, error) {
 	return v, nil
 }
 
-// SaveVersions stores many versions in one transaction (the demo generator uses it).
+// SaveVersions stores many versions in one transaction (the demo generator uses it: set-up, not
+// anybody's change, so it writes no audit entries).
 func (s *Store) SaveVersions(nvs []NewVersion) error {
-	return s.DB.Transaction(func(tx *gorm.DB) error {
+	return s.write(func(tx *gorm.DB) error {
 		for _, nv := range nvs {
 			if _, err := saveVersionTx(tx, nv); err != nil {
 				return err

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+	"time"
 )
 
 func openTestStore(t testing.TB) (*Store, *Plan) {
@@ -140,7 +141,7 @@ func TestSeedDemoAgainAfterTryingIt(t *testing.T) {
 	if _, err := s.SaveVersion(NewVersion{UnitCode: "530326", Period: "2025-12", Source: SourceUpload, File: []byte("tried"), UploadedBy: "county-530326"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.CreateUser(p, NewUser{Username: "trial", Password: "correct horse", Role: RoleLeader}); err != nil {
+	if _, err := s.CreateUser(p, NewUser{Username: "trial", Password: "correct horse", Role: RoleLeader}, testActor, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.SeedDemo(p); err != nil {
@@ -150,7 +151,7 @@ func TestSeedDemoAgainAfterTryingIt(t *testing.T) {
 
 func TestSeedDemoRefusesRealData(t *testing.T) {
 	s, p := openTestStore(t)
-	if _, err := s.CreateUser(p, NewUser{Username: "admin", Password: "correct horse", Role: RoleOffice}); err != nil {
+	if _, err := s.CreateUser(p, NewUser{Username: "admin", Password: "correct horse", Role: RoleOffice}, testActor, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.SeedDemo(p); !errors.Is(err, ErrRealData) {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"golang.org/x/crypto/bcrypt"
 	"gorm.io/gorm"
@@ -57,8 +58,25 @@ func ValidateNewUser(p *Plan, nu NewUser) error {
 	return nil
 }
 
-// CreateUser validates and stores a new user.
-func (s *Store) CreateUser(p *Plan, nu NewUser) (User, error) {
+// CreateUser validates and stores a new user, with its user.create audit entry by by.
+func (s *Store) CreateUser(p *Plan, nu NewUser, by Actor, now time.Time) (User, error) {
+	var u User
+	err := s.write(func(tx *gorm.DB) error {
+		var err error
+		if u, err = createUserTx(tx, p, nu, now); err != nil {
+			return err
+		}
+		return auditTx(tx, AuditEntry{At: now, Actor: by.Username, IP: by.IP, Action: AuditUserCreate, Subject: u.Username,
+			After: AuditJSON(UserAuditFields(u))})
+	})
+	if err != nil {
+		return User{}, err
+	}
+	return u, nil
+}
+
+// createUserTx validates and stores a new user inside a write.
+func createUserTx(tx *gorm.DB, p *Plan, nu NewUser, now time.Time) (User, error) {
 	if err := ValidateNewUser(p, nu); err != nil {
 		return User{}, err
 	}
@@ -66,15 +84,15 @@ func (s *Store) CreateUser(p *Plan, nu NewUser) (User, error) {
 	if err != nil {
 		return User{}, err
 	}
-	u := User{Username: nu.Username, DisplayName: nu.DisplayName, PasswordHash: hash, Role: nu.Role, UnitCode: nu.UnitCode, Demo: nu.Demo}
+	u := User{Username: nu.Username, DisplayName: nu.DisplayName, PasswordHash: hash, Role: nu.Role, UnitCode: nu.UnitCode, Demo: nu.Demo, CreatedAt: now}
 	var n int64
-	if err := s.DB.Model(&User{}).Where("username = ?", nu.Username).Count(&n).Error; err != nil {
+	if err := tx.Model(&User{}).Where("username = ?", nu.Username).Count(&n).Error; err != nil {
 		return User{}, fmt.Errorf("models: look up user: %w", err)
 	}
 	if n > 0 {
 		return User{}, Errorf(EConflict, "用户名 %q 已存在。", nu.Username)
 	}
-	if err := s.DB.Create(&u).Error; err != nil {
+	if err := tx.Create(&u).Error; err != nil {
 		return User{}, fmt.Errorf("models: create user: %w", err)
 	}
 	return u, nil
@@ -133,12 +151,13 @@ func (s *Store) SeedDemo(p *Plan) error {
 	if err != nil {
 		return err
 	}
-	for _, nu := range DemoUsers(p) {
-		if _, err := s.CreateUser(p, nu); err != nil && ErrorCode(err) != EConflict {
-			return err
+	// The demo is set-up, not anybody's change: it leaves no audit entries.
+	if err := s.write(func(tx *gorm.DB) error {
+		for _, nu := range DemoUsers(p) {
+			if _, err := createUserTx(tx, p, nu, time.Now()); err != nil && ErrorCode(err) != EConflict {
+				return err
+			}
 		}
-	}
-	if err := s.DB.Transaction(func(tx *gorm.DB) error {
 		for code, n := range data.AdminVillages {
 			if err := tx.Model(&UnitRecord{}).Where("code = ?", code).Update("admin_villages", n).Error; err != nil {
 				return fmt.Errorf("models: demo villages: %w", err)

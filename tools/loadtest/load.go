@@ -1,0 +1,326 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/url"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// Kinds of request the report tells apart.
+const (
+	kindUpload  = "upload (API)"
+	kindPage    = "read page (session)"
+	kindAPIRead = "read API (token)"
+)
+
+// stats collects the answers of one kind of request.
+type stats struct {
+	byStatus map[int]int
+	errors   int // transport errors (no answer)
+	locked   int // answers whose body says "database is locked"
+	took     []time.Duration
+	sample   map[int]string // the first answer of each failing status, shortened
+}
+
+// report is what a run measured.
+type report struct {
+	mu        sync.Mutex
+	kinds     map[string]*stats
+	accepted  []acceptedVersion
+	users     []string // the uploaders' user names
+	startedAt time.Time
+	endedAt   time.Time
+	maxID     uint // newest version id before the load
+	logLocked int
+	check     checks
+}
+
+func (r *report) add(kind string, a answer) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	s := r.kinds[kind]
+	if s == nil {
+		s = &stats{byStatus: map[int]int{}}
+		r.kinds[kind] = s
+	}
+	if a.err != nil {
+		s.errors++
+		return
+	}
+	s.byStatus[a.status]++
+	s.took = append(s.took, a.took)
+	if a.status >= 400 && s.sample[a.status] == "" {
+		if s.sample == nil {
+			s.sample = map[int]string{}
+		}
+		b := a.body
+		if len(b) > 300 {
+			b = b[:300]
+		}
+		s.sample[a.status] = string(b)
+	}
+	if bytes.Contains(a.body, []byte("database is locked")) {
+		s.locked++
+	}
+}
+
+// load signs everybody in, reopens the month for every uploader's unit, and runs the load.
+func load(ctx context.Context, c config, stderr io.Writer) (*report, error) {
+	units, pages, apis, err := discover(c)
+	if err != nil {
+		return nil, err
+	}
+	if c.uploaders > len(units) {
+		return nil, fmt.Errorf("only %d reporting units: at most %d uploaders", len(units), len(units))
+	}
+	r := &report{kinds: map[string]*stats{}}
+	if c.db != "" {
+		if r.maxID, err = newestVersionID(c.db); err != nil {
+			return nil, err
+		}
+	}
+	office := newClient(c.addr)
+	if err := office.login("office", c.password); err != nil {
+		return nil, err
+	}
+	uploaders := make([]*uploader, c.uploaders)
+	for i := range uploaders {
+		unit := units[i]
+		if a, err := office.postForm("/deadlines", "/deadlines/reopen", url.Values{"period": {c.period}, "unit": {unit}, "reason": {"压力测试"}}); err != nil || a.status >= 400 {
+			return nil, fmt.Errorf("reopen %s %s: %d %v", unit, c.period, a.status, err)
+		}
+		user := "county-" + unit
+		token, err := newToken(c.addr, user, c.password)
+		if err != nil {
+			return nil, err
+		}
+		cl := newClient(c.addr)
+		cl.token = token
+		a := cl.get("/api/v1/returns/template?county=" + unit + "&period=" + c.period)
+		if a.status != 200 {
+			return nil, fmt.Errorf("template of %s: %d %.200s", unit, a.status, a.body)
+		}
+		up, err := newUploader(cl, unit, c.period, a.body)
+		if err != nil {
+			return nil, err
+		}
+		if err := up.startAbove(cl.get("/api/v1/progress?period=" + c.period + "&county=" + unit)); err != nil {
+			return nil, err
+		}
+		uploaders[i] = up
+		r.users = append(r.users, user)
+	}
+	readers := make([]*client, c.readers)
+	for i := range readers {
+		cl := newClient(c.addr)
+		if i%2 == 0 {
+			if err := cl.login("leader", c.password); err != nil {
+				return nil, err
+			}
+		} else {
+			token, err := newToken(c.addr, "leader", c.password)
+			if err != nil {
+				return nil, err
+			}
+			cl.token = token
+		}
+		readers[i] = cl
+	}
+	fmt.Fprintf(stderr, "loadtest: %d uploaders, %d readers (%d pages, %d API reads) for %v\n", len(uploaders), len(readers), len(pages), len(apis), c.duration)
+
+	ctx, cancel := context.WithTimeout(ctx, c.duration)
+	defer cancel()
+	var budget atomic.Int64
+	budget.Store(int64(c.max))
+	take := func() bool { return ctx.Err() == nil && budget.Add(-1) >= 0 }
+	var wg sync.WaitGroup
+	r.startedAt = time.Now()
+	for _, up := range uploaders {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for take() {
+				a := up.next()
+				r.add(kindUpload, a)
+				if a.status == 201 {
+					if v, err := parseAccepted(a.body); err == nil {
+						r.mu.Lock()
+						r.accepted = append(r.accepted, v)
+						r.mu.Unlock()
+					}
+				}
+				pause(ctx, c.upThink)
+			}
+		}()
+	}
+	for i, cl := range readers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			kind, paths := kindPage, pages
+			if cl.token != "" {
+				kind, paths = kindAPIRead, apis
+			}
+			rnd := rand.New(rand.NewPCG(uint64(i), 7))
+			for take() {
+				r.add(kind, cl.get(paths[rnd.IntN(len(paths))]))
+				pause(ctx, c.readThink)
+			}
+		}()
+	}
+	wg.Wait()
+	r.endedAt = time.Now()
+	return r, nil
+}
+
+// pause waits about mean (between half and one and a half times), or until the load ends.
+func pause(ctx context.Context, mean time.Duration) {
+	if mean <= 0 {
+		return
+	}
+	d := mean/2 + time.Duration(rand.Int64N(int64(mean)+1))
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+	}
+}
+
+// discover lists the reporting units and every page and API read a leader may open.
+func discover(c config) (units, pages, apis []string, err error) {
+	cl := newClient(c.addr)
+	if err := cl.login("leader", c.password); err != nil {
+		return nil, nil, nil, err
+	}
+	var counties struct {
+		Counties []struct {
+			Code  string `json:"code"`
+			Level string `json:"level"`
+		} `json:"counties"`
+	}
+	var indicators struct {
+		Workstreams []struct {
+			Code string `json:"code"`
+		} `json:"workstreams"`
+		Indicators []struct {
+			Code string `json:"code"`
+		} `json:"indicators"`
+	}
+	for path, dst := range map[string]any{"/api/v1/counties": &counties, "/api/v1/indicators": &indicators} {
+		a := cl.get(path)
+		if a.status != 200 {
+			return nil, nil, nil, fmt.Errorf("%s: %d", path, a.status)
+		}
+		if err := json.Unmarshal(a.body, dst); err != nil {
+			return nil, nil, nil, fmt.Errorf("%s: %w", path, err)
+		}
+	}
+	p := url.QueryEscape(c.period)
+	pages = []string{"/", "/?period=" + p, "/plan", "/deadlines", "/followups", "/allocations", "/briefing?period=" + p}
+	apis = []string{"/api/v1/progress?period=" + p, "/api/v1/counties", "/api/v1/indicators", "/api/v1/targets",
+		"/api/v1/reports/progress.csv?period=" + p, "/api/v1/reports/matrix.csv?period=" + p, "/api/v1/me"}
+	for _, u := range counties.Counties {
+		units = append(units, u.Code)
+		pages = append(pages, "/counties/"+u.Code, "/ledger/"+u.Code, "/returns/history?county="+u.Code+"&period="+p)
+		apis = append(apis, "/api/v1/progress?period="+p+"&county="+u.Code)
+	}
+	for _, w := range indicators.Workstreams {
+		pages = append(pages, "/workstreams/"+w.Code)
+	}
+	for _, ind := range indicators.Indicators {
+		pages = append(pages, "/indicators/"+ind.Code)
+	}
+	if len(units) == 0 {
+		return nil, nil, nil, errors.New("the server lists no reporting units")
+	}
+	sort.Strings(units)
+	return units, pages, apis, nil
+}
+
+// uploader is a clerk who keeps sending the month's return, each time with one more service point
+// (so that every file is new and passes the checks).
+type uploader struct {
+	c        *client
+	unit     string
+	period   string
+	template []byte
+	cell     string
+	base     float64
+	n        int
+}
+
+func newUploader(c *client, unit, period string, template []byte) (*uploader, error) {
+	f, err := excelize.OpenReader(bytes.NewReader(template))
+	if err != nil {
+		return nil, fmt.Errorf("template of %s: %w", unit, err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows("月报")
+	if err != nil {
+		return nil, fmt.Errorf("template of %s: %w", unit, err)
+	}
+	for i, r := range rows {
+		if len(r) > 0 && r[0] == "service_points" {
+			cell, _ := excelize.CoordinatesToCellName(8, i+1)
+			v, _ := f.GetCellValue("月报", cell)
+			base := 0.0
+			_, _ = fmt.Sscan(v, &base)
+			return &uploader{c: c, unit: unit, period: period, template: template, cell: cell, base: base}, nil
+		}
+	}
+	return nil, fmt.Errorf("template of %s has no service_points row", unit)
+}
+
+// startAbove makes the first upload's count exceed what the unit has on record (an empty template
+// cell would otherwise read as a fall, which is refused).
+func (u *uploader) startAbove(a answer) error {
+	var out struct {
+		Items []struct {
+			Indicator string   `json:"indicator"`
+			County    string   `json:"county"`
+			Actual    *float64 `json:"actual"`
+		} `json:"items"`
+	}
+	if a.status != 200 {
+		return fmt.Errorf("progress of %s: %d", u.unit, a.status)
+	}
+	if err := json.Unmarshal(a.body, &out); err != nil {
+		return fmt.Errorf("progress of %s: %w", u.unit, err)
+	}
+	for _, it := range out.Items {
+		if it.Indicator == "service_points" && it.County == u.unit && it.Actual != nil && *it.Actual > u.base {
+			u.base = *it.Actual
+		}
+	}
+	return nil
+}
+
+// next uploads the next version.
+func (u *uploader) next() answer {
+	u.n++
+	f, err := excelize.OpenReader(bytes.NewReader(u.template))
+	if err != nil {
+		return answer{err: err}
+	}
+	defer f.Close()
+	if err := f.SetCellValue("月报", u.cell, u.base+float64(u.n)); err != nil {
+		return answer{err: err}
+	}
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		return answer{err: err}
+	}
+	return u.c.upload(fmt.Sprintf("%s-%s-%d.xlsx", u.unit, u.period, u.n), buf.Bytes())
+}

@@ -1,0 +1,196 @@
+package main
+
+import (
+	"database/sql"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"time"
+
+	_ "github.com/mattn/go-sqlite3" // the database/sql driver the server uses
+)
+
+// checks is what the database says about the uploads after the load.
+type checks struct {
+	done        bool
+	accepted    int // answers 201
+	missing     int // answered 201 but not stored (or stored differently)
+	badAudit    int // answered 201 and stored, but not with exactly one audit entry
+	storedNot   int // stored during the load but never answered 201 (half-done)
+	unaudited   int // stored during the load with no audit entry at all
+	storedTotal int
+}
+
+func openReadOnly(path string) (*sql.DB, error) {
+	db, err := sql.Open("sqlite3", "file:"+path+"?mode=ro&_busy_timeout=5000")
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	return db, nil
+}
+
+func newestVersionID(path string) (uint, error) {
+	db, err := openReadOnly(path)
+	if err != nil {
+		return 0, err
+	}
+	defer db.Close()
+	var id uint
+	if err := db.QueryRow("SELECT COALESCE(MAX(id), 0) FROM return_versions").Scan(&id); err != nil {
+		return 0, fmt.Errorf("newest version: %w", err)
+	}
+	return id, nil
+}
+
+// verify checks every accepted upload against the database: stored once, with one audit entry,
+// and nothing stored that was not accepted.
+func verify(path string, r *report) (checks, error) {
+	db, err := openReadOnly(path)
+	if err != nil {
+		return checks{}, err
+	}
+	defer db.Close()
+	c := checks{done: true, accepted: len(r.accepted)}
+	accepted := map[uint]bool{}
+	for _, v := range r.accepted {
+		accepted[v.ID] = true
+		var unit, period, hash string
+		var number int
+		err := db.QueryRow("SELECT unit_code, period, number, file_hash FROM return_versions WHERE id = ?", v.ID).Scan(&unit, &period, &number, &hash)
+		if err != nil || unit != v.County || period != v.Period || number != v.Number || hash != v.FileHash {
+			c.missing++
+			continue
+		}
+		var n int
+		if err := db.QueryRow("SELECT COUNT(*) FROM audit_entries WHERE action = 'return.upload' AND subject = ? AND after LIKE ?",
+			unit+" "+period, "%"+hash+"%").Scan(&n); err != nil {
+			return checks{}, fmt.Errorf("count audit entries: %w", err)
+		}
+		if n != 1 {
+			c.badAudit++
+		}
+	}
+	rows, err := db.Query("SELECT id, unit_code, period, file_hash FROM return_versions WHERE id > ?", r.maxID)
+	if err != nil {
+		return checks{}, fmt.Errorf("list stored versions: %w", err)
+	}
+	type stored struct {
+		id                 uint
+		unit, period, hash string
+	}
+	var all []stored
+	for rows.Next() {
+		var s stored
+		if err := rows.Scan(&s.id, &s.unit, &s.period, &s.hash); err != nil {
+			rows.Close()
+			return checks{}, err
+		}
+		all = append(all, s)
+	}
+	rows.Close()
+	c.storedTotal = len(all)
+	for _, s := range all {
+		if !accepted[s.id] {
+			c.storedNot++
+		}
+		var n int
+		if err := db.QueryRow("SELECT COUNT(*) FROM audit_entries WHERE action = 'return.upload' AND subject = ? AND after LIKE ?",
+			s.unit+" "+s.period, "%"+s.hash+"%").Scan(&n); err != nil {
+			return checks{}, err
+		}
+		if n == 0 {
+			c.unaudited++
+		}
+	}
+	return c, nil
+}
+
+// ok reports whether the goals are met: no 5xx, no "database is locked" reaching a user or the
+// log, every accepted upload stored once with its audit entry, nothing half-done, reads p99 < 200 ms.
+func (r *report) ok() bool {
+	for kind, s := range r.kinds {
+		for status, n := range s.byStatus {
+			if status >= 500 && n > 0 {
+				return false
+			}
+		}
+		if s.locked > 0 || s.errors > 0 {
+			return false
+		}
+		if kind != kindUpload && percentile(s.took, 0.99) >= 200*time.Millisecond {
+			return false
+		}
+	}
+	if r.logLocked > 0 {
+		return false
+	}
+	if r.check.done && (r.check.missing > 0 || r.check.badAudit > 0 || r.check.storedNot > 0 || r.check.unaudited > 0) {
+		return false
+	}
+	return true
+}
+
+func percentile(ds []time.Duration, q float64) time.Duration {
+	if len(ds) == 0 {
+		return 0
+	}
+	s := append([]time.Duration(nil), ds...)
+	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
+	i := int(q*float64(len(s))+0.5) - 1
+	if i < 0 {
+		i = 0
+	}
+	if i >= len(s) {
+		i = len(s) - 1
+	}
+	return s[i]
+}
+
+func (r *report) print(w io.Writer, c config) {
+	fmt.Fprintf(w, "load: %d uploaders + %d readers for %v (requested %v), period %s\n", c.uploaders, c.readers,
+		r.endedAt.Sub(r.startedAt).Round(time.Second), c.duration, c.period)
+	kinds := make([]string, 0, len(r.kinds))
+	for k := range r.kinds {
+		kinds = append(kinds, k)
+	}
+	sort.Strings(kinds)
+	fmt.Fprintf(w, "%-22s %7s  %-34s %8s %8s %8s %7s\n", "kind", "count", "by status", "p50", "p99", "max", "locked")
+	for _, k := range kinds {
+		s := r.kinds[k]
+		codes := make([]int, 0, len(s.byStatus))
+		total := s.errors
+		for code, n := range s.byStatus {
+			codes = append(codes, code)
+			total += n
+		}
+		sort.Ints(codes)
+		by := ""
+		for _, code := range codes {
+			by += fmt.Sprintf("%d:%d ", code, s.byStatus[code])
+		}
+		if s.errors > 0 {
+			by += fmt.Sprintf("no-answer:%d", s.errors)
+		}
+		fmt.Fprintf(w, "%-22s %7d  %-34s %8s %8s %8s %7d\n", k, total, by, ms(percentile(s.took, 0.5)), ms(percentile(s.took, 0.99)),
+			ms(percentile(s.took, 1)), s.locked)
+		for _, code := range codes {
+			if sample := s.sample[code]; sample != "" {
+				fmt.Fprintf(w, "    first %d: %s\n", code, strings.Join(strings.Fields(sample), " "))
+			}
+		}
+	}
+	fmt.Fprintf(w, "\"database is locked\" in the server log: %d\n", r.logLocked)
+	if r.check.done {
+		ch := r.check
+		fmt.Fprintf(w, "database: %d uploads answered 201; %d not stored as answered; %d without exactly one audit entry;\n", ch.accepted, ch.missing, ch.badAudit)
+		fmt.Fprintf(w, "          %d versions stored during the load, %d of them never answered 201, %d with no audit entry\n", ch.storedTotal, ch.storedNot, ch.unaudited)
+	}
+	if r.ok() {
+		fmt.Fprintln(w, "goals: met")
+	} else {
+		fmt.Fprintln(w, "goals: NOT met")
+	}
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.1fms", float64(d.Microseconds())/1000) }
