@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -71,6 +72,10 @@ func TestEveryCLIChangeIsAuditedOnce(t *testing.T) {
 	if err := importers.WriteLedgerTemplate(&villages, "麒麟区", []importers.LedgerVillage{{Township: "越州镇", Name: "潇湘村"}}, nil); err != nil {
 		t.Fatal(err)
 	}
+	// Only serve and user add create a database: the first user creates it for the template.
+	if code, _, errOut := run(t, "first-long-password\n", "user", "add", "--db", db, "--username", "first", "--role", "office"); code != 0 {
+		t.Fatalf("user add: %d %s", code, errOut)
+	}
 	tpl := filepath.Join(dir, "t.xlsx")
 	if code, _, errOut := run(t, "", "template", "--db", db, "--county", "530302", "--period", "2024-06", "-o", tpl); code != 0 {
 		t.Fatalf("template: %d %s", code, errOut)
@@ -99,7 +104,7 @@ func TestEveryCLIChangeIsAuditedOnce(t *testing.T) {
 		{"token create", "", []string{"token", "create", "--db", db, "--user", "zhang"}},
 		{"import", "", []string{"import", "--db", db, "--ignore-lock", returnFile}},
 		{"ledger villages", "", []string{"ledger", "villages", "--db", db, "--county", "530302", write("v.xlsx", villages.Bytes())}},
-		{"ledger import", "", []string{"ledger", "import", "--db", db, "--county", "530302", "--period", "2024-06", write("ledger.xlsx", cliLedgerFile(t))}},
+		{"ledger import", "", []string{"ledger", "import", "--db", db, "--county", "530302", "--period", "2024-06", "--ignore-lock", write("ledger.xlsx", cliLedgerFile(t))}},
 	}
 	for _, s := range steps {
 		t.Run(s.cmd, func(t *testing.T) {
@@ -108,9 +113,22 @@ func TestEveryCLIChangeIsAuditedOnce(t *testing.T) {
 				t.Fatalf("code %d\n%s\n%s", code, out, errOut)
 			}
 			after := auditEntries(t, db)
-			added := after[len(before):]
-			if len(added) != 1 || added[0].Action != cliMutations[s.cmd] || added[0].Actor == "" || added[0].IP == "" {
-				t.Errorf("audit entries added: %+v, want one %s", added, cliMutations[s.cmd])
+			// June 2024 is locked: --ignore-lock passes it, and the override is audited beside the change.
+			var added []models.AuditEntry
+			overrides := 0
+			for _, e := range after[len(before):] {
+				if e.Action == models.AuditLockOverride {
+					overrides++
+					continue
+				}
+				added = append(added, e)
+			}
+			wantOverrides := 0
+			if slices.Contains(s.args, "--ignore-lock") {
+				wantOverrides = 1
+			}
+			if len(added) != 1 || added[0].Action != cliMutations[s.cmd] || added[0].Actor == "" || added[0].IP == "" || overrides != wantOverrides {
+				t.Errorf("audit entries added: %+v (%d lock overrides, want %d), want one %s", added, overrides, wantOverrides, cliMutations[s.cmd])
 			}
 		})
 	}

@@ -72,6 +72,14 @@ func (w *writePathEnv) mutations(t *testing.T) []mutation {
 		{"POST /api/v1/ledger", func(t *testing.T) accessResult {
 			return w.officeAPI.multipart("/api/v1/ledger", map[string]string{"county": "530302", "period": "2024-07"}, "台账.xlsx", w.ledgerFile(t, "P002"))
 		}, 1, models.AuditLedgerUpload},
+		{"POST /review/ledger/:id", func(t *testing.T) accessResult {
+			return w.office.do("POST", "/review/ledger/"+w.newestSnapshot(t, "2024-06"), url.Values{"decision": {"return"}, "note": {"点位数有误"}})
+		}, 1, models.AuditLedgerReturn},
+		{"POST /api/v1/ledger/:id/review", func(t *testing.T) accessResult {
+			req := httptest.NewRequest("POST", "/api/v1/ledger/"+w.newestSnapshot(t, "2024-07")+"/review", strings.NewReader(`{"decision":"approve"}`))
+			req.Header.Set("Content-Type", "application/json")
+			return w.officeAPI.send(req)
+		}, 1, models.AuditLedgerApprove},
 		{"POST /ledger/sources", post(w.office, "/ledger/sources", url.Values{"indicator": {"service_points"}, "source": {"return"}, "county": {"530302"}}), 1, models.AuditLedgerSource},
 		{"POST /indicators/:code/tolerance", post(w.office, "/indicators/service_points/tolerance", url.Values{"tolerance": {"90"}}), 1, models.AuditSetting},
 		{"POST /review/:id", post(w.office, "/review/"+w.fx.versionID, url.Values{"decision": {"return"}, "note": {"数据有误"}}), 1, models.AuditReturn},
@@ -281,6 +289,16 @@ func (w *writePathEnv) newestVersion(t *testing.T) string {
 	t.Helper()
 	var id uint
 	if err := w.e.store.DB.Model(&models.ReturnVersion{}).Where("unit_code = ?", "530302").Select("MAX(id)").Scan(&id).Error; err != nil {
+		t.Fatal(err)
+	}
+	return itoaUint(id)
+}
+
+// newestSnapshot is the id of 530302's newest ledger snapshot of the month.
+func (w *writePathEnv) newestSnapshot(t *testing.T, period string) string {
+	t.Helper()
+	var id uint
+	if err := w.e.store.DB.Model(&models.LedgerSnapshot{}).Where("unit_code = ? AND period = ?", "530302", period).Select("MAX(id)").Scan(&id).Error; err != nil {
 		t.Fatal(err)
 	}
 	return itoaUint(id)
