@@ -247,8 +247,8 @@ type unitInfo struct {
 	code     string
 	start    Period
 	tasks    Period // when its own construction tasks start (roll-out counties: 2024-01)
-	leaves   []int // indexes of the reporting units below (itself for a reporting unit)
-	children []int // indexes of the units directly below
+	leaves   []int  // indexes of the reporting units below (itself for a reporting unit)
+	children []int  // indexes of the units directly below
 	leaf     bool
 }
 
