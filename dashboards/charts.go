@@ -53,8 +53,10 @@ func trendChart(in Input, code, scope, id string) (Chart, error) {
 		if pr.HasActual && !in.Period.Before(pr.Period) {
 			actual[k].Value = round2(pr.Actual)
 		}
-		if pr.HasTarget {
+		if pr.HasExpected {
 			expected[k].Value = round2(pr.Expected)
+		}
+		if pr.HasTarget {
 			target[k].Value = round2(pr.Target)
 		}
 	}

@@ -144,8 +144,8 @@ func milestoneTimeline(in Input, code string) []MilestoneItem {
 			label = ind.Name
 		}
 		item := MilestoneItem{Indicator: m.Indicator, Name: ind.Name, Label: label, DueYear: m.Year,
-			Due: fmt.Sprintf("%d年底前", m.Year), Schedule: ScheduleLabel(pr.Schedule), Status: string(pr.Status),
-			StatusLabel: StatusLabel(pr.Status), Trace: trace(p, pr)}
+			Due: fmt.Sprintf("%d年底前", m.Year), Schedule: pr.Schedule.Label(), Status: string(pr.Status),
+			StatusLabel: pr.StatusWord(), Trace: trace(p, pr)}
 		if pr.NotStarted {
 			item.Schedule = "未开始报送"
 		}

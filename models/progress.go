@@ -208,7 +208,10 @@ type Progress struct {
 
 	// Schedule, DueYear and DueLabel describe a milestone due for the scope; DueCount and DoneCount
 	// count the units' milestones due by this year end and done, on roll-ups.
-	Schedule  ScheduleState
+	Schedule ScheduleState
+	// OwnTask says the value is one task of the scope itself (done or not: a county's park, a
+	// city-wide trunk line), not a count of its units' tasks.
+	OwnTask   bool
 	DueYear   int
 	DueLabel  string
 	DueCount  int
@@ -938,7 +941,7 @@ func schedule(dueYear int, done, started, building bool, period Period) Schedule
 // due by this year end (1 or 0) and the ratio done of due, the same definition as on roll-ups.
 func (c *ProgressCalculator) milestoneOwn(pr *Progress, i, u int, period Period) {
 	ind := c.indicators[i]
-	pr.Units = 1
+	pr.Units, pr.OwnTask = 1, true
 	var done, reported, started, building bool
 	ms, hasState := c.milestoneAt(i, u, period)
 	if hasState {

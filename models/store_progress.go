@@ -130,7 +130,7 @@ func (s *Store) ProgressDataset(upTo string) (Dataset, error) {
 // amber rather than red; 0 restores the default. It returns the previous setting for the audit trail.
 func (s *Store) SetTolerance(indicator string, tolerance float64) (float64, error) {
 	if tolerance < 0 || tolerance > 1 {
-		return 0, Errorf(EInvalid, "容差应在 0 到 100%% 之间（例如 90%% 表示达到序时进度的 90%% 仍为“滞后”），收到 %v%%。", tolerance*100)
+		return 0, Errorf(EInvalid, "容差应在 0 到 100%% 之间（例如 90%% 表示达到序时进度的 90%% 仍为“预警”），收到 %v%%。", tolerance*100)
 	}
 	var previous float64
 	err := s.DB.Transaction(func(tx *gorm.DB) error {

@@ -62,7 +62,7 @@ func TestProgressAndMatrixTables(t *testing.T) {
 	if len(m.Rows) != len(p.Indicators) || len(m.Headers) != 2+1+len(p.ReportingUnits()) {
 		t.Errorf("matrix %d×%d", len(m.Rows), len(m.Headers))
 	}
-	if m.Headers[2] != "曲靖市" || !strings.Contains(m.Rows[1][2], "（落后）") {
+	if m.Headers[2] != "曲靖市" || !strings.Contains(m.Rows[1][2], "（滞后）") {
 		t.Errorf("matrix header %v, service points row %v", m.Headers[:3], m.Rows[1][:3])
 	}
 }

@@ -209,7 +209,7 @@ func TestMonthlyReturnsAndNewlyRedSheets(t *testing.T) {
 			}
 			for i, c := range changes {
 				r := red[headerRow+i]
-				if r[0] != unitName(p, c.Current.Scope) || r[4] != "落后" || r[3] == "落后" {
+				if r[0] != unitName(p, c.Current.Scope) || r[4] != "滞后" || r[3] == "滞后" {
 					t.Errorf("newly red row %v for %+v", r, c.Current.Indicator)
 				}
 			}
