@@ -966,7 +966,11 @@ func (c *ProgressCalculator) milestoneOwn(pr *Progress, i, u int, period Period)
 	}
 	due, hasDue := c.dues[[2]int{i, u}]
 	if !hasDue {
+		// The plan gives the unit no such task (沾益区's park is 麒麟区's); one it did anyway is shown.
 		pr.GreyReason = GreyNotApplicable
+		if done {
+			pr.GreyReason = GreyNoTarget
+		}
 		return
 	}
 	pr.DueYear, pr.DueLabel = due.Year, due.Label
