@@ -168,18 +168,18 @@ func (b *Briefing) goals(in Input, cur map[key]models.Progress) {
 		if pr.HasActual {
 			g.Actual = Number(pr.Actual) + suffix
 		}
+		if pr.HasTarget && pr.Target > 0 && pr.HasActual {
+			g.completion = round1(pr.Completion * 100)
+			g.Completion = Percent(pr.Completion)
+		}
 		if pr.HasExpected && pr.Target > 0 && pr.Judged != models.ScheduleMilestone {
 			share := round1(pr.Expected / pr.Target * 100)
 			g.ExpectedShare = Percent(pr.Expected / pr.Target)
-			if pr.HasActual {
+			if pr.HasActual && !ind.LowerIsBetter {
 				// The gap is the difference of the two percentages as printed, so a reader's own
 				// subtraction of the table's figures gives the sentence's figure.
-				g.completion = round1(pr.Completion * 100)
-				g.Completion = Percent(pr.Completion)
-				if !ind.LowerIsBetter {
-					g.gap, g.hasGap = round1(g.completion-share), true
-					g.Gap = signed(g.gap)
-				}
+				g.gap, g.hasGap = round1(g.completion-share), true
+				g.Gap = signed(g.gap)
 			}
 		}
 		b.Goals = append(b.Goals, g)
