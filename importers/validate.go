@@ -283,8 +283,9 @@ func (v *validator) checkFigure(sheet string, r DraftRow, ind models.Indicator) 
 		v.problems.add(sheet, r.ValueCell, ind.Code, "%s：是计数（单位“%s”），只能填整数，不能填 %s。", ind.Name, ind.Unit, formatFigure(value))
 		ok = false
 	}
-	if (ind.Kind == models.KindRate || ind.Unit == "%") && value > 100 {
-		v.problems.add(sheet, r.ValueCell, ind.Code, "%s：百分比不能超过 100（填了 %s）。填 85 表示 85%%。", ind.Name, formatFigure(value))
+	// Only shares are capped (the plan file says which): a growth rate vs 2022 may exceed 100%.
+	if max, capped := ind.MaxValue(); capped && value > max {
+		v.problems.add(sheet, r.ValueCell, ind.Code, "%s：是占比，不能超过 %s%%（填了 %s）。填 85 表示 85%%。", ind.Name, formatFigure(max), formatFigure(value))
 		ok = false
 	}
 	return value, ok

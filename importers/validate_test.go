@@ -112,8 +112,8 @@ func TestValidateRules(t *testing.T) {
 			draft: draftOf("999999", testPeriod, DraftRow{Code: "service_points", Value: "118"}), problems: []string{"D2 不是本规划的填报单位"}},
 		{name: "the city is no county",
 			draft: draftOf("530300", testPeriod, DraftRow{Code: "service_points", Value: "118"}), problems: []string{"H5 由各县（市、区）在月报中填报"}},
-		{name: "unit not yet reporting",
-			draft: draftOf("530322", "2023-10", DraftRow{Code: "service_points", Value: "10"}), problems: []string{"F2 本单位从 2024-01 起报送"}},
+		{name: "roll-out county reports its 2023 statistics",
+			draft: draftOf("530322", "2023-10", DraftRow{Code: "service_points", Value: "10"})},
 		{name: "bad month text",
 			draft: draftOf(testUnit, "六月", DraftRow{Code: "service_points", Value: "118"}), problems: []string{"F2 不是“年-月”"}},
 		{name: "annual total restarts in January",
@@ -199,6 +199,19 @@ func TestRatesAndOfficeReturn(t *testing.T) {
 	over := Validate(draftOf(p.Root.Code, testPeriod, DraftRow{Code: "cost_reduction", Value: "120"}), testReference(p))
 	if len(over.Problems) != 1 || !strings.Contains(over.Problems[0].Message, "不能超过 100") {
 		t.Errorf("problems:\n%s", problemsText(over.Problems))
+	}
+}
+
+// TestGrowthRateMayExceed100: 农产品出村增长较2022年 is a growth rate, which may exceed 100% (issue 13,
+// item 9); the plan file says which percentages are shares.
+func TestGrowthRateMayExceed100(t *testing.T) {
+	p := testPlan(t)
+	res := Validate(draftOf(p.Root.Code, testPeriod, DraftRow{Code: "agri_outbound_growth", Value: "130"}), testReference(p))
+	if len(res.Problems) != 0 {
+		t.Fatalf("growth of 130%% refused:\n%s", problemsText(res.Problems))
+	}
+	if len(res.Return.Values) != 1 || res.Return.Values[0].Value != 130 {
+		t.Errorf("values = %+v, want 130", res.Return.Values)
 	}
 }
 
