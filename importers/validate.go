@@ -1,6 +1,7 @@
 package importers
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"math"
@@ -39,6 +40,29 @@ type Reference struct {
 	History []Figures
 	// Allocations maps indicator code → the unit's allocation of the year's target.
 	Allocations map[string]float64
+	// Later holds the unit's accepted figures of the months after this one, oldest first: a
+	// correction of an earlier month is checked against them.
+	Later []Figures
+}
+
+// LaterMonthsMark begins the warning that a correction makes later months' to-date figures fall; the
+// review page flags versions carrying it for the office.
+const LaterMonthsMark = "后续月份需更正"
+
+// LaterMonthsFlags returns the messages of a stored version's warnings (its JSON list) that say
+// later months became inconsistent, for the office's review page.
+func LaterMonthsFlags(warningsJSON string) []string {
+	var ws []Problem
+	if json.Unmarshal([]byte(warningsJSON), &ws) != nil {
+		return nil
+	}
+	var out []string
+	for _, w := range ws {
+		if strings.HasPrefix(w.Message, LaterMonthsMark) {
+			out = append(out, w.Message)
+		}
+	}
+	return out
 }
 
 // Return is a validated return, ready to store as a version.
@@ -240,6 +264,9 @@ func (v *validator) checkRows() {
 		if hasPrev && v.periodOK {
 			v.checkAgainstPrevious(sheet, r, ind, value, prev)
 		}
+		if v.periodOK {
+			v.checkAgainstLater(sheet, r, ind, value)
+		}
 		v.warn(sheet, r, ind, value)
 		v.ret.Values = append(v.ret.Values, models.ReturnValue{Indicator: code, Value: value, Note: r.Note})
 	}
@@ -289,6 +316,29 @@ func (v *validator) checkFigure(sheet string, r DraftRow, ind models.Indicator) 
 		ok = false
 	}
 	return value, ok
+}
+
+// checkAgainstLater warns when a correction of an earlier month lifts a to-date figure above what
+// later months already say: their cumulative (or same-year running) figure would then fall. The
+// correction is accepted — it may be the later months that are wrong — but every such month is named
+// on the preview and the version is flagged for the office.
+func (v *validator) checkAgainstLater(sheet string, r DraftRow, ind models.Indicator, value float64) {
+	if ind.Kind != models.KindCumulative && ind.Kind != models.KindAnnual {
+		return
+	}
+	var months []string
+	for _, f := range v.ref.Later {
+		later, ok := f.Values[ind.Code]
+		p, err := models.ParsePeriod(f.Period)
+		if !ok || err != nil || later >= value || ind.Kind == models.KindAnnual && p.Year != v.period.Year {
+			continue
+		}
+		months = append(months, fmt.Sprintf("%s（%s）", p.Label(), formatFigure(later)))
+	}
+	if len(months) > 0 {
+		v.warnings.add(sheet, r.ValueCell, ind.Code, "%s：%s更正为 %s 后，已确认的 %s 低于本月，累计数将出现下降；请一并更正这些月份的月报。",
+			LaterMonthsMark, ind.Name, formatFigure(value), strings.Join(months, "、"))
+	}
 }
 
 // checkAgainstPrevious refuses a to-date figure below the last accepted month's: stocks never shrink

@@ -2,10 +2,12 @@ package importers
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -377,5 +379,39 @@ func TestPercentCells(t *testing.T) {
 				t.Errorf("values %+v, problems:\n%s", res.Return.Values, problemsText(res.Problems))
 			}
 		})
+	}
+}
+
+// TestCorrectionWarnsOfLaterMonths: 会泽县 corrects 2024-11 (agri projects 2, parks 1) while 2024-12
+// already says 1 and 0 — the later month's cumulative figures would fall. The preview names the
+// month; the warning flags the version for the office (issue 13, item 8).
+func TestCorrectionWarnsOfLaterMonths(t *testing.T) {
+	p := testPlan(t)
+	ref := Reference{Plan: p, Now: time.Date(2025, 1, 10, 0, 0, 0, 0, time.UTC), Later: []Figures{
+		{Period: "2024-12", Values: map[string]float64{"agri_projects_500k": 1, "mfg_parks": 0, "service_points": 500, "outbound_parcels": 900}},
+		{Period: "2025-01", Values: map[string]float64{"agri_projects_500k": 2, "mfg_parks": 1, "outbound_parcels": 10}},
+	}}
+	d := draftOf("530326", "2024-11",
+		DraftRow{Code: "agri_projects_500k", Value: "2"}, DraftRow{Code: "mfg_parks", Value: "1"},
+		DraftRow{Code: "service_points", Value: "400"}, DraftRow{Code: "outbound_parcels", Value: "800"})
+	res := Validate(d, ref)
+	if len(res.Problems) != 0 {
+		t.Fatalf("problems:\n%s", problemsText(res.Problems))
+	}
+	var flagged []string
+	for _, w := range res.Warnings {
+		if strings.HasPrefix(w.Message, LaterMonthsMark) {
+			flagged = append(flagged, w.Indicator)
+			if !strings.Contains(w.Message, "2024年12月") || strings.Contains(w.Message, "2025年1月") {
+				t.Errorf("warning %q should name 2024-12 only", w.Message)
+			}
+		}
+	}
+	if strings.Join(flagged, ",") != "agri_projects_500k,mfg_parks" {
+		t.Errorf("later-month warnings on %v, want agri_projects_500k and mfg_parks", flagged)
+	}
+	stored, _ := json.Marshal(res.Warnings)
+	if got := LaterMonthsFlags(string(stored)); len(got) != 2 {
+		t.Errorf("flags read back from the stored warnings: %v", got)
 	}
 }
