@@ -216,7 +216,7 @@ func FiguresOf(v models.ReturnVersion) Figures {
 		f.Values[x.Indicator] = x.Value
 	}
 	for _, m := range v.Milestones {
-		f.Milestones[m.Indicator] = m.State
+		f.Milestones[models.MilestoneKey(m.Indicator, m.Unit)] = m.State
 	}
 	return f
 }

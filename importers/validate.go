@@ -207,6 +207,27 @@ func (v *validator) allowed(ind models.Indicator) string {
 	return ""
 }
 
+// tickAllowed checks the unit of a milestone row: the office ticks a unit's own task (a county's
+// 工作专班: reporter office, counted per unit) for a unit the plan gives it to; every other milestone
+// is the return's own.
+func (v *validator) tickAllowed(ind models.Indicator, unit string) string {
+	perUnit := ind.Reporter == models.ReporterOffice && ind.RollUp == models.RollUpCount
+	switch {
+	case unit == "" && perUnit:
+		return "该事项由办公室按单位逐一确认，请在对应单位的行中选择状态。"
+	case unit == "":
+		return ""
+	case !perUnit:
+		return "该指标不按单位确认，请删除单位代码。"
+	}
+	for _, m := range v.plan.MilestonesFor(ind.Code) {
+		if m.Unit == unit {
+			return ""
+		}
+	}
+	return "方案未安排该单位此项任务（单位代码“" + clip(unit, 20) + "”）。"
+}
+
 // previous returns the last accepted figures before this month, if any.
 func (v *validator) previous() (Figures, bool) {
 	var best Figures
@@ -430,7 +451,8 @@ func (v *validator) checkMilestones() {
 		lastDay = time.Date(v.period.Year, time.Month(v.period.Month)+1, 0, 0, 0, 0, 0, time.UTC)
 	}
 	for _, m := range v.d.Milestones {
-		code := normaliseCode(m.Code)
+		key := normaliseCode(m.Code)
+		code, unit, _ := strings.Cut(key, "@")
 		if code == "" {
 			if m.State != "" || m.DoneOn != "" {
 				v.problems.add(sheet, m.CodeCell, "", "第 %d 行选了状态但没有指标代码。请只在模板原有的行中填报。", m.Row)
@@ -446,17 +468,28 @@ func (v *validator) checkMilestones() {
 			v.problems.add(sheet, m.CodeCell, code, "“%s”不是里程碑，请在“%s”工作表中填写数字。", ind.Name, SheetMonthly)
 			continue
 		}
-		if first, dup := seen[code]; dup {
-			v.problems.add(sheet, m.CodeCell, code, "里程碑“%s”与第 %d 行重复，同一里程碑只能填一行。", ind.Name, first)
+		if first, dup := seen[key]; dup {
+			v.problems.add(sheet, m.CodeCell, key, "里程碑“%s”与第 %d 行重复，同一里程碑只能填一行。", ind.Name, first)
 			continue
 		}
-		seen[code] = m.Row
+		seen[key] = m.Row
 		if why := v.allowed(ind); why != "" {
 			if m.State != "" {
-				v.problems.add(sheet, m.StateCell, code, "%s", why)
+				v.problems.add(sheet, m.StateCell, key, "%s", why)
 			}
 			continue
 		}
+		if why := v.tickAllowed(ind, unit); why != "" {
+			if m.State != "" {
+				v.problems.add(sheet, m.StateCell, key, "%s", why)
+			}
+			continue
+		}
+		name := ind.Name
+		if unit != "" {
+			name += "（" + v.unitName(unit) + "）"
+		}
+		ind.Name, code = name, key
 		if m.State == "" {
 			if m.DoneOn != "" {
 				v.problems.add(sheet, m.StateCell, code, "%s：填了完成日期，但没有选择状态（%s/%s/%s）。", ind.Name, stateNotStarted, stateInProgress, stateDone)
@@ -468,7 +501,7 @@ func (v *validator) checkMilestones() {
 			v.problems.add(sheet, m.StateCell, code, "%s：状态“%s”无法识别，只能从下拉框选择 %s、%s 或 %s。", ind.Name, clip(m.State, 20), stateNotStarted, stateInProgress, stateDone)
 			continue
 		}
-		rep := models.MilestoneReport{Indicator: code, State: state, Note: m.Note}
+		rep := models.MilestoneReport{Indicator: strings.SplitN(key, "@", 2)[0], Unit: unit, State: state, Note: m.Note}
 		switch {
 		case state == models.MilestoneDone && m.DoneOn == "":
 			v.problems.add(sheet, m.DoneOnCell, code, "%s：状态为“%s”，请填写完成日期（如 2024-06-15）。", ind.Name, stateDone)

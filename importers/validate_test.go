@@ -415,3 +415,41 @@ func TestCorrectionWarnsOfLaterMonths(t *testing.T) {
 		t.Errorf("flags read back from the stored warnings: %v", got)
 	}
 }
+
+// TestOfficeTicksCountyTasks: the office confirms each county's 工作专班 in its own return, one row per
+// county (code@unit); a unit the plan does not give the task to, a tick without a unit, and a county
+// ticking it itself are refused.
+func TestOfficeTicksCountyTasks(t *testing.T) {
+	p := testPlan(t)
+	tick := func(unit, code, state string) Draft {
+		d := draftOf(unit, testPeriod)
+		d.Milestones = []DraftMilestone{{Row: 5, Code: code, CodeCell: code, State: state, StateCell: "s_" + code, DoneOn: "2024-05-20", DoneOnCell: "d_" + code}}
+		return d
+	}
+	ok := Validate(tick(p.Root.Code, "county_task_force@530326", "已完成"), testReference(p))
+	if len(ok.Problems) != 0 || len(ok.Return.Milestones) != 1 {
+		t.Fatalf("tick refused:\n%s", problemsText(ok.Problems))
+	}
+	if m := ok.Return.Milestones[0]; m.Indicator != "county_task_force" || m.Unit != "530326" || m.State != models.MilestoneDone {
+		t.Errorf("stored tick %+v", m)
+	}
+	for _, tc := range []struct{ name, unit, code, phrase string }{
+		{"unit_without_the_task", p.Root.Code, "county_task_force@530300", "方案未安排该单位此项任务"},
+		{"tick_without_a_unit", p.Root.Code, "county_task_force", "按单位逐一确认"},
+		{"county_ticks_itself", "530326", "county_task_force@530326", "由工作专班办公室填报"},
+		{"unit_on_an_own_milestone", p.Root.Code, "trunk_jiangsu@530326", "不按单位确认"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res := Validate(tick(tc.unit, tc.code, "已完成"), testReference(p))
+			if len(res.Problems) != 1 || !strings.Contains(res.Problems[0].Message, tc.phrase) {
+				t.Errorf("problems:\n%s\nwant %q", problemsText(res.Problems), tc.phrase)
+			}
+		})
+	}
+	before := []models.MilestoneReport{{Indicator: "county_task_force", Unit: "530326", State: models.MilestoneInProgress}}
+	after := []models.MilestoneReport{{Indicator: "county_task_force", Unit: "530326", State: models.MilestoneDone}}
+	changes := Diff(p, nil, before, nil, after)
+	if len(changes) != 1 || changes[0].Name != "县（市、区）组建成立工作专班（会泽县）" || changes[0].Kind != ChangeChanged {
+		t.Errorf("diff = %+v", changes)
+	}
+}

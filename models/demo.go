@@ -342,7 +342,7 @@ func demoMilestones(p *Plan, unit string, period Period, prof DemoProfile) []Mil
 	var out []MilestoneReport
 	for _, m := range p.Milestones {
 		ind, ok := p.Indicator(m.Indicator)
-		if !ok || ind.Kind != KindMilestone || m.Unit != unit {
+		if !ok || ind.Kind != KindMilestone || ind.Reporter != ReporterCounty || m.Unit != unit {
 			continue
 		}
 		out = append(out, milestoneState(m, period, demoDoneMonth(m, prof)))
@@ -393,7 +393,21 @@ func officeDemoVersions(p *Plan, start, end Period) []NewVersion {
 		var ms []MilestoneReport
 		for _, m := range p.Milestones {
 			ind, ok := p.Indicator(m.Indicator)
-			if !ok || ind.Kind != KindMilestone || m.Unit != "" {
+			if !ok || ind.Kind != KindMilestone || ind.Reporter != ReporterOffice {
+				continue
+			}
+			if m.Unit != "" {
+				// The office ticks each county's 工作专班 and 工作方案: pilots first, 师宗县's plan late.
+				done := Period{Year: m.Year, Month: 9}
+				if MustPeriod(p.UnitTasksFrom(m.Unit)).Year > m.Year {
+					done.Month = 11
+				}
+				if m.Unit == "530323" && m.Indicator == "county_work_plan" {
+					done = Period{Year: m.Year + 1, Month: 3}
+				}
+				r := milestoneState(m, period, &done)
+				r.Unit = m.Unit
+				ms = append(ms, r)
 				continue
 			}
 			done := Period{Year: m.Year, Month: 11}

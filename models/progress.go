@@ -389,7 +389,9 @@ func NewProgressCalculator(p *Plan, ds Dataset, opts ProgressOptions) *ProgressC
 		at := int32(o.Period.Index())
 		k := u*len(c.indicators) + i
 		c.milestones[k] = append(c.milestones[k], msPoint{at: at, versionID: o.VersionID, state: o.State, approved: o.Approved})
-		mark(u, at)
+		if !o.Ticked {
+			mark(u, at)
+		}
 	}
 	// The store hands observations over in month order; sort only series that are not.
 	for _, s := range c.series {

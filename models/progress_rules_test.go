@@ -141,3 +141,28 @@ func TestShareConditions2025(t *testing.T) {
 		t.Errorf(">2万元 share %.2f %s, want 29.41 amber", twenty.Actual, twenty.Status)
 	}
 }
+
+// TestCountyWorkingRulesAreOfficeTicks: each county's 工作专班 and 工作方案 (line 179) are milestones the
+// office ticks per unit, counted at city level; a tick is not the county's return.
+func TestCountyWorkingRulesAreOfficeTicks(t *testing.T) {
+	p := loadPlan(t)
+	ds := dataset(nil, nil)
+	ds.Milestones = []models.MilestoneObservation{
+		{Unit: "530302", Period: models.MustPeriod("2023-09"), Indicator: "county_task_force", State: models.MilestoneDone, VersionID: 7, Ticked: true},
+		{Unit: "530381", Period: models.MustPeriod("2023-12"), Indicator: "county_task_force", State: models.MilestoneInProgress, VersionID: 8, Ticked: true},
+	}
+	c := models.NewProgressCalculator(p, ds, models.ProgressOptions{})
+	city := c.Progress("county_task_force", "530300", models.MustPeriod("2023-12"))
+	if city.DueCount != 10 || city.DoneCount != 1 || city.Status != models.StatusRed {
+		t.Errorf("city 2023-12: due %d done %d %s, want 10, 1, red", city.DueCount, city.DoneCount, city.Status)
+	}
+	if got := c.Progress("county_task_force", "530302", models.MustPeriod("2023-12")); got.Schedule != models.ScheduleDone {
+		t.Errorf("麒麟区: %q, want done", got.Schedule)
+	}
+	if missing := c.MissingReturns(models.MustPeriod("2023-09")); len(missing) != 10 {
+		t.Errorf("missing 2023-09 = %v: an office tick is not 麒麟区's return", missing)
+	}
+	if ind, _ := p.Indicator("county_work_plan"); ind.Reporter != models.ReporterOffice || ind.Kind != models.KindMilestone {
+		t.Errorf("county_work_plan: %s %s, want an office-ticked milestone", ind.Reporter, ind.Kind)
+	}
+}

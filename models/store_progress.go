@@ -101,7 +101,7 @@ func (s *Store) ProgressDataset(upTo string) (Dataset, error) {
 	if err := s.applyLedgerFigures(&ds, upTo); err != nil {
 		return ds, err
 	}
-	msRows, err := s.DB.Raw(`SELECT v.id, v.unit_code, v.period, v.status, x.indicator, x.state, x.done_on
+	msRows, err := s.DB.Raw(`SELECT v.id, v.unit_code, v.period, v.status, x.indicator, x.state, x.done_on, COALESCE(x.unit, '')
 		FROM (`+newestVersionsSQL+`) v JOIN milestone_reports x ON x.version_id = v.id
 		ORDER BY v.period, v.unit_code, x.id`, upTo).Rows()
 	if err != nil {
@@ -110,14 +110,17 @@ func (s *Store) ProgressDataset(upTo string) (Dataset, error) {
 	defer msRows.Close()
 	for msRows.Next() {
 		var m MilestoneObservation
-		var periodText, status string
-		if err := msRows.Scan(&m.VersionID, &m.Unit, &periodText, &status, &m.Indicator, &m.State, &m.DoneOn); err != nil {
+		var periodText, status, ticked string
+		if err := msRows.Scan(&m.VersionID, &m.Unit, &periodText, &status, &m.Indicator, &m.State, &m.DoneOn, &ticked); err != nil {
 			return ds, fmt.Errorf("models: read milestones: %w", err)
 		}
 		if m.Period, err = parse(periodText); err != nil {
 			return ds, err
 		}
 		m.Approved = status == StatusApproved
+		if ticked != "" {
+			m.Unit, m.Ticked = ticked, true // the office's tick of a unit's task
+		}
 		ds.Milestones = append(ds.Milestones, m)
 	}
 	if err := msRows.Err(); err != nil {
