@@ -179,8 +179,8 @@ func mapChart(in Input, units []UnitStanding, id string) (Chart, error) {
 		data = append(data, item)
 	}
 	options := map[string]any{
-		"title":   map[string]any{"text": "各县（市、区）总体状态", "subtext": asOf(in.Period) + " · 数值为正常指标占比（%）", "textStyle": map[string]any{"fontSize": 15}},
-		"tooltip": map[string]any{"trigger": "item", "formatter": "{b}：正常指标占比 {c}%"},
+		"title":   map[string]any{"text": "各县（市、区）总体状态", "subtext": asOf(in.Period) + " · 数值为" + models.StatusGreen.Label() + "指标占比（%）", "textStyle": map[string]any{"fontSize": 15}},
+		"tooltip": map[string]any{"trigger": "item", "formatter": "{b}：" + models.StatusGreen.Label() + "指标占比 {c}%"},
 		"series": []any{map[string]any{
 			"type": "map", "map": MapName, "roam": false, "top": 70, "bottom": 10,
 			"label":    map[string]any{"show": true, "color": "#ffffff", "fontSize": 13, "fontWeight": "bold"},
