@@ -110,7 +110,7 @@ func NewUnitPage(in Input, code string, versions []models.ReturnVersion) (UnitPa
 		if g, ok := groups[ind.Workstream]; ok {
 			page.Groups[g].Figures = append(page.Groups[g].Figures, f)
 		}
-		if ind.Kind != models.KindMilestone && (pr.HasTarget || pr.HasActual) {
+		if ind.Judged() != models.ScheduleMilestone && (pr.HasTarget || pr.HasActual) {
 			ch, err := trendChart(in, ind.Code, code, fmt.Sprintf("trend-%s", ind.Code))
 			if err != nil {
 				return UnitPage{}, err

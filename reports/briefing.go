@@ -230,7 +230,7 @@ func (b *Briefing) ranking(in Input, cur map[key]models.Progress) {
 			default:
 				row.Grey++
 			}
-			if pr.HasRatio && ind.Kind != models.KindMilestone && !ind.LowerIsBetter {
+			if pr.HasRatio && pr.Judged != models.ScheduleMilestone && !ind.LowerIsBetter {
 				sum += math.Min(pr.Ratio, 2)
 				n++
 			}
