@@ -939,8 +939,8 @@ func schedule(dueYear int, done, started, building bool, period Period) Schedule
 }
 
 // milestoneOwn judges a task of the scope itself: a county's (a milestone state it reports, or a
-// count it builds, done at 1 — a hub park), or a city-wide one the office reports. Expected is what is
-// due by this year end (1 or 0) and the ratio done of due, the same definition as on roll-ups.
+// count it builds, done at 1 — a hub park), or a city-wide one the office reports. It has no expected
+// value or ratio: its due year and its state say where it stands.
 func (c *ProgressCalculator) milestoneOwn(pr *Progress, i, u int, period Period) {
 	ind := c.indicators[i]
 	pr.Units, pr.OwnTask = 1, true
@@ -989,10 +989,10 @@ func (c *ProgressCalculator) milestoneOwn(pr *Progress, i, u int, period Period)
 		pr.GreyReason = GreyNotStarted
 		return
 	}
+	// One task's expected value and ratio are left undefined (null): its due year and state say it.
 	pr.HasTarget, pr.Target = true, 1
 	if due.Year <= period.Year {
-		pr.DueCount, pr.HasExpected, pr.Expected = 1, true, 1
-		pr.HasRatio, pr.Ratio = true, pr.Actual
+		pr.DueCount = 1
 	}
 	pr.Completion = pr.Actual
 	pr.Schedule = schedule(due.Year, done, started, building, period)

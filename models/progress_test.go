@@ -256,7 +256,7 @@ func TestWorkedExamples(t *testing.T) {
 				return dataset([]fig{{"530302", "2023-11", "hub_parks", 1}}, nil)
 			},
 			indicator: "hub_parks", scope: "530302", period: "2023-11",
-			want: want{status: models.StatusGreen, target: 1, expected: 1, actual: 1, ratio: 1, forecast: nan, neededPerM: nan, schedule: models.ScheduleDone},
+			want: want{status: models.StatusGreen, target: 1, expected: 0, actual: 1, ratio: 0, forecast: nan, neededPerM: nan, schedule: models.ScheduleDone},
 			extraCheck: func(t *testing.T, got models.Progress) {
 				if got.Completion != 1 {
 					t.Errorf("completion = %v, want 1", got.Completion)
@@ -269,7 +269,12 @@ func TestWorkedExamples(t *testing.T) {
 				return dataset([]fig{{"530381", "2024-12", "hub_parks", 0}}, nil)
 			},
 			indicator: "hub_parks", scope: "530381", period: "2024-12",
-			want: want{status: models.StatusRed, target: 1, expected: 1, actual: 0, ratio: 0, forecast: nan, neededPerM: nan, schedule: models.ScheduleOverdue},
+			want: want{status: models.StatusRed, target: 1, expected: 0, actual: 0, ratio: 0, forecast: nan, neededPerM: nan, schedule: models.ScheduleOverdue},
+			extraCheck: func(t *testing.T, got models.Progress) {
+				if got.HasExpected || got.HasRatio || !got.OwnTask {
+					t.Errorf("one task: expected %v ratio %v own %v, want neither defined", got.HasExpected, got.HasRatio, got.OwnTask)
+				}
+			},
 		},
 		{
 			name: "milestone_rollup_city",
@@ -295,7 +300,7 @@ func TestWorkedExamples(t *testing.T) {
 				return dataset(nil, []ms{{"530300", "2023-09", "trunk_zhejiang", models.MilestoneDone}})
 			},
 			indicator: "trunk_zhejiang", scope: "530300", period: "2023-10",
-			want: want{status: models.StatusGreen, target: 1, expected: 1, actual: 1, ratio: 1, forecast: 0, neededPerM: 0, schedule: models.ScheduleDone},
+			want: want{status: models.StatusGreen, target: 1, expected: 0, actual: 1, ratio: 0, forecast: 0, neededPerM: 0, schedule: models.ScheduleDone},
 		},
 	}
 	for _, tt := range tests {
