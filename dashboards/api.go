@@ -19,8 +19,14 @@ type ProgressItem struct {
 	Status         string   `json:"status"`
 	Forecast       *float64 `json:"forecast"`
 	NeededPerMonth *float64 `json:"needed_per_month"`
-	// Schedule is the milestone state (done, on_schedule, at_risk, overdue), omitted otherwise.
+	// Schedule is the milestone state (done, under_construction, on_schedule, at_risk, overdue),
+	// omitted otherwise.
 	Schedule string `json:"schedule,omitempty"`
+	// GreyReason says why a grey item is grey (no_target, no_figure, not_started, not_applicable,
+	// office_only, year_end); omitted for judged items.
+	GreyReason string `json:"grey_reason,omitempty"`
+	// Judged is how the indicator is judged, from the plan file: linear, year_end or milestone.
+	Judged string `json:"judged"`
 	// VersionIDs are the return versions the actual came from; AllApproved whether all are approved.
 	VersionIDs []uint `json:"version_ids"`
 	// LedgerSnapshotIDs are the ledger snapshots the actual came from (the office counts the ledger);
@@ -59,12 +65,15 @@ func ProgressItems(in Input, county string) (ProgressResponse, error) {
 	out := ProgressResponse{Period: in.Period.String(), Items: make([]ProgressItem, 0, len(values))}
 	for _, pr := range values {
 		item := ProgressItem{Indicator: pr.Indicator, County: pr.Scope, Period: pr.Period.String(), Status: string(pr.Status),
-			Schedule: string(pr.Schedule), VersionIDs: []uint{}, LedgerSnapshotIDs: []uint{}, AllApproved: pr.AllApproved}
+			Schedule: string(pr.Schedule), GreyReason: string(pr.GreyReason), Judged: string(pr.Judged), VersionIDs: []uint{}, LedgerSnapshotIDs: []uint{}, AllApproved: pr.AllApproved}
 		if pr.Scope == p.Root.Code {
 			item.County = ""
 		}
 		if pr.HasTarget {
-			item.Target, item.Expected = num(pr.Target), num(pr.Expected)
+			item.Target = num(pr.Target)
+		}
+		if pr.HasExpected {
+			item.Expected = num(pr.Expected)
 		}
 		if pr.HasActual {
 			item.Actual = num(pr.Actual)
@@ -75,7 +84,7 @@ func ProgressItems(in Input, county string) (ProgressResponse, error) {
 		if pr.HasForecast {
 			item.Forecast = num(pr.Forecast)
 		}
-		if pr.HasTarget && pr.HasActual && pr.Schedule == models.ScheduleNone && pr.ElapsedMonths < pr.YearMonths {
+		if pr.ShowsNeeded() {
 			item.NeededPerMonth = num(pr.NeededPerMonth)
 		}
 		for _, s := range pr.Sources {

@@ -53,8 +53,10 @@ func trendChart(in Input, code, scope, id string) (Chart, error) {
 		if pr.HasActual && !in.Period.Before(pr.Period) {
 			actual[k].Value = round2(pr.Actual)
 		}
-		if pr.HasTarget {
+		if pr.HasExpected {
 			expected[k].Value = round2(pr.Expected)
+		}
+		if pr.HasTarget {
 			target[k].Value = round2(pr.Target)
 		}
 	}
@@ -177,8 +179,8 @@ func mapChart(in Input, units []UnitStanding, id string) (Chart, error) {
 		data = append(data, item)
 	}
 	options := map[string]any{
-		"title":   map[string]any{"text": "各县（市、区）总体状态", "subtext": asOf(in.Period) + " · 数值为正常指标占比（%）", "textStyle": map[string]any{"fontSize": 15}},
-		"tooltip": map[string]any{"trigger": "item", "formatter": "{b}：正常指标占比 {c}%"},
+		"title":   map[string]any{"text": "各县（市、区）总体状态", "subtext": asOf(in.Period) + " · 数值为" + models.StatusGreen.Label() + "指标占比（%）", "textStyle": map[string]any{"fontSize": 15}},
+		"tooltip": map[string]any{"trigger": "item", "formatter": "{b}：" + models.StatusGreen.Label() + "指标占比 {c}%"},
 		"series": []any{map[string]any{
 			"type": "map", "map": MapName, "roam": false, "top": 70, "bottom": 10,
 			"label":    map[string]any{"show": true, "color": "#ffffff", "fontSize": 13, "fontWeight": "bold"},

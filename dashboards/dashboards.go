@@ -108,34 +108,6 @@ func (in Input) header() Header {
 
 func asOf(p models.Period) string { return "数据截至" + p.Label() }
 
-// StatusLabel is the word shown with a status colour (colour is never the only signal).
-func StatusLabel(s models.ProgressStatus) string {
-	switch s {
-	case models.StatusGreen:
-		return "正常"
-	case models.StatusAmber:
-		return "滞后"
-	case models.StatusRed:
-		return "落后"
-	}
-	return "无数据"
-}
-
-// ScheduleLabel names a milestone state in Chinese.
-func ScheduleLabel(s models.ScheduleState) string {
-	switch s {
-	case models.ScheduleDone:
-		return "已完成"
-	case models.ScheduleOnTrack:
-		return "按计划推进"
-	case models.ScheduleAtRisk:
-		return "存在风险"
-	case models.ScheduleOverdue:
-		return "已逾期"
-	}
-	return ""
-}
-
 // statusColor is the colour of a status in charts, matching the stylesheet's status colours.
 func statusColor(s models.ProgressStatus) string {
 	switch s {
@@ -240,9 +212,9 @@ type Figure struct {
 func figure(p *models.Plan, pr models.Progress) Figure {
 	ind, _ := p.Indicator(pr.Indicator)
 	f := Figure{Indicator: pr.Indicator, IndicatorName: ind.Name, MeasureUnit: ind.Unit, Scope: pr.Scope,
-		ScopeName: unitName(p, pr.Scope), Status: string(pr.Status), StatusLabel: StatusLabel(pr.Status),
+		ScopeName: unitName(p, pr.Scope), Status: string(pr.Status), StatusLabel: pr.StatusWord(),
 		Target: "—", Expected: "—", Actual: "—", Ratio: "—", Completion: "—", Forecast: "—", Needed: "—",
-		Schedule: ScheduleLabel(pr.Schedule), Trace: trace(p, pr), TraceShort: traceShort(p, pr), NotStarted: pr.NotStarted, Progress: pr}
+		Schedule: pr.Schedule.Label(), Trace: trace(p, pr), TraceShort: traceShort(p, pr), NotStarted: pr.NotStarted, Progress: pr}
 	f.Unapproved = pr.HasActual && !pr.AllApproved && len(pr.Sources) > 0
 	if pr.Scope == p.Root.Code {
 		f.Link = "/indicators/" + pr.Indicator
@@ -250,25 +222,29 @@ func figure(p *models.Plan, pr models.Progress) Figure {
 		f.Link = "/counties/" + pr.Scope
 	}
 	if pr.NotStarted {
-		f.StatusLabel, f.Short = "未开始报送", "未开始"
+		f.Short = pr.GreyReason.Label()
 		return f
 	}
 	if pr.DueYear != 0 {
 		f.Due = fmt.Sprintf("%d年底前", pr.DueYear)
 	}
-	if notApplicable(p, pr) {
-		// A unit the plan gives no such task (沾益区 has no hub park of its own: 麒麟区's serves it)
-		// is not "no data": say so, so a grey cell is not read as a missing report.
-		f.StatusLabel, f.Short, f.Schedule = "不适用（方案未安排该单位此项任务）", "不适用", "不适用"
+	switch pr.GreyReason {
+	case models.GreyNotApplicable, models.GreyOfficeOnly:
+		// A unit the plan gives no such task (沾益区 has no hub park of its own: 麒麟区's serves it), or
+		// a city-wide figure the office enters, is not "no data": say so, so a grey cell is not read
+		// as a missing report.
+		f.Short, f.Schedule = pr.GreyReason.Label(), ""
 		return f
 	}
-	milestone := ind.Kind == models.KindMilestone
 	if pr.HasTarget {
-		f.Target, f.Expected = Number(pr.Target), Number(pr.Expected)
+		f.Target = Number(pr.Target)
+	}
+	if pr.HasExpected {
+		f.Expected = Number(pr.Expected)
 	}
 	if pr.HasActual {
 		f.Actual = Number(pr.Actual)
-		if milestone && (isLeaf(p, pr.Scope) || ind.RollUp != models.RollUpCount) {
+		if pr.OwnTask {
 			f.Actual = "未完成"
 			if pr.Actual >= 1 {
 				f.Actual = "已完成"
@@ -284,7 +260,7 @@ func figure(p *models.Plan, pr models.Progress) Figure {
 	if pr.HasForecast {
 		f.Forecast = Number(pr.Forecast)
 	}
-	if pr.HasTarget && pr.HasActual && !milestone && pr.Schedule == models.ScheduleNone && pr.ElapsedMonths < pr.YearMonths {
+	if pr.ShowsNeeded() {
 		f.Needed = Number(pr.NeededPerMonth)
 	}
 	switch {
@@ -292,6 +268,8 @@ func figure(p *models.Plan, pr models.Progress) Figure {
 		f.Short = f.Ratio
 	case pr.Schedule != models.ScheduleNone:
 		f.Short = f.Schedule
+	case pr.GreyReason == models.GreyYearEnd:
+		f.Short = pr.GreyReason.Label()
 	case pr.HasActual:
 		f.Short = f.Actual
 	default:
@@ -300,27 +278,17 @@ func figure(p *models.Plan, pr models.Progress) Figure {
 	return f
 }
 
-// notApplicable reports whether the figure is a unit's scheduled task that the plan does not give
-// this unit: the indicator has a per-unit schedule, the unit has no due date and no allocation, and
-// it reported nothing towards it.
-func notApplicable(p *models.Plan, pr models.Progress) bool {
-	if pr.Scope == p.Root.Code || pr.DueYear != 0 || pr.HasTarget || (pr.HasActual && pr.Actual > 0) {
-		return false
-	}
-	for _, m := range p.MilestonesFor(pr.Indicator) {
-		if m.Unit != "" {
-			return true
-		}
-	}
-	return false
-}
-
 // trace writes where a figure came from: the unit, month and version number of each return version
 // behind it, and whether the office has approved them.
 func trace(p *models.Plan, pr models.Progress) string {
 	if len(pr.Sources) == 0 {
-		if pr.NotStarted {
-			return "该单位本月尚未开始报送"
+		switch pr.GreyReason {
+		case models.GreyNotStarted:
+			return "本月尚未开始"
+		case models.GreyNotApplicable:
+			return "方案未安排该单位此项任务"
+		case models.GreyOfficeOnly:
+			return "由工作专班办公室按全市口径填报"
 		}
 		return "暂无月报数据"
 	}
@@ -376,13 +344,18 @@ func traceShort(p *models.Plan, pr models.Progress) string {
 	return out + "，均已审核"
 }
 
-// StatusCounts counts cells by status.
+// StatusCounts counts cells by status. Grey counts the items that apply but cannot be judged yet (no
+// target, no figure, year-end, not started); items that do not apply to the scope (not applicable,
+// office-only) are not counted at all.
 type StatusCounts struct {
 	Green, Amber, Red, Grey int
 }
 
-func (c *StatusCounts) add(s models.ProgressStatus) {
-	switch s {
+func (c *StatusCounts) add(pr models.Progress) {
+	if pr.GreyReason == models.GreyNotApplicable || pr.GreyReason == models.GreyOfficeOnly {
+		return
+	}
+	switch pr.Status {
 	case models.StatusGreen:
 		c.Green++
 	case models.StatusAmber:

@@ -77,20 +77,26 @@ func NewIndicatorPage(in Input, code string) (IndicatorPage, error) {
 	all := in.Calc.ForIndicator(code, in.Period)
 	page.City = figure(p, all[0])
 	for _, pr := range all[1:] {
+		if pr.GreyReason == models.GreyOfficeOnly {
+			continue // the office's city-wide figure: units have none to list
+		}
 		f := figure(p, pr)
 		f.Link += "?period=" + in.Period.String()
 		page.Current = append(page.Current, f)
 	}
 	if ind.Kind != models.KindMilestone {
-		u, err := unitsChart(in, code, "units-"+code)
-		if err != nil {
-			return IndicatorPage{}, err
+		if ind.RollUp != models.RollUpOffice {
+			u, err := unitsChart(in, code, "units-"+code)
+			if err != nil {
+				return IndicatorPage{}, err
+			}
+			page.Units = &u
 		}
 		t, err := trendChart(in, code, p.Root.Code, "trend-"+code)
 		if err != nil {
 			return IndicatorPage{}, err
 		}
-		page.Units, page.CityTrend = &u, &t
+		page.CityTrend = &t
 	}
 	start := models.MustPeriod(p.StartPeriod)
 	first := in.Period.AddMonths(1 - tableMonths)
@@ -102,6 +108,9 @@ func NewIndicatorPage(in Input, code string) (IndicatorPage, error) {
 		page.Months = append(page.Months, m.String())
 	}
 	scopes := append([]string{p.Root.Code}, codes(p.Root.Children)...)
+	if ind.RollUp == models.RollUpOffice {
+		scopes = scopes[:1]
+	}
 	for _, scope := range scopes {
 		row := IndicatorRow{Code: scope, Name: unitName(p, scope), Link: "/counties/" + scope + "?period=" + in.Period.String()}
 		if scope == p.Root.Code {

@@ -43,7 +43,7 @@ func standing(in Input, u models.Unit, figures []models.Progress, missing map[st
 		if pr.Status == models.StatusGrey {
 			continue
 		}
-		st.Counts.add(pr.Status)
+		st.Counts.add(pr)
 		st.Judged++
 	}
 	status := models.StatusGrey
@@ -60,7 +60,7 @@ func standing(in Input, u models.Unit, figures []models.Progress, missing map[st
 			status = models.StatusGreen
 		}
 	}
-	st.Status, st.StatusLabel = string(status), StatusLabel(status)
+	st.Status, st.StatusLabel = string(status), status.Label()
 	if st.NotStarted {
 		st.StatusLabel = "未开始报送"
 	}
@@ -133,13 +133,13 @@ func NewOverview(in Input, mapFeatures map[string]bool) (Overview, error) {
 		row := &ov.Rows[len(ov.Rows)-1]
 		row.Cells = append(row.Cells, f)
 		if pr.Scope == root {
-			ov.CityCounts.add(pr.Status)
+			ov.CityCounts.add(pr)
 			if ind, _ := p.Indicator(pr.Indicator); ind.Headline {
 				ov.Cards = append(ov.Cards, f)
 			}
 		} else {
 			if !pr.NotStarted {
-				ov.Counts.add(pr.Status)
+				ov.Counts.add(pr)
 			}
 			byUnit[pr.Scope] = append(byUnit[pr.Scope], pr)
 		}

@@ -110,7 +110,7 @@ func NewUnitPage(in Input, code string, versions []models.ReturnVersion) (UnitPa
 		if g, ok := groups[ind.Workstream]; ok {
 			page.Groups[g].Figures = append(page.Groups[g].Figures, f)
 		}
-		if ind.Kind != models.KindMilestone && (pr.HasTarget || pr.HasActual) {
+		if ind.Judged() != models.ScheduleMilestone && (pr.HasTarget || pr.HasActual) {
 			ch, err := trendChart(in, ind.Code, code, fmt.Sprintf("trend-%s", ind.Code))
 			if err != nil {
 				return UnitPage{}, err
@@ -144,8 +144,8 @@ func milestoneTimeline(in Input, code string) []MilestoneItem {
 			label = ind.Name
 		}
 		item := MilestoneItem{Indicator: m.Indicator, Name: ind.Name, Label: label, DueYear: m.Year,
-			Due: fmt.Sprintf("%d年底前", m.Year), Schedule: ScheduleLabel(pr.Schedule), Status: string(pr.Status),
-			StatusLabel: StatusLabel(pr.Status), Trace: trace(p, pr)}
+			Due: fmt.Sprintf("%d年底前", m.Year), Schedule: pr.Schedule.Label(), Status: string(pr.Status),
+			StatusLabel: pr.StatusWord(), Trace: trace(p, pr)}
 		if pr.NotStarted {
 			item.Schedule = "未开始报送"
 		}

@@ -38,6 +38,9 @@ func NewWorkstreamPage(in Input, code string) (WorkstreamPage, error) {
 		sec := WorkstreamSection{City: figure(p, all[0])}
 		sec.City.Link = "/indicators/" + ind.Code + "?period=" + in.Period.String()
 		for _, pr := range all[1:] {
+			if pr.GreyReason == models.GreyOfficeOnly {
+				continue // the office's city-wide figure: units have none to list
+			}
 			f := figure(p, pr)
 			f.Link += "?period=" + in.Period.String()
 			sec.Units = append(sec.Units, f)

@@ -72,7 +72,9 @@ func (s *Server) allocationsPage(c *fiber.Ctx) error {
 		}
 		row.Sum = dashboards.Number(sum)
 		b := models.BalanceNone
-		if hasTarget {
+		if ind.Kind == models.KindRate {
+			row.Sum = "—" // a unit's rate is a level: rates do not add up to the city's
+		} else if hasTarget {
 			b = models.AllocationBalance(t, sum, len(shares[ind.Code]))
 		}
 		row.Balance, row.BalanceLabel, row.Color = string(b), b.Label(), balanceColor(b)

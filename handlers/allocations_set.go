@@ -10,7 +10,8 @@ import (
 )
 
 // setAllocation stores one indicator's shares for a year from the page's row form (fields
-// v_<unit code>; blank leaves a share unchanged).
+// v_<unit code>, pre-filled with the current shares: a blank field removes the unit's share; the
+// clear button removes the row's).
 func (s *Server) setAllocation(c *fiber.Ctx) error {
 	indicator := c.FormValue("indicator")
 	year, err := strconv.Atoi(c.FormValue("year"))
@@ -20,14 +21,14 @@ func (s *Server) setAllocation(c *fiber.Ctx) error {
 	var inputs []models.AllocationInput
 	for _, u := range s.Plan.ReportingUnits() {
 		text := strings.ReplaceAll(strings.TrimSpace(c.FormValue("v_"+u.Code)), ",", "")
-		if text == "" {
-			continue
+		in := models.AllocationInput{Indicator: indicator, Year: year, UnitCode: u.Code, Clear: text == "" || c.FormValue("clear") != ""}
+		if !in.Clear {
+			v, err := strconv.ParseFloat(text, 64)
+			if err != nil {
+				return models.Errorf(models.EInvalid, "%s 的分解值“%s”不是数字。", u.Name, text)
+			}
+			in.Value = v
 		}
-		v, err := strconv.ParseFloat(text, 64)
-		if err != nil {
-			return models.Errorf(models.EInvalid, "%s 的分解值“%s”不是数字。", u.Name, text)
-		}
-		in := models.AllocationInput{Indicator: indicator, Year: year, UnitCode: u.Code, Value: v}
 		if err := models.ValidateAllocation(s.Plan, in); err != nil {
 			return models.Errorf(models.EInvalid, "%s：%s", u.Name, models.ErrorMessage(err))
 		}

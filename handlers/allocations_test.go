@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"mime/multipart"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -70,5 +71,43 @@ func TestAllocationsImportAndBalance(t *testing.T) {
 	entries, _ := e.store.AuditEntries(models.AuditFilter{Action: models.AuditAllocation})
 	if len(entries) != 1 || entries[0].Actor != "office" {
 		t.Errorf("allocation audit: %+v", entries)
+	}
+}
+
+// TestAllocationsCanBeRemoved: a share filled in by mistake (the hub-park row used to switch six counties
+// to linear judgement) can be undone — a blank field removes one unit's share, 清空本行 the row's (issue 13,
+// item 4); each removal is audited.
+func TestAllocationsCanBeRemoved(t *testing.T) {
+	e := newAccessEnv(t)
+	office := e.loggedIn("office")
+	form := url.Values{"indicator": {"service_points"}, "year": {"2024"}, "v_530302": {"300"}, "v_530303": {"200"}}
+	if res := office.do("POST", "/allocations", form); res.status != fiber.StatusSeeOther {
+		t.Fatalf("set: %d %.300s", res.status, res.body)
+	}
+	// The page sends every field pre-filled; the clerk empties 沾益区's.
+	form = url.Values{"indicator": {"service_points"}, "year": {"2024"}, "v_530302": {"300"}, "v_530303": {""}}
+	if res := office.do("POST", "/allocations", form); res.status != fiber.StatusSeeOther {
+		t.Fatalf("blank: %d %.300s", res.status, res.body)
+	}
+	left := func() int {
+		all, _ := e.store.Allocations(2024)
+		return len(all)
+	}
+	if n := left(); n != 1 {
+		t.Errorf("%d shares after emptying one of two, want 1", n)
+	}
+	form = url.Values{"indicator": {"service_points"}, "year": {"2024"}, "v_530302": {"300"}, "clear": {"1"}}
+	if res := office.do("POST", "/allocations", form); res.status != fiber.StatusSeeOther {
+		t.Fatalf("clear: %d %.300s", res.status, res.body)
+	}
+	if n := left(); n != 0 {
+		t.Errorf("%d shares after 清空本行, want 0", n)
+	}
+	entries, _ := e.store.AuditEntries(models.AuditFilter{Action: models.AuditAllocation})
+	if len(entries) != 4 {
+		t.Errorf("%d allocation audit entries, want 4 (two set, two removed)", len(entries))
+	}
+	if page := office.do("GET", "/allocations?year=2024", nil); !strings.Contains(page.body, "清空本行") {
+		t.Error("the allocations page has no clear button")
 	}
 }

@@ -31,7 +31,7 @@ func TestSetTolerance(t *testing.T) {
 		})
 	}
 	page := office.do("GET", "/indicators/service_points", nil)
-	if !strings.Contains(page.body, `value="92.5"`) || !strings.Contains(page.body, "不低于其 92.5% 为“滞后”") {
+	if !strings.Contains(page.body, `value="92.5"`) || !strings.Contains(page.body, "不低于其 92.5% 为“预警”") {
 		t.Errorf("indicator page does not show the new tolerance: %.500s", page.body)
 	}
 	ds, err := e.store.ProgressDataset(e.plan.EndPeriod)

@@ -79,6 +79,17 @@ func testProgressAPI(t *testing.T, app *fiber.App, s *Server) {
 				t.Errorf("city service points = %v", it)
 			}
 		}
+		// Every grey item says why (issue 13, item 7); judged items carry no reason.
+		reason, has := it["grey_reason"].(string)
+		if (it["status"] == "grey") != has {
+			t.Errorf("%s/%s: status %v with grey_reason %q", it["indicator"], it["county"], it["status"], reason)
+		}
+		if it["indicator"] == "firms_10m" && it["county"] != "" && reason != "office_only" {
+			t.Errorf("firms per unit: grey_reason %q, want office_only", reason)
+		}
+		if it["indicator"] == "firms_10m" && it["county"] == "" && (reason != "year_end" || it["expected"] != nil || it["needed_per_month"] == nil) {
+			t.Errorf("city firms in June: %v, want year_end, no expected, the pace shown", it)
+		}
 	}
 }
 
@@ -92,11 +103,11 @@ func testDashboardPages(t *testing.T, app *fiber.App) {
 		contains []string
 	}{
 		{"overview", "/", 200, []string{"工作总览", "数据截至2025年12月", `data-echarts="{`, "曲靖经开区", "马龙区"}},
-		{"overview_month", "/?period=2023-10", 200, []string{"数据截至2023年10月", "尚未开始报送", `<option value="2023-10" selected>`}},
+		{"overview_month", "/?period=2023-10", 200, []string{"数据截至2023年10月", "未开始", `<option value="2023-10" selected>`}},
 		{"county", "/counties/530325?period=2025-03", 200, []string{"富源县", "已逾期", "序时进度", "月报记录", "第1版", "data-echarts"}},
 		{"workstream", "/workstreams/actions", 200, []string{"重点任务", "各单位序时完成率", "data-echarts"}},
 		{"indicator", "/indicators/village_coverage", 200, []string{"行政村站点覆盖率", "不取各单位比率的平均", "逐月数据"}},
-		{"milestone_indicator", "/indicators/joint_distribution?period=2024-09", 200, []string{"统仓共配", "按计划推进"}},
+		{"milestone_indicator", "/indicators/joint_distribution?period=2024-09", 200, []string{"统仓共配", "建设中"}},
 		{"unknown_county", "/counties/999999", 404, []string{"没有代码为"}},
 		{"unknown_workstream", "/workstreams/nope", 404, []string{"没有代码为"}},
 		{"unknown_indicator", "/indicators/nope", 404, []string{"没有代码为"}},

@@ -35,13 +35,17 @@ func (s *Server) officeRows(c *fiber.Ctx, stored models.ReturnVersion, fromForm 
 		if ind.Reporter != models.ReporterOffice {
 			continue
 		}
+		if ind.Kind == models.KindMilestone && ind.RollUp == models.RollUpCount {
+			rows = append(rows, s.officeTickRows(c, ind, stored, figs, fromForm)...)
+			continue
+		}
 		r := officeRow{Code: ind.Code, Name: ind.Name, Unit: ind.Unit, Milestone: ind.Kind == models.KindMilestone}
 		if v, ok := figs.Values[ind.Code]; ok {
 			r.Value = strconv.FormatFloat(v, 'f', -1, 64)
 		}
 		r.State = importers.MilestoneLabel(figs.Milestones[ind.Code])
 		for _, m := range stored.Milestones {
-			if m.Indicator == ind.Code {
+			if m.Indicator == ind.Code && m.Unit == "" {
 				r.DoneOn = m.DoneOn
 			}
 		}
@@ -52,6 +56,30 @@ func (s *Server) officeRows(c *fiber.Ctx, stored models.ReturnVersion, fromForm 
 		}
 		if fromForm {
 			r.Value, r.Note, r.State, r.DoneOn = c.FormValue("v_"+ind.Code), c.FormValue("n_"+ind.Code), c.FormValue("s_"+ind.Code), c.FormValue("d_"+ind.Code)
+		}
+		rows = append(rows, r)
+	}
+	return rows
+}
+
+// officeTickRows are the office's ticks of a task each unit has (a county's 工作专班 or 工作方案):
+// one row per unit the plan gives it to, named CODE@UNIT.
+func (s *Server) officeTickRows(c *fiber.Ctx, ind models.Indicator, stored models.ReturnVersion, figs importers.Figures, fromForm bool) []officeRow {
+	var rows []officeRow
+	for _, m := range s.Plan.MilestonesFor(ind.Code) {
+		u, ok := s.Plan.Unit(m.Unit)
+		if !ok || m.Unit == "" {
+			continue
+		}
+		key := models.MilestoneKey(ind.Code, m.Unit)
+		r := officeRow{Code: key, Name: ind.Name + "（" + u.Name + "）", Milestone: true, State: importers.MilestoneLabel(figs.Milestones[key])}
+		for _, x := range stored.Milestones {
+			if x.Indicator == ind.Code && x.Unit == m.Unit {
+				r.DoneOn = x.DoneOn
+			}
+		}
+		if fromForm {
+			r.State, r.DoneOn = c.FormValue("s_"+key), c.FormValue("d_"+key)
 		}
 		rows = append(rows, r)
 	}

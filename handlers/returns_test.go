@@ -252,6 +252,26 @@ func TestOfficeEntry(t *testing.T) {
 	if err != nil || v.Source != models.SourceOffice || len(v.Values) != 2 || len(v.Milestones) != 1 {
 		t.Errorf("stored %+v %v", v, err)
 	}
+	// The office ticks a county's 工作专班 on the same form, one row per county (issue 13).
+	if _, body := get(t, app, "/returns/office?period=2024-06"); !strings.Contains(string(body), "县（市、区）组建成立工作专班（会泽县）") ||
+		!strings.Contains(string(body), `name="s_county_task_force@530326"`) {
+		t.Errorf("office form lacks the county ticks")
+	}
+	status, body = post(url.Values{"period": {"2024-06"}, "s_county_task_force@530326": {"已完成"}, "d_county_task_force@530326": {"2023-10-08"}})
+	if status != 200 {
+		t.Fatalf("office tick: %d %s", status, body)
+	}
+	ds, err := s.Store.Dataset("2024-06")
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, m := range ds.Milestones {
+		found = found || m.Unit == "530326" && m.Indicator == "county_task_force" && m.State == models.MilestoneDone && m.Ticked
+	}
+	if !found {
+		t.Error("the office's tick is not 会泽县's task in the dataset")
+	}
 }
 
 // TestCountyUserIsConfinedToOwnUnit signs a county user in (as the sessions middleware will) and

@@ -3,6 +3,7 @@ package handlers
 import (
 	"github.com/gofiber/fiber/v2"
 
+	"ruralkpi/importers"
 	"ruralkpi/models"
 )
 
@@ -10,6 +11,8 @@ type reviewRow struct {
 	models.ReturnVersion
 	UnitName, StatusLabel, PeriodLabel, Color, Uploaded string
 	Latest                                              bool
+	// LaterFlags are the warnings that this correction makes later months' to-date figures fall.
+	LaterFlags []string
 }
 
 type reviewPageData struct {
@@ -69,6 +72,7 @@ func (s *Server) reviewRow(v models.ReturnVersion, latest bool) reviewRow {
 	row := reviewRow{ReturnVersion: v, UnitName: v.UnitCode, StatusLabel: models.StatusLabel(v.Status), PeriodLabel: v.Period, Latest: latest,
 		Color: map[string]string{models.StatusApproved: "green", models.StatusReturned: "red"}[v.Status]}
 	row.Uploaded = localTime(v.UploadedAt)
+	row.LaterFlags = importers.LaterMonthsFlags(v.Warnings)
 	if row.Color == "" {
 		row.Color = "grey"
 	}

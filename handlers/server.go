@@ -108,6 +108,8 @@ func (s *Server) templateFuncs() template.FuncMap {
 		"pct":   dashboards.Percent,
 		"add":   func(a, b int) int { return a + b },
 		"label": func(p models.Period) string { return p.Label() },
+		// status is the one word of a progress status (models.ProgressStatus.Label): 正常, 预警, 滞后.
+		"status": func(s string) string { return models.ProgressStatus(s).Label() },
 		// indicatorName shows an indicator by its Chinese name (the code when the plan has none).
 		"indicatorName": func(code string) string {
 			if ind, ok := s.Plan.Indicator(code); ok {

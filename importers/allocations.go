@@ -88,8 +88,9 @@ func AllocationTemplate(p *models.Plan, targets []models.TargetRecord, allocatio
 	return f, nil
 }
 
-// ParseAllocations reads an allocation workbook. Blank cells leave an allocation unchanged. It
-// returns the shares to set and every problem found; when there are problems nothing should be stored.
+// ParseAllocations reads an allocation workbook. The template is pre-filled with the current shares,
+// so a blank cell under a unit removes that unit's share. It returns the shares to set (or clear) and
+// every problem found; when there are problems nothing should be stored.
 func ParseAllocations(r io.Reader, p *models.Plan) ([]models.AllocationInput, []AllocationProblem, error) {
 	f, err := excelize.OpenReader(r, excelize.Options{UnzipSizeLimit: allocationUnzipSize, UnzipXMLSizeLimit: allocationXMLSize})
 	if err != nil {
@@ -166,6 +167,12 @@ func ParseAllocations(r io.Reader, p *models.Plan) ([]models.AllocationInput, []
 		for _, i := range colOrder {
 			unit := unitCols[i]
 			if i >= len(cols) || strings.TrimSpace(cols[i]) == "" {
+				in := models.AllocationInput{Indicator: code, Year: year, UnitCode: unit, Clear: true}
+				if err := models.ValidateAllocation(p, in); err != nil {
+					problem(i+1, n, "%s", models.ErrorMessage(err))
+					continue
+				}
+				out = append(out, in)
 				continue
 			}
 			text := strings.ReplaceAll(strings.TrimSpace(cols[i]), ",", "")

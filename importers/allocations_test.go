@@ -63,8 +63,53 @@ func TestAllocationTemplateRoundTrip(t *testing.T) {
 		{Indicator: ind.Code, Year: p.Years[0], UnitCode: "530302", Value: 12},
 		{Indicator: ind.Code, Year: p.Years[0], UnitCode: "530303", Value: 8},
 	}
-	if len(inputs) != len(want) || inputs[0] != want[0] || inputs[1] != want[1] {
-		t.Errorf("inputs = %+v, want %+v", inputs, want)
+	var set []models.AllocationInput
+	for _, in := range inputs {
+		if !in.Clear {
+			set = append(set, in)
+		}
+	}
+	if len(set) != len(want) || set[0] != want[0] || set[1] != want[1] {
+		t.Errorf("inputs = %+v, want %+v", set, want)
+	}
+}
+
+// TestAllocationBlankCellClears: the template carries the current shares, so a cell left blank (or
+// emptied) removes the unit's share — an allocation can be undone (issue 13, item 4).
+func TestAllocationBlankCellClears(t *testing.T) {
+	p := loadPlan(t)
+	ind := models.Allocatable(p)[0]
+	existing := []models.Allocation{{Indicator: ind.Code, Year: p.Years[0], UnitCode: "530302", Value: 12},
+		{Indicator: ind.Code, Year: p.Years[0], UnitCode: "530303", Value: 8}}
+	data := workbook(t, p, existing, func(f *excelize.File) {
+		if err := f.SetCellValue(AllocationSheet, "G3", ""); err != nil {
+			t.Fatal(err)
+		}
+	})
+	inputs, problems, err := ParseAllocations(bytes.NewReader(data), p)
+	if err != nil || len(problems) > 0 {
+		t.Fatalf("parse: %v %+v", err, problems)
+	}
+	found := false
+	for _, in := range inputs {
+		if in.Indicator == ind.Code && in.Year == p.Years[0] && in.UnitCode == "530303" {
+			found = in.Clear
+		}
+	}
+	if !found {
+		t.Errorf("the emptied cell G3 (530303) does not clear its share: %+v", inputs[:3])
+	}
+}
+
+// TestAllocationShareCappedGrowthNot: a unit's share (coverage) cannot exceed 100%.
+func TestAllocationShareCapped(t *testing.T) {
+	p := loadPlan(t)
+	err := models.ValidateAllocation(p, models.AllocationInput{Indicator: "village_coverage", Year: 2024, UnitCode: "530302", Value: 120})
+	if err == nil {
+		t.Error("a coverage share of 120% accepted")
+	}
+	if err := models.ValidateAllocation(p, models.AllocationInput{Indicator: "village_coverage", Year: 2024, UnitCode: "530302", Value: 85}); err != nil {
+		t.Errorf("a unit's coverage rate of 85%% refused: %v", err)
 	}
 }
 

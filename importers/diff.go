@@ -33,16 +33,30 @@ func Diff(p *models.Plan, oldValues []models.ReturnValue, oldMs []models.Milesto
 			out[v.Indicator] = line{formatFigure(v.Value), v.Note}
 		}
 		for _, m := range ms {
-			out[m.Indicator] = line{milestoneText(m), m.Note}
+			out[models.MilestoneKey(m.Indicator, m.Unit)] = line{milestoneText(m), m.Note}
 		}
 		return out
 	}
 	before, after := index(oldValues, oldMs), index(newValues, newMs)
-	var out []Change
+	// Rows in plan order; an office tick of a unit's task is one row per unit that has it.
+	type row struct{ key, name string }
+	var rows []row
 	for _, ind := range p.Indicators {
-		o, hadOld := before[ind.Code]
-		n, hasNew := after[ind.Code]
-		c := Change{Indicator: ind.Code, Name: ind.Name, Old: o.text, New: n.text, NoteChanged: o.note != n.note}
+		if ind.Reporter == models.ReporterOffice && ind.RollUp == models.RollUpCount {
+			for _, m := range p.MilestonesFor(ind.Code) {
+				if u, ok := p.Unit(m.Unit); ok && m.Unit != "" {
+					rows = append(rows, row{models.MilestoneKey(ind.Code, m.Unit), ind.Name + "（" + u.Name + "）"})
+				}
+			}
+			continue
+		}
+		rows = append(rows, row{ind.Code, ind.Name})
+	}
+	var out []Change
+	for _, r := range rows {
+		o, hadOld := before[r.key]
+		n, hasNew := after[r.key]
+		c := Change{Indicator: r.key, Name: r.name, Old: o.text, New: n.text, NoteChanged: o.note != n.note}
 		switch {
 		case !hadOld && !hasNew:
 			continue

@@ -183,6 +183,13 @@ func LookupReference(store *models.Store, plan *models.Plan, d Draft, now time.T
 		return ref, err
 	}
 	ref.History = history
+	later, err := store.LaterVersions(unit, period)
+	if err != nil {
+		return ref, err
+	}
+	for _, v := range later {
+		ref.Later = append(ref.Later, FiguresOf(v))
+	}
 	if ref.Allocations, err = store.UnitAllocations(unit, p.Year); err != nil {
 		return ref, err
 	}
@@ -209,7 +216,7 @@ func FiguresOf(v models.ReturnVersion) Figures {
 		f.Values[x.Indicator] = x.Value
 	}
 	for _, m := range v.Milestones {
-		f.Milestones[m.Indicator] = m.State
+		f.Milestones[models.MilestoneKey(m.Indicator, m.Unit)] = m.State
 	}
 	return f
 }

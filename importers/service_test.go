@@ -279,7 +279,6 @@ func TestTemplateFor(t *testing.T) {
 		{"530300", testPeriod, "", models.EInvalid},
 		{testUnit, "2024-08", "", models.EInvalid},
 		{testUnit, "2024-6", "", models.EInvalid},
-		{"530326", "2023-12", "", models.EInvalid}, // 会泽县 reports from 2024-01
 	} {
 		if _, err := TemplateFor(s, p, c.unit, c.period, c.acting, testNow); models.ErrorCode(err) != c.code {
 			t.Errorf("TemplateFor(%s %s as %q) = %v, want %s", c.unit, c.period, c.acting, err, c.code)

@@ -384,10 +384,15 @@ func (tw *templateWriter) target(code string) (float64, bool) {
 func figureValidation(ind models.Indicator, cell string) *excelize.DataValidation {
 	dv := excelize.NewDataValidation(true)
 	dv.Sqref = cell
+	max, capped := ind.MaxValue()
 	switch {
+	case capped:
+		_ = dv.SetRange(0, max, excelize.DataValidationTypeDecimal, excelize.DataValidationOperatorBetween)
+		dv.SetError(excelize.DataValidationErrorStyleStop, "请填百分数", "是占比，请填 0 到 100 之间的数，85 表示 85%。")
 	case ind.Kind == models.KindRate || ind.Unit == "%":
-		_ = dv.SetRange(0, 100, excelize.DataValidationTypeDecimal, excelize.DataValidationOperatorBetween)
-		dv.SetError(excelize.DataValidationErrorStyleStop, "请填百分数", "请填 0 到 100 之间的数，85 表示 85%。")
+		// A growth rate (vs a base year) may exceed 100%.
+		_ = dv.SetRange(0, 999999999, excelize.DataValidationTypeDecimal, excelize.DataValidationOperatorBetween)
+		dv.SetError(excelize.DataValidationErrorStyleStop, "请填百分数", "请填不小于 0 的百分数，85 表示 85%，增长一倍半填 150。")
 	case ind.Integer:
 		_ = dv.SetRange(0, 999999999, excelize.DataValidationTypeWhole, excelize.DataValidationOperatorBetween)
 		dv.SetError(excelize.DataValidationErrorStyleStop, "请填整数", "“"+ind.Name+"”是计数，请填不小于 0 的整数。")

@@ -1,6 +1,7 @@
 package importers
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"math"
@@ -39,6 +40,29 @@ type Reference struct {
 	History []Figures
 	// Allocations maps indicator code → the unit's allocation of the year's target.
 	Allocations map[string]float64
+	// Later holds the unit's accepted figures of the months after this one, oldest first: a
+	// correction of an earlier month is checked against them.
+	Later []Figures
+}
+
+// LaterMonthsMark begins the warning that a correction makes later months' to-date figures fall; the
+// review page flags versions carrying it for the office.
+const LaterMonthsMark = "后续月份需更正"
+
+// LaterMonthsFlags returns the messages of a stored version's warnings (its JSON list) that say
+// later months became inconsistent, for the office's review page.
+func LaterMonthsFlags(warningsJSON string) []string {
+	var ws []Problem
+	if json.Unmarshal([]byte(warningsJSON), &ws) != nil {
+		return nil
+	}
+	var out []string
+	for _, w := range ws {
+		if strings.HasPrefix(w.Message, LaterMonthsMark) {
+			out = append(out, w.Message)
+		}
+	}
+	return out
 }
 
 // Return is a validated return, ready to store as a version.
@@ -183,6 +207,27 @@ func (v *validator) allowed(ind models.Indicator) string {
 	return ""
 }
 
+// tickAllowed checks the unit of a milestone row: the office ticks a unit's own task (a county's
+// 工作专班: reporter office, counted per unit) for a unit the plan gives it to; every other milestone
+// is the return's own.
+func (v *validator) tickAllowed(ind models.Indicator, unit string) string {
+	perUnit := ind.Reporter == models.ReporterOffice && ind.RollUp == models.RollUpCount
+	switch {
+	case unit == "" && perUnit:
+		return "该事项由办公室按单位逐一确认，请在对应单位的行中选择状态。"
+	case unit == "":
+		return ""
+	case !perUnit:
+		return "该指标不按单位确认，请删除单位代码。"
+	}
+	for _, m := range v.plan.MilestonesFor(ind.Code) {
+		if m.Unit == unit {
+			return ""
+		}
+	}
+	return "方案未安排该单位此项任务（单位代码“" + clip(unit, 20) + "”）。"
+}
+
 // previous returns the last accepted figures before this month, if any.
 func (v *validator) previous() (Figures, bool) {
 	var best Figures
@@ -240,6 +285,9 @@ func (v *validator) checkRows() {
 		if hasPrev && v.periodOK {
 			v.checkAgainstPrevious(sheet, r, ind, value, prev)
 		}
+		if v.periodOK {
+			v.checkAgainstLater(sheet, r, ind, value)
+		}
 		v.warn(sheet, r, ind, value)
 		v.ret.Values = append(v.ret.Values, models.ReturnValue{Indicator: code, Value: value, Note: r.Note})
 	}
@@ -283,11 +331,35 @@ func (v *validator) checkFigure(sheet string, r DraftRow, ind models.Indicator) 
 		v.problems.add(sheet, r.ValueCell, ind.Code, "%s：是计数（单位“%s”），只能填整数，不能填 %s。", ind.Name, ind.Unit, formatFigure(value))
 		ok = false
 	}
-	if (ind.Kind == models.KindRate || ind.Unit == "%") && value > 100 {
-		v.problems.add(sheet, r.ValueCell, ind.Code, "%s：百分比不能超过 100（填了 %s）。填 85 表示 85%%。", ind.Name, formatFigure(value))
+	// Only shares are capped (the plan file says which): a growth rate vs 2022 may exceed 100%.
+	if max, capped := ind.MaxValue(); capped && value > max {
+		v.problems.add(sheet, r.ValueCell, ind.Code, "%s：是占比，不能超过 %s%%（填了 %s）。填 85 表示 85%%。", ind.Name, formatFigure(max), formatFigure(value))
 		ok = false
 	}
 	return value, ok
+}
+
+// checkAgainstLater warns when a correction of an earlier month lifts a to-date figure above what
+// later months already say: their cumulative (or same-year running) figure would then fall. The
+// correction is accepted — it may be the later months that are wrong — but every such month is named
+// on the preview and the version is flagged for the office.
+func (v *validator) checkAgainstLater(sheet string, r DraftRow, ind models.Indicator, value float64) {
+	if ind.Kind != models.KindCumulative && ind.Kind != models.KindAnnual {
+		return
+	}
+	var months []string
+	for _, f := range v.ref.Later {
+		later, ok := f.Values[ind.Code]
+		p, err := models.ParsePeriod(f.Period)
+		if !ok || err != nil || later >= value || ind.Kind == models.KindAnnual && p.Year != v.period.Year {
+			continue
+		}
+		months = append(months, fmt.Sprintf("%s（%s）", p.Label(), formatFigure(later)))
+	}
+	if len(months) > 0 {
+		v.warnings.add(sheet, r.ValueCell, ind.Code, "%s：%s更正为 %s 后，已确认的 %s 低于本月，累计数将出现下降；请一并更正这些月份的月报。",
+			LaterMonthsMark, ind.Name, formatFigure(value), strings.Join(months, "、"))
+	}
 }
 
 // checkAgainstPrevious refuses a to-date figure below the last accepted month's: stocks never shrink
@@ -379,7 +451,8 @@ func (v *validator) checkMilestones() {
 		lastDay = time.Date(v.period.Year, time.Month(v.period.Month)+1, 0, 0, 0, 0, 0, time.UTC)
 	}
 	for _, m := range v.d.Milestones {
-		code := normaliseCode(m.Code)
+		key := normaliseCode(m.Code)
+		code, unit, _ := strings.Cut(key, "@")
 		if code == "" {
 			if m.State != "" || m.DoneOn != "" {
 				v.problems.add(sheet, m.CodeCell, "", "第 %d 行选了状态但没有指标代码。请只在模板原有的行中填报。", m.Row)
@@ -395,17 +468,28 @@ func (v *validator) checkMilestones() {
 			v.problems.add(sheet, m.CodeCell, code, "“%s”不是里程碑，请在“%s”工作表中填写数字。", ind.Name, SheetMonthly)
 			continue
 		}
-		if first, dup := seen[code]; dup {
-			v.problems.add(sheet, m.CodeCell, code, "里程碑“%s”与第 %d 行重复，同一里程碑只能填一行。", ind.Name, first)
+		if first, dup := seen[key]; dup {
+			v.problems.add(sheet, m.CodeCell, key, "里程碑“%s”与第 %d 行重复，同一里程碑只能填一行。", ind.Name, first)
 			continue
 		}
-		seen[code] = m.Row
+		seen[key] = m.Row
 		if why := v.allowed(ind); why != "" {
 			if m.State != "" {
-				v.problems.add(sheet, m.StateCell, code, "%s", why)
+				v.problems.add(sheet, m.StateCell, key, "%s", why)
 			}
 			continue
 		}
+		if why := v.tickAllowed(ind, unit); why != "" {
+			if m.State != "" {
+				v.problems.add(sheet, m.StateCell, key, "%s", why)
+			}
+			continue
+		}
+		name := ind.Name
+		if unit != "" {
+			name += "（" + v.unitName(unit) + "）"
+		}
+		ind.Name, code = name, key
 		if m.State == "" {
 			if m.DoneOn != "" {
 				v.problems.add(sheet, m.StateCell, code, "%s：填了完成日期，但没有选择状态（%s/%s/%s）。", ind.Name, stateNotStarted, stateInProgress, stateDone)
@@ -417,7 +501,7 @@ func (v *validator) checkMilestones() {
 			v.problems.add(sheet, m.StateCell, code, "%s：状态“%s”无法识别，只能从下拉框选择 %s、%s 或 %s。", ind.Name, clip(m.State, 20), stateNotStarted, stateInProgress, stateDone)
 			continue
 		}
-		rep := models.MilestoneReport{Indicator: code, State: state, Note: m.Note}
+		rep := models.MilestoneReport{Indicator: strings.SplitN(key, "@", 2)[0], Unit: unit, State: state, Note: m.Note}
 		switch {
 		case state == models.MilestoneDone && m.DoneOn == "":
 			v.problems.add(sheet, m.DoneOnCell, code, "%s：状态为“%s”，请填写完成日期（如 2024-06-15）。", ind.Name, stateDone)

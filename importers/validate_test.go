@@ -2,10 +2,12 @@ package importers
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -112,8 +114,8 @@ func TestValidateRules(t *testing.T) {
 			draft: draftOf("999999", testPeriod, DraftRow{Code: "service_points", Value: "118"}), problems: []string{"D2 不是本规划的填报单位"}},
 		{name: "the city is no county",
 			draft: draftOf("530300", testPeriod, DraftRow{Code: "service_points", Value: "118"}), problems: []string{"H5 由各县（市、区）在月报中填报"}},
-		{name: "unit not yet reporting",
-			draft: draftOf("530322", "2023-10", DraftRow{Code: "service_points", Value: "10"}), problems: []string{"F2 本单位从 2024-01 起报送"}},
+		{name: "roll-out county reports its 2023 statistics",
+			draft: draftOf("530322", "2023-10", DraftRow{Code: "service_points", Value: "10"})},
 		{name: "bad month text",
 			draft: draftOf(testUnit, "六月", DraftRow{Code: "service_points", Value: "118"}), problems: []string{"F2 不是“年-月”"}},
 		{name: "annual total restarts in January",
@@ -199,6 +201,19 @@ func TestRatesAndOfficeReturn(t *testing.T) {
 	over := Validate(draftOf(p.Root.Code, testPeriod, DraftRow{Code: "cost_reduction", Value: "120"}), testReference(p))
 	if len(over.Problems) != 1 || !strings.Contains(over.Problems[0].Message, "不能超过 100") {
 		t.Errorf("problems:\n%s", problemsText(over.Problems))
+	}
+}
+
+// TestGrowthRateMayExceed100: 农产品出村增长较2022年 is a growth rate, which may exceed 100% (issue 13,
+// item 9); the plan file says which percentages are shares.
+func TestGrowthRateMayExceed100(t *testing.T) {
+	p := testPlan(t)
+	res := Validate(draftOf(p.Root.Code, testPeriod, DraftRow{Code: "agri_outbound_growth", Value: "130"}), testReference(p))
+	if len(res.Problems) != 0 {
+		t.Fatalf("growth of 130%% refused:\n%s", problemsText(res.Problems))
+	}
+	if len(res.Return.Values) != 1 || res.Return.Values[0].Value != 130 {
+		t.Errorf("values = %+v, want 130", res.Return.Values)
 	}
 }
 
@@ -364,5 +379,77 @@ func TestPercentCells(t *testing.T) {
 				t.Errorf("values %+v, problems:\n%s", res.Return.Values, problemsText(res.Problems))
 			}
 		})
+	}
+}
+
+// TestCorrectionWarnsOfLaterMonths: 会泽县 corrects 2024-11 (agri projects 2, parks 1) while 2024-12
+// already says 1 and 0 — the later month's cumulative figures would fall. The preview names the
+// month; the warning flags the version for the office (issue 13, item 8).
+func TestCorrectionWarnsOfLaterMonths(t *testing.T) {
+	p := testPlan(t)
+	ref := Reference{Plan: p, Now: time.Date(2025, 1, 10, 0, 0, 0, 0, time.UTC), Later: []Figures{
+		{Period: "2024-12", Values: map[string]float64{"agri_projects_500k": 1, "mfg_parks": 0, "service_points": 500, "outbound_parcels": 900}},
+		{Period: "2025-01", Values: map[string]float64{"agri_projects_500k": 2, "mfg_parks": 1, "outbound_parcels": 10}},
+	}}
+	d := draftOf("530326", "2024-11",
+		DraftRow{Code: "agri_projects_500k", Value: "2"}, DraftRow{Code: "mfg_parks", Value: "1"},
+		DraftRow{Code: "service_points", Value: "400"}, DraftRow{Code: "outbound_parcels", Value: "800"})
+	res := Validate(d, ref)
+	if len(res.Problems) != 0 {
+		t.Fatalf("problems:\n%s", problemsText(res.Problems))
+	}
+	var flagged []string
+	for _, w := range res.Warnings {
+		if strings.HasPrefix(w.Message, LaterMonthsMark) {
+			flagged = append(flagged, w.Indicator)
+			if !strings.Contains(w.Message, "2024年12月") || strings.Contains(w.Message, "2025年1月") {
+				t.Errorf("warning %q should name 2024-12 only", w.Message)
+			}
+		}
+	}
+	if strings.Join(flagged, ",") != "agri_projects_500k,mfg_parks" {
+		t.Errorf("later-month warnings on %v, want agri_projects_500k and mfg_parks", flagged)
+	}
+	stored, _ := json.Marshal(res.Warnings)
+	if got := LaterMonthsFlags(string(stored)); len(got) != 2 {
+		t.Errorf("flags read back from the stored warnings: %v", got)
+	}
+}
+
+// TestOfficeTicksCountyTasks: the office confirms each county's 工作专班 in its own return, one row per
+// county (code@unit); a unit the plan does not give the task to, a tick without a unit, and a county
+// ticking it itself are refused.
+func TestOfficeTicksCountyTasks(t *testing.T) {
+	p := testPlan(t)
+	tick := func(unit, code, state string) Draft {
+		d := draftOf(unit, testPeriod)
+		d.Milestones = []DraftMilestone{{Row: 5, Code: code, CodeCell: code, State: state, StateCell: "s_" + code, DoneOn: "2024-05-20", DoneOnCell: "d_" + code}}
+		return d
+	}
+	ok := Validate(tick(p.Root.Code, "county_task_force@530326", "已完成"), testReference(p))
+	if len(ok.Problems) != 0 || len(ok.Return.Milestones) != 1 {
+		t.Fatalf("tick refused:\n%s", problemsText(ok.Problems))
+	}
+	if m := ok.Return.Milestones[0]; m.Indicator != "county_task_force" || m.Unit != "530326" || m.State != models.MilestoneDone {
+		t.Errorf("stored tick %+v", m)
+	}
+	for _, tc := range []struct{ name, unit, code, phrase string }{
+		{"unit_without_the_task", p.Root.Code, "county_task_force@530300", "方案未安排该单位此项任务"},
+		{"tick_without_a_unit", p.Root.Code, "county_task_force", "按单位逐一确认"},
+		{"county_ticks_itself", "530326", "county_task_force@530326", "由工作专班办公室填报"},
+		{"unit_on_an_own_milestone", p.Root.Code, "trunk_jiangsu@530326", "不按单位确认"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res := Validate(tick(tc.unit, tc.code, "已完成"), testReference(p))
+			if len(res.Problems) != 1 || !strings.Contains(res.Problems[0].Message, tc.phrase) {
+				t.Errorf("problems:\n%s\nwant %q", problemsText(res.Problems), tc.phrase)
+			}
+		})
+	}
+	before := []models.MilestoneReport{{Indicator: "county_task_force", Unit: "530326", State: models.MilestoneInProgress}}
+	after := []models.MilestoneReport{{Indicator: "county_task_force", Unit: "530326", State: models.MilestoneDone}}
+	changes := Diff(p, nil, before, nil, after)
+	if len(changes) != 1 || changes[0].Name != "县（市、区）组建成立工作专班（会泽县）" || changes[0].Kind != ChangeChanged {
+		t.Errorf("diff = %+v", changes)
 	}
 }

@@ -48,12 +48,19 @@ func AllocationBalance(target, allocated float64, allocations int) Balance {
 	}
 }
 
-// Allocatable lists the indicators whose city targets are split between units: figures the units
-// report that add up (sums), with a target in some year.
+// Allocatable lists the indicators whose city targets the office sets per unit: figures the units
+// report that add up (sums), and rates computed from the units' figures (a unit's own rate, which
+// does not add up), with a target in some year. Counts judged as milestones (a hub park per unit) are
+// not: their due dates are the units' targets.
 func Allocatable(p *Plan) []Indicator {
 	var out []Indicator
 	for _, ind := range p.Indicators {
-		if ind.Reporter != ReporterCounty || ind.Kind == KindMilestone || ind.RollUp != RollUpSum {
+		switch {
+		case ind.Judged() == ScheduleMilestone:
+			continue // judged per unit by its due date: an allocation would change nothing
+		case ind.Kind == KindRate && ind.RollUp == RollUpRatio:
+			// a rate per unit and year, like any other target (it does not add up to the city's)
+		case ind.Reporter != ReporterCounty || ind.Kind == KindMilestone || ind.RollUp != RollUpSum:
 			continue
 		}
 		for _, y := range p.Years {
@@ -72,6 +79,9 @@ type AllocationInput struct {
 	Year      int
 	UnitCode  string
 	Value     float64
+	// Clear removes the unit's allocation (a blank cell, or the clear button): the unit then has no
+	// target of its own for the year.
+	Clear bool
 }
 
 // ValidateAllocation checks one share against the plan.
@@ -93,8 +103,14 @@ func ValidateAllocation(p *Plan, in AllocationInput) error {
 	if u, ok := p.Unit(in.UnitCode); !ok || len(u.Children) > 0 {
 		return Errorf(EInvalid, "单位代码 %q 不是本方案的填报单位。", in.UnitCode)
 	}
+	if in.Clear {
+		return nil
+	}
 	if in.Value < 0 || math.IsNaN(in.Value) || math.IsInf(in.Value, 0) {
 		return Errorf(EInvalid, "分解值不能为负数。")
+	}
+	if max, capped := ind.MaxValue(); capped && in.Value > max {
+		return Errorf(EInvalid, "指标“%s”是占比，不能超过 %v%%。", ind.Name, max)
 	}
 	if ind.Integer && in.Value != math.Trunc(in.Value) {
 		return Errorf(EInvalid, "指标“%s”应为整数。", ind.Name)
@@ -111,8 +127,8 @@ func containsInt(list []int, v int) bool {
 	return false
 }
 
-// SetAllocations stores shares in one transaction, auditing each one that changes; it returns how
-// many changed. Every input must have been validated.
+// SetAllocations stores shares in one transaction, auditing each one that changes or is cleared; it
+// returns how many changed. Every input must have been validated.
 func (s *Store) SetAllocations(inputs []AllocationInput, by Actor, now time.Time) (int, error) {
 	changed := 0
 	err := s.write(func(tx *gorm.DB) error {
@@ -123,6 +139,20 @@ func (s *Store) SetAllocations(inputs []AllocationInput, by Actor, now time.Time
 				return fmt.Errorf("models: read allocation: %w", res.Error)
 			}
 			before := ""
+			if in.Clear {
+				if res.RowsAffected == 0 {
+					continue
+				}
+				if err := tx.Delete(&Allocation{}, cur.ID).Error; err != nil {
+					return fmt.Errorf("models: delete allocation: %w", err)
+				}
+				changed++
+				if err := auditTx(tx, AuditEntry{At: now, Actor: by.Username, IP: by.IP, Action: AuditAllocation,
+					Subject: fmt.Sprintf("%s %d %s", in.Indicator, in.Year, in.UnitCode), Before: fmt.Sprint(cur.Value), After: ""}); err != nil {
+					return err
+				}
+				continue
+			}
 			if res.RowsAffected > 0 {
 				if cur.Value == in.Value {
 					continue

@@ -64,6 +64,41 @@ func TestSetAllocationsAuditsChangesOnly(t *testing.T) {
 	}
 }
 
+// TestClearAllocation: a share can be removed (blank cell or the clear button), audited, and the unit
+// then has no target of its own; hub parks, judged by their due dates, are not allocatable at all.
+func TestClearAllocation(t *testing.T) {
+	s, p := openTestStore(t)
+	by, now := Actor{Username: "office"}, time.Now()
+	in := AllocationInput{Indicator: "service_points", Year: 2024, UnitCode: "530302", Value: 300}
+	if _, err := s.SetAllocations([]AllocationInput{in}, by, now); err != nil {
+		t.Fatal(err)
+	}
+	clear := AllocationInput{Indicator: "service_points", Year: 2024, UnitCode: "530302", Clear: true}
+	if err := ValidateAllocation(p, clear); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := s.SetAllocations([]AllocationInput{clear}, by, now); err != nil || n != 1 {
+		t.Fatalf("clear: %d, %v", n, err)
+	}
+	if n, err := s.SetAllocations([]AllocationInput{clear}, by, now); err != nil || n != 0 {
+		t.Fatalf("clear again: %d, %v", n, err)
+	}
+	var left int64
+	s.DB.Model(&Allocation{}).Where("indicator = ? AND unit_code = ?", "service_points", "530302").Count(&left)
+	if left != 0 {
+		t.Errorf("%d allocations left after clearing", left)
+	}
+	entries, _ := s.AuditEntries(AuditFilter{Action: AuditAllocation})
+	if len(entries) != 2 || entries[0].Before != "300" || entries[0].After != "" {
+		t.Errorf("clear audit: %+v", entries)
+	}
+	for _, ind := range Allocatable(p) {
+		if ind.Code == "hub_parks" {
+			t.Error("hub parks are allocatable: an allocation would not change how they are judged")
+		}
+	}
+}
+
 func TestFollowUpLifecycle(t *testing.T) {
 	s, p := openTestStore(t)
 	now := time.Date(2024, 7, 10, 9, 0, 0, 0, ReportingZone())

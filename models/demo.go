@@ -197,8 +197,11 @@ func GenerateDemo(p *Plan, seed uint64) (DemoData, error) {
 	return data, nil
 }
 
-// apportion splits each year's city increment among the units active that year by the
-// largest-remainder method, so that unit levels add up exactly to the city target.
+// apportion splits each year's city increment among the units by the largest-remainder method, in
+// whole units for counts and in hundredths otherwise, so that unit allocations add up exactly to the
+// city target (the allocations page shows 分解一致 on the demo). Every unit reports statistics from the
+// plan's start; before a unit's own tasks start (roll-out counties: 2024) it builds at a third of the
+// pace of the pilots, which carry the first year's construction.
 func apportion(p *Plan, ind Indicator, units []Unit, profiles map[string]DemoProfile) map[string]map[int]float64 {
 	out := map[string]map[int]float64{}
 	for _, u := range units {
@@ -227,20 +230,23 @@ func apportion(p *Plan, ind Indicator, units []Unit, profiles map[string]DemoPro
 				// village-bound counts fill the villages still without one.
 				w = math.Max(1, float64(profiles[u.Code].AdminVillages)-level[u.Code+ind.Code])
 			}
+			if ind.Kind == KindCumulative && MustPeriod(p.UnitTasksFrom(u.Code)).Year > y {
+				w /= 3 // construction of a roll-out county before its tasks start
+			}
 			weights[u.Code] = w
 			total += w
 		}
-		shares := map[string]float64{}
+		scale := 100.0 // hundredths: money and volumes carry two decimals
 		if ind.Integer {
-			shares = largestRemainder(amount, weights, total)
-		} else {
-			for code, w := range weights {
-				shares[code] = amount * w / total
-			}
+			scale = 1
+		}
+		shares := largestRemainder(amount*scale, weights, total)
+		for code := range shares {
+			shares[code] /= scale
 		}
 		for _, u := range units {
 			if ind.Kind == KindCumulative {
-				level[u.Code+ind.Code] += shares[u.Code]
+				level[u.Code+ind.Code] = math.Round((level[u.Code+ind.Code]+shares[u.Code])*scale) / scale
 				out[u.Code][y] = level[u.Code+ind.Code]
 			} else {
 				out[u.Code][y] = shares[u.Code]
@@ -336,7 +342,7 @@ func demoMilestones(p *Plan, unit string, period Period, prof DemoProfile) []Mil
 	var out []MilestoneReport
 	for _, m := range p.Milestones {
 		ind, ok := p.Indicator(m.Indicator)
-		if !ok || ind.Kind != KindMilestone || m.Unit != unit {
+		if !ok || ind.Kind != KindMilestone || ind.Reporter != ReporterCounty || m.Unit != unit {
 			continue
 		}
 		out = append(out, milestoneState(m, period, demoDoneMonth(m, prof)))
@@ -387,7 +393,21 @@ func officeDemoVersions(p *Plan, start, end Period) []NewVersion {
 		var ms []MilestoneReport
 		for _, m := range p.Milestones {
 			ind, ok := p.Indicator(m.Indicator)
-			if !ok || ind.Kind != KindMilestone || m.Unit != "" {
+			if !ok || ind.Kind != KindMilestone || ind.Reporter != ReporterOffice {
+				continue
+			}
+			if m.Unit != "" {
+				// The office ticks each county's 工作专班 and 工作方案: pilots first, 师宗县's plan late.
+				done := Period{Year: m.Year, Month: 9}
+				if MustPeriod(p.UnitTasksFrom(m.Unit)).Year > m.Year {
+					done.Month = 11
+				}
+				if m.Unit == "530323" && m.Indicator == "county_work_plan" {
+					done = Period{Year: m.Year + 1, Month: 3}
+				}
+				r := milestoneState(m, period, &done)
+				r.Unit = m.Unit
+				ms = append(ms, r)
 				continue
 			}
 			done := Period{Year: m.Year, Month: 11}

@@ -43,7 +43,7 @@ func TestGenerateDemo(t *testing.T) {
 		}
 	})
 
-	t.Run("late units start in 2024, pilot units in 2023-08", func(t *testing.T) {
+	t.Run("every unit reports from its start month (the plan's start)", func(t *testing.T) {
 		first := map[string]string{}
 		for _, v := range a.Versions {
 			if f, ok := first[v.UnitCode]; !ok || v.Period < f {
@@ -122,4 +122,62 @@ func TestGenerateDemo(t *testing.T) {
 		}
 		t.Error("no 师宗县 2025-12 return")
 	})
+}
+
+// TestDemoReadsThePlanAsMeant is issue 13's demo: allocations add up exactly on every row (2024
+// revenue was 7.41 of 7.4, 2025 parcels 6299.99), every unit reports its 2023 statistics, the pilots
+// carry most of 2023's construction, and 麒麟区's parcels do not fall into 2024.
+func TestDemoReadsThePlanAsMeant(t *testing.T) {
+	p := loadDefaultPlan(t)
+	d, err := GenerateDemo(p, 2023)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type key struct {
+		code string
+		year int
+	}
+	sum, n := map[key]float64{}, map[key]int{}
+	share := map[key]map[string]float64{}
+	for _, a := range d.Allocations {
+		k := key{a.Indicator, a.Year}
+		sum[k] += a.Value
+		n[k]++
+		if share[k] == nil {
+			share[k] = map[string]float64{}
+		}
+		share[k][a.UnitCode] = a.Value
+	}
+	for k, s := range sum {
+		target, ok := p.Target(k.code, k.year)
+		if !ok {
+			continue
+		}
+		if b := AllocationBalance(target, s, n[k]); b != BalanceExact {
+			t.Errorf("%s %d: allocations sum to %v of %v (%s)", k.code, k.year, s, target, b.Label())
+		}
+	}
+	for _, code := range []string{"outbound_parcels", "express_revenue", "agri_online_sales"} {
+		if a, b := share[key{code, 2023}]["530302"], share[key{code, 2024}]["530302"]; b < a {
+			t.Errorf("麒麟区 %s falls from %v in 2023 to %v in 2024", code, a, b)
+		}
+	}
+	pilots := 0.0
+	for _, u := range []string{"530302", "530303", "530304", "530371"} {
+		pilots += share[key{"service_points", 2023}][u]
+	}
+	if pilots < 0.5*506 || pilots == 506 {
+		t.Errorf("pilots build %v of 2023's 506 service points, want most but not all", pilots)
+	}
+	reported2023 := map[string]bool{}
+	for _, v := range d.Versions {
+		if v.Period == "2023-10" {
+			reported2023[v.UnitCode] = true
+		}
+	}
+	for _, u := range p.ReportingUnits() {
+		if !reported2023[u.Code] {
+			t.Errorf("%s has no 2023-10 return: every unit reports statistics from the plan's start", u.Code)
+		}
+	}
 }

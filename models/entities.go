@@ -113,9 +113,12 @@ type MilestoneReport struct {
 	ID        uint   `gorm:"primaryKey"`
 	VersionID uint   `gorm:"not null;index"`
 	Indicator string `gorm:"size:64;not null"`
-	State     string `gorm:"size:20;not null"`
-	DoneOn    string `gorm:"size:10"` // YYYY-MM-DD when done
-	Note      string
+	// Unit is the unit an office tick is for (a county's 工作专班, ticked in the office's return); empty
+	// means the version's own unit.
+	Unit   string `gorm:"size:32"`
+	State  string `gorm:"size:20;not null"`
+	DoneOn string `gorm:"size:10"` // YYYY-MM-DD when done
+	Note   string
 }
 
 // StoredFile keeps an uploaded file's original bytes for audit, keyed by its SHA-256.

@@ -25,6 +25,18 @@ type MilestoneObservation struct {
 	DoneOn    string
 	VersionID uint
 	Approved  bool
+	// Ticked says the office recorded the state for the unit (in its own return): it is not the
+	// unit's return, so it does not count as the unit having filed for the month.
+	Ticked bool
+}
+
+// MilestoneKey names a milestone row of a return: the indicator's code, or for an office tick of a
+// unit's task "code@unit".
+func MilestoneKey(indicator, unit string) string {
+	if unit == "" {
+		return indicator
+	}
+	return indicator + "@" + unit
 }
 
 // Dataset is everything the progress rules need besides the plan: figures, milestone states,

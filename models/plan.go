@@ -40,6 +40,33 @@ const (
 	RollUpCount RollUp = "count"
 )
 
+// Schedule says how an indicator's figures are judged against time. It is chosen in the plan file,
+// never by the data: an allocation changes a unit's target, never how the indicator is judged.
+type Schedule string
+
+// The schedules.
+const (
+	// ScheduleLinear judges against 序时进度: the path from last year's level to this year's target.
+	ScheduleLinear Schedule = "linear"
+	// ScheduleYearEnd judges only at December: figures known at year end (a firm's annual revenue, a
+	// project's parcels a year) are shown with their pace before, and grey.
+	ScheduleYearEnd Schedule = "year_end"
+	// ScheduleMilestone judges per-unit tasks done by a due year: done, under construction, on
+	// schedule, at risk, overdue; on roll-ups, done against due.
+	ScheduleMilestone Schedule = "milestone"
+)
+
+// Percent says what a percentage indicator measures, which decides whether it may exceed 100.
+type Percent string
+
+// The kinds of percentage.
+const (
+	// PercentShare is a part of a whole (coverage, a share of points): it cannot exceed 100%.
+	PercentShare Percent = "share"
+	// PercentGrowth is a change against a base year (growth vs 2022): it may exceed 100%.
+	PercentGrowth Percent = "growth"
+)
+
 // Reporter names the party that reports an indicator.
 type Reporter string
 
@@ -114,6 +141,31 @@ type Indicator struct {
 	LowerIsBetter bool          `json:"lower_is_better,omitempty"`
 	Headline      bool          `json:"headline,omitempty"` // an overall goal shown as a card on the overview
 	Note          string        `json:"note,omitempty"`
+	// Schedule is how the indicator is judged (linear, year_end, milestone); empty means milestone
+	// for milestones and linear otherwise.
+	Schedule Schedule `json:"schedule,omitempty"`
+	// Percent says whether a rate is a share (capped at 100) or a growth rate (may exceed 100).
+	Percent Percent `json:"percent,omitempty"`
+}
+
+// Judged returns the indicator's schedule, defaulted by its kind.
+func (ind Indicator) Judged() Schedule {
+	switch {
+	case ind.Schedule != "":
+		return ind.Schedule
+	case ind.Kind == KindMilestone:
+		return ScheduleMilestone
+	}
+	return ScheduleLinear
+}
+
+// MaxValue returns the largest figure the indicator can take, and whether there is one: shares
+// cannot exceed 100%; growth rates, counts and money have no ceiling.
+func (ind Indicator) MaxValue() (float64, bool) {
+	if ind.Percent == PercentShare {
+		return 100, true
+	}
+	return 0, false
 }
 
 // Target is the city-wide (root unit) target of an indicator for a year.
@@ -129,6 +181,9 @@ type MilestoneDue struct {
 	Unit      string `json:"unit"`
 	Year      int    `json:"year"`
 	Label     string `json:"label,omitempty"`
+	// From is the month the task starts (启动建设), YYYY-MM; empty means the unit's tasks start.
+	// Before it the unit has no such task yet; from it until done the task is under construction.
+	From string `json:"from,omitempty"`
 }
 
 // Unit is a reporting unit in a tree: a city over its counties, or a province over its cities.
@@ -139,7 +194,11 @@ type Unit struct {
 	Level     string `json:"level"`
 	// StartPeriod is the first month the unit is expected to report (YYYY-MM); empty means the plan's start.
 	StartPeriod string `json:"start_period,omitempty"`
-	Children    []Unit `json:"children,omitempty"`
+	// TasksFrom is the month the unit's own construction tasks start (YYYY-MM), which may be later
+	// than when it reports statistics: a roll-out county reports from the plan's start but builds
+	// from 2024-01. Its rate path starts then, from its own level. Empty means StartPeriod.
+	TasksFrom string `json:"tasks_from,omitempty"`
+	Children  []Unit `json:"children,omitempty"`
 }
 
 // PlanError is a problem found in a plan file, naming the field and what is wrong with it.
@@ -258,6 +317,25 @@ func (p *Plan) Validate() error {
 		if !workstreams[ind.Workstream] {
 			add(f+".workstream", "unknown workstream %q", ind.Workstream)
 		}
+		switch ind.Schedule {
+		case "", ScheduleLinear, ScheduleYearEnd, ScheduleMilestone:
+		default:
+			add(f+".schedule", "unknown schedule %q (want linear, year_end or milestone)", ind.Schedule)
+		}
+		if ind.Kind == KindMilestone && ind.Schedule != "" && ind.Schedule != ScheduleMilestone {
+			add(f+".schedule", "a milestone is judged as a milestone, not %q", ind.Schedule)
+		}
+		if ind.Schedule == ScheduleMilestone && ind.Kind != KindMilestone && ind.Kind != KindCumulative {
+			add(f+".schedule", "only milestones and cumulative counts (a park per unit) can be judged as milestones, not a %s indicator", ind.Kind)
+		}
+		switch {
+		case ind.Percent != "" && ind.Percent != PercentShare && ind.Percent != PercentGrowth:
+			add(f+".percent", "unknown percent %q (want share or growth)", ind.Percent)
+		case ind.Kind == KindRate && ind.Percent == "":
+			add(f+".percent", "a rate must say whether it is a share (at most 100) or a growth rate (may exceed 100)")
+		case ind.Kind != KindRate && ind.Percent != "":
+			add(f+".percent", "only rates are percentages, not a %s indicator", ind.Kind)
+		}
 	}
 	for i, ind := range p.Indicators {
 		f := fmt.Sprintf("indicators[%d]", i)
@@ -287,8 +365,8 @@ func (p *Plan) Validate() error {
 		if t.Value < 0 {
 			add(f+".value", "negative target %v", t.Value)
 		}
-		if ok && p.Indicators[idx].Kind == KindRate && t.Value > 100 {
-			add(f+".value", "rate target %v is over 100", t.Value)
+		if ok && p.Indicators[idx].Percent == PercentShare && t.Value > 100 {
+			add(f+".value", "share target %v is over 100", t.Value)
 		}
 		if ok && p.Indicators[idx].Kind == KindMilestone {
 			add(f+".indicator", "milestone %q takes due dates under milestones, not numeric targets", t.Indicator)
@@ -317,6 +395,11 @@ func (p *Plan) Validate() error {
 		if u.StartPeriod != "" && !periodPattern.MatchString(u.StartPeriod) {
 			add(field+".start_period", "%q is not a month in the form YYYY-MM", u.StartPeriod)
 		}
+		if u.TasksFrom != "" && !periodPattern.MatchString(u.TasksFrom) {
+			add(field+".tasks_from", "%q is not a month in the form YYYY-MM", u.TasksFrom)
+		} else if u.TasksFrom != "" && u.StartPeriod != "" && u.TasksFrom < u.StartPeriod {
+			add(field+".tasks_from", "%s is before the unit's start_period %s", u.TasksFrom, u.StartPeriod)
+		}
 		for i := range u.Children {
 			walk(&u.Children[i], fmt.Sprintf("%s.children[%d]", field, i), u.Code)
 		}
@@ -341,6 +424,16 @@ func (p *Plan) Validate() error {
 		}
 		if !years[m.Year] {
 			add(f+".year", "year %d is outside the plan's years", m.Year)
+		}
+		if m.From != "" && !periodPattern.MatchString(m.From) {
+			add(f+".from", "%q is not a month in the form YYYY-MM", m.From)
+		} else if m.From != "" && m.From > fmt.Sprintf("%04d-12", m.Year) {
+			add(f+".from", "%s is after the end of the due year %d", m.From, m.Year)
+		}
+	}
+	for i, ind := range p.Indicators {
+		if ind.Schedule == ScheduleMilestone && ind.Kind == KindCumulative && len(p.MilestonesFor(ind.Code)) == 0 {
+			add(fmt.Sprintf("indicators[%d].schedule", i), "a count judged as a milestone needs due dates under milestones")
 		}
 	}
 	if len(errs) > 0 {
@@ -462,6 +555,15 @@ func (p *Plan) CountyReported() []Indicator {
 // ContainsPeriod reports whether the month lies inside the plan.
 func (p *Plan) ContainsPeriod(period string) bool {
 	return periodPattern.MatchString(period) && period >= p.StartPeriod && period <= p.EndPeriod
+}
+
+// UnitTasksFrom returns the month the unit's own construction tasks start (its tasks_from, else when it
+// starts reporting).
+func (p *Plan) UnitTasksFrom(code string) string {
+	if u, ok := p.unitIndex[code]; ok && u.TasksFrom != "" {
+		return u.TasksFrom
+	}
+	return p.UnitStart(code)
 }
 
 // UnitStart returns the first month the unit is expected to report.

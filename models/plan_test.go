@@ -54,8 +54,14 @@ func TestPlanTargetsMatchPlanTargetsMD(t *testing.T) {
 			}
 		}
 	}
-	if len(p.Targets) != 3*len(want) {
-		t.Errorf("plan has %d targets, plan-targets.md has %d", len(p.Targets), 3*len(want))
+	// The 2025 share conditions (line 106: 占比超过50%、超过30%) are the only one-year targets.
+	for code, v := range map[string]float64{"points_income_10k_share": 50, "points_income_20k_share": 30} {
+		if got, ok := p.Target(code, 2025); !ok || got != v {
+			t.Errorf("%s 2025: got %v (present %v), want %v", code, got, ok, v)
+		}
+	}
+	if len(p.Targets) != 3*len(want)+2 {
+		t.Errorf("plan has %d targets, plan-targets.md has %d and line 106 two shares", len(p.Targets), 3*len(want)+2)
 	}
 	kinds := map[string]IndicatorKind{
 		"hub_parks": KindCumulative, "service_points": KindCumulative, "village_coverage": KindRate,
@@ -143,6 +149,40 @@ func TestLoadPlanRefusesBadFiles(t *testing.T) {
 		{"milestone for unknown unit", func(s string) string {
 			return strings.Replace(s, `{"indicator": "joint_distribution", "unit": "530303"`, `{"indicator": "joint_distribution", "unit": "999999"`, 1)
 		}, "milestones[", `unknown unit "999999"`},
+		{"unknown schedule", func(s string) string {
+			return strings.Replace(s, `"schedule": "year_end"`, `"schedule": "yearly"`, 1)
+		}, "indicators[4].schedule", `unknown schedule "yearly"`},
+		{"milestone judged linearly", func(s string) string {
+			return strings.Replace(s, `"kind": "milestone", "workstream": "system", "rollup": "count", "reporter": "county", "note": "2023年麒麟区`,
+				`"kind": "milestone", "workstream": "system", "rollup": "count", "reporter": "county", "schedule": "linear", "note": "2023年麒麟区`, 1)
+		}, "indicators[10].schedule", "judged as a milestone"},
+		{"flow judged as a milestone", func(s string) string {
+			return strings.Replace(s, `"rollup": "sum", "reporter": "county", "headline": true}`, `"rollup": "sum", "reporter": "county", "headline": true, "schedule": "milestone"}`, 1)
+		}, "indicators[5].schedule", "only milestones and cumulative counts"},
+		{"count judged as a milestone without due dates", func(s string) string {
+			return strings.Replace(s, `"integer": true, "note": "2025年累计179辆`, `"integer": true, "schedule": "milestone", "note": "2025年累计179辆`, 1)
+		}, "indicators[12].schedule", "needs due dates"},
+		{"rate without percent", func(s string) string {
+			return strings.Replace(s, `"percent": "growth", `, ``, 1)
+		}, "indicators[9].percent", "share"},
+		{"unknown percent", func(s string) string {
+			return strings.Replace(s, `"percent": "growth"`, `"percent": "ratio"`, 1)
+		}, "indicators[9].percent", `unknown percent "ratio"`},
+		{"percent on a count", func(s string) string {
+			return strings.Replace(s, `"integer": true, "note": "2025年累计179辆`, `"integer": true, "percent": "share", "note": "2025年累计179辆`, 1)
+		}, "indicators[12].percent", "only rates"},
+		{"share target over 100", func(s string) string {
+			return strings.Replace(s, `{"indicator": "village_coverage", "year": 2025, "value": 100}`, `{"indicator": "village_coverage", "year": 2025, "value": 120}`, 1)
+		}, "targets[8].value", "share target 120 is over 100"},
+		{"bad milestone from", func(s string) string {
+			return strings.Replace(s, `"year": 2024, "from": "2024-01"`, `"year": 2024, "from": "2024-1"`, 1)
+		}, "milestones[1].from", "not a month"},
+		{"milestone from after its due year", func(s string) string {
+			return strings.Replace(s, `"year": 2024, "from": "2024-01"`, `"year": 2024, "from": "2025-02"`, 1)
+		}, "milestones[1].from", "after the end of the due year 2024"},
+		{"bad tasks_from", func(s string) string {
+			return strings.Replace(s, `"tasks_from": "2024-01"`, `"tasks_from": "2024"`, 1)
+		}, "units.children[3].tasks_from", "not a month"},
 		{"bad start period", func(s string) string {
 			return strings.Replace(s, `"start_period": "2023-08"`, `"start_period": "2023-13"`, 1)
 		}, "start_period", "not a month"},
@@ -193,5 +233,25 @@ func TestPeriods(t *testing.T) {
 	}
 	if n := len(PeriodsBetween(MustPeriod("2023-08"), MustPeriod("2025-12"))); n != 29 {
 		t.Errorf("2023-08..2025-12 has %d months, want 29", n)
+	}
+}
+
+// TestGrowthTargetMayExceed100: a growth rate (农产品出村增长较2022年) may exceed 100%; only shares are capped.
+func TestGrowthTargetMayExceed100(t *testing.T) {
+	base, err := plans.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	edited := strings.Replace(string(base), `{"indicator": "agri_outbound_growth", "year": 2025, "value": 45}`, `{"indicator": "agri_outbound_growth", "year": 2025, "value": 145}`, 1)
+	p, err := LoadPlan(strings.NewReader(edited))
+	if err != nil {
+		t.Fatalf("growth target 145%% refused: %v", err)
+	}
+	ind, _ := p.Indicator("agri_outbound_growth")
+	if _, capped := ind.MaxValue(); capped {
+		t.Error("a growth rate has a ceiling")
+	}
+	if max, capped := p.Indicators[3].MaxValue(); p.Indicators[3].Code != "village_coverage" || !capped || max != 100 {
+		t.Errorf("village coverage: max %v capped %v, want 100", max, capped)
 	}
 }

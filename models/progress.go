@@ -20,6 +20,70 @@ const (
 	StatusGrey  ProgressStatus = "grey"
 )
 
+// Label is the one Chinese word for a status, used on every page, the map legend, CSV, the workbook and
+// the briefing. The words are chosen to be told apart at a glance: 正常 (on 序时进度), 预警 (behind,
+// within the tolerance), 滞后 (further behind, or overdue); grey items say why they are grey
+// (GreyReason.Label), "未评价" when no reason is known.
+func (s ProgressStatus) Label() string {
+	switch s {
+	case StatusGreen:
+		return "正常"
+	case StatusAmber:
+		return "预警"
+	case StatusRed:
+		return "滞后"
+	}
+	return "未评价"
+}
+
+// GreyReason says why an item is grey: there is nothing to judge, and a reader must not take that
+// for a missing report.
+type GreyReason string
+
+// The reasons an item is grey.
+const (
+	GreyNone          GreyReason = ""
+	GreyNoTarget      GreyReason = "no_target"      // a figure but no target (no allocation for the unit)
+	GreyNoFigure      GreyReason = "no_figure"      // a target but nothing reported yet
+	GreyNotStarted    GreyReason = "not_started"    // the unit or its task has not started yet
+	GreyNotApplicable GreyReason = "not_applicable" // the plan gives the unit no such task
+	GreyOfficeOnly    GreyReason = "office_only"    // a city-wide figure the office enters; units have none
+	GreyYearEnd       GreyReason = "year_end"       // judged at December; the pace is shown before
+)
+
+// Label is the Chinese word shown for a grey item.
+func (g GreyReason) Label() string {
+	switch g {
+	case GreyNoTarget:
+		return "无目标"
+	case GreyNoFigure:
+		return "未填报"
+	case GreyNotStarted:
+		return "未开始"
+	case GreyNotApplicable:
+		return "不适用"
+	case GreyOfficeOnly:
+		return "市级填报"
+	case GreyYearEnd:
+		return "年底考核"
+	}
+	return ""
+}
+
+// StatusWord is the word shown for an item: the grey reason for a grey item, else the status word.
+func (pr Progress) StatusWord() string {
+	if pr.Status == StatusGrey && pr.GreyReason != GreyNone {
+		return pr.GreyReason.Label()
+	}
+	return pr.Status.Label()
+}
+
+// ShowsNeeded reports whether the monthly pace still needed is meaningful: a numeric target and a
+// figure, months left in the year, and not a milestone.
+func (pr Progress) ShowsNeeded() bool {
+	return pr.HasTarget && pr.HasActual && pr.Kind != KindMilestone && pr.Schedule == ScheduleNone && pr.ElapsedMonths < pr.YearMonths
+}
+
 // severity orders statuses so that roll-ups can keep the worst.
 func (s ProgressStatus) severity() int {
 	switch s {
@@ -49,14 +113,34 @@ const (
 	ScheduleNone    ScheduleState = ""            // the scope has no due date for the indicator
 	ScheduleDone    ScheduleState = "done"        // reported done
 	ScheduleOnTrack ScheduleState = "on_schedule" // not done, not yet late or at risk
-	ScheduleAtRisk  ScheduleState = "at_risk"     // due this year and not started by mid-year
-	ScheduleOverdue ScheduleState = "overdue"     // not done by the end of its due year
+	// ScheduleBuilding means under construction (建设中): reported in progress, or a count whose
+	// construction the plan dates (the six hub parks 启动建设 in 2024-01) inside its window.
+	ScheduleBuilding ScheduleState = "under_construction"
+	ScheduleAtRisk   ScheduleState = "at_risk" // due this year and not started by mid-year
+	ScheduleOverdue  ScheduleState = "overdue" // not done by the end of its due year
 )
+
+// Label names a milestone state in Chinese.
+func (s ScheduleState) Label() string {
+	switch s {
+	case ScheduleDone:
+		return "已完成"
+	case ScheduleBuilding:
+		return "建设中"
+	case ScheduleOnTrack:
+		return "按计划推进"
+	case ScheduleAtRisk:
+		return "存在风险"
+	case ScheduleOverdue:
+		return "已逾期"
+	}
+	return ""
+}
 
 // status turns a milestone state into a traffic light.
 func (s ScheduleState) status() ProgressStatus {
 	switch s {
-	case ScheduleDone, ScheduleOnTrack:
+	case ScheduleDone, ScheduleOnTrack, ScheduleBuilding:
 		return StatusGreen
 	case ScheduleAtRisk:
 		return StatusAmber
@@ -95,7 +179,10 @@ type Progress struct {
 	Target    float64
 	// Baseline is the level the year starts from on the expected path (last year's target, or 0).
 	Baseline float64
-	Expected float64
+	// HasExpected says Expected is known: 序时进度 on a linear schedule; the target in December on a
+	// year-end schedule; for milestones, what is due by this year end.
+	HasExpected bool
+	Expected    float64
 	// HasActual says Actual is known: the scope has reported (or its units have).
 	HasActual bool
 	Actual    float64
@@ -110,7 +197,11 @@ type Progress struct {
 	Forecast       float64
 	NeededPerMonth float64
 
-	Status    ProgressStatus
+	Status ProgressStatus
+	// GreyReason says why a grey item is grey.
+	GreyReason GreyReason
+	// Judged is how the indicator is judged (linear, year_end, milestone), from the plan file.
+	Judged    Schedule
 	Tolerance float64
 	// ElapsedMonths and YearMonths are the months of the year counted so far and in all (the first
 	// year of a plan starting in August has 5).
@@ -119,7 +210,10 @@ type Progress struct {
 
 	// Schedule, DueYear and DueLabel describe a milestone due for the scope; DueCount and DoneCount
 	// count the units' milestones due by this year end and done, on roll-ups.
-	Schedule  ScheduleState
+	Schedule ScheduleState
+	// OwnTask says the value is one task of the scope itself (done or not: a county's park, a
+	// city-wide trunk line), not a count of its units' tasks.
+	OwnTask   bool
 	DueYear   int
 	DueLabel  string
 	DueCount  int
@@ -159,8 +253,9 @@ type msPoint struct {
 type unitInfo struct {
 	code     string
 	start    Period
-	leaves   []int // indexes of the reporting units below (itself for a reporting unit)
-	children []int // indexes of the units directly below
+	tasks    Period // when its own construction tasks start (roll-out counties: 2024-01)
+	leaves   []int  // indexes of the reporting units below (itself for a reporting unit)
+	children []int  // indexes of the units directly below
 	leaf     bool
 }
 
@@ -203,7 +298,13 @@ func NewProgressCalculator(p *Plan, ds Dataset, opts ProgressOptions) *ProgressC
 				start = s
 			}
 		}
-		c.units = append(c.units, unitInfo{code: u.Code, start: start, leaf: len(u.Children) == 0})
+		tasks := start
+		if u.TasksFrom != "" {
+			if s, err := ParsePeriod(u.TasksFrom); err == nil && start.Before(s) {
+				tasks = s
+			}
+		}
+		c.units = append(c.units, unitInfo{code: u.Code, start: start, tasks: tasks, leaf: len(u.Children) == 0})
 		c.unitIndex[u.Code] = i
 		if len(u.Children) == 0 {
 			c.units[i].leaves = []int{i}
@@ -292,7 +393,9 @@ func NewProgressCalculator(p *Plan, ds Dataset, opts ProgressOptions) *ProgressC
 		at := int32(o.Period.Index())
 		k := u*len(c.indicators) + i
 		c.milestones[k] = append(c.milestones[k], msPoint{at: at, versionID: o.VersionID, state: o.State, approved: o.Approved})
-		mark(u, at)
+		if !o.Ticked {
+			mark(u, at)
+		}
 	}
 	// The store hands observations over in month order; sort only series that are not.
 	for _, s := range c.series {
@@ -429,15 +532,20 @@ type figure struct {
 func (c *ProgressCalculator) compute(i, u int, period Period, trace bool) Progress {
 	ind := c.indicators[i]
 	pr := Progress{Indicator: ind.Code, Scope: c.units[u].code, Period: period, Kind: ind.Kind,
-		Status: StatusGrey, Tolerance: c.Tolerance(ind.Code)}
-	elapsed, total := c.elapsed(ind.Kind, u, period)
+		Status: StatusGrey, Judged: ind.Judged(), Tolerance: c.Tolerance(ind.Code)}
+	elapsed, total := c.elapsed(ind.Kind, u, period, c.units[u].start)
 	pr.ElapsedMonths, pr.YearMonths = elapsed, total
 	if period.Before(c.units[u].start) {
-		pr.NotStarted = true
+		pr.NotStarted, pr.GreyReason = true, GreyNotStarted
 		return pr
 	}
-	if ind.Kind == KindMilestone {
-		if !c.units[u].leaf && ind.RollUp == RollUpCount {
+	if u != 0 && ind.RollUp == RollUpOffice {
+		// The office's city-wide figures (firms, cost reduction, growth, trunk lines): units have none.
+		pr.GreyReason = GreyOfficeOnly
+		return pr
+	}
+	if pr.Judged == ScheduleMilestone {
+		if !c.units[u].leaf && ind.RollUp != RollUpOffice {
 			c.milestoneRollUp(&pr, i, u, period, trace)
 		} else {
 			c.milestoneOwn(&pr, i, u, period)
@@ -450,37 +558,46 @@ func (c *ProgressCalculator) compute(i, u int, period Period, trace bool) Progre
 	pr.setSources(f.sources)
 
 	target, hasTarget := c.yearTarget(i, u, period.Year)
-	if hasTarget {
-		pr.HasTarget, pr.Target = true, target
-		pr.Baseline, pr.Expected = c.expected(ind, i, u, period.Year, target, elapsed, total)
+	if !hasTarget {
+		pr.GreyReason = GreyNoTarget
+		return pr
 	}
-	if hasTarget && f.ok {
+	pr.HasTarget, pr.Target = true, target
+	from := c.units[u].start
+	if u != 0 && ind.Kind == KindRate && !c.ownRateTarget(i, u, period.Year) {
+		// A unit held to the city's rate follows it from its own level when its tasks start.
+		if period.Before(c.units[u].tasks) {
+			pr.GreyReason = GreyNotStarted
+			return pr
+		}
+		from = c.units[u].tasks
+		pr.ElapsedMonths, pr.YearMonths = c.elapsed(ind.Kind, u, period, from)
+		elapsed, total = pr.ElapsedMonths, pr.YearMonths
+	}
+	pr.Baseline, pr.Expected = c.expected(ind, i, u, period, from, target, elapsed, total)
+	pr.HasExpected = true
+	if pr.Judged == ScheduleYearEnd && period.Month != 12 {
+		// Known only at year end: the pace is shown, the verdict waits for December.
+		pr.HasExpected, pr.Expected = false, 0
+	} else if pr.Judged == ScheduleYearEnd {
+		pr.Expected = target
+	}
+	if !f.ok {
+		pr.GreyReason = GreyNoFigure
+		if pr.Judged == ScheduleYearEnd && !pr.HasExpected {
+			pr.GreyReason = GreyYearEnd
+		}
+		return pr
+	}
+	if pr.HasExpected {
 		pr.Status = c.numericStatus(&pr, ind)
-		c.forecast(&pr, ind, i, u, period, elapsed, total)
-	}
-	if due, ok := c.dues[[2]int{i, u}]; ok {
-		// A cumulative count with a due date per unit (a hub park per county) is done at 1.
-		started := f.ok && f.value >= 1
-		if ms, ok := c.milestoneAt(i, u, period); ok && ms.state != MilestoneNotStarted {
-			started = true
-		}
-		pr.Schedule = schedule(due.Year, f.ok && f.value >= 1, started, period)
-		pr.DueYear, pr.DueLabel = due.Year, due.Label
-		st := pr.Schedule.status()
-		if !f.ok && pr.Schedule == ScheduleOnTrack {
-			st = StatusGrey
-		}
-		if !hasTarget {
-			pr.HasTarget, pr.Target = true, 1
-			pr.Completion = min(pr.Actual, 1)
-			if period.Index() >= (Period{Year: due.Year, Month: 12}).Index() {
-				pr.Expected = 1
-			}
-			pr.Status = st
-		} else {
-			pr.Status = pr.Status.Worse(st)
+	} else {
+		pr.GreyReason = GreyYearEnd
+		if pr.Target != 0 {
+			pr.Completion = pr.Actual / pr.Target
 		}
 	}
+	c.forecast(&pr, ind, i, u, period, from, elapsed, total)
 	return pr
 }
 
@@ -498,14 +615,15 @@ func (pr *Progress) setSources(src []SourceRef) {
 // elapsed counts the months of the period's year that have passed, including the period itself, and
 // the months the year has for the scope. Annual flows are calendar-year statistics reported
 // year-to-date from January, so they always count twelve. Levels (cumulative, rate, milestones) count
-// from the scope's start month in its first year: a plan starting in August has a five-month first year.
-func (c *ProgressCalculator) elapsed(kind IndicatorKind, u int, period Period) (elapsed, total int) {
+// from the scope's start month in its first year: a plan starting in August has a five-month first
+// year.
+func (c *ProgressCalculator) elapsed(kind IndicatorKind, u int, period, start Period) (elapsed, total int) {
 	if kind == KindAnnual {
 		return period.Month, 12
 	}
 	from := Period{Year: period.Year, Month: 1}
-	if s := c.units[u].start; s.Year == period.Year && s.Month > 1 {
-		from = s
+	if start.Year == period.Year && start.Month > 1 {
+		from = start
 	}
 	elapsed = period.Index() - from.Index() + 1
 	if elapsed < 0 {
@@ -515,17 +633,16 @@ func (c *ProgressCalculator) elapsed(kind IndicatorKind, u int, period Period) (
 }
 
 // yearTarget is the scope's target for the year: the city-wide target (the office's edit, else the
-// plan's) for the root; the office's allocation for any other unit. A rate is a level, not a share
-// of a total, so a unit without its own allocation is held to the city's rate (except the office's
-// city-wide rates, which units do not report).
+// plan's) for the root; for any other unit its own target (unitTarget), else, for a rate, the city's
+// rate: a percentage is a level, not a share of a total.
 func (c *ProgressCalculator) yearTarget(i, u, year int) (float64, bool) {
 	code := c.indicators[i].Code
 	if u != 0 {
-		if v, ok := c.ds.Allocations[code][year][c.units[u].code]; ok {
+		if v, ok := c.unitTarget(i, u, year); ok {
 			return v, true
 		}
-		if c.indicators[i].Kind != KindRate || c.indicators[i].RollUp == RollUpOffice {
-			return 0, false // office figures are city-wide: units have none to judge
+		if c.indicators[i].Kind != KindRate {
+			return 0, false
 		}
 	}
 	if v, ok := c.ds.Targets[code][year]; ok {
@@ -535,21 +652,108 @@ func (c *ProgressCalculator) yearTarget(i, u, year int) (float64, bool) {
 	return v, ok
 }
 
-// expected is 序时进度: the level (or year-to-date flow) elapsed time calls for.
-func (c *ProgressCalculator) expected(ind Indicator, i, u, year int, target float64, elapsed, total int) (baseline, expected float64) {
+// unitTarget is a unit's own target for the year: the office's allocation; for a rate over the
+// administrative villages without its own allocation, the allocation of its numerator over the unit's
+// villages (so that 客货邮融合率 is judged as the fused points are).
+func (c *ProgressCalculator) unitTarget(i, u, year int) (float64, bool) {
+	ind := c.indicators[i]
+	if v, ok := c.ds.Allocations[ind.Code][year][c.units[u].code]; ok {
+		return v, true
+	}
+	if ind.Kind == KindRate && ind.Denominator == DenominatorAdminVillages && c.units[u].leaf {
+		if n, ok := c.ds.Allocations[ind.Numerator][year][c.units[u].code]; ok {
+			if v := c.ds.AdminVillages[c.units[u].code]; v > 0 {
+				return n / float64(v) * 100, true
+			}
+		}
+	}
+	return 0, false
+}
+
+// numeratorPath reports whether a unit's rate takes its target from its numerator's allocation (no
+// allocation of the rate itself), with the numerator's index and the unit's villages.
+func (c *ProgressCalculator) numeratorPath(i, u, year int) (int, float64, bool) {
+	ind := c.indicators[i]
+	if u == 0 || ind.Kind != KindRate || ind.Denominator != DenominatorAdminVillages {
+		return 0, 0, false
+	}
+	if _, own := c.ds.Allocations[ind.Code][year][c.units[u].code]; own {
+		return 0, 0, false
+	}
+	ni, ok := c.indIndex[ind.Numerator]
+	if !ok {
+		return 0, 0, false
+	}
+	if _, ok := c.ds.Allocations[ind.Numerator][year][c.units[u].code]; !ok {
+		return 0, 0, false
+	}
+	v := float64(c.ds.AdminVillages[c.units[u].code])
+	return ni, v, v > 0
+}
+
+// ownRateTarget reports whether a unit has its own rate target for the year rather than the city's.
+func (c *ProgressCalculator) ownRateTarget(i, u, year int) bool {
+	_, ok := c.unitTarget(i, u, year)
+	return ok
+}
+
+// expected is 序时进度: the level (or year-to-date flow) elapsed time calls for. Whole-number counts
+// expect whole numbers (never 0.4 of a park): the path is rounded down.
+func (c *ProgressCalculator) expected(ind Indicator, i, u int, period, from Period, target float64, elapsed, total int) (baseline, expected float64) {
+	year := period.Year
+	if ni, v, ok := c.numeratorPath(i, u, year); ok {
+		// The rate's target is its count's allocation over the unit's villages: follow the count's path.
+		nb, ne := c.expected(c.indicators[ni], ni, u, period, from, c.ds.Allocations[c.indicators[ni].Code][year][c.units[u].code], elapsed, total)
+		return nb / v * 100, ne / v * 100
+	}
 	switch ind.Kind {
 	case KindAnnual:
-		return 0, target * float64(elapsed) / 12
+		expected = target * float64(elapsed) / 12
 	case KindCumulative, KindRate:
 		prev, ok := c.yearTarget(i, u, year-1)
+		if u != 0 && ind.Kind == KindRate {
+			prev, ok = c.unitTarget(i, u, year-1)
+			switch {
+			case !ok && from.Year == year:
+				// The unit's first year on the city's rate starts from its own level (the office sets
+				// another start by allocating last year's rate to the unit).
+				prev, ok = c.ownLevel(i, u, from)
+			case !ok:
+				prev, ok = c.yearTarget(i, u, year-1)
+			}
+		}
 		if !ok && ind.LowerIsBetter {
 			// Nothing to descend from: the year's ceiling holds from the first month.
 			return target, target
 		}
 		// Before the plan (or without last year's target) the level is taken as 0.
-		return prev, prev + (target-prev)*float64(elapsed)/float64(total)
+		baseline = prev
+		expected = prev + (target-prev)*float64(elapsed)/float64(total)
 	}
-	return 0, 0
+	if ind.Integer {
+		expected = math.Floor(expected + 1e-9)
+	}
+	return baseline, expected
+}
+
+// ownLevel is a unit's level when its path starts: its figure of the month before, else the first
+// figure it reported from then on.
+func (c *ProgressCalculator) ownLevel(i, u int, from Period) (float64, bool) {
+	if f := c.actual(i, u, from.AddMonths(-1), false); f.ok {
+		return f.value, true
+	}
+	k := i
+	if n, ok := c.indIndex[c.indicators[i].Numerator]; ok {
+		k = n
+	}
+	s := c.series[u*len(c.indicators)+k]
+	at := int32(from.Index())
+	j := sort.Search(len(s), func(j int) bool { return s[j].at >= at })
+	if j == len(s) {
+		return 0, false
+	}
+	f := c.actual(i, u, Period{Year: int(s[j].at) / 12, Month: int(s[j].at)%12 + 1}, false)
+	return f.value, f.ok
 }
 
 // numericStatus compares actual with expected and sets the ratio and completion.
@@ -585,7 +789,7 @@ func (c *ProgressCalculator) numericStatus(pr *Progress, ind Indicator) Progress
 // forecast projects the year end at the pace since the year began, and the monthly pace still needed
 // to reach the year's target. A level's year starts from last December's figure (0 in the scope's
 // first year); without that figure there is no pace to project, only the pace needed.
-func (c *ProgressCalculator) forecast(pr *Progress, ind Indicator, i, u int, period Period, elapsed, total int) {
+func (c *ProgressCalculator) forecast(pr *Progress, ind Indicator, i, u int, period, from Period, elapsed, total int) {
 	if elapsed <= 0 {
 		return
 	}
@@ -597,9 +801,12 @@ func (c *ProgressCalculator) forecast(pr *Progress, ind Indicator, i, u int, per
 		}
 	}
 	start, known := 0.0, true
-	if ind.Kind != KindAnnual && period.Year > c.units[u].start.Year {
+	switch {
+	case ind.Kind != KindAnnual && period.Year > from.Year:
 		f := c.actual(i, u, Period{Year: period.Year - 1, Month: 12}, false)
 		start, known = f.value, f.ok
+	case ind.Kind == KindRate && from != c.units[u].start:
+		start = pr.Baseline // a unit's rate path starts from its own level
 	}
 	if !known {
 		return
@@ -719,59 +926,95 @@ func (c *ProgressCalculator) ratio(i, u int, period Period, trace bool) figure {
 
 // schedule places a milestone against its due year. Due means done by the end of the year, so the
 // December return is the last chance: not done then, it is overdue. At risk means due this year and
-// still not started at the June return (mid-year).
-func schedule(dueYear int, done, started bool, period Period) ScheduleState {
+// still not started at the June return (mid-year) or later. Under construction means started (reported
+// in progress, or inside the construction window the plan dates) and not late.
+func schedule(dueYear int, done, started, building bool, period Period) ScheduleState {
 	switch {
 	case done:
 		return ScheduleDone
 	case period.Year > dueYear || period.Year == dueYear && period.Month == 12:
 		return ScheduleOverdue
+	case building:
+		return ScheduleBuilding
 	case period.Year == dueYear && period.Month >= 6 && !started:
 		return ScheduleAtRisk
 	}
 	return ScheduleOnTrack
 }
 
-// milestoneOwn judges a milestone of the scope itself (a county's, or a city-wide one the office reports).
+// milestoneOwn judges a task of the scope itself: a county's (a milestone state it reports, or a
+// count it builds, done at 1 — a hub park), or a city-wide one the office reports. It has no expected
+// value or ratio: its due year and its state say where it stands.
 func (c *ProgressCalculator) milestoneOwn(pr *Progress, i, u int, period Period) {
-	pr.Units = 1
-	ms, ok := c.milestoneAt(i, u, period)
-	done := ok && ms.state == MilestoneDone
-	if ok {
+	ind := c.indicators[i]
+	pr.Units, pr.OwnTask = 1, true
+	var done, reported, started, building bool
+	ms, hasState := c.milestoneAt(i, u, period)
+	if hasState {
+		reported, done = true, ms.state == MilestoneDone
+		started = ms.state != MilestoneNotStarted
+		building = ms.state == MilestoneInProgress
+		at := Period{Year: int(ms.at) / 12, Month: int(ms.at)%12 + 1}
+		pr.setSources([]SourceRef{{Unit: c.units[u].code, Period: at, VersionID: ms.versionID, Approved: ms.approved}})
+	}
+	if ind.Kind != KindMilestone {
+		// A count built per unit (a hub park): done when it reaches 1.
+		if p, ok := c.lookup(i, u, period); ok {
+			reported, done = true, done || p.value >= 1
+			pr.setSources(append(pr.Sources, c.source(u, p)))
+		}
+	}
+	if reported {
 		pr.HasActual, pr.Reported = true, 1
 		if done {
 			pr.Actual, pr.DoneCount = 1, 1
 		}
-		at := Period{Year: int(ms.at) / 12, Month: int(ms.at)%12 + 1}
-		pr.setSources([]SourceRef{{Unit: c.units[u].code, Period: at, VersionID: ms.versionID, Approved: ms.approved}})
 	}
 	due, hasDue := c.dues[[2]int{i, u}]
 	if !hasDue {
+		// The plan gives the unit no such task (沾益区's park is 麒麟区's); one it did anyway is shown.
+		pr.GreyReason = GreyNotApplicable
+		if done {
+			pr.GreyReason = GreyNoTarget
+		}
 		return
 	}
-	pr.HasTarget, pr.Target, pr.DueYear, pr.DueLabel = true, 1, due.Year, due.Label
+	pr.DueYear, pr.DueLabel = due.Year, due.Label
+	from := c.units[u].tasks
+	if due.From != "" {
+		if f, err := ParsePeriod(due.From); err == nil {
+			from = f
+			// The plan dates the construction: inside the window the task is under way.
+			building = building || ind.Kind != KindMilestone && !period.Before(f)
+			started = started || building
+		}
+	}
+	if period.Before(from) && !done {
+		pr.GreyReason = GreyNotStarted
+		return
+	}
+	// One task's expected value and ratio are left undefined (null): its due year and state say it.
+	pr.HasTarget, pr.Target = true, 1
 	if due.Year <= period.Year {
 		pr.DueCount = 1
 	}
-	if period.Index() >= (Period{Year: due.Year, Month: 12}).Index() {
-		pr.Expected = 1
-	}
-	pr.Schedule = schedule(due.Year, done, ok && ms.state != MilestoneNotStarted, period)
+	pr.Completion = pr.Actual
+	pr.Schedule = schedule(due.Year, done, started, building, period)
 	pr.Status = pr.Schedule.status()
-	if !ok && pr.Schedule == ScheduleOnTrack {
-		pr.Status = StatusGrey // nothing reported and nothing late yet
-	}
-	if pr.Target != 0 {
-		pr.Completion = pr.Actual / pr.Target
+	if !reported && (pr.Schedule == ScheduleOnTrack || pr.Schedule == ScheduleBuilding) {
+		pr.Status, pr.GreyReason = StatusGrey, GreyNoFigure // nothing reported and nothing late yet
 	}
 }
 
-// milestoneRollUp counts the units' milestones: done against due by this year end, the status being
-// the worst of the units' (one overdue county makes the city red).
+// milestoneRollUp counts the units' tasks: done against due by this year end (the target and the
+// expected value alike), the ratio done of due, the status the worst of the units' (one overdue county
+// makes the city red).
 func (c *ProgressCalculator) milestoneRollUp(pr *Progress, i, u int, period Period, trace bool) {
-	prevDue := 0
 	var sources []SourceRef
 	for _, l := range c.units[u].leaves {
+		if period.Before(c.units[l].start) {
+			continue
+		}
 		var sub Progress
 		sub.Status = StatusGrey
 		c.milestoneOwn(&sub, i, l, period)
@@ -784,16 +1027,13 @@ func (c *ProgressCalculator) milestoneRollUp(pr *Progress, i, u int, period Peri
 		if sub.Actual == 1 {
 			pr.DoneCount++
 		}
-		if sub.Schedule == ScheduleNone {
+		if sub.DueYear == 0 {
 			continue
 		}
 		pr.Units++
 		pr.Status = pr.Status.Worse(sub.Status)
 		if sub.DueYear <= period.Year {
 			pr.DueCount++
-		}
-		if sub.DueYear < period.Year {
-			prevDue++
 		}
 		if pr.Schedule == ScheduleNone || scheduleRank(sub.Schedule) > scheduleRank(pr.Schedule) {
 			pr.Schedule = sub.Schedule
@@ -803,17 +1043,20 @@ func (c *ProgressCalculator) milestoneRollUp(pr *Progress, i, u int, period Peri
 	pr.HasActual = pr.Reported > 0
 	pr.Actual = float64(pr.DoneCount)
 	if pr.Units == 0 {
+		pr.GreyReason = GreyNotApplicable
 		return
 	}
-	pr.HasTarget, pr.Target, pr.Baseline = true, float64(pr.DueCount), float64(prevDue)
-	if pr.YearMonths > 0 {
-		pr.Expected = float64(prevDue) + float64(pr.DueCount-prevDue)*float64(pr.ElapsedMonths)/float64(pr.YearMonths)
-	}
-	if pr.Expected > 0 {
+	pr.HasTarget, pr.Target = true, float64(pr.DueCount)
+	pr.HasExpected, pr.Expected = true, float64(pr.DueCount)
+	if pr.DueCount > 0 {
 		pr.HasRatio, pr.Ratio = true, pr.Actual/pr.Expected
+		pr.Completion = pr.Ratio
 	}
-	if pr.Target > 0 {
-		pr.Completion = pr.Actual / pr.Target
+	if pr.Status == StatusGrey {
+		pr.GreyReason = GreyNoFigure
+		if pr.Schedule == ScheduleNone {
+			pr.GreyReason = GreyNotStarted
+		}
 	}
 }
 
@@ -825,8 +1068,10 @@ func scheduleRank(s ScheduleState) int {
 		return 3
 	case ScheduleOnTrack:
 		return 2
-	case ScheduleDone:
+	case ScheduleBuilding:
 		return 1
+	case ScheduleDone:
+		return 0
 	}
-	return 0
+	return -1
 }

@@ -3,6 +3,7 @@ package models_test
 import (
 	"bytes"
 	"math"
+	"strings"
 	"testing"
 
 	"ruralkpi/models"
@@ -118,13 +119,13 @@ func TestWorkedExamples(t *testing.T) {
 				}, nil)
 			},
 			indicator: "service_points", scope: "530300", period: "2023-10",
-			want: want{status: models.StatusAmber, target: 506, expected: 303.6, actual: 280, ratio: 0.9223, forecast: 466.67, neededPerM: 113},
+			want: want{status: models.StatusAmber, target: 506, expected: 303, actual: 280, ratio: 0.9241, forecast: 466.67, neededPerM: 113},
 			extraCheck: func(t *testing.T, got models.Progress) {
 				if got.ElapsedMonths != 3 || got.YearMonths != 5 {
 					t.Errorf("elapsed %d of %d months, want 3 of 5", got.ElapsedMonths, got.YearMonths)
 				}
-				if got.Units != 4 || got.Reported != 4 {
-					t.Errorf("units %d reported %d, want 4 and 4 (the six others start in 2024)", got.Units, got.Reported)
+				if got.Units != 10 || got.Reported != 4 {
+					t.Errorf("units %d reported %d, want 10 and 4 (every unit reports from the plan's start)", got.Units, got.Reported)
 				}
 			},
 		},
@@ -168,7 +169,7 @@ func TestWorkedExamples(t *testing.T) {
 				return ds
 			},
 			indicator: "service_points", scope: "530302", period: "2024-05",
-			want: want{status: models.StatusGreen, target: 300, expected: 212.5, actual: 220, ratio: 1.0353, forecast: 304, neededPerM: 11.43},
+			want: want{status: models.StatusGreen, target: 300, expected: 212, actual: 220, ratio: 1.0377, forecast: 304, neededPerM: 11.43},
 			extraCheck: func(t *testing.T, got models.Progress) {
 				if len(got.Sources) != 1 || got.Sources[0].Period.String() != "2024-04" {
 					t.Errorf("sources = %+v, want the 2024-04 return", got.Sources)
@@ -210,10 +211,23 @@ func TestWorkedExamples(t *testing.T) {
 		{
 			name: "office_figure_as_entered",
 			ds: func() models.Dataset {
-				return dataset([]fig{{"530300", "2024-06", "firms_10m", 8}, {"530302", "2024-06", "firms_10m", 5}}, nil)
+				return dataset([]fig{{"530300", "2024-12", "firms_10m", 9}, {"530302", "2024-12", "firms_10m", 5}}, nil)
+			},
+			indicator: "firms_10m", scope: "530300", period: "2024-12",
+			want: want{status: models.StatusGreen, target: 9, expected: 9, actual: 9, ratio: 1, forecast: nan, neededPerM: 0},
+		},
+		{
+			name: "year_end_grey_before_december",
+			ds: func() models.Dataset {
+				return dataset([]fig{{"530300", "2023-12", "firms_10m", 6}, {"530300", "2024-06", "firms_10m", 8}}, nil)
 			},
 			indicator: "firms_10m", scope: "530300", period: "2024-06",
-			want: want{status: models.StatusGreen, target: 9, expected: 7.5, actual: 8, ratio: 1.0667, forecast: nan, neededPerM: 0.1667},
+			want: want{status: models.StatusGrey, target: 9, expected: 0, actual: 8, ratio: 0, forecast: 10, neededPerM: 0.1667},
+			extraCheck: func(t *testing.T, got models.Progress) {
+				if got.HasExpected || got.HasRatio || got.GreyReason != models.GreyYearEnd || !got.HasForecast {
+					t.Errorf("has expected %v ratio %v reason %q forecast %v, want no expected, no ratio, year_end and a forecast", got.HasExpected, got.HasRatio, got.GreyReason, got.HasForecast)
+				}
+			},
 		},
 		{
 			name: "unit_without_allocation_is_grey",
@@ -234,7 +248,7 @@ func TestWorkedExamples(t *testing.T) {
 				return ds
 			},
 			indicator: "service_points", scope: "530300", period: "2023-10",
-			want: want{status: models.StatusRed, target: 506, expected: 303.6, actual: 280, ratio: 0.9223, forecast: nan, neededPerM: nan},
+			want: want{status: models.StatusRed, target: 506, expected: 303, actual: 280, ratio: 0.9241, forecast: nan, neededPerM: nan},
 		},
 		{
 			name: "hub_park_done_at_one",
@@ -255,7 +269,12 @@ func TestWorkedExamples(t *testing.T) {
 				return dataset([]fig{{"530381", "2024-12", "hub_parks", 0}}, nil)
 			},
 			indicator: "hub_parks", scope: "530381", period: "2024-12",
-			want: want{status: models.StatusRed, target: 1, expected: 1, actual: 0, ratio: 0, forecast: nan, neededPerM: nan, schedule: models.ScheduleOverdue},
+			want: want{status: models.StatusRed, target: 1, expected: 0, actual: 0, ratio: 0, forecast: nan, neededPerM: nan, schedule: models.ScheduleOverdue},
+			extraCheck: func(t *testing.T, got models.Progress) {
+				if got.HasExpected || got.HasRatio || !got.OwnTask {
+					t.Errorf("one task: expected %v ratio %v own %v, want neither defined", got.HasExpected, got.HasRatio, got.OwnTask)
+				}
+			},
 		},
 		{
 			name: "milestone_rollup_city",
@@ -317,7 +336,7 @@ func TestMilestoneSchedule(t *testing.T) {
 		{"milestone_at_risk_then_overdue/2024-01_no_report_yet", "2024-01", models.ScheduleOnTrack, models.StatusGrey},
 		{"milestone_at_risk_then_overdue/2024-05_not_started", "2024-05", models.ScheduleOnTrack, models.StatusGreen},
 		{"milestone_at_risk_then_overdue/2024-07_not_started_after_mid_year", "2024-07", models.ScheduleAtRisk, models.StatusAmber},
-		{"milestone_at_risk_then_overdue/2024-09_in_progress", "2024-09", models.ScheduleOnTrack, models.StatusGreen},
+		{"milestone_at_risk_then_overdue/2024-09_in_progress", "2024-09", models.ScheduleBuilding, models.StatusGreen},
 		{"milestone_at_risk_then_overdue/2024-12_not_done_at_year_end", "2024-12", models.ScheduleOverdue, models.StatusRed},
 		{"milestone_at_risk_then_overdue/2025-03_done", "2025-03", models.ScheduleDone, models.StatusGreen},
 	}
@@ -339,7 +358,7 @@ func lowerIsBetterPlan(t *testing.T) *models.Plan {
 		Code: "test", Name: "测试方案", StartPeriod: "2024-01", EndPeriod: "2025-12", Years: []int{2024, 2025},
 		Workstreams: []models.Workstream{{Code: "quality", Name: "服务质量"}},
 		Indicators: []models.Indicator{{Code: "complaint_rate", Name: "万件投诉率", Unit: "‱", Kind: models.KindRate,
-			Workstream: "quality", RollUp: models.RollUpOffice, Reporter: models.ReporterOffice, LowerIsBetter: true}},
+			Workstream: "quality", RollUp: models.RollUpOffice, Reporter: models.ReporterOffice, LowerIsBetter: true, Percent: models.PercentShare}},
 		Targets: []models.Target{{Indicator: "complaint_rate", Year: 2024, Value: 5}, {Indicator: "complaint_rate", Year: 2025, Value: 3}},
 		Root:    models.Unit{Code: "c", Name: "市", Level: "city", Children: []models.Unit{{Code: "a", Name: "甲县", Level: "county"}}},
 	}
@@ -375,8 +394,18 @@ func TestLowerIsBetter(t *testing.T) {
 	}
 }
 
+// TestUnitNotStartedIsNotMissing: a plan may still start a unit's reporting later (start_period);
+// the Qujing plan does not (every unit reports from 2023-08), so the test moves 宣威市's start.
 func TestUnitNotStartedIsNotMissing(t *testing.T) {
 	p := loadPlan(t)
+	for i := range p.Root.Children {
+		if p.Root.Children[i].Code == "530381" {
+			p.Root.Children[i].StartPeriod = "2024-01"
+		}
+	}
+	if err := p.Validate(); err != nil {
+		t.Fatal(err)
+	}
 	ds := dataset([]fig{{"530302", "2023-10", "service_points", 120}, {"530303", "2023-10", "service_points", 80}}, nil)
 	c := models.NewProgressCalculator(p, ds, models.ProgressOptions{})
 	got := c.Progress("service_points", "530381", models.MustPeriod("2023-10"))
@@ -384,8 +413,8 @@ func TestUnitNotStartedIsNotMissing(t *testing.T) {
 		t.Errorf("宣威市 in 2023-10: not started %v status %s, want true and grey", got.NotStarted, got.Status)
 	}
 	missing := c.MissingReturns(models.MustPeriod("2023-10"))
-	want := []string{"530304", "530371"}
-	if len(missing) != len(want) || missing[0] != want[0] || missing[1] != want[1] {
+	want := []string{"530304", "530322", "530323", "530324", "530325", "530326", "530371"}
+	if strings.Join(missing, ",") != strings.Join(want, ",") {
 		t.Errorf("missing = %v, want %v", missing, want)
 	}
 	latest, ok := c.LatestPeriod()

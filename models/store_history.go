@@ -36,6 +36,23 @@ func (s *Store) RecentVersions(unit, before string, months int) ([]ReturnVersion
 	return out, nil
 }
 
+// LaterVersions returns the newest version of each of the unit's months after the month, oldest
+// first, with their contents: what a correction of an earlier month is checked against.
+func (s *Store) LaterVersions(unit, after string) ([]ReturnVersion, error) {
+	var out []ReturnVersion
+	err := s.DB.Raw(`SELECT v.* FROM return_versions v
+		JOIN (SELECT return_id, MAX(number) AS n FROM return_versions WHERE unit_code = ? AND period > ? GROUP BY return_id) m
+		  ON v.return_id = m.return_id AND v.number = m.n
+		ORDER BY v.period`, unit, after).Scan(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("models: later versions %s after %s: %w", unit, after, err)
+	}
+	if err := s.loadContents(out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // ReturnHistory returns every version of a unit's return for a month, oldest first, with their contents.
 func (s *Store) ReturnHistory(unit, period string) ([]ReturnVersion, error) {
 	var out []ReturnVersion

@@ -102,7 +102,7 @@ func (s *Store) ProgressDataset(upTo string) (Dataset, error) {
 	if err := s.applyLedgerFigures(&ds, upTo); err != nil {
 		return ds, err
 	}
-	msRows, err := s.DB.Raw(`SELECT v.id, v.unit_code, v.period, v.status, x.indicator, x.state, x.done_on
+	msRows, err := s.DB.Raw(`SELECT v.id, v.unit_code, v.period, v.status, x.indicator, x.state, x.done_on, COALESCE(x.unit, '')
 		FROM (`+newestVersionsSQL+`) v JOIN milestone_reports x ON x.version_id = v.id
 		ORDER BY v.period, v.unit_code, x.id`, upTo).Rows()
 	if err != nil {
@@ -111,14 +111,17 @@ func (s *Store) ProgressDataset(upTo string) (Dataset, error) {
 	defer msRows.Close()
 	for msRows.Next() {
 		var m MilestoneObservation
-		var periodText, status string
-		if err := msRows.Scan(&m.VersionID, &m.Unit, &periodText, &status, &m.Indicator, &m.State, &m.DoneOn); err != nil {
+		var periodText, status, ticked string
+		if err := msRows.Scan(&m.VersionID, &m.Unit, &periodText, &status, &m.Indicator, &m.State, &m.DoneOn, &ticked); err != nil {
 			return ds, fmt.Errorf("models: read milestones: %w", err)
 		}
 		if m.Period, err = parse(periodText); err != nil {
 			return ds, err
 		}
 		m.Approved = status == StatusApproved
+		if ticked != "" {
+			m.Unit, m.Ticked = ticked, true // the office's tick of a unit's task
+		}
 		ds.Milestones = append(ds.Milestones, m)
 	}
 	if err := msRows.Err(); err != nil {
@@ -132,7 +135,7 @@ func (s *Store) ProgressDataset(upTo string) (Dataset, error) {
 // returns the previous setting.
 func (s *Store) SetTolerance(indicator string, tolerance float64, by Actor, now time.Time) (float64, error) {
 	if tolerance < 0 || tolerance > 1 {
-		return 0, Errorf(EInvalid, "容差应在 0 到 100%% 之间（例如 90%% 表示达到序时进度的 90%% 仍为“滞后”），收到 %v%%。", tolerance*100)
+		return 0, Errorf(EInvalid, "容差应在 0 到 100%% 之间（例如 90%% 表示达到序时进度的 90%% 仍为“预警”），收到 %v%%。", tolerance*100)
 	}
 	var previous float64
 	err := s.write(func(tx *gorm.DB) error {

@@ -40,7 +40,10 @@ func sortDataset(ds *models.Dataset) {
 		if a.VersionID != b.VersionID {
 			return a.VersionID < b.VersionID
 		}
-		return a.Indicator < b.Indicator
+		if a.Indicator != b.Indicator {
+			return a.Indicator < b.Indicator
+		}
+		return a.Unit < b.Unit // the office ticks one task for many units in one version
 	})
 }
 
@@ -63,6 +66,15 @@ func TestProgressDatasetMatchesDataset(t *testing.T) {
 		}
 		if len(got.Observations) == 0 || len(got.Milestones) == 0 {
 			t.Fatalf("%s: empty dataset", upTo)
+		}
+		ticks := 0
+		for _, m := range got.Milestones {
+			if m.Ticked && m.Unit != "530300" {
+				ticks++
+			}
+		}
+		if ticks == 0 {
+			t.Errorf("%s: the office's ticks of the counties' 工作专班 are not the counties'", upTo)
 		}
 		sortDataset(&want)
 		sortDataset(&got)

@@ -186,8 +186,12 @@ func (s *Store) Dataset(upTo string) (Dataset, error) {
 			if err != nil {
 				return ds, err
 			}
-			ds.Milestones = append(ds.Milestones, MilestoneObservation{Unit: v.UnitCode, Period: p, Indicator: m.Indicator,
-				State: m.State, DoneOn: m.DoneOn, VersionID: v.ID, Approved: v.Status == StatusApproved})
+			obs := MilestoneObservation{Unit: v.UnitCode, Period: p, Indicator: m.Indicator,
+				State: m.State, DoneOn: m.DoneOn, VersionID: v.ID, Approved: v.Status == StatusApproved}
+			if m.Unit != "" {
+				obs.Unit, obs.Ticked = m.Unit, true // the office's tick of a unit's task
+			}
+			ds.Milestones = append(ds.Milestones, obs)
 		}
 	}
 	// Where a unit keeps a ledger, its point indicators follow the office's choice of source.

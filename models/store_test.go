@@ -158,3 +158,26 @@ func TestSeedDemoRefusesRealData(t *testing.T) {
 		t.Errorf("SeedDemo on real data: %v, want ErrRealData", err)
 	}
 }
+
+// TestLaterVersions: a correction is checked against the newest version of every later month.
+func TestLaterVersions(t *testing.T) {
+	s, _ := openTestStore(t)
+	save := func(period string, v float64) {
+		t.Helper()
+		if _, err := s.SaveVersion(NewVersion{UnitCode: "530326", Period: period, Source: SourceUpload, Status: StatusSubmitted,
+			UploadedAt: time.Now(), Values: []ReturnValue{{Indicator: "mfg_parks", Value: v}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	save("2024-11", 1)
+	save("2024-12", 0)
+	save("2025-01", 2)
+	save("2025-01", 1) // a second version: the newest counts
+	got, err := s.LaterVersions("530326", "2024-11")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got[0].Period != "2024-12" || got[1].Period != "2025-01" || got[1].Values[0].Value != 1 {
+		t.Errorf("later versions = %+v, want 2024-12 and the newest 2025-01", got)
+	}
+}

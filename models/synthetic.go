@@ -26,10 +26,10 @@ func SyntheticNational(provinces, counties int) (*Plan, Dataset, error) {
 	}
 	for i := range 3 {
 		add(Indicator{Code: fmt.Sprintf("rate_%d", i), Kind: KindRate, RollUp: RollUpRatio,
-			Reporter: ReporterDerived, Numerator: fmt.Sprintf("stock_%d", i), Denominator: DenominatorAdminVillages}, 30, 60, 90)
+			Reporter: ReporterDerived, Numerator: fmt.Sprintf("stock_%d", i), Denominator: DenominatorAdminVillages, Percent: PercentShare}, 30, 60, 90)
 	}
 	for i := range 2 {
-		add(Indicator{Code: fmt.Sprintf("office_%d", i), Kind: KindRate, RollUp: RollUpOffice,
+		add(Indicator{Code: fmt.Sprintf("office_%d", i), Kind: KindRate, RollUp: RollUpOffice, Percent: PercentGrowth,
 			Reporter: ReporterOffice}, 10, 20, 30)
 	}
 	for i := range 3 {

@@ -160,29 +160,33 @@ func (b *Briefing) goals(in Input, cur map[key]models.Progress) {
 			suffix = "%"
 		}
 		if pr.HasTarget {
-			g.Target, g.Expected = Number(pr.Target)+suffix, Number(pr.Expected)+suffix
+			g.Target = Number(pr.Target) + suffix
+		}
+		if pr.HasExpected {
+			g.Expected = Number(pr.Expected) + suffix
 		}
 		if pr.HasActual {
 			g.Actual = Number(pr.Actual) + suffix
 		}
-		if pr.HasTarget && pr.Target > 0 && ind.Kind != models.KindMilestone {
+		if pr.HasTarget && pr.Target > 0 && pr.HasActual {
+			g.completion = round1(pr.Completion * 100)
+			g.Completion = Percent(pr.Completion)
+		}
+		if pr.HasExpected && pr.Target > 0 && pr.Judged != models.ScheduleMilestone {
 			share := round1(pr.Expected / pr.Target * 100)
 			g.ExpectedShare = Percent(pr.Expected / pr.Target)
-			if pr.HasActual {
+			if pr.HasActual && !ind.LowerIsBetter {
 				// The gap is the difference of the two percentages as printed, so a reader's own
 				// subtraction of the table's figures gives the sentence's figure.
-				g.completion = round1(pr.Completion * 100)
-				g.Completion = Percent(pr.Completion)
-				if !ind.LowerIsBetter {
-					g.gap, g.hasGap = round1(g.completion-share), true
-					g.Gap = signed(g.gap)
-				}
+				g.gap, g.hasGap = round1(g.completion-share), true
+				g.Gap = signed(g.gap)
 			}
 		}
 		b.Goals = append(b.Goals, g)
 	}
-	b.GoalsTotal = fmt.Sprintf("合计%d项：正常%d项，滞后%d项，落后%d项，无数据%d项", len(b.Goals),
-		counts[models.StatusGreen], counts[models.StatusAmber], counts[models.StatusRed], counts[models.StatusGrey])
+	b.GoalsTotal = fmt.Sprintf("合计%d项：%s%d项，%s%d项，%s%d项，%s%d项", len(b.Goals),
+		models.StatusGreen.Label(), counts[models.StatusGreen], models.StatusAmber.Label(), counts[models.StatusAmber],
+		models.StatusRed.Label(), counts[models.StatusRed], models.StatusGrey.Label(), counts[models.StatusGrey])
 }
 
 // signed writes a percentage-point difference with its sign.
@@ -226,7 +230,7 @@ func (b *Briefing) ranking(in Input, cur map[key]models.Progress) {
 			default:
 				row.Grey++
 			}
-			if pr.HasRatio && ind.Kind != models.KindMilestone && !ind.LowerIsBetter {
+			if pr.HasRatio && pr.Judged != models.ScheduleMilestone && !ind.LowerIsBetter {
 				sum += math.Min(pr.Ratio, 2)
 				n++
 			}
@@ -294,14 +298,17 @@ func (b *Briefing) newlyRed(in Input) {
 		pr := c.Current
 		row := RedRow{Unit: unitName(p, pr.Scope), Indicator: ind.Name, MeasureUnit: ind.Unit, Previous: c.previousWord(),
 			Target: "—", Expected: "—", Actual: "—", Ratio: "—"}
-		if ind.Kind == models.KindMilestone {
-			row.Ratio = ScheduleLabel(pr.Schedule)
+		if pr.Judged == models.ScheduleMilestone {
+			row.Ratio = pr.Schedule.Label()
 			if pr.DueYear != 0 {
 				row.Target = fmt.Sprintf("%d年底前", pr.DueYear)
 			}
 		} else {
 			if pr.HasTarget {
-				row.Target, row.Expected = Number(pr.Target), Number(pr.Expected)
+				row.Target = Number(pr.Target)
+			}
+			if pr.HasExpected {
+				row.Expected = Number(pr.Expected)
 			}
 			if pr.HasActual {
 				row.Actual = Number(pr.Actual)
@@ -377,9 +384,9 @@ func (b *Briefing) summary(in Input) {
 		s = append(s, u)
 	}
 	if b.newlyRedCount == 0 {
-		s = append(s, "本月无新增落后指标。")
+		s = append(s, "本月无新增"+models.StatusRed.Label()+"指标。")
 	} else {
-		s = append(s, fmt.Sprintf("本月新增落后指标%d项，涉及%d个单位。", b.newlyRedCount, b.newlyRedUnits))
+		s = append(s, fmt.Sprintf("本月新增%s指标%d项，涉及%d个单位。", models.StatusRed.Label(), b.newlyRedCount, b.newlyRedUnits))
 	}
 	c := CountReturns(in.Returns)
 	ret := fmt.Sprintf("月报报送方面，%s", c.Sentence())
@@ -435,7 +442,7 @@ func (b *Briefing) goalSentence(g GoalRow) string {
 	var tail string
 	switch {
 	case g.gap < 0:
-		tail = fmt.Sprintf("滞后序时进度%s个百分点", Number(-g.gap))
+		tail = fmt.Sprintf("低于序时进度%s个百分点", Number(-g.gap))
 	case g.gap > 0:
 		tail = fmt.Sprintf("超过序时进度%s个百分点", Number(g.gap))
 	default:
@@ -462,7 +469,7 @@ func (b *Briefing) unitSentence() string {
 		for _, r := range red[:min(3, len(red))] {
 			names = append(names, fmt.Sprintf("%s（%d项）", r.Unit, r.Red))
 		}
-		parts = append(parts, fmt.Sprintf("落后指标较多的%s有%s", b.UnitWord, strings.Join(names, "、")))
+		parts = append(parts, fmt.Sprintf("%s指标较多的%s有%s", models.StatusRed.Label(), b.UnitWord, strings.Join(names, "、")))
 	}
 	if len(clear) > 0 {
 		names := make([]string, 0, len(clear))

@@ -78,7 +78,7 @@ func TestBriefingContent(t *testing.T) {
 			if ind.Unit == "%" {
 				suffix = "%"
 			}
-			if g.Name != ind.Name || g.Actual != Number(pr.Actual)+suffix || g.Target != Number(pr.Target)+suffix || g.StatusLabel != StatusLabel(pr.Status) {
+			if g.Name != ind.Name || g.Actual != Number(pr.Actual)+suffix || g.Target != Number(pr.Target)+suffix || g.StatusLabel != pr.StatusWord() {
 				t.Errorf("goal %s: %+v, progress %+v", ind.Code, g, pr)
 			}
 			if pr.Target > 0 && g.Completion != Percent(pr.Completion) {

@@ -88,7 +88,10 @@ func ProgressTable(p *models.Plan, prs []models.Progress) Table {
 		row := []string{pr.Period.String(), pr.Indicator, ind.Name, pr.Scope, unitName(p, pr.Scope), ind.Unit, "", "", "", "", "", statusWord(pr), remark(pr), "", ""}
 		if !pr.NotStarted {
 			if pr.HasTarget {
-				row[6], row[7] = csvNumber(pr.Target), csvNumber(pr.Expected)
+				row[6] = csvNumber(pr.Target)
+			}
+			if pr.HasExpected {
+				row[7] = csvNumber(pr.Expected)
 			}
 			if pr.HasActual {
 				row[8] = csvNumber(pr.Actual)
@@ -102,7 +105,7 @@ func ProgressTable(p *models.Plan, prs []models.Progress) Table {
 			if pr.HasForecast {
 				row[13] = csvNumber(pr.Forecast)
 			}
-			if pr.HasTarget && pr.HasActual && ind.Kind != models.KindMilestone && pr.Schedule == models.ScheduleNone {
+			if pr.ShowsNeeded() {
 				row[14] = csvNumber(pr.NeededPerMonth)
 			}
 		}
@@ -112,7 +115,7 @@ func ProgressTable(p *models.Plan, prs []models.Progress) Table {
 }
 
 // MatrixTable is the overview's matrix: one row per indicator, one column per scope (the root
-// first), each cell the ratio to 序时进度 and the status word, e.g. "92.3%（滞后）".
+// first), each cell the ratio to 序时进度 and the status word, e.g. "92.3%（预警）".
 func MatrixTable(p *models.Plan, prs []models.Progress) Table {
 	var scopes []string
 	seen := map[string]bool{}

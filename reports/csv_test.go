@@ -62,7 +62,34 @@ func TestProgressAndMatrixTables(t *testing.T) {
 	if len(m.Rows) != len(p.Indicators) || len(m.Headers) != 2+1+len(p.ReportingUnits()) {
 		t.Errorf("matrix %d×%d", len(m.Rows), len(m.Headers))
 	}
-	if m.Headers[2] != "曲靖市" || !strings.Contains(m.Rows[1][2], "（落后）") {
+	if m.Headers[2] != "曲靖市" || !strings.Contains(m.Rows[1][2], "（滞后）") {
 		t.Errorf("matrix header %v, service points row %v", m.Headers[:3], m.Rows[1][:3])
+	}
+}
+
+// TestCSVTaskExpectedAndRatio: 共同配送 city 2023-09 printed 序时进度 1.6 and 序时完成率 2.5 (issue 13,
+// item 6). A roll-up of tasks prints what is due by this year end and done of due; one unit's task
+// prints neither; a year-end indicator before December prints no 序时进度 and its word 年底考核.
+func TestCSVTaskExpectedAndRatio(t *testing.T) {
+	p := loadPlan(t)
+	ds := models.Dataset{Allocations: map[string]map[int]map[string]float64{}}
+	for i, u := range []string{"530302", "530303", "530304", "530371"} {
+		ds.Milestones = append(ds.Milestones, models.MilestoneObservation{Unit: u, Period: models.MustPeriod("2023-09"),
+			Indicator: "joint_distribution", State: models.MilestoneDone, VersionID: uint(i + 1)})
+	}
+	ds.Observations = append(ds.Observations, models.Observation{Unit: "530300", Period: models.MustPeriod("2023-09"), Indicator: "firms_10m", Value: 4, VersionID: 9})
+	c := models.NewProgressCalculator(p, ds, models.ProgressOptions{})
+	period := models.MustPeriod("2023-09")
+	table := ProgressTable(p, []models.Progress{
+		c.Progress("joint_distribution", "530300", period), c.Progress("joint_distribution", "530302", period), c.Progress("firms_10m", "530300", period)})
+	city, unit, firms := table.Rows[0], table.Rows[1], table.Rows[2]
+	if city[7] != "4" || city[9] != "100.0" {
+		t.Errorf("city row 序时进度 %q 序时完成率 %q, want 4 and 100.0", city[7], city[9])
+	}
+	if unit[7] != "" || unit[9] != "" {
+		t.Errorf("one task's row 序时进度 %q 序时完成率 %q, want both empty", unit[7], unit[9])
+	}
+	if firms[7] != "" || firms[11] != "年底考核" || firms[14] == "" {
+		t.Errorf("firms 2023-09: 序时进度 %q status %q pace %q, want none, 年底考核 and the pace", firms[7], firms[11], firms[14])
 	}
 }

@@ -311,7 +311,7 @@ type monthlyBuilder struct {
 }
 
 func (b *monthlyBuilder) basis() string {
-	return fmt.Sprintf("数据截至%s；序时进度按年度目标和已过月份计算；状态：正常（达到序时进度）、滞后（未达序时进度但在容差内）、落后（低于容差）、无数据。", b.in.Period.Label())
+	return fmt.Sprintf("数据截至%s；序时进度按年度目标和已过月份计算（节点任务为本年底前应完成数）；状态：%s（达到序时进度）、%s（未达序时进度但在容差内）、%s（低于容差或节点逾期）；灰色注明原因（%s、%s、%s、%s、%s、%s）。", b.in.Period.Label(), models.StatusGreen.Label(), models.StatusAmber.Label(), models.StatusRed.Label(), models.GreyYearEnd.Label(), models.GreyNoFigure.Label(), models.GreyNoTarget.Label(), models.GreyNotStarted.Label(), models.GreyNotApplicable.Label(), models.GreyOfficeOnly.Label())
 }
 
 // scopeOrder is the root, then each unit below it followed by its reporting units.
@@ -338,13 +338,16 @@ func (b *monthlyBuilder) figureCells(ind models.Indicator, pr models.Progress) [
 		return excelize.Cell{Value: v, StyleID: b.st.decimal}
 	}
 	target, expected, actual, ratio, completion := dash, dash, dash, dash, dash
-	own := ind.Kind == models.KindMilestone && (isLeaf(b.in.Plan, pr.Scope) || ind.RollUp != models.RollUpCount)
+	own := pr.OwnTask
 	if !pr.NotStarted {
 		switch {
 		case own && pr.DueYear != 0:
 			target = excelize.Cell{Value: fmt.Sprintf("%d年底前完成", pr.DueYear), StyleID: b.st.center}
 		case pr.HasTarget:
-			target, expected = num(pr.Target), num(pr.Expected)
+			target = num(pr.Target)
+		}
+		if pr.HasExpected && !own {
+			expected = num(pr.Expected)
 		}
 		if pr.HasActual {
 			actual = num(pr.Actual)
@@ -369,7 +372,7 @@ func (b *monthlyBuilder) figureCells(ind models.Indicator, pr models.Progress) [
 // remark explains a value: its milestone schedule, how many units reported, unreviewed data.
 func remark(pr models.Progress) string {
 	var parts []string
-	if s := ScheduleLabel(pr.Schedule); s != "" {
+	if s := pr.Schedule.Label(); s != "" {
 		part := s
 		if pr.DueYear != 0 {
 			part = fmt.Sprintf("%s（%d年底前）", s, pr.DueYear)
@@ -427,7 +430,7 @@ func (b *monthlyBuilder) unit(u models.Unit, name string) sheet {
 		if pr.HasForecast {
 			forecast = excelize.Cell{Value: pr.Forecast, StyleID: b.st.decimal}
 		}
-		if pr.HasTarget && pr.HasActual && ind.Kind != models.KindMilestone && pr.Schedule == models.ScheduleNone {
+		if pr.ShowsNeeded() {
 			needed = excelize.Cell{Value: pr.NeededPerMonth, StyleID: b.st.decimal}
 		}
 		row = append(row, forecast, needed, b.text(sources(pr)), b.text(remark(pr)))
@@ -497,9 +500,9 @@ func (b *monthlyBuilder) milestones() sheet {
 		}
 		ind, _ := p.Indicator(m.Indicator)
 		pr, ok := b.cur[key{m.Indicator, scope}]
-		progress, status := "—", excelize.Cell{Value: "无数据", StyleID: b.st.status[string(models.StatusGrey)]}
+		progress, status := "—", excelize.Cell{Value: models.StatusGrey.Label(), StyleID: b.st.status[string(models.StatusGrey)]}
 		if ok {
-			progress = ScheduleLabel(pr.Schedule)
+			progress = pr.Schedule.Label()
 			if pr.NotStarted {
 				progress = "未开始报送"
 			}
@@ -625,8 +628,8 @@ func (r RedChange) previousWord() string {
 
 func (b *monthlyBuilder) newlyRed() sheet {
 	p := b.in.Plan
-	sh := sheet{name: SheetNewlyRed, title: fmt.Sprintf("本月新增落后（红灯）指标（%s）", b.in.Period.Label()),
-		subtitle: fmt.Sprintf("本月状态为落后、上月（%s）不是落后的指标。", b.in.Period.AddMonths(-1).Label()),
+	sh := sheet{name: SheetNewlyRed, title: fmt.Sprintf("本月新增%s（红灯）指标（%s）", models.StatusRed.Label(), b.in.Period.Label()),
+		subtitle: fmt.Sprintf("本月状态为%s、上月（%s）不是%s的指标。", models.StatusRed.Label(), b.in.Period.AddMonths(-1).Label(), models.StatusRed.Label()),
 		headers:  []string{"单位", "指标", "计量单位", "上月状态", "本月状态", "年度目标", "序时进度", "完成值", "序时完成率", "年度目标完成率", "说明"}, freezeCols: 2}
 	for _, r := range NewlyRed(b.in) {
 		ind, _ := p.Indicator(r.Current.Indicator)
@@ -641,7 +644,7 @@ func (b *monthlyBuilder) newlyRed() sheet {
 		sh.rows = append(sh.rows, append(row, b.text(remark(r.Current))))
 	}
 	if len(sh.rows) == 0 {
-		sh.notes = append(sh.notes, "本月无新增落后指标。")
+		sh.notes = append(sh.notes, "本月无新增"+models.StatusRed.Label()+"指标。")
 	}
 	return sh
 }

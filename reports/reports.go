@@ -95,20 +95,9 @@ func unitName(p *models.Plan, code string) string {
 	return u.Name
 }
 
-// StatusLabel is the word printed with a status colour, so that the status survives black-and-white
-// printing: the dashboards' word, so that page, workbook and briefing say the same.
-func StatusLabel(s models.ProgressStatus) string { return dashboards.StatusLabel(s) }
-
-// statusWord is the word for a progress value, telling "not yet expected to report" from "no data".
-func statusWord(pr models.Progress) string {
-	if pr.NotStarted {
-		return "未开始报送"
-	}
-	return StatusLabel(pr.Status)
-}
-
-// ScheduleLabel names a milestone state in Chinese, as the dashboards do.
-func ScheduleLabel(s models.ScheduleState) string { return dashboards.ScheduleLabel(s) }
+// statusWord is the word for a progress value: the status's one word (models.ProgressStatus.Label),
+// or for a grey value why it is grey, so that page, workbook, CSV and briefing say the same.
+func statusWord(pr models.Progress) string { return pr.StatusWord() }
 
 // Number writes a figure as the dashboards do: thousands separators, at most two decimals.
 func Number(v float64) string { return dashboards.Number(v) }

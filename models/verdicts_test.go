@@ -1,0 +1,155 @@
+package models_test
+
+import (
+	"testing"
+
+	"ruralkpi/models"
+)
+
+// The tests in this file reproduce the wrong verdicts of issue 13 with the issue's own numbers. They
+// use only fields the engine had before the fix, so that each one can be run against the old rules
+// and seen to fail there.
+
+// TestEveryUnitReportsStatisticsFromThePlanStart: the document's 2023 figures are city-wide (lines 41,
+// 100, 110), so the six roll-out counties report 2023 statistics too; their construction tasks start
+// in 2024 (tasks_from), not their reporting.
+func TestEveryUnitReportsStatisticsFromThePlanStart(t *testing.T) {
+	p := loadPlan(t)
+	ds := dataset([]fig{
+		{"530302", "2023-10", "outbound_parcels", 1000}, {"530322", "2023-10", "outbound_parcels", 300},
+	}, nil)
+	c := models.NewProgressCalculator(p, ds, models.ProgressOptions{})
+	city := c.Progress("outbound_parcels", "530300", models.MustPeriod("2023-10"))
+	if city.Actual != 1300 || city.Units != 10 {
+		t.Errorf("city parcels 2023-10: actual %v over %d units, want 1300 over all 10 (陆良县's 2023 figure counts)", city.Actual, city.Units)
+	}
+	if lu := c.Progress("outbound_parcels", "530322", models.MustPeriod("2023-10")); lu.NotStarted {
+		t.Error("陆良县 2023-10 is 'not started': it reports statistics from the plan's start")
+	}
+	missing := map[string]bool{}
+	for _, u := range c.MissingReturns(models.MustPeriod("2023-10")) {
+		missing[u] = true
+	}
+	if !missing["530381"] {
+		t.Errorf("宣威市 owes a 2023-10 return; missing = %v", missing)
+	}
+	// Its construction tasks start in 2024: no joint distribution is due, nor judged, in 2023.
+	if jd := c.Progress("joint_distribution", "530381", models.MustPeriod("2023-10")); jd.Status != models.StatusGrey {
+		t.Errorf("宣威市 joint distribution 2023-10: %s, want grey (its tasks start in 2024-01)", jd.Status)
+	}
+}
+
+// TestRollOutCountyRateStartsFromItsOwnLevel: 陆良县 in 2024-01 was expected at the city's 32.5%
+// fusion rate; its path now starts from its own December level (20 of 160 villages, 12.5%).
+func TestRollOutCountyRateStartsFromItsOwnLevel(t *testing.T) {
+	p := loadPlan(t)
+	ds := dataset([]fig{
+		{"530322", "2023-12", "pfm_fused_points", 20}, {"530322", "2024-01", "pfm_fused_points", 28},
+	}, nil)
+	ds.AdminVillages["530322"] = 160
+	got := models.NewProgressCalculator(p, ds, models.ProgressOptions{}).Progress("pfm_fusion_rate", "530322", models.MustPeriod("2024-01"))
+	// 12.5 + (60 − 12.5) × 1/12 = 16.458; 28 ÷ 160 = 17.5 % → green.
+	if !near(got.Expected, 16.4583) || got.Status != models.StatusGreen {
+		t.Errorf("陆良县 fusion rate 2024-01: expected %.4f status %s, want 16.4583 and green", got.Expected, got.Status)
+	}
+}
+
+// TestRateFollowsItsAllocatedCount: with the fused points allocated, 客货邮融合率 is judged on the same
+// path (allocation ÷ the unit's villages), so the rate is green exactly when the count is.
+func TestRateFollowsItsAllocatedCount(t *testing.T) {
+	p := loadPlan(t)
+	for _, tt := range []struct {
+		name   string
+		points float64
+		want   models.ProgressStatus
+	}{{"on_the_count_path", 26, models.StatusGreen}, {"one_below", 25, models.StatusAmber}} {
+		t.Run(tt.name, func(t *testing.T) {
+			ds := dataset([]fig{{"530322", "2023-12", "pfm_fused_points", 20}, {"530322", "2024-01", "pfm_fused_points", tt.points}}, nil)
+			ds.AdminVillages["530322"] = 160
+			allocate(ds, "pfm_fused_points", 2023, "530322", 20)
+			allocate(ds, "pfm_fused_points", 2024, "530322", 96)
+			c := models.NewProgressCalculator(p, ds, models.ProgressOptions{})
+			count := c.Progress("pfm_fused_points", "530322", models.MustPeriod("2024-01"))
+			rate := c.Progress("pfm_fusion_rate", "530322", models.MustPeriod("2024-01"))
+			// count: 20 + 76 × 1/12 = 26.33 → 26 expected; rate: 26 ÷ 160 = 16.25 %, target 96 ÷ 160 = 60 %.
+			if count.Expected != 26 || !near(rate.Expected, 16.25) || !near(rate.Target, 60) {
+				t.Errorf("expected count %v rate %.4f (target %.2f), want 26, 16.25 and 60", count.Expected, rate.Expected, rate.Target)
+			}
+			if count.Status != tt.want || rate.Status != tt.want {
+				t.Errorf("count %s rate %s, want both %s", count.Status, rate.Status, tt.want)
+			}
+		})
+	}
+}
+
+// hubParks2024 is 麒麟区's park done in 2023 and the six roll-out counties reporting 0 in 2024-01.
+func hubParks2024() models.Dataset {
+	figs := []fig{{"530302", "2023-11", "hub_parks", 1}}
+	for _, u := range []string{"530381", "530325", "530326", "530322", "530323", "530324"} {
+		figs = append(figs, fig{u, "2024-01", "hub_parks", 0})
+	}
+	return dataset(figs, nil)
+}
+
+// TestHubParksAreMilestonesAtCityLevel: city 2024-01 was red (expected 1.5, actual 1) while all six
+// counties were on schedule; parks are per-unit build tasks, judged like 共同配送 as milestones, and the
+// six parks are under construction from 2024-01 (line 118).
+func TestHubParksAreMilestonesAtCityLevel(t *testing.T) {
+	p := loadPlan(t)
+	c := models.NewProgressCalculator(p, hubParks2024(), models.ProgressOptions{})
+	city := c.Progress("hub_parks", "530300", models.MustPeriod("2024-01"))
+	if city.Status != models.StatusGreen || city.Actual != 1 || city.Expected != 7 || !near(city.Ratio, 1.0/7) {
+		t.Errorf("city hub parks 2024-01: %s actual %v expected %v ratio %.4f, want green 1 of 7 due by year end", city.Status, city.Actual, city.Expected, city.Ratio)
+	}
+	if city.Schedule != models.ScheduleState("under_construction") {
+		t.Errorf("city schedule %q, want under_construction", city.Schedule)
+	}
+	xw := c.Progress("hub_parks", "530381", models.MustPeriod("2024-01"))
+	if xw.Schedule != models.ScheduleState("under_construction") || xw.Status != models.StatusGreen {
+		t.Errorf("宣威市 2024-01: %q/%s, want under_construction/green", xw.Schedule, xw.Status)
+	}
+}
+
+// TestAllocationNeverChangesHowAnIndicatorIsJudged: filling the hub-park row on 任务分解 switched
+// 宣威市 to linear judgement (red with schedule on_schedule in the same item).
+func TestAllocationNeverChangesHowAnIndicatorIsJudged(t *testing.T) {
+	p := loadPlan(t)
+	ds := hubParks2024()
+	allocate(ds, "hub_parks", 2024, "530381", 1)
+	got := models.NewProgressCalculator(p, ds, models.ProgressOptions{}).Progress("hub_parks", "530381", models.MustPeriod("2024-01"))
+	if got.Status != models.StatusGreen || got.Schedule != models.ScheduleState("under_construction") {
+		t.Errorf("宣威市 2024-01 with an allocation: %s/%q, want green/under_construction as without one", got.Status, got.Schedule)
+	}
+}
+
+// TestFirstMonthHasNoFractionalRed: 2023-08, the city had five reds (hub parks 0 of 0.2, firms 1 of
+// 1.2, agri projects 0 of 0.4, parks 0 of 0.4, demo projects 0 of 0.4).
+func TestFirstMonthHasNoFractionalRed(t *testing.T) {
+	p := loadPlan(t)
+	ds := dataset([]fig{
+		{"530302", "2023-08", "hub_parks", 0}, {"530300", "2023-08", "firms_10m", 1},
+		{"530302", "2023-08", "agri_projects_500k", 0}, {"530302", "2023-08", "mfg_parks", 0},
+		{"530302", "2023-08", "mfg_demo_projects", 0},
+	}, nil)
+	c := models.NewProgressCalculator(p, ds, models.ProgressOptions{})
+	for _, code := range []string{"hub_parks", "firms_10m", "agri_projects_500k", "mfg_parks", "mfg_demo_projects"} {
+		got := c.Progress(code, "530300", models.MustPeriod("2023-08"))
+		if got.Status == models.StatusRed || got.Expected != float64(int(got.Expected)) {
+			t.Errorf("%s 2023-08: %s expecting %v, want no red and a whole number", code, got.Status, got.Expected)
+		}
+	}
+}
+
+// TestMilestoneExpectedIsDueByYearEnd: 共同配送 city 2023-09 printed expected 1.6 and ratio 2.5 with
+// all four pilot units done; expected is what is due by this year end, the ratio done of due.
+func TestMilestoneExpectedIsDueByYearEnd(t *testing.T) {
+	p := loadPlan(t)
+	var states []ms
+	for _, u := range []string{"530302", "530303", "530304", "530371"} {
+		states = append(states, ms{u, "2023-09", "joint_distribution", models.MilestoneDone})
+	}
+	got := models.NewProgressCalculator(p, dataset(nil, states), models.ProgressOptions{}).Progress("joint_distribution", "530300", models.MustPeriod("2023-09"))
+	if got.Expected != 4 || got.Ratio != 1 || got.Actual != 4 {
+		t.Errorf("共同配送 city 2023-09: expected %v ratio %v actual %v, want 4, 1 and 4", got.Expected, got.Ratio, got.Actual)
+	}
+}
