@@ -75,13 +75,18 @@ func TestGenerateTestdata(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The template comes pre-filled with the unit's last accepted figures; a clerk changes some.
-	filled := editReturn(t, in, map[string]any{"service_points": 252, "outbound_parcels": 372.5, "express_revenue": 0.55})
+	// The figures follow the demo: a few more service points than last month, and, refused, a few fewer.
+	prevPoints, ok := in.Previous.Values["service_points"]
+	if !ok {
+		t.Fatalf("the demo has no service_points for %s before %s", sampleUnit, samplePeriod)
+	}
+	filled := editReturn(t, in, map[string]any{"service_points": prevPoints + 3, "outbound_parcels": 372.5, "express_revenue": 0.55})
 	refused := editReturn(t, in, map[string]any{
-		"service_points":    240,       // a stock below the figure already accepted
-		"outbound_parcels":  "三百七十",    // words, not a number
-		"stations_closed":   2.5,       // a count with a fraction
-		"express_revenue":   -0.5,      // negative
-		"points_income_10k": "230 个左右", // a number with words around it
+		"service_points":    prevPoints - 9, // a stock below the figure already accepted
+		"outbound_parcels":  "三百七十",         // words, not a number
+		"stations_closed":   2.5,            // a count with a fraction
+		"express_revenue":   -0.5,           // negative
+		"points_income_10k": "230 个左右",      // a number with words around it
 	})
 	write := func(name string, b []byte) {
 		t.Helper()
