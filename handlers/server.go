@@ -14,6 +14,7 @@ import (
 
 	"ruralkpi/dashboards"
 	"ruralkpi/models"
+	"ruralkpi/static"
 	"ruralkpi/templates"
 )
 
@@ -41,6 +42,8 @@ type Server struct {
 
 	// limiter counts failed logins per account and per address.
 	limiter *loginLimiter
+	// assets are the embedded static files; templates link them by content-hashed URL ("asset").
+	assets *static.Assets
 }
 
 // DefaultBodyLimit is 16 MiB: a monthly return is tens of kilobytes and a province-scale ledger a
@@ -64,6 +67,11 @@ func New(s *Server) (*fiber.App, error) {
 	if s.MapFeatures == nil {
 		s.MapFeatures = loadMapFeatures(s.Log)
 	}
+	assets, err := static.New(static.Files(), "/static")
+	if err != nil {
+		return nil, fmt.Errorf("handlers: %w", err)
+	}
+	s.assets = assets
 	if s.Views == nil {
 		views, err := templates.Parse(s.templateFuncs())
 		if err != nil {
@@ -82,9 +90,7 @@ func New(s *Server) (*fiber.App, error) {
 	})
 	app.Use(recover.New())
 	app.Use(securityHeaders)
-	if err := registerStatic(app); err != nil {
-		return nil, err
-	}
+	assets.Register(app)
 	s.limiter = newLoginLimiter()
 	// Who is asking, then CSRF on forms, then who may see what; routes add finer role checks.
 	app.Use(s.loadUser, s.csrfProtection(), s.authenticate)
@@ -108,6 +114,8 @@ func (s *Server) templateFuncs() template.FuncMap {
 		"pct":   dashboards.Percent,
 		"add":   func(a, b int) int { return a + b },
 		"label": func(p models.Period) string { return p.Label() },
+		// asset is the content-hashed URL of an embedded file, cached by browsers for a year.
+		"asset": s.assets.URL,
 		// indicatorName shows an indicator by its Chinese name (the code when the plan has none).
 		"indicatorName": func(code string) string {
 			if ind, ok := s.Plan.Indicator(code); ok {
