@@ -55,6 +55,10 @@ func New(s *Server) (*fiber.App, error) {
 	if s.Plan == nil || s.Store == nil {
 		return nil, errors.New("handlers: a plan and a store are required")
 	}
+	// Pages compute from the read model; a store without one (tests) gets it here.
+	if err := s.Store.StartReadModel(s.Plan); err != nil {
+		return nil, fmt.Errorf("handlers: %w", err)
+	}
 	if s.Config.BodyLimit <= 0 {
 		s.Config.BodyLimit = DefaultBodyLimit
 	}

@@ -75,7 +75,8 @@ func LedgerEntities() []any {
 // ReplaceAdminVillages replaces a unit's reference list in one transaction and sets the unit's
 // village count (the coverage denominator) to the list's length.
 func (s *Store) ReplaceAdminVillages(unit string, villages []AdminVillage, by string) error {
-	return s.DB.Transaction(func(tx *gorm.DB) error {
+	var ch Change
+	err := s.DB.Transaction(func(tx *gorm.DB) error {
 		if err := tx.Where("unit_code = ?", unit).Delete(&AdminVillage{}).Error; err != nil {
 			return fmt.Errorf("models: clear admin villages of %s: %w", unit, err)
 		}
@@ -91,8 +92,14 @@ func (s *Store) ReplaceAdminVillages(unit string, villages []AdminVillage, by st
 		if err := tx.Model(&UnitRecord{}).Where("code = ?", unit).Update("admin_villages", len(villages)).Error; err != nil {
 			return fmt.Errorf("models: set village count of %s: %w", unit, err)
 		}
-		return nil
+		var err error
+		ch, err = changed(tx, Change{Kind: ChangeVillages, Unit: unit})
+		return err
 	})
+	if err == nil {
+		s.afterCommit(ch)
+	}
+	return err
 }
 
 // AdminVillages returns a unit's reference list, by township and name.
@@ -183,6 +190,7 @@ func (s *Store) saveLedgerSnapshot(db *gorm.DB, ns NewLedgerSnapshot, count int,
 	if at.IsZero() {
 		at = time.Now()
 	}
+	var ch Change
 	err := db.Transaction(func(tx *gorm.DB) error {
 		if hash != "" {
 			var n int64
@@ -210,11 +218,17 @@ func (s *Store) saveLedgerSnapshot(db *gorm.DB, ns NewLedgerSnapshot, count int,
 		if err := tx.Create(&snap).Error; err != nil {
 			return fmt.Errorf("models: store ledger snapshot: %w", err)
 		}
-		return writePoints(tx, snap.ID)
+		if err := writePoints(tx, snap.ID); err != nil {
+			return err
+		}
+		var err error
+		ch, err = changed(tx, Change{Kind: ChangeLedger, Unit: ns.UnitCode, Periods: []string{ns.Period}})
+		return err
 	})
 	if err != nil {
 		return LedgerSnapshot{}, err
 	}
+	s.afterCommit(ch)
 	return snap, nil
 }
 
@@ -440,10 +454,19 @@ func (s *Store) SetLedgerSource(indicator string, src LedgerSource) error {
 	if src != LedgerSourceLedger && src != LedgerSourceReturn {
 		return Errorf(EInvalid, "数据来源 %q 无效，应为 ledger 或 return。", src)
 	}
-	if err := s.DB.Save(&Setting{Key: ledgerSourcePrefix + indicator, Value: string(src)}).Error; err != nil {
-		return fmt.Errorf("models: set ledger source: %w", err)
+	var ch Change
+	err := s.DB.Transaction(func(tx *gorm.DB) error {
+		if err := tx.Save(&Setting{Key: ledgerSourcePrefix + indicator, Value: string(src)}).Error; err != nil {
+			return fmt.Errorf("models: set ledger source: %w", err)
+		}
+		var err error
+		ch, err = changed(tx, Change{Kind: ChangeLedgerSource, Indicator: indicator})
+		return err
+	})
+	if err == nil {
+		s.afterCommit(ch)
 	}
-	return nil
+	return err
 }
 
 // LedgerBrowse is what the ledger browser page shows for a unit.

@@ -15,6 +15,12 @@ import (
 // Store is the database behind the application.
 type Store struct {
 	DB *gorm.DB
+
+	// rm is the in-memory read model of progress data (nil until StartReadModel: CLI commands).
+	rm *ReadModel
+	// pending collects the changes of a transaction-bound store (InTransaction) until the outer
+	// transaction commits.
+	pending *[]Change
 }
 
 // ErrNotFound is returned when a looked-up record does not exist.

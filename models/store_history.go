@@ -9,9 +9,15 @@ import (
 // InTransaction runs fn with a store bound to one transaction: everything fn reads and writes
 // commits together or not at all. With SQLite's immediate transactions, concurrent imports queue.
 func (s *Store) InTransaction(fn func(tx *Store) error) error {
-	return s.DB.Transaction(func(tx *gorm.DB) error {
-		return fn(&Store{DB: tx})
+	var pending []Change
+	err := s.DB.Transaction(func(tx *gorm.DB) error {
+		pending = pending[:0]
+		return fn(&Store{DB: tx, rm: s.rm, pending: &pending})
 	})
+	if err == nil {
+		s.afterCommit(pending...)
+	}
+	return err
 }
 
 // RecentVersions returns the newest version of each of the unit's returns for the months before

@@ -133,6 +133,7 @@ func (s *Store) SetTolerance(indicator string, tolerance float64) (float64, erro
 		return 0, Errorf(EInvalid, "容差应在 0 到 100%% 之间（例如 90%% 表示达到序时进度的 90%% 仍为“滞后”），收到 %v%%。", tolerance*100)
 	}
 	var previous float64
+	var ch Change
 	err := s.DB.Transaction(func(tx *gorm.DB) error {
 		var rec IndicatorRecord
 		if err := tx.Where("code = ?", indicator).Take(&rec).Error; err != nil {
@@ -145,7 +146,12 @@ func (s *Store) SetTolerance(indicator string, tolerance float64) (float64, erro
 		if err := tx.Model(&IndicatorRecord{}).Where("code = ?", indicator).Update("tolerance", tolerance).Error; err != nil {
 			return fmt.Errorf("models: set tolerance of %s: %w", indicator, err)
 		}
-		return nil
+		var err error
+		ch, err = changed(tx, Change{Kind: ChangeTolerance, Indicator: indicator})
+		return err
 	})
+	if err == nil {
+		s.afterCommit(ch)
+	}
 	return previous, err
 }

@@ -39,11 +39,19 @@ func FileHash(b []byte) string {
 // versions (SQLite's immediate transactions serialise them).
 func (s *Store) SaveVersion(nv NewVersion) (ReturnVersion, error) {
 	var out ReturnVersion
+	var ch Change
 	err := s.DB.Transaction(func(tx *gorm.DB) error {
 		v, err := saveVersionTx(tx, nv)
+		if err != nil {
+			return err
+		}
 		out = v
+		ch, err = changed(tx, Change{Kind: ChangeReturn, Unit: nv.UnitCode, Periods: []string{nv.Period}})
 		return err
 	})
+	if err == nil {
+		s.afterCommit(ch)
+	}
 	return out, err
 }
 
@@ -97,14 +105,33 @@ func saveVersionTx(tx *gorm.DB, nv NewVersion) (ReturnVersion, error) {
 
 // SaveVersions stores many versions in one transaction (the demo generator uses it).
 func (s *Store) SaveVersions(nvs []NewVersion) error {
-	return s.DB.Transaction(func(tx *gorm.DB) error {
+	var chs []Change
+	err := s.DB.Transaction(func(tx *gorm.DB) error {
+		chs = chs[:0]
+		months := map[string][]string{} // per unit, for one change each
+		var units []string
 		for _, nv := range nvs {
 			if _, err := saveVersionTx(tx, nv); err != nil {
 				return err
 			}
+			if months[nv.UnitCode] == nil {
+				units = append(units, nv.UnitCode)
+			}
+			months[nv.UnitCode] = append(months[nv.UnitCode], nv.Period)
+		}
+		for _, u := range units {
+			ch, err := changed(tx, Change{Kind: ChangeReturn, Unit: u, Periods: months[u]})
+			if err != nil {
+				return err
+			}
+			chs = append(chs, ch)
 		}
 		return nil
 	})
+	if err == nil {
+		s.afterCommit(chs...)
+	}
+	return err
 }
 
 // LatestVersions returns the newest version of every return up to and including the month.

@@ -138,7 +138,9 @@ func (s *Store) SeedDemo(p *Plan) error {
 			return err
 		}
 	}
+	var chs []Change
 	if err := s.DB.Transaction(func(tx *gorm.DB) error {
+		chs = chs[:0]
 		for code, n := range data.AdminVillages {
 			if err := tx.Model(&UnitRecord{}).Where("code = ?", code).Update("admin_villages", n).Error; err != nil {
 				return fmt.Errorf("models: demo villages: %w", err)
@@ -149,10 +151,18 @@ func (s *Store) SeedDemo(p *Plan) error {
 				return fmt.Errorf("models: demo allocations: %w", err)
 			}
 		}
+		for _, kind := range []ChangeKind{ChangeVillages, ChangeAllocations} {
+			ch, err := changed(tx, Change{Kind: kind})
+			if err != nil {
+				return err
+			}
+			chs = append(chs, ch)
+		}
 		return nil
 	}); err != nil {
 		return err
 	}
+	s.afterCommit(chs...)
 	if err := s.SaveVersions(data.Versions); err != nil {
 		return err
 	}
