@@ -44,6 +44,8 @@ type Server struct {
 	limiter *loginLimiter
 	// assets are the embedded static files; templates link them by content-hashed URL ("asset").
 	assets *static.Assets
+	// pages caches rendered progress pages and API answers per viewer scope and data version.
+	pages *pageCache
 }
 
 // DefaultBodyLimit is 16 MiB: a monthly return is tens of kilobytes and a province-scale ledger a
@@ -76,6 +78,7 @@ func New(s *Server) (*fiber.App, error) {
 		return nil, fmt.Errorf("handlers: %w", err)
 	}
 	s.assets = assets
+	s.pages = newPageCache(defaultPageCacheBytes)
 	if s.Views == nil {
 		views, err := templates.Parse(s.templateFuncs())
 		if err != nil {
