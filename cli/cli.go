@@ -44,6 +44,7 @@ func commands() map[string]command {
 		"template": {"write a county's pre-filled monthly return template (.xlsx)", runTemplate},
 		"import":   {"import monthly return files (the web upload's checks; --dry-run)", runImport},
 		"ledger":   {"service-point ledgers (ledger import|template|villages …)", runLedger},
+		"seed":     {"write a test data set into a new database (seed --synthetic national --db PATH)", runSeed},
 	}
 }
 
@@ -136,7 +137,7 @@ func loadPlan(path string) (*models.Plan, error) {
 // openPlanStore loads the plan (the embedded one when planPath is empty) and opens the database
 // with it: what every command that touches data starts with.
 func openPlanStore(dbPath, planPath string) (*models.Plan, *models.Store, error) {
-	plan, err := loadPlan(planPath)
+	plan, err := planFor(dbPath, planPath)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -145,6 +146,27 @@ func openPlanStore(dbPath, planPath string) (*models.Plan, *models.Store, error)
 		return nil, nil, err
 	}
 	return plan, store, nil
+}
+
+// planFor is the plan a command works with: the file given, else the plan kept in the database
+// (one written by `seed --synthetic national`), else the embedded one.
+func planFor(dbPath, planPath string) (*models.Plan, error) {
+	if planPath != "" || dbPath == "" {
+		return loadPlan(planPath)
+	}
+	if _, err := os.Stat(dbPath); err != nil {
+		return loadPlan("")
+	}
+	store, err := models.Open(dbPath)
+	if err != nil {
+		return nil, err
+	}
+	defer store.Close()
+	p, ok, err := store.StoredPlan()
+	if err != nil || ok {
+		return p, err
+	}
+	return loadPlan("")
 }
 
 // openStore opens the database and stores the plan's units, indicators and targets.

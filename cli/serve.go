@@ -66,7 +66,7 @@ func runServe(env Env, args []string) error {
 	applyMemoryLimit(cfg.MemoryLimitMiB)
 	started := time.Now()
 	logger := slog.New(slog.NewTextHandler(env.Stderr, nil))
-	plan, err := loadPlan(cfg.PlanPath)
+	plan, err := planFor(cfg.DBPath, cfg.PlanPath)
 	if err != nil {
 		return err
 	}

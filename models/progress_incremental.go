@@ -145,3 +145,79 @@ func (c *ProgressCalculator) WithReference(ds Dataset) *ProgressCalculator {
 func (c *ProgressCalculator) Reference() Dataset {
 	return Dataset{Allocations: c.ds.Allocations, Targets: c.ds.Targets, AdminVillages: c.ds.AdminVillages, Tolerances: c.ds.Tolerances}
 }
+
+// progressBuilder indexes figures one at a time as they are read from the database, so that a
+// calculator over every figure is built without first holding them all as Observations (at national
+// scale that slice alone is twice the size of the index).
+type progressBuilder struct {
+	c *ProgressCalculator
+	// months is the capacity a unit's series starts with: one figure a month of the plan.
+	months int
+}
+
+// newProgressBuilder starts an empty calculator with ds's reference figures (not its figure slices).
+func newProgressBuilder(p *Plan, ds Dataset, opts ProgressOptions) *progressBuilder {
+	ds.Observations, ds.Milestones = nil, nil
+	months := 12
+	if a, err := ParsePeriod(p.StartPeriod); err == nil {
+		if b, err := ParsePeriod(p.EndPeriod); err == nil && b.Index() >= a.Index() {
+			months = b.Index() - a.Index() + 1
+		}
+	}
+	return &progressBuilder{c: NewProgressCalculator(p, ds, opts), months: months}
+}
+
+func (b *progressBuilder) mark(u int, at int32) {
+	c := b.c
+	if c.returned[u] == nil {
+		c.returned[u] = map[int32]bool{}
+	}
+	c.returned[u][at] = true
+	if u != 0 && at > c.latest {
+		c.latest = at
+	}
+}
+
+// add indexes one figure; figures of units or indicators the plan does not know are ignored.
+func (b *progressBuilder) add(o Observation) {
+	u, okU := b.c.unitIndex[o.Unit]
+	i, okI := b.c.indIndex[o.Indicator]
+	if !okU || !okI {
+		return
+	}
+	k := u*len(b.c.indicators) + i
+	at := int32(o.Period.Index())
+	if b.c.series[k] == nil {
+		b.c.series[k] = make([]obsPoint, 0, b.months)
+	}
+	b.c.series[k] = append(b.c.series[k], obsPoint{at: at, version: int32(o.Version), versionID: o.VersionID, value: o.Value, approved: o.Approved})
+	b.mark(u, at)
+}
+
+// addMilestone indexes one milestone state.
+func (b *progressBuilder) addMilestone(o MilestoneObservation) {
+	u, okU := b.c.unitIndex[o.Unit]
+	i, okI := b.c.indIndex[o.Indicator]
+	if !okU || !okI {
+		return
+	}
+	k := u*len(b.c.indicators) + i
+	at := int32(o.Period.Index())
+	b.c.milestones[k] = append(b.c.milestones[k], msPoint{at: at, versionID: o.VersionID, state: o.State, approved: o.Approved})
+	b.mark(u, at)
+}
+
+// done sorts the series by month, as NewProgressCalculator does, and returns the calculator.
+func (b *progressBuilder) done() *ProgressCalculator {
+	for _, s := range b.c.series {
+		if !sort.SliceIsSorted(s, func(x, y int) bool { return s[x].at < s[y].at }) {
+			sort.SliceStable(s, func(x, y int) bool { return s[x].at < s[y].at })
+		}
+	}
+	for _, s := range b.c.milestones {
+		if !sort.SliceIsSorted(s, func(x, y int) bool { return s[x].at < s[y].at }) {
+			sort.SliceStable(s, func(x, y int) bool { return s[x].at < s[y].at })
+		}
+	}
+	return b.c
+}

@@ -75,18 +75,130 @@ func (s *Store) StartReadModel(p *Plan) error {
 
 // build reads everything: at start, and after a failed update.
 func (rm *ReadModel) build(s *Store, version uint64) (*ProgressSnapshot, error) {
-	ds, err := s.ProgressDataset(rm.plan.EndPeriod)
-	if err != nil {
+	var err error
+	if rm.choice, err = s.LedgerSources(); err != nil {
 		return nil, fmt.Errorf("models: read model: %w", err)
 	}
-	if rm.choice, err = s.LedgerSources(); err != nil {
+	calc, err := s.indexProgress(rm.plan, rm.choice)
+	if err != nil {
 		return nil, fmt.Errorf("models: read model: %w", err)
 	}
 	latest, err := s.latestReturnMonth(rm.plan, "")
 	if err != nil {
 		return nil, err
 	}
-	return &ProgressSnapshot{Version: version, Calc: NewProgressIndex(rm.plan, ds, ProgressOptions{}), latestReturn: latest}, nil
+	return &ProgressSnapshot{Version: version, Calc: calc, latestReturn: latest}, nil
+}
+
+// indexProgress reads every figure up to the plan's end into a calculator: what ProgressDataset
+// and NewProgressCalculator do, streamed row by row into the index.
+func (s *Store) indexProgress(p *Plan, choice map[string]LedgerSource) (*ProgressCalculator, error) {
+	ref, err := s.Dataset("0000-00") // no return is dated before year 0: the reference figures only
+	if err != nil {
+		return nil, err
+	}
+	b := newProgressBuilder(p, ref, ProgressOptions{})
+	// Months with a ledger take counted figures (ApplyLedgerFigures): their reported figures are
+	// held back and combined once all are read. There are few of them.
+	ledger, err := s.LedgerFiguresUpTo(p.EndPeriod)
+	if err != nil {
+		return nil, err
+	}
+	type cell struct {
+		unit string
+		at   int
+	}
+	held := map[cell][]Observation{}
+	for _, f := range ledger {
+		held[cell{f.Unit, f.Period.Index()}] = []Observation{}
+	}
+	type version struct {
+		unit     string
+		period   Period
+		number   int
+		approved bool
+	}
+	versions := map[uint]version{}
+	periods := map[string]Period{}
+	vRows, err := s.DB.Raw(newestVersionsSQL, p.EndPeriod).Rows()
+	if err != nil {
+		return nil, fmt.Errorf("models: read versions: %w", err)
+	}
+	defer vRows.Close()
+	for vRows.Next() {
+		var id uint
+		var v version
+		var periodText, status string
+		if err := vRows.Scan(&id, &v.number, &v.unit, &periodText, &status); err != nil {
+			return nil, fmt.Errorf("models: read versions: %w", err)
+		}
+		per, ok := periods[periodText]
+		if !ok {
+			if per, err = ParsePeriod(periodText); err != nil {
+				return nil, err
+			}
+			periods[periodText] = per
+		}
+		v.period, v.approved = per, status == StatusApproved
+		versions[id] = v
+	}
+	if err := vRows.Err(); err != nil {
+		return nil, fmt.Errorf("models: read versions: %w", err)
+	}
+	rows, err := s.DB.Raw(`SELECT x.version_id, x.indicator, x.value
+		FROM (`+newestVersionsSQL+`) v JOIN return_values x ON x.version_id = v.id`, p.EndPeriod).Rows()
+	if err != nil {
+		return nil, fmt.Errorf("models: read figures: %w", err)
+	}
+	defer rows.Close()
+	codes := map[string]string{} // one copy of each indicator code
+	for rows.Next() {
+		var id uint
+		var indicator []byte
+		var value float64
+		if err := rows.Scan(&id, &indicator, &value); err != nil {
+			return nil, fmt.Errorf("models: read figures: %w", err)
+		}
+		code, ok := codes[string(indicator)]
+		if !ok {
+			code = string(indicator)
+			codes[code] = code
+		}
+		v := versions[id]
+		o := Observation{Unit: v.unit, Period: v.period, Indicator: code, Value: value, VersionID: id, Version: v.number, Approved: v.approved}
+		if obs, ok := held[cell{v.unit, v.period.Index()}]; ok {
+			held[cell{v.unit, v.period.Index()}] = append(obs, o)
+			continue
+		}
+		b.add(o)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("models: read figures: %w", err)
+	}
+	for _, f := range ledger {
+		for _, o := range ApplyLedgerFigures(held[cell{f.Unit, f.Period.Index()}], []LedgerFigures{f}, choice) {
+			b.add(o)
+		}
+	}
+	msRows, err := s.DB.Raw(`SELECT x.version_id, x.indicator, x.state, x.done_on
+		FROM (`+newestVersionsSQL+`) v JOIN milestone_reports x ON x.version_id = v.id`, p.EndPeriod).Rows()
+	if err != nil {
+		return nil, fmt.Errorf("models: read milestones: %w", err)
+	}
+	defer msRows.Close()
+	for msRows.Next() {
+		var m MilestoneObservation
+		if err := msRows.Scan(&m.VersionID, &m.Indicator, &m.State, &m.DoneOn); err != nil {
+			return nil, fmt.Errorf("models: read milestones: %w", err)
+		}
+		v := versions[m.VersionID]
+		m.Unit, m.Period, m.Approved = v.unit, v.period, v.approved
+		b.addMilestone(m)
+	}
+	if err := msRows.Err(); err != nil {
+		return nil, fmt.Errorf("models: read milestones: %w", err)
+	}
+	return b.done(), nil
 }
 
 // Progress returns the current progress data: from the read model when the store has one, else

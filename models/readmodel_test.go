@@ -138,6 +138,13 @@ func TestReadModelFollowsEveryWrite(t *testing.T) {
 		}
 		sameAsFreshBuild(t, s, p)
 	})
+	t.Run("a build at start reads the same (ledger months included)", func(t *testing.T) {
+		restarted := &Store{DB: s.DB}
+		if err := restarted.StartReadModel(p); err != nil {
+			t.Fatal(err)
+		}
+		sameAsFreshBuild(t, restarted, p)
+	})
 }
 
 // Writes by another process (a CLI import into the database a server uses) reach the server's read
