@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"log/slog"
@@ -93,7 +94,7 @@ func (rm *ReadModel) build(s *Store, version uint64) (*ProgressSnapshot, error) 
 // indexProgress reads every figure up to the plan's end into a calculator: what ProgressDataset
 // and NewProgressCalculator do, streamed row by row into the index.
 func (s *Store) indexProgress(p *Plan, choice map[string]LedgerSource) (*ProgressCalculator, error) {
-	ref, err := s.Dataset("0000-00") // no return is dated before year 0: the reference figures only
+	ref, err := s.reloadReference(Dataset{}, true, true, true, true, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -126,7 +127,7 @@ func (s *Store) indexProgress(p *Plan, choice map[string]LedgerSource) (*Progres
 	}
 	defer vRows.Close()
 	for vRows.Next() {
-		var id uint
+		var id int64
 		var v version
 		var periodText, status string
 		if err := vRows.Scan(&id, &v.number, &v.unit, &periodText, &status); err != nil {
@@ -140,32 +141,37 @@ func (s *Store) indexProgress(p *Plan, choice map[string]LedgerSource) (*Progres
 			periods[periodText] = per
 		}
 		v.period, v.approved = per, status == StatusApproved
-		versions[id] = v
+		versions[uint(id)] = v
 	}
 	if err := vRows.Err(); err != nil {
 		return nil, fmt.Errorf("models: read versions: %w", err)
 	}
-	rows, err := s.DB.Raw(`SELECT x.version_id, x.indicator, x.value
-		FROM (`+newestVersionsSQL+`) v JOIN return_values x ON x.version_id = v.id`, p.EndPeriod).Rows()
+	// One pass over the whole table, in storage order, skipping figures of older versions: cheaper
+	// than looking the figures up version by version through the index (most versions are newest).
+	rows, err := s.DB.Raw(`SELECT version_id, indicator, value FROM return_values`).Rows()
 	if err != nil {
 		return nil, fmt.Errorf("models: read figures: %w", err)
 	}
 	defer rows.Close()
 	codes := map[string]string{} // one copy of each indicator code
 	for rows.Next() {
-		var id uint
-		var indicator []byte
+		// int64 and RawBytes: database/sql converts into uint through strings, and copies []byte.
+		var id int64
+		var indicator sql.RawBytes
 		var value float64
 		if err := rows.Scan(&id, &indicator, &value); err != nil {
 			return nil, fmt.Errorf("models: read figures: %w", err)
+		}
+		v, ok := versions[uint(id)]
+		if !ok {
+			continue // an older version, or a month after the plan
 		}
 		code, ok := codes[string(indicator)]
 		if !ok {
 			code = string(indicator)
 			codes[code] = code
 		}
-		v := versions[id]
-		o := Observation{Unit: v.unit, Period: v.period, Indicator: code, Value: value, VersionID: id, Version: v.number, Approved: v.approved}
+		o := Observation{Unit: v.unit, Period: v.period, Indicator: code, Value: value, VersionID: uint(id), Version: v.number, Approved: v.approved}
 		if obs, ok := held[cell{v.unit, v.period.Index()}]; ok {
 			held[cell{v.unit, v.period.Index()}] = append(obs, o)
 			continue
@@ -180,19 +186,32 @@ func (s *Store) indexProgress(p *Plan, choice map[string]LedgerSource) (*Progres
 			b.add(o)
 		}
 	}
-	msRows, err := s.DB.Raw(`SELECT x.version_id, x.indicator, x.state, x.done_on
-		FROM (`+newestVersionsSQL+`) v JOIN milestone_reports x ON x.version_id = v.id`, p.EndPeriod).Rows()
+	msRows, err := s.DB.Raw(`SELECT version_id, indicator, state, done_on FROM milestone_reports`).Rows()
 	if err != nil {
 		return nil, fmt.Errorf("models: read milestones: %w", err)
 	}
 	defer msRows.Close()
+	states := map[string]string{}
+	intern := func(b sql.RawBytes) string {
+		if s, ok := states[string(b)]; ok {
+			return s
+		}
+		s := string(b)
+		states[s] = s
+		return s
+	}
 	for msRows.Next() {
-		var m MilestoneObservation
-		if err := msRows.Scan(&m.VersionID, &m.Indicator, &m.State, &m.DoneOn); err != nil {
+		var id int64
+		var indicator, state, doneOn sql.RawBytes
+		if err := msRows.Scan(&id, &indicator, &state, &doneOn); err != nil {
 			return nil, fmt.Errorf("models: read milestones: %w", err)
 		}
-		v := versions[m.VersionID]
-		m.Unit, m.Period, m.Approved = v.unit, v.period, v.approved
+		v, ok := versions[uint(id)]
+		if !ok {
+			continue
+		}
+		m := MilestoneObservation{Unit: v.unit, Period: v.period, Indicator: intern(indicator), State: intern(state),
+			DoneOn: string(doneOn), VersionID: uint(id), Approved: v.approved}
 		b.addMilestone(m)
 	}
 	if err := msRows.Err(); err != nil {
@@ -493,13 +512,9 @@ func (s *Store) reloadReference(ref Dataset, targets, tolerances, villages, allA
 	}
 	switch {
 	case allAllocations:
-		rows, err := s.Allocations(0)
-		if err != nil {
-			return ref, err
-		}
 		ref.Allocations = map[string]map[int]map[string]float64{}
-		for _, a := range rows {
-			setAllocation(ref.Allocations, a)
+		if err := s.scanAllocations(ref.Allocations, "1 = 1"); err != nil {
+			return ref, err
 		}
 	case len(allocations) > 0:
 		next := make(map[string]map[int]map[string]float64, len(ref.Allocations))
@@ -513,13 +528,9 @@ func (s *Store) reloadReference(ref Dataset, targets, tolerances, villages, allA
 			}
 			next[ind] = byYear
 			for y := range years {
-				var rows []Allocation
-				if err := s.DB.Where("indicator = ? AND year = ?", ind, y).Find(&rows).Error; err != nil {
-					return ref, fmt.Errorf("models: read allocations: %w", err)
-				}
 				delete(byYear, y)
-				for _, a := range rows {
-					setAllocation(next, a)
+				if err := s.scanAllocations(next, "indicator = ? AND year = ?", ind, y); err != nil {
+					return ref, err
 				}
 			}
 		}
@@ -528,14 +539,37 @@ func (s *Store) reloadReference(ref Dataset, targets, tolerances, villages, allA
 	return ref, nil
 }
 
-func setAllocation(m map[string]map[int]map[string]float64, a Allocation) {
-	if m[a.Indicator] == nil {
-		m[a.Indicator] = map[int]map[string]float64{}
+// scanAllocations reads allocations into m: four columns scanned by hand, as at national scale
+// there are a quarter of a million and GORM's reflection would cost seconds.
+func (s *Store) scanAllocations(m map[string]map[int]map[string]float64, where string, args ...any) error {
+	rows, err := s.DB.Model(&Allocation{}).Select("indicator, year, unit_code, value").Where(where, args...).Rows()
+	if err != nil {
+		return fmt.Errorf("models: read allocations: %w", err)
 	}
-	if m[a.Indicator][a.Year] == nil {
-		m[a.Indicator][a.Year] = map[string]float64{}
+	defer rows.Close()
+	for rows.Next() {
+		var indicator, unit sql.RawBytes
+		var year int64
+		var value float64
+		if err := rows.Scan(&indicator, &year, &unit, &value); err != nil {
+			return fmt.Errorf("models: read allocations: %w", err)
+		}
+		byYear, ok := m[string(indicator)]
+		if !ok {
+			byYear = map[int]map[string]float64{}
+			m[string(indicator)] = byYear
+		}
+		byUnit, ok := byYear[int(year)]
+		if !ok {
+			byUnit = map[string]float64{}
+			byYear[int(year)] = byUnit
+		}
+		byUnit[string(unit)] = value
 	}
-	m[a.Indicator][a.Year][a.UnitCode] = a.Value
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("models: read allocations: %w", err)
+	}
+	return nil
 }
 
 // Watch applies the changes other processes write to the change log (a CLI import into the
