@@ -191,3 +191,29 @@ func BenchmarkCityOverview(b *testing.B) {
 		b.ReportMetric(float64(cpu.Microseconds())/1000/float64(b.N), "cpu-ms/op")
 	})
 }
+
+// BenchmarkNationalWrite is one county's return stored at national scale, with the read model's
+// update (reloading that county's month and sharing every other series) inside the write.
+func BenchmarkNationalWrite(b *testing.B) {
+	s, p := openNational(b)
+	if err := s.StartReadModel(p); err != nil {
+		b.Fatal(err)
+	}
+	before, _ := s.Progress(p)
+	var cpu time.Duration
+	n := 0
+	for b.Loop() {
+		n++
+		c0 := cpuTime()
+		if _, err := s.SaveVersion(models.NewVersion{UnitCode: "110101", Period: "2025-06", Source: models.SourceUpload,
+			File: fmt.Appendf(nil, "bench %d %d", time.Now().UnixNano(), n), Values: []models.ReturnValue{{Indicator: "stock_0", Value: float64(n)}}}); err != nil {
+			b.Fatal(err)
+		}
+		cpu += cpuTime() - c0
+	}
+	after, _ := s.Progress(p)
+	if after.Version != before.Version+uint64(b.N) {
+		b.Fatalf("data version %d → %d after %d writes", before.Version, after.Version, b.N)
+	}
+	b.ReportMetric(float64(cpu.Microseconds())/1000/float64(b.N), "cpu-ms/op")
+}
