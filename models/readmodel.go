@@ -92,18 +92,58 @@ func (rm *ReadModel) build(s *Store, version uint64) (*ProgressSnapshot, error) 
 }
 
 // indexProgress reads every figure up to the plan's end into a calculator: what ProgressDataset
-// and NewProgressCalculator do, streamed row by row into the index.
+// and NewProgressCalculator do, streamed row by row into the index. The reference figures (a
+// quarter of a million allocations at national scale) and the milestone states are read on another
+// connection meanwhile: two cores, two scans.
 func (s *Store) indexProgress(p *Plan, choice map[string]LedgerSource) (*ProgressCalculator, error) {
-	ref, err := s.reloadReference(Dataset{}, true, true, true, true, nil)
+	var (
+		wg      sync.WaitGroup
+		ref     Dataset
+		states  []milestoneRow
+		sideErr error
+	)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		if ref, sideErr = s.reloadReference(Dataset{}, true, true, true, true, nil); sideErr == nil {
+			states, sideErr = s.milestoneRows()
+		}
+	}()
+	b, versions, err := s.indexFigures(p, choice)
+	wg.Wait()
 	if err != nil {
 		return nil, err
 	}
-	b := newProgressBuilder(p, ref, ProgressOptions{})
+	if sideErr != nil {
+		return nil, sideErr
+	}
+	for _, r := range states {
+		v, ok := versions[uint(r.id)]
+		if !ok {
+			continue // an older version, or a month after the plan
+		}
+		b.addMilestone(MilestoneObservation{Unit: v.unit, Period: v.period, Indicator: r.indicator, State: r.state,
+			DoneOn: r.doneOn, VersionID: uint(r.id), Approved: v.approved})
+	}
+	return b.done().WithReference(ref), nil
+}
+
+// indexedVersion is what the index needs of a newest version.
+type indexedVersion struct {
+	unit     string
+	period   Period
+	number   int
+	approved bool
+}
+
+// indexFigures reads the newest version of every return and every figure of them into a builder.
+func (s *Store) indexFigures(p *Plan, choice map[string]LedgerSource) (*progressBuilder, map[uint]indexedVersion, error) {
+	b := newProgressBuilder(p, Dataset{}, ProgressOptions{})
 	// Months with a ledger take counted figures (ApplyLedgerFigures): their reported figures are
 	// held back and combined once all are read. There are few of them.
 	ledger, err := s.LedgerFiguresUpTo(p.EndPeriod)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	type cell struct {
 		unit string
@@ -113,30 +153,24 @@ func (s *Store) indexProgress(p *Plan, choice map[string]LedgerSource) (*Progres
 	for _, f := range ledger {
 		held[cell{f.Unit, f.Period.Index()}] = []Observation{}
 	}
-	type version struct {
-		unit     string
-		period   Period
-		number   int
-		approved bool
-	}
-	versions := map[uint]version{}
+	versions := map[uint]indexedVersion{}
 	periods := map[string]Period{}
 	vRows, err := s.DB.Raw(newestVersionsSQL, p.EndPeriod).Rows()
 	if err != nil {
-		return nil, fmt.Errorf("models: read versions: %w", err)
+		return nil, nil, fmt.Errorf("models: read versions: %w", err)
 	}
 	defer vRows.Close()
 	for vRows.Next() {
 		var id int64
-		var v version
+		var v indexedVersion
 		var periodText, status string
 		if err := vRows.Scan(&id, &v.number, &v.unit, &periodText, &status); err != nil {
-			return nil, fmt.Errorf("models: read versions: %w", err)
+			return nil, nil, fmt.Errorf("models: read versions: %w", err)
 		}
 		per, ok := periods[periodText]
 		if !ok {
 			if per, err = ParsePeriod(periodText); err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			periods[periodText] = per
 		}
@@ -144,13 +178,13 @@ func (s *Store) indexProgress(p *Plan, choice map[string]LedgerSource) (*Progres
 		versions[uint(id)] = v
 	}
 	if err := vRows.Err(); err != nil {
-		return nil, fmt.Errorf("models: read versions: %w", err)
+		return nil, nil, fmt.Errorf("models: read versions: %w", err)
 	}
 	// One pass over the whole table, in storage order, skipping figures of older versions: cheaper
 	// than looking the figures up version by version through the index (most versions are newest).
 	rows, err := s.DB.Raw(`SELECT version_id, indicator, value FROM return_values`).Rows()
 	if err != nil {
-		return nil, fmt.Errorf("models: read figures: %w", err)
+		return nil, nil, fmt.Errorf("models: read figures: %w", err)
 	}
 	defer rows.Close()
 	codes := map[string]string{} // one copy of each indicator code
@@ -160,7 +194,7 @@ func (s *Store) indexProgress(p *Plan, choice map[string]LedgerSource) (*Progres
 		var indicator sql.RawBytes
 		var value float64
 		if err := rows.Scan(&id, &indicator, &value); err != nil {
-			return nil, fmt.Errorf("models: read figures: %w", err)
+			return nil, nil, fmt.Errorf("models: read figures: %w", err)
 		}
 		v, ok := versions[uint(id)]
 		if !ok {
@@ -179,45 +213,52 @@ func (s *Store) indexProgress(p *Plan, choice map[string]LedgerSource) (*Progres
 		b.add(o)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("models: read figures: %w", err)
+		return nil, nil, fmt.Errorf("models: read figures: %w", err)
 	}
 	for _, f := range ledger {
 		for _, o := range ApplyLedgerFigures(held[cell{f.Unit, f.Period.Index()}], []LedgerFigures{f}, choice) {
 			b.add(o)
 		}
 	}
-	msRows, err := s.DB.Raw(`SELECT version_id, indicator, state, done_on FROM milestone_reports`).Rows()
+	return b, versions, nil
+}
+
+// milestoneRow is a stored milestone state, before it is matched with its version.
+type milestoneRow struct {
+	id                       int64
+	indicator, state, doneOn string
+}
+
+// milestoneRows reads every stored milestone state (the caller keeps those of newest versions).
+func (s *Store) milestoneRows() ([]milestoneRow, error) {
+	rows, err := s.DB.Raw(`SELECT version_id, indicator, state, done_on FROM milestone_reports`).Rows()
 	if err != nil {
 		return nil, fmt.Errorf("models: read milestones: %w", err)
 	}
-	defer msRows.Close()
-	states := map[string]string{}
+	defer rows.Close()
+	strs := map[string]string{} // one copy of each code and state
 	intern := func(b sql.RawBytes) string {
-		if s, ok := states[string(b)]; ok {
+		if s, ok := strs[string(b)]; ok {
 			return s
 		}
 		s := string(b)
-		states[s] = s
+		strs[s] = s
 		return s
 	}
-	for msRows.Next() {
-		var id int64
+	var out []milestoneRow
+	for rows.Next() {
+		var r milestoneRow
 		var indicator, state, doneOn sql.RawBytes
-		if err := msRows.Scan(&id, &indicator, &state, &doneOn); err != nil {
+		if err := rows.Scan(&r.id, &indicator, &state, &doneOn); err != nil {
 			return nil, fmt.Errorf("models: read milestones: %w", err)
 		}
-		v, ok := versions[uint(id)]
-		if !ok {
-			continue
-		}
-		m := MilestoneObservation{Unit: v.unit, Period: v.period, Indicator: intern(indicator), State: intern(state),
-			DoneOn: string(doneOn), VersionID: uint(id), Approved: v.approved}
-		b.addMilestone(m)
+		r.indicator, r.state, r.doneOn = intern(indicator), intern(state), string(doneOn)
+		out = append(out, r)
 	}
-	if err := msRows.Err(); err != nil {
+	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("models: read milestones: %w", err)
 	}
-	return b.done(), nil
+	return out, nil
 }
 
 // Progress returns the current progress data: from the read model when the store has one, else
