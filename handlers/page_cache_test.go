@@ -64,6 +64,20 @@ func TestProgressPagesCached(t *testing.T) {
 			t.Error("the leader got the office's cached page")
 		}
 	})
+	t.Run("the briefing follows follow-ups", func(t *testing.T) {
+		const page = "/briefing?period=2024-06"
+		before := office.do("GET", page, nil)
+		if before.status != 200 || conditional(office, page, before.header.Get("ETag")).status != 304 {
+			t.Fatalf("briefing: status %d, or no 304 for its own ETag", before.status)
+		}
+		if _, err := e.store.OpenFollowUp(e.plan, models.NewFollowUp{UnitCode: "530302", Indicator: models.IndServicePoints,
+			Title: "督办缓存测试事项", Assignee: "某某", DueDate: "2024-12-31"}, models.Actor{Username: "office"}, e.clock.Now()); err != nil {
+			t.Fatal(err)
+		}
+		if after := conditional(office, page, before.header.Get("ETag")); after.status != 200 || !strings.Contains(after.body, "督办缓存测试事项") {
+			t.Errorf("after a follow-up: status %d; want 200 with the follow-up", after.status)
+		}
+	})
 	t.Run("a write makes the next answer current", func(t *testing.T) {
 		const api = "/api/v1/progress?period=2024-06&county=530302"
 		before := office.do("GET", api, nil)

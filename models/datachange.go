@@ -29,6 +29,9 @@ const (
 	ChangeTolerance ChangeKind = "tolerance"
 	// ChangeVillages: a unit's number of administrative villages (the coverage denominator).
 	ChangeVillages ChangeKind = "villages"
+	// ChangePages: something cached pages show beside the progress data (a month's deadline, a
+	// follow-up, shown on the briefing): nothing to reload, but the data version goes up.
+	ChangePages ChangeKind = "pages"
 )
 
 // Change is one committed change to the data pages are computed from. ID is its row in the

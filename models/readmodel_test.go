@@ -99,6 +99,18 @@ func TestReadModelFollowsEveryWrite(t *testing.T) {
 				{UnitCode: "530381", Period: "2024-04", Source: SourceUpload, Values: []ReturnValue{{Indicator: IndServicePoints, Value: 5}}},
 			})
 		}},
+		{"a deadline (on the briefing)", func() error {
+			return s.SetDeadline(MustPeriod("2024-04"), time.Date(2024, 5, 9, 0, 0, 0, 0, ReportingZone()), by, now)
+		}},
+		{"a follow-up opened and answered (on the briefing)", func() error {
+			f, err := s.OpenFollowUp(p, NewFollowUp{UnitCode: "530302", Indicator: IndServicePoints, Title: "加快建设", Assignee: "某某",
+				DueDate: "2024-06-30"}, by, now)
+			if err != nil {
+				return err
+			}
+			_, err = s.AnswerFollowUp(f.ID, "已推进", by, now)
+			return err
+		}},
 		{"a version inside InTransaction (the importer's path)", func() error {
 			return s.InTransaction(func(tx *Store) error {
 				_, err := tx.SaveVersion(NewVersion{UnitCode: "530325", Period: "2024-04", Source: SourceUpload,
