@@ -138,33 +138,48 @@ const ledgerInsertBatch = 1000
 // original file, in one transaction. Validation must be done before: the transaction only writes,
 // so that other units' uploads wait for as short a time as possible.
 func (s *Store) SaveLedgerSnapshot(ns NewLedgerSnapshot) (LedgerSnapshot, error) {
+	var ch Change
+	var snap LedgerSnapshot
+	var err error
 	if ns.Staged == nil {
-		return s.saveLedgerSnapshot(s.DB, ns, len(ns.Points), func(tx *gorm.DB, id uint) error {
+		snap, ch, err = s.saveLedgerSnapshot(s.DB, ns, len(ns.Points), func(tx *gorm.DB, id uint) error {
 			return insertLedgerPoints(tx, id, ns.Points)
 		})
+	} else {
+		snap, ch, err = s.saveStagedLedgerSnapshot(ns)
 	}
-	if err := ns.Staged.Finish(); err != nil {
+	if err != nil {
 		return LedgerSnapshot{}, err
+	}
+	// After the pinned connection is back in the pool: the read model reloads through it.
+	s.afterCommit(ch)
+	return snap, nil
+}
+
+// saveStagedLedgerSnapshot copies a staged ledger's points from its staging file.
+func (s *Store) saveStagedLedgerSnapshot(ns NewLedgerSnapshot) (LedgerSnapshot, Change, error) {
+	if err := ns.Staged.Finish(); err != nil {
+		return LedgerSnapshot{}, Change{}, err
 	}
 	// ATTACH is per connection and not allowed inside a transaction: pin one connection, attach the
 	// staging file, and run the transaction on that connection.
 	ctx := context.Background()
 	sqlDB, err := s.DB.DB()
 	if err != nil {
-		return LedgerSnapshot{}, fmt.Errorf("models: ledger connection: %w", err)
+		return LedgerSnapshot{}, Change{}, fmt.Errorf("models: ledger connection: %w", err)
 	}
 	conn, err := sqlDB.Conn(ctx)
 	if err != nil {
-		return LedgerSnapshot{}, fmt.Errorf("models: ledger connection: %w", err)
+		return LedgerSnapshot{}, Change{}, fmt.Errorf("models: ledger connection: %w", err)
 	}
 	defer conn.Close()
 	if _, err := conn.ExecContext(ctx, "ATTACH DATABASE ? AS ledger_staging", ns.Staged.path); err != nil {
-		return LedgerSnapshot{}, fmt.Errorf("models: attach ledger staging: %w", err)
+		return LedgerSnapshot{}, Change{}, fmt.Errorf("models: attach ledger staging: %w", err)
 	}
 	defer conn.ExecContext(ctx, "DETACH DATABASE ledger_staging") //nolint:errcheck // the connection is released either way
 	gdb, err := gorm.Open(sqlite.Dialector{Conn: conn}, &gorm.Config{Logger: logger.Default.LogMode(logger.Silent), SkipDefaultTransaction: true})
 	if err != nil {
-		return LedgerSnapshot{}, fmt.Errorf("models: ledger connection: %w", err)
+		return LedgerSnapshot{}, Change{}, fmt.Errorf("models: ledger connection: %w", err)
 	}
 	return s.saveLedgerSnapshot(gdb, ns, ns.Staged.Count(), func(tx *gorm.DB, id uint) error {
 		return copyStagedPoints(ctx, func(ctx context.Context, q string, args ...any) error {
@@ -173,7 +188,7 @@ func (s *Store) SaveLedgerSnapshot(ns NewLedgerSnapshot) (LedgerSnapshot, error)
 	})
 }
 
-func (s *Store) saveLedgerSnapshot(db *gorm.DB, ns NewLedgerSnapshot, count int, writePoints func(tx *gorm.DB, id uint) error) (LedgerSnapshot, error) {
+func (s *Store) saveLedgerSnapshot(db *gorm.DB, ns NewLedgerSnapshot, count int, writePoints func(tx *gorm.DB, id uint) error) (LedgerSnapshot, Change, error) {
 	var snap LedgerSnapshot
 	// Hashed outside the transaction: it is pure CPU work.
 	hash := ""
@@ -181,7 +196,7 @@ func (s *Store) saveLedgerSnapshot(db *gorm.DB, ns NewLedgerSnapshot, count int,
 	case ns.Original != nil:
 		var err error
 		if hash, err = FileHashReader(io.NewSectionReader(ns.Original, 0, ns.OriginalSize)); err != nil {
-			return LedgerSnapshot{}, err
+			return LedgerSnapshot{}, Change{}, err
 		}
 	case ns.File != nil:
 		hash = FileHash(ns.File)
@@ -226,10 +241,9 @@ func (s *Store) saveLedgerSnapshot(db *gorm.DB, ns NewLedgerSnapshot, count int,
 		return err
 	})
 	if err != nil {
-		return LedgerSnapshot{}, err
+		return LedgerSnapshot{}, Change{}, err
 	}
-	s.afterCommit(ch)
-	return snap, nil
+	return snap, ch, nil
 }
 
 // storeFileTx keeps an uploaded file once per content hash.
