@@ -53,6 +53,7 @@ func commands() map[string]command {
 		"template": {"write a county's pre-filled monthly return template (.xlsx)", runTemplate},
 		"import":   {"import monthly return files (the web upload's checks; --dry-run)", runImport},
 		"ledger":   {"service-point ledgers (ledger import|template|villages …)", runLedger},
+		"seed":     {"write a test data set into a new database (seed --synthetic national --db PATH)", runSeed},
 	}
 }
 
@@ -335,7 +336,7 @@ func openPlanStore(dbPath, planPath string, mode dbMode) (*models.Plan, *models.
 			return nil, nil, fmt.Errorf("database %s: %w", dbPath, err)
 		}
 	}
-	plan, err := loadPlan(planPath)
+	plan, err := planFor(dbPath, planPath)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -348,6 +349,27 @@ func openPlanStore(dbPath, planPath string, mode dbMode) (*models.Plan, *models.
 		return nil, nil, err
 	}
 	return plan, store, nil
+}
+
+// planFor is the plan a command works with: the file given, else the plan kept in the database
+// (one written by `seed --synthetic national`), else the embedded one.
+func planFor(dbPath, planPath string) (*models.Plan, error) {
+	if planPath != "" || dbPath == "" {
+		return loadPlan(planPath)
+	}
+	if _, err := os.Stat(dbPath); err != nil {
+		return loadPlan("")
+	}
+	store, err := models.Open(dbPath)
+	if err != nil {
+		return nil, err
+	}
+	defer store.Close()
+	p, ok, err := store.StoredPlan()
+	if err != nil || ok {
+		return p, err
+	}
+	return loadPlan("")
 }
 
 func runVersion(env Env, args []string) error {

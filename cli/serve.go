@@ -9,6 +9,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 	"syscall"
 	"time"
@@ -88,6 +89,18 @@ func runServe(env Env, args []string) error {
 			return err
 		}
 	}
+	// Pages compute from the read model, built once here and kept current by writes; writes by
+	// other processes (a CLI import) reach it through the change log.
+	built := time.Now()
+	if err := store.StartReadModel(plan); err != nil {
+		return err
+	}
+	// The build's garbage (rows read once) goes back to the system: memory shows what is kept.
+	debug.FreeOSMemory()
+	logger.Info("read model built", "took", time.Since(built).Round(time.Millisecond))
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	go store.Watch(ctx, 2*time.Second)
 	app, err := handlers.New(&handlers.Server{Plan: plan, Store: store, Log: logger, Config: handlers.Config{BodyLimit: cfg.BodyLimit, SecureCookies: cfg.SecureCookies}})
 	if err != nil {
 		return err
@@ -103,8 +116,6 @@ func runServe(env Env, args []string) error {
 	} else {
 		fmt.Fprintf(env.Stdout, "ruralkpi at %s\n", url)
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	errc := make(chan error, 1)
 	go func() { errc <- app.Listener(ln) }()
 	select {

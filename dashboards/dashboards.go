@@ -208,6 +208,13 @@ type Figure struct {
 	Progress models.Progress
 }
 
+// Summary is a matrix cell's tooltip: who, what, the figures and where they came from. One string
+// is one escape when the page is rendered instead of eight (the overview has hundreds of cells).
+func (f Figure) Summary() string {
+	return f.ScopeName + " · " + f.IndicatorName + "：实际 " + f.Actual + "，序时 " + f.Expected + "，年度目标 " + f.Target +
+		"，" + f.StatusLabel + "。" + f.Trace
+}
+
 // figure formats a progress value.
 func figure(p *models.Plan, pr models.Progress) Figure {
 	ind, _ := p.Indicator(pr.Indicator)

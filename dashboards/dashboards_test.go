@@ -557,3 +557,46 @@ func TestMapFeatureNames(t *testing.T) {
 		}
 	}
 }
+
+// In a deeper tree the page of a province lists its cities, a city's its counties, each with its
+// standing and a link; a county has none.
+func TestUnitPageListsChildren(t *testing.T) {
+	p, allocs, _, err := models.SyntheticCountry(2, 5, 23)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds := models.Dataset{Allocations: map[string]map[int]map[string]float64{}}
+	for _, a := range allocs {
+		if ds.Allocations[a.Indicator] == nil {
+			ds.Allocations[a.Indicator] = map[int]map[string]float64{}
+		}
+		if ds.Allocations[a.Indicator][a.Year] == nil {
+			ds.Allocations[a.Indicator][a.Year] = map[string]float64{}
+		}
+		ds.Allocations[a.Indicator][a.Year][a.UnitCode] = a.Value
+	}
+	for _, u := range p.ReportingUnits() {
+		ds.Observations = append(ds.Observations, models.Observation{Unit: u.Code, Period: models.MustPeriod("2024-06"), Indicator: "stock_0", Value: 10, VersionID: 1, Version: 1})
+	}
+	period := models.MustPeriod("2024-06")
+	in, err := NewInput(models.NewProgressCalculator(p, ds, models.ProgressOptions{}), &period, period)
+	if err != nil {
+		t.Fatal(err)
+	}
+	province, city := p.Root.Children[0], p.Root.Children[0].Children[1]
+	county := city.Children[0]
+	for _, u := range []models.Unit{p.Root, province, city, county} {
+		page, err := NewUnitPage(in, u.Code, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(page.Children) != len(u.Children) {
+			t.Fatalf("%s (%s) lists %d units below it, has %d", u.Code, u.Level, len(page.Children), len(u.Children))
+		}
+		for i, c := range page.Children {
+			if c.Code != u.Children[i].Code || c.Link != "/counties/"+c.Code+"?period=2024-06" || c.Judged == 0 {
+				t.Errorf("%s: child %+v", u.Code, c)
+			}
+		}
+	}
+}

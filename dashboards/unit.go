@@ -54,6 +54,9 @@ type UnitPage struct {
 	Charts     []Chart
 	Milestones []MilestoneItem
 	Returns    []ReturnItem
+	// Children are the units directly below (a province's cities, a city's counties), each with
+	// its standing; empty for a reporting unit.
+	Children []UnitStanding
 }
 
 // versionStatusLabel names a return version's review state in Chinese.
@@ -119,6 +122,15 @@ func NewUnitPage(in Input, code string, versions []models.ReturnVersion) (UnitPa
 		}
 	}
 	page.Standing = standing(in, u, shown, map[string]bool{}, nil)
+	for _, c := range u.Children {
+		var own []models.Progress
+		for _, pr := range in.Calc.ForScope(c.Code, in.Period) {
+			if ind, _ := p.Indicator(pr.Indicator); ind.Reporter != models.ReporterOffice {
+				own = append(own, pr)
+			}
+		}
+		page.Children = append(page.Children, standing(in, c, own, map[string]bool{}, nil))
+	}
 	page.Milestones = milestoneTimeline(in, code)
 	page.Returns = returnItems(versions)
 	return page, nil

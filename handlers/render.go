@@ -47,7 +47,9 @@ const (
 // error becomes a clean error page rather than half a page.
 func (s *Server) render(c *fiber.Ctx, name, nav, title string, data any) error {
 	var buf bytes.Buffer
-	if err := s.Views.Render(&buf, name, s.page(c, nav, title, data)); err != nil {
+	p := s.page(c, nav, title, data)
+	s.forCache(c, &p)
+	if err := s.Views.Render(&buf, name, p); err != nil {
 		return err
 	}
 	c.Type("html", "utf-8")

@@ -10,6 +10,6 @@ func (s *Server) reportRoutes(app *fiber.App) {
 	app.Get("/api/v1/reports/unit.csv", s.csvUnit)
 	app.Get("/api/v1/reports/indicator.csv", s.csvIndicator)
 	app.Get("/api/v1/reports/returns.csv", s.csvReturns)
-	app.Get("/briefing", s.briefingPage)
+	app.Get("/briefing", s.cached(s.briefingPage)) // cached per scope and data version (page_cache.go)
 	app.Get("/briefing.pdf", s.briefingPDF)
 }

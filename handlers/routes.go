@@ -15,16 +15,17 @@ func (s *Server) routes(app *fiber.App) {
 	api.Get("/counties", s.apiCounties)
 	api.Get("/indicators", s.apiIndicators)
 	api.Get("/targets", s.apiTargets)
-	api.Get("/progress", s.apiProgress)
+	api.Get("/progress", s.cached(s.apiProgress))
 	api.Get("/ledger/template", s.apiLedgerTemplate)
 	api.Post("/ledger", s.apiLedgerUpload)
 
 	s.registerReturns(app)
 
-	app.Get("/", s.overviewPage)
-	app.Get("/counties/:code", s.countyPage)
-	app.Get("/workstreams/:code", s.workstreamPage)
-	app.Get("/indicators/:code", s.indicatorPage)
+	// Progress pages are cached per viewer scope and data version (page_cache.go).
+	app.Get("/", s.cached(s.overviewPage))
+	app.Get("/counties/:code", s.cached(s.countyPage))
+	app.Get("/workstreams/:code", s.cached(s.workstreamPage))
+	app.Get("/indicators/:code", s.cached(s.indicatorPage))
 	app.Post("/indicators/:code/tolerance", s.requireRole(models.RoleOffice), s.setTolerance)
 	app.Get("/plan", s.planPage)
 

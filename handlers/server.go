@@ -14,6 +14,7 @@ import (
 
 	"ruralkpi/dashboards"
 	"ruralkpi/models"
+	"ruralkpi/static"
 	"ruralkpi/templates"
 )
 
@@ -41,6 +42,10 @@ type Server struct {
 
 	// limiter counts failed logins per account and per address.
 	limiter *loginLimiter
+	// assets are the embedded static files; templates link them by content-hashed URL ("asset").
+	assets *static.Assets
+	// pages caches rendered progress pages and API answers per viewer scope and data version.
+	pages *pageCache
 }
 
 // DefaultBodyLimit is 16 MiB: a monthly return is tens of kilobytes and a province-scale ledger a
@@ -51,6 +56,10 @@ const DefaultBodyLimit = 16 << 20
 func New(s *Server) (*fiber.App, error) {
 	if s.Plan == nil || s.Store == nil {
 		return nil, errors.New("handlers: a plan and a store are required")
+	}
+	// Pages compute from the read model; a store without one (tests) gets it here.
+	if err := s.Store.StartReadModel(s.Plan); err != nil {
+		return nil, fmt.Errorf("handlers: %w", err)
 	}
 	if s.Config.BodyLimit <= 0 {
 		s.Config.BodyLimit = DefaultBodyLimit
@@ -64,6 +73,12 @@ func New(s *Server) (*fiber.App, error) {
 	if s.MapFeatures == nil {
 		s.MapFeatures = loadMapFeatures(s.Log)
 	}
+	assets, err := static.New(static.Files(), "/static")
+	if err != nil {
+		return nil, fmt.Errorf("handlers: %w", err)
+	}
+	s.assets = assets
+	s.pages = newPageCache(defaultPageCacheBytes)
 	if s.Views == nil {
 		views, err := templates.Parse(s.templateFuncs())
 		if err != nil {
@@ -82,9 +97,7 @@ func New(s *Server) (*fiber.App, error) {
 	})
 	app.Use(recover.New())
 	app.Use(securityHeaders)
-	if err := registerStatic(app); err != nil {
-		return nil, err
-	}
+	assets.Register(app)
 	s.limiter = newLoginLimiter()
 	// Who is asking, then CSRF on forms, then who may see what; routes add finer role checks.
 	app.Use(s.loadUser, s.csrfProtection(), s.authenticate)
@@ -110,6 +123,8 @@ func (s *Server) templateFuncs() template.FuncMap {
 		"label": func(p models.Period) string { return p.Label() },
 		// status is the one word of a progress status (models.ProgressStatus.Label): 正常, 预警, 滞后.
 		"status": func(s string) string { return models.ProgressStatus(s).Label() },
+		// asset is the content-hashed URL of an embedded file, cached by browsers for a year.
+		"asset": s.assets.URL,
 		// indicatorName shows an indicator by its Chinese name (the code when the plan has none).
 		"indicatorName": func(code string) string {
 			if ind, ok := s.Plan.Indicator(code); ok {

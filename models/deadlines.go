@@ -199,14 +199,23 @@ func (s *Store) SetDeadline(p Period, due time.Time, by Actor, now time.Time) er
 	if due.Before(time.Date(p.Year, time.Month(p.Month), 1, 0, 0, 0, 0, ReportingZone())) {
 		return Errorf(EInvalid, "截止日不能早于%s。", p.Label())
 	}
-	return s.write(func(tx *gorm.DB) error {
+	var ch Change
+	err = s.write(func(tx *gorm.DB) error {
 		d := PeriodDeadline{Period: p.String(), Due: due.Format("2006-01-02"), SetBy: by.Username, UpdatedAt: now}
 		if err := tx.Save(&d).Error; err != nil {
 			return fmt.Errorf("models: set deadline: %w", err)
 		}
+		var err error
+		if ch, err = changed(tx, Change{Kind: ChangePages, Periods: []string{p.String()}}); err != nil {
+			return err
+		}
 		return auditTx(tx, AuditEntry{At: now, Actor: by.Username, IP: by.IP, Action: AuditDeadline, Subject: p.String(),
 			Before: before.Format("2006-01-02"), After: d.Due})
 	})
+	if err == nil {
+		s.afterCommit(ch)
+	}
+	return err
 }
 
 // LockAfterDays returns how many days after its deadline a month locks (negative: never).

@@ -161,6 +161,6 @@ type Setting struct {
 func AllEntities() []any {
 	entities := []any{&UnitRecord{}, &IndicatorRecord{}, &TargetRecord{}, &Allocation{}, &Return{}, &ReturnVersion{},
 		&ReturnValue{}, &MilestoneReport{}, &StoredFile{}, &User{}, &Setting{},
-		&Session{}, &APIToken{}, &KeyValue{}, &AuditEntry{}, &PeriodDeadline{}, &Reopening{}, &FollowUp{}}
+		&Session{}, &APIToken{}, &KeyValue{}, &AuditEntry{}, &PeriodDeadline{}, &Reopening{}, &FollowUp{}, &DataChange{}}
 	return append(entities, LedgerEntities()...)
 }

@@ -93,13 +93,21 @@ func (s *Store) OpenFollowUp(p *Plan, nf NewFollowUp, by Actor, now time.Time) (
 	}
 	f := FollowUp{UnitCode: nf.UnitCode, Indicator: nf.Indicator, Title: strings.TrimSpace(nf.Title), Assignee: strings.TrimSpace(nf.Assignee),
 		DueDate: strings.TrimSpace(nf.DueDate), Status: FollowUpOpen, OpenedBy: by.Username, OpenedAt: now}
+	var ch Change
 	err := s.write(func(tx *gorm.DB) error {
 		if err := tx.Create(&f).Error; err != nil {
 			return fmt.Errorf("models: open follow-up: %w", err)
 		}
+		var err error
+		if ch, err = changed(tx, Change{Kind: ChangePages, Unit: f.UnitCode}); err != nil {
+			return err
+		}
 		return auditTx(tx, AuditEntry{At: now, Actor: by.Username, IP: by.IP, Action: AuditFollowUpOpen,
 			Subject: fmt.Sprintf("督办#%d %s %s", f.ID, f.UnitCode, f.Indicator), After: AuditJSON(map[string]string{"title": f.Title, "assignee": f.Assignee, "due": f.DueDate})})
 	})
+	if err == nil {
+		s.afterCommit(ch)
+	}
 	return f, err
 }
 
@@ -157,6 +165,7 @@ func (s *Store) CloseFollowUp(id uint, note string, by Actor, now time.Time) (Fo
 
 func (s *Store) changeFollowUp(id uint, by Actor, now time.Time, action string, change func(*FollowUp) error) (FollowUp, error) {
 	var out FollowUp
+	var ch Change
 	err := s.write(func(tx *gorm.DB) error {
 		var f FollowUp
 		if err := tx.Take(&f, id).Error; err != nil {
@@ -173,9 +182,16 @@ func (s *Store) changeFollowUp(id uint, by Actor, now time.Time, action string, 
 			return fmt.Errorf("models: save follow-up: %w", err)
 		}
 		out = f
+		var err error
+		if ch, err = changed(tx, Change{Kind: ChangePages, Unit: f.UnitCode}); err != nil {
+			return err
+		}
 		return auditTx(tx, AuditEntry{At: now, Actor: by.Username, IP: by.IP, Action: action,
 			Subject: fmt.Sprintf("督办#%d %s %s", f.ID, f.UnitCode, f.Indicator), Before: AuditJSON(before),
 			After: AuditJSON(map[string]string{"status": f.Status, "answer": f.Answer, "close_note": f.CloseNote})})
 	})
+	if err == nil {
+		s.afterCommit(ch)
+	}
 	return out, err
 }

@@ -36,6 +36,7 @@ func (s *Store) LedgerSnapshotByID(id uint) (LedgerSnapshot, error) {
 // transaction. It returns the snapshot after the decision.
 func (s *Store) ReviewLedgerSnapshot(id uint, decision, note string, by Actor, now time.Time) (LedgerSnapshot, error) {
 	var out LedgerSnapshot
+	var ch Change
 	err := s.write(func(tx *gorm.DB) error {
 		var snap LedgerSnapshot
 		if err := tx.Take(&snap, id).Error; err != nil {
@@ -68,9 +69,17 @@ func (s *Store) ReviewLedgerSnapshot(id uint, decision, note string, by Actor, n
 			action = AuditLedgerReturn
 		}
 		out = snap
-		return auditTx(tx, AuditEntry{At: now, Actor: by.Username, IP: by.IP, Action: action,
-			Subject: fmt.Sprintf("%s %s 台账第%d版", snap.UnitCode, snap.Period, snap.Number), Before: AuditJSON(before), After: AuditJSON(ledgerReviewState(snap))})
+		if err := auditTx(tx, AuditEntry{At: now, Actor: by.Username, IP: by.IP, Action: action,
+			Subject: fmt.Sprintf("%s %s 台账第%d版", snap.UnitCode, snap.Period, snap.Number), Before: AuditJSON(before), After: AuditJSON(ledgerReviewState(snap))}); err != nil {
+			return err
+		}
+		// The snapshot's review shows wherever its figures count (approved flags).
+		ch, err = changed(tx, Change{Kind: ChangeLedger, Unit: snap.UnitCode, Periods: []string{snap.Period}})
+		return err
 	})
+	if err == nil {
+		s.afterCommit(ch)
+	}
 	return out, err
 }
 

@@ -82,7 +82,8 @@ func LedgerEntities() []any {
 // village count (the coverage denominator) to the list's length, with its ledger.villages audit
 // entry (fileName names the imported file).
 func (s *Store) ReplaceAdminVillages(unit string, villages []AdminVillage, fileName string, by Actor, now time.Time) error {
-	return s.write(func(tx *gorm.DB) error {
+	var ch Change
+	err := s.write(func(tx *gorm.DB) error {
 		if err := tx.Where("unit_code = ?", unit).Delete(&AdminVillage{}).Error; err != nil {
 			return fmt.Errorf("models: clear admin villages of %s: %w", unit, err)
 		}
@@ -97,9 +98,18 @@ func (s *Store) ReplaceAdminVillages(unit string, villages []AdminVillage, fileN
 		if err := tx.Model(&UnitRecord{}).Where("code = ?", unit).Update("admin_villages", len(villages)).Error; err != nil {
 			return fmt.Errorf("models: set village count of %s: %w", unit, err)
 		}
-		return auditTx(tx, AuditEntry{At: now, Actor: by.Username, IP: by.IP, Action: AuditLedgerVillages, Subject: unit,
-			After: AuditJSON(map[string]any{"villages": len(villages), "file": fileName})})
+		if err := auditTx(tx, AuditEntry{At: now, Actor: by.Username, IP: by.IP, Action: AuditLedgerVillages, Subject: unit,
+			After: AuditJSON(map[string]any{"villages": len(villages), "file": fileName})}); err != nil {
+			return err
+		}
+		var err error
+		ch, err = changed(tx, Change{Kind: ChangeVillages, Unit: unit})
+		return err
 	})
+	if err == nil {
+		s.afterCommit(ch)
+	}
+	return err
 }
 
 // AdminVillages returns a unit's reference list, by township and name.
@@ -143,33 +153,48 @@ const ledgerInsertBatch = 1000
 // original file, in one transaction. Validation must be done before: the transaction only writes,
 // so that other units' uploads wait for as short a time as possible.
 func (s *Store) SaveLedgerSnapshot(ns NewLedgerSnapshot) (LedgerSnapshot, error) {
+	var ch Change
+	var snap LedgerSnapshot
+	var err error
 	if ns.Staged == nil {
-		return s.saveLedgerSnapshot(s.DB, ns, len(ns.Points), func(tx *gorm.DB, id uint) error {
+		snap, ch, err = s.saveLedgerSnapshot(s.DB, ns, len(ns.Points), func(tx *gorm.DB, id uint) error {
 			return insertLedgerPoints(tx, id, ns.Points)
 		})
+	} else {
+		snap, ch, err = s.saveStagedLedgerSnapshot(ns)
 	}
-	if err := ns.Staged.Finish(); err != nil {
+	if err != nil {
 		return LedgerSnapshot{}, err
+	}
+	// After the pinned connection is back in the pool: the read model reloads through it.
+	s.afterCommit(ch)
+	return snap, nil
+}
+
+// saveStagedLedgerSnapshot copies a staged ledger's points from its staging file.
+func (s *Store) saveStagedLedgerSnapshot(ns NewLedgerSnapshot) (LedgerSnapshot, Change, error) {
+	if err := ns.Staged.Finish(); err != nil {
+		return LedgerSnapshot{}, Change{}, err
 	}
 	// ATTACH is per connection and not allowed inside a transaction: pin one connection, attach the
 	// staging file, and run the transaction on that connection.
 	ctx := context.Background()
 	sqlDB, err := s.DB.DB()
 	if err != nil {
-		return LedgerSnapshot{}, fmt.Errorf("models: ledger connection: %w", err)
+		return LedgerSnapshot{}, Change{}, fmt.Errorf("models: ledger connection: %w", err)
 	}
 	conn, err := sqlDB.Conn(ctx)
 	if err != nil {
-		return LedgerSnapshot{}, fmt.Errorf("models: ledger connection: %w", err)
+		return LedgerSnapshot{}, Change{}, fmt.Errorf("models: ledger connection: %w", err)
 	}
 	defer conn.Close()
 	if _, err := conn.ExecContext(ctx, "ATTACH DATABASE ? AS ledger_staging", ns.Staged.path); err != nil {
-		return LedgerSnapshot{}, fmt.Errorf("models: attach ledger staging: %w", err)
+		return LedgerSnapshot{}, Change{}, fmt.Errorf("models: attach ledger staging: %w", err)
 	}
 	defer conn.ExecContext(ctx, "DETACH DATABASE ledger_staging") //nolint:errcheck // the connection is released either way
 	gdb, err := gorm.Open(sqlite.Dialector{Conn: conn}, &gorm.Config{Logger: logger.Default.LogMode(logger.Silent), SkipDefaultTransaction: true})
 	if err != nil {
-		return LedgerSnapshot{}, fmt.Errorf("models: ledger connection: %w", err)
+		return LedgerSnapshot{}, Change{}, fmt.Errorf("models: ledger connection: %w", err)
 	}
 	return s.saveLedgerSnapshot(gdb, ns, ns.Staged.Count(), func(tx *gorm.DB, id uint) error {
 		return copyStagedPoints(ctx, func(ctx context.Context, q string, args ...any) error {
@@ -178,7 +203,7 @@ func (s *Store) SaveLedgerSnapshot(ns NewLedgerSnapshot) (LedgerSnapshot, error)
 	})
 }
 
-func (s *Store) saveLedgerSnapshot(db *gorm.DB, ns NewLedgerSnapshot, count int, writePoints func(tx *gorm.DB, id uint) error) (LedgerSnapshot, error) {
+func (s *Store) saveLedgerSnapshot(db *gorm.DB, ns NewLedgerSnapshot, count int, writePoints func(tx *gorm.DB, id uint) error) (LedgerSnapshot, Change, error) {
 	var snap LedgerSnapshot
 	// Hashed outside the transaction: it is pure CPU work.
 	hash := ""
@@ -186,7 +211,7 @@ func (s *Store) saveLedgerSnapshot(db *gorm.DB, ns NewLedgerSnapshot, count int,
 	case ns.Original != nil:
 		var err error
 		if hash, err = FileHashReader(io.NewSectionReader(ns.Original, 0, ns.OriginalSize)); err != nil {
-			return LedgerSnapshot{}, err
+			return LedgerSnapshot{}, Change{}, err
 		}
 	case ns.File != nil:
 		hash = FileHash(ns.File)
@@ -195,9 +220,10 @@ func (s *Store) saveLedgerSnapshot(db *gorm.DB, ns NewLedgerSnapshot, count int,
 	if at.IsZero() {
 		at = time.Now()
 	}
+	var ch Change
 	err := s.writeOn(db, func(tx *gorm.DB) error {
 		if ns.Admit != nil {
-			if err := ns.Admit(s.inTx(tx)); err != nil {
+			if err := ns.Admit(s.inTx(tx, nil)); err != nil {
 				return err
 			}
 		}
@@ -231,13 +257,18 @@ func (s *Store) saveLedgerSnapshot(db *gorm.DB, ns NewLedgerSnapshot, count int,
 		if err := writePoints(tx, snap.ID); err != nil {
 			return err
 		}
-		return auditTx(tx, AuditEntry{At: at, Actor: ns.By.Username, IP: ns.By.IP, Action: AuditLedgerUpload, Subject: ns.UnitCode + " " + ns.Period,
-			After: AuditJSON(map[string]any{"version": snap.Number, "file": snap.FileName, "hash": snap.FileHash, "points": count})})
+		if err := auditTx(tx, AuditEntry{At: at, Actor: ns.By.Username, IP: ns.By.IP, Action: AuditLedgerUpload, Subject: ns.UnitCode + " " + ns.Period,
+			After: AuditJSON(map[string]any{"version": snap.Number, "file": snap.FileName, "hash": snap.FileHash, "points": count})}); err != nil {
+			return err
+		}
+		var err error
+		ch, err = changed(tx, Change{Kind: ChangeLedger, Unit: ns.UnitCode, Periods: []string{ns.Period}})
+		return err
 	})
 	if err != nil {
-		return LedgerSnapshot{}, err
+		return LedgerSnapshot{}, Change{}, err
 	}
-	return snap, nil
+	return snap, ch, nil
 }
 
 // storeFileTx keeps an uploaded file once per content hash.
@@ -463,13 +494,23 @@ func (s *Store) SetLedgerSource(indicator string, src, before LedgerSource, by A
 	if src != LedgerSourceLedger && src != LedgerSourceReturn {
 		return Errorf(EInvalid, "数据来源 %q 无效，应为 ledger 或 return。", src)
 	}
-	return s.write(func(tx *gorm.DB) error {
+	var ch Change
+	err := s.write(func(tx *gorm.DB) error {
 		if err := tx.Save(&Setting{Key: ledgerSourcePrefix + indicator, Value: string(src)}).Error; err != nil {
 			return fmt.Errorf("models: set ledger source: %w", err)
 		}
-		return auditTx(tx, AuditEntry{At: now, Actor: by.Username, IP: by.IP, Action: AuditLedgerSource, Subject: indicator,
-			Before: AuditJSON(map[string]any{"source": before}), After: AuditJSON(map[string]any{"source": src})})
+		if err := auditTx(tx, AuditEntry{At: now, Actor: by.Username, IP: by.IP, Action: AuditLedgerSource, Subject: indicator,
+			Before: AuditJSON(map[string]any{"source": before}), After: AuditJSON(map[string]any{"source": src})}); err != nil {
+			return err
+		}
+		var err error
+		ch, err = changed(tx, Change{Kind: ChangeLedgerSource, Indicator: indicator})
+		return err
 	})
+	if err == nil {
+		s.afterCommit(ch)
+	}
+	return err
 }
 
 // LedgerBrowse is what the ledger browser page shows for a unit.

@@ -73,6 +73,7 @@ func (s *Store) VersionByID(id uint) (ReturnVersion, error) {
 // entry, in one transaction. It returns the version after the decision.
 func (s *Store) ReviewVersion(id uint, decision, note string, by Actor, now time.Time) (ReturnVersion, error) {
 	var out ReturnVersion
+	var ch Change
 	err := s.write(func(tx *gorm.DB) error {
 		var v ReturnVersion
 		if err := tx.Take(&v, id).Error; err != nil {
@@ -104,9 +105,16 @@ func (s *Store) ReviewVersion(id uint, decision, note string, by Actor, now time
 			action = AuditReturn
 		}
 		out = v
+		// Approval shows on pages (a figure's source is marked approved or not).
+		if ch, err = changed(tx, Change{Kind: ChangeReturn, Unit: v.UnitCode, Periods: []string{v.Period}}); err != nil {
+			return err
+		}
 		return auditTx(tx, AuditEntry{At: now, Actor: by.Username, IP: by.IP, Action: action,
 			Subject: fmt.Sprintf("%s %s 第%d版", v.UnitCode, v.Period, v.Number), Before: AuditJSON(before), After: AuditJSON(reviewState(v))})
 	})
+	if err == nil {
+		s.afterCommit(ch)
+	}
 	return out, err
 }
 

@@ -20,6 +20,11 @@ type Store struct {
 	path  string
 	gate  *writeGate // nil for a store bound to a transaction
 	touch *touches
+	// rm is the in-memory read model of progress data (nil until StartReadModel: CLI commands).
+	rm *ReadModel
+	// pending collects the changes of a transaction-bound store (InTransaction) until the outer
+	// transaction commits.
+	pending *[]Change
 }
 
 // ErrNotFound is returned when a looked-up record does not exist.

@@ -9,14 +9,24 @@ import (
 // InTransaction runs fn with a store bound to one transaction: everything fn reads and writes
 // commits together or not at all. With SQLite's immediate transactions, concurrent imports queue.
 func (s *Store) InTransaction(fn func(tx *Store) error) error {
-	return s.write(func(tx *gorm.DB) error {
-		return fn(s.inTx(tx))
+	var pending []Change
+	err := s.write(func(tx *gorm.DB) error {
+		pending = pending[:0]
+		return fn(s.inTx(tx, &pending))
 	})
+	if err == nil {
+		s.afterCommit(pending...)
+	}
+	return err
 }
 
-// inTx is the store bound to a write transaction: its writes join the transaction (no gate of its own).
-func (s *Store) inTx(tx *gorm.DB) *Store {
-	return &Store{DB: tx, path: s.path, touch: s.touch}
+// inTx is the store bound to a write transaction: its writes join the transaction (no gate of its
+// own), and the changes they announce wait in pending (nil: none expected) for the outer commit.
+func (s *Store) inTx(tx *gorm.DB, pending *[]Change) *Store {
+	if pending == nil {
+		pending = new([]Change)
+	}
+	return &Store{DB: tx, path: s.path, touch: s.touch, rm: s.rm, pending: pending}
 }
 
 // RecentVersions returns the newest version of each of the unit's returns for the months before

@@ -138,6 +138,7 @@ func (s *Store) SetTolerance(indicator string, tolerance float64, by Actor, now 
 		return 0, Errorf(EInvalid, "容差应在 0 到 100%% 之间（例如 90%% 表示达到序时进度的 90%% 仍为“预警”），收到 %v%%。", tolerance*100)
 	}
 	var previous float64
+	var ch Change
 	err := s.write(func(tx *gorm.DB) error {
 		var rec IndicatorRecord
 		if err := tx.Where("code = ?", indicator).Take(&rec).Error; err != nil {
@@ -150,8 +151,16 @@ func (s *Store) SetTolerance(indicator string, tolerance float64, by Actor, now 
 		if err := tx.Model(&IndicatorRecord{}).Where("code = ?", indicator).Update("tolerance", tolerance).Error; err != nil {
 			return fmt.Errorf("models: set tolerance of %s: %w", indicator, err)
 		}
-		return auditTx(tx, AuditEntry{At: now, Actor: by.Username, IP: by.IP, Action: AuditSetting, Subject: "tolerance " + indicator,
-			Before: AuditJSON(previous), After: AuditJSON(tolerance)})
+		if err := auditTx(tx, AuditEntry{At: now, Actor: by.Username, IP: by.IP, Action: AuditSetting, Subject: "tolerance " + indicator,
+			Before: AuditJSON(previous), After: AuditJSON(tolerance)}); err != nil {
+			return err
+		}
+		var err error
+		ch, err = changed(tx, Change{Kind: ChangeTolerance, Indicator: indicator})
+		return err
 	})
+	if err == nil {
+		s.afterCommit(ch)
+	}
 	return previous, err
 }

@@ -41,15 +41,23 @@ func FileHash(b []byte) string {
 // simultaneous uploads land as consecutive versions (writes are serialised).
 func (s *Store) SaveVersion(nv NewVersion) (ReturnVersion, error) {
 	var out ReturnVersion
+	var ch Change
 	err := s.write(func(tx *gorm.DB) error {
 		v, err := saveVersionTx(tx, nv)
 		if err != nil {
 			return err
 		}
 		out = v
-		return auditTx(tx, AuditEntry{At: v.UploadedAt, Actor: nv.By.Username, IP: nv.By.IP, Action: AuditUpload, Subject: v.UnitCode + " " + v.Period,
-			After: AuditJSON(map[string]any{"version": v.Number, "file": v.FileName, "hash": v.FileHash, "source": v.Source})})
+		if err := auditTx(tx, AuditEntry{At: v.UploadedAt, Actor: nv.By.Username, IP: nv.By.IP, Action: AuditUpload, Subject: v.UnitCode + " " + v.Period,
+			After: AuditJSON(map[string]any{"version": v.Number, "file": v.FileName, "hash": v.FileHash, "source": v.Source})}); err != nil {
+			return err
+		}
+		ch, err = changed(tx, Change{Kind: ChangeReturn, Unit: nv.UnitCode, Periods: []string{nv.Period}})
+		return err
 	})
+	if err == nil {
+		s.afterCommit(ch)
+	}
 	return out, err
 }
 
@@ -104,14 +112,33 @@ func saveVersionTx(tx *gorm.DB, nv NewVersion) (ReturnVersion, error) {
 // SaveVersions stores many versions in one transaction (the demo generator uses it: set-up, not
 // anybody's change, so it writes no audit entries).
 func (s *Store) SaveVersions(nvs []NewVersion) error {
-	return s.write(func(tx *gorm.DB) error {
+	var chs []Change
+	err := s.write(func(tx *gorm.DB) error {
+		chs = chs[:0]
+		months := map[string][]string{} // per unit, for one change each
+		var units []string
 		for _, nv := range nvs {
 			if _, err := saveVersionTx(tx, nv); err != nil {
 				return err
 			}
+			if months[nv.UnitCode] == nil {
+				units = append(units, nv.UnitCode)
+			}
+			months[nv.UnitCode] = append(months[nv.UnitCode], nv.Period)
+		}
+		for _, u := range units {
+			ch, err := changed(tx, Change{Kind: ChangeReturn, Unit: u, Periods: months[u]})
+			if err != nil {
+				return err
+			}
+			chs = append(chs, ch)
 		}
 		return nil
 	})
+	if err == nil {
+		s.afterCommit(chs...)
+	}
+	return err
 }
 
 // LatestVersions returns the newest version of every return up to and including the month.

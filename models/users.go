@@ -152,12 +152,14 @@ func (s *Store) SeedDemo(p *Plan) error {
 		return err
 	}
 	// The demo is set-up, not anybody's change: it leaves no audit entries.
+	var chs []Change
 	if err := s.write(func(tx *gorm.DB) error {
 		for _, nu := range DemoUsers(p) {
 			if _, err := createUserTx(tx, p, nu, time.Now()); err != nil && ErrorCode(err) != EConflict {
 				return err
 			}
 		}
+		chs = chs[:0]
 		for code, n := range data.AdminVillages {
 			if err := tx.Model(&UnitRecord{}).Where("code = ?", code).Update("admin_villages", n).Error; err != nil {
 				return fmt.Errorf("models: demo villages: %w", err)
@@ -168,10 +170,18 @@ func (s *Store) SeedDemo(p *Plan) error {
 				return fmt.Errorf("models: demo allocations: %w", err)
 			}
 		}
+		for _, kind := range []ChangeKind{ChangeVillages, ChangeAllocations} {
+			ch, err := changed(tx, Change{Kind: kind})
+			if err != nil {
+				return err
+			}
+			chs = append(chs, ch)
+		}
 		return nil
 	}); err != nil {
 		return err
 	}
+	s.afterCommit(chs...)
 	if err := s.SaveVersions(data.Versions); err != nil {
 		return err
 	}

@@ -11,8 +11,9 @@ import (
 // progress values, the returns received against the month's deadline (the office's, else the 5th
 // of the next month) and the follow-ups not yet closed.
 func Load(st *models.Store, p *models.Plan, period models.Period, now time.Time) (Input, error) {
-	// The same reading of the store as the progress API's, so that the figures agree to the digit.
-	ds, err := st.ProgressDataset(period.String())
+	// The same progress data as the pages' and the API's (the read model in a server), so that the
+	// figures agree to the digit. It holds later months too; nothing about the month reads them.
+	snap, err := st.Progress(p)
 	if err != nil {
 		return Input{}, fmt.Errorf("reports: %w", err)
 	}
@@ -28,8 +29,7 @@ func Load(st *models.Store, p *models.Plan, period models.Period, now time.Time)
 	if err != nil {
 		return Input{}, fmt.Errorf("reports: %w", err)
 	}
-	calc := models.NewProgressCalculator(p, ds, models.ProgressOptions{})
-	in := NewInput(calc, period, now)
+	in := NewInput(snap.Calc, period, now)
 	in.Returns = ReturnsReceived(p, period, versions, deadline, now)
 	in.FollowUps, in.FollowUpsEnabled = OpenFollowUps(followUps, now), true
 	return in, nil
@@ -39,17 +39,14 @@ func Load(st *models.Store, p *models.Plan, period models.Period, now time.Time)
 // or the plan's first month when nothing has been reported.
 func ResolvePeriod(st *models.Store, p *models.Plan, s string) (models.Period, error) {
 	if s == "" {
-		latest, err := st.LatestVersions(p.EndPeriod)
+		snap, err := st.Progress(p)
 		if err != nil {
 			return models.Period{}, fmt.Errorf("reports: %w", err)
 		}
-		best := p.StartPeriod
-		for _, v := range latest {
-			if v.UnitCode != p.Root.Code && v.Period > best {
-				best = v.Period
-			}
+		if latest, ok := snap.LatestReturn(); ok && latest.String() > p.StartPeriod {
+			return latest, nil
 		}
-		return models.ParsePeriod(best)
+		return models.ParsePeriod(p.StartPeriod)
 	}
 	period, err := models.ParsePeriod(s)
 	if err != nil {

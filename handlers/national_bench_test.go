@@ -1,0 +1,219 @@
+package handlers
+
+import (
+	"fmt"
+	"io"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"runtime"
+	"testing"
+	"time"
+
+	"ruralkpi/models"
+)
+
+// The national benchmarks start from the database, as a server does: `ruralkpi seed --synthetic
+// national` written to $RURALKPI_NATIONAL_DB (seeded there on first use, about a minute; default
+// in the temp dir), then the read model is built and pages are asked for through HTTP
+// (app.Test: a real HTTP/1.1 exchange in memory). Figures are in docs/performance.md.
+
+func nationalDB(b *testing.B) string {
+	b.Helper()
+	path := os.Getenv("RURALKPI_NATIONAL_DB")
+	if path == "" {
+		path = filepath.Join(os.TempDir(), "ruralkpi-bench-national.db")
+	}
+	if _, err := os.Stat(path); err == nil {
+		return path
+	}
+	p, allocs, villages, err := models.SyntheticCountry(models.NationalProvinces, models.NationalCities, models.NationalCounties)
+	if err != nil {
+		b.Fatal(err)
+	}
+	tmp := path + ".seeding"
+	_ = os.Remove(tmp)
+	s, err := models.Open(tmp)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := s.SeedSynthetic(p, allocs, villages, func(step string) { b.Log(step) }); err != nil {
+		b.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		b.Fatal(err)
+	}
+	for _, suffix := range []string{"-wal", "-shm"} {
+		_ = os.Remove(tmp + suffix)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		b.Fatal(err)
+	}
+	return path
+}
+
+// openNational opens the national database with its stored plan and a signed-in office token.
+func openNational(b *testing.B) (*models.Store, *models.Plan) {
+	b.Helper()
+	s, err := models.Open(nationalDB(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = s.Close() })
+	p, ok, err := s.StoredPlan()
+	if err != nil || !ok {
+		b.Fatalf("no stored plan: %v", err)
+	}
+	return s, p
+}
+
+// BenchmarkNationalReadModelBuild is the read model's build at start at national scale, and the
+// heap it keeps (MiB-live: live heap after a collection, the read model and the open database).
+func BenchmarkNationalReadModelBuild(b *testing.B) {
+	s, p := openNational(b)
+	var live uint64
+	var cpu time.Duration
+	for b.Loop() {
+		fresh := &models.Store{DB: s.DB}
+		runtime.GC()
+		var before runtime.MemStats
+		runtime.ReadMemStats(&before)
+		c0 := cpuTime()
+		if err := fresh.StartReadModel(p); err != nil {
+			b.Fatal(err)
+		}
+		cpu += cpuTime() - c0
+		runtime.GC()
+		var after runtime.MemStats
+		runtime.ReadMemStats(&after)
+		live = after.HeapAlloc - before.HeapAlloc
+		snap, _ := fresh.Progress(p)
+		runtime.KeepAlive(snap)
+	}
+	b.ReportMetric(float64(live)/(1<<20), "MiB-live")
+	b.ReportMetric(cpu.Seconds()/float64(b.N), "cpu-s/op")
+}
+
+// nationalPages are the pages measured: the overview (the nation over its provinces), a province,
+// a city and a county, a workstream, an indicator, the progress API and the briefing.
+var nationalPages = []string{"/", "/counties/110000", "/counties/110100", "/counties/110101", "/workstreams/all",
+	"/indicators/stock_0", "/api/v1/progress", "/api/v1/progress?county=110000", "/briefing"}
+
+// BenchmarkNationalPages asks for every page at national scale through HTTP: "cold" computes and
+// renders it from the read model (the page cache emptied first), "warm" answers from the cache.
+func BenchmarkNationalPages(b *testing.B) {
+	s, p := openNational(b)
+	var tokens int64
+	s.DB.Model(&models.APIToken{}).Where("hash = ?", models.SecretHash(testOfficeToken)).Count(&tokens)
+	if tokens == 0 { // the database is kept between runs
+		signInTestOffice(b, s)
+	}
+	srv := &Server{Plan: p, Store: s}
+	app, err := New(srv)
+	if err != nil {
+		b.Fatal(err)
+	}
+	get := func(b *testing.B, url string) {
+		req := httptest.NewRequest("GET", url, nil)
+		req.Header.Set("Authorization", "Bearer "+testOfficeToken)
+		resp, err := app.Test(req, -1)
+		if err != nil {
+			b.Fatal(err)
+		}
+		n, _ := io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			b.Fatalf("%s: status %d", url, resp.StatusCode)
+		}
+		b.SetBytes(n)
+	}
+	for _, url := range nationalPages {
+		for _, mode := range []string{"cold", "warm"} {
+			b.Run(fmt.Sprintf("%s/%s", mode, url), func(b *testing.B) {
+				get(b, url)
+				var cpu time.Duration
+				for b.Loop() {
+					if mode == "cold" {
+						srv.pages = newPageCache(defaultPageCacheBytes)
+					}
+					c0 := cpuTime()
+					get(b, url)
+					cpu += cpuTime() - c0
+				}
+				b.ReportMetric(float64(cpu.Microseconds())/1000/float64(b.N), "cpu-ms/op")
+			})
+		}
+	}
+}
+
+// BenchmarkCityOverview is the overview at city scale (the demo): from the page cache, and on the
+// first request after a write (which empties the cache), with the server CPU per request.
+func BenchmarkCityOverview(b *testing.B) {
+	app, srv := newTestApp(b, true)
+	get := func(b *testing.B) {
+		req := httptest.NewRequest("GET", "/", nil)
+		req.Header.Set("Authorization", "Bearer "+testOfficeToken)
+		resp, err := app.Test(req, -1)
+		if err != nil {
+			b.Fatal(err)
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			b.Fatalf("status %d", resp.StatusCode)
+		}
+	}
+	b.Run("cached", func(b *testing.B) {
+		get(b)
+		var cpu time.Duration
+		for b.Loop() {
+			c0 := cpuTime()
+			get(b)
+			cpu += cpuTime() - c0
+		}
+		b.ReportMetric(float64(cpu.Microseconds())/1000/float64(b.N), "cpu-ms/op")
+	})
+	b.Run("after-a-write", func(b *testing.B) {
+		var cpu time.Duration
+		n := 0
+		for b.Loop() {
+			b.StopTimer()
+			n++
+			if _, err := srv.Store.SaveVersion(models.NewVersion{UnitCode: "530302", Period: "2025-06", Source: models.SourceUpload,
+				File: fmt.Appendf(nil, "bench %d", n), Values: []models.ReturnValue{{Indicator: models.IndServicePoints, Value: float64(n)}}}); err != nil {
+				b.Fatal(err)
+			}
+			b.StartTimer()
+			c0 := cpuTime()
+			get(b)
+			cpu += cpuTime() - c0
+		}
+		b.ReportMetric(float64(cpu.Microseconds())/1000/float64(b.N), "cpu-ms/op")
+	})
+}
+
+// BenchmarkNationalWrite is one county's return stored at national scale, with the read model's
+// update (reloading that county's month and sharing every other series) inside the write.
+func BenchmarkNationalWrite(b *testing.B) {
+	s, p := openNational(b)
+	if err := s.StartReadModel(p); err != nil {
+		b.Fatal(err)
+	}
+	before, _ := s.Progress(p)
+	var cpu time.Duration
+	n := 0
+	for b.Loop() {
+		n++
+		c0 := cpuTime()
+		if _, err := s.SaveVersion(models.NewVersion{UnitCode: "110101", Period: "2025-06", Source: models.SourceUpload,
+			File: fmt.Appendf(nil, "bench %d %d", time.Now().UnixNano(), n), Values: []models.ReturnValue{{Indicator: "stock_0", Value: float64(n)}}}); err != nil {
+			b.Fatal(err)
+		}
+		cpu += cpuTime() - c0
+	}
+	after, _ := s.Progress(p)
+	if after.Version != before.Version+uint64(b.N) {
+		b.Fatalf("data version %d → %d after %d writes", before.Version, after.Version, b.N)
+	}
+	b.ReportMetric(float64(cpu.Microseconds())/1000/float64(b.N), "cpu-ms/op")
+}

@@ -1,0 +1,96 @@
+package models
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// ChangeKind says which progress data a committed write changed, so that the read model reloads
+// only that.
+type ChangeKind string
+
+// The kinds of change to progress data.
+const (
+	// ChangeReturn: a unit's return for some months (a new version, or a review of the newest).
+	ChangeReturn ChangeKind = "return"
+	// ChangeLedger: a unit's ledger snapshot for a month (its counted figures replace reported ones).
+	ChangeLedger ChangeKind = "ledger"
+	// ChangeLedgerSource: the office's choice between ledger and return, which every month with a
+	// ledger follows.
+	ChangeLedgerSource ChangeKind = "ledger_source"
+	// ChangeTargets: city-wide targets.
+	ChangeTargets ChangeKind = "targets"
+	// ChangeAllocations: allocations of Indicator in Year (both empty: any).
+	ChangeAllocations ChangeKind = "allocations"
+	// ChangeTolerance: an indicator's tolerance.
+	ChangeTolerance ChangeKind = "tolerance"
+	// ChangeVillages: a unit's number of administrative villages (the coverage denominator).
+	ChangeVillages ChangeKind = "villages"
+	// ChangePages: something cached pages show beside the progress data (a month's deadline, a
+	// follow-up, shown on the briefing): nothing to reload, but the data version goes up.
+	ChangePages ChangeKind = "pages"
+)
+
+// Change is one committed change to the data pages are computed from. ID is its row in the
+// change log, written in the same transaction as the change.
+type Change struct {
+	ID        uint64
+	Kind      ChangeKind
+	Unit      string
+	Periods   []string
+	Indicator string
+	Year      int
+}
+
+// DataChange is the persistent change log: one row per write that changes progress data, in the
+// write's own transaction. A server applies its own writes at once (afterCommit); a change made by
+// another process (a CLI import, or later another server on the same PostgreSQL) is found by
+// reading the rows after the last one seen (ReadModel.Watch).
+type DataChange struct {
+	ID        uint64 `gorm:"primaryKey"`
+	Kind      string `gorm:"size:20;not null"`
+	UnitCode  string `gorm:"size:32"`
+	Periods   string `gorm:"size:1000"` // YYYY-MM, comma-separated
+	Indicator string `gorm:"size:64"`
+	Year      int
+	At        time.Time `gorm:"not null"`
+}
+
+// changed records a change to progress data inside the write's transaction and returns it with its
+// log id; hand what it returns to afterCommit once the transaction has committed. If the log row
+// cannot be written, the write fails with it: no change goes unannounced.
+func changed(tx *gorm.DB, ch Change) (Change, error) {
+	row := DataChange{Kind: string(ch.Kind), UnitCode: ch.Unit, Periods: strings.Join(ch.Periods, ","),
+		Indicator: ch.Indicator, Year: ch.Year, At: time.Now()}
+	if err := tx.Create(&row).Error; err != nil {
+		return ch, fmt.Errorf("models: record data change: %w", err)
+	}
+	ch.ID = row.ID
+	return ch, nil
+}
+
+// change turns a log row back into a change.
+func (d DataChange) change() Change {
+	ch := Change{ID: d.ID, Kind: ChangeKind(d.Kind), Unit: d.UnitCode, Indicator: d.Indicator, Year: d.Year}
+	if d.Periods != "" {
+		ch.Periods = strings.Split(d.Periods, ",")
+	}
+	return ch
+}
+
+// afterCommit brings the read model up to date with committed changes, before the write returns,
+// so that the writer's next page shows the change. Inside InTransaction the changes wait for the
+// outer commit. Without a read model (CLI commands) there is nothing to do: a running server finds
+// the rows in the change log.
+func (s *Store) afterCommit(chs ...Change) {
+	if s.pending != nil {
+		*s.pending = append(*s.pending, chs...)
+		return
+	}
+	if s.rm != nil {
+		s.rm.apply(s, chs)
+	}
+}
