@@ -1,6 +1,8 @@
 package handlers
 
 import (
+	"time"
+
 	"github.com/gofiber/fiber/v2"
 
 	"ruralkpi/models"
@@ -35,7 +37,7 @@ func (s *Server) changePassword(c *fiber.Ctx) error {
 		return err
 	}
 	s.setCookie(c, sessionCookie, id, now.Add(models.SessionLifetime))
-	s.setCookie(c, csrfCookie, csrfSessionToken(id), now.Add(models.SessionLifetime)) // forms follow the new session
+	s.setCookie(c, csrfCookie, csrfSessionToken(id), time.Time{}) // forms follow the new session
 	s.flash(c, "密码已修改。")
 	return c.Redirect("/account", fiber.StatusSeeOther)
 }

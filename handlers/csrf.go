@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -66,7 +67,7 @@ func (s *Server) csrfProtection() fiber.Handler {
 		// The cookie mirrors the token for the browser's benefit only; a signed-in request is checked
 		// against the session, never against this cookie.
 		if c.Cookies(csrfCookie) != expected {
-			s.setCookie(c, csrfCookie, expected, s.Config.Now().Add(models.SessionLifetime))
+			s.setCookie(c, csrfCookie, expected, time.Time{}) // ends with the browser
 		}
 		c.Locals(localCSRF, expected)
 		return c.Next()

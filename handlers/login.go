@@ -72,7 +72,7 @@ func (s *Server) loginPage(c *fiber.Ctx) error {
 	return s.render(c, "login.html", "login", "登录", loginPageData{Next: safeNext(c.Query("next"))})
 }
 
-// login checks the password, with rate limits per account and per address, and starts a new
+// login checks the password, with rate limits per account and address and per address, and starts a new
 // session (a new id, so that a session id planted before login is worthless).
 func (s *Server) login(c *fiber.Ctx) error {
 	username := strings.TrimSpace(c.FormValue("username"))
@@ -109,7 +109,7 @@ func (s *Server) login(c *fiber.Ctx) error {
 		c.Status(fiber.StatusUnauthorized)
 		return s.render(c, "login.html", "login", "登录", data)
 	}
-	s.limiter.succeed(username)
+	s.limiter.succeed(username, ip)
 	if old := c.Cookies(sessionCookie); old != "" {
 		if err := s.Store.DeleteSession(old); err != nil {
 			return err
