@@ -9,7 +9,7 @@ import (
 )
 
 // changePassword lets a user change their own password, given the current one. Other sessions of
-// the user end; this one is renewed.
+// the user end; this one is renewed. Every API token of the user is revoked.
 func (s *Server) changePassword(c *fiber.Ctx) error {
 	u := currentUser(c)
 	current, next, confirm := c.FormValue("current"), c.FormValue("new"), c.FormValue("confirm")
@@ -21,7 +21,7 @@ func (s *Server) changePassword(c *fiber.Ctx) error {
 		c.Status(fiber.StatusUnprocessableEntity)
 		return s.renderAccount(c, accountPageData{Error: "两次输入的新密码不一致。"})
 	}
-	if _, _, err := s.Store.UpdateUser(s.Plan, u.Username, models.UserChange{Password: &next}); err != nil {
+	if _, _, err := s.Store.UpdateUser(s.Plan, u.Username, models.UserChange{Password: &next, At: s.Config.Now()}); err != nil {
 		if models.ErrorCode(err) == models.EInvalid {
 			c.Status(fiber.StatusUnprocessableEntity)
 			return s.renderAccount(c, accountPageData{Error: models.ErrorMessage(err)})
@@ -38,6 +38,6 @@ func (s *Server) changePassword(c *fiber.Ctx) error {
 	}
 	s.setCookie(c, sessionCookie, id, now.Add(models.SessionLifetime))
 	s.setCookie(c, csrfCookie, csrfSessionToken(id), time.Time{}) // forms follow the new session
-	s.flash(c, "密码已修改。")
+	s.flash(c, "密码已修改。您的 API 令牌已全部吊销，脚本需使用新创建的令牌。")
 	return c.Redirect("/account", fiber.StatusSeeOther)
 }

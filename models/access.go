@@ -159,10 +159,14 @@ type UserChange struct {
 	UnitCode *string
 	Disabled *bool
 	Password *string
+	// At is when the change is made (zero: now); a new password revokes the user's API tokens then.
+	At time.Time
 }
 
 // UpdateUser applies a change to a user after checking it against the plan, and returns the user
-// before and after. Disabling a user or resetting the password ends the user's sessions.
+// before and after. Disabling a user or resetting the password ends the user's sessions; a new
+// password also revokes every API token of the user (a token must not outlive the password that
+// was trusted when it was made).
 func (s *Store) UpdateUser(p *Plan, username string, ch UserChange) (before, after User, err error) {
 	before, err = s.UserByName(username)
 	if err != nil {
@@ -200,6 +204,15 @@ func (s *Store) UpdateUser(p *Plan, username string, ch UserChange) (before, aft
 		if after.Disabled || ch.Password != nil || after.Role != before.Role || after.UnitCode != before.UnitCode {
 			if err := tx.Where("user_id = ?", before.ID).Delete(&Session{}).Error; err != nil {
 				return fmt.Errorf("models: end sessions: %w", err)
+			}
+		}
+		if ch.Password != nil {
+			at := ch.At
+			if at.IsZero() {
+				at = time.Now()
+			}
+			if err := tx.Model(&APIToken{}).Where("user_id = ? AND revoked_at IS NULL", before.ID).Update("revoked_at", at).Error; err != nil {
+				return fmt.Errorf("models: revoke tokens: %w", err)
 			}
 		}
 		return nil
@@ -266,21 +279,47 @@ func (s *Store) APITokens(userID uint) ([]APIToken, error) {
 	return out, nil
 }
 
-// RevokeAPIToken revokes one of the user's tokens; ErrNotFound when the user has no such live token.
-func (s *Store) RevokeAPIToken(userID, tokenID uint, now time.Time) (APIToken, error) {
+// RevokeAPIToken revokes a live token of the user ownerID and records who did it in the audit
+// trail, in one transaction; ErrNotFound when that user has no such live token. A user revokes
+// their own tokens; the office revokes anyone's.
+func (s *Store) RevokeAPIToken(by Actor, ownerID, tokenID uint, now time.Time) (APIToken, error) {
 	var rec APIToken
-	err := s.DB.Where("id = ? AND user_id = ? AND revoked_at IS NULL", tokenID, userID).Take(&rec).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return APIToken{}, ErrNotFound
-	}
+	err := s.DB.Transaction(func(tx *gorm.DB) error {
+		err := tx.Where("id = ? AND user_id = ? AND revoked_at IS NULL", tokenID, ownerID).Take(&rec).Error
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return fmt.Errorf("models: read token: %w", err)
+		}
+		var owner User
+		if err := tx.Take(&owner, ownerID).Error; err != nil {
+			return fmt.Errorf("models: token owner: %w", err)
+		}
+		if err := tx.Model(&APIToken{}).Where("id = ?", rec.ID).Update("revoked_at", now).Error; err != nil {
+			return fmt.Errorf("models: revoke token: %w", err)
+		}
+		rec.RevokedAt = &now
+		return auditTx(tx, AuditEntry{At: now, Actor: by.Username, IP: by.IP, Action: AuditTokenRevoke, Subject: owner.Username,
+			Before: AuditJSON(map[string]any{"id": rec.ID, "name": rec.Name, "prefix": rec.Prefix}), After: "revoked"})
+	})
 	if err != nil {
-		return APIToken{}, fmt.Errorf("models: read token: %w", err)
+		return APIToken{}, err
 	}
-	if err := s.DB.Model(&APIToken{}).Where("id = ?", rec.ID).Update("revoked_at", now).Error; err != nil {
-		return APIToken{}, fmt.Errorf("models: revoke token: %w", err)
-	}
-	rec.RevokedAt = &now
 	return rec, nil
+}
+
+// LiveAPITokens lists every user's tokens that are not revoked, by user id, for the office.
+func (s *Store) LiveAPITokens() (map[uint][]APIToken, error) {
+	var list []APIToken
+	if err := s.DB.Where("revoked_at IS NULL").Order("id DESC").Find(&list).Error; err != nil {
+		return nil, fmt.Errorf("models: list tokens: %w", err)
+	}
+	out := map[uint][]APIToken{}
+	for _, t := range list {
+		out[t.UserID] = append(out[t.UserID], t)
+	}
+	return out, nil
 }
 
 // KVStorage is a fiber.Storage over the key_values table, for the CSRF middleware.

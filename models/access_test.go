@@ -66,10 +66,10 @@ func TestAPITokens(t *testing.T) {
 	if _, err := s.TokenUser(token+"x", now); !errors.Is(err, ErrNotFound) {
 		t.Errorf("wrong token: %v", err)
 	}
-	if _, err := s.RevokeAPIToken(u.ID+1, rec.ID, now); !errors.Is(err, ErrNotFound) {
+	if _, err := s.RevokeAPIToken(Actor{Username: "office"}, u.ID+1, rec.ID, now); !errors.Is(err, ErrNotFound) {
 		t.Errorf("revoking someone else's token: %v", err)
 	}
-	if _, err := s.RevokeAPIToken(u.ID, rec.ID, now); err != nil {
+	if _, err := s.RevokeAPIToken(Actor{Username: u.Username}, u.ID, rec.ID, now); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.TokenUser(token, now); !errors.Is(err, ErrNotFound) {
@@ -122,5 +122,37 @@ func TestUpdateUserEndsSessions(t *testing.T) {
 	leader := RoleLeader
 	if _, after, err := s.UpdateUser(p, "c1", UserChange{Role: &leader}); err != nil || after.UnitCode != "" {
 		t.Errorf("a leader keeps no unit: %+v %v", after, err)
+	}
+}
+
+// TestRevokeAPITokenAuditInSameTransaction: when the audit entry cannot be written, the token stays
+// live; a revocation never happens unrecorded.
+func TestRevokeAPITokenAuditInSameTransaction(t *testing.T) {
+	p := loadDefaultPlan(t)
+	s, err := Open(filepath.Join(t.TempDir(), "t.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.SeedPlan(p); err != nil {
+		t.Fatal(err)
+	}
+	u, err := s.CreateUser(p, NewUser{Username: "county-530302", Password: "correct horse", Role: RoleCounty, UnitCode: "530302"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	token, rec, err := s.CreateAPIToken(u.ID, "t", now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DB.Exec(`CREATE TRIGGER audit_fails BEFORE INSERT ON audit_entries BEGIN SELECT RAISE(ABORT, 'disk full'); END`).Error; err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.RevokeAPIToken(Actor{Username: "office"}, u.ID, rec.ID, now); err == nil {
+		t.Fatal("revoked although the audit entry failed")
+	}
+	if _, err := s.TokenUser(token, now); err != nil {
+		t.Errorf("the token was revoked without its audit entry: %v", err)
 	}
 }
