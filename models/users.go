@@ -57,11 +57,20 @@ func ValidateNewUser(p *Plan, nu NewUser) error {
 	return nil
 }
 
-// CreateUser validates and stores a new user.
+// CreateUser validates and stores a new user under its canonical name (CanonicalUsername).
 func (s *Store) CreateUser(p *Plan, nu NewUser) (User, error) {
 	if err := ValidateNewUser(p, nu); err != nil {
 		return User{}, err
 	}
+	var existing []string
+	if err := s.DB.Model(&User{}).Pluck("username", &existing).Error; err != nil {
+		return User{}, fmt.Errorf("models: list usernames: %w", err)
+	}
+	name, err := CanonicalUsername(nu.Username, existing)
+	if err != nil {
+		return User{}, err
+	}
+	nu.Username = name
 	hash, err := HashPassword(nu.Password)
 	if err != nil {
 		return User{}, err
