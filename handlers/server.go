@@ -108,6 +108,8 @@ func (s *Server) templateFuncs() template.FuncMap {
 		"pct":   dashboards.Percent,
 		"add":   func(a, b int) int { return a + b },
 		"label": func(p models.Period) string { return p.Label() },
+		// limit is a free-text field's length limit (models.TextLimit), for maxlength and the hint.
+		"limit": models.TextLimit,
 		// indicatorName shows an indicator by its Chinese name (the code when the plan has none).
 		"indicatorName": func(code string) string {
 			if ind, ok := s.Plan.Indicator(code); ok {

@@ -232,8 +232,8 @@ func (s *Store) CreateAPIToken(userID uint, name string, now time.Time) (string,
 	if name == "" {
 		name = "API"
 	}
-	if len([]rune(name)) > 50 {
-		return "", APIToken{}, Errorf(EInvalid, "令牌名称不能超过50个字。")
+	if err := CheckLength("令牌名称", name, MaxTokenName); err != nil {
+		return "", APIToken{}, err
 	}
 	rec := APIToken{UserID: userID, Name: name, Hash: SecretHash(token), Prefix: token[:9], CreatedAt: now}
 	if err := s.DB.Create(&rec).Error; err != nil {

@@ -101,14 +101,14 @@ func TestMayActForUnit(t *testing.T) {
 
 func TestUpdateUserEndsSessions(t *testing.T) {
 	s, p := openTestStore(t)
-	u, err := s.CreateUser(p, NewUser{Username: "c1", Password: "correct horse", Role: RoleCounty, UnitCode: "530302"})
+	u, err := s.CreateUser(p, NewUser{Username: "clerk1", Password: "correct horse", Role: RoleCounty, UnitCode: "530302"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	now := time.Now()
 	id, _ := s.CreateSession(u.ID, "", "", now)
 	role, unit := RoleCounty, "530303"
-	before, after, err := s.UpdateUser(p, "c1", UserChange{Role: &role, UnitCode: &unit})
+	before, after, err := s.UpdateUser(p, "clerk1", UserChange{Role: &role, UnitCode: &unit})
 	if err != nil || before.UnitCode != "530302" || after.UnitCode != "530303" {
 		t.Fatalf("update: %+v %+v %v", before, after, err)
 	}
@@ -116,11 +116,11 @@ func TestUpdateUserEndsSessions(t *testing.T) {
 		t.Error("changing the unit must end the user's sessions")
 	}
 	bad := "nowhere"
-	if _, _, err := s.UpdateUser(p, "c1", UserChange{UnitCode: &bad}); ErrorCode(err) != EInvalid {
+	if _, _, err := s.UpdateUser(p, "clerk1", UserChange{UnitCode: &bad}); ErrorCode(err) != EInvalid {
 		t.Errorf("bad unit: %v", err)
 	}
 	leader := RoleLeader
-	if _, after, err := s.UpdateUser(p, "c1", UserChange{Role: &leader}); err != nil || after.UnitCode != "" {
+	if _, after, err := s.UpdateUser(p, "clerk1", UserChange{Role: &leader}); err != nil || after.UnitCode != "" {
 		t.Errorf("a leader keeps no unit: %+v %v", after, err)
 	}
 }

@@ -41,6 +41,9 @@ func ValidateNewUser(p *Plan, nu NewUser) error {
 	if strings.TrimSpace(nu.Username) == "" {
 		return Errorf(EInvalid, "用户名不能为空。")
 	}
+	if err := CheckLength("姓名", nu.DisplayName, MaxDisplayName); err != nil {
+		return err
+	}
 	switch nu.Role {
 	case RoleOffice, RoleLeader:
 		if nu.UnitCode != "" {
