@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 )
 
 // Session is a signed-in browser. Only the SHA-256 of the cookie value is stored, so a copy of the
@@ -38,8 +37,9 @@ type APIToken struct {
 	RevokedAt  *time.Time
 }
 
-// KeyValue is a small expiring key-value entry; the CSRF middleware keeps its tokens here so that
-// open forms keep working across a restart.
+// KeyValue is a small expiring key-value entry. (The CSRF middleware kept its tokens here; tokens
+// are now derived from the session and nothing is stored, but the table stays for existing
+// databases and PurgeExpired.)
 type KeyValue struct {
 	Key       string `gorm:"primaryKey;size:128"`
 	Value     []byte
@@ -321,60 +321,6 @@ func (s *Store) LiveAPITokens() (map[uint][]APIToken, error) {
 	}
 	return out, nil
 }
-
-// KVStorage is a fiber.Storage over the key_values table, for the CSRF middleware.
-type KVStorage struct {
-	Store *Store
-	Now   func() time.Time
-}
-
-// Get returns the value of a live key, nil when missing or expired.
-func (k KVStorage) Get(key string) ([]byte, error) {
-	var kv KeyValue
-	err := k.Store.DB.Where("key = ?", key).Take(&kv).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("models: kv get: %w", err)
-	}
-	if kv.ExpiresAt != nil && !k.Now().Before(*kv.ExpiresAt) {
-		return nil, nil
-	}
-	return kv.Value, nil
-}
-
-// Set stores a value; exp 0 means no expiry.
-func (k KVStorage) Set(key string, val []byte, exp time.Duration) error {
-	kv := KeyValue{Key: key, Value: val}
-	if exp > 0 {
-		t := k.Now().Add(exp)
-		kv.ExpiresAt = &t
-	}
-	if err := k.Store.DB.Clauses(clause.OnConflict{UpdateAll: true}).Create(&kv).Error; err != nil {
-		return fmt.Errorf("models: kv set: %w", err)
-	}
-	return nil
-}
-
-// Delete removes a key.
-func (k KVStorage) Delete(key string) error {
-	if err := k.Store.DB.Where("key = ?", key).Delete(&KeyValue{}).Error; err != nil {
-		return fmt.Errorf("models: kv delete: %w", err)
-	}
-	return nil
-}
-
-// Reset removes every key.
-func (k KVStorage) Reset() error {
-	if err := k.Store.DB.Where("1 = 1").Delete(&KeyValue{}).Error; err != nil {
-		return fmt.Errorf("models: kv reset: %w", err)
-	}
-	return nil
-}
-
-// Close does nothing: the store owns the database.
-func (k KVStorage) Close() error { return nil }
 
 // MayActForUnit reports whether a user may see or submit a unit's returns, templates and history:
 // the office for every unit, a county user for its own unit only, a leader for none.
