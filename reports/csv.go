@@ -68,10 +68,25 @@ var plainNumber = regexp.MustCompile(`^[+-]?(?:[0-9][0-9,]*(?:\.[0-9]*)?|\.[0-9]
 func SafeCell(c string) string {
 	// Leading spaces do not protect a cell: some spreadsheets trim them before reading it.
 	first, _ := utf8.DecodeRuneInString(strings.TrimLeft(c, " \u00a0\u3000"))
-	if !strings.ContainsRune(cellTriggers, first) || plainNumber.MatchString(c) {
-		return c
+	if strings.ContainsRune(cellTriggers, first) && !plainNumber.MatchString(c) {
+		return "'" + c
 	}
-	return "'" + c
+	// Text that already starts with an apostrophe before a formula gets one more, so that
+	// UnescapeCell gives back exactly what was written.
+	if rest, ok := strings.CutPrefix(c, "'"); ok && SafeCell(rest) != rest {
+		return "'" + c
+	}
+	return c
+}
+
+// UnescapeCell undoes SafeCell for text read back from a workbook this program wrote (a template
+// filled in and uploaded again), so that a note or a name survives the round trip unchanged. It
+// removes the apostrophe only where SafeCell would have put one.
+func UnescapeCell(c string) string {
+	if rest, ok := strings.CutPrefix(c, "'"); ok && SafeCell(rest) == c {
+		return rest
+	}
+	return c
 }
 
 // csvNumber writes a figure for machines: no thousands separators, at most four decimals.

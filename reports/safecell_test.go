@@ -1,6 +1,9 @@
 package reports
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // TestSafeCell checks the one cell escape: every way a cell can start a formula is defused, and
 // numbers, negative ones included, stay numbers.
@@ -17,7 +20,21 @@ func TestSafeCell(t *testing.T) {
 			}
 		})
 	}
-	kept := []string{"", "麒麟区", "3.5", "-3.5", "+2", "-1,234.5", "-12%", "1e6", "-1.5E-3", "abc=1", "'=already", "0"}
+	kept := []string{"", "麒麟区", "3.5", "-3.5", "+2", "-1,234.5", "-12%", "1e6", "-1.5E-3", "abc=1", "'abc", "'-3", "0"}
+	for _, s := range append(hostile, kept...) {
+		t.Run("round trip "+s, func(t *testing.T) {
+			if got := UnescapeCell(SafeCell(s)); got != s {
+				t.Errorf("UnescapeCell(SafeCell(%q)) = %q", s, got)
+			}
+		})
+	}
+	for _, s := range []string{"'=typed", "''+x"} {
+		t.Run("apostrophe kept "+s, func(t *testing.T) {
+			if got := UnescapeCell(SafeCell(s)); got != s || !strings.HasPrefix(SafeCell(s), "''") {
+				t.Errorf("SafeCell(%q) = %q, back %q", s, SafeCell(s), got)
+			}
+		})
+	}
 	for _, s := range kept {
 		t.Run("kept "+s, func(t *testing.T) {
 			if got := SafeCell(s); got != s {
