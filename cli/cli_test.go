@@ -74,9 +74,9 @@ func TestUserAddErrors(t *testing.T) {
 		args  []string
 		want  string
 	}{
-		{"short password", "short\n", []string{"--username", "a", "--role", "office"}, "至少需要8个字符"},
-		{"county without unit", "long-enough-pw\n", []string{"--username", "b", "--role", "county"}, "不是本方案的填报单位"},
-		{"unknown role", "long-enough-pw\n", []string{"--username", "c", "--role", "boss"}, "未知角色"},
+		{"short password", "short\n", []string{"--username", "clerk-a", "--role", "office"}, "至少需要8个字符"},
+		{"county without unit", "long-enough-pw\n", []string{"--username", "clerk-b", "--role", "county"}, "不是本方案的填报单位"},
+		{"unknown role", "long-enough-pw\n", []string{"--username", "clerk-c", "--role", "boss"}, "未知角色"},
 		{"no username", "long-enough-pw\n", []string{"--role", "office"}, "--username is required"},
 	}
 	for _, tc := range tests {

@@ -122,5 +122,8 @@ func runUserChange(env Env, sub string, args []string) error {
 		return userMessage(err)
 	}
 	fmt.Fprintf(env.Stdout, "%s: %s done\n", *username, sub)
+	if ch.Password != nil {
+		fmt.Fprintf(env.Stdout, "%s: every API token of the user is revoked\n", *username)
+	}
 	return nil
 }

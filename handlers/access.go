@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/fiber/v2/middleware/csrf"
 
 	"ruralkpi/models"
 )
@@ -66,31 +65,6 @@ func (s *Server) loadUser(c *fiber.Ctx) error {
 func viaToken(c *fiber.Ctx) bool {
 	v, _ := c.Locals(localViaToken).(bool)
 	return v
-}
-
-// csrfProtection guards every form. Requests authenticated by an API token are exempt (a browser
-// cannot be made to send that header cross-site), and so are API reads and static files, so that
-// they cost no database write.
-func (s *Server) csrfProtection() fiber.Handler {
-	return csrf.New(csrf.Config{
-		KeyLookup:      "form:_csrf",
-		CookieName:     csrfCookie,
-		CookieSameSite: "Lax",
-		CookieHTTPOnly: true,
-		CookieSecure:   s.Config.SecureCookies,
-		Expiration:     models.SessionLifetime,
-		Storage:        models.KVStorage{Store: s.Store, Now: s.Config.Now},
-		ContextKey:     localCSRF,
-		Next: func(c *fiber.Ctx) bool {
-			if viaToken(c) || strings.HasPrefix(c.Path(), "/static/") {
-				return true
-			}
-			return c.Method() == fiber.MethodGet && strings.HasPrefix(c.Path(), "/api/")
-		},
-		ErrorHandler: func(c *fiber.Ctx, err error) error {
-			return models.Errorf(models.EForbidden, "表单已过期或来源不明（CSRF 校验失败），请刷新页面后重新提交。")
-		},
-	})
 }
 
 // isPublic lists what may be seen without signing in.

@@ -87,6 +87,7 @@ func accessMatrix(f accessFixtures) []accessRoute {
 		{method: "GET", route: "/admin/users", allow: "O"},
 		{method: "POST", route: "/admin/users", form: url.Values{"username": {""}}, allow: "O"},
 		{method: "POST", route: "/admin/users/:username", path: "/admin/users/county-530302", form: bogus, allow: "O"},
+		{method: "POST", route: "/admin/users/:username/tokens/:id/revoke", path: "/admin/users/county-530302/tokens/999999/revoke", form: url.Values{}, allow: "O"},
 
 		{method: "GET", route: "/review", allow: "OCX"},
 		{method: "POST", route: "/review/:id", path: "/review/" + f.versionID, form: url.Values{"decision": {"bogus"}}, allow: "O"},

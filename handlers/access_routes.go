@@ -23,6 +23,7 @@ func (s *Server) accessRoutes(app *fiber.App) {
 	app.Get("/admin/users", office, s.usersPage)
 	app.Post("/admin/users", office, s.createUser)
 	app.Post("/admin/users/:username", office, s.updateUser)
+	app.Post("/admin/users/:username/tokens/:id/revoke", office, s.adminRevokeToken)
 
 	app.Get("/review", officeOrCounty, s.reviewPage)
 	app.Post("/review/:id", office, s.reviewVersion)

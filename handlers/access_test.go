@@ -67,14 +67,14 @@ func TestLoginRateLimits(t *testing.T) {
 	t.Run("per account", func(t *testing.T) {
 		e := newAccessEnv(t)
 		c := e.client()
-		for i := 0; i < loginAccountLimit; i++ {
+		for i := 0; i < loginPairLimit; i++ {
 			if res := c.login("office", "wrong password"); res.status != fiber.StatusUnauthorized {
 				t.Fatalf("failure %d: %d", i+1, res.status)
 			}
 		}
 		res := c.login("office", accessPassword)
 		if res.status != fiber.StatusTooManyRequests || !strings.Contains(res.body, "登录失败次数过多") || !strings.Contains(res.body, "15 分钟") {
-			t.Fatalf("after %d failures, the right password: %d %.400s", loginAccountLimit, res.status, res.body)
+			t.Fatalf("after %d failures, the right password: %d %.400s", loginPairLimit, res.status, res.body)
 		}
 		if res := e.loggedIn("leader"); res == nil {
 			t.Fatal("another account from the same address is not blocked by the account limit")
@@ -87,7 +87,7 @@ func TestLoginRateLimits(t *testing.T) {
 	t.Run("unknown names are limited alike", func(t *testing.T) {
 		e := newAccessEnv(t)
 		c := e.client()
-		for i := 0; i < loginAccountLimit; i++ {
+		for i := 0; i < loginPairLimit; i++ {
 			c.login("nobody", "x")
 		}
 		if res := c.login("nobody", "x"); res.status != fiber.StatusTooManyRequests {

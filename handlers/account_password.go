@@ -1,13 +1,15 @@
 package handlers
 
 import (
+	"time"
+
 	"github.com/gofiber/fiber/v2"
 
 	"ruralkpi/models"
 )
 
 // changePassword lets a user change their own password, given the current one. Other sessions of
-// the user end; this one is renewed.
+// the user end; this one is renewed. Every API token of the user is revoked.
 func (s *Server) changePassword(c *fiber.Ctx) error {
 	u := currentUser(c)
 	current, next, confirm := c.FormValue("current"), c.FormValue("new"), c.FormValue("confirm")
@@ -29,6 +31,7 @@ func (s *Server) changePassword(c *fiber.Ctx) error {
 		return err
 	}
 	s.setCookie(c, sessionCookie, id, now.Add(models.SessionLifetime))
-	s.flash(c, "密码已修改。")
+	s.setCookie(c, csrfCookie, csrfSessionToken(id), time.Time{}) // forms follow the new session
+	s.flash(c, "密码已修改。您的 API 令牌已全部吊销，脚本需使用新创建的令牌。")
 	return c.Redirect("/account", fiber.StatusSeeOther)
 }

@@ -33,7 +33,7 @@ func (s *Server) updateUser(c *fiber.Ctx) error {
 		ch.Disabled, done = &disabled, map[bool]string{true: "已停用该用户。", false: "已启用该用户。"}[disabled]
 	case "password":
 		pw := c.FormValue("password")
-		ch.Password, done = &pw, "已重置密码，请将新密码告知本人。"
+		ch.Password, done = &pw, "已重置密码，其 API 令牌已全部吊销，请将新密码告知本人。"
 	default:
 		return models.Errorf(models.EInvalid, "未知的操作。")
 	}

@@ -11,6 +11,8 @@ import (
 type userRow struct {
 	models.User
 	RoleLabel, UnitName string
+	// Tokens are the user's live API tokens, which the office may revoke.
+	Tokens []models.APIToken
 }
 
 type usersPageData struct {
@@ -30,10 +32,14 @@ func (s *Server) renderUsers(c *fiber.Ctx, problem string) error {
 	if err != nil {
 		return err
 	}
+	tokens, err := s.Store.LiveAPITokens()
+	if err != nil {
+		return err
+	}
 	data := usersPageData{Units: s.Plan.ReportingUnits(), Error: problem,
 		Roles: [][2]string{{models.RoleOffice, roleLabel(models.RoleOffice)}, {models.RoleCounty, roleLabel(models.RoleCounty)}, {models.RoleLeader, roleLabel(models.RoleLeader)}}}
 	for _, u := range users {
-		row := userRow{User: u, RoleLabel: roleLabel(u.Role)}
+		row := userRow{User: u, RoleLabel: roleLabel(u.Role), Tokens: tokens[u.ID]}
 		if unit, ok := s.Plan.Unit(u.UnitCode); ok {
 			row.UnitName = unit.Name
 		}

@@ -4,10 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"net/url"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/fiber/v2/middleware/csrf"
 
 	"ruralkpi/models"
 )
@@ -19,12 +21,47 @@ type loginPageData struct {
 // loginFailed is the one message for every failed login, so that it does not tell which accounts exist.
 const loginFailed = "用户名或密码错误。"
 
-// safeNext keeps a post-login redirect on this site.
+// safeNext keeps a post-login redirect on this site: it returns next only when it is a path of
+// this site however a browser reads it, and "/" otherwise. Browsers drop tabs and line breaks from
+// URLs, read a backslash as a slash, and treat "//host" as another site, so anything carrying a
+// control character or a backslash, or starting with two slashes, is refused, in the raw form and
+// in every percent-decoded form (a redirect target may be decoded again along the way).
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.ContainsAny(next, "\\\r\n") {
+	if next == "" || len(next) > 2048 {
+		return "/"
+	}
+	for s, i := next, 0; i < 4; i++ {
+		if !sitePath(s) {
+			return "/"
+		}
+		d, err := url.PathUnescape(s)
+		if err != nil {
+			return "/"
+		}
+		if d == s {
+			break
+		}
+		s = d
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
 		return "/"
 	}
 	return next
+}
+
+// sitePath reports whether s is a path on this site as written: one leading slash, then no
+// character a browser would drop or turn into a slash.
+func sitePath(s string) bool {
+	if !strings.HasPrefix(s, "/") || strings.HasPrefix(s, "//") {
+		return false
+	}
+	for _, r := range s {
+		if r < 0x20 || r == 0x7f || r == '\\' || (unicode.IsSpace(r) && r != ' ') || r == utf8.RuneError {
+			return false
+		}
+	}
+	return true
 }
 
 // loginPage shows the login form.
@@ -35,7 +72,7 @@ func (s *Server) loginPage(c *fiber.Ctx) error {
 	return s.render(c, "login.html", "login", "登录", loginPageData{Next: safeNext(c.Query("next"))})
 }
 
-// login checks the password, with rate limits per account and per address, and starts a new
+// login checks the password, with rate limits per account and address and per address, and starts a new
 // session (a new id, so that a session id planted before login is worthless).
 func (s *Server) login(c *fiber.Ctx) error {
 	username := strings.TrimSpace(c.FormValue("username"))
@@ -72,16 +109,15 @@ func (s *Server) login(c *fiber.Ctx) error {
 		c.Status(fiber.StatusUnauthorized)
 		return s.render(c, "login.html", "login", "登录", data)
 	}
-	s.limiter.succeed(username)
+	s.limiter.succeed(username, ip)
 	id, err := s.Store.Login(u, c.Cookies(sessionCookie), models.Actor{Username: u.Username, IP: ip}, c.Get(fiber.HeaderUserAgent), now)
 	if err != nil {
 		return err
 	}
 	s.setCookie(c, sessionCookie, id, now.Add(models.SessionLifetime))
-	// The CSRF token is renewed with the session: the next page issues a fresh one.
-	if h, ok := c.Locals(csrf.ConfigDefault.HandlerContextKey).(*csrf.CSRFHandler); ok {
-		_ = h.DeleteToken(c) // fails only when there was no token, which is fine
-	}
+	// The CSRF token is bound to the session (csrfSessionToken): the anonymous token of the login
+	// form is dropped and worthless from now on.
+	s.clearCookie(c, csrfCookie)
 	return c.Redirect(data.Next, fiber.StatusSeeOther)
 }
 

@@ -8,11 +8,13 @@ import (
 	"golang.org/x/crypto/bcrypt"
 )
 
-// Login rate limits: failures counted over a sliding window, per account name and per address. The
-// address limit is higher because an office may sit behind one NAT address.
+// Login rate limits: failures counted over a sliding window, per (account, address) pair and per
+// address. There is no limit on an account alone: then anyone anywhere could lock the office out by
+// typing five wrong passwords. The address limit is higher because an office may sit behind one NAT
+// address.
 const (
 	loginWindow         = 15 * time.Minute
-	loginAccountLimit   = 5
+	loginPairLimit      = 5
 	loginAddressLimit   = 20
 	loginLimiterMaxKeys = 100000
 )
@@ -34,8 +36,11 @@ func newLoginLimiter() *loginLimiter {
 	return &loginLimiter{failures: map[string][]time.Time{}, dummyCost: bcrypt.DefaultCost}
 }
 
-func accountKey(username string) string { return "u:" + strings.ToLower(strings.TrimSpace(username)) }
-func addressKey(ip string) string       { return "a:" + ip }
+// pairKey names an account tried from an address; names are compared as login compares them.
+func pairKey(username, ip string) string {
+	return "p:" + ip + "\x00" + strings.ToLower(strings.TrimSpace(username))
+}
+func addressKey(ip string) string { return "a:" + ip }
 
 // recent drops failures older than the window and returns those left; the caller holds mu.
 func (l *loginLimiter) recent(key string, now time.Time) []time.Time {
@@ -61,7 +66,7 @@ func (l *loginLimiter) blocked(username, ip string, now time.Time) (bool, time.D
 	for _, k := range []struct {
 		key   string
 		limit int
-	}{{accountKey(username), loginAccountLimit}, {addressKey(ip), loginAddressLimit}} {
+	}{{pairKey(username, ip), loginPairLimit}, {addressKey(ip), loginAddressLimit}} {
 		list := l.recent(k.key, now)
 		if len(list) >= k.limit {
 			// Free again when the oldest failure that keeps the count at the limit leaves the window.
@@ -73,7 +78,7 @@ func (l *loginLimiter) blocked(username, ip string, now time.Time) (bool, time.D
 	return wait > 0, wait
 }
 
-// fail counts a failed login against the account and the address.
+// fail counts a failed login against the account from this address, and against the address.
 func (l *loginLimiter) fail(username, ip string, now time.Time) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -83,17 +88,17 @@ func (l *loginLimiter) fail(username, ip string, now time.Time) {
 			l.recent(k, now)
 		}
 	}
-	for _, key := range []string{accountKey(username), addressKey(ip)} {
+	for _, key := range []string{pairKey(username, ip), addressKey(ip)} {
 		l.failures[key] = append(l.recent(key, now), now)
 	}
 }
 
-// succeed clears the account's failures (not the address's: one good password must not unlock
-// guessing at other accounts).
-func (l *loginLimiter) succeed(username string) {
+// succeed clears the account's failures from this address (not the address's: one good password
+// must not unlock guessing at other accounts).
+func (l *loginLimiter) succeed(username, ip string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	delete(l.failures, accountKey(username))
+	delete(l.failures, pairKey(username, ip))
 }
 
 // burnPasswordCheck spends the time a real password check takes, for names that do not exist, so

@@ -24,21 +24,29 @@ func TestLoginLimiterWindow(t *testing.T) {
 			for _, f := range tt.failures {
 				l.fail("office", "10.0.0.1", start.Add(f))
 			}
-			blocked, wait := l.blocked("OFFICE ", "10.0.0.2", start.Add(tt.at))
+			blocked, wait := l.blocked("OFFICE ", "10.0.0.1", start.Add(tt.at))
 			if blocked != tt.blocked || wait != tt.wait {
 				t.Errorf("blocked %v wait %v, want %v %v", blocked, wait, tt.blocked, tt.wait)
 			}
+			if blocked, _ := l.blocked("office", "10.0.0.2", start.Add(tt.at)); blocked {
+				t.Error("the account is blocked from another address")
+			}
 		})
 	}
-	t.Run("success clears the account, not the address", func(t *testing.T) {
+	t.Run("success clears the pair, not the address", func(t *testing.T) {
 		l := newLoginLimiter()
-		for i := 0; i < loginAddressLimit; i++ {
+		for i := 0; i < loginPairLimit; i++ {
 			l.fail("office", "10.0.0.1", start)
+			l.fail("leader", "10.0.0.2", start)
 		}
-		l.succeed("office")
-		if blocked, _ := l.blocked("office", "10.0.0.9", start); blocked {
-			t.Error("account still blocked after a successful login")
+		for i := loginPairLimit; i < loginAddressLimit; i++ {
+			l.fail("someone"+string(rune('a'+i)), "10.0.0.1", start)
 		}
+		l.succeed("leader", "10.0.0.2")
+		if blocked, _ := l.blocked("leader", "10.0.0.2", start); blocked {
+			t.Error("pair still blocked after a successful login")
+		}
+		l.succeed("office", "10.0.0.1")
 		if blocked, _ := l.blocked("someone", "10.0.0.1", start); !blocked {
 			t.Error("address unblocked by one account's success")
 		}

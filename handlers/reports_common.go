@@ -2,8 +2,6 @@ package handlers
 
 import (
 	"bytes"
-	"fmt"
-	"net/url"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -37,7 +35,7 @@ func (s *Server) reportCalc(period string) (*models.ProgressCalculator, models.P
 
 // reportAttachment names a download; the Chinese name for browsers, an ASCII one for old clients.
 func reportAttachment(c *fiber.Ctx, ascii, chinese string) {
-	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="%s"; filename*=UTF-8''%s`, ascii, url.PathEscape(chinese)))
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+ascii+`"; filename*=UTF-8''`+rfc5987(chinese))
 }
 
 // sendCSV writes a table as a CSV download.

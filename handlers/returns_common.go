@@ -5,8 +5,6 @@ import (
 	"encoding/base64"
 	"fmt"
 	"io"
-	"net/url"
-	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -77,17 +75,6 @@ func readUpload(c *fiber.Ctx) ([]byte, string, error) {
 func (s *Server) importRequest(c *fiber.Ctx, who actor, data []byte, name string, dryRun bool) importers.ImportRequest {
 	return importers.ImportRequest{File: data, FileName: name, ActingUnit: who.Unit, UploadedBy: who.Name,
 		ExpectedUnit: c.FormValue("county"), ExpectedPeriod: c.FormValue("period"), DryRun: dryRun, By: s.actor(c), Now: s.Config.Now()}
-}
-
-// attachment sets a download's file name, in UTF-8 for Chinese names.
-func attachment(c *fiber.Ctx, name string) {
-	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="%s"; filename*=UTF-8''%s`,
-		strings.Map(func(r rune) rune {
-			if r < 32 || r > 127 || r == '"' {
-				return '_'
-			}
-			return r
-		}, name), url.PathEscape(name)))
 }
 
 // unitName names a unit, its code if unknown.

@@ -125,6 +125,8 @@ func (s *Server) templateFuncs() template.FuncMap {
 		"status": func(s string) string { return models.ProgressStatus(s).Label() },
 		// asset is the content-hashed URL of an embedded file, cached by browsers for a year.
 		"asset": s.assets.URL,
+		// limit is a free-text field's length limit (models.TextLimit), for maxlength and the hint.
+		"limit": models.TextLimit,
 		// indicatorName shows an indicator by its Chinese name (the code when the plan has none).
 		"indicatorName": func(code string) string {
 			if ind, ok := s.Plan.Indicator(code); ok {

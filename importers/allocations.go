@@ -12,6 +12,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"ruralkpi/models"
+	"ruralkpi/reports"
 )
 
 // AllocationSheet is the sheet name of the allocation workbook.
@@ -46,7 +47,7 @@ func AllocationTemplate(p *models.Plan, targets []models.TargetRecord, allocatio
 	header := []any{"指标代码", "指标名称", "计量单位", "年度", "全市目标"}
 	codes := []any{"单位代码→", "", "", "", ""}
 	for _, u := range units {
-		header = append(header, u.Name)
+		header = append(header, reports.SafeCell(u.Name))
 		codes = append(codes, u.Code)
 	}
 	target := map[string]float64{}
@@ -65,7 +66,7 @@ func AllocationTemplate(p *models.Plan, targets []models.TargetRecord, allocatio
 			if !ok {
 				continue
 			}
-			row := []any{ind.Code, ind.Name, ind.Unit, y, t}
+			row := []any{reports.SafeCell(ind.Code), reports.SafeCell(ind.Name), reports.SafeCell(ind.Unit), y, t}
 			for _, u := range units {
 				if v, ok := alloc[key+"|"+u.Code]; ok {
 					row = append(row, v)

@@ -88,7 +88,7 @@ const (
 	monthlyMetaRow     = 2
 	monthlyHeaderRow   = 4
 	milestoneHeaderRow = 3
-	maxNoteRunes       = 500
+	maxNoteRunes       = models.MaxReturnNote
 )
 
 // Limits bounds what reading one file may cost, whatever the file claims about itself.

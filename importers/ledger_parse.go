@@ -12,6 +12,7 @@ import (
 	"unsafe"
 
 	"ruralkpi/models"
+	"ruralkpi/reports"
 )
 
 // LedgerProblem is one thing wrong with an uploaded ledger, addressed to a sheet and cell.
@@ -163,6 +164,9 @@ func (v *ledgerValidator) row(r LedgerRow) error {
 		val := bytes.TrimSpace(c.Value)
 		if len(val) == 0 {
 			continue
+		}
+		if val[0] == '\'' { // a name the template wrote escaped (reports.SafeCell) reads back as it was
+			val = []byte(reports.UnescapeCell(string(val)))
 		}
 		f := v.colField[c.Col]
 		v.cells[f], v.seen[f] = val, c.Type

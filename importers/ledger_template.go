@@ -9,6 +9,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"ruralkpi/models"
+	"ruralkpi/reports"
 )
 
 // LedgerVillageSheet is the template sheet listing the unit's administrative villages; the village
@@ -67,7 +68,7 @@ func writeLedgerTemplateVillages(f *excelize.File, villages []LedgerVillage) err
 		return fmt.Errorf("importers: ledger template villages: %w", err)
 	}
 	for i, v := range villages {
-		if err := sw.SetRow("A"+strconv.Itoa(i+2), []any{v.Township, v.Name, v.Division}); err != nil {
+		if err := sw.SetRow("A"+strconv.Itoa(i+2), []any{reports.SafeCell(v.Township), reports.SafeCell(v.Name), reports.SafeCell(v.Division)}); err != nil {
 			return fmt.Errorf("importers: ledger template villages: %w", err)
 		}
 	}
@@ -130,8 +131,9 @@ func writeLedgerTemplatePoints(f *excelize.File, points []models.LedgerPoint) er
 	}
 	for i, p := range points {
 		row = row[:0]
-		row = append(row, p.Code, p.Name, p.Township, p.Village, dateCell(p.OpenedOn), p.Status.Label(), dateCell(p.ChangedOn),
-			yesNo(p.Fused), yesNo(p.Direct), p.Income, p.Parcels, p.Operator)
+		row = append(row, reports.SafeCell(p.Code), reports.SafeCell(p.Name), reports.SafeCell(p.Township), reports.SafeCell(p.Village),
+			dateCell(p.OpenedOn), p.Status.Label(), dateCell(p.ChangedOn), yesNo(p.Fused), yesNo(p.Direct), p.Income, p.Parcels,
+			reports.SafeCell(p.Operator))
 		if p.HasCoords {
 			row = append(row, float64(p.Lon), float64(p.Lat))
 		}

@@ -18,7 +18,8 @@ func TestLedgerTemplateRoundTrip(t *testing.T) {
 	points := []models.LedgerPoint{
 		{Code: "P001", Name: "潇湘村快递服务站", Township: "越州镇", Village: "潇湘村", Operator: "中国邮政", Income: 12500.5, Parcels: 3200,
 			Row: 2, OpenedOn: opened, Status: models.LedgerOperating, Fused: true},
-		{Code: "P002", Name: "哨湾服务点", Township: "越州镇", Village: "哨湾村", Operator: "村委会", Row: 3, OpenedOn: opened,
+		// Text that looks like a formula is written escaped (reports.SafeCell) and must read back as it was.
+		{Code: "P002", Name: "-哨湾服务点（原+号点）", Township: "越州镇", Village: "哨湾村", Operator: "@村委会", Row: 3, OpenedOn: opened,
 			ChangedOn: changed, Status: models.LedgerClosed, Direct: true, Lat: 25.5, Lon: 103.75, HasCoords: true},
 	}
 	var buf bytes.Buffer

@@ -6,6 +6,8 @@ import (
 	"io"
 	"strings"
 	"unicode/utf8"
+
+	"ruralkpi/reports"
 )
 
 // LedgerVillageList is a unit's administrative-village reference list as read from Excel.
@@ -64,7 +66,7 @@ func ParseLedgerVillages(r io.Reader, limits LedgerLimits) (LedgerVillageList, e
 			return nil
 		}
 		for _, c := range row.Cells {
-			v := strings.TrimSpace(string(c.Value))
+			v := reports.UnescapeCell(strings.TrimSpace(string(c.Value)))
 			switch c.Col {
 			case colTown:
 				cells[0] = v

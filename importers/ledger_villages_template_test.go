@@ -14,6 +14,8 @@ func TestLedgerVillagesTemplateRoundTrip(t *testing.T) {
 		// An empty template is a blank form: reading it back says there are no villages.
 		{"empty list", nil, 1},
 		{"villages with and without codes", []LedgerVillage{{Township: "越州镇", Name: "潇湘村", Division: "530302100201"}, {Township: "越州镇", Name: "越州村"}}, 0},
+		// Names that look like formulas are written escaped (reports.SafeCell) and read back as they were.
+		{"names like formulas", []LedgerVillage{{Township: "=越州镇", Name: "-潇湘村"}, {Township: "＋越州镇", Name: "@越州村"}}, 0},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

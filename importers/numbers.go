@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+
+	"ruralkpi/reports"
 )
 
 // maxFigure is far above any figure of a county return; larger numbers are typing slips.
@@ -85,5 +87,5 @@ func formatFigure(v float64) string {
 
 // cleanText trims a note or a code, full-width spaces included.
 func cleanText(s string) string {
-	return strings.TrimFunc(s, func(r rune) bool { return unicode.IsSpace(r) || r == '\u200b' || r == '\ufeff' })
+	return reports.UnescapeCell(strings.TrimFunc(s, func(r rune) bool { return unicode.IsSpace(r) || r == '\u200b' || r == '\ufeff' }))
 }

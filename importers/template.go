@@ -9,6 +9,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"ruralkpi/models"
+	"ruralkpi/reports"
 )
 
 // TemplateInput is everything the monthly template of one unit and month shows, as plain values.
@@ -328,7 +329,7 @@ func (tw *templateWriter) writeMonthly() error {
 				return err
 			}
 			if x.Note != "" {
-				if err := f.SetCellStr(sheet, noteCell, x.Note); err != nil {
+				if err := f.SetCellStr(sheet, noteCell, reports.SafeCell(x.Note)); err != nil {
 					return err
 				}
 			}
@@ -476,7 +477,7 @@ func (tw *templateWriter) writeMilestones() error {
 				if v == "" {
 					continue
 				}
-				if err := f.SetCellStr(sheet, addr, v); err != nil {
+				if err := f.SetCellStr(sheet, addr, reports.SafeCell(v)); err != nil {
 					return err
 				}
 			}

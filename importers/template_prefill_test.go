@@ -14,7 +14,7 @@ func TestTemplatePrefillsTheMonthsStoredVersion(t *testing.T) {
 	p := testPlan(t)
 	in := testTemplateInput(p, testPeriod)
 	in.Current = models.ReturnVersion{Number: 2, UnitCode: testUnit, Period: testPeriod,
-		Values:     []models.ReturnValue{{Indicator: "service_points", Value: 118, Note: "含新建 6 个"}, {Indicator: "outbound_parcels", Value: 612.5}},
+		Values:     []models.ReturnValue{{Indicator: "service_points", Value: 118, Note: "含新建 6 个"}, {Indicator: "outbound_parcels", Value: 612.5, Note: "-5 件为退件（=更正）"}},
 		Milestones: []models.MilestoneReport{{Indicator: "joint_distribution", State: models.MilestoneDone, DoneOn: "2023-11-20"}}}
 	var buf bytes.Buffer
 	if err := WriteTemplate(&buf, in); err != nil {
@@ -28,7 +28,8 @@ func TestTemplatePrefillsTheMonthsStoredVersion(t *testing.T) {
 	for _, v := range res.Return.Values {
 		got[v.Indicator] = v
 	}
-	if len(got) != 2 || got["service_points"].Value != 118 || got["service_points"].Note != "含新建 6 个" || got["outbound_parcels"].Value != 612.5 {
+	if len(got) != 2 || got["service_points"].Value != 118 || got["service_points"].Note != "含新建 6 个" || got["outbound_parcels"].Value != 612.5 ||
+		got["outbound_parcels"].Note != "-5 件为退件（=更正）" { // written escaped (reports.SafeCell), read back as typed
 		t.Errorf("values read back = %+v", res.Return.Values)
 	}
 	if len(res.Return.Milestones) != 1 || res.Return.Milestones[0].State != models.MilestoneDone || res.Return.Milestones[0].DoneOn != "2023-11-20" {

@@ -501,6 +501,10 @@ func (v *validator) checkMilestones() {
 			v.problems.add(sheet, m.StateCell, code, "%s：状态“%s”无法识别，只能从下拉框选择 %s、%s 或 %s。", ind.Name, clip(m.State, 20), stateNotStarted, stateInProgress, stateDone)
 			continue
 		}
+		if utf8.RuneCountInString(m.Note) > maxNoteRunes {
+			v.problems.add(sheet, m.NoteCell, code, "备注太长（上限 %d 字），请精简。", maxNoteRunes)
+			continue
+		}
 		rep := models.MilestoneReport{Indicator: strings.SplitN(key, "@", 2)[0], Unit: unit, State: state, Note: m.Note}
 		switch {
 		case state == models.MilestoneDone && m.DoneOn == "":

@@ -151,6 +151,14 @@ func TestValidateRules(t *testing.T) {
 			warnings: []string{"E5 上次已报“已完成”"}},
 		{name: "note too long",
 			draft: draftOf(testUnit, testPeriod, DraftRow{Code: "ev_replacement", Value: "7", Note: strings.Repeat("长", 501)}), problems: []string{"I5 备注太长"}},
+		{name: "milestone note too long",
+			draft: func() Draft {
+				d := draftOf(testUnit, testPeriod)
+				d.Milestones = []DraftMilestone{{Row: 5, Code: "joint_distribution", CodeCell: "A5", State: "建设中", StateCell: "E5", DoneOnCell: "F5",
+					Note: strings.Repeat("长", models.MaxReturnNote+1), NoteCell: "G5"}}
+				return d
+			}(),
+			problems: []string{"G5 备注太长"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 )
 
 // Session is a signed-in browser. Only the SHA-256 of the cookie value is stored, so a copy of the
@@ -38,8 +37,9 @@ type APIToken struct {
 	RevokedAt  *time.Time
 }
 
-// KeyValue is a small expiring key-value entry; the CSRF middleware keeps its tokens here so that
-// open forms keep working across a restart.
+// KeyValue is a small expiring key-value entry. (The CSRF middleware kept its tokens here; tokens
+// are now derived from the session and nothing is stored, but the table stays for existing
+// databases and PurgeExpired.)
 type KeyValue struct {
 	Key       string `gorm:"primaryKey;size:128"`
 	Value     []byte
@@ -194,11 +194,14 @@ type UserChange struct {
 	UnitCode *string
 	Disabled *bool
 	Password *string
+	// At is when the change is made (zero: now); a new password revokes the user's API tokens then.
+	At time.Time
 }
 
 // UpdateUser applies a change to a user after checking it against the plan, with its user.update
 // audit entry by by, and returns the user before and after. Disabling a user or resetting the
-// password ends the user's sessions.
+// password ends the user's sessions; a new password also revokes every API token of the user (a
+// token must not outlive the password that was trusted when it was made).
 func (s *Store) UpdateUser(p *Plan, username string, ch UserChange, by Actor, now time.Time) (before, after User, err error) {
 	before, err = s.UserByName(username)
 	if err != nil {
@@ -228,7 +231,11 @@ func (s *Store) UpdateUser(p *Plan, username string, ch UserChange, by Actor, no
 		after.PasswordHash = hash
 	}
 	err = s.write(func(tx *gorm.DB) error {
-		if err := updateUserTx(tx, before, after, ch.Password != nil); err != nil {
+		at := ch.At
+		if at.IsZero() {
+			at = now
+		}
+		if err := updateUserTx(tx, before, after, ch.Password != nil, at); err != nil {
 			return err
 		}
 		b, a := UserAuditFields(before), UserAuditFields(after)
@@ -242,7 +249,8 @@ func (s *Store) UpdateUser(p *Plan, username string, ch UserChange, by Actor, no
 }
 
 // updateUserTx stores a user's new fields and ends its sessions when what they were granted changed.
-func updateUserTx(tx *gorm.DB, before, after User, passwordChanged bool) error {
+// A new password also revokes the user's live API tokens at now.
+func updateUserTx(tx *gorm.DB, before, after User, passwordChanged bool, now time.Time) error {
 	if err := tx.Model(&User{}).Where("id = ?", before.ID).Updates(map[string]any{
 		"role": after.Role, "unit_code": after.UnitCode, "disabled": after.Disabled, "password_hash": after.PasswordHash,
 	}).Error; err != nil {
@@ -251,6 +259,11 @@ func updateUserTx(tx *gorm.DB, before, after User, passwordChanged bool) error {
 	if after.Disabled || passwordChanged || after.Role != before.Role || after.UnitCode != before.UnitCode {
 		if err := tx.Where("user_id = ?", before.ID).Delete(&Session{}).Error; err != nil {
 			return fmt.Errorf("models: end sessions: %w", err)
+		}
+	}
+	if passwordChanged {
+		if err := tx.Model(&APIToken{}).Where("user_id = ? AND revoked_at IS NULL", before.ID).Update("revoked_at", now).Error; err != nil {
+			return fmt.Errorf("models: revoke tokens: %w", err)
 		}
 	}
 	return nil
@@ -271,7 +284,7 @@ func (s *Store) ChangePassword(username, password string, by Actor, userAgent st
 	after.PasswordHash = hash
 	var id string
 	err = s.write(func(tx *gorm.DB) error {
-		if err := updateUserTx(tx, before, after, true); err != nil {
+		if err := updateUserTx(tx, before, after, true, now); err != nil {
 			return err
 		}
 		var err error
@@ -300,8 +313,8 @@ func (s *Store) CreateAPIToken(u User, name string, by Actor, now time.Time) (st
 	if name == "" {
 		name = "API"
 	}
-	if len([]rune(name)) > 50 {
-		return "", APIToken{}, Errorf(EInvalid, "令牌名称不能超过50个字。")
+	if err := CheckLength("令牌名称", name, MaxTokenName); err != nil {
+		return "", APIToken{}, err
 	}
 	rec := APIToken{UserID: u.ID, Name: name, Hash: SecretHash(token), Prefix: token[:9], CreatedAt: now}
 	err = s.write(func(tx *gorm.DB) error {
@@ -366,23 +379,28 @@ func (s *Store) APITokens(userID uint) ([]APIToken, error) {
 	return out, nil
 }
 
-// RevokeAPIToken revokes one of the user's tokens, with its token.revoke audit entry by by;
-// ErrNotFound when the user has no such live token.
-func (s *Store) RevokeAPIToken(u User, tokenID uint, by Actor, now time.Time) (APIToken, error) {
+// RevokeAPIToken revokes a live token of the user ownerID and records who did it in the audit
+// trail, in one transaction; ErrNotFound when that user has no such live token. A user revokes
+// their own tokens; the office revokes anyone's.
+func (s *Store) RevokeAPIToken(by Actor, ownerID, tokenID uint, now time.Time) (APIToken, error) {
 	var rec APIToken
 	err := s.write(func(tx *gorm.DB) error {
-		err := tx.Where("id = ? AND user_id = ? AND revoked_at IS NULL", tokenID, u.ID).Take(&rec).Error
+		err := tx.Where("id = ? AND user_id = ? AND revoked_at IS NULL", tokenID, ownerID).Take(&rec).Error
 		if errors.Is(err, gorm.ErrRecordNotFound) {
 			return ErrNotFound
 		}
 		if err != nil {
 			return fmt.Errorf("models: read token: %w", err)
 		}
+		var owner User
+		if err := tx.Take(&owner, ownerID).Error; err != nil {
+			return fmt.Errorf("models: token owner: %w", err)
+		}
 		if err := tx.Model(&APIToken{}).Where("id = ?", rec.ID).Update("revoked_at", now).Error; err != nil {
 			return fmt.Errorf("models: revoke token: %w", err)
 		}
 		rec.RevokedAt = &now
-		return auditTx(tx, AuditEntry{At: now, Actor: by.Username, IP: by.IP, Action: AuditTokenRevoke, Subject: u.Username,
+		return auditTx(tx, AuditEntry{At: now, Actor: by.Username, IP: by.IP, Action: AuditTokenRevoke, Subject: owner.Username,
 			Before: AuditJSON(map[string]any{"id": rec.ID, "name": rec.Name, "prefix": rec.Prefix}), After: "revoked"})
 	})
 	if err != nil {
@@ -391,82 +409,18 @@ func (s *Store) RevokeAPIToken(u User, tokenID uint, by Actor, now time.Time) (A
 	return rec, nil
 }
 
-// KVStorage is a fiber.Storage over the key_values table, for the CSRF middleware. The middleware
-// sets or extends a token on every page view; those changes are kept in memory and stored by the
-// store's periodic flush (store_touch.go), so that viewing a page never writes to the database.
-type KVStorage struct {
-	Store *Store
-	Now   func() time.Time
+// LiveAPITokens lists every user's tokens that are not revoked, by user id, for the office.
+func (s *Store) LiveAPITokens() (map[uint][]APIToken, error) {
+	var list []APIToken
+	if err := s.DB.Where("revoked_at IS NULL").Order("id DESC").Find(&list).Error; err != nil {
+		return nil, fmt.Errorf("models: list tokens: %w", err)
+	}
+	out := map[uint][]APIToken{}
+	for _, t := range list {
+		out[t.UserID] = append(out[t.UserID], t)
+	}
+	return out, nil
 }
-
-// Get returns the value of a live key, nil when missing or expired.
-func (k KVStorage) Get(key string) ([]byte, error) {
-	if k.Store.touch != nil {
-		if p, ok := k.Store.touch.kvGet(key); ok {
-			if p.deleted || (p.expires != nil && !k.Now().Before(*p.expires)) {
-				return nil, nil
-			}
-			return p.value, nil
-		}
-	}
-	var kv KeyValue
-	err := k.Store.DB.Where("key = ?", key).Take(&kv).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("models: kv get: %w", err)
-	}
-	if kv.ExpiresAt != nil && !k.Now().Before(*kv.ExpiresAt) {
-		return nil, nil
-	}
-	return kv.Value, nil
-}
-
-// Set stores a value; exp 0 means no expiry.
-func (k KVStorage) Set(key string, val []byte, exp time.Duration) error {
-	p := kvPending{value: append([]byte(nil), val...)}
-	if exp > 0 {
-		t := k.Now().Add(exp)
-		p.expires = &t
-	}
-	return k.put(key, p)
-}
-
-// Delete removes a key.
-func (k KVStorage) Delete(key string) error {
-	return k.put(key, kvPending{deleted: true})
-}
-
-// put notes a change for the next flush, or writes it at once (briefly waiting) when too much is
-// pending already.
-func (k KVStorage) put(key string, p kvPending) error {
-	if k.Store.touch != nil && k.Store.touch.kvPut(key, p) {
-		return nil
-	}
-	return k.Store.tryWrite(touchFlushWait, func(tx *gorm.DB) error {
-		if p.deleted {
-			return tx.Where("key = ?", key).Delete(&KeyValue{}).Error
-		}
-		return tx.Clauses(clause.OnConflict{UpdateAll: true}).Create(&KeyValue{Key: key, Value: p.value, ExpiresAt: p.expires}).Error
-	})
-}
-
-// Reset removes every key.
-func (k KVStorage) Reset() error {
-	if err := k.Store.FlushTouches(); err != nil {
-		return err
-	}
-	return k.Store.write(func(tx *gorm.DB) error {
-		if err := tx.Where("1 = 1").Delete(&KeyValue{}).Error; err != nil {
-			return fmt.Errorf("models: kv reset: %w", err)
-		}
-		return nil
-	})
-}
-
-// Close does nothing: the store owns the database.
-func (k KVStorage) Close() error { return nil }
 
 // MayActForUnit reports whether a user may see or submit a unit's returns, templates and history:
 // the office for every unit, a county user for its own unit only, a leader for none.

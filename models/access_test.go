@@ -66,10 +66,10 @@ func TestAPITokens(t *testing.T) {
 	if _, err := s.TokenUser(token+"x", now); !errors.Is(err, ErrNotFound) {
 		t.Errorf("wrong token: %v", err)
 	}
-	if _, err := s.RevokeAPIToken(User{ID: u.ID + 1}, rec.ID, testActor, now); !errors.Is(err, ErrNotFound) {
+	if _, err := s.RevokeAPIToken(Actor{Username: "office"}, u.ID+1, rec.ID, now); !errors.Is(err, ErrNotFound) {
 		t.Errorf("revoking someone else's token: %v", err)
 	}
-	if _, err := s.RevokeAPIToken(u, rec.ID, testActor, now); err != nil {
+	if _, err := s.RevokeAPIToken(Actor{Username: u.Username}, u.ID, rec.ID, now); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.TokenUser(token, now); !errors.Is(err, ErrNotFound) {
@@ -101,14 +101,14 @@ func TestMayActForUnit(t *testing.T) {
 
 func TestUpdateUserEndsSessions(t *testing.T) {
 	s, p := openTestStore(t)
-	u, err := s.CreateUser(p, NewUser{Username: "c1", Password: "correct horse", Role: RoleCounty, UnitCode: "530302"}, testActor, time.Now())
+	u, err := s.CreateUser(p, NewUser{Username: "clerk1", Password: "correct horse", Role: RoleCounty, UnitCode: "530302"}, testActor, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
 	now := time.Now()
 	id, _ := s.Login(u, "", testActor, "", now)
 	role, unit := RoleCounty, "530303"
-	before, after, err := s.UpdateUser(p, "c1", UserChange{Role: &role, UnitCode: &unit}, testActor, now)
+	before, after, err := s.UpdateUser(p, "clerk1", UserChange{Role: &role, UnitCode: &unit}, testActor, now)
 	if err != nil || before.UnitCode != "530302" || after.UnitCode != "530303" {
 		t.Fatalf("update: %+v %+v %v", before, after, err)
 	}
@@ -116,11 +116,43 @@ func TestUpdateUserEndsSessions(t *testing.T) {
 		t.Error("changing the unit must end the user's sessions")
 	}
 	bad := "nowhere"
-	if _, _, err := s.UpdateUser(p, "c1", UserChange{UnitCode: &bad}, testActor, now); ErrorCode(err) != EInvalid {
+	if _, _, err := s.UpdateUser(p, "clerk1", UserChange{UnitCode: &bad}, testActor, now); ErrorCode(err) != EInvalid {
 		t.Errorf("bad unit: %v", err)
 	}
 	leader := RoleLeader
-	if _, after, err := s.UpdateUser(p, "c1", UserChange{Role: &leader}, testActor, now); err != nil || after.UnitCode != "" {
+	if _, after, err := s.UpdateUser(p, "clerk1", UserChange{Role: &leader}, testActor, now); err != nil || after.UnitCode != "" {
 		t.Errorf("a leader keeps no unit: %+v %v", after, err)
+	}
+}
+
+// TestRevokeAPITokenAuditInSameTransaction: when the audit entry cannot be written, the token stays
+// live; a revocation never happens unrecorded.
+func TestRevokeAPITokenAuditInSameTransaction(t *testing.T) {
+	p := loadDefaultPlan(t)
+	s, err := Open(filepath.Join(t.TempDir(), "t.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.SeedPlan(p); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	u, err := s.CreateUser(p, NewUser{Username: "county-530302", Password: "correct horse", Role: RoleCounty, UnitCode: "530302"}, testActor, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	token, rec, err := s.CreateAPIToken(u, "t", testActor, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DB.Exec(`CREATE TRIGGER audit_fails BEFORE INSERT ON audit_entries BEGIN SELECT RAISE(ABORT, 'disk full'); END`).Error; err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.RevokeAPIToken(Actor{Username: "office"}, u.ID, rec.ID, now); err == nil {
+		t.Fatal("revoked although the audit entry failed")
+	}
+	if _, err := s.TokenUser(token, now); err != nil {
+		t.Errorf("the token was revoked without its audit entry: %v", err)
 	}
 }

@@ -259,6 +259,9 @@ func (s *Store) Reopen(unit string, p Period, reason string, by Actor, now time.
 	if reason == "" {
 		return Reopening{}, Errorf(EInvalid, "重新开放必须填写原因。")
 	}
+	if err := CheckLength("重新开放原因", reason, MaxReopenReason); err != nil {
+		return Reopening{}, err
+	}
 	r := Reopening{UnitCode: unit, Period: p.String(), Reason: reason, By: by.Username, At: now, ExpiresAt: now.Add(ReopenLifetime)}
 	err := s.write(func(tx *gorm.DB) error {
 		if err := tx.Create(&r).Error; err != nil {

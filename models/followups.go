@@ -76,6 +76,12 @@ func ValidateFollowUp(p *Plan, nf NewFollowUp, now time.Time) error {
 	if strings.TrimSpace(nf.Title) == "" || strings.TrimSpace(nf.Assignee) == "" {
 		return Errorf(EInvalid, "请填写督办事项和责任人。")
 	}
+	if err := CheckLength("督办事项", strings.TrimSpace(nf.Title), MaxFollowUpTitle); err != nil {
+		return err
+	}
+	if err := CheckLength("责任人", strings.TrimSpace(nf.Assignee), MaxAssignee); err != nil {
+		return err
+	}
 	due, err := ParseDate(nf.DueDate)
 	if err != nil {
 		return err
@@ -143,6 +149,9 @@ func (s *Store) AnswerFollowUp(id uint, answer string, by Actor, now time.Time) 
 	if answer == "" {
 		return FollowUp{}, Errorf(EInvalid, "请填写答复内容。")
 	}
+	if err := CheckLength("答复", answer, MaxFollowUpAnswer); err != nil {
+		return FollowUp{}, err
+	}
 	return s.changeFollowUp(id, by, now, AuditFollowUpAnswer, func(f *FollowUp) error {
 		if f.Status == FollowUpClosed {
 			return Errorf(EConflict, "该督办事项已销号，不能再答复。")
@@ -154,6 +163,9 @@ func (s *Store) AnswerFollowUp(id uint, answer string, by Actor, now time.Time) 
 
 // CloseFollowUp closes (销号) a follow-up.
 func (s *Store) CloseFollowUp(id uint, note string, by Actor, now time.Time) (FollowUp, error) {
+	if err := CheckLength("销号说明", strings.TrimSpace(note), MaxCloseNote); err != nil {
+		return FollowUp{}, err
+	}
 	return s.changeFollowUp(id, by, now, AuditFollowUpClose, func(f *FollowUp) error {
 		if f.Status == FollowUpClosed {
 			return Errorf(EConflict, "该督办事项已销号。")

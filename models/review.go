@@ -35,8 +35,8 @@ func ReviewOutcome(status, decision, note string) (string, error) {
 		if note == "" {
 			return "", Errorf(EInvalid, "退回必须填写退回原因，以便填报单位修改。")
 		}
-		if len([]rune(note)) > 500 {
-			return "", Errorf(EInvalid, "退回原因不能超过500个字。")
+		if err := CheckLength("退回原因", note, MaxReviewNote); err != nil {
+			return "", err
 		}
 		return StatusReturned, nil
 	}

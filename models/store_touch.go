@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 )
 
 // Reads never write. What a read learns that is worth keeping — a session's last activity, a
@@ -21,29 +20,21 @@ const (
 	touchEvery = time.Minute
 )
 
-// kvPending is a key-value change not yet flushed; deleted marks a removal.
-type kvPending struct {
-	value   []byte
-	expires *time.Time
-	deleted bool
-}
-
 // touches holds what reads noted and writes have not stored yet.
 type touches struct {
 	mu       sync.Mutex
 	sessions map[string]time.Time // session id hash → last seen
 	tokens   map[uint]time.Time   // token id → last used
-	kv       map[string]kvPending
 	every    time.Duration // how often the flusher runs: touchFlushEvery
 	stop     chan struct{}
 	done     chan struct{}
 }
 
 func newTouches() *touches {
-	return &touches{sessions: map[string]time.Time{}, tokens: map[uint]time.Time{}, kv: map[string]kvPending{}, every: touchFlushEvery}
+	return &touches{sessions: map[string]time.Time{}, tokens: map[uint]time.Time{}, every: touchFlushEvery}
 }
 
-func (t *touches) size() int { return len(t.sessions) + len(t.tokens) + len(t.kv) }
+func (t *touches) size() int { return len(t.sessions) + len(t.tokens) }
 
 // startFlusher flushes the touches every touchFlushEvery until Close.
 func (s *Store) startFlusher() {
@@ -76,7 +67,7 @@ func (s *Store) stopFlusher() error {
 	return s.flushTouches(DefaultWriteWait)
 }
 
-// FlushTouches stores pending session extensions, token last uses and key-value changes now
+// FlushTouches stores pending session extensions and token last uses now
 // (tests and shutdown; the server flushes them every few seconds by itself).
 func (s *Store) FlushTouches() error { return s.flushTouches(DefaultWriteWait) }
 
@@ -86,10 +77,10 @@ func (s *Store) flushTouches(wait time.Duration) error {
 		return nil
 	}
 	t.mu.Lock()
-	sessions, tokens, kv := t.sessions, t.tokens, t.kv
-	t.sessions, t.tokens, t.kv = map[string]time.Time{}, map[uint]time.Time{}, map[string]kvPending{}
+	sessions, tokens := t.sessions, t.tokens
+	t.sessions, t.tokens = map[string]time.Time{}, map[uint]time.Time{}
 	t.mu.Unlock()
-	if len(sessions)+len(tokens)+len(kv) == 0 {
+	if len(sessions)+len(tokens) == 0 {
 		return nil
 	}
 	err := s.tryWrite(wait, func(tx *gorm.DB) error {
@@ -101,17 +92,6 @@ func (s *Store) flushTouches(wait time.Duration) error {
 		}
 		for id, used := range tokens {
 			if err := tx.Model(&APIToken{}).Where("id = ?", id).Update("last_used_at", used).Error; err != nil {
-				return err
-			}
-		}
-		for key, p := range kv {
-			if p.deleted {
-				if err := tx.Where("key = ?", key).Delete(&KeyValue{}).Error; err != nil {
-					return err
-				}
-				continue
-			}
-			if err := tx.Clauses(clause.OnConflict{UpdateAll: true}).Create(&KeyValue{Key: key, Value: p.value, ExpiresAt: p.expires}).Error; err != nil {
 				return err
 			}
 		}
@@ -131,11 +111,6 @@ func (s *Store) flushTouches(wait time.Duration) error {
 	for id, used := range tokens {
 		if _, newer := t.tokens[id]; !newer && t.size() < touchMaxPending {
 			t.tokens[id] = used
-		}
-	}
-	for key, p := range kv {
-		if _, newer := t.kv[key]; !newer && t.size() < touchMaxPending {
-			t.kv[key] = p
 		}
 	}
 	return err
@@ -173,22 +148,4 @@ func (t *touches) noteToken(id uint, used time.Time) {
 	if prev, ok := t.tokens[id]; (ok && used.After(prev)) || (!ok && t.size() < touchMaxPending) {
 		t.tokens[id] = used
 	}
-}
-
-func (t *touches) kvGet(key string) (kvPending, bool) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	p, ok := t.kv[key]
-	return p, ok
-}
-
-// kvPut records a key-value change; false when the cap is reached (the change is then written at once).
-func (t *touches) kvPut(key string, p kvPending) bool {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if _, ok := t.kv[key]; !ok && t.size() >= touchMaxPending {
-		return false
-	}
-	t.kv[key] = p
-	return true
 }

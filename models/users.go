@@ -42,6 +42,9 @@ func ValidateNewUser(p *Plan, nu NewUser) error {
 	if strings.TrimSpace(nu.Username) == "" {
 		return Errorf(EInvalid, "用户名不能为空。")
 	}
+	if err := CheckLength("姓名", nu.DisplayName, MaxDisplayName); err != nil {
+		return err
+	}
 	switch nu.Role {
 	case RoleOffice, RoleLeader:
 		if nu.UnitCode != "" {
@@ -58,7 +61,8 @@ func ValidateNewUser(p *Plan, nu NewUser) error {
 	return nil
 }
 
-// CreateUser validates and stores a new user, with its user.create audit entry by by.
+// CreateUser validates and stores a new user under its canonical name (CanonicalUsername), with its
+// user.create audit entry by by.
 func (s *Store) CreateUser(p *Plan, nu NewUser, by Actor, now time.Time) (User, error) {
 	var u User
 	err := s.write(func(tx *gorm.DB) error {
@@ -75,11 +79,21 @@ func (s *Store) CreateUser(p *Plan, nu NewUser, by Actor, now time.Time) (User, 
 	return u, nil
 }
 
-// createUserTx validates and stores a new user inside a write.
+// createUserTx validates and stores a new user inside a write, under its canonical name (the
+// existing names are read in the same transaction, so a look-alike cannot slip in beside it).
 func createUserTx(tx *gorm.DB, p *Plan, nu NewUser, now time.Time) (User, error) {
 	if err := ValidateNewUser(p, nu); err != nil {
 		return User{}, err
 	}
+	var existing []string
+	if err := tx.Model(&User{}).Pluck("username", &existing).Error; err != nil {
+		return User{}, fmt.Errorf("models: list usernames: %w", err)
+	}
+	name, err := CanonicalUsername(nu.Username, existing)
+	if err != nil {
+		return User{}, err
+	}
+	nu.Username = name
 	hash, err := HashPassword(nu.Password)
 	if err != nil {
 		return User{}, err

@@ -244,7 +244,16 @@ func writeSheet(f *excelize.File, st styles, sh sheet, first bool, maxRows int) 
 	if err := sw.SetPanes(&excelize.Panes{Freeze: true, XSplit: sh.freezeCols, YSplit: headerRow, TopLeftCell: topLeft, ActivePane: pane}); err != nil {
 		return fmt.Errorf("reports: sheet %q panes: %w", sh.name, err)
 	}
+	// Every text cell of the workbook passes here and through SafeCell, as every CSV cell does.
 	set := func(row int, values []any, opts ...excelize.RowOpts) error {
+		for i, v := range values {
+			if c, ok := v.(excelize.Cell); ok {
+				if text, ok := c.Value.(string); ok {
+					c.Value = SafeCell(text)
+					values[i] = c
+				}
+			}
+		}
 		cell, _ := excelize.CoordinatesToCellName(1, row)
 		if err := sw.SetRow(cell, values, opts...); err != nil {
 			return fmt.Errorf("reports: sheet %q row %d: %w", sh.name, row, err)
