@@ -22,7 +22,13 @@ func ParseLedgerVillages(r io.Reader, limits LedgerLimits) (LedgerVillageList, e
 	if err != nil {
 		return LedgerVillageList{}, err
 	}
-	wb, err := OpenLedgerWorkbook(bytes.NewReader(data), int64(len(data)), limits)
+	return ParseLedgerVillagesAt(bytes.NewReader(data), int64(len(data)), limits)
+}
+
+// ParseLedgerVillagesAt is ParseLedgerVillages for a file read at offsets (an upload spooled to
+// disk), so that the upload is never held in memory.
+func ParseLedgerVillagesAt(r io.ReaderAt, size int64, limits LedgerLimits) (LedgerVillageList, error) {
+	wb, err := OpenLedgerWorkbook(r, size, limits)
 	if err != nil {
 		return LedgerVillageList{}, err
 	}
