@@ -128,7 +128,7 @@ func TestHostileClassesRefused(t *testing.T) {
 	p := testPlan(t)
 	doors := []struct {
 		name string
-		read  func(data []byte) (string, error) // the refusal message, "" when accepted
+		read func(data []byte) (string, error) // the refusal message, "" when accepted
 	}{
 		{"ledger", func(data []byte) (string, error) {
 			li, err := ParseLedgerAt(bytes.NewReader(data), int64(len(data)), LedgerCheck{AsOf: models.MustPeriod("2024-06"), Limits: DefaultLedgerLimits()})
