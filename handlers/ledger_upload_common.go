@@ -47,9 +47,9 @@ func (s *Server) ledgerUploadTarget(c *fiber.Ctx) (models.Unit, models.Period, e
 }
 
 // ledgerRequest is the import request of a web upload.
-func ledgerRequest(c *fiber.Ctx, unit models.Unit, period models.Period, fileName string, dryRun bool) importers.LedgerRequest {
+func (s *Server) ledgerRequest(c *fiber.Ctx, unit models.Unit, period models.Period, fileName string, dryRun bool) importers.LedgerRequest {
 	return importers.LedgerRequest{UnitCode: unit.Code, Period: period, FileName: fileName, UploadedBy: currentUser(c).Username,
-		DryRun: dryRun, Diff: dryRun, Limits: importers.DefaultLedgerLimits()}
+		DryRun: dryRun, Diff: dryRun, Limits: importers.DefaultLedgerLimits(), TempDir: s.tmp.Run()}
 }
 
 // ledgerUploadPage lays out an import result beside the unit's previous snapshot (the newest up to

@@ -189,3 +189,27 @@ func appErrOnly(err error) error {
 	}
 	return err
 }
+
+// hostileSeeds are small members of every hostile class, as fuzz seeds: big enough to cross the
+// fuzz targets' reduced limits, small enough to mutate quickly.
+func hostileSeeds(tb testing.TB) [][]byte {
+	tb.Helper()
+	var out [][]byte
+	for _, write := range []func(w *bytes.Buffer) error{
+		func(w *bytes.Buffer) error { return hostile.SharedStrings(w, 512<<10) },
+		func(w *bytes.Buffer) error { return hostile.UniqueCount(w) },
+		func(w *bytes.Buffer) error { return hostile.HugeSheet(w, 600, 70) },
+		func(w *bytes.Buffer) error { return hostile.LongToken(w, 200<<10) },
+		func(w *bytes.Buffer) error { return hostile.DeepXML(w, 20_000) },
+		func(w *bytes.Buffer) error { return hostile.ZipBomb(w, 16<<20) },
+		func(w *bytes.Buffer) error { return hostile.ManyEntries(w, 400) },
+		func(w *bytes.Buffer) error { return hostile.Dimension(w) },
+	} {
+		var buf bytes.Buffer
+		if err := write(&buf); err != nil {
+			tb.Fatal(err)
+		}
+		out = append(out, buf.Bytes())
+	}
+	return out
+}
