@@ -41,7 +41,9 @@ type pendingLedgers struct {
 }
 
 // pending is the server's folder of previews.
-func (s *Server) pending() pendingLedgers { return pendingLedgers{dir: s.tmp.Pending(), now: s.Config.Now} }
+func (s *Server) pending() pendingLedgers {
+	return pendingLedgers{dir: s.tmp.Pending(), now: s.Config.Now}
+}
 
 // save moves a spooled upload into the folder under a new token, after making room for it within
 // the caps (expired previews, then the user's oldest, then anyone's oldest).

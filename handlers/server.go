@@ -103,10 +103,10 @@ func New(s *Server) (*fiber.App, error) {
 		// own multipart pre-parse would keep up to 16 MiB of a file in memory.
 		StreamRequestBody:            true,
 		DisablePreParseMultipartForm: true,
-		ErrorHandler:          s.errorHandler,
-		DisableStartupMessage: true,
-		ReadTimeout:           60 * time.Second,
-		WriteTimeout:          120 * time.Second,
+		ErrorHandler:                 s.errorHandler,
+		DisableStartupMessage:        true,
+		ReadTimeout:                  60 * time.Second,
+		WriteTimeout:                 120 * time.Second,
 	})
 	app.Use(recover.New())
 	app.Use(securityHeaders)
