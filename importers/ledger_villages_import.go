@@ -2,6 +2,7 @@ package importers
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -63,10 +64,8 @@ func ParseLedgerVillagesAt(r io.ReaderAt, size int64, limits LedgerLimits) (Ledg
 			}
 			if colTown < 0 || colName < 0 {
 				problem(0, row.Number, "表头应包含“乡（镇、街道）”和“行政村（社区）”两列，请使用行政村名录模板。")
+				return errLedgerBadHeader // rows under a wrong header mean nothing; do not read on
 			}
-			return nil
-		}
-		if colTown < 0 || colName < 0 {
 			return nil
 		}
 		for _, c := range row.Cells {
@@ -118,7 +117,7 @@ func ParseLedgerVillagesAt(r io.ReaderAt, size int64, limits LedgerLimits) (Ledg
 		}
 		return nil
 	})
-	if err != nil {
+	if err != nil && !errors.Is(err, errLedgerBadHeader) {
 		return LedgerVillageList{}, fmt.Errorf("importers: read village list: %w", err)
 	}
 	if len(out.Problems) > 0 {

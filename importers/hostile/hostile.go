@@ -32,7 +32,7 @@ func Classes() []Class {
 	return []Class{
 		{"shared-strings-distinct", func(w io.Writer) error { return SharedStrings(w, 256<<20) }},
 		{"unique-count", UniqueCount},
-		{"huge-sheet", func(w io.Writer) error { return HugeSheet(w, 300_000, 30) }},
+		{"huge-sheet", func(w io.Writer) error { return HugeSheet(w, 260_000, 14) }},
 		{"long-token", func(w io.Writer) error { return LongToken(w, 3<<20) }},
 		{"deep-xml", func(w io.Writer) error { return DeepXML(w, 2_000_000) }},
 		{"zip-bomb", func(w io.Writer) error { return ZipBomb(w, 1<<30) }},
