@@ -180,3 +180,27 @@ func TestPendingTotalCap(t *testing.T) {
 		t.Errorf("%d previews waiting, want the total cap of %d", len(des), ledgerPendingMaxFiles)
 	}
 }
+
+// TestAnonymousUploadNotRead: a file from someone not signed in is refused (401/403) and leaves
+// nothing in the temporary folder.
+func TestAnonymousUploadNotRead(t *testing.T) {
+	app, s := newTestApp(t, false)
+	var body bytes.Buffer
+	w := multipart.NewWriter(&body)
+	fw, _ := w.CreateFormFile("file", "a.xlsx")
+	_, _ = fw.Write(bytes.Repeat([]byte("x"), 1<<20))
+	_ = w.Close()
+	req := httptest.NewRequest("POST", "/api/v1/ledger", &body)
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	resp, err := app.Test(req, -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != fiber.StatusUnauthorized && resp.StatusCode != fiber.StatusForbidden {
+		t.Errorf("status %d", resp.StatusCode)
+	}
+	if des, _ := os.ReadDir(s.tmp.Run()); len(des) != 1 { // the lock file only
+		t.Errorf("%d files in the run folder after an anonymous upload", len(des))
+	}
+}
