@@ -70,7 +70,7 @@ func (s *Server) readBody(c *fiber.Ctx) error {
 		return c.Next()
 	}
 	if strings.TrimSpace(c.Get(fiber.HeaderContentEncoding)) != "" {
-		c.Context().SetConnectionClose()
+		s.dropBody(c)
 		return models.Errorf(models.EInvalid, "不支持压缩的上传内容，请直接上传文件。")
 	}
 	form, err := uploads.ReadMultipart(stream, boundary, lim, s.tmp.Run())

@@ -34,7 +34,11 @@ func DefaultLimits() Limits {
 
 // TooLarge is the refusal of a body over the limit, in words a clerk understands.
 func TooLarge(lim Limits) error {
-	return models.Errorf(models.ETooLarge, "上传的内容过大（超过 %d MB），系统拒收。台账文件不能超过 64 MB，月报文件不能超过 5 MB，请检查是否选错了文件。", lim.MaxBody>>20)
+	size := fmt.Sprintf("%d MB", lim.MaxBody>>20)
+	if lim.MaxBody < 1<<20 {
+		size = fmt.Sprintf("%d KB", lim.MaxBody>>10)
+	}
+	return models.Errorf(models.ETooLarge, "上传的内容过大（超过 %s），系统拒收。台账文件不能超过 64 MB，月报文件不能超过 5 MB，请检查是否选错了文件。", size)
 }
 
 // File is an uploaded file spooled to disk.
