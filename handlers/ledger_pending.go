@@ -140,6 +140,8 @@ func (s *Server) startSweeper(app *fiber.App) {
 			s.Log.Info("removed temporary files of stopped processes", "folders", n)
 		}
 		uploads.SweepOld(s.tmp.Pending(), s.Config.Now().Add(-ledgerPendingMaxAge))
+		// Versions before the app-owned folder kept previews here; nothing uses it any more.
+		uploads.SweepOld(filepath.Join(os.TempDir(), "ruralkpi-ledger-pending"), s.Config.Now().Add(-ledgerPendingMaxAge))
 	}
 	sweep()
 	stop := make(chan struct{})
