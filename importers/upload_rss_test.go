@@ -275,15 +275,21 @@ func TestUploadDoorsHostileRSS(t *testing.T) {
 		// A fresh server per class: what one class adds is measured from an idle server, and
 		// the seven doors one after another (the high-water mark over all of them).
 		srv := startRSSServer(t, bin)
-		before := srv.rowCounts(t)
+		rowsBefore := srv.rowCounts(t)
 		idle := srv.statusKiB(t, "VmRSS")
-		srv.resetPeak(t)
-		worst, worstDoor := 0, ""
+		// worst: the most one upload raised the peak over the RSS just before it; overall: the
+		// highest peak over the idle server after the seven uploads one after another (the
+		// collector may not have returned one upload's memory before the next).
+		worst, overall, worstDoor := 0, 0, ""
 		for _, door := range doors {
+			before := srv.statusKiB(t, "VmRSS")
+			srv.resetPeak(t)
 			check(srv, door, c.Name)
-			if added := srv.statusKiB(t, "VmHWM") - idle; added > worst {
-				worst, worstDoor = added, door.name
+			peak := srv.statusKiB(t, "VmHWM")
+			if peak-before > worst {
+				worst, worstDoor = peak-before, door.name
 			}
+			overall = max(overall, peak-idle)
 		}
 		// Then 20 at once, spread over the doors, and 20 at once through the ledger API alone.
 		var wg sync.WaitGroup
@@ -303,17 +309,17 @@ func TestUploadDoorsHostileRSS(t *testing.T) {
 		}
 		wg.Wait()
 		peak := srv.statusKiB(t, "VmHWM")
-		t.Logf("%-24s idle %5.1f MiB; one at a time adds %5.1f MiB (worst after %s); 20 in parallel: peak %6.1f MiB",
-			c.Name, float64(idle)/1024, float64(worst)/1024, worstDoor, float64(peak)/1024)
+		t.Logf("%-24s idle %5.1f MiB; one upload adds at most %5.1f MiB (%s), seven in a row %5.1f MiB; 20 in parallel: peak %6.1f MiB",
+			c.Name, float64(idle)/1024, float64(worst)/1024, worstDoor, float64(overall)/1024, float64(peak)/1024)
 		if worst > 64<<10 {
-			t.Errorf("%s: one upload at a time added %d MiB to peak RSS, want < 64 MiB", c.Name, worst>>10)
+			t.Errorf("%s via %s added %d MiB to peak RSS, want < 64 MiB", c.Name, worstDoor, worst>>10)
 		}
 		if peak > 512<<10 {
 			t.Errorf("%s: 20 parallel uploads took the server to %d MiB, want < 512 MiB", c.Name, peak>>10)
 		}
 		for table, n := range srv.rowCounts(t) {
-			if before[table] != n {
-				t.Errorf("%s: table %s has %d rows before the hostile uploads, %d after", c.Name, table, before[table], n)
+			if rowsBefore[table] != n {
+				t.Errorf("%s: table %s has %d rows before the hostile uploads, %d after", c.Name, table, rowsBefore[table], n)
 			}
 		}
 	}
