@@ -29,6 +29,9 @@ type ServeConfig struct {
 	BodyLimit int
 	// SecureCookies marks cookies Secure, for a deployment served over HTTPS (e.g. behind a TLS proxy).
 	SecureCookies bool
+	// TempDir is the application's temporary folder (spooled uploads, previews); "" is the default
+	// under the system temporary folder.
+	TempDir string
 	// MemoryLimitMiB is a soft limit for the Go heap (the garbage collector works harder near it);
 	// 0 leaves Go's default.
 	MemoryLimitMiB int
@@ -60,6 +63,7 @@ func runServe(env Env, args []string) error {
 	fs.BoolVar(&cfg.Demo, "demo", false, "fill an empty database with demo users and returns (refused on real data)")
 	fs.IntVar(&cfg.BodyLimit, "body-limit", handlers.DefaultBodyLimit, "largest request body in `BYTES`")
 	fs.BoolVar(&cfg.SecureCookies, "secure-cookies", false, "mark cookies Secure (set when users reach the app over HTTPS, e.g. behind a TLS proxy)")
+	fs.StringVar(&cfg.TempDir, "temp-dir", "", "`DIR` for spooled uploads and ledger previews (default: ruralkpi under the system temporary folder); swept of files left by stopped processes")
 	fs.IntVar(&cfg.MemoryLimitMiB, "memory-limit", 0, "soft memory limit in `MiB`, e.g. 256 on a small server (0: Go's default; GOMEMLIMIT wins when set)")
 	if err := fs.parse(args); err != nil {
 		return err
@@ -101,7 +105,7 @@ func runServe(env Env, args []string) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	go store.Watch(ctx, 2*time.Second)
-	app, err := handlers.New(&handlers.Server{Plan: plan, Store: store, Log: logger, Config: handlers.Config{BodyLimit: cfg.BodyLimit, SecureCookies: cfg.SecureCookies}})
+	app, err := handlers.New(&handlers.Server{Plan: plan, Store: store, Log: logger, Config: handlers.Config{BodyLimit: cfg.BodyLimit, SecureCookies: cfg.SecureCookies, TempDir: cfg.TempDir}})
 	if err != nil {
 		return err
 	}

@@ -108,7 +108,7 @@ func (e *accessEnv) open() {
 		e.t.Fatal(err)
 	}
 	e.store = store
-	e.server = &Server{Plan: e.plan, Store: store, Config: Config{Now: e.clock.Now}}
+	e.server = &Server{Plan: e.plan, Store: store, Config: Config{Now: e.clock.Now, TempDir: e.t.TempDir()}}
 	app, err := New(e.server)
 	if err != nil {
 		e.t.Fatal(err)

@@ -7,7 +7,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"ruralkpi/importers"
-	"ruralkpi/models"
 )
 
 // allocationsTemplate downloads the allocation workbook, pre-filled with the current shares.
@@ -41,9 +40,9 @@ type allocationImportData struct {
 // importAllocations reads an uploaded allocation workbook; any problem stores nothing and lists
 // every problem with its cell.
 func (s *Server) importAllocations(c *fiber.Ctx) error {
-	fh, err := c.FormFile("file")
+	fh, err := uploadedFile(c, "file", "请选择要上传的任务分解文件（.xlsx）。")
 	if err != nil {
-		return models.Errorf(models.EInvalid, "请选择要上传的任务分解文件（.xlsx）。")
+		return err
 	}
 	file, err := fh.Open()
 	if err != nil {

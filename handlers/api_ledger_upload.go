@@ -25,17 +25,17 @@ func (s *Server) apiLedgerUpload(c *fiber.Ctx) error {
 	if err != nil || !s.Plan.ContainsPeriod(period.String()) {
 		return models.Errorf(models.EInvalid, "月份 %q 无效，应为方案期内的 YYYY-MM。", c.FormValue("period"))
 	}
-	fh, err := c.FormFile("file")
+	fh, err := uploadedFile(c, "file", "请选择要上传的台账文件（字段名 file）。")
 	if err != nil {
-		return models.Errorf(models.EInvalid, "请选择要上传的台账文件（字段名 file）。")
+		return err
 	}
 	file, err := fh.Open()
 	if err != nil {
 		return err
 	}
 	defer file.Close()
-	res, err := importers.ImportLedger(s.Store, file, importers.LedgerRequest{UnitCode: unit.Code, Period: period,
-		FileName: fh.Filename, UploadedBy: currentUser(c).Username, By: s.actor(c), DryRun: c.FormValue("dry_run") == "1", Limits: importers.DefaultLedgerLimits(),
+	res, err := importers.ImportLedgerAt(s.Store, file, fh.Size, importers.LedgerRequest{UnitCode: unit.Code, Period: period,
+		FileName: fh.Name, TempDir: s.tmp.Run(), UploadedBy: currentUser(c).Username, By: s.actor(c), DryRun: c.FormValue("dry_run") == "1", Limits: importers.DefaultLedgerLimits(),
 		Plan: s.Plan, Now: s.Config.Now()})
 	if errors.Is(err, models.ErrDuplicateFile) {
 		return models.Errorf(models.EConflict, "同一文件已上传过该单位该月的台账。")

@@ -58,13 +58,15 @@ func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
 		case fiber.StatusNotFound:
 			code, message = models.ENotFound, "页面不存在。"
 		case fiber.StatusRequestEntityTooLarge:
-			code, message = models.ETooLarge, "上传的文件过大，请检查是否选错了文件。"
+			code, message = models.ETooLarge, "上传的内容过大，系统拒收。台账文件不能超过 64 MB，月报文件不能超过 5 MB，请检查是否选错了文件。"
 		case fiber.StatusMethodNotAllowed:
 			code, message = models.EInvalid, "不支持该请求方式。"
 		case fiber.StatusBadRequest:
 			code, message = models.EInvalid, "请求格式不正确。"
 		case fiber.StatusForbidden:
 			code, message = models.EForbidden, "没有权限执行该操作。"
+		case fiber.StatusServiceUnavailable:
+			code, message = models.EInternal, fe.Message
 		default:
 			code = models.EInternal
 		}

@@ -40,7 +40,7 @@ func newTestApp(t testing.TB, demo bool) (*fiber.App, *Server) {
 		}
 	}
 	signInTestOffice(t, store)
-	s := &Server{Plan: plan, Store: store}
+	s := &Server{Plan: plan, Store: store, Config: Config{TempDir: t.TempDir()}}
 	app, err := New(s)
 	if err != nil {
 		t.Fatal(err)

@@ -18,33 +18,29 @@ func (s *Server) ledgerPreview(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	fh, err := c.FormFile("file")
-	if err != nil {
-		return models.Errorf(models.EInvalid, "请选择要上传的台账文件。")
-	}
-	src, err := fh.Open()
+	fh, err := uploadedFile(c, "file", "请选择要上传的台账文件。")
 	if err != nil {
 		return err
 	}
-	defer src.Close()
-	token, err := savePendingLedger(unit.Code, period.String(), src, importers.DefaultLedgerLimits().MaxFileBytes)
+	user, pending := currentUser(c).Username, s.pending()
+	token, err := pending.save(user, unit.Code, period.String(), fh)
 	if err != nil {
 		return err
 	}
-	f, err := openPendingLedger(unit.Code, period.String(), token)
+	f, err := pending.open(user, unit.Code, period.String(), token)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	res, err := importers.ImportLedger(s.Store, f, s.ledgerRequest(c, unit, period, fh.Filename, true))
+	res, err := importers.ImportLedgerAt(s.Store, f, fh.Size, s.ledgerRequest(c, unit, period, fh.Name, true))
 	if err != nil || len(res.Problems) > 0 {
-		removePendingLedger(unit.Code, period.String(), token)
+		pending.remove(user, unit.Code, period.String(), token)
 		token = ""
 	}
 	if err != nil {
 		return err
 	}
-	return s.renderLedgerUpload(c, unit, period, fh.Filename, token, res)
+	return s.renderLedgerUpload(c, unit, period, fh.Name, token, res)
 }
 
 // renderLedgerUpload shows an import result: 422 with every problem, else the figures to confirm.
@@ -66,14 +62,22 @@ func (s *Server) ledgerConfirm(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	token := c.FormValue("token")
-	f, err := openPendingLedger(unit.Code, period.String(), token)
+	release, err := s.importSlot(c) // the form is small, the ledger it confirms is not
+	if err != nil {
+		return err
+	}
+	defer release()
+	f, err := s.pending().open(currentUser(c).Username, unit.Code, period.String(), c.FormValue("token"))
 	if err != nil {
 		return err
 	}
 	defer os.Remove(f.Name())
 	defer f.Close()
-	res, err := importers.ImportLedger(s.Store, f, s.ledgerRequest(c, unit, period, c.FormValue("file_name"), false))
+	info, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	res, err := importers.ImportLedgerAt(s.Store, f, info.Size(), s.ledgerRequest(c, unit, period, c.FormValue("file_name"), false))
 	if err != nil {
 		return ledgerConflict(err)
 	}

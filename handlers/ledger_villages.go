@@ -44,28 +44,28 @@ func (s *Server) ledgerVillagesImport(c *fiber.Ctx) error {
 	if !ok {
 		return models.Errorf(models.ENotFound, "单位不存在。")
 	}
-	fh, err := c.FormFile("file")
+	fh, err := uploadedFile(c, "file", "请选择要导入的行政村名录文件。")
 	if err != nil {
-		return models.Errorf(models.EInvalid, "请选择要导入的行政村名录文件。")
+		return err
 	}
 	f, err := fh.Open()
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	list, err := importers.ParseLedgerVillages(f, importers.DefaultLedgerLimits())
+	list, err := importers.ParseLedgerVillagesAt(f, fh.Size, importers.DefaultLedgerLimits())
 	if err != nil {
 		return err
 	}
 	if len(list.Problems) > 0 {
 		c.Status(fiber.StatusUnprocessableEntity)
-		return s.renderLedgerVillages(c, ledgerVillagesData{Unit: unit, Problems: list.Problems, FileName: fh.Filename})
+		return s.renderLedgerVillages(c, ledgerVillagesData{Unit: unit, Problems: list.Problems, FileName: fh.Name})
 	}
 	vs := make([]models.AdminVillage, len(list.Villages))
 	for i, v := range list.Villages {
 		vs[i] = models.AdminVillage{Township: v.Township, Name: v.Name, Division: v.Division}
 	}
-	if err := s.Store.ReplaceAdminVillages(unit.Code, vs, fh.Filename, s.actor(c), s.Config.Now()); err != nil {
+	if err := s.Store.ReplaceAdminVillages(unit.Code, vs, fh.Name, s.actor(c), s.Config.Now()); err != nil {
 		return err
 	}
 	s.flash(c, "已导入 "+strconv.Itoa(len(vs))+" 个行政村。")

@@ -52,9 +52,9 @@ func readUpload(c *fiber.Ctx) ([]byte, string, error) {
 		}
 		return data, c.FormValue("file_name"), nil
 	}
-	fh, err := c.FormFile("file")
+	fh, err := uploadedFile(c, "file", "请选择要上传的月报文件（表单字段 file）。")
 	if err != nil {
-		return nil, "", models.Errorf(models.EInvalid, "请选择要上传的月报文件（表单字段 file）。")
+		return nil, "", err
 	}
 	if fh.Size > lim {
 		return nil, "", models.Errorf(models.ETooLarge, "文件过大：上限为 %d MB。月报模板正常只有几十 KB。", lim>>20)
@@ -68,7 +68,7 @@ func readUpload(c *fiber.Ctx) ([]byte, string, error) {
 	if err != nil {
 		return nil, "", fmt.Errorf("handlers: read upload: %w", err)
 	}
-	return data, fh.Filename, nil
+	return data, fh.Name, nil
 }
 
 // importRequest builds the request of the shared import path from an upload.

@@ -278,11 +278,11 @@ func TestOfficeEntry(t *testing.T) {
 // checks every returns door refuses another county's return.
 func TestCountyUserIsConfinedToOwnUnit(t *testing.T) {
 	_, s := newTestApp(t, false)
-	app := fiber.New(fiber.Config{Immutable: true, ErrorHandler: s.errorHandler})
+	app := fiber.New(fiber.Config{Immutable: true, ErrorHandler: s.errorHandler, StreamRequestBody: true, DisablePreParseMultipartForm: true})
 	app.Use(func(c *fiber.Ctx) error {
 		c.Locals(localUser, &models.User{Username: "zhanyi", Role: models.RoleCounty, UnitCode: "530303"})
 		return c.Next()
-	})
+	}, s.readBody)
 	s.registerReturns(app)
 	if status, _ := get(t, app, "/api/v1/returns/template?county=530302&period=2024-06"); status != 403 {
 		t.Errorf("other county's template: %d", status)

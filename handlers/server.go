@@ -16,6 +16,7 @@ import (
 	"ruralkpi/models"
 	"ruralkpi/static"
 	"ruralkpi/templates"
+	"ruralkpi/uploads"
 )
 
 // Config is the part of the application's configuration the handlers need.
@@ -24,6 +25,12 @@ type Config struct {
 	BodyLimit int
 	// Now returns the current time; tests replace it.
 	Now func() time.Time
+	// TempDir is the application's temporary folder (spooled uploads, staging files, previews
+	// waiting for confirmation); empty means uploads.DefaultRoot().
+	TempDir string
+	// MaxImports is how many uploaded files are read at once (each may take a few tens of MiB);
+	// further uploads wait on disk. 0 means DefaultMaxImports.
+	MaxImports int
 	// SecureCookies marks cookies Secure; set it when the app is served over TLS (directly or
 	// behind a TLS-terminating proxy).
 	SecureCookies bool
@@ -46,11 +53,19 @@ type Server struct {
 	assets *static.Assets
 	// pages caches rendered progress pages and API answers per viewer scope and data version.
 	pages *pageCache
+	// tmp is this process's share of the temporary folder.
+	tmp *uploads.Dir
+	// imports holds a token per upload being read (Config.MaxImports).
+	imports chan struct{}
 }
 
-// DefaultBodyLimit is 16 MiB: a monthly return is tens of kilobytes and a province-scale ledger a
-// few megabytes, so anything larger is refused before it is read.
-const DefaultBodyLimit = 16 << 20
+// DefaultMaxImports bounds the uploads read at once: four hostile files at their limits stay far
+// below the 512 MiB the server is allowed when 20 arrive together.
+const DefaultMaxImports = 4
+
+// DefaultBodyLimit is 65 MiB: the documented ledger limit (64 MiB) and room for the form around
+// it. Bodies are streamed to disk (readBody), so the limit costs disk, not memory.
+const DefaultBodyLimit = 65 << 20
 
 // New builds the Fiber application with every route.
 func New(s *Server) (*fiber.App, error) {
@@ -86,21 +101,36 @@ func New(s *Server) (*fiber.App, error) {
 		}
 		s.Views = views
 	}
+	if s.Config.MaxImports <= 0 {
+		s.Config.MaxImports = DefaultMaxImports
+	}
+	s.imports = make(chan struct{}, s.Config.MaxImports)
+	tmp, err := uploads.OpenDir(s.Config.TempDir)
+	if err != nil {
+		return nil, fmt.Errorf("handlers: %w", err)
+	}
+	s.tmp = tmp
 	app := fiber.New(fiber.Config{
 		// Request strings are otherwise reused by fasthttp after the handler returns.
-		Immutable:             true,
-		BodyLimit:             s.Config.BodyLimit,
-		ErrorHandler:          s.errorHandler,
-		DisableStartupMessage: true,
-		ReadTimeout:           60 * time.Second,
-		WriteTimeout:          120 * time.Second,
+		Immutable: true,
+		BodyLimit: s.Config.BodyLimit,
+		// Bodies are read by readBody as a stream (multipart files to disk), never whole; fasthttp's
+		// own multipart pre-parse would keep up to 16 MiB of a file in memory.
+		StreamRequestBody:            true,
+		DisablePreParseMultipartForm: true,
+		ErrorHandler:                 s.errorHandler,
+		DisableStartupMessage:        true,
+		ReadTimeout:                  60 * time.Second,
+		WriteTimeout:                 120 * time.Second,
 	})
 	app.Use(recover.New())
 	app.Use(securityHeaders)
 	assets.Register(app)
 	s.limiter = newLoginLimiter()
-	// Who is asking, then CSRF on forms, then who may see what; routes add finer role checks.
-	app.Use(s.loadUser, s.csrfProtection(), s.authenticate)
+	s.startSweeper(app)
+	// Who is asking, then the body (streamed to disk), then CSRF on forms, then who may see what;
+	// routes add finer role checks.
+	app.Use(s.loadUser, s.readBody, s.csrfProtection(), s.authenticate)
 	s.routes(app)
 	return app, nil
 }

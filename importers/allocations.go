@@ -3,6 +3,7 @@
 package importers
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"math"
@@ -18,12 +19,16 @@ import (
 // AllocationSheet is the sheet name of the allocation workbook.
 const AllocationSheet = "任务分解"
 
-// Limits of an allocation workbook: a plan has tens of indicators over a few years.
-const (
-	allocationMaxRows   = 2000
-	allocationUnzipSize = 32 << 20
-	allocationXMLSize   = 16 << 20
-)
+// allocationMaxRows bounds an allocation workbook: a plan has tens of indicators over a few years.
+const allocationMaxRows = 2000
+
+// AllocationLimits bound an allocation upload before excelize inflates it: the template is about
+// 20 KB, so 4 MiB on the wire and 8 MiB inflated leave ample room for a workbook re-saved by
+// Excel or WPS, and keep what excelize holds per request small.
+func AllocationLimits() Limits {
+	return Limits{MaxFileBytes: 4 << 20, MaxUnzippedBytes: 8 << 20, MaxCompressionRatio: 200, MaxEntries: 300,
+		MaxRows: allocationMaxRows, MaxColumns: 64}
+}
 
 // AllocationProblem is one thing wrong in an allocation workbook.
 type AllocationProblem struct {
@@ -93,7 +98,20 @@ func AllocationTemplate(p *models.Plan, targets []models.TargetRecord, allocatio
 // so a blank cell under a unit removes that unit's share. It returns the shares to set (or clear) and
 // every problem found; when there are problems nothing should be stored.
 func ParseAllocations(r io.Reader, p *models.Plan) ([]models.AllocationInput, []AllocationProblem, error) {
-	f, err := excelize.OpenReader(r, excelize.Options{UnzipSizeLimit: allocationUnzipSize, UnzipXMLSizeLimit: allocationXMLSize})
+	lim := AllocationLimits()
+	data, err := io.ReadAll(io.LimitReader(r, lim.MaxFileBytes+1))
+	if err != nil {
+		return nil, nil, fmt.Errorf("importers: read allocation upload: %w", err)
+	}
+	if int64(len(data)) > lim.MaxFileBytes {
+		return nil, []AllocationProblem{{Message: fmt.Sprintf("文件过大：任务分解文件不能超过 %d MB，请上传由本系统下载的任务分解模板。", lim.MaxFileBytes>>20)}}, nil
+	}
+	// The same look inside the archive as for returns (zip bombs, lying sizes, too many parts, the
+	// wrong kind of file) before excelize inflates anything.
+	if ps := checkFormat(data, lim); len(ps) > 0 {
+		return nil, []AllocationProblem{{Message: strings.ReplaceAll(ps[0].Message, "月报", "任务分解")}}, nil
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: lim.MaxUnzippedBytes, UnzipXMLSizeLimit: lim.MaxUnzippedBytes})
 	if err != nil {
 		return nil, []AllocationProblem{{Message: "无法读取该文件，请上传由本系统下载的任务分解模板（.xlsx）。"}}, nil
 	}
@@ -117,6 +135,7 @@ func ParseAllocations(r io.Reader, p *models.Plan) ([]models.AllocationInput, []
 		problems = append(problems, AllocationProblem{Sheet: AllocationSheet, Cell: cell, Message: fmt.Sprintf(format, args...)})
 	}
 	seen := map[string]int{}
+	sawCodes := false
 	for n := 1; rows.Next(); n++ {
 		if n > allocationMaxRows {
 			problem(1, n, "行数超过 %d 行，请检查是否选错了文件。", allocationMaxRows)
@@ -124,12 +143,14 @@ func ParseAllocations(r io.Reader, p *models.Plan) ([]models.AllocationInput, []
 		}
 		cols, err := rows.Columns()
 		if err != nil {
-			return nil, nil, fmt.Errorf("importers: read row %d: %w", n, err)
+			problem(1, n, "第 %d 行无法读取，文件可能已损坏，请使用本系统下载的模板。", n)
+			break
 		}
 		switch {
 		case n == 1:
 			continue
 		case n == 2:
+			sawCodes = true
 			for i := allocationFixedColumns; i < len(cols); i++ {
 				code := strings.TrimSpace(cols[i])
 				if code == "" {
@@ -191,7 +212,11 @@ func ParseAllocations(r io.Reader, p *models.Plan) ([]models.AllocationInput, []
 		}
 	}
 	if err := rows.Error(); err != nil {
-		return nil, nil, fmt.Errorf("importers: read sheet %q: %w", AllocationSheet, err)
+		problem(1, 1, "工作表“%s”无法读取，文件可能已损坏，请使用本系统下载的模板。", AllocationSheet)
+	}
+	if !sawCodes && len(problems) == 0 {
+		// A file without the unit-code row is not an allocation workbook, even if nothing in it is wrong.
+		problem(allocationFixedColumns+1, 2, "第2行应为各单位代码，文件中没有任务分解数据，请使用本系统下载的模板。")
 	}
 	return out, problems, nil
 }

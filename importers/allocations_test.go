@@ -149,7 +149,7 @@ func TestParseAllocationsReportsEveryProblem(t *testing.T) {
 	}
 	t.Run("not a workbook", func(t *testing.T) {
 		_, problems, err := ParseAllocations(strings.NewReader("hello"), p)
-		if err != nil || len(problems) != 1 || !strings.Contains(problems[0].Message, "无法读取") {
+		if err != nil || len(problems) != 1 || !strings.Contains(problems[0].Message, "不是 Excel 工作簿") {
 			t.Errorf("got %+v %v", problems, err)
 		}
 	})

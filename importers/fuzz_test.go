@@ -19,6 +19,9 @@ func FuzzParseReturn(f *testing.F) {
 			f.Add(b)
 		}
 	}
+	for _, seed := range hostileSeeds(f) {
+		f.Add(seed)
+	}
 	f.Add([]byte{})
 	f.Add([]byte("PK\x03\x04"))
 	p := testPlan(f)

@@ -26,10 +26,14 @@ func FuzzLedgerParse(f *testing.F) {
 			f.Add(b, true)
 		}
 	}
+	for _, seed := range hostileSeeds(f) {
+		f.Add(seed, true)
+	}
 	limits := DefaultLedgerLimits()
 	limits.MaxRows = 500
 	limits.MaxTokenBytes = 64 << 10
 	limits.MaxPartBytes = 8 << 20
+	limits.MaxSharedStringBytes = 256 << 10
 	chk := LedgerCheck{AsOf: models.MustPeriod("2024-06"), Villages: ledgerTestVillages(), Limits: limits}
 	sst := `<sst ` + ns + `><si><t>网点编码</t></si><si><t>运营中</t></si></sst>`
 	f.Fuzz(func(t *testing.T, in []byte, whole bool) {

@@ -107,6 +107,23 @@ func (g *ledgerGen) row(i int) []ledgerGenValue {
 	}
 }
 
+// rowWithCoords is row with the optional coordinates filled in (Qujing lies about 103–104.5°E,
+// 24.5–27°N), as in a ledger surveyed with GPS.
+func (g *ledgerGen) rowWithCoords(i int) []ledgerGenValue {
+	return append(g.row(i),
+		ledgerGenValue{Num: 103 + float64(g.rng.IntN(1_500_000))/1e6, IsNum: true},
+		ledgerGenValue{Num: 24.5 + float64(g.rng.IntN(2_500_000))/1e6, IsNum: true})
+}
+
+// ledgerGenHeaderCoords is every template column, coordinates included.
+func ledgerGenHeaderCoords() []string {
+	var out []string
+	for _, c := range LedgerColumns() {
+		out = append(out, c.Header)
+	}
+	return out
+}
+
 func ledgerGenHeader() []string {
 	var out []string
 	for _, c := range LedgerColumns()[:12] {
@@ -304,6 +321,8 @@ func ledgerGenFile(tb testing.TB, n int, layout string) (string, []LedgerVillage
 	switch layout {
 	case "shared":
 		err = writeLedgerGenXLSX(f, ledgerGenHeader(), n, g.row, true)
+	case "shared-coords":
+		err = writeLedgerGenXLSX(f, ledgerGenHeaderCoords(), n, g.rowWithCoords, true)
 	case "inline":
 		err = writeLedgerGenExcelize(f, ledgerGenHeader(), n, g.row)
 	default:

@@ -65,6 +65,21 @@ type LedgerDiffStore interface {
 // valid points go to a staging file as they are read, so memory stays flat whatever the ledger's
 // size; the one write transaction comes last and only copies.
 func ImportLedger(st LedgerStore, r io.Reader, req LedgerRequest) (LedgerResult, error) {
+	spool, size, err := spoolLedger(r, req)
+	if err != nil {
+		return LedgerResult{}, err
+	}
+	defer os.Remove(spool.Name())
+	defer spool.Close()
+	return ImportLedgerAt(st, spool, size, req)
+}
+
+// ImportLedgerAt is ImportLedger for an upload already on disk (the web server spools every upload
+// as it arrives), read at offsets and never copied.
+func ImportLedgerAt(st LedgerStore, spool io.ReaderAt, size int64, req LedgerRequest) (LedgerResult, error) {
+	if size > req.Limits.MaxFileBytes {
+		return LedgerResult{}, models.Errorf(models.ETooLarge, "文件过大：台账文件不能超过 %d MB。", req.Limits.MaxFileBytes>>20)
+	}
 	if req.Plan == nil {
 		return LedgerResult{}, fmt.Errorf("importers: ledger import of %s needs the plan to check the month", req.UnitCode)
 	}
@@ -85,13 +100,6 @@ func ImportLedger(st LedgerStore, r io.Reader, req LedgerRequest) (LedgerResult,
 	for i, v := range vs {
 		ref[i] = LedgerVillage{Township: v.Township, Name: v.Name, Division: v.Division}
 	}
-	spool, size, err := spoolLedger(r, req)
-	if err != nil {
-		return LedgerResult{}, err
-	}
-	defer os.Remove(spool.Name())
-	defer spool.Close()
-
 	var staging *models.LedgerStaging
 	diffStore, canDiff := st.(LedgerDiffStore)
 	if req.DryRun && req.Diff && !canDiff {

@@ -2,6 +2,7 @@ package importers
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -90,6 +91,9 @@ func ParseLedgerAt(r io.ReaderAt, size int64, chk LedgerCheck) (LedgerImport, er
 	}
 	v := newLedgerValidator(sheet, chk)
 	err = wb.ReadRows(sheet, v.hint, v.row)
+	if errors.Is(err, errLedgerBadHeader) {
+		err = nil // the header's problems are listed; rows under a wrong header mean nothing
+	}
 	if err != nil {
 		return LedgerImport{}, fmt.Errorf("importers: read ledger sheet %q: %w", sheet, err)
 	}
@@ -148,9 +152,15 @@ func (v *ledgerValidator) problem(col, row int, format string, args ...any) {
 	v.out.Problems = append(v.out.Problems, LedgerProblem{Sheet: v.sheet, Cell: cell, Message: fmt.Sprintf(format, args...)})
 }
 
+// errLedgerBadHeader stops the read of a sheet whose header lacks a required column: its rows
+// cannot be checked, and a hostile sheet of a million rows is not worth reading.
+var errLedgerBadHeader = errors.New("importers: ledger header incomplete")
+
 func (v *ledgerValidator) row(r LedgerRow) error {
 	if !v.header {
-		v.readHeader(r)
+		if !v.readHeader(r) {
+			return errLedgerBadHeader
+		}
 		return nil
 	}
 	for i := range v.cells {
@@ -180,7 +190,7 @@ func (v *ledgerValidator) row(r LedgerRow) error {
 }
 
 // readHeader maps columns to fields by their header text, so that a reordered template still reads.
-func (v *ledgerValidator) readHeader(r LedgerRow) {
+func (v *ledgerValidator) readHeader(r LedgerRow) (complete bool) {
 	v.header = true
 	cols := LedgerColumns()
 	byHeader := map[string]LedgerField{}
@@ -204,12 +214,15 @@ func (v *ledgerValidator) readHeader(r LedgerRow) {
 		}
 		v.colField[c.Col], v.colOf[f] = f, c.Col
 	}
+	complete = true
 	for _, c := range cols {
 		if c.Required && v.colOf[c.Field] < 0 {
 			// Addressed to where the template has the column, so the clerk knows where it belongs.
 			v.problem(int(c.Field), r.Number, "表头缺少“%s”列，请使用最新的台账模板。", c.Header)
+			complete = false
 		}
 	}
+	return complete
 }
 
 func ledgerNormHeader(s string) string {

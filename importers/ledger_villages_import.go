@@ -2,6 +2,7 @@ package importers
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -24,7 +25,13 @@ func ParseLedgerVillages(r io.Reader, limits LedgerLimits) (LedgerVillageList, e
 	if err != nil {
 		return LedgerVillageList{}, err
 	}
-	wb, err := OpenLedgerWorkbook(bytes.NewReader(data), int64(len(data)), limits)
+	return ParseLedgerVillagesAt(bytes.NewReader(data), int64(len(data)), limits)
+}
+
+// ParseLedgerVillagesAt is ParseLedgerVillages for a file read at offsets (an upload spooled to
+// disk), so that the upload is never held in memory.
+func ParseLedgerVillagesAt(r io.ReaderAt, size int64, limits LedgerLimits) (LedgerVillageList, error) {
+	wb, err := OpenLedgerWorkbook(r, size, limits)
 	if err != nil {
 		return LedgerVillageList{}, err
 	}
@@ -59,10 +66,8 @@ func ParseLedgerVillages(r io.Reader, limits LedgerLimits) (LedgerVillageList, e
 			}
 			if colTown < 0 || colName < 0 {
 				problem(0, row.Number, "表头应包含“乡（镇、街道）”和“行政村（社区）”两列，请使用行政村名录模板。")
+				return errLedgerBadHeader // rows under a wrong header mean nothing; do not read on
 			}
-			return nil
-		}
-		if colTown < 0 || colName < 0 {
 			return nil
 		}
 		for _, c := range row.Cells {
@@ -114,7 +119,7 @@ func ParseLedgerVillages(r io.Reader, limits LedgerLimits) (LedgerVillageList, e
 		}
 		return nil
 	})
-	if err != nil {
+	if err != nil && !errors.Is(err, errLedgerBadHeader) {
 		return LedgerVillageList{}, fmt.Errorf("importers: read village list: %w", err)
 	}
 	if len(out.Problems) > 0 {

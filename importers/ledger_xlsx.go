@@ -30,6 +30,13 @@ type LedgerLimits struct {
 	MaxCols int
 	// MaxTokenBytes is the largest single tag or text run (one cell's text) accepted.
 	MaxTokenBytes int
+	// MaxSharedStringBytes bounds the shared-string table held in memory: the decoded text plus 4
+	// bytes of index per entry. It is what the data needs (a 250,000-row ledger with a distinct
+	// code and name per row holds about 20 MiB), never what the file declares in count/uniqueCount.
+	MaxSharedStringBytes int
+	// MaxSmallPartBytes bounds the parts read whole (the workbook and its relationships), which
+	// are a few kilobytes in any real workbook.
+	MaxSmallPartBytes int64
 }
 
 // DefaultLedgerLimits fits a province-scale ledger (200,000 points) with room to spare.
@@ -41,6 +48,10 @@ func DefaultLedgerLimits() LedgerLimits {
 		MaxRows:       250_001,
 		MaxCols:       64,
 		MaxTokenBytes: 1 << 20,
+		// 24 MiB: room for 250,000 rows with two distinct strings each (code, name) of up to 40
+		// bytes, and low enough that one hostile file adds well under 64 MiB to the process.
+		MaxSharedStringBytes: 24 << 20,
+		MaxSmallPartBytes:    1 << 20,
 	}
 }
 
@@ -78,10 +89,11 @@ type LedgerWorkbook struct {
 	limits LedgerLimits
 	sheets []ledgerSheetRef
 	ssPath string
-	// shared strings, stored as one byte arena and offsets to avoid a string header per entry.
-	ssData []byte
-	ssOffs []uint32
-	ssRead bool
+	// Shared strings live in fixed-size chunks (never copied as the table grows, so memory is the
+	// table itself) and are found by one packed uint64 each: chunk, start and end.
+	ssChunks [][]byte
+	ssRefs   []uint64
+	ssRead   bool
 }
 
 type ledgerSheetRef struct {
@@ -179,11 +191,14 @@ func (p *ledgerLimitedPart) Read(b []byte) (int, error) {
 
 func (p *ledgerLimitedPart) Close() error { return p.rc.Close() }
 
-// readSmallPart reads a small XML part (workbook, relationships) whole, within the part limit.
+// readSmallPart reads a small XML part (workbook, relationships) whole, within the small-part limit.
 func (wb *LedgerWorkbook) readSmallPart(name string) ([]byte, bool, error) {
 	f := wb.part(name)
 	if f == nil {
 		return nil, false, nil
+	}
+	if f.UncompressedSize64 > uint64(wb.limits.smallPartBytes()) {
+		return nil, true, models.Errorf(models.ETooLarge, "文件内容异常：%s 过大（上限 %d KB），不是正常的 Excel 工作簿。", f.Name, wb.limits.smallPartBytes()>>10)
 	}
 	rc, err := wb.openPart(f)
 	if err != nil {
@@ -272,7 +287,13 @@ func (wb *LedgerWorkbook) readWorkbook() error {
 	return nil
 }
 
-// loadSharedStrings reads the shared-string table once, into one arena.
+// ledgerSSChunk is the size of one chunk of the shared-string table, and so also the longest
+// shared string accepted (Excel's own cell limit, 32,767 characters, is under 128 KiB).
+const ledgerSSChunk = 1 << 20
+
+// loadSharedStrings reads the shared-string table once. The table is bounded in total bytes
+// (MaxSharedStringBytes: text plus 8 bytes of index per entry), never sized from what the part
+// declares (its size, count or uniqueCount), and grows only as text actually arrives.
 func (wb *LedgerWorkbook) loadSharedStrings() error {
 	if wb.ssRead {
 		return nil
@@ -287,8 +308,55 @@ func (wb *LedgerWorkbook) loadSharedStrings() error {
 		return err
 	}
 	defer rc.Close()
-	// Text is usually more than half of the part; sizing for that avoids most regrowth copies.
-	wb.ssData = make([]byte, 0, min(f.UncompressedSize64/2, uint64(wb.limits.MaxPartBytes)))
+	budget := wb.limits.sharedStringBytes()
+	tooMany := models.Errorf(models.ETooLarge, "文件中的文字内容过多（共享字符串超过 %d MB），超出台账的正常规模，请检查文件或拆分后上传。", budget>>20)
+	var cur []byte // the chunk being filled; the open string is cur[start:]
+	start, open, used := 0, false, 0
+	closeString := func() error {
+		if !open {
+			return nil
+		}
+		open = false
+		wb.ssRefs = append(wb.ssRefs, uint64(len(wb.ssChunks)-1)<<48|uint64(start)<<24|uint64(len(cur)))
+		used += 8
+		if used > budget {
+			return tooMany
+		}
+		return nil
+	}
+	openString := func() {
+		if cur == nil {
+			cur = make([]byte, 0, min(ledgerSSChunk, budget))
+			wb.ssChunks = append(wb.ssChunks, cur)
+		}
+		start, open = len(cur), true
+	}
+	// appendText adds text to the open string, starting a new chunk (and moving the string's
+	// beginning there) when the current one is full. Decoding never lengthens text.
+	appendText := func(text []byte, decode bool) error {
+		if len(cur)+len(text) > cap(cur) {
+			if len(cur)-start+len(text) > ledgerSSChunk {
+				return models.Errorf(models.EInvalid, "文件内容异常：%s 中有过长的文字（超过 %d KB）。", f.Name, ledgerSSChunk>>10)
+			}
+			next := make([]byte, 0, ledgerSSChunk)
+			next = append(next, cur[start:]...)
+			wb.ssChunks[len(wb.ssChunks)-1] = cur
+			cur, start = next, 0
+			wb.ssChunks = append(wb.ssChunks, cur)
+		}
+		before := len(cur)
+		if decode {
+			cur = ledgerAppendText(cur, text)
+		} else {
+			cur = append(cur, text...)
+		}
+		wb.ssChunks[len(wb.ssChunks)-1] = cur
+		used += len(cur) - before
+		if used > budget {
+			return tooMany
+		}
+		return nil
+	}
 	sc := newLedgerScanner(rc, 64<<10, wb.limits.MaxTokenBytes)
 	// Depth counters: text counts only inside <si>…<t>, never inside phonetic runs (<rPh>).
 	inSI, inT, inRPh := false, false, 0
@@ -303,12 +371,11 @@ func (wb *LedgerWorkbook) loadSharedStrings() error {
 		switch sc.kind {
 		case ledgerTokStart, ledgerTokSelfClose:
 			switch string(sc.name) {
-			case "sst":
-				if n, err := ledgerAtoi(ledgerAttr(sc.attrs, "uniqueCount")); err == nil && n < wb.limits.MaxRows*wb.limits.MaxCols {
-					wb.ssOffs = make([]uint32, 0, n+1)
-				}
 			case "si":
-				wb.ssOffs = append(wb.ssOffs, uint32(len(wb.ssData)))
+				if err := closeString(); err != nil {
+					return err
+				}
+				openString()
 				inSI = sc.kind == ledgerTokStart
 			case "t":
 				inT = inSI && sc.kind == ledgerTokStart
@@ -326,29 +393,40 @@ func (wb *LedgerWorkbook) loadSharedStrings() error {
 			case "rPh":
 				inRPh--
 			}
-		case ledgerTokText:
-			if inT && inRPh == 0 {
-				wb.ssData = ledgerAppendText(wb.ssData, sc.text)
+		case ledgerTokText, ledgerTokCDATA:
+			if inT && inRPh == 0 && open {
+				if err := appendText(sc.text, sc.kind == ledgerTokText); err != nil {
+					return err
+				}
 			}
-		case ledgerTokCDATA:
-			if inT && inRPh == 0 {
-				wb.ssData = append(wb.ssData, sc.text...)
-			}
-		}
-		if len(wb.ssData) > int(wb.limits.MaxPartBytes) || len(wb.ssData) > 1<<32-1 {
-			return models.Errorf(models.ETooLarge, "文件中的共享字符串过多。")
 		}
 	}
-	wb.ssOffs = append(wb.ssOffs, uint32(len(wb.ssData)))
-	return nil
+	return closeString()
+}
+
+// sharedStringBytes is MaxSharedStringBytes, or its default when limits were built by hand.
+func (l LedgerLimits) sharedStringBytes() int {
+	if l.MaxSharedStringBytes > 0 {
+		return l.MaxSharedStringBytes
+	}
+	return DefaultLedgerLimits().MaxSharedStringBytes
+}
+
+// smallPartBytes is MaxSmallPartBytes, or its default when limits were built by hand.
+func (l LedgerLimits) smallPartBytes() int64 {
+	if l.MaxSmallPartBytes > 0 {
+		return l.MaxSmallPartBytes
+	}
+	return DefaultLedgerLimits().MaxSmallPartBytes
 }
 
 // sharedString returns shared string i, or false when the index is out of range.
 func (wb *LedgerWorkbook) sharedString(i int) ([]byte, bool) {
-	if i < 0 || i+1 >= len(wb.ssOffs) {
+	if i < 0 || i >= len(wb.ssRefs) {
 		return nil, false
 	}
-	return wb.ssData[wb.ssOffs[i]:wb.ssOffs[i+1]], true
+	ref := wb.ssRefs[i]
+	return wb.ssChunks[ref>>48][ref>>24&(1<<24-1) : ref&(1<<24-1)], true
 }
 
 func (wb *LedgerWorkbook) xmlErr(part string, err error) error {
@@ -427,6 +505,10 @@ type ledgerRowReader struct {
 // count is estimated from the part's size and the bytes per row seen so far.
 const ledgerEstimateAfter = 64
 
+// ledgerMinRowBytes is fewer bytes of sheet XML than any ledger row with a point takes (ten or more
+// cells of at least 20 bytes each), so partSize/ledgerMinRowBytes bounds the rows a sheet can hold.
+const ledgerMinRowBytes = 200
+
 func (rr *ledgerRowReader) run() error {
 	sc := rr.sc
 	inRow, inCell, inV, inIS, inT, inRPh := false, false, false, false, false, 0
@@ -501,6 +583,9 @@ func (rr *ledgerRowReader) run() error {
 					if ref := ledgerAttr(sc.attrs, "ref"); ref != nil {
 						if i := bytes.IndexByte(ref, ':'); i >= 0 {
 							if _, last, err := ledgerCellRef(ref[i+1:]); err == nil && last > 1 {
+								// The declared extent is only believed as far as the part's real
+								// size allows: A1:XFD1048576 in a small sheet sizes nothing.
+								last = int(min(int64(last), rr.partSize/ledgerMinRowBytes+1))
 								rr.hint(LedgerSheetDimension(last))
 								rr.hinted = true
 							}
@@ -571,8 +656,8 @@ func (rr *ledgerRowReader) endCell(cell LedgerCell, start int) error {
 		if len(s) == 0 {
 			return nil
 		}
-		// Shared strings are referenced in place: mark with a negative offset into the arena.
-		rr.offs = append(rr.offs, -1-int(rr.wb.ssOffs[i]))
+		// Shared strings are referenced in place: a negative offset marks them.
+		rr.offs = append(rr.offs, -1)
 		cell.Value = s
 		rr.row.Cells = append(rr.row.Cells, cell)
 		return nil

@@ -89,16 +89,26 @@ func TestLedgerReaderMatchesExcelize(t *testing.T) {
 // ledgerTestBook builds a workbook around hand-written sheet XML (and optional shared strings).
 func ledgerTestBook(t testing.TB, sheetXML, sstXML string) []byte {
 	t.Helper()
+	parts := map[string]string{"xl/worksheets/data.xml": sheetXML}
+	if sstXML != "" {
+		parts["xl/strings.xml"] = sstXML
+	}
+	return ledgerTestBookWith(t, parts)
+}
+
+// ledgerTestBookWith is ledgerTestBook with any part replaced or added (by its name in the archive).
+func ledgerTestBookWith(t testing.TB, over map[string]string) []byte {
+	t.Helper()
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
 	parts := map[string]string{
 		"_rels/.rels":                `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>`,
 		"xl/workbook.xml":            `<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="网点台账" sheetId="1" r:id="rId7"/></sheets></workbook>`,
 		"xl/_rels/workbook.xml.rels": `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId7" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="/xl/worksheets/data.xml"/><Relationship Id="rId8" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="strings.xml"/></Relationships>`,
-		"xl/worksheets/data.xml":     sheetXML,
+		"xl/worksheets/data.xml":     `<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData/></worksheet>`,
 	}
-	if sstXML != "" {
-		parts["xl/strings.xml"] = sstXML
+	for name, body := range over {
+		parts[name] = body
 	}
 	for name, body := range parts {
 		w, err := zw.Create(name)
