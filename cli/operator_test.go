@@ -49,10 +49,10 @@ func TestMissingDatabaseIsRefused(t *testing.T) {
 		})
 	}
 	// user add on a new deployment creates the database, as does serve (TestDemoRefusedOnRealDatabase).
-	if code, _, errOut := run(t, "a-long-password\n", "user", "add", "--db", missing, "--username", "li", "--role", "office"); code != 0 {
+	if code, _, errOut := run(t, "a-long-password\n", "user", "add", "--db", missing, "--username", "liwei", "--role", "office"); code != 0 {
 		t.Fatalf("user add on a new database: %d %s", code, errOut)
 	}
-	if code, out, _ := run(t, "", "user", "list", "--db", missing); code != 0 || !strings.Contains(out, "li") {
+	if code, out, _ := run(t, "", "user", "list", "--db", missing); code != 0 || !strings.Contains(out, "liwei") {
 		t.Errorf("user list after user add: %d %q", code, out)
 	}
 }
@@ -228,7 +228,7 @@ func TestREADMEListsEveryFlag(t *testing.T) {
 func TestFlagsAfterFile(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "d.db")
-	if code, _, errOut := run(t, "a-long-password\n", "user", "add", "--db", db, "--username", "o", "--role", "office"); code != 0 {
+	if code, _, errOut := run(t, "a-long-password\n", "user", "add", "--db", db, "--username", "office", "--role", "office"); code != 0 {
 		t.Fatal(errOut)
 	}
 	file := filepath.Join(dir, "missing.xlsx")

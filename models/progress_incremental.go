@@ -63,7 +63,7 @@ func (c *ProgressCalculator) WithUnitMonths(ch UnitMonths) *ProgressCalculator {
 	if ch.Unit == c.plan.Root.Code {
 		ticks = map[int][][]msPoint{}
 		for i, ind := range c.indicators {
-			if ind.Kind != KindMilestone || ind.Reporter != ReporterOffice {
+			if !officeTicked(ind) {
 				continue
 			}
 			for u2 := range c.units {
@@ -98,6 +98,11 @@ func (c *ProgressCalculator) WithUnitMonths(ch UnitMonths) *ProgressCalculator {
 	for i := range n {
 		k := u*n + i
 		d.series[k] = spliceSeries(c.series[k], obs[i], months, func(p obsPoint) int32 { return p.at })
+		if ticks == nil && officeTicked(c.indicators[i]) {
+			// A unit's series of a task the office ticks comes from the office's return, which this
+			// unit's return does not touch.
+			continue
+		}
 		d.milestones[k] = spliceSeries(c.milestones[k], ms[i], months, func(p msPoint) int32 { return p.at })
 	}
 	for u2, byInd := range ticks {
@@ -227,7 +232,7 @@ func (b *progressBuilder) add(o Observation) {
 	if b.c.series[k] == nil {
 		b.c.series[k] = make([]obsPoint, 0, b.months)
 	}
-	b.c.series[k] = append(b.c.series[k], obsPoint{at: at, version: int32(o.Version), versionID: o.VersionID, value: o.Value, approved: o.Approved})
+	b.c.series[k] = append(b.c.series[k], obsPoint{at: at, version: int32(o.Version), versionID: o.VersionID, value: o.Value, approved: o.Approved, snapshotID: uint32(o.SnapshotID)})
 	b.mark(u, at)
 }
 
@@ -257,4 +262,10 @@ func (b *progressBuilder) done() *ProgressCalculator {
 		}
 	}
 	return b.c
+}
+
+// officeTicked says whether the office reports an indicator for each unit (a milestone it ticks per
+// unit in its own return): the units' series of it follow the office's return.
+func officeTicked(ind Indicator) bool {
+	return ind.Kind == KindMilestone && ind.Reporter == ReporterOffice
 }

@@ -76,7 +76,7 @@ func TestWriteQueueBoundedWait(t *testing.T) {
 func TestReadsNoteActivityInMemory(t *testing.T) {
 	s, p := openTestStore(t)
 	now := time.Date(2024, 7, 3, 10, 0, 0, 0, ReportingZone())
-	u, err := s.CreateUser(p, NewUser{Username: "c1", Password: "correct horse", Role: RoleCounty, UnitCode: "530302"}, testActor, now)
+	u, err := s.CreateUser(p, NewUser{Username: "clerk1", Password: "correct horse", Role: RoleCounty, UnitCode: "530302"}, testActor, now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,7 +139,7 @@ func TestFlusherStoresActivityByItself(t *testing.T) {
 	s.touch.every = 20 * time.Millisecond
 	s.startFlusher()
 	now := time.Now()
-	u, err := s.CreateUser(p, NewUser{Username: "c1", Password: "correct horse", Role: RoleLeader}, testActor, now)
+	u, err := s.CreateUser(p, NewUser{Username: "clerk1", Password: "correct horse", Role: RoleLeader}, testActor, now)
 	if err != nil {
 		t.Fatal(err)
 	}
