@@ -63,10 +63,16 @@ func FormDraft(plan *models.Plan, e FormEntry) Draft {
 type FormRow struct {
 	Code, Name, Unit, Basis string
 	// CityTarget, Allocation and Previous are this year's city target, the unit's allocation and the
-	// last accepted figure the template shows, "" when there is none.
-	CityTarget, Allocation, Previous string
+	// last accepted figure the template shows; Known is false where it shows none.
+	CityTarget, Allocation, Previous Known
 	// Value and Note are the month's stored figure and note, pre-filled as in the template.
 	Value, Note string
+}
+
+// Known is a reference figure that may be missing.
+type Known struct {
+	Value float64
+	OK    bool
 }
 
 // FormMilestone is one milestone row of the form.
@@ -99,13 +105,13 @@ func FormFor(in TemplateInput) Form {
 	for _, ind := range TemplateIndicators(in.Plan) {
 		r := FormRow{Code: ind.Code, Name: ind.Name, Unit: ind.Unit, Basis: basis(ind.Kind)}
 		if t, ok := tw.target(ind.Code); ok {
-			r.CityTarget = formatFigure(t)
+			r.CityTarget = Known{t, true}
 		}
 		if a, ok := in.Allocations[ind.Code]; ok {
-			r.Allocation = formatFigure(a)
+			r.Allocation = Known{a, true}
 		}
 		if v, ok := previousFigure(in, period, ind); ok {
-			r.Previous = formatFigure(v)
+			r.Previous = Known{v, true}
 		}
 		for _, x := range in.Current.Values {
 			if x.Indicator == ind.Code {

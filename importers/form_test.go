@@ -155,10 +155,10 @@ func TestFormForShowsWhatTheTemplateShows(t *testing.T) {
 		t.Fatalf("no row %s", code)
 		return FormRow{}
 	}
-	if r := row("service_points"); r.Previous != "112" || r.Allocation != "150" || r.Value != "120" || r.Note != "含新建" || r.CityTarget == "" {
+	if r := row("service_points"); r.Previous != (Known{112, true}) || r.Allocation != (Known{150, true}) || r.Value != "120" || r.Note != "含新建" || !r.CityTarget.OK {
 		t.Errorf("service_points row %+v", r)
 	}
-	if r := row("outbound_parcels"); r.Previous != "" {
+	if r := row("outbound_parcels"); r.Previous.OK {
 		t.Errorf("a year total of last year is no reference in January: %+v", r)
 	}
 	if len(f.Rows) != len(TemplateIndicators(p)) || len(f.Milestones) != len(TemplateMilestones(p, testUnit)) || f.CurrentNumber != 2 {
