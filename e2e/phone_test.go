@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 )
 
@@ -38,7 +39,7 @@ const phoneChecks = `(function () {
     if (grid && grid.getClientRects().length > 0) { out.push('the desk matrix grid shows at phone width'); }
     var units = document.querySelectorAll('.matrix-unit');
     units.forEach(function (d) { d.open = true; });
-    var targets = Array.from(document.querySelectorAll('.matrix-units a, .matrix-units summary')).filter(function (el) {
+    var targets = Array.from(document.querySelectorAll('.matrix-units a, .matrix-units summary, table.matrix a')).filter(function (el) {
       return el.getClientRects().length > 0;
     });
     var small = targets.filter(function (el) { return el.getBoundingClientRect().height < 40; });
@@ -148,6 +149,36 @@ func testReturnFormKeyboard(t *testing.T, browser context.Context, base string) 
 		chromedp.WithPollingTimeout(10*time.Second)))
 	if err != nil || !strings.Contains(msg, "村（社区）级快递物流电商末端服务网点") {
 		t.Fatalf("the check did not flag the field: %q %v", msg, err)
+	}
+	// Leaving with unsaved input asks first: the test says stay, and the form is still there.
+	dialogs := make(chan page.DialogType, 1)
+	go func() {
+		for ev, err := range chromedp.Events(tab, page.JavascriptDialogOpening) {
+			if err != nil {
+				return
+			}
+			dialogs <- ev.Type
+			_, _ = chromedp.Call(tab, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: false})
+			return
+		}
+	}()
+	if _, err := chromedp.Run(tab, chromedp.Evaluate[bool](`setTimeout(function () { location.href = '/'; }, 0); true`)); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case typ := <-dialogs:
+		if typ != page.DialogTypeBeforeunload {
+			t.Errorf("leaving opened a %s dialog, want beforeunload", typ)
+		}
+	case <-time.After(10 * time.Second):
+		t.Error("leaving the form with unsaved input did not ask first")
+	}
+	if _, err := chromedp.Run(tab, chromedp.Poll[bool](`location.pathname === '/returns/form' && !!document.getElementById('v_service_points')`,
+		chromedp.WithPollingTimeout(5*time.Second))); err != nil {
+		t.Fatalf("staying did not keep the form: %v", err)
+	}
+	if err := chromedp.Do(tab, chromedp.Focus(`#v_service_points`)); err != nil {
+		t.Fatal(err)
 	}
 	figure := strconv.Itoa(n + 3)
 	if err := chromedp.Do(tab, chromedp.KeyEvent(erase+figure+"\t")); err != nil {
