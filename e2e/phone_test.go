@@ -39,7 +39,7 @@ const phoneChecks = `(function () {
     if (grid && grid.getClientRects().length > 0) { out.push('the desk matrix grid shows at phone width'); }
     var units = document.querySelectorAll('.matrix-unit');
     units.forEach(function (d) { d.open = true; });
-    var targets = Array.from(document.querySelectorAll('.matrix-units a, .matrix-units summary, table.matrix a')).filter(function (el) {
+    var targets = Array.from(document.querySelectorAll('.matrix-units a, .matrix-units summary, .matrix-grid a')).filter(function (el) {
       return el.getClientRects().length > 0;
     });
     var small = targets.filter(function (el) { return el.getBoundingClientRect().height < 40; });
