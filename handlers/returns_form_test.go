@@ -176,6 +176,15 @@ func TestWebFormRefusesWhatTheUploadRefuses(t *testing.T) {
 		return c.Next()
 	})
 	s.registerReturns(clerkApp)
+	if status, _ := get(t, clerkApp, "/returns/form?county=530302&period=2024-06"); status != 403 {
+		t.Errorf("a clerk opened another unit's form: %d", status)
+	}
+	if status, body := get(t, clerkApp, "/returns/form?period=2024-06"); status != 200 || !strings.Contains(string(body), "沾益区 · 2024-06") {
+		t.Errorf("a clerk's own form: %d", status)
+	}
+	if status, body := get(t, app, "/returns/form?period=2024-06"); status != 200 || strings.Contains(string(body), `id="return-form"`) || !strings.Contains(string(body), `name="county"`) {
+		t.Errorf("the office without a unit should get the chooser only: %d", status)
+	}
 	cases := []struct {
 		name, county, period, field string
 		app                         *fiber.App
