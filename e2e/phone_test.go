@@ -198,6 +198,19 @@ func testReturnFormKeyboard(t *testing.T, browser context.Context, base string) 
 	if err != nil || !draft {
 		t.Errorf("no draft kept in the browser: %v", err)
 	}
+	// Coming back later (another tab of the same browser) finds the draft restored, and says so.
+	func() {
+		other, cancelOther := chromedp.NewContext(browser)
+		defer cancelOther()
+		if err := chromedp.Do(other, chromedp.Navigate(base+"/returns/form?county=530326&period=2025-12")); err != nil {
+			t.Fatal(err)
+		}
+		restored, err := chromedp.Run(other, chromedp.Poll[string](`(function () { var b = document.getElementById('rf-draft'); return b && !b.hidden ? document.getElementById('v_service_points').value + '|' + document.getElementById('n_service_points').value : false; })()`,
+			chromedp.WithPollingTimeout(10*time.Second)))
+		if err != nil || restored != figure+"|键盘填报" {
+			t.Errorf("the draft was not restored: %q %v", restored, err)
+		}
+	}()
 	// Enter in the note previews (the first button of the form); then Enter on 确认提交.
 	if err := chromedp.Do(tab, chromedp.KeyEvent("\r"), chromedp.WaitVisible(`#rf-submit`)); err != nil {
 		t.Fatalf("Enter did not preview: %v", err)
