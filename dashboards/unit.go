@@ -80,6 +80,8 @@ func versionSourceLabel(s string) string {
 		return "演示数据"
 	case models.SourceOffice:
 		return "专班办公室录入"
+	case models.SourceWeb:
+		return "网页填报"
 	}
 	return s
 }

@@ -226,6 +226,8 @@ type pageCheck struct {
 	vp   viewport
 	// minCharts is how many drawn charts the page must have at least.
 	minCharts int
+	// mobile emulates a phone (touch, the page's viewport meta) rather than a narrow desk window.
+	mobile bool
 	// assert is an optional JavaScript expression run once the charts are drawn; it returns an
 	// array of problems (strings), empty when the page is right.
 	assert string
@@ -245,7 +247,11 @@ func checkPage(browser context.Context, pc pageCheck, dir string) ([]string, err
 	if err := blockOutside(tab, rec); err != nil {
 		return nil, err
 	}
-	if err := chromedp.Do(tab, chromedp.EmulateViewport(pc.vp.width, pc.vp.height), chromedp.Navigate(pc.url)); err != nil {
+	var emulate []chromedp.EmulateViewportOption
+	if pc.mobile {
+		emulate = append(emulate, chromedp.EmulateMobile)
+	}
+	if err := chromedp.Do(tab, chromedp.EmulateViewport(pc.vp.width, pc.vp.height, emulate...), chromedp.Navigate(pc.url)); err != nil {
 		return nil, fmt.Errorf("open %s: %w", pc.url, err)
 	}
 	loc, err := chromedp.Run(tab, chromedp.Location())

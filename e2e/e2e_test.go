@@ -15,4 +15,5 @@ func TestBrowser(t *testing.T) {
 	t.Run("print", func(t *testing.T) { testPrintA4Landscape(t, browser, dir) })
 	t.Run("app", func(t *testing.T) { testAppPages(t, browser, dir) })
 	t.Run("login-redirect", func(t *testing.T) { testLoginRedirectStaysOnSite(t, browser) })
+	t.Run("phone", func(t *testing.T) { testPhone(t, browser, dir) })
 }

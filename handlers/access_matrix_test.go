@@ -119,6 +119,10 @@ func accessMatrix(f accessFixtures) []accessRoute {
 		{method: "GET", route: "/returns/versions/:id/file", path: "/returns/versions/" + f.versionID + "/file", allow: "OC"},
 		{method: "GET", route: "/returns/office", allow: "O"},
 		{method: "POST", route: "/returns/office", form: url.Values{"period": {"bogus"}}, allow: "O"},
+		// The web form: a clerk fills its own unit's return, the office any unit's.
+		{method: "GET", route: "/returns/form", path: "/returns/form?county=530302&period=2024-06", allow: "OC"},
+		{method: "POST", route: "/returns/form", form: url.Values{"period": {"bogus"}}, allow: "OCX"},
+		{method: "POST", route: "/returns/form/check", form: url.Values{"period": {"bogus"}}, allow: "OCX"},
 
 		{method: "GET", route: "/audit", allow: "O"},
 		{method: "GET", route: "/audit/export", allow: "O"},

@@ -27,7 +27,7 @@ func (s *Server) returnVersionFile(c *fiber.Ctx) error {
 		return models.Errorf(models.EForbidden, "只能下载本单位月报的原始文件。")
 	}
 	if v.FileHash == "" {
-		return models.Errorf(models.ENotFound, "这一版不是上传的文件（演示数据或办公室录入），没有原始文件。")
+		return models.Errorf(models.ENotFound, "这一版不是上传的文件（演示数据、办公室录入或网页填报），没有原始文件。")
 	}
 	f, err := s.Store.StoredFileByHash(v.FileHash)
 	if errors.Is(err, models.ErrNotFound) {

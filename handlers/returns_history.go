@@ -62,6 +62,8 @@ func sourceLabel(source string) string {
 		return "上传文件"
 	case models.SourceOffice:
 		return "办公室录入"
+	case models.SourceWeb:
+		return "网页填报"
 	case models.SourceDemo:
 		return "演示数据"
 	}

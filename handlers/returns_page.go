@@ -31,7 +31,13 @@ type previewData struct {
 
 // previewRow is one figure of a previewed return beside the stored version's.
 type previewRow struct {
-	Code, Name, Unit, Old, New, Kind, Note string
+	Code string `json:"indicator"`
+	Name string `json:"name"`
+	Unit string `json:"unit"`
+	Old  string `json:"old"`
+	New  string `json:"new"`
+	Kind string `json:"kind"`
+	Note string `json:"note"`
 }
 
 // uploadPage is where a county downloads its template and uploads the filled return.

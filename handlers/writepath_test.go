@@ -5,8 +5,10 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"html"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -43,6 +45,7 @@ func newWritePathEnv(t *testing.T) *writePathEnv {
 	w.office, w.county, w.leader = e.loggedIn("office"), e.loggedIn("county-530302"), e.loggedIn("leader")
 	w.officeAPI = e.tokenClient("office")
 	w.officeAPI.do("GET", "/api/v1/me", nil) // a first use, so that no later request is the token's first
+	w.e.tokenClient("leader")                // a token of the leader's for the office to revoke
 	return w
 }
 
@@ -92,6 +95,12 @@ func (w *writePathEnv) mutations(t *testing.T) []mutation {
 		{"POST /returns", func(t *testing.T) accessResult {
 			return w.county.uploadForm("/returns", nil, "月报.xlsx", w.returnFile(t, 120))
 		}, 1, models.AuditUpload},
+		{"POST /returns/form/check", func(t *testing.T) accessResult {
+			return w.county.do("POST", "/returns/form/check", w.webForm(t, "2024-06", ""))
+		}, 0, ""},
+		{"POST /returns/form", func(t *testing.T) accessResult {
+			return w.county.do("POST", "/returns/form", w.webForm(t, "2024-06", "submit"))
+		}, 1, models.AuditUpload},
 		{"POST /api/v1/returns/:id/review", func(t *testing.T) accessResult {
 			req := httptest.NewRequest("POST", "/api/v1/returns/"+newest()+"/review", strings.NewReader(`{"decision":"approve"}`))
 			req.Header.Set("Content-Type", "application/json")
@@ -114,6 +123,9 @@ func (w *writePathEnv) mutations(t *testing.T) []mutation {
 		{"POST /account/tokens", post(w.leader, "/account/tokens", url.Values{"name": {"t"}}), 1, models.AuditTokenCreate},
 		{"POST /account/tokens/:id/revoke", func(t *testing.T) accessResult {
 			return w.leader.do("POST", "/account/tokens/"+w.newestToken(t)+"/revoke", url.Values{})
+		}, 1, models.AuditTokenRevoke},
+		{"POST /admin/users/:username/tokens/:id/revoke", func(t *testing.T) accessResult {
+			return w.office.do("POST", "/admin/users/leader/tokens/"+w.newestTokenOf(t, "leader")+"/revoke", url.Values{})
 		}, 1, models.AuditTokenRevoke},
 		{"POST /account/password", post(w.county, "/account/password", url.Values{"current": {accessPassword}, "new": {accessPassword}, "confirm": {accessPassword}}), 1, models.AuditPasswordChange},
 		{"POST /login", func(t *testing.T) accessResult {
@@ -294,11 +306,54 @@ func (w *writePathEnv) newestVersion(t *testing.T) string {
 	return itoaUint(id)
 }
 
+// webForm is the browser return form of 530302's month as the page fills it in (the newest
+// version's figures), posted back with the action.
+func (w *writePathEnv) webForm(t *testing.T, period, action string) url.Values {
+	t.Helper()
+	res := w.county.do("GET", "/returns/form?period="+period, nil)
+	if res.status != fiber.StatusOK {
+		t.Fatalf("form page: %d %.300s", res.status, res.body)
+	}
+	form := url.Values{"period": {period}}
+	if action != "" {
+		form.Set("action", action)
+	}
+	for _, m := range formInput.FindAllStringSubmatch(res.body, -1) {
+		form.Set(m[1], html.UnescapeString(m[2]))
+	}
+	for _, m := range formSelect.FindAllStringSubmatch(res.body, -1) {
+		if sel := formSelected.FindStringSubmatch(m[2]); sel != nil {
+			form.Set(m[1], html.UnescapeString(sel[1]))
+		}
+	}
+	return form
+}
+
+var (
+	formInput    = regexp.MustCompile(`<input[^>]* name="((?:v|n|d|mn)_[^"]+)"[^>]* value="([^"]*)"`)
+	formSelect   = regexp.MustCompile(`(?s)<select[^>]* name="(s_[^"]+)"[^>]*>(.*?)</select>`)
+	formSelected = regexp.MustCompile(`<option value="([^"]*)" selected>`)
+)
+
 // newestSnapshot is the id of 530302's newest ledger snapshot of the month.
 func (w *writePathEnv) newestSnapshot(t *testing.T, period string) string {
 	t.Helper()
 	var id uint
 	if err := w.e.store.DB.Model(&models.LedgerSnapshot{}).Where("unit_code = ? AND period = ?", "530302", period).Select("MAX(id)").Scan(&id).Error; err != nil {
+		t.Fatal(err)
+	}
+	return itoaUint(id)
+}
+
+// newestTokenOf is the id of the user's newest live token.
+func (w *writePathEnv) newestTokenOf(t *testing.T, username string) string {
+	t.Helper()
+	u, err := w.e.store.UserByName(username)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var id uint
+	if err := w.e.store.DB.Model(&models.APIToken{}).Where("user_id = ? AND revoked_at IS NULL", u.ID).Select("MAX(id)").Scan(&id).Error; err != nil {
 		t.Fatal(err)
 	}
 	return itoaUint(id)

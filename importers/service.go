@@ -75,6 +75,19 @@ func ImportDraft(store *models.Store, plan *models.Plan, d Draft, req ImportRequ
 	return importDraft(store, plan, d, nil, req)
 }
 
+// ImportForm validates and (unless a dry run) stores a return typed into the web form, by the very
+// path of an upload: the entry becomes the draft the reader would have made of the filled template.
+// A month that is not open for the unit, which an upload gets as a conflict, comes back as a problem
+// on the period field, so the form shows it where the clerk chose the month.
+func ImportForm(store *models.Store, plan *models.Plan, e FormEntry, req ImportRequest) (ImportOutcome, error) {
+	out, err := importDraft(store, plan, FormDraft(plan, e), nil, req)
+	if err != nil && models.ErrorCode(err) == models.EConflict && !out.Stored {
+		out.Problems = append(out.Problems, Problem{Sheet: SheetMonthly, Cell: FieldPeriod, Message: models.ErrorMessage(err)})
+		return out, nil
+	}
+	return out, err
+}
+
 func importDraft(store *models.Store, plan *models.Plan, d Draft, readProblems []Problem, req ImportRequest) (ImportOutcome, error) {
 	if req.Now.IsZero() {
 		req.Now = time.Now()

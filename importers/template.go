@@ -289,7 +289,6 @@ func (tw *templateWriter) writeMonthly() error {
 	if err := f.SetCellStyle(sheet, "A4", cellName(len(headers)-1, monthlyHeaderRow), tw.styles.header); err != nil {
 		return err
 	}
-	prevPeriod, prevErr := models.ParsePeriod(tw.in.Previous.Period)
 	for i, ind := range TemplateIndicators(tw.in.Plan) {
 		row := monthlyHeaderRow + 1 + i
 		refs := []any{ind.Code, ind.Name, ind.Unit, basis(ind.Kind), nil, nil, nil}
@@ -299,11 +298,8 @@ func (tw *templateWriter) writeMonthly() error {
 		if a, ok := tw.in.Allocations[ind.Code]; ok {
 			refs[5] = a
 		}
-		if v, ok := tw.in.Previous.Values[ind.Code]; ok && prevErr == nil {
-			// A year's running total restarts in January: last December's total is no reference.
-			if ind.Kind != models.KindAnnual || prevPeriod.Year == tw.period.Year {
-				refs[6] = v
-			}
+		if v, ok := previousFigure(tw.in, tw.period, ind); ok {
+			refs[6] = v
 		}
 		for col, v := range refs {
 			addr := cellName(col, row)

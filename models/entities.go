@@ -67,6 +67,8 @@ const (
 	SourceUpload = "upload"
 	SourceDemo   = "demo"
 	SourceOffice = "office"
+	// SourceWeb is a return typed into the web form (/returns/form); it has no original file.
+	SourceWeb = "web"
 )
 
 // ReturnVersion is one accepted upload of a return. Versions are never changed or deleted, except

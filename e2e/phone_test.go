@@ -1,0 +1,233 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+)
+
+// phoneViewports are a phone and a small tablet, both held upright.
+func phoneViewports() []viewport { return []viewport{{390, 844}, {768, 1024}} }
+
+// phoneChecks fails a page that scrolls sideways and, at touch widths, a menu that fills the first
+// screen, the desk matrix grid, or a tap target of the matrix list under 40 px.
+const phoneChecks = `(function () {
+  var out = [];
+  var de = document.documentElement;
+  if (de.scrollWidth > window.innerWidth) {
+    var wide = Array.from(document.querySelectorAll('body *')).filter(function (el) {
+      var r = el.getBoundingClientRect();
+      return r.right > window.innerWidth + 1 && r.width > 0 && !el.closest('.table-scroll');
+    }).slice(0, 5).map(function (el) {
+      return el.tagName.toLowerCase() + (typeof el.className === 'string' && el.className ? '.' + el.className.trim().split(/\s+/).join('.') : '') +
+        ' (right ' + Math.round(el.getBoundingClientRect().right) + ')';
+    });
+    out.push('horizontal overflow: scrollWidth ' + de.scrollWidth + ' > innerWidth ' + window.innerWidth + ': ' + wide.join(', '));
+  }
+  if (window.innerWidth <= 800) {
+    var nav = document.querySelector('.topbar nav');
+    if (nav && getComputedStyle(nav).display !== 'none') { out.push('the menu is open before it is asked for'); }
+    var button = document.querySelector('.menu-button');
+    if (!button || button.getBoundingClientRect().height < 40) { out.push('no menu button of 40 px'); }
+    var grid = document.querySelector('.matrix-grid');
+    if (grid && grid.getClientRects().length > 0) { out.push('the desk matrix grid shows at phone width'); }
+    var units = document.querySelectorAll('.matrix-unit');
+    units.forEach(function (d) { d.open = true; });
+    var targets = Array.from(document.querySelectorAll('.matrix-units a, .matrix-units summary, .matrix-grid a')).filter(function (el) {
+      return el.getClientRects().length > 0;
+    });
+    var small = targets.filter(function (el) { return el.getBoundingClientRect().height < 40; });
+    if (small.length) {
+      out.push(small.length + ' of ' + targets.length + ' tap targets in the matrix are under 40 px, e.g. "' +
+        small[0].textContent.trim().slice(0, 40) + '" ' + Math.round(small[0].getBoundingClientRect().height) + ' px');
+    }
+    if (grid && targets.length === 0) { out.push('no matrix list at phone width'); }
+    units.forEach(function (d, i) { d.open = i < 2; });
+  }
+  return out;
+})()`
+
+// phonePages are the main pages a leader or clerk opens on a phone.
+func phonePages() []appPage {
+	return []appPage{
+		{name: "overview", path: "/", minCharts: 1},
+		{name: "county", path: "/counties/530325?period=2025-03", minCharts: 10},
+		{name: "workstream", path: "/workstreams/goals", minCharts: 8},
+		{name: "indicator", path: "/indicators/village_coverage", minCharts: 2},
+		{name: "returns", path: "/returns?county=530302&period=2024-06"},
+		{name: "returns-form", path: "/returns/form?county=530326&period=2025-12"},
+		{name: "review", path: "/review"},
+		{name: "deadlines", path: "/deadlines"},
+	}
+}
+
+// testPhone opens the main pages at phone and tablet size (screenshots phone-*.png) and fills the
+// web return form with the keyboard alone.
+func testPhone(t *testing.T, browser context.Context, dir string) {
+	base := startApp(t)
+	signIn(t, browser, base, "office")
+	for _, p := range phonePages() {
+		for _, vp := range phoneViewports() {
+			t.Run(fmt.Sprintf("%s/%dx%d", p.name, vp.width, vp.height), func(t *testing.T) {
+				problems, err := checkPage(browser, pageCheck{name: "phone-" + p.name, url: base + p.path, vp: vp, mobile: true,
+					minCharts: p.minCharts, assert: phoneChecks}, dir)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, msg := range problems {
+					t.Error(msg)
+				}
+			})
+		}
+	}
+	t.Run("returns-form-keyboard", func(t *testing.T) { testReturnFormKeyboard(t, browser, base) })
+}
+
+// testReturnFormKeyboard reopens 会泽县's locked December 2025 as the office does, then fills the
+// month's return on the web form with Tab and Enter only: a wrong figure is flagged on its field by
+// the server's check, the corrected one previews, and Enter on 确认提交 stores version 2.
+func testReturnFormKeyboard(t *testing.T, browser context.Context, base string) {
+	tab, cancel := chromedp.NewContext(browser)
+	defer cancel()
+	tab, cancelTimeout := context.WithTimeout(tab, 90*time.Second)
+	defer cancelTimeout()
+	reopen := `(function () {
+	  var f = Array.from(document.querySelectorAll('form[action="/deadlines/reopen"]')).find(function (f) { return f.unit.value === '530326'; });
+	  if (!f) { return false; }
+	  f.reason.value = '网页填报测试';
+	  f.submit();
+	  return true;
+	})()`
+	if err := chromedp.Do(tab, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile), chromedp.Navigate(base+"/deadlines?period=2025-12")); err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := chromedp.Run(tab, chromedp.Evaluate[bool](reopen)); err != nil || !ok {
+		t.Fatalf("reopen 530326 2025-12: %v %v", ok, err)
+	}
+	time.Sleep(time.Second)
+	if err := chromedp.Do(tab, chromedp.Navigate(base+"/returns/form?county=530326&period=2025-12"), chromedp.WaitVisible(`#v_service_points`)); err != nil {
+		t.Fatal(err)
+	}
+	// The figure to type: above both this month's stored figure and last month's, so it is accepted.
+	current, err := chromedp.Run(tab, chromedp.Evaluate[string](`document.getElementById('v_service_points').value`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	previous, err := chromedp.Run(tab, chromedp.Evaluate[string](`document.getElementById('v_service_points').closest('.rf-row').querySelectorAll('.rf-ref dd')[1].textContent.replace(/,/g, '')`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, _ := strconv.Atoi(current)
+	if p, err := strconv.Atoi(previous); err == nil && p > n {
+		n = p
+	}
+	erase := strings.Repeat("\b", len(current)+2)
+	active := func() string {
+		id, err := chromedp.Run(tab, chromedp.Evaluate[string](`document.activeElement ? document.activeElement.id : ''`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	// Tab from the field before it, as a clerk moving down the form does.
+	if err := chromedp.Do(tab, chromedp.Focus(`#n_hub_parks`), chromedp.KeyEvent("\t")); err != nil {
+		t.Fatal(err)
+	}
+	if id := active(); id != "v_service_points" {
+		t.Fatalf("Tab from the note above went to %q", id)
+	}
+	if err := chromedp.Do(tab, chromedp.KeyEvent(erase+"12x")); err != nil {
+		t.Fatal(err)
+	}
+	msg, err := chromedp.Run(tab, chromedp.Poll[string](`(function () { var t = document.getElementById('p-v_service_points').textContent; return t || false; })()`,
+		chromedp.WithPollingTimeout(10*time.Second)))
+	if err != nil || !strings.Contains(msg, "村（社区）级快递物流电商末端服务网点") {
+		t.Fatalf("the check did not flag the field: %q %v", msg, err)
+	}
+	// Leaving with unsaved input asks first: the test says stay, and the form is still there.
+	dialogs := make(chan page.DialogType, 1)
+	go func() {
+		for ev, err := range chromedp.Events(tab, page.JavascriptDialogOpening) {
+			if err != nil {
+				return
+			}
+			dialogs <- ev.Type
+			_, _ = chromedp.Call(tab, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: false})
+			return
+		}
+	}()
+	if _, err := chromedp.Run(tab, chromedp.Evaluate[bool](`setTimeout(function () { location.href = '/'; }, 0); true`)); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case typ := <-dialogs:
+		if typ != page.DialogTypeBeforeunload {
+			t.Errorf("leaving opened a %s dialog, want beforeunload", typ)
+		}
+	case <-time.After(10 * time.Second):
+		t.Error("leaving the form with unsaved input did not ask first")
+	}
+	if _, err := chromedp.Run(tab, chromedp.Poll[bool](`location.pathname === '/returns/form' && !!document.getElementById('v_service_points')`,
+		chromedp.WithPollingTimeout(5*time.Second))); err != nil {
+		t.Fatalf("staying did not keep the form: %v", err)
+	}
+	if err := chromedp.Do(tab, chromedp.Focus(`#v_service_points`)); err != nil {
+		t.Fatal(err)
+	}
+	figure := strconv.Itoa(n + 3)
+	if err := chromedp.Do(tab, chromedp.KeyEvent(erase+figure+"\t")); err != nil {
+		t.Fatal(err)
+	}
+	if id := active(); id != "n_service_points" {
+		t.Fatalf("Tab from the figure went to %q, not its note", id)
+	}
+	if err := chromedp.Do(tab, chromedp.KeyEvent("键盘填报")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Run(tab, chromedp.Poll[bool](`document.getElementById('p-v_service_points').textContent === '' && /检查通过/.test(document.getElementById('rf-status').textContent)`,
+		chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+		t.Fatalf("the corrected figure was not accepted by the check: %v", err)
+	}
+	draft, err := chromedp.Run(tab, chromedp.Evaluate[bool](`Object.keys(localStorage).some(function (k) { return k.indexOf('ruralkpi:return-draft:') === 0 && localStorage.getItem(k).indexOf('键盘填报') > 0; })`))
+	if err != nil || !draft {
+		t.Errorf("no draft kept in the browser: %v", err)
+	}
+	// Coming back later (another tab of the same browser) finds the draft restored, and says so.
+	func() {
+		other, cancelOther := chromedp.NewContext(browser)
+		defer cancelOther()
+		if err := chromedp.Do(other, chromedp.Navigate(base+"/returns/form?county=530326&period=2025-12")); err != nil {
+			t.Fatal(err)
+		}
+		restored, err := chromedp.Run(other, chromedp.Poll[string](`(function () { var b = document.getElementById('rf-draft'); return b && !b.hidden ? document.getElementById('v_service_points').value + '|' + document.getElementById('n_service_points').value : false; })()`,
+			chromedp.WithPollingTimeout(10*time.Second)))
+		if err != nil || restored != figure+"|键盘填报" {
+			t.Errorf("the draft was not restored: %q %v", restored, err)
+		}
+	}()
+	// Enter in the note previews (the first button of the form); then Enter on 确认提交.
+	if err := chromedp.Do(tab, chromedp.KeyEvent("\r"), chromedp.WaitVisible(`#rf-submit`)); err != nil {
+		t.Fatalf("Enter did not preview: %v", err)
+	}
+	preview, err := chromedp.Run(tab, chromedp.Text(`#preview`))
+	if err != nil || !strings.Contains(preview, "检查通过") || !strings.Contains(preview, figure) {
+		t.Fatalf("preview: %q %v", preview, err)
+	}
+	if err := chromedp.Do(tab, chromedp.Focus(`#rf-submit`), chromedp.KeyEvent("\r"), chromedp.WaitVisible(`.flash`)); err != nil {
+		t.Fatalf("Enter on 确认提交: %v", err)
+	}
+	flash, err := chromedp.Run(tab, chromedp.Text(`.flash`))
+	if err != nil || !strings.Contains(flash, "网页填报已保存为第") {
+		t.Fatalf("after submitting: %q %v", flash, err)
+	}
+	body, err := chromedp.Run(tab, chromedp.Text(`main`))
+	if err != nil || !strings.Contains(body, "网页填报") {
+		t.Errorf("the history does not show the web version: %v", err)
+	}
+}

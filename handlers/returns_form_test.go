@@ -1,0 +1,244 @@
+package handlers
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http/httptest"
+	"net/url"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/xuri/excelize/v2"
+
+	"ruralkpi/models"
+)
+
+// formFigures are 麒麟区's June 2024 figures, notes and milestones, typed both ways below.
+var formFigures = struct {
+	values     map[string]string
+	notes      map[string]string
+	milestones map[string][3]string
+}{
+	values:     map[string]string{"service_points": "398", "hub_parks": "2", "outbound_parcels": "612.5", "ev_replacement": "8"},
+	notes:      map[string]string{"service_points": "含新建 6 个"},
+	milestones: map[string][3]string{"joint_distribution": {"已完成", "2023-11-20", "已运行"}, "third_party_company": {"建设中", "", "选址中"}},
+}
+
+// formValues are formFigures as the web form posts them.
+func formValues(county, period, action string) url.Values {
+	f := url.Values{"county": {county}, "period": {period}, "action": {action}}
+	for code, v := range formFigures.values {
+		f.Set("v_"+code, v)
+	}
+	for code, n := range formFigures.notes {
+		f.Set("n_"+code, n)
+	}
+	for code, m := range formFigures.milestones {
+		f.Set("s_"+code, m[0])
+		f.Set("d_"+code, m[1])
+		f.Set("mn_"+code, m[2])
+	}
+	return f
+}
+
+// templateWith downloads a unit's template and types formFigures into it, as a clerk in Excel.
+func templateWith(t *testing.T, app *fiber.App, county, period string) []byte {
+	t.Helper()
+	status, body := get(t, app, "/api/v1/returns/template?county="+county+"&period="+period)
+	if status != 200 {
+		t.Fatalf("template: %d %s", status, body)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	for sheet, cols := range map[string][]int{"月报": {8, 9}, "里程碑": {5, 6, 7}} {
+		rows, err := f.GetRows(sheet)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, r := range rows {
+			if len(r) == 0 {
+				continue
+			}
+			var texts []string
+			if v, ok := formFigures.values[r[0]]; ok && sheet == "月报" {
+				texts = []string{v, formFigures.notes[r[0]]}
+			}
+			if m, ok := formFigures.milestones[r[0]]; ok && sheet == "里程碑" {
+				texts = m[:]
+			}
+			for j, text := range texts {
+				if text == "" {
+					continue
+				}
+				cell, _ := excelize.CoordinatesToCellName(cols[j], i+1)
+				if err := f.SetCellStr(sheet, cell, text); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	}
+	var out bytes.Buffer
+	if _, err := f.WriteTo(&out); err != nil {
+		t.Fatal(err)
+	}
+	return out.Bytes()
+}
+
+func postForm(t *testing.T, app *fiber.App, path string, form url.Values) (int, []byte) {
+	t.Helper()
+	req := httptest.NewRequest("POST", path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return do(t, app, req)
+}
+
+// plainFigures strips a version down to what the clerk typed: values, notes and milestones.
+func plainFigures(v models.ReturnVersion) ([]models.ReturnValue, []models.MilestoneReport) {
+	var vals []models.ReturnValue
+	for _, x := range v.Values {
+		vals = append(vals, models.ReturnValue{Indicator: x.Indicator, Value: x.Value, Note: x.Note})
+	}
+	var ms []models.MilestoneReport
+	for _, m := range v.Milestones {
+		ms = append(ms, models.MilestoneReport{Indicator: m.Indicator, State: m.State, DoneOn: m.DoneOn, Note: m.Note})
+	}
+	return vals, ms
+}
+
+// TestWebFormStoresWhatTheTemplateStores types the same figures into the template and into the web
+// form, on two fresh databases, and compares the stored versions.
+func TestWebFormStoresWhatTheTemplateStores(t *testing.T) {
+	fileApp, fileServer := returnsApp(t)
+	if status, body := postFile(t, fileApp, "/api/v1/returns", "qilin.xlsx", templateWith(t, fileApp, "530302", "2024-06"), nil); status != 201 {
+		t.Fatalf("upload: %d %s", status, body)
+	}
+	formApp, formServer := returnsApp(t)
+	status, body := get(t, formApp, "/returns/form?county=530302&period=2024-06")
+	if status != 200 || !strings.Contains(string(body), `name="v_service_points"`) || !strings.Contains(string(body), `name="s_joint_distribution"`) {
+		t.Fatalf("form page: %d %.300s", status, body)
+	}
+	status, body = postForm(t, formApp, "/returns/form", formValues("530302", "2024-06", "preview"))
+	if status != 200 || !strings.Contains(string(body), "检查通过") || !strings.Contains(string(body), `value="submit"`) {
+		t.Fatalf("preview: %d %s", status, body)
+	}
+	if _, err := formServer.Store.LatestVersion("530302", "2024-06"); err == nil {
+		t.Fatal("the preview stored a version")
+	}
+	status, body = postForm(t, formApp, "/returns/form", formValues("530302", "2024-06", "submit"))
+	if status != 200 || !strings.Contains(string(body), "网页填报已保存为第 1 版") {
+		t.Fatalf("submit: %d %s", status, body)
+	}
+	fromFile, err := fileServer.Store.LatestVersion("530302", "2024-06")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fromForm, err := formServer.Store.LatestVersion("530302", "2024-06")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fv, fm := plainFigures(fromFile)
+	wv, wm := plainFigures(fromForm)
+	if !reflect.DeepEqual(fv, wv) || !reflect.DeepEqual(fm, wm) || fromFile.Warnings != fromForm.Warnings || len(wv) != 4 || len(wm) != 2 {
+		t.Errorf("versions differ:\nfile %+v %+v %s\nform %+v %+v %s", fv, fm, fromFile.Warnings, wv, wm, fromForm.Warnings)
+	}
+	if fromForm.Source != models.SourceWeb || fromForm.Status != models.StatusSubmitted || fromForm.FileHash != "" || fromForm.UploadedBy != "test-office" {
+		t.Errorf("form version %+v", fromForm)
+	}
+}
+
+// formCheckAnswer is the JSON of /returns/form/check.
+type formCheckAnswer struct {
+	OK     bool         `json:"ok"`
+	Errors []fieldIssue `json:"errors"`
+}
+
+// uploadRefusal is the refusal of the upload API: its problems (422) or its error (409).
+type uploadRefusal struct {
+	Error  struct{ Message string } `json:"error"`
+	Errors []struct {
+		Cell, Message string
+	} `json:"errors"`
+}
+
+// TestWebFormRefusesWhatTheUploadRefuses checks the refusals that need the database — a locked
+// month and another unit's return — come from the form's check as from an upload, on the field.
+// (Every rule of the figures themselves is compared in importers.TestFormAndTemplateAgree.)
+func TestWebFormRefusesWhatTheUploadRefuses(t *testing.T) {
+	app, s := returnsApp(t)
+	clerkApp := fiber.New(fiber.Config{Immutable: true, ErrorHandler: s.errorHandler})
+	clerkApp.Use(func(c *fiber.Ctx) error {
+		c.Locals(localUser, &models.User{Username: "county-530303", Role: models.RoleCounty, UnitCode: "530303"})
+		return c.Next()
+	})
+	s.registerReturns(clerkApp)
+	if status, _ := get(t, clerkApp, "/returns/form?county=530302&period=2024-06"); status != 403 {
+		t.Errorf("a clerk opened another unit's form: %d", status)
+	}
+	if status, body := get(t, clerkApp, "/returns/form?period=2024-06"); status != 200 || !strings.Contains(string(body), "沾益区 · 2024-06") {
+		t.Errorf("a clerk's own form: %d", status)
+	}
+	if status, body := get(t, app, "/returns/form?period=2024-06"); status != 200 || strings.Contains(string(body), `id="return-form"`) || !strings.Contains(string(body), `name="county"`) {
+		t.Errorf("the office without a unit should get the chooser only: %d", status)
+	}
+	cases := []struct {
+		name, county, period, field string
+		app                         *fiber.App
+		wantUpload                  int
+	}{
+		{name: "locked month", county: "530302", period: "2024-03", field: "period", app: app, wantUpload: 409},
+		{name: "another unit's return", county: "530302", period: "2024-06", field: "county", app: clerkApp, wantUpload: 422},
+		{name: "text in a number", county: "530302", period: "2024-06", field: "v_service_points", app: app, wantUpload: 422},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			file := templateWith(t, app, tc.county, tc.period)
+			form := formValues(tc.county, tc.period, "")
+			if tc.field == "v_service_points" {
+				form.Set("v_service_points", "三百九十八")
+				file = filledReturn(t, app, map[string]any{"service_points": "三百九十八"})
+			}
+			status, body := postFile(t, tc.app, "/api/v1/returns", "r.xlsx", file, nil)
+			var up uploadRefusal
+			if err := json.Unmarshal(body, &up); status != tc.wantUpload || err != nil {
+				t.Fatalf("upload: %d %s", status, body)
+			}
+			want := up.Error.Message
+			if len(up.Errors) > 0 {
+				want = up.Errors[0].Message
+			}
+			status, body = postForm(t, tc.app, "/returns/form/check", form)
+			var got formCheckAnswer
+			if err := json.Unmarshal(body, &got); status != 422 || err != nil || got.OK || len(got.Errors) == 0 {
+				t.Fatalf("check: %d %s", status, body)
+			}
+			var onField []string
+			for _, e := range got.Errors {
+				if e.Field == tc.field {
+					onField = append(onField, e.Message)
+				}
+			}
+			if len(onField) == 0 || onField[0] != want {
+				t.Errorf("want %q on %s, got %s", want, tc.field, fmt.Sprint(got.Errors))
+			}
+			// The page itself (no script) shows it too, and stores nothing.
+			form.Set("action", "submit")
+			status, body = postForm(t, tc.app, "/returns/form", form)
+			if status != 422 || !strings.Contains(string(body), htmlEscape(want)) {
+				t.Errorf("page: %d, want %q in %.2000s", status, want, body)
+			}
+			if _, err := s.Store.LatestVersion(tc.county, tc.period); err == nil {
+				t.Error("a refused form stored a version")
+			}
+		})
+	}
+}
+
+// htmlEscape escapes as html/template does in text.
+func htmlEscape(s string) string {
+	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&#34;", "'", "&#39;").Replace(s)
+}
