@@ -246,7 +246,9 @@ func (b *progressBuilder) addMilestone(o MilestoneObservation) {
 	k := u*len(b.c.indicators) + i
 	at := int32(o.Period.Index())
 	b.c.milestones[k] = append(b.c.milestones[k], msPoint{at: at, versionID: o.VersionID, state: o.State, approved: o.Approved})
-	b.mark(u, at)
+	if !o.Ticked { // the office's tick is not the unit's return
+		b.mark(u, at)
+	}
 }
 
 // done sorts the series by month, as NewProgressCalculator does, and returns the calculator.

@@ -122,8 +122,12 @@ func (s *Store) indexProgress(p *Plan, choice map[string]LedgerSource) (*Progres
 		if !ok {
 			continue // an older version, or a month after the plan
 		}
-		b.addMilestone(MilestoneObservation{Unit: v.unit, Period: v.period, Indicator: r.indicator, State: r.state,
-			DoneOn: r.doneOn, VersionID: uint(r.id), Approved: v.approved})
+		mo := MilestoneObservation{Unit: v.unit, Period: v.period, Indicator: r.indicator, State: r.state,
+			DoneOn: r.doneOn, VersionID: uint(r.id), Approved: v.approved}
+		if r.unit != "" {
+			mo.Unit, mo.Ticked = r.unit, true // the office's tick of a unit's task
+		}
+		b.addMilestone(mo)
 	}
 	return b.done().WithReference(ref), nil
 }
@@ -227,11 +231,12 @@ func (s *Store) indexFigures(p *Plan, choice map[string]LedgerSource) (*progress
 type milestoneRow struct {
 	id                       int64
 	indicator, state, doneOn string
+	unit                     string // the unit the office ticked ("" for the version's own unit)
 }
 
 // milestoneRows reads every stored milestone state (the caller keeps those of newest versions).
 func (s *Store) milestoneRows() ([]milestoneRow, error) {
-	rows, err := s.DB.Raw(`SELECT version_id, indicator, state, done_on FROM milestone_reports`).Rows()
+	rows, err := s.DB.Raw(`SELECT version_id, indicator, state, done_on, COALESCE(unit, '') FROM milestone_reports`).Rows()
 	if err != nil {
 		return nil, fmt.Errorf("models: read milestones: %w", err)
 	}
@@ -248,11 +253,11 @@ func (s *Store) milestoneRows() ([]milestoneRow, error) {
 	var out []milestoneRow
 	for rows.Next() {
 		var r milestoneRow
-		var indicator, state, doneOn sql.RawBytes
-		if err := rows.Scan(&r.id, &indicator, &state, &doneOn); err != nil {
+		var indicator, state, doneOn, unit sql.RawBytes
+		if err := rows.Scan(&r.id, &indicator, &state, &doneOn, &unit); err != nil {
 			return nil, fmt.Errorf("models: read milestones: %w", err)
 		}
-		r.indicator, r.state, r.doneOn = intern(indicator), intern(state), string(doneOn)
+		r.indicator, r.state, r.doneOn, r.unit = intern(indicator), intern(state), string(doneOn), intern(unit)
 		out = append(out, r)
 	}
 	if err := rows.Err(); err != nil {
