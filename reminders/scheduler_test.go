@@ -1,0 +1,374 @@
+package reminders
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"io"
+	"mime"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/mail"
+	"net/textproto"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"ruralkpi/models"
+	"ruralkpi/plans"
+)
+
+// smtpReceiver is a minimal SMTP server on loopback: it speaks enough of RFC 5321 for net/smtp and
+// keeps every message it receives.
+type smtpReceiver struct {
+	ln   net.Listener
+	mu   sync.Mutex
+	msgs []receivedMail
+}
+
+type receivedMail struct {
+	From string
+	To   []string
+	Data []byte
+}
+
+func startSMTP(t *testing.T) *smtpReceiver {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &smtpReceiver{ln: ln}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			conn, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go r.serve(conn)
+		}
+	}()
+	return r
+}
+
+func (r *smtpReceiver) port() int { return r.ln.Addr().(*net.TCPAddr).Port }
+
+func (r *smtpReceiver) serve(conn net.Conn) {
+	defer conn.Close()
+	tp := textproto.NewConn(conn)
+	_ = tp.PrintfLine("220 localhost ESMTP test")
+	var cur receivedMail
+	for {
+		line, err := tp.ReadLine()
+		if err != nil {
+			return
+		}
+		verb := strings.ToUpper(strings.Fields(line + " x")[0])
+		switch verb {
+		case "EHLO", "HELO":
+			_ = tp.PrintfLine("250-localhost\r\n250 8BITMIME")
+		case "MAIL":
+			cur = receivedMail{From: line}
+			_ = tp.PrintfLine("250 ok")
+		case "RCPT":
+			cur.To = append(cur.To, line)
+			_ = tp.PrintfLine("250 ok")
+		case "DATA":
+			_ = tp.PrintfLine("354 go ahead")
+			data, err := tp.ReadDotBytes()
+			if err != nil {
+				return
+			}
+			cur.Data = data
+			r.mu.Lock()
+			r.msgs = append(r.msgs, cur)
+			r.mu.Unlock()
+			_ = tp.PrintfLine("250 queued")
+		case "QUIT":
+			_ = tp.PrintfLine("221 bye")
+			return
+		default:
+			_ = tp.PrintfLine("250 ok")
+		}
+	}
+}
+
+func (r *smtpReceiver) mails() []receivedMail {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]receivedMail(nil), r.msgs...)
+}
+
+// hookReceiver is an HTTP server on loopback that records every POST and fails the first failFirst.
+type hookReceiver struct {
+	srv       *httptest.Server
+	mu        sync.Mutex
+	reqs      []hookRequest
+	failFirst int
+}
+
+type hookRequest struct {
+	Path  string
+	Query map[string][]string
+	Body  map[string]any
+}
+
+func startHooks(t *testing.T) *hookReceiver {
+	t.Helper()
+	h := &hookReceiver{}
+	h.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		b, _ := io.ReadAll(req.Body)
+		var body map[string]any
+		_ = json.Unmarshal(b, &body)
+		h.mu.Lock()
+		h.reqs = append(h.reqs, hookRequest{Path: req.URL.Path, Query: req.URL.Query(), Body: body})
+		fail := len(h.reqs) <= h.failFirst
+		h.mu.Unlock()
+		if fail {
+			http.Error(w, "busy", http.StatusServiceUnavailable)
+			return
+		}
+		_, _ = w.Write([]byte(`{"errcode":0,"errmsg":"ok"}`))
+	}))
+	t.Cleanup(h.srv.Close)
+	return h
+}
+
+func (h *hookReceiver) requests() []hookRequest {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return append([]hookRequest(nil), h.reqs...)
+}
+
+type testClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *testClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *testClock) Set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
+
+func at(t *testing.T, s string) time.Time {
+	t.Helper()
+	v, err := time.ParseInLocation("2006-01-02 15:04", s, models.ReportingZone())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+func openStore(t *testing.T) (*models.Store, *models.Plan, string) {
+	t.Helper()
+	b, err := plans.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := models.LoadPlan(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "r.db")
+	s, err := models.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	if err := s.SeedPlan(p); err != nil {
+		t.Fatal(err)
+	}
+	return s, p, path
+}
+
+func saveSettings(t *testing.T, s *models.Store, p *models.Plan, rs models.ReminderSettings) {
+	t.Helper()
+	if err := s.SaveReminderSettings(p, rs, models.Actor{Username: "office"}, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestDeadlineReminderSentExactlyOnce moves the clock across 2024-06's deadline (2024-07-05) in
+// six-hour steps with two schedulers on the same database: the unit that has not filed gets exactly
+// one mail and one 企业微信 message; the unit that filed gets nothing.
+func TestDeadlineReminderSentExactlyOnce(t *testing.T) {
+	store, plan, path := openStore(t)
+	smtpSrv, hooks := startSMTP(t), startHooks(t)
+	saveSettings(t, store, plan, models.ReminderSettings{
+		Rules: models.ReminderRules{OnDeadline: true, BaseURL: "http://kpi.example.gov.cn"},
+		SMTP:  models.SMTPSettings{Host: "127.0.0.1", Port: smtpSrv.port(), From: "专班办公室 <kpi@example.gov.cn>"},
+		Channels: []models.ReminderChannel{
+			{Audience: "530302", Kind: models.ChannelEmail, Target: "clerk@qilin.example.cn"},
+			{Audience: "530302", Kind: models.ChannelWeCom, Target: hooks.srv.URL + "/wecom"},
+			{Audience: "530303", Kind: models.ChannelJSON, Target: hooks.srv.URL + "/json"},
+		},
+	})
+	if _, err := store.SaveVersion(models.NewVersion{UnitCode: "530303", Period: "2024-06", Source: models.SourceUpload, File: []byte("f"),
+		UploadedBy: "county-530303", UploadedAt: at(t, "2024-07-01 10:00")}); err != nil {
+		t.Fatal(err)
+	}
+	clock := &testClock{}
+	first := &Scheduler{Store: store, Plan: plan, Now: clock.Now}
+	// The second server opens the same database file on its own connection pool.
+	store2, err := models.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = store2.Close() })
+	second := &Scheduler{Store: store2, Plan: plan, Now: clock.Now}
+
+	for step := at(t, "2024-07-03 00:00"); step.Before(at(t, "2024-07-08 00:00")); step = step.Add(6 * time.Hour) {
+		clock.Set(step)
+		for _, s := range []*Scheduler{first, second} {
+			if _, err := s.RunOnce(context.Background()); err != nil {
+				t.Fatalf("%s: %v", step, err)
+			}
+		}
+	}
+	mails := smtpSrv.mails()
+	if len(mails) != 1 {
+		t.Fatalf("got %d mails, want exactly 1", len(mails))
+	}
+	m, err := mail.ReadMessage(bytes.NewReader(mails[0].Data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	subject, _ := new(mime.WordDecoder).DecodeHeader(m.Header.Get("Subject"))
+	raw, _ := io.ReadAll(m.Body)
+	body, err := base64.StdEncoding.DecodeString(strings.ReplaceAll(string(raw), "\r\n", ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"麒麟区", "2024年6月", "未报送", "2024-07-05", "http://kpi.example.gov.cn/returns?county=530302&period=2024-06"} {
+		if !strings.Contains(subject+string(body), want) {
+			t.Errorf("mail lacks %q:\n%s\n%s", want, subject, body)
+		}
+	}
+	if !strings.Contains(mails[0].To[0], "clerk@qilin.example.cn") {
+		t.Errorf("mail went to %v", mails[0].To)
+	}
+	reqs := hooks.requests()
+	if len(reqs) != 1 || reqs[0].Path != "/wecom" {
+		t.Fatalf("webhook requests %+v, want one to /wecom", reqs)
+	}
+	if reqs[0].Body["msgtype"] != "markdown" {
+		t.Errorf("wecom body %v", reqs[0].Body)
+	}
+	content, _ := reqs[0].Body["markdown"].(map[string]any)["content"].(string)
+	if !strings.Contains(content, "麒麟区") || !strings.Contains(content, "(http://kpi.example.gov.cn/returns?county=530302&period=2024-06)") {
+		t.Errorf("wecom content %q", content)
+	}
+	log, err := store.Deliveries(10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(log) != 2 || log[0].Status != models.DeliverySent || log[1].Status != models.DeliverySent {
+		t.Errorf("delivery log %+v", log)
+	}
+}
+
+// TestRetryWithBackoff: a webhook that fails twice gets the message on the third attempt, and not
+// before each back-off has passed.
+func TestRetryWithBackoff(t *testing.T) {
+	store, plan, _ := openStore(t)
+	hooks := startHooks(t)
+	hooks.failFirst = 2
+	saveSettings(t, store, plan, models.ReminderSettings{
+		Rules:    models.ReminderRules{BeforeDays: 2},
+		Channels: []models.ReminderChannel{{Audience: "530302", Kind: models.ChannelJSON, Target: hooks.srv.URL + "/json"}},
+	})
+	clock := &testClock{}
+	s := &Scheduler{Store: store, Plan: plan, Now: clock.Now}
+	start := at(t, "2024-07-03 09:00")
+	for _, step := range []struct {
+		after time.Duration
+		calls int
+	}{{0, 1}, {30 * time.Second, 1}, {time.Minute, 2}, {5 * time.Minute, 2}, {6 * time.Minute, 3}, {3 * time.Hour, 3}} {
+		clock.Set(start.Add(step.after))
+		if _, err := s.RunOnce(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if got := len(hooks.requests()); got != step.calls {
+			t.Fatalf("after %s: %d requests, want %d", step.after, got, step.calls)
+		}
+	}
+	log, _ := store.Deliveries(5)
+	if len(log) != 1 || log[0].Status != models.DeliverySent || log[0].Attempts != 3 {
+		t.Fatalf("log %+v", log)
+	}
+	if body := hooks.requests()[2].Body; body["kind"] != models.ReminderBefore || body["unit"] != "530302" || body["period"] != "2024-06" {
+		t.Errorf("json body %v", body)
+	}
+}
+
+// TestDingTalkSignedReturnedNotice: the unit whose return the office sent back hears it on its 钉钉
+// robot, signed with the secret read from the environment.
+func TestDingTalkSignedReturnedNotice(t *testing.T) {
+	store, plan, _ := openStore(t)
+	hooks := startHooks(t)
+	saveSettings(t, store, plan, models.ReminderSettings{
+		Rules:    models.ReminderRules{Returned: true},
+		Channels: []models.ReminderChannel{{Audience: "530302", Kind: models.ChannelDingTalk, Target: hooks.srv.URL + "/robot/send?access_token=abc", Secret: "env:DT_SECRET"}},
+	})
+	v, err := store.SaveVersion(models.NewVersion{UnitCode: "530302", Period: "2024-06", Source: models.SourceUpload, File: []byte("f"), UploadedAt: at(t, "2024-07-02 10:00")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.ReviewVersion(v.ID, models.DecisionReturn, "快递进村数量与台账不符", models.Actor{Username: "office"}, at(t, "2024-07-03 10:00")); err != nil {
+		t.Fatal(err)
+	}
+	clock := &testClock{t: at(t, "2024-07-03 10:05")}
+	s := &Scheduler{Store: store, Plan: plan, Now: clock.Now, Secrets: NewSecrets("", func(k string) string {
+		if k == "DT_SECRET" {
+			return "SEC123"
+		}
+		return ""
+	})}
+	if _, err := s.RunOnce(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	reqs := hooks.requests()
+	if len(reqs) != 1 {
+		t.Fatalf("%d requests", len(reqs))
+	}
+	q := reqs[0].Query
+	ts, _ := strconv.ParseInt(q["timestamp"][0], 10, 64)
+	if ts != clock.Now().UnixMilli() || q["sign"][0] != DingTalkSign(ts, "SEC123") || q["access_token"][0] != "abc" {
+		t.Errorf("query %v", q)
+	}
+	md, _ := reqs[0].Body["markdown"].(map[string]any)
+	if text, _ := md["text"].(string); !strings.Contains(text, "快递进村数量与台账不符") || !strings.Contains(md["title"].(string), "退回") {
+		t.Errorf("markdown %v", md)
+	}
+}
+
+// TestDingTalkSignKnownValue checks the signature against a value computed independently
+// (printf '1700000000000\nSEC123' | openssl dgst -sha256 -hmac SEC123 -binary | base64).
+func TestDingTalkSignKnownValue(t *testing.T) {
+	if got, want := DingTalkSign(1700000000000, "SEC123"), dingTalkKnownSign; got != want {
+		t.Fatalf("sign %q, want %q", got, want)
+	}
+}
+
+func TestSecretsRoundTrip(t *testing.T) {
+	s := NewSecrets("k3y-material", nil)
+	sealed, err := s.Seal("p@ss")
+	if err != nil || !strings.HasPrefix(sealed, "enc:v1:") || strings.Contains(sealed, "p@ss") {
+		t.Fatalf("seal %q %v", sealed, err)
+	}
+	if got, err := s.Open(sealed); err != nil || got != "p@ss" {
+		t.Fatalf("open %q %v", got, err)
+	}
+	if _, err := NewSecrets("other", nil).Open(sealed); err == nil {
+		t.Error("another key decrypted the secret")
+	}
+	if _, err := NewSecrets("", nil).Seal("p@ss"); err == nil {
+		t.Error("sealed without a key")
+	}
+}
+
+const dingTalkKnownSign = "lkcPI1uoxBY1gUnCnnPH1Kkru0Hqjo7rFpA3haIVhEQ="
