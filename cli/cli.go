@@ -53,6 +53,7 @@ func commands() map[string]command {
 		"template": {"write a county's pre-filled monthly return template (.xlsx)", runTemplate},
 		"import":   {"import monthly return files (the web upload's checks; --dry-run)", runImport},
 		"ledger":   {"service-point ledgers (ledger import|template|villages …)", runLedger},
+		"remind":   {"show (--dry-run) or send the reminders due now", runRemind},
 	}
 }
 

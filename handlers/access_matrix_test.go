@@ -119,6 +119,10 @@ func accessMatrix(f accessFixtures) []accessRoute {
 		{method: "GET", route: "/returns/office", allow: "O"},
 		{method: "POST", route: "/returns/office", form: url.Values{"period": {"bogus"}}, allow: "O"},
 
+		{method: "GET", route: "/reminders", allow: "O"},
+		{method: "POST", route: "/reminders", form: url.Values{"before_days": {"bogus"}}, allow: "O"},
+		{method: "POST", route: "/reminders/test", form: url.Values{"channel": {"bogus"}}, allow: "O"},
+
 		{method: "GET", route: "/audit", allow: "O"},
 		{method: "GET", route: "/audit/export", allow: "O"},
 	}
