@@ -158,6 +158,6 @@ type Setting struct {
 func AllEntities() []any {
 	entities := []any{&UnitRecord{}, &IndicatorRecord{}, &TargetRecord{}, &Allocation{}, &Return{}, &ReturnVersion{},
 		&ReturnValue{}, &MilestoneReport{}, &StoredFile{}, &User{}, &Setting{},
-		&Session{}, &APIToken{}, &KeyValue{}, &AuditEntry{}, &PeriodDeadline{}, &Reopening{}, &FollowUp{}, &ReminderDelivery{}}
+		&Session{}, &APIToken{}, &KeyValue{}, &AuditEntry{}, &PeriodDeadline{}, &Reopening{}, &FollowUp{}, &ReminderDelivery{}, &QualityDismissal{}}
 	return append(entities, LedgerEntities()...)
 }

@@ -65,8 +65,8 @@ const settingReminders = "reminders"
 // AuditReminders is the audit action of a change to the reminder settings.
 const AuditReminders = "reminders.update"
 
-// AuditReminderDismiss is the audit action of dismissing a data-quality flag.
-const AuditReminderDismiss = "quality.dismiss"
+// AuditQualityDismiss is the audit action of dismissing a data-quality flag.
+const AuditQualityDismiss = "quality.dismiss"
 
 // Validate checks the settings and says what is wrong, in Chinese.
 func (rs ReminderSettings) Validate(p *Plan) error {
