@@ -10,6 +10,8 @@ type reviewRow struct {
 	models.ReturnVersion
 	UnitName, StatusLabel, PeriodLabel, Color, Uploaded string
 	Latest                                              bool
+	// Quality holds the data-quality flags of a version waiting for review.
+	Quality *qualityData
 }
 
 type reviewPageData struct {
@@ -55,7 +57,11 @@ func (s *Server) reviewPage(c *fiber.Ctx) error {
 		}
 		for _, v := range pending {
 			if subs[v.UnitCode][v.Period].LatestID == v.ID {
-				data.Pending = append(data.Pending, s.reviewRow(v, true))
+				row := s.reviewRow(v, true)
+				if row.Quality, err = s.qualityOfLatest(c, v.UnitCode, v.Period); err != nil {
+					return err
+				}
+				data.Pending = append(data.Pending, row)
 			}
 		}
 	}
