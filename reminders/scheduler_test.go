@@ -372,3 +372,42 @@ func TestSecretsRoundTrip(t *testing.T) {
 }
 
 const dingTalkKnownSign = "lkcPI1uoxBY1gUnCnnPH1Kkru0Hqjo7rFpA3haIVhEQ="
+
+// TestNewRedToTheOffice: on the demo data, indicators that turned red in the last month due reach the
+// office's JSON hook, once.
+func TestNewRedToTheOffice(t *testing.T) {
+	store, plan, _ := openStore(t)
+	if err := store.SeedDemo(plan); err != nil {
+		t.Fatal(err)
+	}
+	hooks := startHooks(t)
+	saveSettings(t, store, plan, models.ReminderSettings{
+		Rules:    models.ReminderRules{NewRed: true},
+		Channels: []models.ReminderChannel{{Audience: models.AudienceOffice, Kind: models.ChannelJSON, Target: hooks.srv.URL + "/office"}},
+	})
+	clock := &testClock{}
+	s := &Scheduler{Store: store, Plan: plan, Now: clock.Now}
+	var month string
+	for day := at(t, "2024-03-10 09:00"); day.Before(at(t, "2025-07-01 00:00")) && len(hooks.requests()) == 0; day = day.AddDate(0, 1, 0) {
+		clock.Set(day)
+		if _, err := s.RunOnce(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		month = day.AddDate(0, -1, 0).Format("2006-01")
+	}
+	reqs := hooks.requests()
+	if len(reqs) == 0 {
+		t.Fatal("no indicator ever turned red in the demo data")
+	}
+	for _, r := range reqs {
+		if r.Body["kind"] != models.ReminderRed || r.Body["period"] != month || !strings.Contains(r.Body["text"].(string), "序时进度") {
+			t.Errorf("new red message %v", r.Body)
+		}
+	}
+	if _, err := s.RunOnce(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if got := len(hooks.requests()); got != len(reqs) {
+		t.Errorf("second run sent %d more", got-len(reqs))
+	}
+}
