@@ -2,6 +2,7 @@ package reminders
 
 import (
 	"context"
+	"crypto/x509"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -21,6 +22,8 @@ type Scheduler struct {
 	Now  func() time.Time
 	HTTP *http.Client
 	Log  *slog.Logger
+	// RootCAs verifies mail relays' certificates; nil means the system's roots.
+	RootCAs *x509.CertPool
 }
 
 // Planned is a message due now to a channel, and whether it was already claimed.
@@ -203,7 +206,7 @@ func (s *Scheduler) Run(ctx context.Context, interval time.Duration) {
 }
 
 func (s *Scheduler) sender(rs models.ReminderSettings) *Sender {
-	return &Sender{SMTP: rs.SMTP, Secrets: s.Secrets, HTTP: s.HTTP, Now: s.Now}
+	return &Sender{SMTP: rs.SMTP, Secrets: s.Secrets, HTTP: s.HTTP, Now: s.Now, RootCAs: s.RootCAs}
 }
 
 func (s *Scheduler) log() *slog.Logger {

@@ -3,6 +3,8 @@ package reminders
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
 	"io"
@@ -26,7 +28,10 @@ import (
 // smtpReceiver is a minimal SMTP server on loopback: it speaks enough of RFC 5321 for net/smtp and
 // keeps every message it receives.
 type smtpReceiver struct {
-	ln   net.Listener
+	ln net.Listener
+	// tls, when set, is offered with STARTTLS; auth records the AUTH PLAIN credentials seen.
+	tls  *tls.Config
+	auth []string
 	mu   sync.Mutex
 	msgs []receivedMail
 }
@@ -72,7 +77,28 @@ func (r *smtpReceiver) serve(conn net.Conn) {
 		verb := strings.ToUpper(strings.Fields(line + " x")[0])
 		switch verb {
 		case "EHLO", "HELO":
-			_ = tp.PrintfLine("250-localhost\r\n250 8BITMIME")
+			if r.tls != nil {
+				if _, ok := conn.(*tls.Conn); !ok {
+					_ = tp.PrintfLine("250-localhost\r\n250 STARTTLS")
+					continue
+				}
+			}
+			_ = tp.PrintfLine("250-localhost\r\n250-AUTH PLAIN\r\n250 8BITMIME")
+		case "STARTTLS":
+			_ = tp.PrintfLine("220 ready")
+			tc := tls.Server(conn, r.tls)
+			if err := tc.Handshake(); err != nil {
+				return
+			}
+			conn = tc
+			tp = textproto.NewConn(conn)
+		case "AUTH":
+			f := strings.Fields(line)
+			raw, _ := base64.StdEncoding.DecodeString(f[len(f)-1])
+			r.mu.Lock()
+			r.auth = append(r.auth, string(raw))
+			r.mu.Unlock()
+			_ = tp.PrintfLine("235 ok")
 		case "MAIL":
 			cur = receivedMail{From: line}
 			_ = tp.PrintfLine("250 ok")
@@ -409,5 +435,49 @@ func TestNewRedToTheOffice(t *testing.T) {
 	}
 	if got := len(hooks.requests()); got != len(reqs) {
 		t.Errorf("second run sent %d more", got-len(reqs))
+	}
+}
+
+// TestMailOverSTARTTLSWithPassword: with STARTTLS on, the connection is upgraded before the password
+// (stored encrypted) is sent, and the mail arrives.
+func TestMailOverSTARTTLSWithPassword(t *testing.T) {
+	store, plan, _ := openStore(t)
+	// httptest's certificate is valid for 127.0.0.1; the SMTP receiver borrows it.
+	certSrv := httptest.NewTLSServer(http.NotFoundHandler())
+	defer certSrv.Close()
+	smtpSrv := startSMTP(t)
+	smtpSrv.tls = &tls.Config{Certificates: certSrv.TLS.Certificates}
+	secrets := NewSecrets("k", nil)
+	sealed, err := secrets.Seal("relay-pass")
+	if err != nil {
+		t.Fatal(err)
+	}
+	saveSettings(t, store, plan, models.ReminderSettings{
+		Rules:    models.ReminderRules{OnDeadline: true},
+		SMTP:     models.SMTPSettings{Host: "127.0.0.1", Port: smtpSrv.port(), From: "kpi@example.gov.cn", Username: "kpi", Password: sealed, StartTLS: true},
+		Channels: []models.ReminderChannel{{Audience: "530302", Kind: models.ChannelEmail, Target: "clerk@example.cn"}},
+	})
+	roots := x509.NewCertPool()
+	roots.AddCert(certSrv.Certificate())
+	clock := &testClock{t: at(t, "2024-07-05 09:00")}
+	s := &Scheduler{Store: store, Plan: plan, Now: clock.Now, Secrets: secrets, RootCAs: roots}
+	res, err := s.RunOnce(context.Background())
+	if err != nil || res.Sent != 1 {
+		t.Fatalf("run: %+v %v", res, err)
+	}
+	smtpSrv.mu.Lock()
+	auth := append([]string(nil), smtpSrv.auth...)
+	smtpSrv.mu.Unlock()
+	if len(smtpSrv.mails()) != 1 || len(auth) != 1 || auth[0] != "\x00kpi\x00relay-pass" {
+		t.Fatalf("mails %d, auth %q", len(smtpSrv.mails()), auth)
+	}
+	// Without trusting the certificate the upgrade fails and nothing is sent.
+	clock.Set(at(t, "2024-07-05 09:00").AddDate(0, 1, 0))
+	if err := store.SetDeadline(models.MustPeriod("2024-07"), at(t, "2024-08-05 00:00"), models.Actor{Username: "office"}, clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	s.RootCAs = nil
+	if res, err := s.RunOnce(context.Background()); err != nil || res.Failed != 1 || len(smtpSrv.mails()) != 1 {
+		t.Fatalf("untrusted relay: %+v %v, %d mails", res, err, len(smtpSrv.mails()))
 	}
 }

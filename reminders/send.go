@@ -6,6 +6,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"crypto/tls"
+	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -42,6 +43,8 @@ type Sender struct {
 	HTTP    *http.Client
 	// Now stamps 钉钉's signature and the mail's Date header.
 	Now func() time.Time
+	// RootCAs verifies the relay's STARTTLS certificate; nil means the system's roots.
+	RootCAs *x509.CertPool
 }
 
 // Send delivers one message to one channel.
@@ -186,7 +189,7 @@ func (s *Sender) sendMail(c models.ReminderChannel, m Message) error {
 	}
 	defer cl.Close()
 	if cfg.StartTLS {
-		if err := cl.StartTLS(&tls.Config{ServerName: cfg.Host, MinVersion: tls.VersionTLS12}); err != nil {
+		if err := cl.StartTLS(&tls.Config{ServerName: cfg.Host, MinVersion: tls.VersionTLS12, RootCAs: s.RootCAs}); err != nil {
 			return fmt.Errorf("reminders: smtp starttls: %w", err)
 		}
 	}
