@@ -7,22 +7,22 @@ import (
 	"testing"
 	"time"
 
-	. "ruralkpi/models"
+	"ruralkpi/models"
 	"ruralkpi/plans"
 )
 
 // openDemoStore is a fresh database holding the demo data.
-func openDemoStore(tb testing.TB) (*Store, *Plan) {
+func openDemoStore(tb testing.TB) (*models.Store, *models.Plan) {
 	tb.Helper()
 	b, err := plans.Default()
 	if err != nil {
 		tb.Fatal(err)
 	}
-	p, err := LoadPlan(bytes.NewReader(b))
+	p, err := models.LoadPlan(bytes.NewReader(b))
 	if err != nil {
 		tb.Fatal(err)
 	}
-	s, err := Open(filepath.Join(tb.TempDir(), "q.db"))
+	s, err := models.Open(filepath.Join(tb.TempDir(), "q.db"))
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -40,12 +40,12 @@ func openDemoStore(tb testing.TB) (*Store, *Plan) {
 // the rules compare (two queries and the ledger), the rules, and the dismissals.
 func BenchmarkQualityCheck(b *testing.B) {
 	s, p := openDemoStore(b)
-	period := MustPeriod("2025-06")
+	period := models.MustPeriod("2025-06")
 	v, err := s.LatestVersion("530302", period.String())
 	if err != nil {
 		b.Fatal(err)
 	}
-	values := VersionValues(v)
+	values := models.VersionValues(v)
 	b.ResetTimer()
 	cpuStart := cpuTime()
 	for i := 0; i < b.N; i++ {
@@ -53,7 +53,7 @@ func BenchmarkQualityCheck(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if _, _, err := s.ActiveFlags(QualityFlags(in)); err != nil {
+		if _, _, err := s.ActiveFlags(models.QualityFlags(in)); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -64,12 +64,12 @@ func BenchmarkQualityCheck(b *testing.B) {
 // dismissed flag stops being active (audited; a second dismissal is a conflict).
 func TestQualityFiguresFromStore(t *testing.T) {
 	s, p := openDemoStore(t)
-	period := MustPeriod("2025-06")
+	period := models.MustPeriod("2025-06")
 	peer, err := s.LatestVersion("530303", period.String())
 	if err != nil {
 		t.Fatal(err)
 	}
-	in, err := s.QualityFigures(p, "530302", period, VersionValues(peer))
+	in, err := s.QualityFigures(p, "530302", period, models.VersionValues(peer))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,7 +85,7 @@ func TestQualityFiguresFromStore(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := VersionValues(v)
+		want := models.VersionValues(v)
 		if len(want) != len(h.Values) {
 			t.Fatalf("%s: %d figures, want %d", h.Period, len(h.Values), len(want))
 		}
@@ -95,30 +95,30 @@ func TestQualityFiguresFromStore(t *testing.T) {
 			}
 		}
 	}
-	flags := QualityFlags(in)
-	var copied *QualityFlag
+	flags := models.QualityFlags(in)
+	var copied *models.QualityFlag
 	for i, f := range flags {
-		if f.Rule == FlagIdenticalPeer && f.Compared[1].Unit == "530303" {
+		if f.Rule == models.FlagIdenticalPeer && f.Compared[1].Unit == "530303" {
 			copied = &flags[i]
 		}
 	}
 	if copied == nil || !strings.Contains(copied.Message, "沾益区") {
 		t.Fatalf("a copy of 沾益区's return is not flagged: %+v", flags)
 	}
-	if err := s.DismissFlag(copied.Key, "", Actor{Username: "office"}, time.Now()); ErrorCode(err) != EInvalid {
+	if err := s.DismissFlag(copied.Key, "", models.Actor{Username: "office"}, time.Now()); models.ErrorCode(err) != models.EInvalid {
 		t.Fatalf("dismiss without reason: %v", err)
 	}
-	if err := s.DismissFlag(copied.Key, "两县合并填报，已电话核实", Actor{Username: "office"}, time.Now()); err != nil {
+	if err := s.DismissFlag(copied.Key, "两县合并填报，已电话核实", models.Actor{Username: "office"}, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	active, dismissed, err := s.ActiveFlags(flags)
 	if err != nil || dismissed != 1 || len(active) != len(flags)-1 {
 		t.Fatalf("active %d dismissed %d %v", len(active), dismissed, err)
 	}
-	if err := s.DismissFlag(copied.Key, "again", Actor{Username: "office"}, time.Now()); ErrorCode(err) != EConflict {
+	if err := s.DismissFlag(copied.Key, "again", models.Actor{Username: "office"}, time.Now()); models.ErrorCode(err) != models.EConflict {
 		t.Fatalf("second dismissal: %v", err)
 	}
-	if entries, _ := s.AuditEntries(AuditFilter{Action: AuditQualityDismiss}); len(entries) != 1 || entries[0].After != "两县合并填报，已电话核实" {
+	if entries, _ := s.AuditEntries(models.AuditFilter{Action: models.AuditQualityDismiss}); len(entries) != 1 || entries[0].After != "两县合并填报，已电话核实" {
 		t.Fatalf("audit %+v", entries)
 	}
 }
@@ -126,19 +126,19 @@ func TestQualityFiguresFromStore(t *testing.T) {
 // BenchmarkQualityRules measures the pure rules alone on the same input.
 func BenchmarkQualityRules(b *testing.B) {
 	s, p := openDemoStore(b)
-	period := MustPeriod("2025-06")
+	period := models.MustPeriod("2025-06")
 	v, err := s.LatestVersion("530302", period.String())
 	if err != nil {
 		b.Fatal(err)
 	}
-	in, err := s.QualityFigures(p, "530302", period, VersionValues(v))
+	in, err := s.QualityFigures(p, "530302", period, models.VersionValues(v))
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.ResetTimer()
 	cpuStart := cpuTime()
 	for i := 0; i < b.N; i++ {
-		QualityFlags(in)
+		models.QualityFlags(in)
 	}
 	b.ReportMetric(float64(cpuTime()-cpuStart)/float64(b.N), "cpu-ns/op")
 }
