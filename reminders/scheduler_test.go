@@ -481,3 +481,44 @@ func TestMailOverSTARTTLSWithPassword(t *testing.T) {
 		t.Fatalf("untrusted relay: %+v %v, %d mails", res, err, len(smtpSrv.mails()))
 	}
 }
+
+// TestConcurrentSchedulersSendOnce: four servers on the same database file run at the same instant;
+// each message still goes out once.
+func TestConcurrentSchedulersSendOnce(t *testing.T) {
+	store, plan, path := openStore(t)
+	hooks := startHooks(t)
+	saveSettings(t, store, plan, models.ReminderSettings{
+		Rules: models.ReminderRules{OnDeadline: true},
+		Channels: []models.ReminderChannel{
+			{Audience: "530302", Kind: models.ChannelJSON, Target: hooks.srv.URL + "/a"},
+			{Audience: "530303", Kind: models.ChannelJSON, Target: hooks.srv.URL + "/b"},
+		},
+	})
+	clock := &testClock{t: at(t, "2024-07-05 09:00")}
+	var wg sync.WaitGroup
+	errs := make(chan error, 4)
+	for i := 0; i < 4; i++ {
+		st, err := models.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = st.Close() })
+		s := &Scheduler{Store: st, Plan: plan, Now: clock.Now}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := s.RunOnce(context.Background())
+			errs <- err
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := len(hooks.requests()); got != 2 {
+		t.Fatalf("%d messages, want 2 (one per unit)", got)
+	}
+}
