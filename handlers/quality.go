@@ -28,20 +28,25 @@ type qualityData struct {
 	CSRF, Back string
 }
 
-// qualityFor flags a unit's return of a month (values are its figures) and lays the flags out.
-// Flags never refuse anything; they ask the office and the clerk to look twice.
-func (s *Server) qualityFor(c *fiber.Ctx, unit, period string, values map[string]float64) (*qualityData, error) {
+// activeFlags flags a unit's return of a month and leaves out those the office dismissed, counting them.
+func (s *Server) activeFlags(unit, period string, values map[string]float64) ([]models.QualityFlag, int, error) {
 	p, err := models.ParsePeriod(period)
 	if err != nil || len(values) == 0 {
-		return nil, nil
+		return nil, 0, nil
 	}
 	in, err := s.Store.QualityFigures(s.Plan, unit, p, values)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	in.Format = dashboards.Number
-	flags, dismissed, err := s.Store.ActiveFlags(models.QualityFlags(in))
-	if err != nil {
+	return s.Store.ActiveFlags(models.QualityFlags(in))
+}
+
+// qualityFor flags a unit's return of a month (values are its figures) and lays the flags out.
+// Flags never refuse anything; they ask the office and the clerk to look twice.
+func (s *Server) qualityFor(c *fiber.Ctx, unit, period string, values map[string]float64) (*qualityData, error) {
+	flags, dismissed, err := s.activeFlags(unit, period, values)
+	if err != nil || flags == nil && dismissed == 0 {
 		return nil, err
 	}
 	q := &qualityData{Dismissed: dismissed, Office: currentUser(c).Role == models.RoleOffice, Back: string(c.Request().URI().RequestURI())}
@@ -94,4 +99,36 @@ func (s *Server) dismissFlag(c *fiber.Ctx) error {
 		back = "/review"
 	}
 	return c.Redirect(back, fiber.StatusSeeOther)
+}
+
+// flagJSON is a data-quality flag as the API shows it.
+type flagJSON struct {
+	Key      string       `json:"key"`
+	Rule     string       `json:"rule"`
+	Message  string       `json:"message"`
+	Compared []figureJSON `json:"compared"`
+}
+
+type figureJSON struct {
+	County    string  `json:"county"`
+	Period    string  `json:"period"`
+	Indicator string  `json:"indicator,omitempty"`
+	Value     float64 `json:"value"`
+}
+
+// apiQualityFlags flags an uploaded return for the API's answer (dismissed flags left out).
+func (s *Server) apiQualityFlags(unit, period string, values map[string]float64) ([]flagJSON, error) {
+	out := []flagJSON{}
+	flags, _, err := s.activeFlags(unit, period, values)
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range flags {
+		fj := flagJSON{Key: f.Key, Rule: f.Rule, Message: f.Message, Compared: []figureJSON{}}
+		for _, r := range f.Compared {
+			fj.Compared = append(fj.Compared, figureJSON{County: r.Unit, Period: r.Period, Indicator: r.Indicator, Value: r.Value})
+		}
+		out = append(out, fj)
+	}
+	return out, nil
 }

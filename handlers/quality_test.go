@@ -24,7 +24,12 @@ func TestQualityFlagsShownAndDismissed(t *testing.T) {
 		}
 	}
 	file := filledReturn(t, app, values)
-	status, body := postFile(t, app, "/returns/preview", "麒麟区.xlsx", file, map[string]string{"county": "530302", "period": "2024-06"})
+	// The API's dry run and upload answer carry the flags too.
+	status, body := postFile(t, app, "/api/v1/returns?dry_run=1", "麒麟区.xlsx", file, map[string]string{"county": "530302", "period": "2024-06"})
+	if status != 200 || !strings.Contains(string(body), `"quality_flags":[{"key":"same_digits:530302:2024-06:00","rule":"same_digits"`) {
+		t.Fatalf("api dry run: %d %s", status, truncate(body))
+	}
+	status, body = postFile(t, app, "/returns/preview", "麒麟区.xlsx", file, map[string]string{"county": "530302", "period": "2024-06"})
 	if status != 200 || !strings.Contains(string(body), "检查通过") || !strings.Contains(string(body), "尾数雷同") || !strings.Contains(string(body), "末两位都是“00”") {
 		t.Fatalf("preview: %d %s", status, truncate(body))
 	}
