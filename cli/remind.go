@@ -56,7 +56,10 @@ func runRemind(env Env, args []string) error {
 	fmt.Fprintf(env.Stdout, "reminders due at %s: %d\n", now.In(models.ReportingZone()).Format("2006-01-02 15:04"), len(due))
 	for _, d := range due {
 		state := "would send"
-		if d.Claimed {
+		switch {
+		case d.NoChannel:
+			state, d.Channel.Kind, d.Channel.Target = "no channel", "-", "(no channel for this audience)"
+		case d.Claimed:
 			state = "already sent"
 		}
 		fmt.Fprintf(env.Stdout, "%-12s %-8s %-9s %s → %s\n  %s\n", state, d.Reminder.Audience, d.Channel.Kind, d.Reminder.Title, d.Channel.Target, d.Reminder.Link)

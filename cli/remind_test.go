@@ -2,6 +2,7 @@ package cli
 
 import (
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -27,6 +28,10 @@ func TestRemindDryRun(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "would send") || !strings.Contains(out, "【今日截止】麒麟区 2024年6月月报尚未报送") ||
 		!strings.Contains(out, "http://kpi.local/returns?county=530302&period=2024-06") {
 		t.Fatalf("dry run: %d %q %q", code, out, errOut)
+	}
+	// Units without a channel are listed as such, so the office knows whom nothing reaches.
+	if !regexp.MustCompile(`no channel\s+530303`).MatchString(out) {
+		t.Errorf("a unit without a channel is not listed:\n%s", out)
 	}
 	if code, out, _ := run(t, "", "remind", "--dry-run", "--db", db, "--today", "2024-07-06"); code != 0 || !strings.Contains(out, ": 0") {
 		t.Errorf("day after: %d %q", code, out)

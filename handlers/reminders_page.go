@@ -19,7 +19,7 @@ type reminderLogRow struct {
 
 type reminderDueRow struct {
 	Kind, Audience, Channel, Title, Link string
-	Claimed                              bool
+	Claimed, NoChannel                   bool
 }
 
 type remindersPageData struct {
@@ -65,7 +65,7 @@ func (s *Server) remindersPage(c *fiber.Ctx) error {
 	}
 	for _, d := range due {
 		data.Due = append(data.Due, reminderDueRow{Kind: models.ReminderKindLabel(d.Reminder.Kind), Audience: d.Reminder.Audience,
-			Channel: d.Channel.Kind, Title: d.Reminder.Title, Link: d.Reminder.Link, Claimed: d.Claimed})
+			Channel: d.Channel.Kind, Title: d.Reminder.Title, Link: d.Reminder.Link, Claimed: d.Claimed, NoChannel: d.NoChannel})
 	}
 	for _, d := range log {
 		data.Log = append(data.Log, reminderLogRow{At: d.CreatedAt.In(models.ReportingZone()).Format("2006-01-02 15:04"), Kind: models.ReminderKindLabel(d.Kind),

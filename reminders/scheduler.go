@@ -26,11 +26,13 @@ type Scheduler struct {
 	RootCAs *x509.CertPool
 }
 
-// Planned is a message due now to a channel, and whether it was already claimed.
+// Planned is a message due now to a channel, and whether it was already claimed. NoChannel marks a
+// reminder whose audience has no channel: it cannot be sent, and the office should know.
 type Planned struct {
-	Reminder models.Reminder
-	Channel  models.ReminderChannel
-	Claimed  bool
+	Reminder  models.Reminder
+	Channel   models.ReminderChannel
+	Claimed   bool
+	NoChannel bool
 }
 
 // Due lists the messages due now (claimed ones included, marked), for the dry run and the page.
@@ -45,15 +47,20 @@ func (s *Scheduler) Due(now time.Time) ([]Planned, error) {
 	}
 	var out []Planned
 	for _, r := range rems {
+		found := false
 		for _, c := range rs.Channels {
 			if c.Audience != r.Audience {
 				continue
 			}
+			found = true
 			claimed, err := s.Store.DeliveryClaimed(models.DeliveryKey(r, c))
 			if err != nil {
 				return nil, err
 			}
 			out = append(out, Planned{Reminder: r, Channel: c, Claimed: claimed})
+		}
+		if !found {
+			out = append(out, Planned{Reminder: r, NoChannel: true})
 		}
 	}
 	return out, nil
