@@ -78,4 +78,7 @@ func TestRemindersPageSavesAuditsAndSendsATest(t *testing.T) {
 	if !strings.Contains(page.body, "【2天后截止】麒麟区 2024年6月月报尚未报送") {
 		t.Errorf("page does not show the due reminder")
 	}
+	if !strings.Contains(page.body, "未配置接收渠道") {
+		t.Errorf("page does not say which reminders have no channel")
+	}
 }
