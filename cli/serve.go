@@ -116,7 +116,12 @@ func runServe(env Env, args []string) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	go sched.Run(ctx, time.Minute)
+	// The reminder schedule stops with the server and is waited for, so that the database is not
+	// closed under a run.
+	schedCtx, stopSched := context.WithCancel(ctx)
+	schedDone := make(chan struct{})
+	go func() { defer close(schedDone); sched.Run(schedCtx, time.Minute) }()
+	defer func() { stopSched(); <-schedDone }()
 	errc := make(chan error, 1)
 	go func() { errc <- app.Listener(ln) }()
 	select {
