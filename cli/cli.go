@@ -54,6 +54,7 @@ func commands() map[string]command {
 		"import":   {"import monthly return files (the web upload's checks; --dry-run)", runImport},
 		"ledger":   {"service-point ledgers (ledger import|template|villages …)", runLedger},
 		"seed":     {"write a test data set into a new database (seed --synthetic national --db PATH)", runSeed},
+		"remind":   {"show (--dry-run) or send the reminders due now", runRemind},
 	}
 }
 

@@ -17,6 +17,7 @@ import (
 	"ruralkpi/dashboards"
 	"ruralkpi/handlers"
 	"ruralkpi/models"
+	"ruralkpi/reminders"
 	"ruralkpi/static"
 )
 
@@ -35,6 +36,9 @@ type ServeConfig struct {
 	// MemoryLimitMiB is a soft limit for the Go heap (the garbage collector works harder near it);
 	// 0 leaves Go's default.
 	MemoryLimitMiB int
+	// SecretKeyFile holds the key that encrypts stored secrets (SMTP password, 钉钉 secrets);
+	// RURALKPI_SECRET_KEY is used when it is empty.
+	SecretKeyFile string
 }
 
 // Validate checks the configuration and says what is wrong.
@@ -65,6 +69,7 @@ func runServe(env Env, args []string) error {
 	fs.BoolVar(&cfg.SecureCookies, "secure-cookies", false, "mark cookies Secure (set when users reach the app over HTTPS, e.g. behind a TLS proxy)")
 	fs.StringVar(&cfg.TempDir, "temp-dir", "", "`DIR` for spooled uploads and ledger previews (default: ruralkpi under the system temporary folder); swept of files left by stopped processes")
 	fs.IntVar(&cfg.MemoryLimitMiB, "memory-limit", 0, "soft memory limit in `MiB`, e.g. 256 on a small server (0: Go's default; GOMEMLIMIT wins when set)")
+	fs.StringVar(&cfg.SecretKeyFile, "secret-key-file", "", "`FILE` holding the key that encrypts stored reminder secrets (default: $"+reminders.SecretKeyEnv+")")
 	if err := fs.parse(args); err != nil {
 		return err
 	}
@@ -105,7 +110,13 @@ func runServe(env Env, args []string) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	go store.Watch(ctx, 2*time.Second)
-	app, err := handlers.New(&handlers.Server{Plan: plan, Store: store, Log: logger, Config: handlers.Config{BodyLimit: cfg.BodyLimit, SecureCookies: cfg.SecureCookies, TempDir: cfg.TempDir}})
+	secrets, err := reminders.LoadSecrets(cfg.SecretKeyFile, nil)
+	if err != nil {
+		return err
+	}
+	sched := &reminders.Scheduler{Store: store, Plan: plan, Secrets: secrets, Log: logger} // its clock is the server's (handlers.New)
+	app, err := handlers.New(&handlers.Server{Plan: plan, Store: store, Log: logger, Reminders: sched,
+		Config: handlers.Config{BodyLimit: cfg.BodyLimit, SecureCookies: cfg.SecureCookies, TempDir: cfg.TempDir}})
 	if err != nil {
 		return err
 	}
@@ -120,6 +131,12 @@ func runServe(env Env, args []string) error {
 	} else {
 		fmt.Fprintf(env.Stdout, "ruralkpi at %s\n", url)
 	}
+	// The reminder schedule stops with the server and is waited for, so that the database is not
+	// closed under a run.
+	schedCtx, stopSched := context.WithCancel(ctx)
+	schedDone := make(chan struct{})
+	go func() { defer close(schedDone); sched.Run(schedCtx, time.Minute) }()
+	defer func() { stopSched(); <-schedDone }()
 	errc := make(chan error, 1)
 	go func() { errc <- app.Listener(ln) }()
 	select {

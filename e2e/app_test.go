@@ -35,6 +35,7 @@ func appPages() []appPage {
 		{name: "allocations", path: "/allocations"},
 		{name: "users", path: "/admin/users"},
 		{name: "audit", path: "/audit"},
+		{name: "reminders", path: "/reminders"},
 		{name: "account", path: "/account"},
 		{name: "returns", path: "/returns?county=530302&period=2024-06"},
 		{name: "returns-history", path: "/returns/history?county=530302&period=2024-06"},

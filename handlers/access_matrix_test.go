@@ -124,6 +124,11 @@ func accessMatrix(f accessFixtures) []accessRoute {
 		{method: "POST", route: "/returns/form", form: url.Values{"period": {"bogus"}}, allow: "OCX"},
 		{method: "POST", route: "/returns/form/check", form: url.Values{"period": {"bogus"}}, allow: "OCX"},
 
+		{method: "GET", route: "/reminders", allow: "O"},
+		{method: "POST", route: "/reminders", form: url.Values{"before_days": {"bogus"}}, allow: "O"},
+		{method: "POST", route: "/reminders/test", form: url.Values{"channel": {"bogus"}}, allow: "O"},
+		{method: "POST", route: "/quality/dismiss", form: url.Values{"key": {"bogus"}}, allow: "O"},
+
 		{method: "GET", route: "/audit", allow: "O"},
 		{method: "GET", route: "/audit/export", allow: "O"},
 	}

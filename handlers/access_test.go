@@ -232,6 +232,8 @@ func TestAuditEntriesForEachAction(t *testing.T) {
 		{office, "/followups", url.Values{"unit": {"530302"}, "indicator": {ind}, "title": {"加快"}, "assignee": {"李四"}, "due": {"2024-08-01"}}, models.AuditFollowUpOpen},
 		{county, "/followups/" + fx.followUpID + "/answer", url.Values{"answer": {"已整改"}}, models.AuditFollowUpAnswer},
 		{office, "/followups/" + fx.followUpID + "/close", url.Values{"note": {"核实"}}, models.AuditFollowUpClose},
+		{office, "/reminders", url.Values{"on_deadline": {"1"}, "channels": {"office json http://127.0.0.1:9/hook"}}, models.AuditReminders},
+		{office, "/quality/dismiss", url.Values{"key": {"same_digits:530302:2024-06:00"}, "reason": {"整数口径"}}, models.AuditQualityDismiss},
 		{county, "/account/password", url.Values{"current": {accessPassword}, "new": {"another password"}, "confirm": {"another password"}}, models.AuditPasswordChange},
 		{county, "/logout", url.Values{}, models.AuditLogout},
 	}

@@ -78,13 +78,18 @@ func (s *Server) apiReturnUpload(c *fiber.Ctx) error {
 	case !out.OK():
 		return c.Status(fiber.StatusUnprocessableEntity).JSON(fiber.Map{"errors": out.Problems,
 			"error": apiErrorBody{Code: models.EInvalid, Message: "月报未通过检查，未保存任何数据。"}})
-	case dryRun:
+	}
+	flags, err := s.apiQualityFlags(out.Return.UnitCode, out.Return.Period, figures(out.Return.Values))
+	if err != nil {
+		return err
+	}
+	if dryRun {
 		return c.JSON(fiber.Map{"dry_run": true, "county": out.Return.UnitCode, "period": out.Return.Period,
 			"values": toValuesJSON(out.Return.Values), "milestones": toMilestonesJSON(out.Return.Milestones), "warnings": warnings,
-			"previous_version": out.Previous.Number, "changes": nonNil(out.Changes)})
+			"previous_version": out.Previous.Number, "changes": nonNil(out.Changes), "quality_flags": flags})
 	}
 	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"version": toVersionJSON(out.Version), "warnings": warnings,
-		"changes": nonNil(out.Changes)})
+		"changes": nonNil(out.Changes), "quality_flags": flags})
 }
 
 // nonNil makes an empty list encode as [] rather than null.

@@ -16,6 +16,8 @@ type countyPageData struct {
 	Ledger *countyLedger
 	// LedgerLink is true for users who may open the unit's ledger page (to upload the first one).
 	LedgerLink bool
+	// Quality holds the data-quality flags of the unit's return of the page's month.
+	Quality *qualityData
 }
 
 // countyLedger is the ledger section of the unit page.

@@ -25,6 +25,10 @@ func (s *Server) countyPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	quality, err := s.qualityOfLatest(c, view.Code, view.Period)
+	if err != nil {
+		return err
+	}
 	return s.render(c, "county.html", "county", view.Name, countyPageData{UnitPage: view, Ledger: ledger,
-		LedgerLink: s.requireLedgerReader(c, view.Code) == nil})
+		LedgerLink: s.requireLedgerReader(c, view.Code) == nil, Quality: quality})
 }

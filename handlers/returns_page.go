@@ -27,6 +27,8 @@ type previewData struct {
 	FileB64  string
 	FileName string
 	Stored   bool
+	// Quality lists the data-quality flags of a return that passed its checks.
+	Quality *qualityData
 }
 
 // previewRow is one figure of a previewed return beside the stored version's.

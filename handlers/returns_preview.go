@@ -28,6 +28,8 @@ func (s *Server) returnsPreview(c *fiber.Ctx) error {
 	page.Preview.FileB64, page.Preview.FileName = base64.StdEncoding.EncodeToString(data), name
 	if !out.OK() {
 		c.Status(fiber.StatusUnprocessableEntity)
+	} else if page.Preview.Quality, err = s.qualityFor(c, out.Return.UnitCode, out.Return.Period, figures(out.Return.Values)); err != nil {
+		return err
 	}
 	return s.render(c, "returns.html", "returns", "月报填报 · 预览", page)
 }

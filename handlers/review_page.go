@@ -13,6 +13,8 @@ type reviewRow struct {
 	Latest                                              bool
 	// LaterFlags are the warnings that this correction makes later months' to-date figures fall.
 	LaterFlags []string
+	// Quality holds the data-quality flags of a version waiting for review.
+	Quality *qualityData
 }
 
 type reviewPageData struct {
@@ -58,7 +60,11 @@ func (s *Server) reviewPage(c *fiber.Ctx) error {
 		}
 		for _, v := range pending {
 			if subs[v.UnitCode][v.Period].LatestID == v.ID {
-				data.Pending = append(data.Pending, s.reviewRow(v, true))
+				row := s.reviewRow(v, true)
+				if row.Quality, err = s.qualityOfLatest(c, v.UnitCode, v.Period); err != nil {
+					return err
+				}
+				data.Pending = append(data.Pending, row)
 			}
 		}
 	}

@@ -34,4 +34,5 @@ func (s *Server) routes(app *fiber.App) {
 	app.Get("/ledger/:county", s.ledgerPage)
 	app.Get("/ledger/:county/points/:code", s.ledgerPointPage)
 	s.registerLedgerWeb(app)
+	s.reminderRoutes(app)
 }

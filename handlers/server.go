@@ -15,6 +15,7 @@ import (
 	"ruralkpi/dashboards"
 	"ruralkpi/models"
 	"ruralkpi/static"
+	"ruralkpi/reminders"
 	"ruralkpi/templates"
 	"ruralkpi/uploads"
 )
@@ -46,6 +47,8 @@ type Server struct {
 	// MapFeatures names the areas the county map has outlines for (from the embedded map data); a unit
 	// without one is shown beside the map. Nil means unknown.
 	MapFeatures map[string]bool
+	// Reminders sends the office's reminders and test messages; the reminders page needs it.
+	Reminders *reminders.Scheduler
 
 	// limiter counts failed logins per account and per address.
 	limiter *loginLimiter
@@ -84,6 +87,16 @@ func New(s *Server) (*fiber.App, error) {
 	}
 	if s.Log == nil {
 		s.Log = slog.Default()
+	}
+	if s.Reminders == nil {
+		secrets, err := reminders.LoadSecrets("", nil)
+		if err != nil {
+			return nil, fmt.Errorf("handlers: %w", err)
+		}
+		s.Reminders = &reminders.Scheduler{Store: s.Store, Plan: s.Plan, Secrets: secrets, Log: s.Log}
+	}
+	if s.Reminders.Now == nil {
+		s.Reminders.Now = s.Config.Now
 	}
 	if s.MapFeatures == nil {
 		s.MapFeatures = loadMapFeatures(s.Log)

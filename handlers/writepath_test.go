@@ -127,6 +127,10 @@ func (w *writePathEnv) mutations(t *testing.T) []mutation {
 		{"POST /admin/users/:username/tokens/:id/revoke", func(t *testing.T) accessResult {
 			return w.office.do("POST", "/admin/users/leader/tokens/"+w.newestTokenOf(t, "leader")+"/revoke", url.Values{})
 		}, 1, models.AuditTokenRevoke},
+		{"POST /reminders", post(w.office, "/reminders", url.Values{"on_deadline": {"1"}, "channels": {"office json http://127.0.0.1:9/hook"}}), 1, models.AuditReminders},
+		// A test message changes no data: it is sent (here it fails: nothing listens) and flashed.
+		{"POST /reminders/test", post(w.office, "/reminders/test", url.Values{"channel": {"0"}}), 0, ""},
+		{"POST /quality/dismiss", post(w.office, "/quality/dismiss", url.Values{"key": {"same_digits:530302:2024-06:00"}, "reason": {"整数口径"}}), 1, models.AuditQualityDismiss},
 		{"POST /account/password", post(w.county, "/account/password", url.Values{"current": {accessPassword}, "new": {accessPassword}, "confirm": {accessPassword}}), 1, models.AuditPasswordChange},
 		{"POST /login", func(t *testing.T) accessResult {
 			c := w.e.client()
@@ -222,13 +226,14 @@ func (w *writePathEnv) refuseAudit(t *testing.T, on bool) {
 	}
 }
 
-// fingerprint hashes every row of every table but the audit trail and the CSRF key-value store,
+// fingerprint hashes every row of every table but the audit trail, the reminders' delivery log (a
+// log like the audit trail: a test message records its attempt) and the CSRF key-value store,
 // table by table, leaving out the activity columns the background flush may update at any time
 // (a session's last request and expiry, a token's last use).
 func (w *writePathEnv) fingerprint(t *testing.T) map[string]string {
 	t.Helper()
 	var tables []string
-	if err := w.e.store.DB.Raw("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('audit_entries', 'key_values', 'sqlite_sequence') ORDER BY name").
+	if err := w.e.store.DB.Raw("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('audit_entries', 'key_values', 'sqlite_sequence', 'reminder_deliveries') ORDER BY name").
 		Scan(&tables).Error; err != nil {
 		t.Fatal(err)
 	}

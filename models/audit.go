@@ -53,6 +53,7 @@ func AuditActions() [][2]string {
 		{AuditDeadline, "设置截止日"}, {AuditSetting, "修改设置"}, {AuditAllocation, "修改任务分解"}, {AuditTarget, "修改全市目标"},
 		{AuditFollowUpOpen, "发起督办"}, {AuditFollowUpAnswer, "督办答复"}, {AuditFollowUpClose, "督办销号"},
 		{AuditLedgerApprove, "台账审核通过"}, {AuditLedgerReturn, "退回台账"}, {AuditLockOverride, "越过锁定导入"},
+		{AuditReminders, "修改提醒设置"}, {AuditQualityDismiss, "忽略数据质量提示"},
 	}
 }
 

@@ -18,6 +18,7 @@ const (
 	MaxReviewNote     = 500  // 退回原因
 	MaxReopenReason   = 500  // 重新开放原因
 	MaxReturnNote     = 500  // 月报备注
+	MaxDismissReason  = 500  // 数据质量提示的忽略原因
 )
 
 // TextLimit returns the limit of a field by the name the templates use; an unknown name is a

@@ -103,6 +103,8 @@ type Plan struct {
 	Targets     []Target       `json:"targets"`
 	Milestones  []MilestoneDue `json:"milestones"`
 	Root        Unit           `json:"units"`
+	// Quality holds the data-quality thresholds (robust z-score of jumps…); zero fields take defaults.
+	Quality QualityRules `json:"quality,omitempty"`
 
 	indicatorIndex map[string]int
 	unitIndex      map[string]*Unit

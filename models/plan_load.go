@@ -34,6 +34,9 @@ func LoadPlan(r io.Reader) (*Plan, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
+	if q := p.Quality; q.JumpZ < 0 || q.PaceMonths < 0 || q.SameDigitsMin < 0 || q.IdenticalMin < 0 || q.LedgerTolerance < 0 {
+		return nil, PlanErrors{{Field: "quality", Problem: "thresholds must not be negative (0 or absent takes the default)"}}
+	}
 	return &p, nil
 }
 

@@ -1,0 +1,134 @@
+package handlers
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"ruralkpi/dashboards"
+	"ruralkpi/models"
+)
+
+// flagLink is a figure a flag compared, linked to the return it belongs to.
+type flagLink struct{ Label, URL string }
+
+// flagView is a data-quality flag as pages show it.
+type flagView struct {
+	Key, RuleLabel, Message string
+	Links                   []flagLink
+}
+
+// qualityData is the data-quality section of the preview, the review queue and the unit page.
+type qualityData struct {
+	Flags     []flagView
+	Dismissed int
+	// Office may dismiss a flag (with a reason); Back is where the dismissal returns to.
+	Office     bool
+	CSRF, Back string
+}
+
+// activeFlags flags a unit's return of a month and leaves out those the office dismissed, counting them.
+func (s *Server) activeFlags(unit, period string, values map[string]float64) ([]models.QualityFlag, int, error) {
+	p, err := models.ParsePeriod(period)
+	if err != nil || len(values) == 0 {
+		return nil, 0, nil
+	}
+	in, err := s.Store.QualityFigures(s.Plan, unit, p, values)
+	if err != nil {
+		return nil, 0, err
+	}
+	in.Format = dashboards.Number
+	return s.Store.ActiveFlags(models.QualityFlags(in))
+}
+
+// qualityFor flags a unit's return of a month (values are its figures) and lays the flags out.
+// Flags never refuse anything; they ask the office and the clerk to look twice.
+func (s *Server) qualityFor(c *fiber.Ctx, unit, period string, values map[string]float64) (*qualityData, error) {
+	flags, dismissed, err := s.activeFlags(unit, period, values)
+	if err != nil || flags == nil && dismissed == 0 {
+		return nil, err
+	}
+	q := &qualityData{Dismissed: dismissed, Office: currentUser(c).Role == models.RoleOffice, Back: string(c.Request().URI().RequestURI())}
+	if token, ok := c.Locals(localCSRF).(string); ok {
+		q.CSRF = token
+	}
+	if c.Method() != fiber.MethodGet {
+		q.Back = "/review"
+	}
+	for _, f := range flags {
+		v := flagView{Key: f.Key, RuleLabel: models.QualityRuleLabel(f.Rule), Message: f.Message}
+		for _, ref := range f.Compared {
+			label := s.unitName(ref.Unit) + " " + ref.Period
+			if ind, ok := s.Plan.Indicator(ref.Indicator); ok {
+				label += " " + ind.Name + " " + dashboards.Number(ref.Value)
+			}
+			v.Links = append(v.Links, flagLink{Label: label, URL: "/returns/history?county=" + ref.Unit + "&period=" + ref.Period})
+		}
+		q.Flags = append(q.Flags, v)
+	}
+	return q, nil
+}
+
+// figures turns a return's values into figures by indicator.
+func figures(values []models.ReturnValue) map[string]float64 {
+	return models.VersionValues(models.ReturnVersion{Values: values})
+}
+
+// qualityOfLatest flags the newest version of a unit's return of a month; nil when there is none.
+func (s *Server) qualityOfLatest(c *fiber.Ctx, unit, period string) (*qualityData, error) {
+	v, err := s.Store.LatestVersion(unit, period)
+	if errors.Is(err, models.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return s.qualityFor(c, unit, period, models.VersionValues(v))
+}
+
+// dismissFlag records the office's dismissal of a data-quality flag, with a reason (audited).
+func (s *Server) dismissFlag(c *fiber.Ctx) error {
+	if err := s.Store.DismissFlag(c.FormValue("key"), c.FormValue("reason"), s.actor(c), s.Config.Now()); err != nil {
+		return err
+	}
+	s.flash(c, "已忽略该数据质量提示，原因已记入审计日志。")
+	back := c.FormValue("back")
+	// Only a path of this site: an open redirect would let a link send the office elsewhere.
+	if !strings.HasPrefix(back, "/") || strings.HasPrefix(back, "//") || strings.Contains(back, "\\") {
+		back = "/review"
+	}
+	return c.Redirect(back, fiber.StatusSeeOther)
+}
+
+// flagJSON is a data-quality flag as the API shows it.
+type flagJSON struct {
+	Key      string       `json:"key"`
+	Rule     string       `json:"rule"`
+	Message  string       `json:"message"`
+	Compared []figureJSON `json:"compared"`
+}
+
+type figureJSON struct {
+	County    string  `json:"county"`
+	Period    string  `json:"period"`
+	Indicator string  `json:"indicator,omitempty"`
+	Value     float64 `json:"value"`
+}
+
+// apiQualityFlags flags an uploaded return for the API's answer (dismissed flags left out).
+func (s *Server) apiQualityFlags(unit, period string, values map[string]float64) ([]flagJSON, error) {
+	out := []flagJSON{}
+	flags, _, err := s.activeFlags(unit, period, values)
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range flags {
+		fj := flagJSON{Key: f.Key, Rule: f.Rule, Message: f.Message, Compared: []figureJSON{}}
+		for _, r := range f.Compared {
+			fj.Compared = append(fj.Compared, figureJSON{County: r.Unit, Period: r.Period, Indicator: r.Indicator, Value: r.Value})
+		}
+		out = append(out, fj)
+	}
+	return out, nil
+}

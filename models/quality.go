@@ -1,0 +1,362 @@
+package models
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// QualityRules are the data-quality thresholds, read from the plan file's "quality" object; zero
+// fields take the defaults.
+type QualityRules struct {
+	// JumpZ is the robust z-score (median and MAD of month-on-month changes) beyond which a change
+	// is flagged, against both the unit's own history and its peers' changes the same month.
+	JumpZ float64 `json:"jump_z,omitempty"`
+	// PaceMonths is how many months in a row a flow must sit exactly on its target pace to be flagged.
+	PaceMonths int `json:"pace_months,omitempty"`
+	// SameDigitsMin is how many figures (100 or more) must end in the same two digits to be flagged.
+	SameDigitsMin int `json:"same_digits_min,omitempty"`
+	// IdenticalMin is how many non-zero figures two returns must share for "identical" to mean anything.
+	IdenticalMin int `json:"identical_min,omitempty"`
+	// LedgerTolerance is the share of the larger figure by which a return may differ from its ledger
+	// (at least 1) before it is flagged.
+	LedgerTolerance float64 `json:"ledger_tolerance,omitempty"`
+}
+
+// Quality rule defaults.
+const (
+	DefaultJumpZ           = 3.5
+	DefaultPaceMonths      = 3
+	DefaultSameDigitsMin   = 4
+	DefaultIdenticalMin    = 3
+	DefaultLedgerTolerance = 0.02
+)
+
+// WithDefaults fills unset thresholds.
+func (q QualityRules) WithDefaults() QualityRules {
+	if q.JumpZ <= 0 {
+		q.JumpZ = DefaultJumpZ
+	}
+	if q.PaceMonths <= 0 {
+		q.PaceMonths = DefaultPaceMonths
+	}
+	if q.SameDigitsMin <= 0 {
+		q.SameDigitsMin = DefaultSameDigitsMin
+	}
+	if q.IdenticalMin <= 0 {
+		q.IdenticalMin = DefaultIdenticalMin
+	}
+	if q.LedgerTolerance <= 0 {
+		q.LedgerTolerance = DefaultLedgerTolerance
+	}
+	return q
+}
+
+// Quality flag rules.
+const (
+	FlagIdenticalPeer     = "identical_peer"
+	FlagIdenticalPrevious = "identical_previous"
+	FlagJump              = "jump"
+	FlagTargetPace        = "target_pace"
+	FlagSameDigits        = "same_digits"
+	FlagLedger            = "ledger_mismatch"
+)
+
+// QualityRuleLabel names a flag rule in Chinese.
+func QualityRuleLabel(rule string) string {
+	switch rule {
+	case FlagIdenticalPeer:
+		return "与其他单位相同"
+	case FlagIdenticalPrevious:
+		return "与上月相同"
+	case FlagJump:
+		return "异常波动"
+	case FlagTargetPace:
+		return "恰好等于序时进度"
+	case FlagSameDigits:
+		return "尾数雷同"
+	case FlagLedger:
+		return "与台账不符"
+	}
+	return rule
+}
+
+// FigureRef is a figure a flag compared, so that the page can link to it.
+type FigureRef struct {
+	Unit, Period, Indicator string
+	Value                   float64
+}
+
+// QualityFlag is a reason to look at a return twice. It never refuses anything.
+type QualityFlag struct {
+	// Key identifies the flag for dismissal: rule, unit, month and indicator.
+	Key                     string
+	Rule                    string
+	Unit, Period, Indicator string
+	// Message says why, in one Chinese sentence.
+	Message  string
+	Compared []FigureRef
+}
+
+// MonthFigures is one month of a unit's to-date figures.
+type MonthFigures struct {
+	Period Period
+	Values map[string]float64
+}
+
+// QualityInput is everything the flag rules look at for one unit's return of one month.
+type QualityInput struct {
+	Rules  QualityRules
+	Unit   string
+	Period Period
+	Values map[string]float64
+	// History is the unit's own earlier months, oldest first (the last one is usually the month before).
+	History []MonthFigures
+	// Peers and PeersPrevious are the other units' figures this month and the month before.
+	Peers, PeersPrevious map[string]map[string]float64
+	// Kinds gives each indicator's kind (annual flows restart in January); missing means cumulative.
+	Kinds map[string]IndicatorKind
+	// Pace is the unit's monthly target pace per flow indicator this year (allocation ÷ months).
+	Pace map[string]float64
+	// Ledger is the comparison with the unit's ledger of the month (Store.CompareSnapshot).
+	Ledger []LedgerComparison
+	// Names gives unit and indicator names for the messages; Format writes numbers (dashboards.Number).
+	Names  map[string]string
+	Format func(float64) string
+}
+
+// QualityFlags applies every rule and returns the flags sorted by key. It is pure: values in, flags out.
+func QualityFlags(in QualityInput) []QualityFlag {
+	in.Rules = in.Rules.WithDefaults()
+	if in.Format == nil {
+		in.Format = func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+	}
+	name := func(code string) string {
+		if n, ok := in.Names[code]; ok {
+			return n
+		}
+		return code
+	}
+	var out []QualityFlag
+	add := func(rule, indicator, msg string, refs ...FigureRef) {
+		out = append(out, QualityFlag{Key: strings.Join([]string{rule, in.Unit, in.Period.String(), indicator}, ":"), Rule: rule,
+			Unit: in.Unit, Period: in.Period.String(), Indicator: indicator, Message: msg, Compared: refs})
+	}
+	cur := in.Period.String()
+	var prev *MonthFigures
+	if n := len(in.History); n > 0 && in.History[n-1].Period == in.Period.AddMonths(-1) {
+		prev = &in.History[n-1]
+	}
+
+	// Copied sheets: identical to another unit's return of the month.
+	peers := make([]string, 0, len(in.Peers))
+	for u := range in.Peers {
+		peers = append(peers, u)
+	}
+	sort.Strings(peers)
+	for _, u := range peers {
+		if n, ok := identical(in.Values, in.Peers[u], in.Rules.IdenticalMin); ok {
+			add(FlagIdenticalPeer, "", fmt.Sprintf("本月报的%d项数字与%s同月月报完全相同，可能套用了其他单位的表格。", n, name(u)),
+				FigureRef{Unit: in.Unit, Period: cur}, FigureRef{Unit: u, Period: cur})
+		}
+	}
+	// Copied sheets: identical to the unit's own previous month while most others moved.
+	if prev != nil {
+		if n, ok := identical(in.Values, prev.Values, in.Rules.IdenticalMin); ok {
+			moved, both := 0, 0
+			for u, now := range in.Peers {
+				if before, ok := in.PeersPrevious[u]; ok {
+					both++
+					if _, same := identical(now, before, 1); !same {
+						moved++
+					}
+				}
+			}
+			if both > 0 && moved*2 >= both {
+				add(FlagIdenticalPrevious, "", fmt.Sprintf("本月报的%d项数字与本单位上月完全相同，而其他单位%d家中有%d家本月有变化，可能沿用了上月的表格。", n, both, moved),
+					FigureRef{Unit: in.Unit, Period: cur}, FigureRef{Unit: in.Unit, Period: prev.Period.String()})
+			}
+		}
+	}
+
+	codes := make([]string, 0, len(in.Values))
+	for code := range in.Values {
+		codes = append(codes, code)
+	}
+	sort.Strings(codes)
+	for _, code := range codes {
+		v := in.Values[code]
+		kind := in.Kinds[code]
+		// A jump far outside the unit's own history and its peers' changes this month.
+		if prev != nil {
+			if before, ok := prev.Values[code]; ok {
+				d := change(kind, in.Period, before, v)
+				own := ownChanges(in.History, code, kind)
+				var peer []float64
+				for u, now := range in.Peers {
+					if b, ok := in.PeersPrevious[u][code]; ok {
+						if a, ok := now[code]; ok {
+							peer = append(peer, change(kind, in.Period, b, a))
+						}
+					}
+				}
+				zo, okOwn := robustZ(d, own)
+				zp, okPeer := robustZ(d, peer)
+				if (okOwn || okPeer) && (!okOwn || math.Abs(zo) > in.Rules.JumpZ) && (!okPeer || math.Abs(zp) > in.Rules.JumpZ) {
+					z := zo
+					if !okOwn || (okPeer && math.Abs(zp) < math.Abs(zo)) {
+						z = zp
+					}
+					add(FlagJump, code, fmt.Sprintf("%s本月较上月变化 %s，远超本单位以往各月（中位数 %s）和其他单位本月（中位数 %s）的变化，稳健Z值 %s。",
+						name(code), in.Format(d), medianText(own, in.Format), medianText(peer, in.Format), strconv.FormatFloat(math.Abs(z), 'f', 1, 64)),
+						FigureRef{Unit: in.Unit, Period: cur, Indicator: code, Value: v}, FigureRef{Unit: in.Unit, Period: prev.Period.String(), Indicator: code, Value: before})
+				}
+			}
+		}
+		// A flow exactly at its target pace month after month.
+		if pace, ok := in.Pace[code]; ok && pace > 0 {
+			months := append(append([]MonthFigures(nil), in.History...), MonthFigures{Period: in.Period, Values: in.Values})
+			run := 0
+			for i := len(months) - 1; i > 0 && run < in.Rules.PaceMonths; i-- {
+				a, okA := months[i].Values[code]
+				b, okB := months[i-1].Values[code]
+				if !okA || !okB || months[i-1].Period != months[i].Period.AddMonths(-1) || math.Abs(change(kind, months[i].Period, b, a)-pace) > 0.5 {
+					break
+				}
+				run++
+			}
+			if run >= in.Rules.PaceMonths {
+				add(FlagTargetPace, code, fmt.Sprintf("%s已连续%d个月每月恰好增加 %s，与目标分解的序时进度完全一致，请核实是否按目标倒推填报。",
+					name(code), run, in.Format(pace)), FigureRef{Unit: in.Unit, Period: cur, Indicator: code, Value: v})
+			}
+		}
+	}
+
+	// Figures ending in the same two digits across indicators.
+	endings := map[int][]string{}
+	for _, code := range codes {
+		v := in.Values[code]
+		if v >= 100 && v == math.Trunc(v) {
+			end := int(math.Mod(v, 100))
+			endings[end] = append(endings[end], code)
+		}
+	}
+	for end := 0; end < 100; end++ {
+		same := endings[end]
+		if len(same) < in.Rules.SameDigitsMin {
+			continue
+		}
+		names := make([]string, len(same))
+		refs := make([]FigureRef, len(same))
+		for i, code := range same {
+			names[i] = name(code) + " " + in.Format(in.Values[code])
+			refs[i] = FigureRef{Unit: in.Unit, Period: cur, Indicator: code, Value: in.Values[code]}
+		}
+		add(FlagSameDigits, fmt.Sprintf("%02d", end), fmt.Sprintf("%d项数字的末两位都是“%02d”（%s），请核实是否为估算数。", len(same), end, strings.Join(names, "、")), refs...)
+	}
+
+	// The return against the unit's ledger of the month, beyond the tolerance.
+	for _, c := range in.Ledger {
+		if !c.HasDerived || !c.HasReported {
+			continue
+		}
+		diff := c.Reported - c.Derived
+		allowed := math.Max(1, in.Rules.LedgerTolerance*math.Max(math.Abs(c.Reported), math.Abs(c.Derived)))
+		if math.Abs(diff) > allowed {
+			add(FlagLedger, c.Indicator, fmt.Sprintf("%s月报填报 %s，网点台账计算为 %s，相差 %s，超出允许误差 %s。",
+				name(c.Indicator), in.Format(c.Reported), in.Format(c.Derived), in.Format(math.Abs(diff)), in.Format(allowed)),
+				FigureRef{Unit: in.Unit, Period: cur, Indicator: c.Indicator, Value: c.Reported})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
+	return out
+}
+
+// identical reports whether a and b agree on every indicator they share, with at least min shared
+// non-zero figures (two empty returns are not copies of each other).
+func identical(a, b map[string]float64, min int) (int, bool) {
+	shared, nonZero := 0, 0
+	for code, v := range a {
+		w, ok := b[code]
+		if !ok {
+			continue
+		}
+		if v != w {
+			return 0, false
+		}
+		shared++
+		if v != 0 {
+			nonZero++
+		}
+	}
+	return shared, shared > 0 && nonZero >= min
+}
+
+// change is the month-on-month change of a to-date figure; an annual flow restarts in January.
+func change(kind IndicatorKind, p Period, before, now float64) float64 {
+	if kind == KindAnnual && p.Month == 1 {
+		return now
+	}
+	return now - before
+}
+
+// ownChanges lists a unit's month-on-month changes of an indicator over its history.
+func ownChanges(h []MonthFigures, code string, kind IndicatorKind) []float64 {
+	var out []float64
+	for i := 1; i < len(h); i++ {
+		a, okA := h[i].Values[code]
+		b, okB := h[i-1].Values[code]
+		if okA && okB && h[i-1].Period == h[i].Period.AddMonths(-1) {
+			out = append(out, change(kind, h[i].Period, b, a))
+		}
+	}
+	return out
+}
+
+// minRobustPool is the fewest changes a robust z-score is computed from.
+const minRobustPool = 4
+
+// robustZ is (x − median) ÷ (1.4826 × MAD) over the pool; with a zero MAD the mean absolute
+// deviation (× 1.2533) stands in, and the scale is at least 1. It says false when the pool is too small or has no spread, or when
+// x is within 1 of the median (integer counts always wobble by one).
+func robustZ(x float64, pool []float64) (float64, bool) {
+	if len(pool) < minRobustPool {
+		return 0, false
+	}
+	med := median(pool)
+	if math.Abs(x-med) <= 1 {
+		return 0, true
+	}
+	dev := make([]float64, len(pool))
+	mean := 0.0
+	for i, v := range pool {
+		dev[i] = math.Abs(v - med)
+		mean += dev[i]
+	}
+	scale := 1.4826 * median(dev)
+	if scale == 0 {
+		scale = 1.2533 * mean / float64(len(pool))
+	}
+	// Counts move in whole units: a spread below one would make any change look extreme.
+	scale = math.Max(scale, 1)
+	return (x - med) / scale, true
+}
+
+func median(v []float64) float64 {
+	s := append([]float64(nil), v...)
+	sort.Float64s(s)
+	n := len(s)
+	if n%2 == 1 {
+		return s[n/2]
+	}
+	return (s[n/2-1] + s[n/2]) / 2
+}
+
+func medianText(v []float64, format func(float64) string) string {
+	if len(v) == 0 {
+		return "无"
+	}
+	return format(median(v))
+}

@@ -1,0 +1,105 @@
+package models
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestQualityFlags(t *testing.T) {
+	jun, may := MustPeriod("2024-06"), MustPeriod("2024-05")
+	fig := func(kv ...float64) map[string]float64 {
+		m := map[string]float64{}
+		for i, v := range kv {
+			m[string(rune('a'+i))] = v
+		}
+		return m
+	}
+	// history: six months of steady growth of indicator a (about +5 a month), ending in May.
+	history := func() []MonthFigures {
+		var h []MonthFigures
+		for i, v := range []float64{100, 104, 110, 115, 119, 125} {
+			h = append(h, MonthFigures{Period: MustPeriod("2023-12").AddMonths(i), Values: map[string]float64{"a": v}})
+		}
+		return h
+	}
+	peersMoved := map[string]map[string]float64{"P1": fig(20, 31, 45), "P2": fig(50, 61, 70), "P3": fig(11, 12, 13), "P4": fig(7, 8, 9)}
+	peersBefore := map[string]map[string]float64{"P1": fig(15, 30, 44), "P2": fig(45, 60, 69), "P3": fig(10, 11, 12), "P4": fig(5, 7, 8)}
+	tests := []struct {
+		name      string
+		in        QualityInput
+		wantRules []string
+		wantText  string
+	}{
+		{"clean return", QualityInput{Values: fig(130, 7, 3), History: history(), Peers: peersMoved, PeersPrevious: peersBefore}, nil, ""},
+		{"identical to another unit", QualityInput{Values: fig(50, 61, 70), Peers: peersMoved, Names: map[string]string{"P2": "沾益区"}},
+			[]string{FlagIdenticalPeer}, "与沾益区同月月报完全相同"},
+		{"identical zeros are not copies", QualityInput{Values: fig(0, 0, 0), Peers: map[string]map[string]float64{"P1": fig(0, 0, 0)}}, nil, ""},
+		{"same as own last month while others moved", QualityInput{Values: fig(20, 30, 40),
+			History: []MonthFigures{{Period: may, Values: fig(20, 30, 40)}}, Peers: peersMoved, PeersPrevious: peersBefore},
+			[]string{FlagIdenticalPrevious}, "与本单位上月完全相同"},
+		{"same as last month when nobody moved", QualityInput{Values: fig(20, 30, 40),
+			History: []MonthFigures{{Period: may, Values: fig(20, 30, 40)}}, Peers: peersBefore, PeersPrevious: peersBefore}, nil, ""},
+		{"jump outside own history and peers", QualityInput{Values: map[string]float64{"a": 400}, History: history(),
+			Peers:         map[string]map[string]float64{"P1": {"a": 30}, "P2": {"a": 66}, "P3": {"a": 14}, "P4": {"a": 12}},
+			PeersPrevious: map[string]map[string]float64{"P1": {"a": 25}, "P2": {"a": 60}, "P3": {"a": 10}, "P4": {"a": 6}}},
+			[]string{FlagJump}, "本月较上月变化 275"},
+		{"jump the peers made too", QualityInput{Values: map[string]float64{"a": 400}, History: history(),
+			Peers:         map[string]map[string]float64{"P1": {"a": 330}, "P2": {"a": 360}, "P3": {"a": 290}, "P4": {"a": 300}},
+			PeersPrevious: map[string]map[string]float64{"P1": {"a": 25}, "P2": {"a": 60}, "P3": {"a": 10}, "P4": {"a": 6}}}, nil, ""},
+		{"threshold from the plan", QualityInput{Rules: QualityRules{JumpZ: 1000}, Values: map[string]float64{"a": 400}, History: history()}, nil, ""},
+		{"flow exactly at target pace three months running", QualityInput{Values: map[string]float64{"f": 60},
+			Kinds: map[string]IndicatorKind{"f": KindAnnual}, Pace: map[string]float64{"f": 10},
+			History: []MonthFigures{{Period: MustPeriod("2024-02"), Values: map[string]float64{"f": 20}}, {Period: MustPeriod("2024-03"), Values: map[string]float64{"f": 30}},
+				{Period: MustPeriod("2024-04"), Values: map[string]float64{"f": 40}}, {Period: may, Values: map[string]float64{"f": 50}}}},
+			[]string{FlagTargetPace}, "恰好增加 10"},
+		{"flow near but not at pace", QualityInput{Values: map[string]float64{"f": 62}, Pace: map[string]float64{"f": 10},
+			History: []MonthFigures{{Period: MustPeriod("2024-03"), Values: map[string]float64{"f": 30}}, {Period: MustPeriod("2024-04"), Values: map[string]float64{"f": 41}},
+				{Period: may, Values: map[string]float64{"f": 50}}}}, nil, ""},
+		{"same last two digits", QualityInput{Values: map[string]float64{"a": 1200, "b": 300, "c": 4500, "d": 100, "e": 37}},
+			[]string{FlagSameDigits}, "末两位都是“00”"},
+		{"ledger disagreement beyond tolerance", QualityInput{Values: map[string]float64{}, Ledger: []LedgerComparison{
+			{Indicator: "points", Derived: 100, HasDerived: true, Reported: 110, HasReported: true},
+			{Indicator: "villages", Derived: 200, HasDerived: true, Reported: 203, HasReported: true},
+			{Indicator: "direct", Derived: 5, HasDerived: true}}},
+			[]string{FlagLedger}, "网点台账计算为 100"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.in.Unit, tc.in.Period = "U", jun
+			flags := QualityFlags(tc.in)
+			var rules []string
+			for _, f := range flags {
+				rules = append(rules, f.Rule)
+				if f.Message == "" || len(f.Compared) == 0 || !strings.HasPrefix(f.Key, f.Rule+":U:2024-06:") {
+					t.Errorf("flag without message, figures or key: %+v", f)
+				}
+			}
+			if strings.Join(rules, ",") != strings.Join(tc.wantRules, ",") {
+				t.Fatalf("rules %v, want %v: %+v", rules, tc.wantRules, flags)
+			}
+			if tc.wantText != "" && !strings.Contains(flags[0].Message, tc.wantText) {
+				t.Errorf("message %q lacks %q", flags[0].Message, tc.wantText)
+			}
+		})
+	}
+}
+
+func TestRobustZ(t *testing.T) {
+	for _, tc := range []struct {
+		x    float64
+		pool []float64
+		ok   bool
+		big  bool
+	}{
+		{100, []float64{1, 2}, false, false},
+		{100, []float64{4, 5, 6, 5, 4}, true, true},
+		{6, []float64{4, 5, 6, 5, 4}, true, false},
+		{3, []float64{0, 0, 0, 0}, true, false}, // scale floor of one count
+		{9, []float64{0, 0, 0, 0}, true, true},
+	} {
+		z, ok := robustZ(tc.x, tc.pool)
+		if ok != tc.ok || (z > DefaultJumpZ) != tc.big {
+			t.Errorf("robustZ(%v, %v) = %v, %v", tc.x, tc.pool, z, ok)
+		}
+	}
+}

@@ -1,0 +1,524 @@
+package reminders
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/json"
+	"io"
+	"mime"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/mail"
+	"net/textproto"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"ruralkpi/models"
+	"ruralkpi/plans"
+)
+
+// smtpReceiver is a minimal SMTP server on loopback: it speaks enough of RFC 5321 for net/smtp and
+// keeps every message it receives.
+type smtpReceiver struct {
+	ln net.Listener
+	// tls, when set, is offered with STARTTLS; auth records the AUTH PLAIN credentials seen.
+	tls  *tls.Config
+	auth []string
+	mu   sync.Mutex
+	msgs []receivedMail
+}
+
+type receivedMail struct {
+	From string
+	To   []string
+	Data []byte
+}
+
+func startSMTP(t *testing.T) *smtpReceiver {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &smtpReceiver{ln: ln}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			conn, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go r.serve(conn)
+		}
+	}()
+	return r
+}
+
+func (r *smtpReceiver) port() int { return r.ln.Addr().(*net.TCPAddr).Port }
+
+func (r *smtpReceiver) serve(conn net.Conn) {
+	defer conn.Close()
+	tp := textproto.NewConn(conn)
+	_ = tp.PrintfLine("220 localhost ESMTP test")
+	var cur receivedMail
+	for {
+		line, err := tp.ReadLine()
+		if err != nil {
+			return
+		}
+		verb := strings.ToUpper(strings.Fields(line + " x")[0])
+		switch verb {
+		case "EHLO", "HELO":
+			if r.tls != nil {
+				if _, ok := conn.(*tls.Conn); !ok {
+					_ = tp.PrintfLine("250-localhost\r\n250 STARTTLS")
+					continue
+				}
+			}
+			_ = tp.PrintfLine("250-localhost\r\n250-AUTH PLAIN\r\n250 8BITMIME")
+		case "STARTTLS":
+			_ = tp.PrintfLine("220 ready")
+			tc := tls.Server(conn, r.tls)
+			if err := tc.Handshake(); err != nil {
+				return
+			}
+			conn = tc
+			tp = textproto.NewConn(conn)
+		case "AUTH":
+			f := strings.Fields(line)
+			raw, _ := base64.StdEncoding.DecodeString(f[len(f)-1])
+			r.mu.Lock()
+			r.auth = append(r.auth, string(raw))
+			r.mu.Unlock()
+			_ = tp.PrintfLine("235 ok")
+		case "MAIL":
+			cur = receivedMail{From: line}
+			_ = tp.PrintfLine("250 ok")
+		case "RCPT":
+			cur.To = append(cur.To, line)
+			_ = tp.PrintfLine("250 ok")
+		case "DATA":
+			_ = tp.PrintfLine("354 go ahead")
+			data, err := tp.ReadDotBytes()
+			if err != nil {
+				return
+			}
+			cur.Data = data
+			r.mu.Lock()
+			r.msgs = append(r.msgs, cur)
+			r.mu.Unlock()
+			_ = tp.PrintfLine("250 queued")
+		case "QUIT":
+			_ = tp.PrintfLine("221 bye")
+			return
+		default:
+			_ = tp.PrintfLine("250 ok")
+		}
+	}
+}
+
+func (r *smtpReceiver) mails() []receivedMail {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]receivedMail(nil), r.msgs...)
+}
+
+// hookReceiver is an HTTP server on loopback that records every POST and fails the first failFirst.
+type hookReceiver struct {
+	srv       *httptest.Server
+	mu        sync.Mutex
+	reqs      []hookRequest
+	failFirst int
+}
+
+type hookRequest struct {
+	Path  string
+	Query map[string][]string
+	Body  map[string]any
+}
+
+func startHooks(t *testing.T) *hookReceiver {
+	t.Helper()
+	h := &hookReceiver{}
+	h.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		b, _ := io.ReadAll(req.Body)
+		var body map[string]any
+		_ = json.Unmarshal(b, &body)
+		h.mu.Lock()
+		h.reqs = append(h.reqs, hookRequest{Path: req.URL.Path, Query: req.URL.Query(), Body: body})
+		fail := len(h.reqs) <= h.failFirst
+		h.mu.Unlock()
+		if fail {
+			http.Error(w, "busy", http.StatusServiceUnavailable)
+			return
+		}
+		_, _ = w.Write([]byte(`{"errcode":0,"errmsg":"ok"}`))
+	}))
+	t.Cleanup(h.srv.Close)
+	return h
+}
+
+func (h *hookReceiver) requests() []hookRequest {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return append([]hookRequest(nil), h.reqs...)
+}
+
+type testClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *testClock) Now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *testClock) Set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
+
+func at(t *testing.T, s string) time.Time {
+	t.Helper()
+	v, err := time.ParseInLocation("2006-01-02 15:04", s, models.ReportingZone())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+func openStore(t *testing.T) (*models.Store, *models.Plan, string) {
+	t.Helper()
+	b, err := plans.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := models.LoadPlan(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "r.db")
+	s, err := models.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	if err := s.SeedPlan(p); err != nil {
+		t.Fatal(err)
+	}
+	return s, p, path
+}
+
+func saveSettings(t *testing.T, s *models.Store, p *models.Plan, rs models.ReminderSettings) {
+	t.Helper()
+	if err := s.SaveReminderSettings(p, rs, models.Actor{Username: "office"}, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestDeadlineReminderSentExactlyOnce moves the clock across 2024-06's deadline (2024-07-05) in
+// six-hour steps with two schedulers on the same database: the unit that has not filed gets exactly
+// one mail and one 企业微信 message; the unit that filed gets nothing.
+func TestDeadlineReminderSentExactlyOnce(t *testing.T) {
+	store, plan, path := openStore(t)
+	smtpSrv, hooks := startSMTP(t), startHooks(t)
+	saveSettings(t, store, plan, models.ReminderSettings{
+		Rules: models.ReminderRules{OnDeadline: true, BaseURL: "http://kpi.example.gov.cn"},
+		SMTP:  models.SMTPSettings{Host: "127.0.0.1", Port: smtpSrv.port(), From: "专班办公室 <kpi@example.gov.cn>"},
+		Channels: []models.ReminderChannel{
+			{Audience: "530302", Kind: models.ChannelEmail, Target: "clerk@qilin.example.cn"},
+			{Audience: "530302", Kind: models.ChannelWeCom, Target: hooks.srv.URL + "/wecom"},
+			{Audience: "530303", Kind: models.ChannelJSON, Target: hooks.srv.URL + "/json"},
+		},
+	})
+	if _, err := store.SaveVersion(models.NewVersion{UnitCode: "530303", Period: "2024-06", Source: models.SourceUpload, File: []byte("f"),
+		UploadedBy: "county-530303", UploadedAt: at(t, "2024-07-01 10:00")}); err != nil {
+		t.Fatal(err)
+	}
+	clock := &testClock{}
+	first := &Scheduler{Store: store, Plan: plan, Now: clock.Now}
+	// The second server opens the same database file on its own connection pool.
+	store2, err := models.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = store2.Close() })
+	second := &Scheduler{Store: store2, Plan: plan, Now: clock.Now}
+
+	for step := at(t, "2024-07-03 00:00"); step.Before(at(t, "2024-07-08 00:00")); step = step.Add(6 * time.Hour) {
+		clock.Set(step)
+		for _, s := range []*Scheduler{first, second} {
+			if _, err := s.RunOnce(context.Background()); err != nil {
+				t.Fatalf("%s: %v", step, err)
+			}
+		}
+	}
+	mails := smtpSrv.mails()
+	if len(mails) != 1 {
+		t.Fatalf("got %d mails, want exactly 1", len(mails))
+	}
+	m, err := mail.ReadMessage(bytes.NewReader(mails[0].Data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	subject, _ := new(mime.WordDecoder).DecodeHeader(m.Header.Get("Subject"))
+	raw, _ := io.ReadAll(m.Body)
+	body, err := base64.StdEncoding.DecodeString(strings.ReplaceAll(string(raw), "\r\n", ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"麒麟区", "2024年6月", "未报送", "2024-07-05", "http://kpi.example.gov.cn/returns?county=530302&period=2024-06"} {
+		if !strings.Contains(subject+string(body), want) {
+			t.Errorf("mail lacks %q:\n%s\n%s", want, subject, body)
+		}
+	}
+	if !strings.Contains(mails[0].To[0], "clerk@qilin.example.cn") {
+		t.Errorf("mail went to %v", mails[0].To)
+	}
+	reqs := hooks.requests()
+	if len(reqs) != 1 || reqs[0].Path != "/wecom" {
+		t.Fatalf("webhook requests %+v, want one to /wecom", reqs)
+	}
+	if reqs[0].Body["msgtype"] != "markdown" {
+		t.Errorf("wecom body %v", reqs[0].Body)
+	}
+	content, _ := reqs[0].Body["markdown"].(map[string]any)["content"].(string)
+	if !strings.Contains(content, "麒麟区") || !strings.Contains(content, "(http://kpi.example.gov.cn/returns?county=530302&period=2024-06)") {
+		t.Errorf("wecom content %q", content)
+	}
+	log, err := store.Deliveries(10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(log) != 2 || log[0].Status != models.DeliverySent || log[1].Status != models.DeliverySent {
+		t.Errorf("delivery log %+v", log)
+	}
+}
+
+// TestRetryWithBackoff: a webhook that fails twice gets the message on the third attempt, and not
+// before each back-off has passed.
+func TestRetryWithBackoff(t *testing.T) {
+	store, plan, _ := openStore(t)
+	hooks := startHooks(t)
+	hooks.failFirst = 2
+	saveSettings(t, store, plan, models.ReminderSettings{
+		Rules:    models.ReminderRules{BeforeDays: 2},
+		Channels: []models.ReminderChannel{{Audience: "530302", Kind: models.ChannelJSON, Target: hooks.srv.URL + "/json"}},
+	})
+	clock := &testClock{}
+	s := &Scheduler{Store: store, Plan: plan, Now: clock.Now}
+	start := at(t, "2024-07-03 09:00")
+	for _, step := range []struct {
+		after time.Duration
+		calls int
+	}{{0, 1}, {30 * time.Second, 1}, {time.Minute, 2}, {5 * time.Minute, 2}, {6 * time.Minute, 3}, {3 * time.Hour, 3}} {
+		clock.Set(start.Add(step.after))
+		if _, err := s.RunOnce(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if got := len(hooks.requests()); got != step.calls {
+			t.Fatalf("after %s: %d requests, want %d", step.after, got, step.calls)
+		}
+	}
+	log, _ := store.Deliveries(5)
+	if len(log) != 1 || log[0].Status != models.DeliverySent || log[0].Attempts != 3 {
+		t.Fatalf("log %+v", log)
+	}
+	if body := hooks.requests()[2].Body; body["kind"] != models.ReminderBefore || body["unit"] != "530302" || body["period"] != "2024-06" {
+		t.Errorf("json body %v", body)
+	}
+}
+
+// TestDingTalkSignedReturnedNotice: the unit whose return the office sent back hears it on its 钉钉
+// robot, signed with the secret read from the environment.
+func TestDingTalkSignedReturnedNotice(t *testing.T) {
+	store, plan, _ := openStore(t)
+	hooks := startHooks(t)
+	saveSettings(t, store, plan, models.ReminderSettings{
+		Rules:    models.ReminderRules{Returned: true},
+		Channels: []models.ReminderChannel{{Audience: "530302", Kind: models.ChannelDingTalk, Target: hooks.srv.URL + "/robot/send?access_token=abc", Secret: "env:DT_SECRET"}},
+	})
+	v, err := store.SaveVersion(models.NewVersion{UnitCode: "530302", Period: "2024-06", Source: models.SourceUpload, File: []byte("f"), UploadedAt: at(t, "2024-07-02 10:00")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.ReviewVersion(v.ID, models.DecisionReturn, "快递进村数量与台账不符", models.Actor{Username: "office"}, at(t, "2024-07-03 10:00")); err != nil {
+		t.Fatal(err)
+	}
+	clock := &testClock{t: at(t, "2024-07-03 10:05")}
+	s := &Scheduler{Store: store, Plan: plan, Now: clock.Now, Secrets: NewSecrets("", func(k string) string {
+		if k == "DT_SECRET" {
+			return "SEC123"
+		}
+		return ""
+	})}
+	if _, err := s.RunOnce(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	reqs := hooks.requests()
+	if len(reqs) != 1 {
+		t.Fatalf("%d requests", len(reqs))
+	}
+	q := reqs[0].Query
+	ts, _ := strconv.ParseInt(q["timestamp"][0], 10, 64)
+	if ts != clock.Now().UnixMilli() || q["sign"][0] != DingTalkSign(ts, "SEC123") || q["access_token"][0] != "abc" {
+		t.Errorf("query %v", q)
+	}
+	md, _ := reqs[0].Body["markdown"].(map[string]any)
+	if text, _ := md["text"].(string); !strings.Contains(text, "快递进村数量与台账不符") || !strings.Contains(md["title"].(string), "退回") {
+		t.Errorf("markdown %v", md)
+	}
+}
+
+// TestDingTalkSignKnownValue checks the signature against a value computed independently
+// (printf '1700000000000\nSEC123' | openssl dgst -sha256 -hmac SEC123 -binary | base64).
+func TestDingTalkSignKnownValue(t *testing.T) {
+	if got, want := DingTalkSign(1700000000000, "SEC123"), dingTalkKnownSign; got != want {
+		t.Fatalf("sign %q, want %q", got, want)
+	}
+}
+
+func TestSecretsRoundTrip(t *testing.T) {
+	s := NewSecrets("k3y-material", nil)
+	sealed, err := s.Seal("p@ss")
+	if err != nil || !strings.HasPrefix(sealed, "enc:v1:") || strings.Contains(sealed, "p@ss") {
+		t.Fatalf("seal %q %v", sealed, err)
+	}
+	if got, err := s.Open(sealed); err != nil || got != "p@ss" {
+		t.Fatalf("open %q %v", got, err)
+	}
+	if _, err := NewSecrets("other", nil).Open(sealed); err == nil {
+		t.Error("another key decrypted the secret")
+	}
+	if _, err := NewSecrets("", nil).Seal("p@ss"); err == nil {
+		t.Error("sealed without a key")
+	}
+}
+
+const dingTalkKnownSign = "lkcPI1uoxBY1gUnCnnPH1Kkru0Hqjo7rFpA3haIVhEQ="
+
+// TestNewRedToTheOffice: on the demo data, indicators that turned red in the last month due reach the
+// office's JSON hook, once.
+func TestNewRedToTheOffice(t *testing.T) {
+	store, plan, _ := openStore(t)
+	if err := store.SeedDemo(plan); err != nil {
+		t.Fatal(err)
+	}
+	hooks := startHooks(t)
+	saveSettings(t, store, plan, models.ReminderSettings{
+		Rules:    models.ReminderRules{NewRed: true},
+		Channels: []models.ReminderChannel{{Audience: models.AudienceOffice, Kind: models.ChannelJSON, Target: hooks.srv.URL + "/office"}},
+	})
+	clock := &testClock{}
+	s := &Scheduler{Store: store, Plan: plan, Now: clock.Now}
+	var month string
+	for day := at(t, "2024-03-10 09:00"); day.Before(at(t, "2025-07-01 00:00")) && len(hooks.requests()) == 0; day = day.AddDate(0, 1, 0) {
+		clock.Set(day)
+		if _, err := s.RunOnce(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		month = day.AddDate(0, -1, 0).Format("2006-01")
+	}
+	reqs := hooks.requests()
+	if len(reqs) == 0 {
+		t.Fatal("no indicator ever turned red in the demo data")
+	}
+	for _, r := range reqs {
+		if r.Body["kind"] != models.ReminderRed || r.Body["period"] != month || !strings.Contains(r.Body["text"].(string), "序时进度") {
+			t.Errorf("new red message %v", r.Body)
+		}
+	}
+	if _, err := s.RunOnce(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if got := len(hooks.requests()); got != len(reqs) {
+		t.Errorf("second run sent %d more", got-len(reqs))
+	}
+}
+
+// TestMailOverSTARTTLSWithPassword: with STARTTLS on, the connection is upgraded before the password
+// (stored encrypted) is sent, and the mail arrives.
+func TestMailOverSTARTTLSWithPassword(t *testing.T) {
+	store, plan, _ := openStore(t)
+	// httptest's certificate is valid for 127.0.0.1; the SMTP receiver borrows it.
+	certSrv := httptest.NewTLSServer(http.NotFoundHandler())
+	defer certSrv.Close()
+	smtpSrv := startSMTP(t)
+	smtpSrv.tls = &tls.Config{Certificates: certSrv.TLS.Certificates}
+	secrets := NewSecrets("k", nil)
+	sealed, err := secrets.Seal("relay-pass")
+	if err != nil {
+		t.Fatal(err)
+	}
+	saveSettings(t, store, plan, models.ReminderSettings{
+		Rules:    models.ReminderRules{OnDeadline: true},
+		SMTP:     models.SMTPSettings{Host: "127.0.0.1", Port: smtpSrv.port(), From: "kpi@example.gov.cn", Username: "kpi", Password: sealed, StartTLS: true},
+		Channels: []models.ReminderChannel{{Audience: "530302", Kind: models.ChannelEmail, Target: "clerk@example.cn"}},
+	})
+	roots := x509.NewCertPool()
+	roots.AddCert(certSrv.Certificate())
+	clock := &testClock{t: at(t, "2024-07-05 09:00")}
+	s := &Scheduler{Store: store, Plan: plan, Now: clock.Now, Secrets: secrets, RootCAs: roots}
+	res, err := s.RunOnce(context.Background())
+	if err != nil || res.Sent != 1 {
+		t.Fatalf("run: %+v %v", res, err)
+	}
+	smtpSrv.mu.Lock()
+	auth := append([]string(nil), smtpSrv.auth...)
+	smtpSrv.mu.Unlock()
+	if len(smtpSrv.mails()) != 1 || len(auth) != 1 || auth[0] != "\x00kpi\x00relay-pass" {
+		t.Fatalf("mails %d, auth %q", len(smtpSrv.mails()), auth)
+	}
+	// Without trusting the certificate the upgrade fails and nothing is sent.
+	clock.Set(at(t, "2024-07-05 09:00").AddDate(0, 1, 0))
+	if err := store.SetDeadline(models.MustPeriod("2024-07"), at(t, "2024-08-05 00:00"), models.Actor{Username: "office"}, clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	s.RootCAs = nil
+	if res, err := s.RunOnce(context.Background()); err != nil || res.Failed != 1 || len(smtpSrv.mails()) != 1 {
+		t.Fatalf("untrusted relay: %+v %v, %d mails", res, err, len(smtpSrv.mails()))
+	}
+}
+
+// TestConcurrentSchedulersSendOnce: four servers on the same database file run at the same instant;
+// each message still goes out once.
+func TestConcurrentSchedulersSendOnce(t *testing.T) {
+	store, plan, path := openStore(t)
+	hooks := startHooks(t)
+	saveSettings(t, store, plan, models.ReminderSettings{
+		Rules: models.ReminderRules{OnDeadline: true},
+		Channels: []models.ReminderChannel{
+			{Audience: "530302", Kind: models.ChannelJSON, Target: hooks.srv.URL + "/a"},
+			{Audience: "530303", Kind: models.ChannelJSON, Target: hooks.srv.URL + "/b"},
+		},
+	})
+	clock := &testClock{t: at(t, "2024-07-05 09:00")}
+	var wg sync.WaitGroup
+	errs := make(chan error, 4)
+	for i := 0; i < 4; i++ {
+		st, err := models.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = st.Close() })
+		s := &Scheduler{Store: st, Plan: plan, Now: clock.Now}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := s.RunOnce(context.Background())
+			errs <- err
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := len(hooks.requests()); got != 2 {
+		t.Fatalf("%d messages, want 2 (one per unit)", got)
+	}
+}
