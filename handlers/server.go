@@ -14,8 +14,8 @@ import (
 
 	"ruralkpi/dashboards"
 	"ruralkpi/models"
-	"ruralkpi/static"
 	"ruralkpi/reminders"
+	"ruralkpi/static"
 	"ruralkpi/templates"
 	"ruralkpi/uploads"
 )

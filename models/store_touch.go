@@ -25,7 +25,7 @@ type touches struct {
 	mu       sync.Mutex
 	sessions map[string]time.Time // session id hash → last seen
 	tokens   map[uint]time.Time   // token id → last used
-	every    time.Duration // how often the flusher runs: touchFlushEvery
+	every    time.Duration        // how often the flusher runs: touchFlushEvery
 	stop     chan struct{}
 	done     chan struct{}
 }
