@@ -170,11 +170,12 @@ type uploadRefusal struct {
 // (Every rule of the figures themselves is compared in importers.TestFormAndTemplateAgree.)
 func TestWebFormRefusesWhatTheUploadRefuses(t *testing.T) {
 	app, s := returnsApp(t)
-	clerkApp := fiber.New(fiber.Config{Immutable: true, ErrorHandler: s.errorHandler})
+	// Bodies are streamed and read by readBody, as in the server (handlers.New).
+	clerkApp := fiber.New(fiber.Config{Immutable: true, ErrorHandler: s.errorHandler, StreamRequestBody: true, DisablePreParseMultipartForm: true})
 	clerkApp.Use(func(c *fiber.Ctx) error {
 		c.Locals(localUser, &models.User{Username: "county-530303", Role: models.RoleCounty, UnitCode: "530303"})
 		return c.Next()
-	})
+	}, s.readBody)
 	s.registerReturns(clerkApp)
 	if status, _ := get(t, clerkApp, "/returns/form?county=530302&period=2024-06"); status != 403 {
 		t.Errorf("a clerk opened another unit's form: %d", status)

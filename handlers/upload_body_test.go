@@ -84,7 +84,7 @@ func padLedger(t *testing.T, book []byte, n int) []byte {
 // documented 64 MiB ledger limit is read; a body over the limit is a 413 that says the limits in
 // Chinese (it used to tell the clerk they had chosen the wrong file).
 func TestUploadBodyLimitAgreesWithLedgerLimit(t *testing.T) {
-	app, _ := newTestApp(t, false)
+	app, _ := returnsApp(t) // June 2024 is open on its clock
 	unit := map[string]string{"county": "530302", "period": "2024-06", "dry_run": "1"}
 	good := ledgerTestFile(t, [][]any{{"P001", "潇湘村快递服务站", "越州镇", "潇湘村", "2023-08-15", "运营中", nil, "是", "否", 12000, 3000, "中国邮政"}})
 	status, out := postLedgerAPI(t, app, unit, padLedger(t, good, 20<<20))
@@ -103,7 +103,7 @@ func TestUploadBodyLimitAgreesWithLedgerLimit(t *testing.T) {
 func TestUploadSpooledToAppFolder(t *testing.T) {
 	sysTmp := t.TempDir()
 	t.Setenv("TMPDIR", sysTmp)
-	app, s := newTestApp(t, false)
+	app, s := returnsApp(t) // June 2024 is open on its clock
 	good := ledgerTestFile(t, [][]any{{"P001", "潇湘村快递服务站", "越州镇", "潇湘村", "2023-08-15", "运营中", nil, "是", "否", 12000, 3000, "中国邮政"}})
 	if status, out := postLedgerAPI(t, app, map[string]string{"county": "530302", "period": "2024-06"}, padLedger(t, good, 1<<20)); status != 201 {
 		t.Fatalf("%d %v", status, out)

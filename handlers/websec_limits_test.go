@@ -27,16 +27,19 @@ func TestFreeTextLimits(t *testing.T) {
 		path  string
 		form  map[string]string
 		limit int
+		// tooLarge: the body is past the form body limit (10 MB), refused with 413 before it is
+		// parsed (a 1.5M-character answer is 13.5 MB url-encoded).
+		tooLarge bool
 	}{
-		{"follow-up title", office, "/followups", map[string]string{"unit": "530302", "indicator": ind, "title": over(models.MaxFollowUpTitle), "assignee": "张三", "due": "2024-08-01"}, models.MaxFollowUpTitle},
-		{"follow-up assignee", office, "/followups", map[string]string{"unit": "530302", "indicator": ind, "title": "加快", "assignee": over(models.MaxAssignee), "due": "2024-08-01"}, models.MaxAssignee},
-		{"follow-up answer (1.5M characters)", county, "/followups/" + fx.followUpID + "/answer", map[string]string{"answer": strings.Repeat("长", 1500000)}, models.MaxFollowUpAnswer},
-		{"follow-up answer", county, "/followups/" + fx.followUpID + "/answer", map[string]string{"answer": over(models.MaxFollowUpAnswer)}, models.MaxFollowUpAnswer},
-		{"close note", office, "/followups/" + fx.followUpID + "/close", map[string]string{"note": over(models.MaxCloseNote)}, models.MaxCloseNote},
-		{"return reason", office, "/review/" + fx.versionID, map[string]string{"decision": "return", "note": over(models.MaxReviewNote)}, models.MaxReviewNote},
-		{"reopen reason", office, "/deadlines/reopen", map[string]string{"period": "2024-05", "unit": "530302", "reason": over(models.MaxReopenReason)}, models.MaxReopenReason},
-		{"display name", office, "/admin/users", map[string]string{"username": "new-clerk", "display_name": over(models.MaxDisplayName), "password": accessPassword, "role": "leader"}, models.MaxDisplayName},
-		{"token name", office, "/account/tokens", map[string]string{"name": over(models.MaxTokenName)}, models.MaxTokenName},
+		{"follow-up title", office, "/followups", map[string]string{"unit": "530302", "indicator": ind, "title": over(models.MaxFollowUpTitle), "assignee": "张三", "due": "2024-08-01"}, models.MaxFollowUpTitle, false},
+		{"follow-up assignee", office, "/followups", map[string]string{"unit": "530302", "indicator": ind, "title": "加快", "assignee": over(models.MaxAssignee), "due": "2024-08-01"}, models.MaxAssignee, false},
+		{"follow-up answer (1.5M characters)", county, "/followups/" + fx.followUpID + "/answer", map[string]string{"answer": strings.Repeat("长", 1500000)}, models.MaxFollowUpAnswer, true},
+		{"follow-up answer", county, "/followups/" + fx.followUpID + "/answer", map[string]string{"answer": over(models.MaxFollowUpAnswer)}, models.MaxFollowUpAnswer, false},
+		{"close note", office, "/followups/" + fx.followUpID + "/close", map[string]string{"note": over(models.MaxCloseNote)}, models.MaxCloseNote, false},
+		{"return reason", office, "/review/" + fx.versionID, map[string]string{"decision": "return", "note": over(models.MaxReviewNote)}, models.MaxReviewNote, false},
+		{"reopen reason", office, "/deadlines/reopen", map[string]string{"period": "2024-05", "unit": "530302", "reason": over(models.MaxReopenReason)}, models.MaxReopenReason, false},
+		{"display name", office, "/admin/users", map[string]string{"username": "new-clerk", "display_name": over(models.MaxDisplayName), "password": accessPassword, "role": "leader"}, models.MaxDisplayName, false},
+		{"token name", office, "/account/tokens", map[string]string{"name": over(models.MaxTokenName)}, models.MaxTokenName, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -46,7 +49,11 @@ func TestFreeTextLimits(t *testing.T) {
 				form[k] = []string{v}
 			}
 			res := tt.c.do("POST", tt.path, form)
-			if res.status != fiber.StatusUnprocessableEntity || !strings.Contains(res.body, "不能超过 "+strconv.Itoa(tt.limit)+" 个字") {
+			if tt.tooLarge {
+				if res.status != fiber.StatusRequestEntityTooLarge || !strings.Contains(res.body, "过大") {
+					t.Errorf("status %d, want 413 saying the content is too large: %.300s", res.status, stripTags(res.body))
+				}
+			} else if res.status != fiber.StatusUnprocessableEntity || !strings.Contains(res.body, "不能超过 "+strconv.Itoa(tt.limit)+" 个字") {
 				t.Errorf("status %d, want 422 naming the limit %d: %.300s", res.status, tt.limit, stripTags(res.body))
 			}
 			if after := allAuditCount(t, e); after != before {
