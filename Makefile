@@ -36,7 +36,7 @@ run: build ## build and start the demo on http://localhost:3000 (data/demo.db)
 test: assets ## run every test (unit, store, handler, browser), then a short fuzz run
 	@ls -dt /tmp/ruralkpi-e2e-* 2>/dev/null | tail -n +$(E2E_KEEP) | xargs -r rm -rf
 	@out="$${E2E_OUT:-$$(mktemp -d /tmp/ruralkpi-e2e-XXXXXX)}"; echo "make test: browser screenshots in $$out"; \
-	E2E_OUT="$$out" $(GO) test -count=1 ./...; rc=$$?; echo "make test: browser screenshots in $$out"; exit $$rc
+	E2E_OUT="$$out" $(GO) test -count=1 -timeout 30m ./...; rc=$$?; echo "make test: browser screenshots in $$out"; exit $$rc
 	$(MAKE) --no-print-directory fuzz
 
 # A short run of each parser's fuzz target (the corpus in testdata/fuzz is replayed by go test too).

@@ -46,7 +46,8 @@ func ratePlan(t *testing.T) *models.Plan {
 	p := testPlan(t)
 	for i, ind := range p.Indicators {
 		if ind.Code == "covered_villages" {
-			p.Indicators[i].Kind, p.Indicators[i].Unit, p.Indicators[i].Integer = models.KindRate, "%", false
+			// A share (verdicts: only shares are capped at 100%; a growth rate may exceed it).
+			p.Indicators[i].Kind, p.Indicators[i].Unit, p.Indicators[i].Integer, p.Indicators[i].Percent = models.KindRate, "%", false, models.PercentShare
 		}
 	}
 	return p

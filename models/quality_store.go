@@ -223,7 +223,8 @@ func (s *Store) DismissFlag(key, reason string, by Actor, now time.Time) error {
 	if key == "" || len(key) > 200 || strings.Count(key, ":") != 3 {
 		return Errorf(EInvalid, "数据质量提示标识不正确。")
 	}
-	return s.write(func(tx *gorm.DB) error {
+	var ch Change
+	err := s.write(func(tx *gorm.DB) error {
 		var n int64
 		if err := tx.Model(&QualityDismissal{}).Where("key = ?", key).Count(&n).Error; err != nil {
 			return fmt.Errorf("models: read dismissal: %w", err)
@@ -234,6 +235,16 @@ func (s *Store) DismissFlag(key, reason string, by Actor, now time.Time) error {
 		if err := tx.Create(&QualityDismissal{Key: key, Reason: reason, By: by.Username, At: now}).Error; err != nil {
 			return fmt.Errorf("models: dismiss flag: %w", err)
 		}
-		return auditTx(tx, AuditEntry{At: now, Actor: by.Username, IP: by.IP, Action: AuditQualityDismiss, Subject: key, After: reason})
+		if err := auditTx(tx, AuditEntry{At: now, Actor: by.Username, IP: by.IP, Action: AuditQualityDismiss, Subject: key, After: reason}); err != nil {
+			return err
+		}
+		// The unit page shows the flags: its cached copies must go.
+		var err error
+		ch, err = changed(tx, Change{Kind: ChangePages})
+		return err
 	})
+	if err == nil {
+		s.afterCommit(ch)
+	}
+	return err
 }
