@@ -170,12 +170,6 @@ func unitName(p *models.Plan, code string) string {
 	return u.Name
 }
 
-// isLeaf reports whether the unit files returns itself (it has no units below it).
-func isLeaf(p *models.Plan, code string) bool {
-	u, ok := p.Unit(code)
-	return ok && len(u.Children) == 0
-}
-
 // Figure is one progress value as the pages show it: every number formatted, "—" where unknown.
 type Figure struct {
 	Indicator     string

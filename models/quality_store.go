@@ -156,13 +156,6 @@ func (s *Store) QualityFigures(p *Plan, unit string, period Period, values map[s
 	return in, nil
 }
 
-func put(m map[string]map[string]float64, unit, indicator string, v float64) {
-	if m[unit] == nil {
-		m[unit] = map[string]float64{}
-	}
-	m[unit][indicator] = v
-}
-
 // monthsInYear counts the plan's months in a calendar year (the first year of a plan starting in
 // August has 5): a flow's target pace is its allocation spread over them.
 func monthsInYear(p *Plan, year int) int {

@@ -112,9 +112,3 @@ func Percent(share float64) string {
 
 // round1 rounds to one decimal, as percentages are shown.
 func round1(v float64) float64 { return math.Round(v*10) / 10 }
-
-// isLeaf reports whether the unit files returns itself.
-func isLeaf(p *models.Plan, code string) bool {
-	u, ok := p.Unit(code)
-	return ok && len(u.Children) == 0
-}
