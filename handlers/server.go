@@ -21,8 +21,11 @@ import (
 type Config struct {
 	// BodyLimit caps a request body; uploads larger than this are refused before parsing.
 	BodyLimit int
-	// Now returns the current time; tests replace it.
+	// Now is the one clock (locks, deadlines, forecasts, default months): the real time, or a set
+	// day (`serve --demo`, `--today`, tests).
 	Now func() time.Time
+	// Demo marks the demo database: pages carry a banner with the clock's date.
+	Demo bool
 	// SecureCookies marks cookies Secure; set it when the app is served over TLS (directly or
 	// behind a TLS-terminating proxy).
 	SecureCookies bool

@@ -124,9 +124,14 @@ func DemoUsers(p *Plan) []NewUser {
 	return users
 }
 
-// SeedDemo fills an empty database with the demo: users, reference figures, allocations and returns.
-// It refuses a database that holds real data, and does nothing to one that already holds the demo.
-func (s *Store) SeedDemo(p *Plan) error {
+// SeedDemo fills an empty database with the demo over the plan's whole span (SeedDemoAsOf with no day).
+func (s *Store) SeedDemo(p *Plan) error { return s.SeedDemoAsOf(p, time.Time{}) }
+
+// SeedDemoAsOf fills an empty database with the demo as it stands on a day (DemoData.AsOf): users,
+// reference figures and village lists, allocations, returns with their reviews, ledger snapshots and
+// follow-ups. It refuses a database that holds real data, and does nothing to one that already
+// holds the demo.
+func (s *Store) SeedDemoAsOf(p *Plan, today time.Time) error {
 	// A demo database stays one: what people tried in it (uploads, new users) is demo play, and
 	// `make run` must start again on it.
 	demo, err := s.IsDemo()
@@ -151,6 +156,7 @@ func (s *Store) SeedDemo(p *Plan) error {
 	if err != nil {
 		return err
 	}
+	data = data.AsOf(today)
 	// The demo is set-up, not anybody's change: it leaves no audit entries.
 	if err := s.write(func(tx *gorm.DB) error {
 		for _, nu := range DemoUsers(p) {
@@ -168,7 +174,7 @@ func (s *Store) SeedDemo(p *Plan) error {
 				return fmt.Errorf("models: demo allocations: %w", err)
 			}
 		}
-		return nil
+		return seedDemoExtrasTx(tx, data, today)
 	}); err != nil {
 		return err
 	}
