@@ -202,6 +202,9 @@ type Figure struct {
 	Unapproved bool
 	NotStarted bool
 	Link       string
+	// FollowUp, on a unit's red figure, opens the office's follow-up (督办) form prefilled for it;
+	// pages show it to the office only.
+	FollowUp string
 	// Short is the figure in a matrix cell: the ratio to 序时进度, else the milestone state, else the
 	// actual figure.
 	Short    string

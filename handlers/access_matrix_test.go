@@ -47,6 +47,7 @@ func accessMatrix(f accessFixtures) []accessRoute {
 		{method: "POST", route: "/api/v1/returns/:id/review", path: "/api/v1/returns/" + f.versionID + "/review", json: `{"decision":"bogus"}`, allow: "O"},
 		{method: "POST", route: "/api/v1/ledger/:id/review", path: "/api/v1/ledger/" + f.snapshotID + "/review", json: `{"decision":"bogus"}`, allow: "O"},
 		{method: "GET", route: "/", allow: "OLCX"},
+		{method: "GET", route: "/overview", allow: "OLCX"},
 		{method: "GET", route: "/plan", allow: "OLCX"},
 		{method: "GET", route: "/api/v1/progress", path: "/api/v1/progress?period=2024-06", allow: "OLCX"},
 		{method: "GET", route: "/counties/:code", path: "/counties/530302", allow: "OLCX"},

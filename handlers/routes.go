@@ -21,7 +21,8 @@ func (s *Server) routes(app *fiber.App) {
 
 	s.registerReturns(app)
 
-	app.Get("/", s.overviewPage)
+	app.Get("/", s.homePage)
+	app.Get("/overview", s.overviewPage)
 	app.Get("/counties/:code", s.countyPage)
 	app.Get("/workstreams/:code", s.workstreamPage)
 	app.Get("/indicators/:code", s.indicatorPage)

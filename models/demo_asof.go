@@ -8,8 +8,8 @@ import (
 
 // The demo's September story (issue 14): who has filed the month being collected on DemoToday.
 const (
-	demoReturnedUnit = "530325" // sent back with a reason, filed again
-	demoLateUnit     = "530324" // filed August after the deadline
+	demoReturnedUnit = "530325" // 富源县: sent back with a reason, filed again
+	demoLateUnit     = "530324" // 罗平县: filed August after the deadline
 	demoOfficeUser   = "office"
 )
 
@@ -64,7 +64,7 @@ func (d DemoData) AsOf(today time.Time) DemoData {
 }
 
 // demoCollected is a unit's filing of the month being collected: waiting for review, uploaded in
-// the first days of the month (before the demo day); 罗平县's first try was sent back with a reason.
+// the first days of the month (before the demo day); 富源县's first try was sent back with a reason.
 func demoCollected(v NewVersion, today time.Time) []NewVersion {
 	t := today.In(ReportingZone())
 	day := 1 + int(v.UnitCode[5]-'0')%3
@@ -73,6 +73,10 @@ func demoCollected(v NewVersion, today time.Time) []NewVersion {
 	}
 	v.Status, v.ReviewedBy, v.ReviewedAt, v.ReviewNote = StatusSubmitted, "", nil, ""
 	v.UploadedAt = time.Date(t.Year(), t.Month(), day, 9, 40, 0, 0, ReportingZone())
+	if v.UploadedBy == demoOfficeUser { // the office's own entry: approved as it is made
+		at := v.UploadedAt
+		v.Status, v.ReviewedBy, v.ReviewedAt = StatusApproved, demoOfficeUser, &at
+	}
 	v.Values = append([]ReturnValue(nil), v.Values...)
 	for i := range v.Values {
 		switch {

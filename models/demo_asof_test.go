@@ -72,11 +72,11 @@ func TestDemoAsOfTellsSeptembersStory(t *testing.T) {
 		t.Error("会泽县 has filed September: the README's clerk has nothing to upload")
 	}
 	if vs := versions[demoReturnedUnit+" 2025-09"]; len(vs) != 2 || vs[0].Status != StatusReturned {
-		t.Errorf("罗平县 September: %d versions, want one returned and one re-filed", len(vs))
+		t.Errorf("富源县 September: %d versions, want one returned and one re-filed", len(vs))
 	}
 	aug := versions[demoLateUnit+" 2025-08"]
 	if len(aug) == 0 || !aug[0].UploadedAt.After(DayEnd(DefaultDeadline(MustPeriod("2025-08")))) {
-		t.Error("富源县 August was not filed late")
+		t.Error("罗平县 August was not filed late")
 	}
 	if got := full.AsOf(time.Time{}); len(got.Versions) != len(full.Versions) {
 		t.Error("no day should keep the whole demo")

@@ -134,7 +134,7 @@ func DemoFollowUps(today time.Time) []FollowUp {
 	answered, closed, closedAnswer := day(-6), day(-20), day(-25)
 	return []FollowUp{
 		{UnitCode: "530325", Indicator: "express_revenue", Title: "快递业务收入连续三个月滞后，请说明原因并提出追赶措施",
-			Assignee: "罗平县邮政管理工作专班", DueDate: date(11), Status: FollowUpOpen, OpenedBy: demoOfficeUser, OpenedAt: day(-3)},
+			Assignee: "富源县邮政管理工作专班", DueDate: date(11), Status: FollowUpOpen, OpenedBy: demoOfficeUser, OpenedAt: day(-3)},
 		{UnitCode: "530323", Indicator: "joint_distribution", Title: "共同配送体系建设逾期未完成，请报送完成时限",
 			Assignee: "师宗县交通运输局", DueDate: date(-4), Status: FollowUpOpen, OpenedBy: demoOfficeUser, OpenedAt: day(-18)},
 		{UnitCode: "530326", Indicator: "service_points", Title: "村级快递服务站点建设进度低于序时进度，请制定补建计划",

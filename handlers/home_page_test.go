@@ -1,0 +1,69 @@
+package handlers
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"ruralkpi/models"
+)
+
+// TestHomeByRole: `/` after sign-in is the clerk's month, the office's 10th, the leader's overview
+// (issue 14), on the demo's day.
+func TestHomeByRole(t *testing.T) {
+	e := newDemoEnv(t, models.DemoToday)
+	tests := []struct {
+		name, user string
+		want       []string
+		not        []string
+	}{
+		{"clerk who has not filed", "county-530326", []string{
+			"会泽县 · 2025年9月月报", "报送截止 2025年10月5日", "status-grey\">未报",
+			"/api/v1/returns/template?county=530326&amp;period=2025-09", "上传2025年9月月报",
+			"村级快递服务站点建设进度低于序时进度", "期限 2025-10-12", "上月数据（2025年8月）", "每月还需",
+		}, []string{"工作总览", "锁定，如需"}},
+		{"clerk sent back and filed again", "county-530325", []string{"富源县 · 2025年9月月报", "已报待审", "快递业务收入连续三个月滞后"}, nil},
+		{"office", "office", []string{
+			"本月工作台", "会泽县</a> <span class=\"status status-grey\">未到期", "马龙区",
+			"罗平县 <span class=\"status status-amber\">2025年8月逾期报送", "富源县 2025-09 第2版", "待审核台账", "沾益区 2025-09",
+			"逾期督办", "师宗县 · 统仓共配", "/followups?due=2025-10-18&amp;indicator=", "/api/v1/reports/monthly?period=2025-09", "/briefing?period=2025-09",
+		}, []string{"上传2025年9月月报"}},
+		{"leader", "leader", []string{"工作总览", "指标状态矩阵"}, []string{"本月工作台", "followup-link"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := e.tokenClient(tt.user).do("GET", "/", nil)
+			if res.status != 200 {
+				t.Fatalf("status %d: %.300s", res.status, res.body)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(res.body, w) {
+					t.Errorf("home of %s lacks %q", tt.user, w)
+				}
+			}
+			for _, w := range tt.not {
+				if strings.Contains(res.body, w) {
+					t.Errorf("home of %s shows %q", tt.user, w)
+				}
+			}
+		})
+	}
+	t.Run("the office's matrix offers a follow-up on red unit cells", func(t *testing.T) {
+		res := e.tokenClient("office").do("GET", "/overview", nil)
+		if !strings.Contains(res.body, `class="followup-link" href="/followups?`) {
+			t.Error("no 督办 link in the office's overview")
+		}
+	})
+	t.Run("a locked month says so before an upload", func(t *testing.T) {
+		e.clock.Advance(20 * 24 * time.Hour) // 24 October: September locked, 会泽县 never filed
+		res := e.tokenClient("county-530326").do("GET", "/", nil)
+		for _, w := range []string{"2025年9月月报已于", "锁定，如需补报或更正，请联系工作专班办公室重新开放", "重新开放由工作专班办公室"} {
+			if !strings.Contains(res.body, w) {
+				t.Errorf("locked home lacks %q", w)
+			}
+		}
+		if strings.Contains(res.body, "上传2025年9月月报") {
+			t.Error("a locked month still offers the upload")
+		}
+	})
+}
