@@ -260,7 +260,8 @@ func figure(p *models.Plan, pr models.Progress) Figure {
 	if pr.HasTarget && pr.HasActual && pr.Target != 0 {
 		f.Completion = Percent(pr.Completion)
 	}
-	if pr.HasForecast {
+	// The plan's last month has no year end to forecast: the plan is over.
+	if pr.HasForecast && pr.Period.String() != p.EndPeriod {
 		f.Forecast = Number(pr.Forecast)
 	}
 	if pr.ShowsNeeded() {

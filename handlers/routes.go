@@ -30,6 +30,7 @@ func (s *Server) routes(app *fiber.App) {
 	app.Get("/plan", s.planPage)
 
 	s.reportRoutes(app)
+	s.closeoutRoutes(app)
 	s.accessRoutes(app)
 	app.Get("/ledger/:county", s.ledgerPage)
 	app.Get("/ledger/:county/points/:code", s.ledgerPointPage)
