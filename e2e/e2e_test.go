@@ -14,4 +14,5 @@ func TestBrowser(t *testing.T) {
 	t.Run("goecharts", func(t *testing.T) { testGoEchartsThroughTemplate(t, browser, dir) })
 	t.Run("print", func(t *testing.T) { testPrintA4Landscape(t, browser, dir) })
 	t.Run("app", func(t *testing.T) { testAppPages(t, browser, dir) })
+	t.Run("homes", func(t *testing.T) { testHomes(t, browser, dir) })
 }

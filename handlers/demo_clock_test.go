@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"bytes"
+	"net/http"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -104,4 +105,20 @@ func fillFromMonth(t testing.TB, e *accessEnv, template, unit, month string) []b
 		t.Fatal(err)
 	}
 	return out.Bytes()
+}
+
+// TestCookiesLiveOnTheRealClock: with the server's clock on the demo day, the session cookie must
+// not reach the browser already expired (it did: Expires was 2025-10-04 plus the lifetime).
+func TestCookiesLiveOnTheRealClock(t *testing.T) {
+	e := newDemoEnv(t, models.DemoToday)
+	res := e.client().login("county-530326", models.DemoPassword)
+	if res.status != 303 {
+		t.Fatalf("login: %d %s", res.status, res.body)
+	}
+	resp := http.Response{Header: res.header}
+	for _, ck := range resp.Cookies() {
+		if ck.Name == sessionCookie && !ck.Expires.After(time.Now()) {
+			t.Errorf("session cookie expires %v, before the browser's now", ck.Expires)
+		}
+	}
 }
