@@ -67,3 +67,18 @@ func TestHomeByRole(t *testing.T) {
 		}
 	})
 }
+
+// TestPagesOpenOnTheClocksMonth: allocations open on the clock's year, the deadlines grid on the
+// newest months (issue 14's polish: they opened on 2023 and 2023-08).
+func TestPagesOpenOnTheClocksMonth(t *testing.T) {
+	e := newDemoEnv(t, models.DemoToday)
+	office := e.tokenClient("office")
+	if res := office.do("GET", "/allocations", nil); !strings.Contains(res.body, `value="2025" selected`) {
+		t.Errorf("allocations do not open on 2025:\n%.300s", res.body[strings.Index(res.body, "<main>"):])
+	}
+	res := office.do("GET", "/deadlines", nil)
+	first := strings.Index(res.body, "<th>25-09</th>")
+	if first < 0 || first > strings.Index(res.body, "<th>23-08</th>") {
+		t.Error("the deadlines grid does not start with the newest month")
+	}
+}

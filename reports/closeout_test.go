@@ -79,3 +79,12 @@ func TestRankUnitsSharesTies(t *testing.T) {
 		t.Errorf("tie named %q", joinTied(us, 2))
 	}
 }
+
+// TestBriefingNamesEveryTiedUnit: "units with the most red indicators" named one of two tied units.
+func TestBriefingNamesEveryTiedUnit(t *testing.T) {
+	b := Briefing{UnitWord: "县（市、区）", Ranking: []RankRow{{Unit: "甲", Red: 5}, {Unit: "乙", Red: 4}, {Unit: "丙", Red: 3}, {Unit: "丁", Red: 3}, {Unit: "戊", Red: 1}}}
+	got := b.unitSentence()
+	if !strings.Contains(got, "丙（3项）、丁（3项）") || strings.Contains(got, "戊") {
+		t.Errorf("sentence %q", got)
+	}
+}
