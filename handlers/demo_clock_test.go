@@ -59,6 +59,9 @@ func TestDemoClockLetsTheClerkUploadSeptember(t *testing.T) {
 		if !strings.Contains(page.body, "演示数据 · 系统日期 2025-10-04") {
 			t.Errorf("no demo banner on /plan:\n%.400s", page.body)
 		}
+		if strings.Contains(page.body, "<code>service_points</code>") {
+			t.Error("/plan shows indicators' internal codes")
+		}
 	})
 	t.Run("August is locked by then", func(t *testing.T) {
 		tpl := clerk.do("GET", "/api/v1/returns/template?county=530326&period=2025-08", nil)
