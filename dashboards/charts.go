@@ -173,6 +173,8 @@ func mapChart(in Input, units []UnitStanding, id string) (Chart, error) {
 		}
 		if u.Judged > 0 {
 			item["value"] = round2(u.OnTrackShare * 100)
+			// The name and the share the subtitle promises, drawn on the map.
+			item["label"] = map[string]any{"formatter": u.ShortName + "\n" + Percent(u.OnTrackShare)}
 		} else {
 			item["value"] = missing
 		}
@@ -182,10 +184,14 @@ func mapChart(in Input, units []UnitStanding, id string) (Chart, error) {
 		"title":   map[string]any{"text": "各县（市、区）总体状态", "subtext": asOf(in.Period) + " · 数值为" + models.StatusGreen.Label() + "指标占比（%）", "textStyle": map[string]any{"fontSize": 15}},
 		"tooltip": map[string]any{"trigger": "item", "formatter": "{b}：" + models.StatusGreen.Label() + "指标占比 {c}%"},
 		"series": []any{map[string]any{
-			"type": "map", "map": MapName, "roam": false, "top": 70, "bottom": 10,
-			"label":    map[string]any{"show": true, "color": "#ffffff", "fontSize": 13, "fontWeight": "bold"},
-			"emphasis": map[string]any{"label": map[string]any{"color": "#ffffff"}, "itemStyle": map[string]any{"areaColor": "#0b5394"}},
-			"data":     data,
+			// The map fills its panel; labels are dark on a white halo, readable on every fill (white
+			// text lost characters on light areas), smaller, and hidden where they would overlap.
+			"type": "map", "map": MapName, "roam": false, "top": 56, "bottom": 4, "left": 4, "right": 4,
+			"label": map[string]any{"show": true, "color": "#1a1a1a", "fontSize": 12, "fontWeight": "bold", "lineHeight": 15,
+				"textBorderColor": "#ffffff", "textBorderWidth": 3},
+			"labelLayout": map[string]any{"hideOverlap": true},
+			"emphasis":    map[string]any{"label": map[string]any{"color": "#1a1a1a"}, "itemStyle": map[string]any{"areaColor": "#9fc5e8"}},
+			"data":        data,
 		}},
 	}
 	js, err := optionsJSON(options)

@@ -40,3 +40,20 @@ func TestNewlyRedOffersAFollowUp(t *testing.T) {
 		}
 	}
 }
+
+// TestMapLabelsAreReadable: the map's labels were white on light fills (富源县 read 富源) and its
+// subtitle promised shares that were not drawn.
+func TestMapLabelsAreReadable(t *testing.T) {
+	in, _ := demoInput(t, "2025-06")
+	ov, err := NewOverview(in, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	js := string(ov.Map.OptionsJSON)
+	if strings.Contains(js, `"color":"#ffffff"`) || !strings.Contains(js, `"textBorderColor":"#ffffff"`) {
+		t.Error("map labels are still white text")
+	}
+	if !strings.Contains(js, `"formatter":"富源县\n`) && !strings.Contains(js, `"formatter":"富源县\\n`) {
+		t.Errorf("map labels do not draw the share: %.300s", js)
+	}
+}
