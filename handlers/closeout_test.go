@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"ruralkpi/models"
+	"ruralkpi/reports"
 )
 
 // TestCloseoutAfterThePlan: once the plan is over the office and leaders get its summary; on the
@@ -29,5 +30,21 @@ func TestCloseoutAfterThePlan(t *testing.T) {
 	s.Config.Now = func() time.Time { return time.Date(2025, 10, 4, 10, 0, 0, 0, models.ReportingZone()) }
 	if _, body := get(t, app, "/closeout"); !strings.Contains(string(body), "预评估") {
 		t.Error("inside the plan the summary does not say it is provisional")
+	}
+}
+
+// TestPrintedDocumentsNumberTheirPages: the briefing PDF had no page numbers.
+func TestPrintedDocumentsNumberTheirPages(t *testing.T) {
+	_, s := newTestApp(t, false)
+	in, err := s.reportInput("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	html, err := s.BriefingHTML(reports.BuildBriefing(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(html), "counter(page)") {
+		t.Error("the briefing document numbers no pages")
 	}
 }
