@@ -90,11 +90,18 @@ func (s *Server) followUpLink(f dashboards.Figure, now time.Time) string {
 
 // waitingReviews lists the newest return versions and ledger snapshots still waiting for review.
 func (s *Server) waitingReviews() (returns, ledgers []waitingVersion, err error) {
-	vs, err := s.Store.Versions(models.VersionFilter{Status: models.StatusSubmitted, Limit: 50})
+	vs, err := s.Store.Versions(models.VersionFilter{Status: models.StatusSubmitted})
+	if err != nil {
+		return nil, nil, err
+	}
+	subs, err := s.Store.Submissions()
 	if err != nil {
 		return nil, nil, err
 	}
 	for _, v := range vs {
+		if subs[v.UnitCode][v.Period].LatestID != v.ID {
+			continue // superseded by a newer version: only the newest is reviewed
+		}
 		returns = append(returns, waitingVersion{ID: v.ID, UnitName: s.unitName(v.UnitCode), Period: v.Period,
 			Version: "第" + strconv.Itoa(v.Number) + "版", When: v.UploadedAt.In(models.ReportingZone()).Format("01-02 15:04")})
 	}

@@ -82,3 +82,21 @@ func TestPagesOpenOnTheClocksMonth(t *testing.T) {
 		t.Error("the deadlines grid does not start with the newest month")
 	}
 }
+
+// TestOfficeHomeListsOnlyTheNewestVersion: a superseded version waiting for review is not listed.
+func TestOfficeHomeListsOnlyTheNewestVersion(t *testing.T) {
+	e := newDemoEnv(t, models.DemoToday)
+	v, err := e.store.LatestVersion("530302", "2025-09")
+	if err != nil {
+		t.Fatal(err)
+	}
+	again := models.NewVersion{UnitCode: "530302", Period: "2025-09", Source: models.SourceDemo, UploadedBy: "county-530302",
+		UploadedAt: v.UploadedAt.Add(time.Hour), Values: []models.ReturnValue{{Indicator: "service_points", Value: 250}}}
+	if err := e.store.SaveVersions([]models.NewVersion{again}); err != nil {
+		t.Fatal(err)
+	}
+	res := e.tokenClient("office").do("GET", "/", nil)
+	if strings.Contains(res.body, "麒麟区 2025-09 第1版") || !strings.Contains(res.body, "麒麟区 2025-09 第2版") {
+		t.Error("the office's waiting list shows a superseded version")
+	}
+}
