@@ -100,3 +100,16 @@ func TestOfficeHomeListsOnlyTheNewestVersion(t *testing.T) {
 		t.Error("the office's waiting list shows a superseded version")
 	}
 }
+
+// TestReviewShowsReviewersByDisplayName: the review page showed the user name "office".
+func TestReviewShowsReviewersByDisplayName(t *testing.T) {
+	e := newDemoEnv(t, models.DemoToday)
+	u, err := e.store.UserByName("office")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := e.tokenClient("county-530325").do("GET", "/review", nil)
+	if !strings.Contains(res.body, "<td>"+u.DisplayName+"</td>") || strings.Contains(res.body, "<td>office</td>") {
+		t.Errorf("reviewers not shown as %q", u.DisplayName)
+	}
+}
