@@ -42,7 +42,9 @@ type CloseoutFigure struct {
 	Year                      int
 	Target, Actual, Ratio     string
 	Met, Evaluated, HasTarget bool
-	Word                      string
+	// Final says the year's December is in: Met is then the year's verdict, else its pace so far.
+	Final bool
+	Word  string
 }
 
 // CloseoutUnit is a unit's final-year results and its rank by targets met.
@@ -89,7 +91,7 @@ func BuildCloseout(calc *models.ProgressCalculator, over bool) Closeout {
 		}
 		ci := CloseoutIndicator{Code: ind.Code, Name: ind.Name, MeasureUnit: ind.Unit}
 		for _, y := range p.Years {
-			ci.Years = append(ci.Years, closeoutFigure(calc.Progress(ind.Code, p.Root.Code, yearEnd(y)), y))
+			ci.Years = append(ci.Years, closeoutFigure(calc.Progress(ind.Code, p.Root.Code, yearEnd(y)), y, yearEnd(y).Month == 12))
 		}
 		c.City = append(c.City, ci)
 		c.Indicators = append(c.Indicators, ind.Name)
@@ -97,7 +99,7 @@ func BuildCloseout(calc *models.ProgressCalculator, over bool) Closeout {
 	for _, u := range p.ReportingUnits() {
 		cu := CloseoutUnit{Code: u.Code, Name: u.Name}
 		for _, ci := range c.City {
-			f := closeoutFigure(calc.Progress(ci.Code, u.Code, yearEnd(end.Year)), end.Year)
+			f := closeoutFigure(calc.Progress(ci.Code, u.Code, yearEnd(end.Year)), end.Year, yearEnd(end.Year).Month == 12)
 			cu.Figures = append(cu.Figures, f)
 			if f.Evaluated {
 				cu.Evaluated++
@@ -136,8 +138,10 @@ func BuildCloseout(calc *models.ProgressCalculator, over bool) Closeout {
 	return c
 }
 
-func closeoutFigure(pr models.Progress, year int) CloseoutFigure {
-	f := CloseoutFigure{Year: year, Target: "—", Actual: "—", Ratio: "—", HasTarget: pr.HasTarget}
+// closeoutFigure judges a year: at its December, met or not; before (a provisional summary), on
+// pace (序时进度) or behind.
+func closeoutFigure(pr models.Progress, year int, final bool) CloseoutFigure {
+	f := CloseoutFigure{Year: year, Target: "—", Actual: "—", Ratio: "—", HasTarget: pr.HasTarget, Final: final}
 	if pr.HasTarget {
 		f.Target = dashboards.Number(pr.Target)
 	}
@@ -147,11 +151,15 @@ func closeoutFigure(pr models.Progress, year int) CloseoutFigure {
 	if pr.HasRatio {
 		f.Ratio = dashboards.Percent(pr.Completion)
 	}
+	met, missed := "完成", "未完成"
+	if !final {
+		met, missed = "进度正常", "进度落后"
+	}
 	switch pr.Status {
 	case models.StatusGreen:
-		f.Met, f.Evaluated, f.Word = true, true, "完成"
+		f.Met, f.Evaluated, f.Word = true, true, met
 	case models.StatusAmber, models.StatusRed:
-		f.Evaluated, f.Word = true, "未完成"
+		f.Evaluated, f.Word = true, missed
 	default:
 		f.Word = pr.StatusWord()
 	}
@@ -189,10 +197,11 @@ func closeoutSentences(c Closeout) []string {
 	} else {
 		lead += fmt.Sprintf("尚在实施中，以下为截至%s的预评估。", c.AsOf)
 	}
-	met, evaluated := 0, 0
+	met, evaluated, final := 0, 0, true
 	var missed []string
 	for _, ci := range c.City {
 		f := ci.Years[len(ci.Years)-1]
+		final = final && f.Final
 		if !f.Evaluated {
 			continue
 		}
@@ -203,14 +212,22 @@ func closeoutSentences(c Closeout) []string {
 			missed = append(missed, fmt.Sprintf("%s（完成年度目标的%s）", ci.Name, f.Ratio))
 		}
 	}
-	out = append(out, lead+fmt.Sprintf("%d年全市%d项有目标且已评价的指标中，%d项达到年度目标，%d项未达到。", c.FinalYear, evaluated, met, evaluated-met))
+	reached, behind, list := "达到年度目标", "未达到", "未达到目标的指标："
+	if !final {
+		reached, behind, list = "达到序时进度", "落后于序时进度", "进度落后的指标："
+	}
+	out = append(out, lead+fmt.Sprintf("%d年全市%d项有目标且已评价的指标中，%d项%s，%d项%s。", c.FinalYear, evaluated, met, reached, evaluated-met, behind))
 	if len(missed) > 0 {
-		out = append(out, "未达到目标的指标："+strings.Join(missed, "、")+"。")
+		out = append(out, list+strings.Join(missed, "、")+"。")
 	}
 	if len(c.Units) > 0 && c.Units[0].Evaluated > 0 {
-		out = append(out, fmt.Sprintf("各单位中，完成%d年目标比例最高的是%s（%d项中完成%d项）", c.FinalYear,
-			joinTied(c.Units, c.Units[0].Rank), c.Units[0].Evaluated, c.Units[0].Met)+
-			fmt.Sprintf("，最低的是%s（%d项中完成%d项）。", joinTied(c.Units, c.Units[len(c.Units)-1].Rank), c.Units[len(c.Units)-1].Evaluated, c.Units[len(c.Units)-1].Met))
+		verb := "完成"
+		if !final {
+			verb = "正常"
+		}
+		last := c.Units[len(c.Units)-1]
+		out = append(out, fmt.Sprintf("各单位中，%d年目标%s比例最高的是%s（%d项中%s%d项），最低的是%s（%d项中%s%d项）。", c.FinalYear, verb,
+			joinTied(c.Units, c.Units[0].Rank), c.Units[0].Evaluated, verb, c.Units[0].Met, joinTied(c.Units, last.Rank), last.Evaluated, verb, last.Met))
 	}
 	late, never := 0, []string{}
 	for _, m := range c.Milestones {

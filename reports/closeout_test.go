@@ -34,7 +34,7 @@ func TestCloseoutOfTheDemo(t *testing.T) {
 		}
 	}
 	all := strings.Join(c.Sentences, "")
-	for _, want := range []string{"已实施完毕", "2025年全市", "完成2025年目标比例最高的是" + joinTied(c.Units, 1), "仍未完成", "师宗县统仓共配"} {
+	for _, want := range []string{"已实施完毕", "2025年全市", "2025年目标完成比例最高的是" + joinTied(c.Units, 1), "仍未完成", "师宗县统仓共配"} {
 		if !strings.Contains(all, want) {
 			t.Errorf("sentences lack %q:\n%s", want, all)
 		}
