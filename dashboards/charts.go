@@ -145,6 +145,8 @@ func unitsChart(in Input, code, id string) (Chart, error) {
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Bottom: "0", Type: "scroll"}),
 		charts.WithGridOpts(opts.Grid{Top: "70", Bottom: "60", Left: "50", Right: "20", ContainLabel: opts.Bool(true)}),
+		// One colour per unit, none of them the status red or green (ECharts' default has nine).
+		charts.WithColorsOpts(unitPalette()),
 	)
 	c.SetXAxis(labels)
 	for _, u := range p.Root.Children {
@@ -160,6 +162,12 @@ func unitsChart(in Input, code, id string) (Chart, error) {
 	c.Validate()
 	js, err := optionsJSON(c.JSON())
 	return Chart{ID: id, Title: title, AsOf: asOf(in.Period), OptionsJSON: js}, err
+}
+
+// unitPalette tells twelve units' lines apart without borrowing the status colours.
+func unitPalette() opts.Colors {
+	return opts.Colors{"#1f5aa6", "#e08a00", "#7b4ea3", "#0f8b8d", "#b5487e", "#5c6b73", "#c2a100", "#3a9fd9",
+		"#8c564b", "#2e4057", "#d1709a", "#6b8e23"}
 }
 
 // mapChart colours the counties by their overall status. It is a plain options map: go-echarts has no

@@ -57,3 +57,15 @@ func TestMapLabelsAreReadable(t *testing.T) {
 		t.Errorf("map labels do not draw the share: %.300s", js)
 	}
 }
+
+// TestUnitsChartHasAColourPerUnit: ten units shared ECharts' nine default colours.
+func TestUnitsChartHasAColourPerUnit(t *testing.T) {
+	in, _ := demoInput(t, "2025-06")
+	c, err := unitsChart(in, "service_points", "u")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(unitPalette()) < len(in.Calc.Plan().Root.Children) || !strings.Contains(c.OptionsJSON, `"#1f5aa6"`) {
+		t.Errorf("%d colours for %d units", len(unitPalette()), len(in.Calc.Plan().Root.Children))
+	}
+}
