@@ -23,10 +23,13 @@ import (
 
 // ServeConfig is the configuration of the serve command, validated before anything starts.
 type ServeConfig struct {
-	Addr      string
-	DBPath    string
-	PlanPath  string
-	Demo      bool
+	Addr     string
+	DBPath   string
+	PlanPath string
+	Demo     bool
+	// Today sets the server's clock to a day (YYYY-MM-DD), its time of day running on; empty is the
+	// real clock, except that the demo runs on models.DemoToday.
+	Today     string
 	BodyLimit int
 	// SecureCookies marks cookies Secure, for a deployment served over HTTPS (e.g. behind a TLS proxy).
 	SecureCookies bool
@@ -52,10 +55,32 @@ func (c ServeConfig) Validate() error {
 	if c.MemoryLimitMiB < 0 {
 		return fmt.Errorf("--memory-limit %d is negative", c.MemoryLimitMiB)
 	}
+	if c.Today != "" {
+		if _, err := models.ParseToday(c.Today); err != nil {
+			return fmt.Errorf("--today %q is not a date written YYYY-MM-DD", c.Today)
+		}
+	}
 	if c.BodyLimit < 1<<20 {
 		return fmt.Errorf("--body-limit %d is below 1 MiB", c.BodyLimit)
 	}
 	return nil
+}
+
+// Clock is the server's one clock: the day --today names (the demo's day with --demo), its time of
+// day running on, or the real clock. today is that set day, zero on the real clock.
+func (c ServeConfig) Clock(wall func() time.Time) (now func() time.Time, today time.Time) {
+	day := c.Today
+	if day == "" && c.Demo {
+		day = models.DemoToday
+	}
+	if day == "" {
+		return wall, time.Time{}
+	}
+	today, err := models.ParseToday(day)
+	if err != nil { // Validate refused it already
+		return wall, time.Time{}
+	}
+	return models.ClockAt(today, wall), today
 }
 
 func runServe(env Env, args []string) error {
@@ -65,6 +90,7 @@ func runServe(env Env, args []string) error {
 	fs.StringVar(&cfg.DBPath, "db", "", "SQLite database `PATH` (created if missing)")
 	fs.StringVar(&cfg.PlanPath, "plan", "", "plan `FILE` (JSON); default: the embedded Qujing 2023–2025 plan")
 	fs.BoolVar(&cfg.Demo, "demo", false, "fill an empty database with demo users and returns (refused on real data)")
+	fs.StringVar(&cfg.Today, "today", "", "run as if today were `YYYY-MM-DD` (training, tests); default: the real date, or "+models.DemoToday+" with --demo")
 	fs.IntVar(&cfg.BodyLimit, "body-limit", handlers.DefaultBodyLimit, "largest request body in `BYTES`")
 	fs.BoolVar(&cfg.SecureCookies, "secure-cookies", false, "mark cookies Secure (set when users reach the app over HTTPS, e.g. behind a TLS proxy)")
 	fs.StringVar(&cfg.TempDir, "temp-dir", "", "`DIR` for spooled uploads and ledger previews (default: ruralkpi under the system temporary folder); swept of files left by stopped processes")
@@ -90,8 +116,9 @@ func runServe(env Env, args []string) error {
 		return err
 	}
 	defer store.Close()
+	now, today := cfg.Clock(time.Now)
 	if cfg.Demo {
-		if err := store.SeedDemo(plan); err != nil {
+		if err := store.SeedDemoAsOf(plan, today); err != nil {
 			if errors.Is(err, models.ErrRealData) {
 				return fmt.Errorf("refusing --demo: %s holds real (non-demo) data; use another --db for the demo", cfg.DBPath)
 			}
@@ -116,7 +143,8 @@ func runServe(env Env, args []string) error {
 	}
 	sched := &reminders.Scheduler{Store: store, Plan: plan, Secrets: secrets, Log: logger} // its clock is the server's (handlers.New)
 	app, err := handlers.New(&handlers.Server{Plan: plan, Store: store, Log: logger, Reminders: sched,
-		Config: handlers.Config{BodyLimit: cfg.BodyLimit, SecureCookies: cfg.SecureCookies, TempDir: cfg.TempDir}})
+		Config: handlers.Config{BodyLimit: cfg.BodyLimit, SecureCookies: cfg.SecureCookies, TempDir: cfg.TempDir,
+			Now: now, Demo: cfg.Demo}})
 	if err != nil {
 		return err
 	}
@@ -127,7 +155,7 @@ func runServe(env Env, args []string) error {
 	url := "http://" + displayAddr(ln.Addr().String())
 	logger.Info("serving", "url", url, "db", cfg.DBPath, "plan", plan.Code, "demo", cfg.Demo, "startup", time.Since(started).Round(time.Millisecond))
 	if cfg.Demo {
-		fmt.Fprintf(env.Stdout, "ruralkpi demo at %s — log in as office, leader or county-530326 with password %s\n", url, models.DemoPassword)
+		fmt.Fprintf(env.Stdout, "ruralkpi demo at %s, dated %s — log in as office, leader or county-530326 with password %s\n", url, now().In(models.ReportingZone()).Format("2006-01-02"), models.DemoPassword)
 	} else {
 		fmt.Fprintf(env.Stdout, "ruralkpi at %s\n", url)
 	}

@@ -145,6 +145,8 @@ func unitsChart(in Input, code, id string) (Chart, error) {
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Bottom: "0", Type: "scroll"}),
 		charts.WithGridOpts(opts.Grid{Top: "70", Bottom: "60", Left: "50", Right: "20", ContainLabel: opts.Bool(true)}),
+		// One colour per unit, none of them the status red or green (ECharts' default has nine).
+		charts.WithColorsOpts(unitPalette()),
 	)
 	c.SetXAxis(labels)
 	for _, u := range p.Root.Children {
@@ -162,6 +164,12 @@ func unitsChart(in Input, code, id string) (Chart, error) {
 	return Chart{ID: id, Title: title, AsOf: asOf(in.Period), OptionsJSON: js}, err
 }
 
+// unitPalette tells twelve units' lines apart without borrowing the status colours.
+func unitPalette() opts.Colors {
+	return opts.Colors{"#1f5aa6", "#e08a00", "#7b4ea3", "#0f8b8d", "#b5487e", "#5c6b73", "#c2a100", "#3a9fd9",
+		"#8c564b", "#2e4057", "#d1709a", "#6b8e23"}
+}
+
 // mapChart colours the counties by their overall status. It is a plain options map: go-echarts has no
 // per-area colour on map data.
 func mapChart(in Input, units []UnitStanding, id string) (Chart, error) {
@@ -173,6 +181,8 @@ func mapChart(in Input, units []UnitStanding, id string) (Chart, error) {
 		}
 		if u.Judged > 0 {
 			item["value"] = round2(u.OnTrackShare * 100)
+			// The name and the share the subtitle promises, drawn on the map.
+			item["label"] = map[string]any{"formatter": u.ShortName + "\n" + Percent(u.OnTrackShare)}
 		} else {
 			item["value"] = missing
 		}
@@ -182,10 +192,14 @@ func mapChart(in Input, units []UnitStanding, id string) (Chart, error) {
 		"title":   map[string]any{"text": "各县（市、区）总体状态", "subtext": asOf(in.Period) + " · 数值为" + models.StatusGreen.Label() + "指标占比（%）", "textStyle": map[string]any{"fontSize": 15}},
 		"tooltip": map[string]any{"trigger": "item", "formatter": "{b}：" + models.StatusGreen.Label() + "指标占比 {c}%"},
 		"series": []any{map[string]any{
-			"type": "map", "map": MapName, "roam": false, "top": 70, "bottom": 10,
-			"label":    map[string]any{"show": true, "color": "#ffffff", "fontSize": 13, "fontWeight": "bold"},
-			"emphasis": map[string]any{"label": map[string]any{"color": "#ffffff"}, "itemStyle": map[string]any{"areaColor": "#0b5394"}},
-			"data":     data,
+			// The map fills its panel; labels are dark on a white halo, readable on every fill (white
+			// text lost characters on light areas), smaller, and hidden where they would overlap.
+			"type": "map", "map": MapName, "roam": false, "top": 56, "bottom": 4, "left": 4, "right": 4,
+			"label": map[string]any{"show": true, "color": "#1a1a1a", "fontSize": 12, "fontWeight": "bold", "lineHeight": 15,
+				"textBorderColor": "#ffffff", "textBorderWidth": 3},
+			"labelLayout": map[string]any{"hideOverlap": true},
+			"emphasis":    map[string]any{"label": map[string]any{"color": "#1a1a1a"}, "itemStyle": map[string]any{"areaColor": "#9fc5e8"}},
+			"data":        data,
 		}},
 	}
 	js, err := optionsJSON(options)

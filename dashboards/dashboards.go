@@ -196,6 +196,9 @@ type Figure struct {
 	Unapproved bool
 	NotStarted bool
 	Link       string
+	// FollowUp, on a unit's red figure, opens the office's follow-up (督办) form prefilled for it;
+	// pages show it to the office only.
+	FollowUp string
 	// Short is the figure in a matrix cell: the ratio to 序时进度, else the milestone state, else the
 	// actual figure.
 	Short    string
@@ -258,7 +261,8 @@ func figure(p *models.Plan, pr models.Progress) Figure {
 	if pr.HasTarget && pr.HasActual && pr.Target != 0 {
 		f.Completion = Percent(pr.Completion)
 	}
-	if pr.HasForecast {
+	// The plan's last month has no year end to forecast: the plan is over.
+	if pr.HasForecast && pr.Period.String() != p.EndPeriod {
 		f.Forecast = Number(pr.Forecast)
 	}
 	if pr.ShowsNeeded() {
@@ -366,4 +370,10 @@ func (c *StatusCounts) add(pr models.Progress) {
 	default:
 		c.Grey++
 	}
+}
+
+// isLeaf reports whether the unit files returns itself (it has no units below it).
+func isLeaf(p *models.Plan, code string) bool {
+	u, ok := p.Unit(code)
+	return ok && len(u.Children) == 0
 }

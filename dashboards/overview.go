@@ -130,6 +130,9 @@ func NewOverview(in Input, mapFeatures map[string]bool) (Overview, error) {
 		}
 		f := figure(p, pr)
 		f.Link += "?period=" + in.Period.String()
+		if pr.Status == models.StatusRed && pr.Scope != root && isLeaf(p, pr.Scope) {
+			f.FollowUp = FollowUpLink(pr.Scope, pr.Indicator, FollowUpTitle(f), "")
+		}
 		row := &ov.Rows[len(ov.Rows)-1]
 		row.Cells = append(row.Cells, f)
 		if pr.Scope == root {

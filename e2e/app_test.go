@@ -23,7 +23,9 @@ type appPage struct {
 
 func appPages() []appPage {
 	return []appPage{
-		{name: "overview", path: "/", minCharts: 1},
+		{name: "overview", path: "/overview", minCharts: 1},
+		{name: "home-office", path: "/"},
+		{name: "closeout", path: "/closeout"},
 		{name: "plan", path: "/plan"},
 		{name: "county", path: "/counties/530325?period=2025-03", minCharts: 10},
 		{name: "workstream", path: "/workstreams/goals", minCharts: 8},

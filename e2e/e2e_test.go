@@ -16,4 +16,5 @@ func TestBrowser(t *testing.T) {
 	t.Run("app", func(t *testing.T) { testAppPages(t, browser, dir) })
 	t.Run("login-redirect", func(t *testing.T) { testLoginRedirectStaysOnSite(t, browser) })
 	t.Run("phone", func(t *testing.T) { testPhone(t, browser, dir) })
+	t.Run("homes", func(t *testing.T) { testHomes(t, browser, dir) })
 }

@@ -138,6 +138,9 @@ func (s *Server) actor(c *fiber.Ctx) models.Actor {
 
 // setCookie writes an HttpOnly, SameSite=Lax cookie (Secure when served over TLS).
 func (s *Server) setCookie(c *fiber.Ctx, name, value string, expires time.Time) {
+	// The browser reads Expires on the real clock while the server's clock may be set to another
+	// day (serve --demo, --today): the cookie keeps the lifetime, not the server's date.
+	expires = time.Now().Add(expires.Sub(s.Config.Now()))
 	c.Cookie(&fiber.Cookie{Name: name, Value: value, Path: "/", Expires: expires, HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode,
 		Secure: s.Config.SecureCookies || c.Protocol() == "https"})
 }

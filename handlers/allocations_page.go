@@ -33,7 +33,7 @@ type allocationsPageData struct {
 // allocationsPage shows, for a year, each allocatable indicator's city target, the units' shares
 // and whether they add up (under, exact, over); the office edits them here or by Excel.
 func (s *Server) allocationsPage(c *fiber.Ctx) error {
-	year, err := s.yearParam(c, s.Plan.Years[0])
+	year, err := s.yearParam(c, s.currentYear())
 	if err != nil {
 		return err
 	}

@@ -61,3 +61,9 @@ func containsYear(years []int, y int) bool {
 	}
 	return false
 }
+
+// currentYear is the plan year the clock is in: the first before the plan, the last after it.
+func (s *Server) currentYear() int {
+	y := s.Config.Now().In(models.ReportingZone()).Year()
+	return min(max(y, s.Plan.Years[0]), s.Plan.Years[len(s.Plan.Years)-1])
+}

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"slices"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
@@ -52,6 +53,9 @@ func (s *Server) deadlinesPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	// The grid shows the latest months first: the ones being chased are on screen without scrolling.
+	newestFirst := slices.Clone(months)
+	slices.Reverse(newestFirst)
 	data := deadlinesPageData{Office: currentUser(c).Role == models.RoleOffice, Period: period.String(), PeriodLabel: period.Label(),
 		Deadline: board.Deadline.Format("2006-01-02"), LockDate: board.LockDate, LockAfterDays: board.LockAfterDays, Counts: map[string]int{}}
 	for _, u := range s.Plan.ReportingUnits() {
@@ -65,13 +69,13 @@ func (s *Server) deadlinesPage(c *fiber.Ctx) error {
 		data.Counts[string(st)]++
 		data.Board = append(data.Board, row)
 		g := gridRow{Name: u.Name}
-		for _, m := range months {
+		for _, m := range newestFirst {
 			st := board.Grid[u.Code][m.String()]
 			g.Cells = append(g.Cells, gridCell{Period: m.String(), Status: string(st), Short: shortTimeliness(st), Label: st.Label(), Color: timelinessColor(st)})
 		}
 		data.Grid = append(data.Grid, g)
 	}
-	for _, m := range months {
+	for _, m := range newestFirst {
 		data.Months = append(data.Months, m.String()[2:])
 		data.Periods = append(data.Periods, m.String())
 	}

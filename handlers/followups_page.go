@@ -19,6 +19,7 @@ type followUpsPageData struct {
 	Units                         []models.Unit
 	Indicators                    []models.Indicator
 	PrefillUnit, PrefillIndicator string
+	PrefillTitle, PrefillDue      string
 }
 
 // followUpsPage lists follow-ups (督办): open and overdue first. A county user sees its own unit's
@@ -36,7 +37,8 @@ func (s *Server) followUpsPage(c *fiber.Ctx) error {
 	}
 	now := s.Config.Now()
 	data := followUpsPageData{Office: u.Role == models.RoleOffice, Units: s.Plan.ReportingUnits(), Indicators: s.Plan.Indicators,
-		PrefillUnit: c.Query("unit"), PrefillIndicator: c.Query("indicator")}
+		PrefillUnit: c.Query("unit"), PrefillIndicator: c.Query("indicator"),
+		PrefillTitle: c.Query("title"), PrefillDue: c.Query("due")}
 	for _, f := range list {
 		row := followUpRow{FollowUp: f, UnitName: f.UnitCode, IndicatorName: f.Indicator, StatusLabel: models.FollowUpStatusLabel(f.Status),
 			Overdue: models.FollowUpOverdue(f, now), CanAnswer: f.Status != models.FollowUpClosed && models.MayActForUnit(*u, f.UnitCode)}

@@ -102,7 +102,7 @@ func testDashboardPages(t *testing.T, app *fiber.App) {
 		status   int
 		contains []string
 	}{
-		{"overview", "/", 200, []string{"工作总览", "数据截至2025年12月", `data-echarts="{`, "曲靖经开区", "马龙区"}},
+		{"overview", "/overview", 200, []string{"工作总览", "数据截至2025年12月", `data-echarts="{`, "曲靖经开区", "马龙区"}},
 		{"overview_month", "/?period=2023-10", 200, []string{"数据截至2023年10月", "未开始", `<option value="2023-10" selected>`}},
 		{"county", "/counties/530325?period=2025-03", 200, []string{"富源县", "已逾期", "序时进度", "月报记录", "第1版", "data-echarts"}},
 		{"workstream", "/workstreams/actions", 200, []string{"重点任务", "各单位序时完成率", "data-echarts"}},
@@ -171,7 +171,7 @@ func TestDashboardEscapesLabels(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, url := range []string{"/", "/counties/530302", "/indicators/service_points", "/workstreams/goals"} {
+	for _, url := range []string{"/overview", "/counties/530302", "/indicators/service_points", "/workstreams/goals"} {
 		status, body := get(t, app, url)
 		if status != 200 {
 			t.Fatalf("GET %s: %d %s", url, status, truncate(body))
@@ -189,7 +189,7 @@ func TestDashboardEscapesLabels(t *testing.T) {
 // whole stack: SQLite read, progress, view model, template.
 func BenchmarkDashboardPages(b *testing.B) {
 	app, _ := newTestApp(b, true)
-	for _, url := range []string{"/", "/counties/530302", "/workstreams/goals", "/workstreams/actions", "/indicators/service_points", "/api/v1/progress"} {
+	for _, url := range []string{"/overview", "/counties/530302", "/workstreams/goals", "/workstreams/actions", "/indicators/service_points", "/api/v1/progress"} {
 		b.Run(strings.Trim(strings.ReplaceAll(url, "/", "_"), "_"), func(b *testing.B) {
 			start := cpuTime()
 			for b.Loop() {
@@ -207,7 +207,7 @@ func BenchmarkDashboardPages(b *testing.B) {
 func TestDashboardsWithoutData(t *testing.T) {
 	app, s := newTestApp(t, false)
 	s.Config.Now = func() time.Time { return time.Date(2024, 5, 20, 9, 0, 0, 0, time.UTC) }
-	for _, url := range []string{"/", "/counties/530302", "/workstreams/goals", "/indicators/service_points"} {
+	for _, url := range []string{"/overview", "/counties/530302", "/workstreams/goals", "/indicators/service_points"} {
 		status, body := get(t, app, url)
 		if status != 200 || !strings.Contains(string(body), "暂无月报数据") || !strings.Contains(string(body), "数据截至2024年5月") {
 			t.Errorf("GET %s: %d %s", url, status, truncate(body))

@@ -18,7 +18,9 @@ type Page struct {
 	User        *models.User
 	Flash       string
 	CSRF        string
-	Data        any
+	// DemoBanner, on the demo, says so and gives the clock's date.
+	DemoBanner string
+	Data       any
 }
 
 // page builds the layout fields for a request.
@@ -30,6 +32,9 @@ func (s *Server) page(c *fiber.Ctx, nav, title string, data any) Page {
 	}
 	if token, ok := c.Locals(localCSRF).(string); ok {
 		p.CSRF = token
+	}
+	if s.Config.Demo {
+		p.DemoBanner = "演示数据 · 系统日期 " + s.Config.Now().In(models.ReportingZone()).Format("2006-01-02")
 	}
 	if p.Flash == "" {
 		p.Flash = s.takeFlash(c)

@@ -244,6 +244,9 @@ func TestOfficeEntry(t *testing.T) {
 	if status != 422 || !strings.Contains(string(body), "不能超过 100") {
 		t.Errorf("bad office figure: %d", status)
 	}
+	if strings.Contains(string(body), "cost_reduction：") {
+		t.Error("the office form's error shows the indicator's internal code")
+	}
 	status, body = post(url.Values{"period": {"2024-06"}, "v_cost_reduction": {"12.5%"}, "v_firms_10m": {"4"}, "s_trunk_zhejiang": {"已完成"}, "d_trunk_zhejiang": {"2023-12-01"}})
 	if status != 200 || !strings.Contains(string(body), "办公室录入已保存") {
 		t.Fatalf("office save: %d %s", status, body)

@@ -71,6 +71,9 @@ func (s *Server) reviewPage(c *fiber.Ctx) error {
 	if err := s.addLedgerReviews(&data, filter.UnitCode); err != nil {
 		return err
 	}
+	if err := s.reviewerNames(&data); err != nil {
+		return err
+	}
 	return s.render(c, "review.html", "review", "月报审核", data)
 }
 
@@ -89,4 +92,33 @@ func (s *Server) reviewRow(v models.ReturnVersion, latest bool) reviewRow {
 		row.PeriodLabel = p.Label()
 	}
 	return row
+}
+
+// reviewerNames shows reviewers by their display names (工作专班办公室), not their user names.
+func (s *Server) reviewerNames(data *reviewPageData) error {
+	users, err := s.Store.Users()
+	if err != nil {
+		return err
+	}
+	names := make(map[string]string, len(users))
+	for _, u := range users {
+		if u.DisplayName != "" {
+			names[u.Username] = u.DisplayName
+		}
+	}
+	for _, rows := range [][]reviewRow{data.Pending, data.Recent} {
+		for i := range rows {
+			if n, ok := names[rows[i].ReviewedBy]; ok {
+				rows[i].ReviewedBy = n
+			}
+		}
+	}
+	for _, rows := range [][]ledgerReviewRow{data.LedgerPending, data.LedgerRecent} {
+		for i := range rows {
+			if n, ok := names[rows[i].ReviewedBy]; ok {
+				rows[i].ReviewedBy = n
+			}
+		}
+	}
+	return nil
 }

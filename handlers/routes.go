@@ -21,8 +21,9 @@ func (s *Server) routes(app *fiber.App) {
 
 	s.registerReturns(app)
 
-	// Progress pages are cached per viewer scope and data version (page_cache.go).
-	app.Get("/", s.cached(s.overviewPage))
+	// Each role's home; the progress pages are cached per viewer scope and data version (page_cache.go).
+	app.Get("/", s.homePage)
+	app.Get("/overview", s.cached(s.overviewPage))
 	app.Get("/counties/:code", s.cached(s.countyPage))
 	app.Get("/workstreams/:code", s.cached(s.workstreamPage))
 	app.Get("/indicators/:code", s.cached(s.indicatorPage))
@@ -30,6 +31,7 @@ func (s *Server) routes(app *fiber.App) {
 	app.Get("/plan", s.planPage)
 
 	s.reportRoutes(app)
+	s.closeoutRoutes(app)
 	s.accessRoutes(app)
 	app.Get("/ledger/:county", s.ledgerPage)
 	app.Get("/ledger/:county/points/:code", s.ledgerPointPage)

@@ -24,7 +24,8 @@ import (
 type Config struct {
 	// BodyLimit caps a request body; uploads larger than this are refused before parsing.
 	BodyLimit int
-	// Now returns the current time; tests replace it.
+	// Now is the one clock (locks, deadlines, forecasts, default months): the real time, or a set
+	// day (`serve --demo`, `--today`, tests).
 	Now func() time.Time
 	// TempDir is the application's temporary folder (spooled uploads, staging files, previews
 	// waiting for confirmation); empty means uploads.DefaultRoot().
@@ -32,6 +33,8 @@ type Config struct {
 	// MaxImports is how many uploaded files are read at once (each may take a few tens of MiB);
 	// further uploads wait on disk. 0 means DefaultMaxImports.
 	MaxImports int
+	// Demo marks the demo database: pages carry a banner with the clock's date.
+	Demo bool
 	// SecureCookies marks cookies Secure; set it when the app is served over TLS (directly or
 	// behind a TLS-terminating proxy).
 	SecureCookies bool

@@ -33,6 +33,9 @@ func sortDataset(ds *models.Dataset) {
 		if a.VersionID != b.VersionID {
 			return a.VersionID < b.VersionID
 		}
+		if a.SnapshotID != b.SnapshotID { // ledger figures carry no version: their snapshot orders them
+			return a.SnapshotID < b.SnapshotID
+		}
 		return a.Indicator < b.Indicator
 	})
 	sort.Slice(ds.Milestones, func(i, j int) bool {

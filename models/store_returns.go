@@ -21,6 +21,10 @@ type NewVersion struct {
 	UploadedBy string
 	UploadedAt time.Time
 	Warnings   string // JSON array
+	// ReviewedBy, ReviewedAt and ReviewNote carry a review done before (the demo's set-up only).
+	ReviewedBy string
+	ReviewedAt *time.Time
+	ReviewNote string
 	// By is who stored it, for the return.upload audit entry SaveVersion writes with it.
 	By         Actor
 	Values     []ReturnValue
@@ -102,6 +106,7 @@ func saveVersionTx(tx *gorm.DB, nv NewVersion) (ReturnVersion, error) {
 		ReturnID: ret.ID, Number: maxNumber + 1, UnitCode: nv.UnitCode, Period: nv.Period, Status: status,
 		Source: nv.Source, FileName: nv.FileName, FileHash: hash, UploadedBy: nv.UploadedBy, UploadedAt: at,
 		Warnings: nv.Warnings, Values: nv.Values, Milestones: nv.Milestones,
+		ReviewedBy: nv.ReviewedBy, ReviewedAt: nv.ReviewedAt, ReviewNote: nv.ReviewNote,
 	}
 	if err := tx.Create(&v).Error; err != nil {
 		return ReturnVersion{}, fmt.Errorf("models: store version: %w", err)

@@ -138,9 +138,14 @@ func DemoUsers(p *Plan) []NewUser {
 	return users
 }
 
-// SeedDemo fills an empty database with the demo: users, reference figures, allocations and returns.
-// It refuses a database that holds real data, and does nothing to one that already holds the demo.
-func (s *Store) SeedDemo(p *Plan) error {
+// SeedDemo fills an empty database with the demo over the plan's whole span (SeedDemoAsOf with no day).
+func (s *Store) SeedDemo(p *Plan) error { return s.SeedDemoAsOf(p, time.Time{}) }
+
+// SeedDemoAsOf fills an empty database with the demo as it stands on a day (DemoData.AsOf): users,
+// reference figures and village lists, allocations, returns with their reviews, ledger snapshots and
+// follow-ups. It refuses a database that holds real data, and does nothing to one that already
+// holds the demo.
+func (s *Store) SeedDemoAsOf(p *Plan, today time.Time) error {
 	// A demo database stays one: what people tried in it (uploads, new users) is demo play, and
 	// `make run` must start again on it.
 	demo, err := s.IsDemo()
@@ -165,6 +170,7 @@ func (s *Store) SeedDemo(p *Plan) error {
 	if err != nil {
 		return err
 	}
+	data = data.AsOf(today)
 	// The demo is set-up, not anybody's change: it leaves no audit entries.
 	var chs []Change
 	if err := s.write(func(tx *gorm.DB) error {
@@ -183,6 +189,9 @@ func (s *Store) SeedDemo(p *Plan) error {
 			if err := tx.CreateInBatches(data.Allocations, 200).Error; err != nil {
 				return fmt.Errorf("models: demo allocations: %w", err)
 			}
+		}
+		if err := seedDemoExtrasTx(tx, data, today); err != nil {
+			return err
 		}
 		for _, kind := range []ChangeKind{ChangeVillages, ChangeAllocations} {
 			ch, err := changed(tx, Change{Kind: kind})

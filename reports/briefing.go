@@ -465,8 +465,13 @@ func (b *Briefing) unitSentence() string {
 	sort.SliceStable(red, func(i, j int) bool { return red[i].Red > red[j].Red })
 	var parts []string
 	if len(red) > 0 {
-		names := make([]string, 0, 3)
-		for _, r := range red[:min(3, len(red))] {
+		// The three with most, and every unit tied with the third: a tie never names one of two.
+		n := min(3, len(red))
+		for n < len(red) && red[n].Red == red[n-1].Red {
+			n++
+		}
+		names := make([]string, 0, n)
+		for _, r := range red[:n] {
 			names = append(names, fmt.Sprintf("%s（%d项）", r.Unit, r.Red))
 		}
 		parts = append(parts, fmt.Sprintf("%s指标较多的%s有%s", models.StatusRed.Label(), b.UnitWord, strings.Join(names, "、")))

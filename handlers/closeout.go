@@ -1,0 +1,80 @@
+package handlers
+
+import (
+	"bytes"
+	"errors"
+
+	"github.com/gofiber/fiber/v2"
+
+	"ruralkpi/models"
+	"ruralkpi/reports"
+)
+
+// closeoutRoutes registers the plan's summary (总结评估) for the office and leaders: the page, its
+// workbook and its PDF.
+func (s *Server) closeoutRoutes(app *fiber.App) {
+	readers := s.requireRole(models.RoleOffice, models.RoleLeader)
+	app.Get("/closeout", readers, s.closeoutPage)
+	app.Get("/closeout.pdf", readers, s.closeoutPDF)
+	app.Get("/api/v1/reports/closeout.xlsx", readers, s.closeoutWorkbook)
+}
+
+// closeout builds the summary from every figure up to the plan's end, on the server's clock.
+func (s *Server) closeout() (reports.Closeout, error) {
+	ds, err := s.Store.ProgressDataset(s.Plan.EndPeriod)
+	if err != nil {
+		return reports.Closeout{}, err
+	}
+	calc := models.NewProgressCalculator(s.Plan, ds, models.ProgressOptions{})
+	over := !models.ReportingMonth(s.Config.Now()).Before(models.MustPeriod(s.Plan.EndPeriod))
+	return reports.BuildCloseout(calc, over), nil
+}
+
+func (s *Server) closeoutPage(c *fiber.Ctx) error {
+	co, err := s.closeout()
+	if err != nil {
+		return err
+	}
+	return s.render(c, "closeout.html", "closeout", "总结评估", co)
+}
+
+func (s *Server) closeoutWorkbook(c *fiber.Ctx) error {
+	co, err := s.closeout()
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := reports.WriteCloseout(&buf, co); err != nil {
+		return err
+	}
+	reportAttachment(c, "closeout.xlsx", "总结评估.xlsx")
+	c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	return c.Send(buf.Bytes())
+}
+
+// closeoutPDF prints the summary with the server's headless Chromium, as the briefing is printed.
+func (s *Server) closeoutPDF(c *fiber.Ctx) error {
+	chromium, err := reports.FindChromium("")
+	if err != nil {
+		return models.Errorf(models.ENotFound, "服务器未安装 Chromium，无法生成PDF。请打开“总结评估”页面，用浏览器的“打印—另存为PDF”。")
+	}
+	co, err := s.closeout()
+	if err != nil {
+		return err
+	}
+	var html bytes.Buffer
+	page := Page{Title: "总结评估", Nav: "closeout", PlanName: s.Plan.Name, DocumentNo: s.Plan.DocumentNo, Data: co}
+	if err := s.Views.RenderDocument(&html, "closeout.html", page); err != nil {
+		return err
+	}
+	pdf, err := reports.PrintPDF(c.Context(), chromium, html.Bytes())
+	if err != nil {
+		if errors.Is(err, reports.ErrNoChromium) {
+			return models.Errorf(models.ENotFound, "服务器未安装 Chromium，无法生成PDF。")
+		}
+		return err
+	}
+	reportAttachment(c, "closeout.pdf", "总结评估.pdf")
+	c.Set(fiber.HeaderContentType, "application/pdf")
+	return c.Send(pdf)
+}

@@ -1,0 +1,115 @@
+package handlers
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"ruralkpi/models"
+)
+
+// TestHomeByRole: `/` after sign-in is the clerk's month, the office's 10th, the leader's overview
+// (issue 14), on the demo's day.
+func TestHomeByRole(t *testing.T) {
+	e := newDemoEnv(t, models.DemoToday)
+	tests := []struct {
+		name, user string
+		want       []string
+		not        []string
+	}{
+		{"clerk who has not filed", "county-530326", []string{
+			"会泽县 · 2025年9月月报", "报送截止 2025年10月5日", "status-grey\">未报",
+			"/api/v1/returns/template?county=530326&amp;period=2025-09", "上传2025年9月月报",
+			"村级快递服务站点建设进度低于序时进度", "期限 2025-10-12", "上月数据（2025年8月）", "每月还需", `href="/ledger/530326"`,
+		}, []string{"工作总览", "锁定，如需"}},
+		{"clerk sent back and filed again", "county-530325", []string{"富源县 · 2025年9月月报", "已报待审", "快递业务收入连续三个月滞后"}, nil},
+		{"office", "office", []string{
+			"本月工作台", "会泽县</a> <span class=\"status status-grey\">未到期", "马龙区",
+			"罗平县 <span class=\"status status-amber\">2025年8月逾期报送", "富源县 2025-09 第2版", "待审核台账", "沾益区 2025-09",
+			"逾期督办", "师宗县 · 统仓共配", "/followups?due=2025-10-18&amp;indicator=", "/api/v1/reports/monthly?period=2025-09", "/briefing?period=2025-09",
+		}, []string{"上传2025年9月月报"}},
+		{"leader", "leader", []string{"工作总览", "指标状态矩阵"}, []string{"本月工作台", "followup-link"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := e.tokenClient(tt.user).do("GET", "/", nil)
+			if res.status != 200 {
+				t.Fatalf("status %d: %.300s", res.status, res.body)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(res.body, w) {
+					t.Errorf("home of %s lacks %q", tt.user, w)
+				}
+			}
+			for _, w := range tt.not {
+				if strings.Contains(res.body, w) {
+					t.Errorf("home of %s shows %q", tt.user, w)
+				}
+			}
+		})
+	}
+	t.Run("the office's matrix offers a follow-up on red unit cells", func(t *testing.T) {
+		res := e.tokenClient("office").do("GET", "/overview", nil)
+		if !strings.Contains(res.body, `class="followup-link" href="/followups?`) {
+			t.Error("no 督办 link in the office's overview")
+		}
+	})
+	t.Run("a locked month says so before an upload", func(t *testing.T) {
+		e.clock.Advance(20 * 24 * time.Hour) // 24 October: September locked, 会泽县 never filed
+		res := e.tokenClient("county-530326").do("GET", "/", nil)
+		for _, w := range []string{"2025年9月月报已于", "锁定，如需补报或更正，请联系工作专班办公室重新开放", "重新开放由工作专班办公室"} {
+			if !strings.Contains(res.body, w) {
+				t.Errorf("locked home lacks %q", w)
+			}
+		}
+		if strings.Contains(res.body, "上传2025年9月月报") {
+			t.Error("a locked month still offers the upload")
+		}
+	})
+}
+
+// TestPagesOpenOnTheClocksMonth: allocations open on the clock's year, the deadlines grid on the
+// newest months (issue 14's polish: they opened on 2023 and 2023-08).
+func TestPagesOpenOnTheClocksMonth(t *testing.T) {
+	e := newDemoEnv(t, models.DemoToday)
+	office := e.tokenClient("office")
+	if res := office.do("GET", "/allocations", nil); !strings.Contains(res.body, `value="2025" selected`) {
+		t.Errorf("allocations do not open on 2025:\n%.300s", res.body[strings.Index(res.body, "<main>"):])
+	}
+	res := office.do("GET", "/deadlines", nil)
+	first := strings.Index(res.body, "<th>25-09</th>")
+	if first < 0 || first > strings.Index(res.body, "<th>23-08</th>") {
+		t.Error("the deadlines grid does not start with the newest month")
+	}
+}
+
+// TestOfficeHomeListsOnlyTheNewestVersion: a superseded version waiting for review is not listed.
+func TestOfficeHomeListsOnlyTheNewestVersion(t *testing.T) {
+	e := newDemoEnv(t, models.DemoToday)
+	v, err := e.store.LatestVersion("530302", "2025-09")
+	if err != nil {
+		t.Fatal(err)
+	}
+	again := models.NewVersion{UnitCode: "530302", Period: "2025-09", Source: models.SourceDemo, UploadedBy: "county-530302",
+		UploadedAt: v.UploadedAt.Add(time.Hour), Values: []models.ReturnValue{{Indicator: "service_points", Value: 250}}}
+	if err := e.store.SaveVersions([]models.NewVersion{again}); err != nil {
+		t.Fatal(err)
+	}
+	res := e.tokenClient("office").do("GET", "/", nil)
+	if strings.Contains(res.body, "麒麟区 2025-09 第1版") || !strings.Contains(res.body, "麒麟区 2025-09 第2版") {
+		t.Error("the office's waiting list shows a superseded version")
+	}
+}
+
+// TestReviewShowsReviewersByDisplayName: the review page showed the user name "office".
+func TestReviewShowsReviewersByDisplayName(t *testing.T) {
+	e := newDemoEnv(t, models.DemoToday)
+	u, err := e.store.UserByName("office")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := e.tokenClient("county-530325").do("GET", "/review", nil)
+	if !strings.Contains(res.body, "<td>"+u.DisplayName+"</td>") || strings.Contains(res.body, "<td>office</td>") {
+		t.Errorf("reviewers not shown as %q", u.DisplayName)
+	}
+}
