@@ -140,7 +140,10 @@ func (s *Server) actor(c *fiber.Ctx) models.Actor {
 func (s *Server) setCookie(c *fiber.Ctx, name, value string, expires time.Time) {
 	// The browser reads Expires on the real clock while the server's clock may be set to another
 	// day (serve --demo, --today): the cookie keeps the lifetime, not the server's date.
-	expires = time.Now().Add(expires.Sub(s.Config.Now()))
+	// A zero Expires is a browser-session cookie (the CSRF cookie) and stays one.
+	if !expires.IsZero() {
+		expires = time.Now().Add(expires.Sub(s.Config.Now()))
+	}
 	c.Cookie(&fiber.Cookie{Name: name, Value: value, Path: "/", Expires: expires, HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode,
 		Secure: s.Config.SecureCookies || c.Protocol() == "https"})
 }

@@ -29,18 +29,18 @@ func TestProgressPagesCached(t *testing.T) {
 		return c.send(req)
 	}
 
-	first := office.do("GET", "/", nil)
+	first := office.do("GET", "/overview", nil)
 	etag := first.header.Get("ETag")
 	if first.status != 200 || etag == "" || !strings.Contains(first.header.Get("Cache-Control"), "private") {
 		t.Fatalf("overview: status %d, ETag %q, Cache-Control %q; want 200 with an ETag, private", first.status, etag, first.header.Get("Cache-Control"))
 	}
-	if res := conditional(office, "/", etag); res.status != 304 || res.body != "" {
+	if res := conditional(office, "/overview", etag); res.status != 304 || res.body != "" {
 		t.Errorf("same page again with its ETag: status %d, want 304 and no body", res.status)
 	}
 
 	t.Run("each viewer gets their own name and token", func(t *testing.T) {
 		for _, c := range []*accessClient{office, office2} {
-			res := c.do("GET", "/", nil)
+			res := c.do("GET", "/overview", nil)
 			token := c.jar[csrfCookie]
 			if token == "" || !strings.Contains(res.body, `value="`+token+`"`) {
 				t.Errorf("the page does not carry the viewer's own CSRF token")
@@ -49,10 +49,10 @@ func TestProgressPagesCached(t *testing.T) {
 				t.Error("a cache marker reached the page")
 			}
 		}
-		if b := office2.do("GET", "/", nil).body; !strings.Contains(b, "第二位办公室用户") || strings.Contains(b, office.jar[csrfCookie]) {
+		if b := office2.do("GET", "/overview", nil).body; !strings.Contains(b, "第二位办公室用户") || strings.Contains(b, office.jar[csrfCookie]) {
 			t.Error("office2 got another viewer's name or token")
 		}
-		if res := conditional(office2, "/", etag); res.status != 200 {
+		if res := conditional(office2, "/overview", etag); res.status != 200 {
 			t.Errorf("another viewer's ETag: status %d, want 200 (an ETag is only ever confirmed for its viewer)", res.status)
 		}
 	})
@@ -60,7 +60,7 @@ func TestProgressPagesCached(t *testing.T) {
 		if !strings.Contains(first.body, `href="/admin/users"`) {
 			t.Fatal("the office's overview has no user administration link")
 		}
-		if b := leader.do("GET", "/", nil).body; strings.Contains(b, `href="/admin/users"`) {
+		if b := leader.do("GET", "/overview", nil).body; strings.Contains(b, `href="/admin/users"`) {
 			t.Error("the leader got the office's cached page")
 		}
 	})

@@ -56,7 +56,7 @@ func TestStaticAssetsServed(t *testing.T) {
 func TestPagesLinkVersionedAssets(t *testing.T) {
 	app, _ := newTestApp(t, true)
 	linked := regexp.MustCompile(`(?:href|src)="(/static/[^"]+)"`)
-	for _, page := range []string{"/", "/counties/530302", "/workstreams/goals", "/indicators/hub_parks"} {
+	for _, page := range []string{"/overview", "/counties/530302", "/workstreams/goals", "/indicators/hub_parks"} {
 		code, body := get(t, app, page)
 		if code != 200 {
 			t.Fatalf("%s: status %d", page, code)

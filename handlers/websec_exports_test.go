@@ -41,12 +41,14 @@ func exportRoutes(indicator string) map[string]string {
 		"/api/v1/returns/template":          "/api/v1/returns/template?county=530302&period=2024-06",
 		"/api/v1/ledger/template":           "/api/v1/ledger/template?county=530302",
 		"/ledger/:county/villages/template": "/ledger/530302/villages/template",
+		"/api/v1/reports/closeout.xlsx":     "/api/v1/reports/closeout.xlsx",
 	}
 }
 
-// notExports are GET routes that send a file but no cell of ours: the uploader's own original and
-// a PDF.
-var notExports = map[string]bool{"/returns/versions/:id/file": true, "/briefing.pdf": true}
+// notExports are GET routes that send a file but no cell of ours (the uploader's own original, the
+// PDFs) or that are pages.
+var notExports = map[string]bool{"/returns/versions/:id/file": true, "/briefing.pdf": true, "/closeout.pdf": true,
+	"/closeout": true} // the close-out page itself (HTML); its workbook is an export
 
 // looksLikeExport picks from the routes table everything that may be a download.
 var looksLikeExport = regexp.MustCompile(`export|template|\.csv|\.xlsx|monthly|closeout|download|/file|\.pdf`)
