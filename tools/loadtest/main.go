@@ -55,7 +55,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&c.readers, "readers", 50, "leaders reading pages (half by session, half by API token)")
 	fs.DurationVar(&c.duration, "duration", 60*time.Second, "how long the load lasts (at most 10m)")
 	fs.IntVar(&c.max, "max", 200_000, "at most this many requests in all")
-	fs.StringVar(&c.period, "period", "2025-12", "the month the clerks upload (reopened for each unit)")
+	// The demo stands on 2025-10-04 (serve --demo): September is the month being collected.
+	fs.StringVar(&c.period, "period", "2025-09", "the month the clerks upload (reopened for each unit)")
 	fs.StringVar(&c.password, "password", "demo2025", "the demo users' password")
 	fs.DurationVar(&c.readThink, "read-think", time.Second, "mean pause of a reader between pages")
 	fs.DurationVar(&c.upThink, "upload-think", 2*time.Second, "mean pause of a clerk between uploads")
