@@ -3,7 +3,6 @@ package models
 import (
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -53,24 +52,19 @@ func (s *Store) ReviewLedgerSnapshot(id uint, decision, note string, by Actor, n
 		if snap.Number != newest {
 			return Errorf(EConflict, "该台账已有更新的版本（第%d版），请审核最新版本。", newest)
 		}
-		status, err := ReviewOutcome(snap.Status, decision, note)
+		before := reviewFields{snap.Status, snap.ReviewedBy, snap.ReviewNote}
+		after, err := decideTx(tx, &LedgerSnapshot{}, snap.ID, before, decision, note, by, now)
 		if err != nil {
 			return err
 		}
-		before := ledgerReviewState(snap)
-		snap.Status, snap.ReviewedBy, snap.ReviewedAt, snap.ReviewNote = status, by.Username, &now, strings.TrimSpace(note)
-		if err := tx.Model(&LedgerSnapshot{}).Where("id = ?", snap.ID).Updates(map[string]any{
-			"status": snap.Status, "reviewed_by": snap.ReviewedBy, "reviewed_at": now, "review_note": snap.ReviewNote,
-		}).Error; err != nil {
-			return fmt.Errorf("models: review ledger snapshot: %w", err)
-		}
+		snap.Status, snap.ReviewedBy, snap.ReviewedAt, snap.ReviewNote = after.Status, after.ReviewedBy, &now, after.ReviewNote
 		action := AuditLedgerApprove
-		if status == StatusReturned {
+		if after.Status == StatusReturned {
 			action = AuditLedgerReturn
 		}
 		out = snap
 		if err := auditTx(tx, AuditEntry{At: now, Actor: by.Username, IP: by.IP, Action: action,
-			Subject: fmt.Sprintf("%s %s 台账第%d版", snap.UnitCode, snap.Period, snap.Number), Before: AuditJSON(before), After: AuditJSON(ledgerReviewState(snap))}); err != nil {
+			Subject: fmt.Sprintf("%s %s 台账第%d版", snap.UnitCode, snap.Period, snap.Number), Before: AuditJSON(before.audit()), After: AuditJSON(after.audit())}); err != nil {
 			return err
 		}
 		// The snapshot's review shows wherever its figures count (approved flags).
@@ -81,10 +75,6 @@ func (s *Store) ReviewLedgerSnapshot(id uint, decision, note string, by Actor, n
 		s.afterCommit(ch)
 	}
 	return out, err
-}
-
-func ledgerReviewState(snap LedgerSnapshot) map[string]string {
-	return map[string]string{"status": snap.Status, "note": snap.ReviewNote, "reviewed_by": snap.ReviewedBy}
 }
 
 // LedgerReviewList is what the review page shows of ledgers: every newest snapshot still waiting

@@ -89,19 +89,14 @@ func (s *Store) ReviewVersion(id uint, decision, note string, by Actor, now time
 		if v.Number != newest {
 			return Errorf(EConflict, "该月报已有更新的版本（第%d版），请审核最新版本。", newest)
 		}
-		status, err := ReviewOutcome(v.Status, decision, note)
+		before := reviewFields{v.Status, v.ReviewedBy, v.ReviewNote}
+		after, err := decideTx(tx, &ReturnVersion{}, v.ID, before, decision, note, by, now)
 		if err != nil {
 			return err
 		}
-		before := reviewState(v)
-		v.Status, v.ReviewedBy, v.ReviewedAt, v.ReviewNote = status, by.Username, &now, strings.TrimSpace(note)
-		if err := tx.Model(&ReturnVersion{}).Where("id = ?", v.ID).Updates(map[string]any{
-			"status": v.Status, "reviewed_by": v.ReviewedBy, "reviewed_at": now, "review_note": v.ReviewNote,
-		}).Error; err != nil {
-			return fmt.Errorf("models: review version: %w", err)
-		}
+		v.Status, v.ReviewedBy, v.ReviewedAt, v.ReviewNote = after.Status, after.ReviewedBy, &now, after.ReviewNote
 		action := AuditApprove
-		if status == StatusReturned {
+		if after.Status == StatusReturned {
 			action = AuditReturn
 		}
 		out = v
@@ -110,7 +105,7 @@ func (s *Store) ReviewVersion(id uint, decision, note string, by Actor, now time
 			return err
 		}
 		return auditTx(tx, AuditEntry{At: now, Actor: by.Username, IP: by.IP, Action: action,
-			Subject: fmt.Sprintf("%s %s 第%d版", v.UnitCode, v.Period, v.Number), Before: AuditJSON(before), After: AuditJSON(reviewState(v))})
+			Subject: fmt.Sprintf("%s %s 第%d版", v.UnitCode, v.Period, v.Number), Before: AuditJSON(before.audit()), After: AuditJSON(after.audit())})
 	})
 	if err == nil {
 		s.afterCommit(ch)
@@ -118,8 +113,30 @@ func (s *Store) ReviewVersion(id uint, decision, note string, by Actor, now time
 	return out, err
 }
 
-func reviewState(v ReturnVersion) map[string]string {
-	return map[string]string{"status": v.Status, "note": v.ReviewNote, "reviewed_by": v.ReviewedBy}
+// reviewFields are the review columns a return version and a ledger snapshot share.
+type reviewFields struct {
+	Status, ReviewedBy, ReviewNote string
+}
+
+// audit is what the audit trail shows of a review.
+func (r reviewFields) audit() map[string]string {
+	return map[string]string{"status": r.Status, "note": r.ReviewNote, "reviewed_by": r.ReviewedBy}
+}
+
+// decideTx applies the office's decision (ReviewOutcome) to the row id of model — a return version
+// or a ledger snapshot — and returns its review columns after the decision.
+func decideTx(tx *gorm.DB, model any, id uint, cur reviewFields, decision, note string, by Actor, now time.Time) (reviewFields, error) {
+	status, err := ReviewOutcome(cur.Status, decision, note)
+	if err != nil {
+		return cur, err
+	}
+	next := reviewFields{Status: status, ReviewedBy: by.Username, ReviewNote: strings.TrimSpace(note)}
+	if err := tx.Model(model).Where("id = ?", id).Updates(map[string]any{
+		"status": next.Status, "reviewed_by": next.ReviewedBy, "reviewed_at": now, "review_note": next.ReviewNote,
+	}).Error; err != nil {
+		return cur, fmt.Errorf("models: review %d: %w", id, err)
+	}
+	return next, nil
 }
 
 // VersionFilter selects versions for the review pages.
