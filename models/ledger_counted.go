@@ -80,20 +80,15 @@ func (s *Store) LedgerFiguresUpTo(upTo string) ([]LedgerFigures, error) {
 	defer rows.Close()
 	out := []LedgerFigures{}
 	for rows.Next() {
-		var f LedgerFigures
-		var period, indicators, status string
-		if err := rows.Scan(&f.Unit, &period, &indicators, &f.SnapshotID, &f.Number, &status); err != nil {
+		var unit, period, indicators, status string
+		var id uint
+		var number int
+		if err := rows.Scan(&unit, &period, &indicators, &id, &number, &status); err != nil {
 			return nil, fmt.Errorf("models: read ledger figures: %w", err)
 		}
-		if f.Period, err = ParsePeriod(period); err != nil {
-			return nil, fmt.Errorf("models: ledger snapshot month: %w", err)
-		}
-		f.Approved = status == StatusApproved
-		f.Indicators = map[string]float64{}
-		if indicators != "" {
-			if err := json.Unmarshal([]byte(indicators), &f.Indicators); err != nil {
-				return nil, fmt.Errorf("models: ledger snapshot indicators of %s %s: %w", f.Unit, period, err)
-			}
+		f, err := ledgerFiguresOf(unit, period, id, number, status, indicators)
+		if err != nil {
+			return nil, err
 		}
 		out = append(out, f)
 	}
@@ -101,6 +96,23 @@ func (s *Store) LedgerFiguresUpTo(upTo string) ([]LedgerFigures, error) {
 		return nil, fmt.Errorf("models: read ledger figures: %w", err)
 	}
 	return out, nil
+}
+
+// ledgerFiguresOf is a snapshot's stored row as figures: its derived indicators, the snapshot and
+// its review (approved only when the office approved it).
+func ledgerFiguresOf(unit, period string, id uint, number int, status, indicators string) (LedgerFigures, error) {
+	per, err := ParsePeriod(period)
+	if err != nil {
+		return LedgerFigures{}, fmt.Errorf("models: ledger snapshot month: %w", err)
+	}
+	f := LedgerFigures{Unit: unit, Period: per, SnapshotID: id, Number: number, Approved: status == StatusApproved,
+		Indicators: map[string]float64{}}
+	if indicators != "" {
+		if err := json.Unmarshal([]byte(indicators), &f.Indicators); err != nil {
+			return LedgerFigures{}, fmt.Errorf("models: ledger snapshot indicators of %s %s: %w", unit, period, err)
+		}
+	}
+	return f, nil
 }
 
 // applyLedgerFigures puts the counted ledger figures into a dataset read up to the month.

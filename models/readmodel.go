@@ -3,7 +3,6 @@ package models
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"fmt"
 	"log/slog"
 	"sort"
@@ -489,19 +488,9 @@ func (s *Store) ledgerFigures(unit string, periods []string) ([]LedgerFigures, e
 		if !ok {
 			continue
 		}
-		per, err := ParsePeriod(p)
+		f, err := ledgerFiguresOf(unit, p, r.ID, r.Number, r.Status, r.Indicators)
 		if err != nil {
 			return nil, err
-		}
-		// The figures carry the snapshot and its review, as LedgerFiguresUpTo's do.
-		f := LedgerFigures{Unit: unit, Period: per, SnapshotID: r.ID, Number: r.Number, Approved: r.Status == StatusApproved,
-			Indicators: map[string]float64{}}
-		if r.Indicators == "" {
-			out = append(out, f)
-			continue
-		}
-		if err := json.Unmarshal([]byte(r.Indicators), &f.Indicators); err != nil {
-			return nil, fmt.Errorf("models: ledger snapshot indicators of %s %s: %w", unit, p, err)
 		}
 		out = append(out, f)
 	}
