@@ -15,15 +15,7 @@ func (s *Server) ledgerSourceSet(c *fiber.Ctx) error {
 	if !slices.Contains(models.LedgerIndicatorCodes(), indicator) {
 		return models.Errorf(models.EInvalid, "指标 %q 不能由台账计算。", indicator)
 	}
-	before, err := s.Store.LedgerSources()
-	if err != nil {
-		return err
-	}
-	old := before[indicator]
-	if old == "" {
-		old = models.LedgerSourceLedger
-	}
-	if err := s.Store.SetLedgerSource(indicator, models.LedgerSource(c.FormValue("source")), old, s.actor(c), s.Config.Now()); err != nil {
+	if err := s.Store.SetLedgerSource(indicator, models.LedgerSource(c.FormValue("source")), s.actor(c), s.Config.Now()); err != nil {
 		return err
 	}
 	s.flash(c, "已设定该指标的数据来源。")

@@ -89,7 +89,7 @@ func TestProgressDatasetCountsLedger(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			if tc.source != "" {
-				if err := s.SetLedgerSource(IndServicePoints, tc.source, LedgerSourceLedger, testActor, time.Now()); err != nil {
+				if err := s.SetLedgerSource(IndServicePoints, tc.source, testActor, time.Now()); err != nil {
 					t.Fatal(err)
 				}
 			}

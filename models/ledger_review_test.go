@@ -166,12 +166,12 @@ func TestLedgerFiguresCarryTheSnapshotReview(t *testing.T) {
 			}
 		}, 3000, false, true},
 		{"the office counts the return: the return's review", func(t *testing.T) {
-			if err := s.SetLedgerSource(IndServicePoints, LedgerSourceReturn, LedgerSourceLedger, Actor{Username: "office"}, now); err != nil {
+			if err := s.SetLedgerSource(IndServicePoints, LedgerSourceReturn, Actor{Username: "office"}, now); err != nil {
 				t.Fatal(err)
 			}
 		}, 80, true, false},
 		{"a corrected ledger approved: approved", func(t *testing.T) {
-			if err := s.SetLedgerSource(IndServicePoints, LedgerSourceLedger, LedgerSourceReturn, Actor{Username: "office"}, now); err != nil {
+			if err := s.SetLedgerSource(IndServicePoints, LedgerSourceLedger, Actor{Username: "office"}, now); err != nil {
 				t.Fatal(err)
 			}
 			next, err := s.SaveLedgerSnapshot(NewLedgerSnapshot{UnitCode: "530304", Period: "2024-03", Indicators: `{"service_points": 95}`, Points: ledgerTestPoints(1)})

@@ -489,13 +489,22 @@ func (s *Store) LedgerSources() (map[string]LedgerSource, error) {
 }
 
 // SetLedgerSource records whether the ledger or the return counts for an indicator, with its
-// ledger.source audit entry (before is the source in force until now).
-func (s *Store) SetLedgerSource(indicator string, src, before LedgerSource, by Actor, now time.Time) error {
+// ledger.source audit entry (before: the source in force until now, read in the same transaction;
+// the ledger when none was chosen).
+func (s *Store) SetLedgerSource(indicator string, src LedgerSource, by Actor, now time.Time) error {
 	if src != LedgerSourceLedger && src != LedgerSourceReturn {
 		return Errorf(EInvalid, "数据来源 %q 无效，应为 ledger 或 return。", src)
 	}
 	var ch Change
 	err := s.write(func(tx *gorm.DB) error {
+		before := LedgerSourceLedger
+		var cur []Setting
+		if err := tx.Where("key = ?", ledgerSourcePrefix+indicator).Limit(1).Find(&cur).Error; err != nil {
+			return fmt.Errorf("models: read ledger source: %w", err)
+		}
+		if len(cur) == 1 && cur[0].Value != "" {
+			before = LedgerSource(cur[0].Value)
+		}
 		if err := tx.Save(&Setting{Key: ledgerSourcePrefix + indicator, Value: string(src)}).Error; err != nil {
 			return fmt.Errorf("models: set ledger source: %w", err)
 		}

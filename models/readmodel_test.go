@@ -82,7 +82,7 @@ func TestReadModelFollowsEveryWrite(t *testing.T) {
 			return err
 		}},
 		{"the ledger source", func() error {
-			return s.SetLedgerSource(IndServicePoints, LedgerSourceReturn, LedgerSourceLedger, by, now)
+			return s.SetLedgerSource(IndServicePoints, LedgerSourceReturn, by, now)
 		}},
 		{"a target", func() error { return s.SetTarget(p, IndServicePoints, 2024, 4321, by, now) }},
 		{"allocations", func() error {
