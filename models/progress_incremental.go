@@ -119,6 +119,7 @@ func (c *ProgressCalculator) WithUnitMonths(ch UnitMonths) *ProgressCalculator {
 	}
 	d.returned[u] = returned
 	d.latest = latestReturned(&d, c.latest, months)
+	d.renewRollUps(u)
 	return &d
 }
 
@@ -179,6 +180,7 @@ func latestReturned(c *ProgressCalculator, old int32, months map[int32]bool) int
 func (c *ProgressCalculator) WithReference(ds Dataset) *ProgressCalculator {
 	d := *c
 	d.ds = Dataset{Allocations: ds.Allocations, Targets: ds.Targets, AdminVillages: ds.AdminVillages, Tolerances: ds.Tolerances}
+	d.indexVillages()
 	return &d
 }
 
