@@ -340,29 +340,18 @@ type Submission struct {
 	LatestNumber int
 	LatestID     uint
 	ReviewNote   string
+	// LatestUpload is when the newest version was uploaded.
+	LatestUpload time.Time
 }
 
-// Submissions returns, per unit and month, the first upload time and the newest version's status.
+// Submissions returns, per unit and month, the first upload time and the newest version's status:
+// from the read model when the store has one (the maps are shared: callers must not change them),
+// else read from the database.
 func (s *Store) Submissions() (map[string]map[string]Submission, error) {
-	var rows []ReturnVersion
-	if err := s.DB.Select("id, unit_code, period, number, status, uploaded_at, review_note").Order("number").Find(&rows).Error; err != nil {
-		return nil, fmt.Errorf("models: read submissions: %w", err)
+	if s.rm != nil {
+		return s.rm.cur.Load().subs, nil
 	}
-	out := map[string]map[string]Submission{}
-	for _, v := range rows {
-		if out[v.UnitCode] == nil {
-			out[v.UnitCode] = map[string]Submission{}
-		}
-		sub, seen := out[v.UnitCode][v.Period]
-		if !seen || v.UploadedAt.Before(sub.FirstUpload) {
-			sub.FirstUpload = v.UploadedAt
-		}
-		if v.Number >= sub.LatestNumber {
-			sub.LatestNumber, sub.LatestStatus, sub.LatestID, sub.ReviewNote = v.Number, v.Status, v.ID, v.ReviewNote
-		}
-		out[v.UnitCode][v.Period] = sub
-	}
-	return out, nil
+	return s.readSubmissions("", nil)
 }
 
 // TimelinessGrid classifies every unit's return for every month: deadlines holds the office's due

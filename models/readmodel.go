@@ -42,6 +42,8 @@ type ProgressSnapshot struct {
 	Calc *ProgressCalculator
 	// latestReturn is the newest month (Period.Index) with a return from a unit below the root.
 	latestReturn int
+	// subs is Store.Submissions: per unit and month, the first upload and the newest version.
+	subs map[string]map[string]Submission
 }
 
 // LatestReturn is the newest month a unit below the root has a return for.
@@ -87,7 +89,11 @@ func (rm *ReadModel) build(s *Store, version uint64) (*ProgressSnapshot, error) 
 	if err != nil {
 		return nil, err
 	}
-	return &ProgressSnapshot{Version: version, Calc: calc, latestReturn: latest}, nil
+	subs, err := s.readSubmissions("", nil)
+	if err != nil {
+		return nil, err
+	}
+	return &ProgressSnapshot{Version: version, Calc: calc, latestReturn: latest, subs: subs}, nil
 }
 
 // indexProgress reads every figure up to the plan's end into a calculator: what ProgressDataset
@@ -317,7 +323,7 @@ func (rm *ReadModel) apply(s *Store, chs []Change) {
 
 func (rm *ReadModel) applyLocked(s *Store, chs []Change) error {
 	old := rm.cur.Load()
-	calc, latest := old.Calc, old.latestReturn
+	calc, latest, subs := old.Calc, old.latestReturn, old.subs
 	units := map[string]map[string]bool{}
 	touch := func(unit string, periods ...string) {
 		if units[unit] == nil {
@@ -366,6 +372,36 @@ func (rm *ReadModel) applyLocked(s *Store, chs []Change) error {
 			}
 		}
 	}
+	returns := map[string][]string{} // every month a version was written or reviewed in, past the plan too
+	for _, ch := range chs {
+		if ch.Kind == ChangeReturn {
+			returns[ch.Unit] = append(returns[ch.Unit], ch.Periods...)
+		}
+	}
+	if len(returns) > 0 {
+		next := make(map[string]map[string]Submission, len(subs)+1)
+		for u, m := range subs {
+			next[u] = m
+		}
+		for unit, periods := range returns {
+			fresh, err := s.readSubmissions(unit, periods)
+			if err != nil {
+				return err
+			}
+			m := make(map[string]Submission, len(next[unit])+len(periods))
+			for p, sub := range next[unit] {
+				m[p] = sub
+			}
+			for _, p := range periods {
+				delete(m, p)
+			}
+			for p, sub := range fresh[unit] {
+				m[p] = sub
+			}
+			next[unit] = m
+		}
+		subs = next
+	}
 	for unit, set := range units {
 		periods := make([]string, 0, len(set))
 		for p := range set {
@@ -398,8 +434,53 @@ func (rm *ReadModel) applyLocked(s *Store, chs []Change) error {
 		}
 		calc = calc.WithReference(ref)
 	}
-	rm.cur.Store(&ProgressSnapshot{Version: old.Version + 1, Calc: calc, latestReturn: latest})
+	rm.cur.Store(&ProgressSnapshot{Version: old.Version + 1, Calc: calc, latestReturn: latest, subs: subs})
 	return nil
+}
+
+// readSubmissions reads, per unit and month, the first upload and the newest version (of one unit's
+// months when unit is set; of everything otherwise), scanning the columns by hand: at national
+// scale there are a hundred thousand versions and GORM's reflection would cost a second.
+func (s *Store) readSubmissions(unit string, periods []string) (map[string]map[string]Submission, error) {
+	q := s.DB.Model(&ReturnVersion{}).Select("id, unit_code, period, number, status, uploaded_at, review_note")
+	if unit != "" {
+		q = q.Where("unit_code = ? AND period IN ?", unit, periods)
+	}
+	rows, err := q.Order("number").Rows()
+	if err != nil {
+		return nil, fmt.Errorf("models: read submissions: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]map[string]Submission{}
+	for rows.Next() {
+		var (
+			id               int64
+			unitCode, period string
+			number           int
+			status, note     string
+			uploaded         time.Time
+		)
+		if err := rows.Scan(&id, &unitCode, &period, &number, &status, &uploaded, &note); err != nil {
+			return nil, fmt.Errorf("models: read submissions: %w", err)
+		}
+		byMonth := out[unitCode]
+		if byMonth == nil {
+			byMonth = map[string]Submission{}
+			out[unitCode] = byMonth
+		}
+		sub, seen := byMonth[period]
+		if !seen || uploaded.Before(sub.FirstUpload) {
+			sub.FirstUpload = uploaded
+		}
+		if number >= sub.LatestNumber {
+			sub.LatestNumber, sub.LatestStatus, sub.LatestID, sub.ReviewNote, sub.LatestUpload = number, status, uint(id), note, uploaded
+		}
+		byMonth[period] = sub
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("models: read submissions: %w", err)
+	}
+	return out, nil
 }
 
 // unitMonths reads one unit's figures for some months: the newest version of each month's return,

@@ -37,6 +37,24 @@ func sameAsFreshBuild(t *testing.T, s *Store, p *Plan) {
 			}
 		}
 	}
+	gotSubs, err := s.Submissions()
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantSubs, err := s.readSubmissions("", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(gotSubs, wantSubs) {
+		for u := range wantSubs {
+			for m := range wantSubs[u] {
+				if gotSubs[u][m] != wantSubs[u][m] {
+					t.Fatalf("submission of %s %s: read model has %+v, the database %+v", u, m, gotSubs[u][m], wantSubs[u][m])
+				}
+			}
+		}
+		t.Fatal("the read model's submissions differ from the database's")
+	}
 	gl, gok := snap.Calc.LatestPeriod()
 	wl, wok := fresh.LatestPeriod()
 	if gl != wl || gok != wok {
