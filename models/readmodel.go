@@ -31,6 +31,11 @@ type ReadModel struct {
 	cursor   uint64
 	applied  map[uint64]bool
 	watching bool
+	// readerID names this process in change_readers once it watches; reported and reportedAt are
+	// the cursor it last noted there, and when (changelog_readers.go).
+	readerID   string
+	reported   uint64
+	reportedAt time.Time
 }
 
 // ProgressSnapshot is one consistent state of the progress data; it never changes.
@@ -708,6 +713,9 @@ func (s *Store) Watch(ctx context.Context, interval time.Duration) {
 	s.rm.mu.Lock()
 	s.rm.watching = true
 	s.rm.mu.Unlock()
+	if err := s.rm.register(s, time.Now()); err != nil {
+		slog.Default().Warn("read model: registering as a change log reader failed; trying again at the next poll", "err", err)
+	}
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
@@ -715,15 +723,37 @@ func (s *Store) Watch(ctx context.Context, interval time.Duration) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if err := s.rm.poll(s); err != nil {
+			if err := s.rm.poll(s, time.Now()); err != nil {
 				slog.Default().Warn("read model: reading the change log failed", "err", err)
 			}
 		}
 	}
 }
 
-// poll reads the change log past the cursor and applies what this process has not.
-func (rm *ReadModel) poll(s *Store) error {
+// poll reads the change log past the cursor and applies what this process has not, then notes how
+// far it has read (which lets rows every reader has read be pruned). A reader dropped for silence
+// rebuilds instead: rows it had not read may be gone.
+func (rm *ReadModel) poll(s *Store, now time.Time) error {
+	rm.mu.Lock()
+	registered := rm.readerID != ""
+	rm.mu.Unlock()
+	if !registered {
+		if err := rm.register(s, now); err != nil {
+			return err
+		}
+	} else if ok, err := rm.stillRegistered(s); err != nil {
+		return err
+	} else if !ok {
+		return rm.rebuild(s, now)
+	}
+	if err := rm.readLog(s); err != nil {
+		return err
+	}
+	return rm.report(s, now, false)
+}
+
+// readLog applies the change log's rows past the cursor that this process has not applied itself.
+func (rm *ReadModel) readLog(s *Store) error {
 	rm.mu.Lock()
 	cursor := rm.cursor
 	rm.mu.Unlock()
