@@ -282,6 +282,11 @@ type ProgressCalculator struct {
 	rollFirst  int32
 	rollMonths int
 	villages   []float64
+	// allocs holds ds.Allocations by indicator, unit and year from allocFirst, allocHas which are set.
+	allocs     []float64
+	allocHas   []bool
+	allocFirst int
+	allocYears int
 }
 
 // NewProgressCalculator indexes the dataset for the plan. Observations of units or indicators the
@@ -416,7 +421,7 @@ func NewProgressCalculator(p *Plan, ds Dataset, opts ProgressOptions) *ProgressC
 		}
 	}
 	c.indexRollUps()
-	c.indexVillages()
+	c.indexReference()
 	return c
 }
 
@@ -666,11 +671,11 @@ func (c *ProgressCalculator) yearTarget(i, u, year int) (float64, bool) {
 // villages (so that 客货邮融合率 is judged as the fused points are).
 func (c *ProgressCalculator) unitTarget(i, u, year int) (float64, bool) {
 	ind := c.indicators[i]
-	if v, ok := c.ds.Allocations[ind.Code][year][c.units[u].code]; ok {
+	if v, ok := c.allocation(i, u, year); ok {
 		return v, true
 	}
 	if ind.Kind == KindRate && ind.Denominator == DenominatorAdminVillages && c.units[u].leaf {
-		if n, ok := c.ds.Allocations[ind.Numerator][year][c.units[u].code]; ok {
+		if n, ok := c.allocationOf(ind.Numerator, u, year); ok {
 			if v := c.ds.AdminVillages[c.units[u].code]; v > 0 {
 				return n / float64(v) * 100, true
 			}
@@ -686,14 +691,14 @@ func (c *ProgressCalculator) numeratorPath(i, u, year int) (int, float64, bool) 
 	if u == 0 || ind.Kind != KindRate || ind.Denominator != DenominatorAdminVillages {
 		return 0, 0, false
 	}
-	if _, own := c.ds.Allocations[ind.Code][year][c.units[u].code]; own {
+	if _, own := c.allocation(i, u, year); own {
 		return 0, 0, false
 	}
 	ni, ok := c.indIndex[ind.Numerator]
 	if !ok {
 		return 0, 0, false
 	}
-	if _, ok := c.ds.Allocations[ind.Numerator][year][c.units[u].code]; !ok {
+	if _, ok := c.allocation(ni, u, year); !ok {
 		return 0, 0, false
 	}
 	v := float64(c.ds.AdminVillages[c.units[u].code])
@@ -712,7 +717,8 @@ func (c *ProgressCalculator) expected(ind Indicator, i, u int, period, from Peri
 	year := period.Year
 	if ni, v, ok := c.numeratorPath(i, u, year); ok {
 		// The rate's target is its count's allocation over the unit's villages: follow the count's path.
-		nb, ne := c.expected(c.indicators[ni], ni, u, period, from, c.ds.Allocations[c.indicators[ni].Code][year][c.units[u].code], elapsed, total)
+		alloc, _ := c.allocation(ni, u, year)
+		nb, ne := c.expected(c.indicators[ni], ni, u, period, from, alloc, elapsed, total)
 		return nb / v * 100, ne / v * 100
 	}
 	switch ind.Kind {

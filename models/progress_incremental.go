@@ -180,7 +180,7 @@ func latestReturned(c *ProgressCalculator, old int32, months map[int32]bool) int
 func (c *ProgressCalculator) WithReference(ds Dataset) *ProgressCalculator {
 	d := *c
 	d.ds = Dataset{Allocations: ds.Allocations, Targets: ds.Targets, AdminVillages: ds.AdminVillages, Tolerances: ds.Tolerances}
-	d.indexVillages()
+	d.indexReference()
 	return &d
 }
 

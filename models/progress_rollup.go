@@ -108,6 +108,64 @@ func (c *ProgressCalculator) sumLeaves(i, u int) []rollCell {
 	return cells
 }
 
+// indexReference indexes the reference figures the rules read for every unit: the allocations by
+// indicator, unit and year (three string lookups each otherwise), and the administrative villages
+// of the reporting units below each unit (the denominator of a coverage rate), summed as ratio did.
+func (c *ProgressCalculator) indexReference() {
+	c.allocs, c.allocHas, c.allocFirst, c.allocYears = nil, nil, 0, 0
+	first, last := 0, -1
+	for code, byYear := range c.ds.Allocations {
+		if _, ok := c.indIndex[code]; !ok {
+			continue
+		}
+		for y := range byYear {
+			if last < first {
+				first, last = y, y
+			}
+			first, last = min(first, y), max(last, y)
+		}
+	}
+	if last >= first {
+		c.allocFirst, c.allocYears = first, last-first+1
+		n := len(c.indicators) * len(c.units) * c.allocYears
+		c.allocs, c.allocHas = make([]float64, n), make([]bool, n)
+		for code, byYear := range c.ds.Allocations {
+			i, ok := c.indIndex[code]
+			if !ok {
+				continue
+			}
+			for y, byUnit := range byYear {
+				for unit, v := range byUnit {
+					if u, ok := c.unitIndex[unit]; ok {
+						k := (i*len(c.units)+u)*c.allocYears + y - first
+						c.allocs[k], c.allocHas[k] = v, true
+					}
+				}
+			}
+		}
+	}
+	c.indexVillages()
+}
+
+// allocation is ds.Allocations[indicator i][year][unit u].
+func (c *ProgressCalculator) allocation(i, u, year int) (float64, bool) {
+	y := year - c.allocFirst
+	if y < 0 || y >= c.allocYears {
+		return 0, false
+	}
+	k := (i*len(c.units)+u)*c.allocYears + y
+	return c.allocs[k], c.allocHas[k]
+}
+
+// allocationOf is allocation for an indicator named by its code.
+func (c *ProgressCalculator) allocationOf(code string, u, year int) (float64, bool) {
+	if i, ok := c.indIndex[code]; ok {
+		return c.allocation(i, u, year)
+	}
+	v, ok := c.ds.Allocations[code][year][c.units[u].code]
+	return v, ok
+}
+
 // indexVillages sums the administrative villages of the reporting units below each unit (the
 // denominator of a coverage rate), as ratio does.
 func (c *ProgressCalculator) indexVillages() {
