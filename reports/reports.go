@@ -68,9 +68,19 @@ func NewInput(calc *models.ProgressCalculator, period models.Period, now time.Ti
 
 func progressFor(calc *models.ProgressCalculator, period models.Period) []models.Progress {
 	p := calc.Plan()
-	out := calc.All(period) // the root and the units directly below it
+	top := calc.All(period) // the root and the units directly below it
+	var below [][]models.Unit
+	n := len(top)
 	for _, u := range p.Root.Children {
-		for _, l := range p.Leaves(u.Code) {
+		leaves := p.Leaves(u.Code)
+		below = append(below, leaves)
+		n += len(leaves) * len(p.Indicators)
+	}
+	// Sized once: at national scale this is 85,000 values, and growing it copied them over and over.
+	out := make([]models.Progress, 0, n)
+	out = append(out, top...)
+	for k, u := range p.Root.Children {
+		for _, l := range below[k] {
 			if l.Code != u.Code {
 				out = append(out, calc.ForScope(l.Code, period)...)
 			}
