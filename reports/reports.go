@@ -47,12 +47,24 @@ type FollowUpRow struct {
 type key struct{ indicator, scope string }
 
 // index maps (indicator, scope) to its progress value.
-func index(prs []models.Progress) map[key]models.Progress {
-	out := make(map[key]models.Progress, len(prs))
-	for _, pr := range prs {
-		out[key{pr.Indicator, pr.Scope}] = pr
+func index(prs []models.Progress) progressIndex {
+	out := make(progressIndex, len(prs))
+	for i := range prs {
+		out[key{prs[i].Indicator, prs[i].Scope}] = &prs[i]
 	}
 	return out
+}
+
+// progressIndex finds progress values by indicator and scope. It points into the values (at national
+// scale 85,000 of them, which copied into a map cost more than computing them).
+type progressIndex map[key]*models.Progress
+
+// get returns the value of an indicator for a scope.
+func (ix progressIndex) get(k key) (models.Progress, bool) {
+	if pr, ok := ix[k]; ok {
+		return *pr, true
+	}
+	return models.Progress{}, false
 }
 
 // NewInput computes the progress values a report needs from a calculator: the month's and the
