@@ -229,13 +229,24 @@ func (b *progressBuilder) add(o Observation) {
 	if !okU || !okI {
 		return
 	}
+	b.addAt(u, i, obsPoint{at: int32(o.Period.Index()), version: int32(o.Version), versionID: o.VersionID, value: o.Value, approved: o.Approved, snapshotID: uint32(o.SnapshotID)})
+}
+
+// addAt indexes one figure of unit u and indicator i (indexes in the plan, as unitIndex and
+// indIndex give them).
+func (b *progressBuilder) addAt(u, i int, pt obsPoint) {
 	k := u*len(b.c.indicators) + i
-	at := int32(o.Period.Index())
 	if b.c.series[k] == nil {
 		b.c.series[k] = make([]obsPoint, 0, b.months)
 	}
-	b.c.series[k] = append(b.c.series[k], obsPoint{at: at, version: int32(o.Version), versionID: o.VersionID, value: o.Value, approved: o.Approved, snapshotID: uint32(o.SnapshotID)})
-	b.mark(u, at)
+	b.c.series[k] = append(b.c.series[k], pt)
+	b.mark(u, pt.at)
+}
+
+// unitAt is the index of a unit of the plan (false for a unit it does not know).
+func (b *progressBuilder) unitAt(code string) (int, bool) {
+	u, ok := b.c.unitIndex[code]
+	return u, ok
 }
 
 // addMilestone indexes one milestone state.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -148,6 +149,8 @@ type indexedVersion struct {
 	period   Period
 	number   int
 	approved bool
+	// unitAt is the unit's index in the plan (-1: a unit the plan does not know).
+	unitAt int
 }
 
 // indexFigures reads the newest version of every return and every figure of them into a builder.
@@ -189,6 +192,11 @@ func (s *Store) indexFigures(p *Plan, choice map[string]LedgerSource) (*progress
 			periods[periodText] = per
 		}
 		v.period, v.approved = per, status == StatusApproved
+		if u, ok := b.unitAt(v.unit); ok {
+			v.unitAt = u
+		} else {
+			v.unitAt = -1
+		}
 		versions[uint(id)] = v
 	}
 	if err := vRows.Err(); err != nil {
@@ -203,9 +211,19 @@ func (s *Store) indexFigures(p *Plan, choice map[string]LedgerSource) (*progress
 	if err := s.DB.Raw(`SELECT COALESCE(MAX(id), 0) FROM return_values`).Scan(&last).Error; err != nil {
 		return nil, nil, fmt.Errorf("models: read figures: %w", err)
 	}
+	// The indicator comes as its index in the plan (-1: one the plan does not know), which SQL finds
+	// cheaper than Go reads a string from each of two million rows.
+	var pick strings.Builder
+	args := []any{}
+	pick.WriteString("SELECT version_id, CASE indicator")
+	for _, ind := range p.Indicators {
+		pick.WriteString(" WHEN ? THEN ?")
+		args = append(args, ind.Code, len(args)/2)
+	}
+	pick.WriteString(" ELSE -1 END, value FROM return_values WHERE id ")
 	type rawFigure struct {
 		id        int64
-		indicator string
+		indicator int
 		value     float64
 	}
 	var (
@@ -216,29 +234,25 @@ func (s *Store) indexFigures(p *Plan, choice map[string]LedgerSource) (*progress
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		codes := map[string]string{}
-		secondErr = s.scanFigures(`SELECT version_id, indicator, value FROM return_values WHERE id > ? ORDER BY id`, last/2,
-			func(id int64, indicator []byte, value float64) {
-				if _, ok := versions[uint(id)]; ok {
-					second = append(second, rawFigure{id, intern(codes, indicator), value})
-				}
-			})
+		secondErr = s.scanFigures(pick.String()+"> ? ORDER BY id", append(args, last/2), func(id int64, indicator int, value float64) {
+			if _, ok := versions[uint(id)]; ok {
+				second = append(second, rawFigure{id, indicator, value})
+			}
+		})
 	}()
-	add := func(id int64, code string, value float64) {
+	add := func(id int64, indicator int, value float64) {
 		v, ok := versions[uint(id)]
-		if !ok {
-			return // an older version, or a month after the plan
+		if !ok || indicator < 0 || v.unitAt < 0 {
+			return // an older version, a month after the plan, or an indicator or unit the plan does not know
 		}
-		o := Observation{Unit: v.unit, Period: v.period, Indicator: code, Value: value, VersionID: uint(id), Version: v.number, Approved: v.approved}
 		if obs, ok := held[cell{v.unit, v.period.Index()}]; ok {
+			o := Observation{Unit: v.unit, Period: v.period, Indicator: p.Indicators[indicator].Code, Value: value, VersionID: uint(id), Version: v.number, Approved: v.approved}
 			held[cell{v.unit, v.period.Index()}] = append(obs, o)
 			return
 		}
-		b.add(o)
+		b.addAt(v.unitAt, indicator, obsPoint{at: int32(v.period.Index()), version: int32(v.number), versionID: uint(id), value: value, approved: v.approved})
 	}
-	codes := map[string]string{} // one copy of each indicator code
-	err = s.scanFigures(`SELECT version_id, indicator, value FROM return_values WHERE id <= ? ORDER BY id`, last/2,
-		func(id int64, indicator []byte, value float64) { add(id, intern(codes, indicator), value) })
+	err = s.scanFigures(pick.String()+"<= ? ORDER BY id", append(args, last/2), add)
 	wg.Wait()
 	if err == nil {
 		err = secondErr
@@ -257,18 +271,17 @@ func (s *Store) indexFigures(p *Plan, choice map[string]LedgerSource) (*progress
 	return b, versions, nil
 }
 
-// scanFigures runs a query of (version id, indicator, value) rows and hands each row to fn; the
-// indicator's bytes are valid only during the call.
-func (s *Store) scanFigures(query string, arg any, fn func(id int64, indicator []byte, value float64)) error {
-	rows, err := s.DB.Raw(query, arg).Rows()
+// scanFigures runs a query of (version id, indicator index, value) rows and hands each row to fn.
+func (s *Store) scanFigures(query string, args []any, fn func(id int64, indicator int, value float64)) error {
+	rows, err := s.DB.Raw(query, args...).Rows()
 	if err != nil {
 		return fmt.Errorf("models: read figures: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		// int64 and RawBytes: database/sql converts into uint through strings, and copies []byte.
+		// int64: database/sql converts into uint through strings.
 		var id int64
-		var indicator sql.RawBytes
+		var indicator int
 		var value float64
 		if err := rows.Scan(&id, &indicator, &value); err != nil {
 			return fmt.Errorf("models: read figures: %w", err)
@@ -279,16 +292,6 @@ func (s *Store) scanFigures(query string, arg any, fn func(id int64, indicator [
 		return fmt.Errorf("models: read figures: %w", err)
 	}
 	return nil
-}
-
-// intern returns one copy of each string read.
-func intern(seen map[string]string, b []byte) string {
-	if s, ok := seen[string(b)]; ok {
-		return s
-	}
-	s := string(b)
-	seen[s] = s
-	return s
 }
 
 // milestoneRow is a stored milestone state, before it is matched with its version.
