@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"sort"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -211,16 +210,12 @@ func (s *Store) indexFigures(p *Plan, choice map[string]LedgerSource) (*progress
 	if err := s.DB.Raw(`SELECT COALESCE(MAX(id), 0) FROM return_values`).Scan(&last).Error; err != nil {
 		return nil, nil, fmt.Errorf("models: read figures: %w", err)
 	}
-	// The indicator comes as its index in the plan (-1: one the plan does not know), which SQL finds
-	// cheaper than Go reads a string from each of two million rows.
-	var pick strings.Builder
-	args := []any{}
-	pick.WriteString("SELECT version_id, CASE indicator")
-	for _, ind := range p.Indicators {
-		pick.WriteString(" WHEN ? THEN ?")
-		args = append(args, ind.Code, len(args)/2)
+	// The indicator is taken as its index in the plan (-1: one the plan does not know).
+	const pick = "SELECT version_id, indicator, value FROM return_values WHERE id "
+	codes := make(map[string]int, len(p.Indicators))
+	for i, ind := range p.Indicators {
+		codes[ind.Code] = i
 	}
-	pick.WriteString(" ELSE -1 END, value FROM return_values WHERE id ")
 	type rawFigure struct {
 		id        int64
 		indicator int
@@ -234,7 +229,7 @@ func (s *Store) indexFigures(p *Plan, choice map[string]LedgerSource) (*progress
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		secondErr = s.scanFigures(pick.String()+"> ? ORDER BY id", append(args, last/2), func(id int64, indicator int, value float64) {
+		secondErr = s.scanFigures(pick+"> ? ORDER BY id", last/2, codes, func(id int64, indicator int, value float64) {
 			if _, ok := versions[uint(id)]; ok {
 				second = append(second, rawFigure{id, indicator, value})
 			}
@@ -252,7 +247,7 @@ func (s *Store) indexFigures(p *Plan, choice map[string]LedgerSource) (*progress
 		}
 		b.addAt(v.unitAt, indicator, obsPoint{at: int32(v.period.Index()), version: int32(v.number), versionID: uint(id), value: value, approved: v.approved})
 	}
-	err = s.scanFigures(pick.String()+"<= ? ORDER BY id", append(args, last/2), add)
+	err = s.scanFigures(pick+"<= ? ORDER BY id", last/2, codes, add)
 	wg.Wait()
 	if err == nil {
 		err = secondErr
@@ -271,22 +266,27 @@ func (s *Store) indexFigures(p *Plan, choice map[string]LedgerSource) (*progress
 	return b, versions, nil
 }
 
-// scanFigures runs a query of (version id, indicator index, value) rows and hands each row to fn.
-func (s *Store) scanFigures(query string, args []any, fn func(id int64, indicator int, value float64)) error {
-	rows, err := s.DB.Raw(query, args...).Rows()
+// scanFigures runs a query of (version id, indicator, value) rows and hands each row to fn with the
+// indicator's index in codes (-1: not there).
+func (s *Store) scanFigures(query string, arg any, codes map[string]int, fn func(id int64, indicator int, value float64)) error {
+	rows, err := s.DB.Raw(query, arg).Rows()
 	if err != nil {
 		return fmt.Errorf("models: read figures: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		// int64: database/sql converts into uint through strings.
+		// int64 and RawBytes: database/sql converts into uint through strings, and copies []byte.
 		var id int64
-		var indicator int
+		var indicator sql.RawBytes
 		var value float64
 		if err := rows.Scan(&id, &indicator, &value); err != nil {
 			return fmt.Errorf("models: read figures: %w", err)
 		}
-		fn(id, indicator, value)
+		i, ok := codes[string(indicator)]
+		if !ok {
+			i = -1
+		}
+		fn(id, i, value)
 	}
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("models: read figures: %w", err)
