@@ -13,6 +13,7 @@ import (
 
 	"ruralkpi/importers"
 	"ruralkpi/models"
+	"ruralkpi/store"
 )
 
 // cliMutations lists, for every command and subcommand, the audit action each change it makes
@@ -138,7 +139,7 @@ func TestEveryCLIChangeIsAuditedOnce(t *testing.T) {
 
 func auditEntries(t *testing.T, db string) []models.AuditEntry {
 	t.Helper()
-	store, err := models.Open(db)
+	store, err := store.Open(db)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,6 +16,7 @@ import (
 
 	"ruralkpi/models"
 	"ruralkpi/plans"
+	"ruralkpi/store"
 )
 
 // accessPassword is the password of every user of the access tests.
@@ -45,7 +46,7 @@ type accessEnv struct {
 	t      testing.TB
 	app    *fiber.App
 	server *Server
-	store  *models.Store
+	store  *store.Store
 	plan   *models.Plan
 	dbPath string
 	clock  *accessClock
@@ -100,7 +101,7 @@ func newAccessEnvAt(t testing.TB, path string) *accessEnv {
 // open opens the store and builds the app; after close it simulates a restart.
 func (e *accessEnv) open() {
 	e.t.Helper()
-	store, err := models.Open(e.dbPath)
+	store, err := store.Open(e.dbPath)
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -223,7 +224,7 @@ func (c *accessClient) send(req *http.Request) accessResult {
 const testOfficeToken = "rk_test-office-token"
 
 // signInTestOffice stores an office user (the demo's, if loaded) with testOfficeToken as its token.
-func signInTestOffice(t testing.TB, store *models.Store) {
+func signInTestOffice(t testing.TB, store *store.Store) {
 	t.Helper()
 	u, err := store.UserByName("office")
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"ruralkpi/models"
+	"ruralkpi/store"
 )
 
 // The national benchmarks start from the database, as a server does: `ruralkpi seed --synthetic
@@ -33,7 +34,7 @@ func nationalDB(b *testing.B) string {
 	}
 	tmp := path + ".seeding"
 	_ = os.Remove(tmp)
-	s, err := models.Open(tmp)
+	s, err := store.Open(tmp)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -53,9 +54,9 @@ func nationalDB(b *testing.B) string {
 }
 
 // openNational opens the national database with its stored plan and a signed-in office token.
-func openNational(b *testing.B) (*models.Store, *models.Plan) {
+func openNational(b *testing.B) (*store.Store, *models.Plan) {
 	b.Helper()
-	s, err := models.Open(nationalDB(b))
+	s, err := store.Open(nationalDB(b))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -74,7 +75,7 @@ func BenchmarkNationalReadModelBuild(b *testing.B) {
 	var live uint64
 	var cpu time.Duration
 	for b.Loop() {
-		fresh := &models.Store{DB: s.DB}
+		fresh := &store.Store{DB: s.DB}
 		runtime.GC()
 		var before runtime.MemStats
 		runtime.ReadMemStats(&before)

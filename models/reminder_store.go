@@ -3,16 +3,10 @@ package models
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
-	"errors"
-	"fmt"
 	"net/mail"
 	"net/url"
 	"strings"
 	"time"
-
-	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 )
 
 // Channel kinds: e-mail over SMTP, the group robots of 企业微信 and 钉钉, and plain JSON.
@@ -60,7 +54,7 @@ type ReminderSettings struct {
 	Channels []ReminderChannel `json:"channels"`
 }
 
-const settingReminders = "reminders"
+const SettingReminders = "reminders"
 
 // AuditReminders is the audit action of a change to the reminder settings.
 const AuditReminders = "reminders.update"
@@ -113,25 +107,8 @@ func (rs ReminderSettings) Validate(p *Plan) error {
 	return nil
 }
 
-// ReminderSettings returns the office's reminder settings (all rules off when never set).
-func (s *Store) ReminderSettings() (ReminderSettings, error) {
-	var st Setting
-	err := s.DB.Where("key = ?", settingReminders).Take(&st).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return ReminderSettings{SMTP: SMTPSettings{Port: 25}}, nil
-	}
-	if err != nil {
-		return ReminderSettings{}, fmt.Errorf("models: read reminder settings: %w", err)
-	}
-	var rs ReminderSettings
-	if err := json.Unmarshal([]byte(st.Value), &rs); err != nil {
-		return ReminderSettings{}, fmt.Errorf("models: reminder settings: %w", err)
-	}
-	return rs, nil
-}
-
-// redacted hides stored secrets in the audit trail: it says whether one is set, never what it is.
-func (rs ReminderSettings) redacted() ReminderSettings {
+// Redacted hides stored secrets in the audit trail: it says whether one is set, never what it is.
+func (rs ReminderSettings) Redacted() ReminderSettings {
 	hide := func(v string) string {
 		if strings.HasPrefix(v, "env:") || v == "" {
 			return v
@@ -146,29 +123,6 @@ func (rs ReminderSettings) redacted() ReminderSettings {
 		out.Channels[i] = c
 	}
 	return out
-}
-
-// SaveReminderSettings validates and stores the reminder settings with their audit entry, in one
-// transaction. Secrets must already be encrypted or "env:" references.
-func (s *Store) SaveReminderSettings(p *Plan, rs ReminderSettings, by Actor, now time.Time) error {
-	if err := rs.Validate(p); err != nil {
-		return err
-	}
-	before, err := s.ReminderSettings()
-	if err != nil {
-		return err
-	}
-	b, err := json.Marshal(rs)
-	if err != nil {
-		return fmt.Errorf("models: reminder settings: %w", err)
-	}
-	return s.write(func(tx *gorm.DB) error {
-		if err := tx.Save(&Setting{Key: settingReminders, Value: string(b)}).Error; err != nil {
-			return fmt.Errorf("models: save reminder settings: %w", err)
-		}
-		return auditTx(tx, AuditEntry{At: now, Actor: by.Username, IP: by.IP, Action: AuditReminders, Subject: settingReminders,
-			Before: AuditJSON(before.redacted()), After: AuditJSON(rs.redacted())})
-	})
 }
 
 // Delivery states.
@@ -220,89 +174,6 @@ type ReminderDelivery struct {
 // DeliveryKey is the unique key of a reminder sent to a channel.
 func DeliveryKey(r Reminder, c ReminderChannel) string { return r.Key + "|" + c.ID() }
 
-// ClaimDelivery inserts the delivery row in state "sending". It returns false, without error, when
-// another server or an earlier run already inserted it: then this caller must not send.
-func (s *Store) ClaimDelivery(d *ReminderDelivery, now time.Time) (bool, error) {
-	d.Status, d.Attempts, d.CreatedAt, d.NextAttemptAt = DeliverySending, 1, now, now
-	// Bookkeeping of the schedule, not anybody's change: no audit entry, but the one writer's turn.
-	var claimed bool
-	err := s.write(func(tx *gorm.DB) error {
-		res := tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "key"}}, DoNothing: true}).Create(d)
-		claimed = res.RowsAffected == 1
-		return res.Error
-	})
-	if err != nil {
-		return false, fmt.Errorf("models: claim delivery: %w", err)
-	}
-	return claimed, nil
-}
-
-// DeliveriesToRetry lists failed deliveries whose next attempt is due.
-func (s *Store) DeliveriesToRetry(now time.Time) ([]ReminderDelivery, error) {
-	var out []ReminderDelivery
-	if err := s.DB.Where("status = ? AND next_attempt_at <= ?", DeliveryFailed, now).Order("id").Find(&out).Error; err != nil {
-		return nil, fmt.Errorf("models: deliveries to retry: %w", err)
-	}
-	return out, nil
-}
-
-// ClaimRetry takes a failed delivery for another attempt; false when another server took it first.
-func (s *Store) ClaimRetry(d *ReminderDelivery) (bool, error) {
-	var claimed bool
-	err := s.write(func(tx *gorm.DB) error {
-		res := tx.Model(&ReminderDelivery{}).Where("id = ? AND status = ? AND attempts = ?", d.ID, DeliveryFailed, d.Attempts).
-			Updates(map[string]any{"status": DeliverySending, "attempts": d.Attempts + 1})
-		claimed = res.RowsAffected == 1
-		return res.Error
-	})
-	if err != nil {
-		return false, fmt.Errorf("models: claim retry: %w", err)
-	}
-	if claimed {
-		d.Status, d.Attempts = DeliverySending, d.Attempts+1
-	}
-	return claimed, nil
-}
-
-// FinishDelivery records the outcome of an attempt: sent, or failed with the error and the time of
-// the next attempt (given up after MaxDeliveryAttempts).
-func (s *Store) FinishDelivery(d *ReminderDelivery, sendErr error, now time.Time) error {
-	up := map[string]any{}
-	if sendErr == nil {
-		d.Status, d.SentAt = DeliverySent, &now
-		up["status"], up["sent_at"], up["last_error"] = DeliverySent, now, ""
-	} else {
-		d.Status, d.LastError = DeliveryFailed, sendErr.Error()
-		if d.Attempts >= MaxDeliveryAttempts {
-			d.Status = DeliveryGaveUp
-		}
-		d.NextAttemptAt = now.Add(DeliveryBackoff(d.Attempts))
-		up["status"], up["last_error"], up["next_attempt_at"] = d.Status, d.LastError, d.NextAttemptAt
-	}
-	if err := s.write(func(tx *gorm.DB) error { return tx.Model(&ReminderDelivery{}).Where("id = ?", d.ID).Updates(up).Error }); err != nil {
-		return fmt.Errorf("models: finish delivery: %w", err)
-	}
-	return nil
-}
-
-// DeliveryClaimed reports whether a delivery key has been claimed (sent, failed or being sent).
-func (s *Store) DeliveryClaimed(key string) (bool, error) {
-	var n int64
-	if err := s.DB.Model(&ReminderDelivery{}).Where("key = ?", key).Count(&n).Error; err != nil {
-		return false, fmt.Errorf("models: read delivery: %w", err)
-	}
-	return n > 0, nil
-}
-
-// Deliveries lists the newest deliveries first, at most limit.
-func (s *Store) Deliveries(limit int) ([]ReminderDelivery, error) {
-	var out []ReminderDelivery
-	if err := s.DB.Order("id DESC").Limit(limit).Find(&out).Error; err != nil {
-		return nil, fmt.Errorf("models: list deliveries: %w", err)
-	}
-	return out, nil
-}
-
 // DeliveryStatusLabel names a delivery state in Chinese.
 func DeliveryStatusLabel(status string) string {
 	switch status {
@@ -316,45 +187,4 @@ func DeliveryStatusLabel(status string) string {
 		return "失败，已放弃"
 	}
 	return status
-}
-
-// ReminderInput gathers what the reminder rules look at, except NewRed (the caller computes progress).
-func (s *Store) ReminderInput(p *Plan, rules ReminderRules, now time.Time) (ReminderInput, error) {
-	in := ReminderInput{Now: now, Rules: rules, Filed: map[string]map[string]bool{}}
-	for _, u := range p.ReportingUnits() {
-		start, err := ParsePeriod(p.UnitStart(u.Code))
-		if err != nil {
-			return in, err
-		}
-		in.Units = append(in.Units, ReminderUnit{Code: u.Code, Name: u.Name, Start: start})
-	}
-	// A month's deadline falls in the next month, so the month now is never due yet.
-	in.Months = ReportingMonths(MustPeriod(p.StartPeriod), MustPeriod(p.EndPeriod), now)
-	var err error
-	if in.Deadlines, err = s.Deadlines(); err != nil {
-		return in, err
-	}
-	subs, err := s.Submissions()
-	if err != nil {
-		return in, err
-	}
-	for unit, months := range subs {
-		in.Filed[unit] = map[string]bool{}
-		for m, sub := range months {
-			in.Filed[unit][m] = true
-			if sub.LatestStatus == StatusReturned {
-				v, err := s.VersionByID(sub.LatestID)
-				if err != nil {
-					return in, err
-				}
-				if v.ReviewedAt != nil {
-					in.Returned = append(in.Returned, ReturnedVersion{ID: v.ID, Unit: unit, Period: m, Note: v.ReviewNote, ReviewedAt: *v.ReviewedAt, Latest: true})
-				}
-			}
-		}
-	}
-	if in.FollowUps, err = s.FollowUps(""); err != nil {
-		return in, err
-	}
-	return in, nil
 }
