@@ -93,7 +93,7 @@ func ValidateAllocation(p *Plan, in AllocationInput) error {
 	if !allocatable {
 		return Errorf(EInvalid, "指标“%s”不分解到各单位。", ind.Name)
 	}
-	if !ContainsInt(p.Years, in.Year) {
+	if !containsInt(p.Years, in.Year) {
 		return Errorf(EInvalid, "年度 %d 不在方案年度内。", in.Year)
 	}
 	if u, ok := p.Unit(in.UnitCode); !ok || len(u.Children) > 0 {
@@ -114,7 +114,7 @@ func ValidateAllocation(p *Plan, in AllocationInput) error {
 	return nil
 }
 
-func ContainsInt(list []int, v int) bool {
+func containsInt(list []int, v int) bool {
 	for _, x := range list {
 		if x == v {
 			return true

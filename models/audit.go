@@ -65,16 +65,6 @@ func AuditActionLabel(action string) string {
 	return action
 }
 
-// AuditTriggers make the audit table append-only at the database level.
-func AuditTriggers() []string {
-	return []string{
-		`CREATE TRIGGER IF NOT EXISTS audit_entries_no_update BEFORE UPDATE ON audit_entries
-	 BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END`,
-		`CREATE TRIGGER IF NOT EXISTS audit_entries_no_delete BEFORE DELETE ON audit_entries
-	 BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END`,
-	}
-}
-
 // AuditJSON writes a before/after value as JSON for the audit trail; nil becomes "".
 func AuditJSON(v any) string {
 	if v == nil {

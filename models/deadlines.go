@@ -33,8 +33,7 @@ const (
 	// DefaultLockAfterDays is how many days after its deadline a month locks.
 	DefaultLockAfterDays = 10
 	// ReopenLifetime is how long an office reopening of a locked month lasts.
-	ReopenLifetime       = 7 * 24 * time.Hour
-	SettingLockAfterDays = "lock_after_days"
+	ReopenLifetime = 7 * 24 * time.Hour
 )
 
 // ReportingZone is the zone deadlines are read in: China Standard Time, which has no daylight saving.

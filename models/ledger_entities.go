@@ -109,10 +109,6 @@ type LedgerPointHistory struct {
 	Point    LedgerPointRecord
 }
 
-// LedgerSourcePrefix prefixes the settings that record, per indicator, whether the ledger or the
-// return counts.
-const LedgerSourcePrefix = "ledger_source:"
-
 // LedgerBrowse is what the ledger browser page shows for a unit.
 type LedgerBrowse struct {
 	Snapshot   LedgerSnapshot

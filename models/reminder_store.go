@@ -54,8 +54,6 @@ type ReminderSettings struct {
 	Channels []ReminderChannel `json:"channels"`
 }
 
-const SettingReminders = "reminders"
-
 // AuditReminders is the audit action of a change to the reminder settings.
 const AuditReminders = "reminders.update"
 

@@ -1,7 +1,5 @@
 package models
 
-import ()
-
 // SyntheticUsers are the users of the national synthetic data set, with the demo password.
 func SyntheticUsers() []NewUser {
 	return []NewUser{

@@ -80,7 +80,7 @@ func (s *Store) SessionUser(id string, now time.Time) (models.User, error) {
 		return models.User{}, models.ErrNotFound
 	}
 	var sess models.Session
-	err := s.DB.Where("id_hash = ?", models.SecretHash(id)).Take(&sess).Error
+	err := s.db.Where("id_hash = ?", models.SecretHash(id)).Take(&sess).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return models.User{}, models.ErrNotFound
 	}
@@ -116,7 +116,7 @@ func (s *Store) SessionUser(id string, now time.Time) (models.User, error) {
 // UserByID returns the user with the id, or ErrNotFound.
 func (s *Store) UserByID(id uint) (models.User, error) {
 	var u models.User
-	err := s.DB.Take(&u, id).Error
+	err := s.db.Take(&u, id).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return models.User{}, models.ErrNotFound
 	}
@@ -129,7 +129,7 @@ func (s *Store) UserByID(id uint) (models.User, error) {
 // Users lists every user by username.
 func (s *Store) Users() ([]models.User, error) {
 	var out []models.User
-	if err := s.DB.Order("username").Find(&out).Error; err != nil {
+	if err := s.db.Order("username").Find(&out).Error; err != nil {
 		return nil, fmt.Errorf("store: list users: %w", err)
 	}
 	return out, nil
@@ -269,7 +269,7 @@ func (s *Store) TokenUser(token string, now time.Time) (models.User, error) {
 		return models.User{}, models.ErrNotFound
 	}
 	var rec models.APIToken
-	err := s.DB.Where("hash = ? AND revoked_at IS NULL", models.SecretHash(token)).Take(&rec).Error
+	err := s.db.Where("hash = ? AND revoked_at IS NULL", models.SecretHash(token)).Take(&rec).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return models.User{}, models.ErrNotFound
 	}
@@ -298,7 +298,7 @@ func (s *Store) TokenUser(token string, now time.Time) (models.User, error) {
 // APITokens lists a user's tokens, newest first, with last uses not yet flushed.
 func (s *Store) APITokens(userID uint) ([]models.APIToken, error) {
 	var out []models.APIToken
-	if err := s.DB.Where("user_id = ?", userID).Order("id DESC").Find(&out).Error; err != nil {
+	if err := s.db.Where("user_id = ?", userID).Order("id DESC").Find(&out).Error; err != nil {
 		return nil, fmt.Errorf("store: list tokens: %w", err)
 	}
 	if s.touch != nil {
@@ -344,7 +344,7 @@ func (s *Store) RevokeAPIToken(by models.Actor, ownerID, tokenID uint, now time.
 // LiveAPITokens lists every user's tokens that are not revoked, by user id, for the office.
 func (s *Store) LiveAPITokens() (map[uint][]models.APIToken, error) {
 	var list []models.APIToken
-	if err := s.DB.Where("revoked_at IS NULL").Order("id DESC").Find(&list).Error; err != nil {
+	if err := s.db.Where("revoked_at IS NULL").Order("id DESC").Find(&list).Error; err != nil {
 		return nil, fmt.Errorf("store: list tokens: %w", err)
 	}
 	out := map[uint][]models.APIToken{}

@@ -42,7 +42,7 @@ func TestSessionsSurviveReopen(t *testing.T) {
 		t.Errorf("expired session: %v", err)
 	}
 	var stored models.Session
-	s.DB.First(&stored)
+	s.db.First(&stored)
 	if stored.IDHash == id {
 		t.Error("the session id must be stored hashed")
 	}
@@ -148,7 +148,7 @@ func TestRevokeAPITokenAuditInSameTransaction(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.DB.Exec(`CREATE TRIGGER audit_fails BEFORE INSERT ON audit_entries BEGIN SELECT RAISE(ABORT, 'disk full'); END`).Error; err != nil {
+	if err := s.db.Exec(`CREATE TRIGGER audit_fails BEFORE INSERT ON audit_entries BEGIN SELECT RAISE(ABORT, 'disk full'); END`).Error; err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.RevokeAPIToken(models.Actor{Username: "office"}, u.ID, rec.ID, now); err == nil {

@@ -3,6 +3,7 @@ package store
 import (
 	"fmt"
 	"math"
+	"slices"
 	"time"
 
 	"gorm.io/gorm"
@@ -89,7 +90,7 @@ func (s *Store) SetTarget(p *models.Plan, indicator string, year int, value floa
 	if _, ok := p.Indicator(indicator); !ok {
 		return models.Errorf(models.EInvalid, "指标代码 %q 不存在。", indicator)
 	}
-	if !models.ContainsInt(p.Years, year) {
+	if !slices.Contains(p.Years, year) {
 		return models.Errorf(models.EInvalid, "年度 %d 不在方案年度内。", year)
 	}
 	if value < 0 || math.IsNaN(value) || math.IsInf(value, 0) {

@@ -86,7 +86,7 @@ func TestClearAllocation(t *testing.T) {
 		t.Fatalf("clear again: %d, %v", n, err)
 	}
 	var left int64
-	s.DB.Model(&models.Allocation{}).Where("indicator = ? AND unit_code = ?", "service_points", "530302").Count(&left)
+	s.db.Model(&models.Allocation{}).Where("indicator = ? AND unit_code = ?", "service_points", "530302").Count(&left)
 	if left != 0 {
 		t.Errorf("%d allocations left after clearing", left)
 	}

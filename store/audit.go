@@ -11,8 +11,8 @@ import (
 
 // migrateAccess creates what AutoMigrate cannot: the audit table's guards.
 func (s *Store) migrateAccess() error {
-	for _, stmt := range models.AuditTriggers() {
-		if err := s.DB.Exec(stmt).Error; err != nil {
+	for _, stmt := range auditTriggers() {
+		if err := s.db.Exec(stmt).Error; err != nil {
 			return fmt.Errorf("store: audit trigger: %w", err)
 		}
 	}
@@ -37,7 +37,7 @@ func auditTx(tx *gorm.DB, e models.AuditEntry) error {
 
 // AuditEntries lists audit entries newest first.
 func (s *Store) AuditEntries(f models.AuditFilter) ([]models.AuditEntry, error) {
-	q := s.DB.Order("id DESC")
+	q := s.db.Order("id DESC")
 	if f.Actor != "" {
 		q = q.Where("actor = ?", f.Actor)
 	}
@@ -61,4 +61,14 @@ func (s *Store) AuditEntries(f models.AuditFilter) ([]models.AuditEntry, error) 
 		return nil, fmt.Errorf("store: list audit: %w", err)
 	}
 	return out, nil
+}
+
+// auditTriggers make the audit table append-only at the database level.
+func auditTriggers() []string {
+	return []string{
+		`CREATE TRIGGER IF NOT EXISTS audit_entries_no_update BEFORE UPDATE ON audit_entries
+	 BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END`,
+		`CREATE TRIGGER IF NOT EXISTS audit_entries_no_delete BEFORE DELETE ON audit_entries
+	 BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END`,
+	}
 }

@@ -12,10 +12,13 @@ import (
 	"ruralkpi/models"
 )
 
+// settingLockAfterDays is the setting that holds the office's lock delay in days.
+const settingLockAfterDays = "lock_after_days"
+
 // Deadline returns the month's due date: the office's, or the default.
 func (s *Store) Deadline(p models.Period) (time.Time, error) {
 	var d models.PeriodDeadline
-	err := s.DB.Where("period = ?", p.String()).Take(&d).Error
+	err := s.db.Where("period = ?", p.String()).Take(&d).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return models.DefaultDeadline(p), nil
 	}
@@ -28,7 +31,7 @@ func (s *Store) Deadline(p models.Period) (time.Time, error) {
 // Deadlines returns the due dates the office set, by month.
 func (s *Store) Deadlines() (map[string]time.Time, error) {
 	var rows []models.PeriodDeadline
-	if err := s.DB.Find(&rows).Error; err != nil {
+	if err := s.db.Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("store: list deadlines: %w", err)
 	}
 	out := make(map[string]time.Time, len(rows))
@@ -73,7 +76,7 @@ func (s *Store) SetDeadline(p models.Period, due time.Time, by models.Actor, now
 // LockAfterDays returns how many days after its deadline a month locks (negative: never).
 func (s *Store) LockAfterDays() (int, error) {
 	var st models.Setting
-	err := s.DB.Where("key = ?", models.SettingLockAfterDays).Take(&st).Error
+	err := s.db.Where("key = ?", settingLockAfterDays).Take(&st).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return models.DefaultLockAfterDays, nil
 	}
@@ -97,10 +100,10 @@ func (s *Store) SetLockAfterDays(days int, by models.Actor, now time.Time) error
 		return err
 	}
 	return s.write(func(tx *gorm.DB) error {
-		if err := tx.Save(&models.Setting{Key: models.SettingLockAfterDays, Value: strconv.Itoa(days)}).Error; err != nil {
+		if err := tx.Save(&models.Setting{Key: settingLockAfterDays, Value: strconv.Itoa(days)}).Error; err != nil {
 			return fmt.Errorf("store: save lock setting: %w", err)
 		}
-		return auditTx(tx, models.AuditEntry{At: now, Actor: by.Username, IP: by.IP, Action: models.AuditSetting, Subject: models.SettingLockAfterDays,
+		return auditTx(tx, models.AuditEntry{At: now, Actor: by.Username, IP: by.IP, Action: models.AuditSetting, Subject: settingLockAfterDays,
 			Before: strconv.Itoa(before), After: strconv.Itoa(days)})
 	})
 }
@@ -128,7 +131,7 @@ func (s *Store) Reopen(unit string, p models.Period, reason string, by models.Ac
 // Reopenings lists reopenings, newest first.
 func (s *Store) Reopenings() ([]models.Reopening, error) {
 	var out []models.Reopening
-	if err := s.DB.Order("id DESC").Find(&out).Error; err != nil {
+	if err := s.db.Order("id DESC").Find(&out).Error; err != nil {
 		return nil, fmt.Errorf("store: list reopenings: %w", err)
 	}
 	return out, nil
@@ -152,7 +155,7 @@ func (s *Store) SubmitCheck(p *models.Plan, unit string, period models.Period, n
 // snapshot the office returned can always be corrected).
 func (s *Store) LedgerSubmitCheck(p *models.Plan, unit string, period models.Period, now time.Time) (models.SubmitCheck, error) {
 	var statuses []string
-	if err := s.DB.Model(&models.LedgerSnapshot{}).Where("unit_code = ? AND period = ?", unit, period.String()).
+	if err := s.db.Model(&models.LedgerSnapshot{}).Where("unit_code = ? AND period = ?", unit, period.String()).
 		Order("number DESC").Limit(1).Pluck("status", &statuses).Error; err != nil {
 		return models.SubmitCheck{}, fmt.Errorf("store: read ledger status: %w", err)
 	}
@@ -179,7 +182,7 @@ func (s *Store) submitCheck(p *models.Plan, unit string, period models.Period, n
 		return models.SubmitCheck{}, err
 	}
 	var n int64
-	if err := s.DB.Model(&models.Reopening{}).Where("unit_code = ? AND period = ? AND expires_at > ?", unit, period.String(), now).Count(&n).Error; err != nil {
+	if err := s.db.Model(&models.Reopening{}).Where("unit_code = ? AND period = ? AND expires_at > ?", unit, period.String(), now).Count(&n).Error; err != nil {
 		return models.SubmitCheck{}, fmt.Errorf("store: read reopenings: %w", err)
 	}
 	return models.SubmitCheck{Period: period, UnitStart: start, Deadline: deadline, LockAfterDays: lock, Now: now, Reopened: n > 0, LatestStatus: status}, nil
@@ -188,7 +191,7 @@ func (s *Store) submitCheck(p *models.Plan, unit string, period models.Period, n
 // Submissions returns, per unit and month, the first upload time and the newest version's status.
 func (s *Store) Submissions() (map[string]map[string]models.Submission, error) {
 	var rows []models.ReturnVersion
-	if err := s.DB.Select("id, unit_code, period, number, status, uploaded_at, review_note").Order("number").Find(&rows).Error; err != nil {
+	if err := s.db.Select("id, unit_code, period, number, status, uploaded_at, review_note").Order("number").Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("store: read submissions: %w", err)
 	}
 	out := map[string]map[string]models.Submission{}
@@ -228,7 +231,7 @@ func (s *Store) Board(p *models.Plan, months []models.Period, period models.Peri
 		b.LockDate = models.LockTime(b.Deadline, b.LockAfterDays).Add(-time.Second).Format("2006-01-02")
 	}
 	var reopenings []models.Reopening
-	if err := s.DB.Where("period = ? AND expires_at > ?", period.String(), now).Find(&reopenings).Error; err != nil {
+	if err := s.db.Where("period = ? AND expires_at > ?", period.String(), now).Find(&reopenings).Error; err != nil {
 		return b, fmt.Errorf("store: read reopenings: %w", err)
 	}
 	for _, r := range reopenings {

@@ -109,7 +109,7 @@ func TestSeedDemoAsOfShowsEveryFeature(t *testing.T) {
 		t.Errorf("follow-ups by state %v, %d overdue: want open, answered, closed and an overdue one", states, overdue)
 	}
 	var snaps []models.LedgerSnapshot
-	s.DB.Find(&snaps)
+	s.db.Find(&snaps)
 	reviewed := map[string]int{}
 	for _, sn := range snaps {
 		reviewed[sn.Status]++
@@ -141,12 +141,12 @@ func TestSeedDemoAsOfShowsEveryFeature(t *testing.T) {
 		t.Errorf("会泽县 village list has %d villages", len(vs))
 	}
 	var notes int64
-	s.DB.Model(&models.ReturnValue{}).Where("note <> ''").Count(&notes)
+	s.db.Model(&models.ReturnValue{}).Where("note <> ''").Count(&notes)
 	if notes < 2 {
 		t.Errorf("%d figures carry a note", notes)
 	}
 	var audits int64
-	s.DB.Model(&models.AuditEntry{}).Count(&audits)
+	s.db.Model(&models.AuditEntry{}).Count(&audits)
 	if audits != 0 {
 		t.Errorf("the demo wrote %d audit entries", audits)
 	}

@@ -39,7 +39,7 @@ func (s *Store) OpenFollowUp(p *models.Plan, nf models.NewFollowUp, by models.Ac
 // FollowUpByID returns a follow-up, or ErrNotFound.
 func (s *Store) FollowUpByID(id uint) (models.FollowUp, error) {
 	var f models.FollowUp
-	err := s.DB.Take(&f, id).Error
+	err := s.db.Take(&f, id).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return models.FollowUp{}, models.ErrNotFound
 	}
@@ -51,7 +51,7 @@ func (s *Store) FollowUpByID(id uint) (models.FollowUp, error) {
 
 // FollowUps lists follow-ups, optionally of one unit, open ones first then newest first.
 func (s *Store) FollowUps(unit string) ([]models.FollowUp, error) {
-	q := s.DB.Order("CASE status WHEN 'closed' THEN 1 ELSE 0 END, due_date, id DESC")
+	q := s.db.Order("CASE status WHEN 'closed' THEN 1 ELSE 0 END, due_date, id DESC")
 	if unit != "" {
 		q = q.Where("unit_code = ?", unit)
 	}

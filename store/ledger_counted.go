@@ -15,7 +15,7 @@ const newestLedgerFiguresSQL = `SELECT s.unit_code, s.period, s.indicators, s.id
 // LedgerFiguresUpTo reads the derived indicators of the newest ledger snapshot of every unit and
 // month up to and including the month.
 func (s *Store) LedgerFiguresUpTo(upTo string) ([]models.LedgerFigures, error) {
-	rows, err := s.DB.Raw(newestLedgerFiguresSQL, upTo).Rows()
+	rows, err := s.db.Raw(newestLedgerFiguresSQL, upTo).Rows()
 	if err != nil {
 		return nil, fmt.Errorf("store: read ledger figures: %w", err)
 	}

@@ -13,7 +13,7 @@ import (
 // LedgerSnapshotByID returns a snapshot, or ErrNotFound.
 func (s *Store) LedgerSnapshotByID(id uint) (models.LedgerSnapshot, error) {
 	var snap models.LedgerSnapshot
-	err := s.DB.Take(&snap, id).Error
+	err := s.db.Take(&snap, id).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return models.LedgerSnapshot{}, models.ErrNotFound
 	}
@@ -79,13 +79,13 @@ const newestLedgerSnapshotsSQL = `SELECT s.id FROM ledger_snapshots s
 func (s *Store) LedgerReviews(unit string, limit int) (models.LedgerReviewList, error) {
 	out := models.LedgerReviewList{Newest: map[uint]bool{}}
 	var ids []uint
-	if err := s.DB.Raw(newestLedgerSnapshotsSQL).Scan(&ids).Error; err != nil {
+	if err := s.db.Raw(newestLedgerSnapshotsSQL).Scan(&ids).Error; err != nil {
 		return out, fmt.Errorf("store: newest ledger snapshots: %w", err)
 	}
 	for _, id := range ids {
 		out.Newest[id] = true
 	}
-	q := s.DB.Order("uploaded_at DESC, id DESC").Limit(limit)
+	q := s.db.Order("uploaded_at DESC, id DESC").Limit(limit)
 	if unit != "" {
 		q = q.Where("unit_code = ?", unit)
 	}
@@ -95,7 +95,7 @@ func (s *Store) LedgerReviews(unit string, limit int) (models.LedgerReviewList, 
 	if unit != "" {
 		return out, nil
 	}
-	if err := s.DB.Where("status = ? AND id IN ("+newestLedgerSnapshotsSQL+")", models.StatusSubmitted).
+	if err := s.db.Where("status = ? AND id IN ("+newestLedgerSnapshotsSQL+")", models.StatusSubmitted).
 		Order("uploaded_at, id").Find(&out.Pending).Error; err != nil {
 		return out, fmt.Errorf("store: pending ledger snapshots: %w", err)
 	}

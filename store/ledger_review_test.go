@@ -210,11 +210,11 @@ func TestLedgerSnapshotsStoredBeforeReviewAreSubmitted(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, col := range []string{"status", "reviewed_by", "reviewed_at", "review_note"} {
-		if err := s.DB.Migrator().DropColumn(&models.LedgerSnapshot{}, col); err != nil {
+		if err := s.db.Migrator().DropColumn(&models.LedgerSnapshot{}, col); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := s.DB.Exec(`INSERT INTO ledger_snapshots (unit_code, period, number, points, indicators) VALUES ('530302', '2024-06', 1, 1, '{"service_points": 5}')`).Error; err != nil {
+	if err := s.db.Exec(`INSERT INTO ledger_snapshots (unit_code, period, number, points, indicators) VALUES ('530302', '2024-06', 1, 1, '{"service_points": 5}')`).Error; err != nil {
 		t.Fatal(err)
 	}
 	_ = s.Close()

@@ -28,7 +28,7 @@ func (s *Store) DiffStagedLedger(unit, period string, st *LedgerStaging) (d mode
 		return models.LedgerDiffCounts{}, false, fmt.Errorf("store: index staged ledger: %w", err)
 	}
 	ctx := context.Background()
-	sqlDB, err := s.DB.DB()
+	sqlDB, err := s.db.DB()
 	if err != nil {
 		return models.LedgerDiffCounts{}, false, fmt.Errorf("store: ledger connection: %w", err)
 	}

@@ -54,7 +54,7 @@ func (s *Store) ReplaceAdminVillages(unit string, villages []models.AdminVillage
 // AdminVillages returns a unit's reference list, by township and name.
 func (s *Store) AdminVillages(unit string) ([]models.AdminVillage, error) {
 	var out []models.AdminVillage
-	if err := s.DB.Where("unit_code = ?", unit).Order("township, name").Find(&out).Error; err != nil {
+	if err := s.db.Where("unit_code = ?", unit).Order("township, name").Find(&out).Error; err != nil {
 		return nil, fmt.Errorf("store: list admin villages of %s: %w", unit, err)
 	}
 	return out, nil
@@ -96,7 +96,7 @@ func (s *Store) SaveLedgerSnapshot(ns NewLedgerSnapshot) (models.LedgerSnapshot,
 	var snap models.LedgerSnapshot
 	var err error
 	if ns.Staged == nil {
-		snap, ch, err = s.saveLedgerSnapshot(s.DB, ns, len(ns.Points), func(tx *gorm.DB, id uint) error {
+		snap, ch, err = s.saveLedgerSnapshot(s.db, ns, len(ns.Points), func(tx *gorm.DB, id uint) error {
 			return insertLedgerPoints(tx, id, ns.Points)
 		})
 	} else {
@@ -118,7 +118,7 @@ func (s *Store) saveStagedLedgerSnapshot(ns NewLedgerSnapshot) (models.LedgerSna
 	// ATTACH is per connection and not allowed inside a transaction: pin one connection, attach the
 	// staging file, and run the transaction on that connection.
 	ctx := context.Background()
-	sqlDB, err := s.DB.DB()
+	sqlDB, err := s.db.DB()
 	if err != nil {
 		return models.LedgerSnapshot{}, models.Change{}, fmt.Errorf("store: ledger connection: %w", err)
 	}
@@ -228,7 +228,7 @@ func storeFileTx(tx *gorm.DB, hash, name string, data []byte) error {
 // LatestLedgerSnapshot returns the newest snapshot of a unit's ledger for a month at or before upTo.
 func (s *Store) LatestLedgerSnapshot(unit, upTo string) (models.LedgerSnapshot, error) {
 	var snap models.LedgerSnapshot
-	err := s.DB.Where("unit_code = ? AND period <= ?", unit, upTo).Order("period DESC, number DESC").Take(&snap).Error
+	err := s.db.Where("unit_code = ? AND period <= ?", unit, upTo).Order("period DESC, number DESC").Take(&snap).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return models.LedgerSnapshot{}, models.ErrNotFound
 	}
@@ -241,7 +241,7 @@ func (s *Store) LatestLedgerSnapshot(unit, upTo string) (models.LedgerSnapshot, 
 // LedgerSnapshots lists a unit's snapshots, newest first.
 func (s *Store) LedgerSnapshots(unit string) ([]models.LedgerSnapshot, error) {
 	var out []models.LedgerSnapshot
-	if err := s.DB.Where("unit_code = ?", unit).Order("period DESC, number DESC").Find(&out).Error; err != nil {
+	if err := s.db.Where("unit_code = ?", unit).Order("period DESC, number DESC").Find(&out).Error; err != nil {
 		return nil, fmt.Errorf("store: list ledger snapshots of %s: %w", unit, err)
 	}
 	return out, nil
@@ -251,7 +251,7 @@ func (s *Store) LedgerSnapshots(unit string) ([]models.LedgerSnapshot, error) {
 func (s *Store) LedgerPoints(snapshotID uint) ([]models.LedgerPoint, error) {
 	var out []models.LedgerPoint
 	var batch []models.LedgerPointRecord
-	err := s.DB.Where("snapshot_id = ?", snapshotID).Order("id").FindInBatches(&batch, 5000, func(tx *gorm.DB, _ int) error {
+	err := s.db.Where("snapshot_id = ?", snapshotID).Order("id").FindInBatches(&batch, 5000, func(tx *gorm.DB, _ int) error {
 		for _, r := range batch {
 			out = append(out, r.Point())
 		}
@@ -265,7 +265,7 @@ func (s *Store) LedgerPoints(snapshotID uint) ([]models.LedgerPoint, error) {
 
 // FindLedgerPoints searches a snapshot's points, a page at a time.
 func (s *Store) FindLedgerPoints(snapshotID uint, q models.LedgerPointQuery) (models.LedgerPointPage, error) {
-	db := s.DB.Model(&models.LedgerPointRecord{}).Where("snapshot_id = ?", snapshotID)
+	db := s.db.Model(&models.LedgerPointRecord{}).Where("snapshot_id = ?", snapshotID)
 	if q.Search != "" {
 		like := "%" + q.Search + "%"
 		db = db.Where("code LIKE ? OR name LIKE ? OR village LIKE ?", like, like, like)
@@ -311,7 +311,7 @@ func (s *Store) PointHistory(unit, code string) ([]models.LedgerPointHistory, er
 		SnapPeriod string
 		SnapNumber int
 	}
-	err := s.DB.Table("ledger_point_records AS p").
+	err := s.db.Table("ledger_point_records AS p").
 		Select("p.*, s.period AS snap_period, s.number AS snap_number").
 		Joins("JOIN ledger_snapshots s ON s.id = p.snapshot_id").
 		Where("s.unit_code = ? AND p.code = ?", unit, code).
@@ -371,12 +371,12 @@ func insertLedgerPoints(tx *gorm.DB, snapshot uint, points []models.LedgerPoint)
 // LedgerSources returns the office's choice of source per indicator (missing means the ledger).
 func (s *Store) LedgerSources() (map[string]models.LedgerSource, error) {
 	var rows []models.Setting
-	if err := s.DB.Where("key LIKE ?", models.LedgerSourcePrefix+"%").Find(&rows).Error; err != nil {
+	if err := s.db.Where("key LIKE ?", ledgerSourcePrefix+"%").Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("store: read ledger sources: %w", err)
 	}
 	out := map[string]models.LedgerSource{}
 	for _, r := range rows {
-		out[strings.TrimPrefix(r.Key, models.LedgerSourcePrefix)] = models.LedgerSource(r.Value)
+		out[strings.TrimPrefix(r.Key, ledgerSourcePrefix)] = models.LedgerSource(r.Value)
 	}
 	return out, nil
 }
@@ -392,13 +392,13 @@ func (s *Store) SetLedgerSource(indicator string, src models.LedgerSource, by mo
 	err := s.write(func(tx *gorm.DB) error {
 		before := models.LedgerSourceLedger
 		var cur []models.Setting
-		if err := tx.Where("key = ?", models.LedgerSourcePrefix+indicator).Limit(1).Find(&cur).Error; err != nil {
+		if err := tx.Where("key = ?", ledgerSourcePrefix+indicator).Limit(1).Find(&cur).Error; err != nil {
 			return fmt.Errorf("store: read ledger source: %w", err)
 		}
 		if len(cur) == 1 && cur[0].Value != "" {
 			before = models.LedgerSource(cur[0].Value)
 		}
-		if err := tx.Save(&models.Setting{Key: models.LedgerSourcePrefix + indicator, Value: string(src)}).Error; err != nil {
+		if err := tx.Save(&models.Setting{Key: ledgerSourcePrefix + indicator, Value: string(src)}).Error; err != nil {
 			return fmt.Errorf("store: set ledger source: %w", err)
 		}
 		if err := auditTx(tx, models.AuditEntry{At: now, Actor: by.Username, IP: by.IP, Action: models.AuditLedgerSource, Subject: indicator,
@@ -435,7 +435,7 @@ func (s *Store) BrowseLedger(unit string, snapshotID uint, q models.LedgerPointQ
 	if b.Page, err = s.FindLedgerPoints(b.Snapshot.ID, q); err != nil {
 		return models.LedgerBrowse{}, err
 	}
-	if err := s.DB.Model(&models.LedgerPointRecord{}).Where("snapshot_id = ?", b.Snapshot.ID).Distinct().Order("township").Pluck("township", &b.Townships).Error; err != nil {
+	if err := s.db.Model(&models.LedgerPointRecord{}).Where("snapshot_id = ?", b.Snapshot.ID).Distinct().Order("township").Pluck("township", &b.Townships).Error; err != nil {
 		return models.LedgerBrowse{}, fmt.Errorf("store: list townships: %w", err)
 	}
 	if b.Comparison, b.Sources, err = s.CompareSnapshot(b.Snapshot); err != nil {
@@ -482,7 +482,7 @@ const ledgerChangedSQL = `NOT (c.status <> p.status AND c.status IN ('closed', '
 // DiffLedgerSnapshots compares a snapshot with the unit's previous one (by month, then version);
 // ok is false when it is the first.
 func (s *Store) DiffLedgerSnapshots(cur models.LedgerSnapshot) (d models.LedgerDiffCounts, ok bool, err error) {
-	err = s.DB.Where("unit_code = ? AND (period < ? OR (period = ? AND number < ?))", cur.UnitCode, cur.Period, cur.Period, cur.Number).
+	err = s.db.Where("unit_code = ? AND (period < ? OR (period = ? AND number < ?))", cur.UnitCode, cur.Period, cur.Period, cur.Number).
 		Order("period DESC, number DESC").Take(&d.Previous).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return models.LedgerDiffCounts{}, false, nil
@@ -508,9 +508,13 @@ func (s *Store) DiffLedgerSnapshots(cur models.LedgerSnapshot) (d models.LedgerD
 		{&d.Changed, both + changed, []any{prev, cur.ID}},
 	}
 	for _, q := range queries {
-		if err := s.DB.Raw(q.sql, q.args...).Scan(q.dst).Error; err != nil {
+		if err := s.db.Raw(q.sql, q.args...).Scan(q.dst).Error; err != nil {
 			return models.LedgerDiffCounts{}, false, fmt.Errorf("store: compare ledger snapshots: %w", err)
 		}
 	}
 	return d, true, nil
 }
+
+// ledgerSourcePrefix prefixes the settings that record, per indicator, whether the ledger or the
+// return counts.
+const ledgerSourcePrefix = "ledger_source:"

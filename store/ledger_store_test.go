@@ -73,7 +73,7 @@ func TestSaveLedgerSnapshot(t *testing.T) {
 			t.Errorf("latest %+v %v", latest, err)
 		}
 		var kept models.StoredFile
-		if err := s.DB.Where("hash = ?", models.FileHash([]byte("two"))).Take(&kept).Error; err != nil || string(kept.Data) != "two" {
+		if err := s.db.Where("hash = ?", models.FileHash([]byte("two"))).Take(&kept).Error; err != nil || string(kept.Data) != "two" {
 			t.Errorf("original file not kept: %v", err)
 		}
 	})
@@ -140,7 +140,7 @@ func TestSaveLedgerSnapshotStaged(t *testing.T) {
 
 func TestReplaceAdminVillages(t *testing.T) {
 	s := openLedgerTestStore(t)
-	if err := s.DB.Create(&models.UnitRecord{Code: "530302", Name: "麒麟区"}).Error; err != nil {
+	if err := s.db.Create(&models.UnitRecord{Code: "530302", Name: "麒麟区"}).Error; err != nil {
 		t.Fatal(err)
 	}
 	for _, n := range []int{3, 2} { // replacing, not adding
@@ -157,7 +157,7 @@ func TestReplaceAdminVillages(t *testing.T) {
 		t.Fatalf("got %d, %v", len(got), err)
 	}
 	var u models.UnitRecord
-	if err := s.DB.Take(&u, "code = ?", "530302").Error; err != nil || u.AdminVillages != 2 {
+	if err := s.db.Take(&u, "code = ?", "530302").Error; err != nil || u.AdminVillages != 2 {
 		t.Errorf("village count %d, %v", u.AdminVillages, err)
 	}
 }

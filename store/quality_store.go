@@ -31,7 +31,7 @@ func (s *Store) QualityFigures(p *models.Plan, unit string, period models.Period
 	}
 	// The newest version of each return is picked here rather than in SQL: every row SQLite hands
 	// over costs about a microsecond through cgo, and the candidates are few.
-	vrows, err := s.DB.Raw(`SELECT id, return_id, number, unit_code, period FROM return_versions
+	vrows, err := s.db.Raw(`SELECT id, return_id, number, unit_code, period FROM return_versions
 		WHERE period IN (?, ?) OR (unit_code = ? AND period >= ? AND period < ?)`, cur, prev, unit, from, cur).Rows()
 	if err != nil {
 		return in, fmt.Errorf("store: quality versions: %w", err)
@@ -87,7 +87,7 @@ func (s *Store) QualityFigures(p *models.Plan, unit string, period models.Period
 		ids = append(ids, 0)
 	}
 	// One row per version: the figures come joined (indicator US value RS …) for the same reason.
-	rows, err := s.DB.Raw(`SELECT version_id, group_concat(indicator || char(31) || CAST(value AS TEXT), char(30))
+	rows, err := s.db.Raw(`SELECT version_id, group_concat(indicator || char(31) || CAST(value AS TEXT), char(30))
 		FROM return_values WHERE version_id IN ? GROUP BY version_id`, ids).Rows()
 	if err != nil {
 		return in, fmt.Errorf("store: quality figures: %w", err)
@@ -118,7 +118,7 @@ func (s *Store) QualityFigures(p *models.Plan, unit string, period models.Period
 	months := models.MonthsInYear(p, period.Year)
 	allocs := map[string]float64{}
 	var al []models.Allocation
-	if err := s.DB.Where("year = ? AND unit_code = ?", period.Year, unit).Find(&al).Error; err != nil {
+	if err := s.db.Where("year = ? AND unit_code = ?", period.Year, unit).Find(&al).Error; err != nil {
 		return in, fmt.Errorf("store: quality allocations: %w", err)
 	}
 	for _, a := range al {
@@ -132,7 +132,7 @@ func (s *Store) QualityFigures(p *models.Plan, unit string, period models.Period
 		}
 	}
 	var snap models.LedgerSnapshot
-	err = s.DB.Select("indicators").Where("unit_code = ? AND period = ?", unit, cur).Order("number DESC").Take(&snap).Error
+	err = s.db.Select("indicators").Where("unit_code = ? AND period = ?", unit, cur).Order("number DESC").Take(&snap).Error
 	switch {
 	case err == nil && snap.Indicators != "":
 		derived := map[string]float64{}
@@ -156,7 +156,7 @@ func (s *Store) ActiveFlags(flags []models.QualityFlag) ([]models.QualityFlag, i
 		keys[i] = f.Key
 	}
 	var dismissed []string
-	if err := s.DB.Model(&models.QualityDismissal{}).Where("key IN ?", keys).Pluck("key", &dismissed).Error; err != nil {
+	if err := s.db.Model(&models.QualityDismissal{}).Where("key IN ?", keys).Pluck("key", &dismissed).Error; err != nil {
 		return nil, 0, fmt.Errorf("store: read dismissals: %w", err)
 	}
 	gone := map[string]bool{}

@@ -44,7 +44,7 @@ func (s *Store) StartReadModel(p *models.Plan) error {
 	rm := &ReadModel{plan: p, applied: map[uint64]bool{}}
 	// The cursor first: a change another process commits meanwhile is applied again by Watch,
 	// which is harmless (reloading is idempotent).
-	if err := s.DB.Model(&models.DataChange{}).Select("COALESCE(MAX(id), 0)").Scan(&rm.cursor).Error; err != nil {
+	if err := s.db.Model(&models.DataChange{}).Select("COALESCE(MAX(id), 0)").Scan(&rm.cursor).Error; err != nil {
 		return fmt.Errorf("store: read model: %w", err)
 	}
 	snap, err := rm.build(s, 1)
@@ -141,7 +141,7 @@ func (s *Store) indexFigures(p *models.Plan, choice map[string]models.LedgerSour
 	}
 	versions := map[uint]indexedVersion{}
 	periods := map[string]models.Period{}
-	vRows, err := s.DB.Raw(newestVersionsSQL, p.EndPeriod).Rows()
+	vRows, err := s.db.Raw(newestVersionsSQL, p.EndPeriod).Rows()
 	if err != nil {
 		return nil, nil, fmt.Errorf("store: read versions: %w", err)
 	}
@@ -168,7 +168,7 @@ func (s *Store) indexFigures(p *models.Plan, choice map[string]models.LedgerSour
 	}
 	// One pass over the whole table, in storage order, skipping figures of older versions: cheaper
 	// than looking the figures up version by version through the index (most versions are newest).
-	rows, err := s.DB.Raw(`SELECT version_id, indicator, value FROM return_values`).Rows()
+	rows, err := s.db.Raw(`SELECT version_id, indicator, value FROM return_values`).Rows()
 	if err != nil {
 		return nil, nil, fmt.Errorf("store: read figures: %w", err)
 	}
@@ -218,7 +218,7 @@ type milestoneRow struct {
 
 // milestoneRows reads every stored milestone state (the caller keeps those of newest versions).
 func (s *Store) milestoneRows() ([]milestoneRow, error) {
-	rows, err := s.DB.Raw(`SELECT version_id, indicator, state, done_on, COALESCE(unit, '') FROM milestone_reports`).Rows()
+	rows, err := s.db.Raw(`SELECT version_id, indicator, state, done_on, COALESCE(unit, '') FROM milestone_reports`).Rows()
 	if err != nil {
 		return nil, fmt.Errorf("store: read milestones: %w", err)
 	}
@@ -262,7 +262,7 @@ func (s *Store) Progress(p *models.Plan) (*models.ProgressSnapshot, error) {
 // unit is set), up to the plan's end; -1 when there is none.
 func (s *Store) latestReturnMonth(p *models.Plan, unit string) (int, error) {
 	var newest *string
-	q := s.DB.Model(&models.ReturnVersion{}).Select("MAX(period)").Where("unit_code <> ? AND period <= ?", p.Root.Code, p.EndPeriod)
+	q := s.db.Model(&models.ReturnVersion{}).Select("MAX(period)").Where("unit_code <> ? AND period <= ?", p.Root.Code, p.EndPeriod)
 	if unit != "" {
 		q = q.Where("unit_code = ?", unit)
 	}
@@ -403,7 +403,7 @@ func (s *Store) unitMonths(unit string, periods []string, choice map[string]mode
 		Status string
 	}
 	var versions []version
-	if err := s.DB.Raw(`SELECT v.id, v.number, v.period, v.status FROM return_versions v
+	if err := s.db.Raw(`SELECT v.id, v.number, v.period, v.status FROM return_versions v
 		WHERE v.unit_code = ? AND v.period IN ?
 		  AND v.number = (SELECT MAX(w.number) FROM return_versions w WHERE w.return_id = v.return_id)
 		ORDER BY v.period`, unit, periods).Scan(&versions).Error; err != nil {
@@ -422,7 +422,7 @@ func (s *Store) unitMonths(unit string, periods []string, choice map[string]mode
 	}
 	if len(ids) > 0 {
 		var values []models.ReturnValue
-		if err := s.DB.Where("version_id IN ?", ids).Order("id").Find(&values).Error; err != nil {
+		if err := s.db.Where("version_id IN ?", ids).Order("id").Find(&values).Error; err != nil {
 			return um, fmt.Errorf("store: read figures of %s: %w", unit, err)
 		}
 		for _, x := range values {
@@ -431,7 +431,7 @@ func (s *Store) unitMonths(unit string, periods []string, choice map[string]mode
 				Value: x.Value, VersionID: v.ID, Version: v.Number, Approved: v.Status == models.StatusApproved})
 		}
 		var ms []models.MilestoneReport
-		if err := s.DB.Where("version_id IN ?", ids).Order("id").Find(&ms).Error; err != nil {
+		if err := s.db.Where("version_id IN ?", ids).Order("id").Find(&ms).Error; err != nil {
 			return um, fmt.Errorf("store: read milestones of %s: %w", unit, err)
 		}
 		for _, m := range ms {
@@ -457,7 +457,7 @@ func (s *Store) unitMonths(unit string, periods []string, choice map[string]mode
 // ledgerFigures reads the derived indicators of a unit's newest ledger snapshot of each month.
 func (s *Store) ledgerFigures(unit string, periods []string) ([]models.LedgerFigures, error) {
 	var rows []models.LedgerSnapshot
-	if err := s.DB.Select("id, unit_code, period, number, status, indicators").Where("unit_code = ? AND period IN ?", unit, periods).
+	if err := s.db.Select("id, unit_code, period, number, status, indicators").Where("unit_code = ? AND period IN ?", unit, periods).
 		Order("period, number").Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("store: read ledger figures of %s: %w", unit, err)
 	}
@@ -486,7 +486,7 @@ func (s *Store) ledgerMonths() (map[string][]string, error) {
 		UnitCode string
 		Period   string
 	}
-	if err := s.DB.Model(&models.LedgerSnapshot{}).Distinct("unit_code", "period").Scan(&rows).Error; err != nil {
+	if err := s.db.Model(&models.LedgerSnapshot{}).Distinct("unit_code", "period").Scan(&rows).Error; err != nil {
 		return nil, fmt.Errorf("store: ledger months: %w", err)
 	}
 	out := map[string][]string{}
@@ -514,7 +514,7 @@ func (s *Store) reloadReference(ref models.Dataset, targets, tolerances, village
 	}
 	if tolerances {
 		var inds []models.IndicatorRecord
-		if err := s.DB.Where("tolerance > 0").Find(&inds).Error; err != nil {
+		if err := s.db.Where("tolerance > 0").Find(&inds).Error; err != nil {
 			return ref, fmt.Errorf("store: read tolerances: %w", err)
 		}
 		ref.Tolerances = map[string]float64{}
@@ -566,7 +566,7 @@ func (s *Store) reloadReference(ref models.Dataset, targets, tolerances, village
 // scanAllocations reads allocations into m: four columns scanned by hand, as at national scale
 // there are a quarter of a million and GORM's reflection would cost seconds.
 func (s *Store) scanAllocations(m map[string]map[int]map[string]float64, where string, args ...any) error {
-	rows, err := s.DB.Model(&models.Allocation{}).Select("indicator, year, unit_code, value").Where(where, args...).Rows()
+	rows, err := s.db.Model(&models.Allocation{}).Select("indicator, year, unit_code, value").Where(where, args...).Rows()
 	if err != nil {
 		return fmt.Errorf("store: read allocations: %w", err)
 	}
@@ -630,7 +630,7 @@ func (rm *ReadModel) poll(s *Store) error {
 	cursor := rm.cursor
 	rm.mu.Unlock()
 	var rows []models.DataChange
-	if err := s.DB.Where("id > ?", cursor).Order("id").Limit(10000).Find(&rows).Error; err != nil {
+	if err := s.db.Where("id > ?", cursor).Order("id").Limit(10000).Find(&rows).Error; err != nil {
 		return err
 	}
 	if len(rows) == 0 {

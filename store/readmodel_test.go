@@ -155,7 +155,7 @@ func TestReadModelFollowsEveryWrite(t *testing.T) {
 		sameAsFreshBuild(t, s, p)
 	})
 	t.Run("a build at start reads the same (ledger months included)", func(t *testing.T) {
-		restarted := &Store{DB: s.DB}
+		restarted := &Store{db: s.db}
 		if err := restarted.StartReadModel(p); err != nil {
 			t.Fatal(err)
 		}

@@ -12,10 +12,13 @@ import (
 	"ruralkpi/models"
 )
 
+// settingReminders is the setting that holds the reminder settings as JSON.
+const settingReminders = "reminders"
+
 // ReminderSettings returns the office's reminder settings (all rules off when never set).
 func (s *Store) ReminderSettings() (models.ReminderSettings, error) {
 	var st models.Setting
-	err := s.DB.Where("key = ?", models.SettingReminders).Take(&st).Error
+	err := s.db.Where("key = ?", settingReminders).Take(&st).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return models.ReminderSettings{SMTP: models.SMTPSettings{Port: 25}}, nil
 	}
@@ -44,10 +47,10 @@ func (s *Store) SaveReminderSettings(p *models.Plan, rs models.ReminderSettings,
 		return fmt.Errorf("store: reminder settings: %w", err)
 	}
 	return s.write(func(tx *gorm.DB) error {
-		if err := tx.Save(&models.Setting{Key: models.SettingReminders, Value: string(b)}).Error; err != nil {
+		if err := tx.Save(&models.Setting{Key: settingReminders, Value: string(b)}).Error; err != nil {
 			return fmt.Errorf("store: save reminder settings: %w", err)
 		}
-		return auditTx(tx, models.AuditEntry{At: now, Actor: by.Username, IP: by.IP, Action: models.AuditReminders, Subject: models.SettingReminders,
+		return auditTx(tx, models.AuditEntry{At: now, Actor: by.Username, IP: by.IP, Action: models.AuditReminders, Subject: settingReminders,
 			Before: models.AuditJSON(before.Redacted()), After: models.AuditJSON(rs.Redacted())})
 	})
 }
@@ -72,7 +75,7 @@ func (s *Store) ClaimDelivery(d *models.ReminderDelivery, now time.Time) (bool, 
 // DeliveriesToRetry lists failed deliveries whose next attempt is due.
 func (s *Store) DeliveriesToRetry(now time.Time) ([]models.ReminderDelivery, error) {
 	var out []models.ReminderDelivery
-	if err := s.DB.Where("status = ? AND next_attempt_at <= ?", models.DeliveryFailed, now).Order("id").Find(&out).Error; err != nil {
+	if err := s.db.Where("status = ? AND next_attempt_at <= ?", models.DeliveryFailed, now).Order("id").Find(&out).Error; err != nil {
 		return nil, fmt.Errorf("store: deliveries to retry: %w", err)
 	}
 	return out, nil
@@ -122,7 +125,7 @@ func (s *Store) FinishDelivery(d *models.ReminderDelivery, sendErr error, now ti
 // DeliveryClaimed reports whether a delivery key has been claimed (sent, failed or being sent).
 func (s *Store) DeliveryClaimed(key string) (bool, error) {
 	var n int64
-	if err := s.DB.Model(&models.ReminderDelivery{}).Where("key = ?", key).Count(&n).Error; err != nil {
+	if err := s.db.Model(&models.ReminderDelivery{}).Where("key = ?", key).Count(&n).Error; err != nil {
 		return false, fmt.Errorf("store: read delivery: %w", err)
 	}
 	return n > 0, nil
@@ -131,7 +134,7 @@ func (s *Store) DeliveryClaimed(key string) (bool, error) {
 // Deliveries lists the newest deliveries first, at most limit.
 func (s *Store) Deliveries(limit int) ([]models.ReminderDelivery, error) {
 	var out []models.ReminderDelivery
-	if err := s.DB.Order("id DESC").Limit(limit).Find(&out).Error; err != nil {
+	if err := s.db.Order("id DESC").Limit(limit).Find(&out).Error; err != nil {
 		return nil, fmt.Errorf("store: list deliveries: %w", err)
 	}
 	return out, nil

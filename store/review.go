@@ -14,7 +14,7 @@ import (
 // VersionByID returns a version without its figures, or ErrNotFound.
 func (s *Store) VersionByID(id uint) (models.ReturnVersion, error) {
 	var v models.ReturnVersion
-	err := s.DB.Take(&v, id).Error
+	err := s.db.Take(&v, id).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return models.ReturnVersion{}, models.ErrNotFound
 	}
@@ -86,7 +86,7 @@ func decideTx(tx *gorm.DB, model any, id uint, cur models.ReviewFields, decision
 
 // Versions lists versions newest first, without their figures.
 func (s *Store) Versions(f models.VersionFilter) ([]models.ReturnVersion, error) {
-	q := s.DB.Order("uploaded_at DESC, id DESC")
+	q := s.db.Order("uploaded_at DESC, id DESC")
 	if f.UnitCode != "" {
 		q = q.Where("unit_code = ?", f.UnitCode)
 	}

@@ -78,10 +78,10 @@ func TestAuditEntriesCannotChange(t *testing.T) {
 	if err := s.Audit(models.AuditEntry{Actor: "office", Action: models.AuditLoginOK}); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.DB.Exec("UPDATE audit_entries SET actor = 'someone'").Error; err == nil {
+	if err := s.db.Exec("UPDATE audit_entries SET actor = 'someone'").Error; err == nil {
 		t.Error("UPDATE on audit_entries succeeded")
 	}
-	if err := s.DB.Exec("DELETE FROM audit_entries").Error; err == nil {
+	if err := s.db.Exec("DELETE FROM audit_entries").Error; err == nil {
 		t.Error("DELETE on audit_entries succeeded")
 	}
 	entries, _ := s.AuditEntries(models.AuditFilter{})

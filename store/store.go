@@ -17,7 +17,7 @@ import (
 // Store is the database behind the application. Every change goes through its write wrapper
 // (store_write.go); reads never write (store_touch.go).
 type Store struct {
-	DB *gorm.DB
+	db *gorm.DB
 
 	path  string
 	gate  *writeGate // nil for a store bound to a transaction
@@ -53,7 +53,7 @@ func Open(path string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
-	s := &Store{DB: db, path: path, gate: newWriteGate(), touch: newTouches()}
+	s := &Store{db: db, path: path, gate: newWriteGate(), touch: newTouches()}
 	if err := s.Migrate(); err != nil {
 		return nil, err
 	}
@@ -64,7 +64,7 @@ func Open(path string) (*Store, error) {
 // Close stores what reads noted (session and token activity) and closes the database.
 func (s *Store) Close() error {
 	flushErr := s.stopFlusher()
-	sqlDB, err := s.DB.DB()
+	sqlDB, err := s.db.DB()
 	if err != nil {
 		return fmt.Errorf("store: close: %w", err)
 	}
@@ -79,7 +79,7 @@ func (s *Store) Close() error {
 
 // Migrate creates or updates every table.
 func (s *Store) Migrate() error {
-	if err := s.DB.AutoMigrate(models.AllEntities()...); err != nil {
+	if err := s.db.AutoMigrate(models.AllEntities()...); err != nil {
 		return fmt.Errorf("store: migrate: %w", err)
 	}
 	return s.migrateAccess()
@@ -136,7 +136,7 @@ const (
 // IsDemo reports whether the database was filled by demo mode.
 func (s *Store) IsDemo() (bool, error) {
 	var st models.Setting
-	err := s.DB.Where("key = ?", settingDemo).Take(&st).Error
+	err := s.db.Where("key = ?", settingDemo).Take(&st).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return false, nil
 	}
@@ -150,13 +150,13 @@ func (s *Store) IsDemo() (bool, error) {
 // version. A database holding only the plan is empty, not real.
 func (s *Store) HasRealData() (bool, error) {
 	var n int64
-	if err := s.DB.Model(&models.User{}).Where("demo = ?", false).Count(&n).Error; err != nil {
+	if err := s.db.Model(&models.User{}).Where("demo = ?", false).Count(&n).Error; err != nil {
 		return false, fmt.Errorf("store: count users: %w", err)
 	}
 	if n > 0 {
 		return true, nil
 	}
-	if err := s.DB.Model(&models.ReturnVersion{}).Where("source <> ?", models.SourceDemo).Count(&n).Error; err != nil {
+	if err := s.db.Model(&models.ReturnVersion{}).Where("source <> ?", models.SourceDemo).Count(&n).Error; err != nil {
 		return false, fmt.Errorf("store: count returns: %w", err)
 	}
 	return n > 0, nil
@@ -165,7 +165,7 @@ func (s *Store) HasRealData() (bool, error) {
 // IsEmpty reports whether no return has been stored yet.
 func (s *Store) IsEmpty() (bool, error) {
 	var n int64
-	if err := s.DB.Model(&models.ReturnVersion{}).Count(&n).Error; err != nil {
+	if err := s.db.Model(&models.ReturnVersion{}).Count(&n).Error; err != nil {
 		return false, fmt.Errorf("store: count returns: %w", err)
 	}
 	return n == 0, nil
@@ -184,7 +184,7 @@ func (s *Store) MarkDemo() error {
 // Targets returns the stored city-wide targets, optionally only for one year (0 for all).
 func (s *Store) Targets(year int) ([]models.TargetRecord, error) {
 	var out []models.TargetRecord
-	q := s.DB.Order("indicator, year")
+	q := s.db.Order("indicator, year")
 	if year != 0 {
 		q = q.Where("year = ?", year)
 	}
@@ -197,7 +197,7 @@ func (s *Store) Targets(year int) ([]models.TargetRecord, error) {
 // Allocations returns the stored per-unit allocations, optionally only for one year (0 for all).
 func (s *Store) Allocations(year int) ([]models.Allocation, error) {
 	var out []models.Allocation
-	q := s.DB.Order("indicator, year, unit_code")
+	q := s.db.Order("indicator, year, unit_code")
 	if year != 0 {
 		q = q.Where("year = ?", year)
 	}
@@ -210,7 +210,7 @@ func (s *Store) Allocations(year int) ([]models.Allocation, error) {
 // Units returns the stored units in plan order.
 func (s *Store) Units() ([]models.UnitRecord, error) {
 	var out []models.UnitRecord
-	if err := s.DB.Order("sort_order").Find(&out).Error; err != nil {
+	if err := s.db.Order("sort_order").Find(&out).Error; err != nil {
 		return nil, fmt.Errorf("store: list units: %w", err)
 	}
 	return out, nil

@@ -12,7 +12,7 @@ import (
 // StoredFileByHash returns the kept original of an uploaded file by its SHA-256, or ErrNotFound.
 func (s *Store) StoredFileByHash(hash string) (models.StoredFile, error) {
 	var f models.StoredFile
-	err := s.DB.Where("hash = ?", hash).Take(&f).Error
+	err := s.db.Where("hash = ?", hash).Take(&f).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return models.StoredFile{}, models.ErrNotFound
 	}

@@ -28,14 +28,14 @@ func (s *Store) inTx(tx *gorm.DB, pending *[]models.Change) *Store {
 	if pending == nil {
 		pending = new([]models.Change)
 	}
-	return &Store{DB: tx, path: s.path, touch: s.touch, rm: s.rm, pending: pending}
+	return &Store{db: tx, path: s.path, touch: s.touch, rm: s.rm, pending: pending}
 }
 
 // RecentVersions returns the newest version of each of the unit's returns for the months before
 // the given month, newest month first, at most months of them, with values and milestones.
 func (s *Store) RecentVersions(unit, before string, months int) ([]models.ReturnVersion, error) {
 	var out []models.ReturnVersion
-	err := s.DB.Raw(`SELECT v.* FROM return_versions v
+	err := s.db.Raw(`SELECT v.* FROM return_versions v
 		JOIN (SELECT return_id, MAX(number) AS n FROM return_versions WHERE unit_code = ? AND period < ? GROUP BY return_id) m
 		  ON v.return_id = m.return_id AND v.number = m.n
 		ORDER BY v.period DESC LIMIT ?`, unit, before, months).Scan(&out).Error
@@ -52,7 +52,7 @@ func (s *Store) RecentVersions(unit, before string, months int) ([]models.Return
 // first, with their contents: what a correction of an earlier month is checked against.
 func (s *Store) LaterVersions(unit, after string) ([]models.ReturnVersion, error) {
 	var out []models.ReturnVersion
-	err := s.DB.Raw(`SELECT v.* FROM return_versions v
+	err := s.db.Raw(`SELECT v.* FROM return_versions v
 		JOIN (SELECT return_id, MAX(number) AS n FROM return_versions WHERE unit_code = ? AND period > ? GROUP BY return_id) m
 		  ON v.return_id = m.return_id AND v.number = m.n
 		ORDER BY v.period`, unit, after).Scan(&out).Error
@@ -68,7 +68,7 @@ func (s *Store) LaterVersions(unit, after string) ([]models.ReturnVersion, error
 // ReturnHistory returns every version of a unit's return for a month, oldest first, with their contents.
 func (s *Store) ReturnHistory(unit, period string) ([]models.ReturnVersion, error) {
 	var out []models.ReturnVersion
-	if err := s.DB.Where("unit_code = ? AND period = ?", unit, period).Order("number").Find(&out).Error; err != nil {
+	if err := s.db.Where("unit_code = ? AND period = ?", unit, period).Order("number").Find(&out).Error; err != nil {
 		return nil, fmt.Errorf("store: versions %s %s: %w", unit, period, err)
 	}
 	if err := s.loadContents(out); err != nil {
@@ -89,14 +89,14 @@ func (s *Store) loadContents(vs []models.ReturnVersion) error {
 		at[v.ID] = i
 	}
 	var values []models.ReturnValue
-	if err := s.DB.Where("version_id IN ?", ids).Order("id").Find(&values).Error; err != nil {
+	if err := s.db.Where("version_id IN ?", ids).Order("id").Find(&values).Error; err != nil {
 		return fmt.Errorf("store: read version values: %w", err)
 	}
 	for _, v := range values {
 		vs[at[v.VersionID]].Values = append(vs[at[v.VersionID]].Values, v)
 	}
 	var ms []models.MilestoneReport
-	if err := s.DB.Where("version_id IN ?", ids).Order("id").Find(&ms).Error; err != nil {
+	if err := s.db.Where("version_id IN ?", ids).Order("id").Find(&ms).Error; err != nil {
 		return fmt.Errorf("store: read version milestones: %w", err)
 	}
 	for _, m := range ms {
@@ -108,7 +108,7 @@ func (s *Store) loadContents(vs []models.ReturnVersion) error {
 // UnitAllocations returns the unit's allocations for the year, by indicator.
 func (s *Store) UnitAllocations(unit string, year int) (map[string]float64, error) {
 	var rows []models.Allocation
-	if err := s.DB.Where("unit_code = ? AND year = ?", unit, year).Find(&rows).Error; err != nil {
+	if err := s.db.Where("unit_code = ? AND year = ?", unit, year).Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("store: allocations of %s in %d: %w", unit, year, err)
 	}
 	out := make(map[string]float64, len(rows))

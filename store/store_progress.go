@@ -14,7 +14,7 @@ import (
 // month, newest version first (the unit page lists them; values are not loaded).
 func (s *Store) VersionsOfUnit(unit string) ([]models.ReturnVersion, error) {
 	var out []models.ReturnVersion
-	if err := s.DB.Where("unit_code = ?", unit).Order("period DESC, number DESC").Find(&out).Error; err != nil {
+	if err := s.db.Where("unit_code = ?", unit).Order("period DESC, number DESC").Find(&out).Error; err != nil {
 		return nil, fmt.Errorf("store: versions of %s: %w", unit, err)
 	}
 	return out, nil
@@ -53,7 +53,7 @@ func (s *Store) ProgressDataset(upTo string) (models.Dataset, error) {
 		approved bool
 	}
 	versions := map[uint]version{}
-	vRows, err := s.DB.Raw(newestVersionsSQL, upTo).Rows()
+	vRows, err := s.db.Raw(newestVersionsSQL, upTo).Rows()
 	if err != nil {
 		return ds, fmt.Errorf("store: read versions: %w", err)
 	}
@@ -74,7 +74,7 @@ func (s *Store) ProgressDataset(upTo string) (models.Dataset, error) {
 	if err := vRows.Err(); err != nil {
 		return ds, fmt.Errorf("store: read versions: %w", err)
 	}
-	rows, err := s.DB.Raw(`SELECT x.version_id, x.indicator, x.value
+	rows, err := s.db.Raw(`SELECT x.version_id, x.indicator, x.value
 		FROM (`+newestVersionsSQL+`) v JOIN return_values x ON x.version_id = v.id
 		ORDER BY v.period, v.unit_code, x.id`, upTo).Rows()
 	if err != nil {
@@ -104,7 +104,7 @@ func (s *Store) ProgressDataset(upTo string) (models.Dataset, error) {
 	if err := s.applyLedgerFigures(&ds, upTo); err != nil {
 		return ds, err
 	}
-	msRows, err := s.DB.Raw(`SELECT v.id, v.unit_code, v.period, v.status, x.indicator, x.state, x.done_on, COALESCE(x.unit, '')
+	msRows, err := s.db.Raw(`SELECT v.id, v.unit_code, v.period, v.status, x.indicator, x.state, x.done_on, COALESCE(x.unit, '')
 		FROM (`+newestVersionsSQL+`) v JOIN milestone_reports x ON x.version_id = v.id
 		ORDER BY v.period, v.unit_code, x.id`, upTo).Rows()
 	if err != nil {

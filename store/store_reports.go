@@ -10,7 +10,7 @@ import (
 // upload order: the returns-received report needs the first upload and the newest version of each.
 func (s *Store) PeriodVersions(period string) ([]models.ReturnVersion, error) {
 	var out []models.ReturnVersion
-	if err := s.DB.Select("id, return_id, number, unit_code, period, status, source, uploaded_at").
+	if err := s.db.Select("id, return_id, number, unit_code, period, status, source, uploaded_at").
 		Where("period = ?", period).Order("uploaded_at, id").Find(&out).Error; err != nil {
 		return nil, fmt.Errorf("store: versions of %s: %w", period, err)
 	}

@@ -119,7 +119,7 @@ func (s *Store) SaveVersions(nvs []models.NewVersion) error {
 // LatestVersions returns the newest version of every return up to and including the month.
 func (s *Store) LatestVersions(upTo string) ([]models.ReturnVersion, error) {
 	var out []models.ReturnVersion
-	err := s.DB.Raw(`SELECT v.* FROM return_versions v
+	err := s.db.Raw(`SELECT v.* FROM return_versions v
 		JOIN (SELECT return_id, MAX(number) AS n FROM return_versions GROUP BY return_id) m
 		  ON v.return_id = m.return_id AND v.number = m.n
 		WHERE v.period <= ? ORDER BY v.period, v.unit_code`, upTo).Scan(&out).Error
@@ -132,7 +132,7 @@ func (s *Store) LatestVersions(upTo string) ([]models.ReturnVersion, error) {
 // LatestVersion returns the newest version of a unit's return for a month, or ErrNotFound.
 func (s *Store) LatestVersion(unit, period string) (models.ReturnVersion, error) {
 	var v models.ReturnVersion
-	err := s.DB.Preload("Values").Preload("Milestones").
+	err := s.db.Preload("Values").Preload("Milestones").
 		Where("unit_code = ? AND period = ?", unit, period).Order("number DESC").Take(&v).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return models.ReturnVersion{}, models.ErrNotFound
@@ -166,7 +166,7 @@ func (s *Store) Dataset(upTo string) (models.Dataset, error) {
 	for start := 0; start < len(ids); start += chunk {
 		end := min(start+chunk, len(ids))
 		var values []models.ReturnValue
-		if err := s.DB.Where("version_id IN ?", ids[start:end]).Find(&values).Error; err != nil {
+		if err := s.db.Where("version_id IN ?", ids[start:end]).Find(&values).Error; err != nil {
 			return ds, fmt.Errorf("store: read values: %w", err)
 		}
 		for _, val := range values {
@@ -179,7 +179,7 @@ func (s *Store) Dataset(upTo string) (models.Dataset, error) {
 				Value: val.Value, VersionID: v.ID, Version: v.Number, Approved: v.Status == models.StatusApproved})
 		}
 		var ms []models.MilestoneReport
-		if err := s.DB.Where("version_id IN ?", ids[start:end]).Find(&ms).Error; err != nil {
+		if err := s.db.Where("version_id IN ?", ids[start:end]).Find(&ms).Error; err != nil {
 			return ds, fmt.Errorf("store: read milestones: %w", err)
 		}
 		for _, m := range ms {
@@ -233,7 +233,7 @@ func (s *Store) Dataset(upTo string) (models.Dataset, error) {
 		}
 	}
 	var inds []models.IndicatorRecord
-	if err := s.DB.Where("tolerance > 0").Find(&inds).Error; err != nil {
+	if err := s.db.Where("tolerance > 0").Find(&inds).Error; err != nil {
 		return ds, fmt.Errorf("store: read tolerances: %w", err)
 	}
 	for _, ind := range inds {

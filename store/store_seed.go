@@ -24,7 +24,7 @@ func (s *Store) StorePlan(p *models.Plan) error {
 	if err != nil {
 		return fmt.Errorf("store: encode plan: %w", err)
 	}
-	if err := s.DB.Save(&models.Setting{Key: settingPlan, Value: string(data)}).Error; err != nil {
+	if err := s.db.Save(&models.Setting{Key: settingPlan, Value: string(data)}).Error; err != nil {
 		return fmt.Errorf("store: store plan: %w", err)
 	}
 	return nil
@@ -33,7 +33,7 @@ func (s *Store) StorePlan(p *models.Plan) error {
 // StoredPlan returns the plan kept in the database by StorePlan; ok is false when there is none.
 func (s *Store) StoredPlan() (p *models.Plan, ok bool, err error) {
 	var st models.Setting
-	err = s.DB.Where("key = ?", settingPlan).Take(&st).Error
+	err = s.db.Where("key = ?", settingPlan).Take(&st).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, false, nil
 	}
@@ -57,7 +57,7 @@ func (s *Store) SeedSynthetic(p *models.Plan, allocs []models.Allocation, villag
 		return err
 	}
 	var users int64
-	if err := s.DB.Model(&models.User{}).Count(&users).Error; err != nil {
+	if err := s.db.Model(&models.User{}).Count(&users).Error; err != nil {
 		return fmt.Errorf("store: count users: %w", err)
 	}
 	if !empty || users > 0 {
@@ -70,7 +70,7 @@ func (s *Store) SeedSynthetic(p *models.Plan, allocs []models.Allocation, villag
 		return err
 	}
 	progress(fmt.Sprintf("plan: %d units, %d indicators", len(p.ReportingUnits()), len(p.Indicators)))
-	sqlDB, err := s.DB.DB()
+	sqlDB, err := s.db.DB()
 	if err != nil {
 		return fmt.Errorf("store: seed: %w", err)
 	}

@@ -32,8 +32,8 @@ func TestSeedSyntheticCountry(t *testing.T) {
 		t.Fatalf("stored plan has %d counties under %d provinces", got, len(stored.Root.Children))
 	}
 	var versions, values int64
-	s.DB.Model(&models.ReturnVersion{}).Count(&versions)
-	s.DB.Model(&models.ReturnValue{}).Count(&values)
+	s.db.Model(&models.ReturnVersion{}).Count(&versions)
+	s.db.Model(&models.ReturnValue{}).Count(&values)
 	if versions != 23*36+36 || values != (23*22+2)*36 {
 		t.Errorf("%d versions, %d figures; want %d and %d", versions, values, 23*36+36, (23*22+2)*36)
 	}

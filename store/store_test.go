@@ -52,7 +52,7 @@ func TestSaveVersionNumbersAndDuplicates(t *testing.T) {
 		t.Errorf("latest: %+v %v", latest, err)
 	}
 	var files int64
-	s.DB.Model(&models.StoredFile{}).Count(&files)
+	s.db.Model(&models.StoredFile{}).Count(&files)
 	if files != 2 {
 		t.Errorf("%d stored files, want 2", files)
 	}
@@ -80,7 +80,7 @@ func TestSaveVersionConcurrent(t *testing.T) {
 		}
 	}
 	var numbers []int
-	s.DB.Model(&models.ReturnVersion{}).Where("unit_code = ?", "530326").Order("number").Pluck("number", &numbers)
+	s.db.Model(&models.ReturnVersion{}).Where("unit_code = ?", "530326").Order("number").Pluck("number", &numbers)
 	if len(numbers) != n {
 		t.Fatalf("%d versions stored, want %d", len(numbers), n)
 	}
@@ -102,7 +102,7 @@ func TestSeedDemo(t *testing.T) {
 		t.Fatalf("IsDemo = %v, %v", demo, err)
 	}
 	var versions int64
-	s.DB.Model(&models.ReturnVersion{}).Count(&versions)
+	s.db.Model(&models.ReturnVersion{}).Count(&versions)
 	if versions < 200 {
 		t.Errorf("only %d demo versions", versions)
 	}
@@ -111,7 +111,7 @@ func TestSeedDemo(t *testing.T) {
 		t.Fatal(err)
 	}
 	var again int64
-	s.DB.Model(&models.ReturnVersion{}).Count(&again)
+	s.db.Model(&models.ReturnVersion{}).Count(&again)
 	if again != versions {
 		t.Errorf("second seed added versions: %d → %d", versions, again)
 	}

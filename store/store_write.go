@@ -95,7 +95,7 @@ func (s *Store) probeWrite() error {
 
 // Ping checks that the database answers.
 func (s *Store) Ping(ctx context.Context) error {
-	sqlDB, err := s.DB.DB()
+	sqlDB, err := s.db.DB()
 	if err != nil {
 		return fmt.Errorf("store: ping: %w", err)
 	}
@@ -114,7 +114,7 @@ const minFreeBytes = 1 << 20
 // store method calls it and writes its audit entry inside fn, so a change is never stored
 // without its audit entry. Hooks that must follow every committed write belong here.
 func (s *Store) write(fn func(tx *gorm.DB) error) error {
-	return s.writeOn(s.DB, fn)
+	return s.writeOn(s.db, fn)
 }
 
 // writeOn is write on a given connection (a ledger import pins one to attach its staging file).
@@ -139,14 +139,14 @@ func (s *Store) writeOn(db *gorm.DB, fn func(tx *gorm.DB) error) error {
 // It changes no data the pages show, so hooks that follow data changes belong in writeOn, not here.
 func (s *Store) tryWrite(wait time.Duration, fn func(tx *gorm.DB) error) error {
 	if s.gate == nil {
-		return s.DB.Transaction(fn)
+		return s.db.Transaction(fn)
 	}
 	release, err := s.gate.enter(wait)
 	if err != nil {
 		return err
 	}
 	defer release()
-	err = s.DB.Transaction(fn)
+	err = s.db.Transaction(fn)
 	s.gate.observe(err)
 	return err
 }

@@ -109,19 +109,19 @@ func TestReadsNoteActivityInMemory(t *testing.T) {
 	release()
 
 	var sess models.Session
-	s.DB.Take(&sess)
+	s.db.Take(&sess)
 	if !sess.LastSeenAt.Equal(now) {
 		t.Errorf("a read wrote the session: last seen %v", sess.LastSeenAt)
 	}
 	if err := s.FlushTouches(); err != nil {
 		t.Fatal(err)
 	}
-	s.DB.Take(&sess)
+	s.db.Take(&sess)
 	if !sess.LastSeenAt.Equal(later) || !sess.ExpiresAt.Equal(later.Add(models.SessionLifetime)) {
 		t.Errorf("flushed session: %+v", sess)
 	}
 	var stored models.APIToken
-	s.DB.Take(&stored, rec.ID)
+	s.db.Take(&stored, rec.ID)
 	if stored.LastUsedAt == nil || !stored.LastUsedAt.Equal(later) {
 		t.Errorf("flushed token last use: %v", stored.LastUsedAt)
 	}
@@ -156,7 +156,7 @@ func TestFlusherStoresActivityByItself(t *testing.T) {
 	deadline := time.Now().Add(5 * time.Second)
 	for time.Now().Before(deadline) {
 		var sess models.Session
-		s.DB.Take(&sess)
+		s.db.Take(&sess)
 		if sess.LastSeenAt.Equal(later) {
 			return
 		}

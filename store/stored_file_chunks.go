@@ -39,7 +39,7 @@ func storeFileChunksTx(tx *gorm.DB, hash, name string, r io.ReaderAt, size int64
 // StoredFileContent writes a kept original file to w, whether it was stored whole or in chunks.
 func (s *Store) StoredFileContent(hash string, w io.Writer) error {
 	var f models.StoredFile
-	err := s.DB.Where("hash = ?", hash).Take(&f).Error
+	err := s.db.Where("hash = ?", hash).Take(&f).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return models.ErrNotFound
 	}
@@ -52,7 +52,7 @@ func (s *Store) StoredFileContent(hash string, w io.Writer) error {
 		}
 		return nil
 	}
-	rows, err := s.DB.Raw("SELECT data FROM stored_file_chunks WHERE hash = ? ORDER BY seq", hash).Rows()
+	rows, err := s.db.Raw("SELECT data FROM stored_file_chunks WHERE hash = ? ORDER BY seq", hash).Rows()
 	if err != nil {
 		return fmt.Errorf("store: read stored file chunks: %w", err)
 	}

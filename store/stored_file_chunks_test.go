@@ -46,7 +46,7 @@ func TestStoredFileChunks(t *testing.T) {
 				t.Fatalf("hash %s, want %s", snap.FileHash, models.FileHash(tc.data))
 			}
 			var chunks int64
-			s.DB.Model(&models.StoredFileChunk{}).Where("hash = ?", snap.FileHash).Count(&chunks)
+			s.db.Model(&models.StoredFileChunk{}).Where("hash = ?", snap.FileHash).Count(&chunks)
 			if chunks != tc.chunks {
 				t.Errorf("%d chunks, want %d", chunks, tc.chunks)
 			}
@@ -66,7 +66,7 @@ func TestStoredFileChunks(t *testing.T) {
 	})
 	t.Run("a missing chunk is an error, not a short file", func(t *testing.T) {
 		h := models.FileHash(tests[0].data)
-		if err := s.DB.Exec("DELETE FROM stored_file_chunks WHERE hash = ? AND seq = 1", h).Error; err != nil {
+		if err := s.db.Exec("DELETE FROM stored_file_chunks WHERE hash = ? AND seq = 1", h).Error; err != nil {
 			t.Fatal(err)
 		}
 		if err := s.StoredFileContent(h, &bytes.Buffer{}); err == nil {

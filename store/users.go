@@ -64,7 +64,7 @@ func createUserTx(tx *gorm.DB, p *models.Plan, nu models.NewUser, now time.Time)
 // UserByName returns the user with the username, or ErrNotFound.
 func (s *Store) UserByName(username string) (models.User, error) {
 	var u models.User
-	err := s.DB.Where("username = ?", username).Take(&u).Error
+	err := s.db.Where("username = ?", username).Take(&u).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return models.User{}, models.ErrNotFound
 	}
