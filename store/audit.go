@@ -62,13 +62,3 @@ func (s *Store) AuditEntries(f models.AuditFilter) ([]models.AuditEntry, error) 
 	}
 	return out, nil
 }
-
-// auditTriggers make the audit table append-only at the database level.
-func auditTriggers() []string {
-	return []string{
-		`CREATE TRIGGER IF NOT EXISTS audit_entries_no_update BEFORE UPDATE ON audit_entries
-	 BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END`,
-		`CREATE TRIGGER IF NOT EXISTS audit_entries_no_delete BEFORE DELETE ON audit_entries
-	 BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END`,
-	}
-}

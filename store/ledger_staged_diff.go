@@ -37,10 +37,10 @@ func (s *Store) DiffStagedLedger(unit, period string, st *LedgerStaging) (d mode
 		return models.LedgerDiffCounts{}, false, fmt.Errorf("store: ledger connection: %w", err)
 	}
 	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, "ATTACH DATABASE ? AS ledger_staging", st.path); err != nil {
+	if _, err := conn.ExecContext(ctx, sqliteAttachStaging, st.path); err != nil {
 		return models.LedgerDiffCounts{}, false, fmt.Errorf("store: attach ledger staging: %w", err)
 	}
-	defer conn.ExecContext(ctx, "DETACH DATABASE ledger_staging") //nolint:errcheck // the connection is released either way
+	defer conn.ExecContext(ctx, sqliteDetachStaging) //nolint:errcheck // the connection is released either way
 	both := `SELECT COUNT(*) FROM ledger_staging.points c JOIN ledger_point_records p ON p.code = c.code AND p.snapshot_id = ? WHERE `
 	queries := []struct {
 		dst *int64

@@ -127,10 +127,10 @@ func (s *Store) saveStagedLedgerSnapshot(ns NewLedgerSnapshot) (models.LedgerSna
 		return models.LedgerSnapshot{}, models.Change{}, fmt.Errorf("store: ledger connection: %w", err)
 	}
 	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, "ATTACH DATABASE ? AS ledger_staging", ns.Staged.path); err != nil {
+	if _, err := conn.ExecContext(ctx, sqliteAttachStaging, ns.Staged.path); err != nil {
 		return models.LedgerSnapshot{}, models.Change{}, fmt.Errorf("store: attach ledger staging: %w", err)
 	}
-	defer conn.ExecContext(ctx, "DETACH DATABASE ledger_staging") //nolint:errcheck // the connection is released either way
+	defer conn.ExecContext(ctx, sqliteDetachStaging) //nolint:errcheck // the connection is released either way
 	gdb, err := gorm.Open(sqlite.Dialector{Conn: conn}, &gorm.Config{Logger: logger.Default.LogMode(logger.Silent), SkipDefaultTransaction: true})
 	if err != nil {
 		return models.LedgerSnapshot{}, models.Change{}, fmt.Errorf("store: ledger connection: %w", err)

@@ -87,8 +87,7 @@ func (s *Store) QualityFigures(p *models.Plan, unit string, period models.Period
 		ids = append(ids, 0)
 	}
 	// One row per version: the figures come joined (indicator US value RS …) for the same reason.
-	rows, err := s.db.Raw(`SELECT version_id, group_concat(indicator || char(31) || CAST(value AS TEXT), char(30))
-		FROM return_values WHERE version_id IN ? GROUP BY version_id`, ids).Rows()
+	rows, err := s.db.Raw(sqliteJoinedValuesSQL, ids).Rows()
 	if err != nil {
 		return in, fmt.Errorf("store: quality figures: %w", err)
 	}

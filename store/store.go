@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
@@ -27,19 +26,6 @@ type Store struct {
 	// pending collects the changes of a transaction-bound store (InTransaction) until the outer
 	// transaction commits.
 	pending *[]models.Change
-}
-
-// sqlitePragmas are the connection settings every SQLite connection needs: WAL for readers beside a
-// writer, a busy timeout, enforced foreign keys and immediate transactions so that concurrent writers
-// queue instead of failing with "database is locked".
-const sqlitePragmas = "_journal_mode=WAL&_busy_timeout=5000&_foreign_keys=on&_txlock=immediate"
-
-// SQLiteDSN turns a file path into a DSN with the settings the application relies on.
-func SQLiteDSN(path string) string {
-	if strings.Contains(path, "?") {
-		return path + "&" + sqlitePragmas
-	}
-	return "file:" + path + "?" + sqlitePragmas
 }
 
 // Open opens (creating if need be) the SQLite database at path and migrates it.

@@ -14,7 +14,7 @@ func (s *Store) Backup(path string) error {
 	} else if !errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("store: backup: %w", err)
 	}
-	if err := s.db.Exec("VACUUM INTO ?", path).Error; err != nil {
+	if err := s.db.Exec(sqliteVacuumInto, path).Error; err != nil {
 		return fmt.Errorf("store: backup to %s: %w", path, err)
 	}
 	return nil

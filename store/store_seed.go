@@ -133,7 +133,7 @@ func (s *Store) seedSyntheticReturns(sqlDB *sql.DB, p *models.Plan, now time.Tim
 			return err
 		}
 		// Batches of figures may fill before the batch of their versions: check keys at commit.
-		if _, err := tx.Exec("PRAGMA defer_foreign_keys = ON"); err != nil {
+		if _, err := tx.Exec(sqliteDeferForeignKeys); err != nil {
 			return err
 		}
 		if rets, err = newBulkInsert(tx, "returns", []string{"id", "unit_code", "period", "created_at"}); err != nil {
