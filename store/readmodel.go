@@ -19,8 +19,9 @@ import (
 // state is an immutable ProgressSnapshot; readers take the current one without locking.
 //
 // Memory: the snapshot is a ProgressCalculator, whose index holds one 32-byte point per figure plus
-// one small slice header per unit and indicator; at national scale (2,850 county-level units × 36
-// months × 25 reported indicators, 3,215 units) that is about 100 MiB (docs/performance.md).
+// one small slice header per unit and indicator, and every unit's submissions; at national scale
+// (2,850 county-level units × 36 months × 25 reported indicators, 3,215 units) that is about 200 MiB
+// live (docs/performance.md).
 type ReadModel struct {
 	plan *models.Plan
 	cur  atomic.Pointer[models.ProgressSnapshot]
