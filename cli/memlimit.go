@@ -1,9 +1,11 @@
 package cli
 
 import (
+	"context"
 	"os"
 	"runtime/debug"
 	"runtime/metrics"
+	"time"
 )
 
 // ServeImportBudget is what serve's default soft memory limit leaves for work above the memory the
@@ -19,7 +21,8 @@ const ServeImportBudget = 40 << 20
 // its Go memory near 56 MiB. At national scale (base ≈ 180 MiB) the limit is twice base, what Go's
 // default allows at rest, so the collector works no harder there than it did, and only an upload's
 // short peak is kept from doubling. It is a soft limit: past it the collector runs more often (at
-// most about half the CPU), nothing is refused.
+// most about half the CPU), nothing is refused. serve adds what the page cache holds to base as the
+// cache fills (followMemoryLimit).
 func DefaultMemoryLimit(base int64) int64 {
 	return base + max(ServeImportBudget, base)
 }
@@ -42,14 +45,28 @@ func applyMemoryLimit(mib int) {
 	debug.SetMemoryLimit(int64(mib) << 20)
 }
 
-// applyDefaultMemoryLimit sets serve's soft memory limit when neither --memory-limit nor GOMEMLIMIT
-// gives one: DefaultMemoryLimit of the memory in use, read once the read model is built and its
-// garbage returned. It returns the limit set in bytes, 0 when it set none.
-func applyDefaultMemoryLimit(flagMiB int) int64 {
-	if flagMiB > 0 || os.Getenv("GOMEMLIMIT") != "" {
-		return 0
+// defaultMemoryLimitApplies reports whether serve sets its own limit: neither --memory-limit nor
+// GOMEMLIMIT gives one (GOMEMLIMIT=off runs with none).
+func defaultMemoryLimitApplies(flagMiB int) bool {
+	return flagMiB <= 0 && os.Getenv("GOMEMLIMIT") == ""
+}
+
+// followMemoryLimit keeps the default limit at DefaultMemoryLimit(base + held()) while ctx lasts,
+// checking every period: held is memory kept at rest beyond base (the page cache, up to 64 MiB),
+// so that a full cache raises the limit instead of leaving the collector no room above it.
+func followMemoryLimit(ctx context.Context, base int64, held func() int64, period time.Duration) {
+	t := time.NewTicker(period)
+	defer t.Stop()
+	last := DefaultMemoryLimit(base)
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if limit := DefaultMemoryLimit(base + held()); limit != last {
+			debug.SetMemoryLimit(limit)
+			last = limit
+		}
 	}
-	limit := DefaultMemoryLimit(goMemoryInUse())
-	debug.SetMemoryLimit(limit)
-	return limit
 }

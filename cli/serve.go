@@ -134,8 +134,13 @@ func runServe(env Env, args []string) error {
 	// The build's garbage (rows read once) goes back to the system: memory shows what is kept.
 	debug.FreeOSMemory()
 	logger.Info("read model built", "took", time.Since(built).Round(time.Millisecond))
-	if limit := applyDefaultMemoryLimit(cfg.MemoryLimitMiB); limit > 0 {
-		logger.Info("soft memory limit", "MiB", limit>>20, "from", "memory in use after the build plus the import budget")
+	// Without a limit given, the memory now in use (the read model's included) and the import budget
+	// set one, which follows the page cache as it fills.
+	var atRest int64
+	if defaultMemoryLimitApplies(cfg.MemoryLimitMiB) {
+		atRest = goMemoryInUse()
+		debug.SetMemoryLimit(DefaultMemoryLimit(atRest))
+		logger.Info("soft memory limit", "MiB", DefaultMemoryLimit(atRest)>>20, "in use", atRest>>20, "import budget", ServeImportBudget>>20)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -145,11 +150,15 @@ func runServe(env Env, args []string) error {
 		return err
 	}
 	sched := &reminders.Scheduler{Store: store, Plan: plan, Secrets: secrets, Log: logger} // its clock is the server's (handlers.New)
-	app, err := handlers.New(&handlers.Server{Plan: plan, Store: store, Log: logger, Reminders: sched,
+	srv := &handlers.Server{Plan: plan, Store: store, Log: logger, Reminders: sched,
 		Config: handlers.Config{BodyLimit: cfg.BodyLimit, SecureCookies: cfg.SecureCookies, TempDir: cfg.TempDir,
-			Now: now, Demo: cfg.Demo}})
+			Now: now, Demo: cfg.Demo}}
+	app, err := handlers.New(srv)
 	if err != nil {
 		return err
+	}
+	if atRest > 0 {
+		go followMemoryLimit(ctx, atRest, srv.PageCacheBytes, 2*time.Second)
 	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
