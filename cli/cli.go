@@ -15,6 +15,7 @@ import (
 
 	"ruralkpi/models"
 	"ruralkpi/plans"
+	"ruralkpi/store"
 )
 
 // Env is what a command may touch: its output streams, the process environment and what the
@@ -316,7 +317,7 @@ const (
 // openPlanStore loads the plan (the embedded one when planPath is empty) and opens the database
 // with it: what every command that touches data starts with, and the one place that decides
 // whether a missing database may be created.
-func openPlanStore(dbPath, planPath string, mode dbMode) (*models.Plan, *models.Store, error) {
+func openPlanStore(dbPath, planPath string, mode dbMode) (*models.Plan, *store.Store, error) {
 	if strings.TrimSpace(dbPath) == "" {
 		return nil, nil, errors.New("--db is required")
 	}
@@ -331,7 +332,7 @@ func openPlanStore(dbPath, planPath string, mode dbMode) (*models.Plan, *models.
 	if err != nil {
 		return nil, nil, err
 	}
-	store, err := models.Open(dbPath)
+	store, err := store.Open(dbPath)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -351,7 +352,7 @@ func planFor(dbPath, planPath string) (*models.Plan, error) {
 	if _, err := os.Stat(dbPath); err != nil {
 		return loadPlan("")
 	}
-	store, err := models.Open(dbPath)
+	store, err := store.Open(dbPath)
 	if err != nil {
 		return nil, err
 	}

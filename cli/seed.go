@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"ruralkpi/models"
+	"ruralkpi/store"
 )
 
 // runSeed writes a test data set into a new database: `seed --synthetic national --db PATH` is the
@@ -34,7 +35,7 @@ func runSeed(env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	store, err := models.Open(*dbPath)
+	store, err := store.Open(*dbPath)
 	if err != nil {
 		return err
 	}

@@ -4,21 +4,16 @@ import (
 	"errors"
 	"strings"
 	"syscall"
-
-	"github.com/mattn/go-sqlite3"
 )
 
 // IsBusy reports whether err means the database was busy: SQLite's SQLITE_BUSY or SQLITE_LOCKED
-// ("database is locked"), or the store's own write queue timing out (ErrBusy). Nothing was written.
+// ("database is locked"; the driver's error text always carries the code's message), or the store's
+// own write queue timing out (ErrBusy). Nothing was written.
 func IsBusy(err error) bool {
 	if err == nil {
 		return false
 	}
 	if errors.Is(err, ErrBusy) {
-		return true
-	}
-	var se sqlite3.Error
-	if errors.As(err, &se) && (se.Code == sqlite3.ErrBusy || se.Code == sqlite3.ErrLocked) {
 		return true
 	}
 	msg := err.Error()
@@ -33,10 +28,6 @@ func IsFull(err error) bool {
 		return false
 	}
 	if errors.Is(err, syscall.ENOSPC) {
-		return true
-	}
-	var se sqlite3.Error
-	if errors.As(err, &se) && se.Code == sqlite3.ErrFull {
 		return true
 	}
 	msg := err.Error()
