@@ -7,6 +7,8 @@ import (
 	"io/fs"
 	"log/slog"
 	"net"
+	"net/http"
+	"net/http/pprof"
 	"os"
 	"os/signal"
 	"runtime/debug"
@@ -42,6 +44,9 @@ type ServeConfig struct {
 	// SecretKeyFile holds the key that encrypts stored secrets (SMTP password, 钉钉 secrets);
 	// RURALKPI_SECRET_KEY is used when it is empty.
 	SecretKeyFile string
+	// PprofAddr, when set, is a loopback HOST:PORT serving Go's profiles (/debug/pprof/) from the
+	// start, the read model's build included.
+	PprofAddr string
 }
 
 // Validate checks the configuration and says what is wrong.
@@ -58,6 +63,12 @@ func (c ServeConfig) Validate() error {
 	if c.Today != "" {
 		if _, err := models.ParseToday(c.Today); err != nil {
 			return fmt.Errorf("--today %q is not a date written YYYY-MM-DD", c.Today)
+		}
+	}
+	if c.PprofAddr != "" {
+		host, _, err := net.SplitHostPort(c.PprofAddr)
+		if ip := net.ParseIP(host); err != nil || (host != "localhost" && (ip == nil || !ip.IsLoopback())) {
+			return fmt.Errorf("--pprof %q is not a loopback host:port (e.g. 127.0.0.1:6060)", c.PprofAddr)
 		}
 	}
 	if c.BodyLimit < 1<<20 {
@@ -96,6 +107,7 @@ func runServe(env Env, args []string) error {
 	fs.StringVar(&cfg.TempDir, "temp-dir", "", "`DIR` for spooled uploads and ledger previews (default: ruralkpi under the system temporary folder); swept of files left by stopped processes")
 	fs.IntVar(&cfg.MemoryLimitMiB, "memory-limit", 0, "soft memory limit in `MiB` (0: the memory in use once the data are loaded plus a 40 MiB import budget, at least twice that memory; GOMEMLIMIT wins when set, GOMEMLIMIT=off for none)")
 	fs.StringVar(&cfg.SecretKeyFile, "secret-key-file", "", "`FILE` holding the key that encrypts stored reminder secrets (default: $"+reminders.SecretKeyEnv+")")
+	fs.StringVar(&cfg.PprofAddr, "pprof", "", "loopback `HOST:PORT` serving Go's profiles at /debug/pprof/ (off by default)")
 	if err := fs.parse(args); err != nil {
 		return err
 	}
@@ -111,6 +123,11 @@ func runServe(env Env, args []string) error {
 	applyMemoryLimit(cfg.MemoryLimitMiB) // before the read model's build; the default needs it built
 	started := time.Now()
 	logger := slog.New(slog.NewTextHandler(env.Stderr, nil))
+	if cfg.PprofAddr != "" {
+		if err := servePprof(cfg.PprofAddr, logger); err != nil {
+			return err
+		}
+	}
 	plan, store, err := openPlanStore(cfg.DBPath, cfg.PlanPath, createDB)
 	if err != nil {
 		return err
@@ -186,6 +203,24 @@ func runServe(env Env, args []string) error {
 		logger.Info("shutting down")
 		return app.ShutdownWithTimeout(10 * time.Second)
 	}
+}
+
+// servePprof serves Go's profiles on their own loopback listener, apart from the application's
+// routes and sessions, for as long as the process runs.
+func servePprof(addr string, logger *slog.Logger) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s for --pprof: %w", addr, err)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	logger.Info("profiles", "url", "http://"+ln.Addr().String()+"/debug/pprof/")
+	go func() { _ = http.Serve(ln, mux) }()
+	return nil
 }
 
 // requiredAssets are the fetched browser files (`make assets`) without which pages break: charts

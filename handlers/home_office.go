@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"sort"
 	"strconv"
 	"time"
 
@@ -38,7 +39,12 @@ type allocationGap struct{ Name, Target, Allocated, Label, Color string }
 func (s *Server) officeTenth() (officeTenthData, error) {
 	now := s.Config.Now()
 	period, months := s.collectingMonth(now)
-	board, err := s.Store.Board(s.Plan, months, period, now)
+	// The page shows this month's column and last month's: the grid needs no other month.
+	var grid []models.Period
+	if len(months) > 0 && !period.AddMonths(-1).Before(months[0]) {
+		grid = []models.Period{period.AddMonths(-1)}
+	}
+	board, err := s.Store.Board(s.Plan, grid, period, now)
 	if err != nil {
 		return officeTenthData{}, err
 	}
@@ -79,7 +85,7 @@ func (s *Server) officeTenth() (officeTenthData, error) {
 		}
 	}
 	d.Year = in.Period.Year
-	d.Gaps, err = s.allocationGaps(d.Year)
+	d.Gaps, err = s.allocationGaps(d.Year, in.Calc.Reference().Allocations)
 	return d, err
 }
 
@@ -88,22 +94,35 @@ func (s *Server) followUpLink(f dashboards.Figure, now time.Time) string {
 	return dashboards.FollowUpLink(f.Scope, f.Indicator, dashboards.FollowUpTitle(f), now.In(models.ReportingZone()).AddDate(0, 0, 14).Format("2006-01-02"))
 }
 
-// waitingReviews lists the newest return versions and ledger snapshots still waiting for review.
+// waitingReviews lists the newest return versions (newest upload first) and ledger snapshots still
+// waiting for review.
 func (s *Server) waitingReviews() (returns, ledgers []waitingVersion, err error) {
-	vs, err := s.Store.Versions(models.VersionFilter{Status: models.StatusSubmitted})
-	if err != nil {
-		return nil, nil, err
-	}
 	subs, err := s.Store.Submissions()
 	if err != nil {
 		return nil, nil, err
 	}
-	for _, v := range vs {
-		if subs[v.UnitCode][v.Period].LatestID != v.ID {
-			continue // superseded by a newer version: only the newest is reviewed
+	type waiting struct {
+		unit, period string
+		sub          models.Submission
+	}
+	var vs []waiting
+	for unit, months := range subs {
+		for period, sub := range months {
+			if sub.LatestStatus == models.StatusSubmitted { // only the newest version is reviewed
+				vs = append(vs, waiting{unit, period, sub})
+			}
 		}
-		returns = append(returns, waitingVersion{ID: v.ID, UnitName: s.unitName(v.UnitCode), Period: v.Period,
-			Version: "第" + strconv.Itoa(v.Number) + "版", When: v.UploadedAt.In(models.ReportingZone()).Format("01-02 15:04")})
+	}
+	sort.Slice(vs, func(i, j int) bool {
+		a, b := vs[i].sub, vs[j].sub
+		if !a.LatestUpload.Equal(b.LatestUpload) {
+			return a.LatestUpload.After(b.LatestUpload)
+		}
+		return a.LatestID > b.LatestID
+	})
+	for _, v := range vs {
+		returns = append(returns, waitingVersion{ID: v.sub.LatestID, UnitName: s.unitName(v.unit), Period: v.period,
+			Version: "第" + strconv.Itoa(v.sub.LatestNumber) + "版", When: v.sub.LatestUpload.In(models.ReportingZone()).Format("01-02 15:04")})
 	}
 	lr, err := s.Store.LedgerReviews("", 20)
 	if err != nil {
@@ -116,20 +135,24 @@ func (s *Server) waitingReviews() (returns, ledgers []waitingVersion, err error)
 	return returns, ledgers, nil
 }
 
-// allocationGaps lists the year's indicators whose unit allocations do not add up to the city target.
-func (s *Server) allocationGaps(year int) ([]allocationGap, error) {
+// allocationGaps lists the year's indicators whose unit allocations (the read model's, indicator →
+// year → unit) do not add up to the city target.
+func (s *Server) allocationGaps(year int, allocations map[string]map[int]map[string]float64) ([]allocationGap, error) {
 	targets, err := s.Store.Targets(year)
 	if err != nil {
 		return nil, err
 	}
-	allocations, err := s.Store.Allocations(year)
-	if err != nil {
-		return nil, err
-	}
 	sum, n := map[string]float64{}, map[string]int{}
-	for _, a := range allocations {
-		sum[a.Indicator] += a.Value
-		n[a.Indicator]++
+	for ind, byYear := range allocations {
+		units := make([]string, 0, len(byYear[year]))
+		for u := range byYear[year] {
+			units = append(units, u)
+		}
+		sort.Strings(units) // added in the stored order (Store.Allocations), so the sum is the same to the bit
+		for _, u := range units {
+			sum[ind] += byYear[year][u]
+		}
+		n[ind] = len(units)
 	}
 	target := map[string]float64{}
 	for _, t := range targets {

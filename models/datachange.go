@@ -64,3 +64,11 @@ func (d DataChange) Change() Change {
 	}
 	return ch
 }
+
+// ChangeReader is a server reading the change log: the newest row it has applied and when it last
+// said so.
+type ChangeReader struct {
+	ID     string    `gorm:"primaryKey;size:32"`
+	Cursor uint64    `gorm:"not null"`
+	SeenAt time.Time `gorm:"not null"`
+}

@@ -162,6 +162,8 @@ type Submission struct {
 	LatestNumber int
 	LatestID     uint
 	ReviewNote   string
+	// LatestUpload is when the newest version was uploaded.
+	LatestUpload time.Time
 }
 
 // TimelinessGrid classifies every unit's return for every month: deadlines holds the office's due

@@ -163,6 +163,6 @@ type Setting struct {
 func AllEntities() []any {
 	entities := []any{&UnitRecord{}, &IndicatorRecord{}, &TargetRecord{}, &Allocation{}, &Return{}, &ReturnVersion{},
 		&ReturnValue{}, &MilestoneReport{}, &StoredFile{}, &User{}, &Setting{},
-		&Session{}, &APIToken{}, &KeyValue{}, &AuditEntry{}, &PeriodDeadline{}, &Reopening{}, &FollowUp{}, &DataChange{}, &ReminderDelivery{}, &QualityDismissal{}}
+		&Session{}, &APIToken{}, &KeyValue{}, &AuditEntry{}, &PeriodDeadline{}, &Reopening{}, &FollowUp{}, &DataChange{}, &ChangeReader{}, &ReminderDelivery{}, &QualityDismissal{}}
 	return append(entities, LedgerEntities()...)
 }

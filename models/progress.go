@@ -256,6 +256,7 @@ type unitInfo struct {
 	tasks    Period // when its own construction tasks start (roll-out counties: 2024-01)
 	leaves   []int  // indexes of the reporting units below (itself for a reporting unit)
 	children []int  // indexes of the units directly below
+	parent   int    // index of the unit directly above (-1 for the root)
 	leaf     bool
 }
 
@@ -275,6 +276,17 @@ type ProgressCalculator struct {
 	dues        map[[2]int]MilestoneDue // (indicator, unit) → due
 	returned    []map[int32]bool        // per unit: months with a return
 	latest      int32
+	// roll holds the sums actual makes for units above the reporting units, per unit and indicator
+	// over the plan's months from rollFirst (progress_rollup.go); villages the village counts.
+	roll       []*rollEntry
+	rollFirst  int32
+	rollMonths int
+	villages   []float64
+	// allocs holds ds.Allocations by indicator, unit and year from allocFirst, allocHas which are set.
+	allocs     []float64
+	allocHas   []bool
+	allocFirst int
+	allocYears int
 }
 
 // NewProgressCalculator indexes the dataset for the plan. Observations of units or indicators the
@@ -289,8 +301,8 @@ func NewProgressCalculator(p *Plan, ds Dataset, opts ProgressOptions) *ProgressC
 	if err != nil {
 		planStart = Period{Year: 1, Month: 1}
 	}
-	var walk func(u *Unit) []int
-	walk = func(u *Unit) []int {
+	var walk func(u *Unit, parent int) []int
+	walk = func(u *Unit, parent int) []int {
 		i := len(c.units)
 		start := planStart
 		if u.StartPeriod != "" {
@@ -304,7 +316,7 @@ func NewProgressCalculator(p *Plan, ds Dataset, opts ProgressOptions) *ProgressC
 				tasks = s
 			}
 		}
-		c.units = append(c.units, unitInfo{code: u.Code, start: start, tasks: tasks, leaf: len(u.Children) == 0})
+		c.units = append(c.units, unitInfo{code: u.Code, start: start, tasks: tasks, parent: parent, leaf: len(u.Children) == 0})
 		c.unitIndex[u.Code] = i
 		if len(u.Children) == 0 {
 			c.units[i].leaves = []int{i}
@@ -313,12 +325,12 @@ func NewProgressCalculator(p *Plan, ds Dataset, opts ProgressOptions) *ProgressC
 		var leaves, children []int
 		for k := range u.Children {
 			children = append(children, len(c.units))
-			leaves = append(leaves, walk(&u.Children[k])...)
+			leaves = append(leaves, walk(&u.Children[k], i)...)
 		}
 		c.units[i].leaves, c.units[i].children = leaves, children
 		return leaves
 	}
-	walk(&p.Root)
+	walk(&p.Root, -1)
 	c.indicators = p.Indicators
 	for i, ind := range p.Indicators {
 		c.indIndex[ind.Code] = i
@@ -408,6 +420,8 @@ func NewProgressCalculator(p *Plan, ds Dataset, opts ProgressOptions) *ProgressC
 			sort.SliceStable(s, func(a, b int) bool { return s[a].at < s[b].at })
 		}
 	}
+	c.indexRollUps()
+	c.indexReference()
 	return c
 }
 
@@ -657,11 +671,11 @@ func (c *ProgressCalculator) yearTarget(i, u, year int) (float64, bool) {
 // villages (so that 客货邮融合率 is judged as the fused points are).
 func (c *ProgressCalculator) unitTarget(i, u, year int) (float64, bool) {
 	ind := c.indicators[i]
-	if v, ok := c.ds.Allocations[ind.Code][year][c.units[u].code]; ok {
+	if v, ok := c.allocation(i, u, year); ok {
 		return v, true
 	}
 	if ind.Kind == KindRate && ind.Denominator == DenominatorAdminVillages && c.units[u].leaf {
-		if n, ok := c.ds.Allocations[ind.Numerator][year][c.units[u].code]; ok {
+		if n, ok := c.allocationOf(ind.Numerator, u, year); ok {
 			if v := c.ds.AdminVillages[c.units[u].code]; v > 0 {
 				return n / float64(v) * 100, true
 			}
@@ -677,14 +691,14 @@ func (c *ProgressCalculator) numeratorPath(i, u, year int) (int, float64, bool) 
 	if u == 0 || ind.Kind != KindRate || ind.Denominator != DenominatorAdminVillages {
 		return 0, 0, false
 	}
-	if _, own := c.ds.Allocations[ind.Code][year][c.units[u].code]; own {
+	if _, own := c.allocation(i, u, year); own {
 		return 0, 0, false
 	}
 	ni, ok := c.indIndex[ind.Numerator]
 	if !ok {
 		return 0, 0, false
 	}
-	if _, ok := c.ds.Allocations[ind.Numerator][year][c.units[u].code]; !ok {
+	if _, ok := c.allocation(ni, u, year); !ok {
 		return 0, 0, false
 	}
 	v := float64(c.ds.AdminVillages[c.units[u].code])
@@ -703,7 +717,8 @@ func (c *ProgressCalculator) expected(ind Indicator, i, u int, period, from Peri
 	year := period.Year
 	if ni, v, ok := c.numeratorPath(i, u, year); ok {
 		// The rate's target is its count's allocation over the unit's villages: follow the count's path.
-		nb, ne := c.expected(c.indicators[ni], ni, u, period, from, c.ds.Allocations[c.indicators[ni].Code][year][c.units[u].code], elapsed, total)
+		alloc, _ := c.allocation(ni, u, year)
+		nb, ne := c.expected(c.indicators[ni], ni, u, period, from, alloc, elapsed, total)
 		return nb / v * 100, ne / v * 100
 	}
 	switch ind.Kind {
@@ -820,8 +835,7 @@ func (c *ProgressCalculator) forecast(pr *Progress, ind Indicator, i, u int, per
 // the same year, as they restart each January.
 func (c *ProgressCalculator) lookup(i, u int, period Period) (obsPoint, bool) {
 	s := c.series[u*len(c.indicators)+i]
-	at := int32(period.Index())
-	k := sort.Search(len(s), func(j int) bool { return s[j].at > at }) - 1
+	k := latestAt(s, int32(period.Index()))
 	if k < 0 {
 		return obsPoint{}, false
 	}
@@ -829,6 +843,31 @@ func (c *ProgressCalculator) lookup(i, u int, period Period) (obsPoint, bool) {
 		return obsPoint{}, false
 	}
 	return s[k], true
+}
+
+// latestAt is the index of the series' last point at or before the month (-1: none). A series with
+// a point every month from its first is read directly; others are searched.
+func latestAt(s []obsPoint, at int32) int {
+	n := len(s)
+	if n == 0 || s[0].at > at {
+		return -1
+	}
+	if s[n-1].at <= at {
+		return n - 1
+	}
+	if j := int(at - s[0].at); j < n-1 && s[j].at == at && s[j+1].at > at {
+		return j
+	}
+	lo, hi := 0, n // the first point after the month is in [lo, hi]
+	for lo < hi {
+		h := int(uint(lo+hi) >> 1)
+		if s[h].at <= at {
+			lo = h + 1
+		} else {
+			hi = h
+		}
+	}
+	return lo - 1
 }
 
 func (c *ProgressCalculator) milestoneAt(i, u int, period Period) (msPoint, bool) {
@@ -851,6 +890,11 @@ func (c *ProgressCalculator) actual(i, u int, period Period, trace bool) figure 
 	ind := c.indicators[i]
 	if ind.Reporter == ReporterDerived || ind.RollUp == RollUpRatio {
 		return c.ratio(i, u, period, trace)
+	}
+	if !trace {
+		if f, ok := c.rolledUp(i, u, period); ok {
+			return f
+		}
 	}
 	if c.units[u].leaf || ind.RollUp == RollUpOffice {
 		// Office figures are the scope's own return values, entered as they are, never added up.
@@ -899,9 +943,7 @@ func (c *ProgressCalculator) ratio(i, u int, period Period, trace bool) figure {
 	}
 	var den float64
 	if ind.Denominator == DenominatorAdminVillages {
-		for _, l := range c.units[u].leaves {
-			den += float64(c.ds.AdminVillages[c.units[l].code])
-		}
+		den = c.villages[u]
 		if den == 0 {
 			den = float64(c.ds.AdminVillages[c.units[u].code])
 		}

@@ -11,6 +11,9 @@ type ProgressSnapshot struct {
 	Calc *ProgressCalculator
 	// LatestIndex is the newest month (Period.Index) with a return from a unit below the root.
 	LatestIndex int
+	// Submissions is, per unit and month, the first upload and the newest version (what
+	// Store.Submissions returns); shared, never changed.
+	Submissions map[string]map[string]Submission
 }
 
 // LatestReturn is the newest month a unit below the root has a return for.

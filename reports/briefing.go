@@ -140,14 +140,14 @@ func BuildBriefing(in Input) Briefing {
 	return b
 }
 
-func (b *Briefing) goals(in Input, cur map[key]models.Progress) {
+func (b *Briefing) goals(in Input, cur progressIndex) {
 	p := in.Plan
 	counts := map[models.ProgressStatus]int{}
 	for _, ind := range p.Indicators {
 		if !ind.Headline {
 			continue
 		}
-		pr, ok := cur[key{ind.Code, p.Root.Code}]
+		pr, ok := cur.get(key{ind.Code, p.Root.Code})
 		if !ok {
 			continue
 		}
@@ -202,7 +202,7 @@ func signed(v float64) string {
 
 // ranking orders the units below the root: fewest red, then fewest amber values, then the highest
 // average ratio to 序时进度 (each capped at 200% so one runaway figure cannot carry a unit).
-func (b *Briefing) ranking(in Input, cur map[key]models.Progress) {
+func (b *Briefing) ranking(in Input, cur progressIndex) {
 	p := in.Plan
 	returns := map[string]ReturnRow{}
 	for _, r := range in.Returns {
@@ -215,7 +215,7 @@ func (b *Briefing) ranking(in Input, cur map[key]models.Progress) {
 		var sum float64
 		var n int
 		for _, ind := range p.Indicators {
-			pr, ok := cur[key{ind.Code, u.Code}]
+			pr, ok := cur.get(key{ind.Code, u.Code})
 			if !ok || pr.NotStarted {
 				continue
 			}

@@ -316,7 +316,7 @@ func writeSheet(f *excelize.File, st styles, sh sheet, first bool, maxRows int) 
 type monthlyBuilder struct {
 	in        Input
 	st        styles
-	cur, prev map[key]models.Progress
+	cur, prev progressIndex
 }
 
 func (b *monthlyBuilder) basis() string {
@@ -408,7 +408,7 @@ func (b *monthlyBuilder) summary() sheet {
 	scopes := scopeOrder(p)
 	for _, ind := range p.Indicators {
 		for _, scope := range scopes {
-			pr, ok := b.cur[key{ind.Code, scope}]
+			pr, ok := b.cur.get(key{ind.Code, scope})
 			if !ok {
 				continue
 			}
@@ -429,7 +429,7 @@ func (b *monthlyBuilder) unit(u models.Unit, name string) sheet {
 		workstreams[w.Code] = w.Name
 	}
 	for _, ind := range p.Indicators {
-		pr, ok := b.cur[key{ind.Code, u.Code}]
+		pr, ok := b.cur.get(key{ind.Code, u.Code})
 		if !ok {
 			continue
 		}
@@ -508,7 +508,7 @@ func (b *monthlyBuilder) milestones() sheet {
 			scope = p.Root.Code
 		}
 		ind, _ := p.Indicator(m.Indicator)
-		pr, ok := b.cur[key{m.Indicator, scope}]
+		pr, ok := b.cur.get(key{m.Indicator, scope})
 		progress, status := "—", excelize.Cell{Value: models.StatusGrey.Label(), StyleID: b.st.status[string(models.StatusGrey)]}
 		if ok {
 			progress = pr.Schedule.Label()
@@ -608,7 +608,7 @@ func NewlyRed(in Input) []RedChange {
 		if pr.Status != models.StatusRed {
 			continue
 		}
-		before, had := prev[key{pr.Indicator, pr.Scope}]
+		before, had := prev.get(key{pr.Indicator, pr.Scope})
 		if had && before.Status == models.StatusRed {
 			continue
 		}

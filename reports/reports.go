@@ -47,12 +47,24 @@ type FollowUpRow struct {
 type key struct{ indicator, scope string }
 
 // index maps (indicator, scope) to its progress value.
-func index(prs []models.Progress) map[key]models.Progress {
-	out := make(map[key]models.Progress, len(prs))
-	for _, pr := range prs {
-		out[key{pr.Indicator, pr.Scope}] = pr
+func index(prs []models.Progress) progressIndex {
+	out := make(progressIndex, len(prs))
+	for i := range prs {
+		out[key{prs[i].Indicator, prs[i].Scope}] = &prs[i]
 	}
 	return out
+}
+
+// progressIndex finds progress values by indicator and scope. It points into the values (at national
+// scale 85,000 of them, which copied into a map cost more than computing them).
+type progressIndex map[key]*models.Progress
+
+// get returns the value of an indicator for a scope.
+func (ix progressIndex) get(k key) (models.Progress, bool) {
+	if pr, ok := ix[k]; ok {
+		return *pr, true
+	}
+	return models.Progress{}, false
 }
 
 // NewInput computes the progress values a report needs from a calculator: the month's and the
@@ -68,9 +80,19 @@ func NewInput(calc *models.ProgressCalculator, period models.Period, now time.Ti
 
 func progressFor(calc *models.ProgressCalculator, period models.Period) []models.Progress {
 	p := calc.Plan()
-	out := calc.All(period) // the root and the units directly below it
+	top := calc.All(period) // the root and the units directly below it
+	var below [][]models.Unit
+	n := len(top)
 	for _, u := range p.Root.Children {
-		for _, l := range p.Leaves(u.Code) {
+		leaves := p.Leaves(u.Code)
+		below = append(below, leaves)
+		n += len(leaves) * len(p.Indicators)
+	}
+	// Sized once: at national scale this is 85,000 values, and growing it copied them over and over.
+	out := make([]models.Progress, 0, n)
+	out = append(out, top...)
+	for k, u := range p.Root.Children {
+		for _, l := range below[k] {
 			if l.Code != u.Code {
 				out = append(out, calc.ForScope(l.Code, period)...)
 			}

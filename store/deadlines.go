@@ -188,27 +188,14 @@ func (s *Store) submitCheck(p *models.Plan, unit string, period models.Period, n
 	return models.SubmitCheck{Period: period, UnitStart: start, Deadline: deadline, LockAfterDays: lock, Now: now, Reopened: n > 0, LatestStatus: status}, nil
 }
 
-// Submissions returns, per unit and month, the first upload time and the newest version's status.
+// Submissions returns, per unit and month, the first upload time and the newest version's status:
+// from the read model when the store has one (the maps are shared: callers must not change them),
+// else read from the database.
 func (s *Store) Submissions() (map[string]map[string]models.Submission, error) {
-	var rows []models.ReturnVersion
-	if err := s.db.Select("id, unit_code, period, number, status, uploaded_at, review_note").Order("number").Find(&rows).Error; err != nil {
-		return nil, fmt.Errorf("store: read submissions: %w", err)
+	if s.rm != nil {
+		return s.rm.cur.Load().Submissions, nil
 	}
-	out := map[string]map[string]models.Submission{}
-	for _, v := range rows {
-		if out[v.UnitCode] == nil {
-			out[v.UnitCode] = map[string]models.Submission{}
-		}
-		sub, seen := out[v.UnitCode][v.Period]
-		if !seen || v.UploadedAt.Before(sub.FirstUpload) {
-			sub.FirstUpload = v.UploadedAt
-		}
-		if v.Number >= sub.LatestNumber {
-			sub.LatestNumber, sub.LatestStatus, sub.LatestID, sub.ReviewNote = v.Number, v.Status, v.ID, v.ReviewNote
-		}
-		out[v.UnitCode][v.Period] = sub
-	}
-	return out, nil
+	return s.readSubmissions("", nil)
 }
 
 // Board gathers the completeness board for a month and the grid over the months.

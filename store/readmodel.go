@@ -19,8 +19,9 @@ import (
 // state is an immutable ProgressSnapshot; readers take the current one without locking.
 //
 // Memory: the snapshot is a ProgressCalculator, whose index holds one 32-byte point per figure plus
-// one small slice header per unit and indicator; at national scale (2,850 county-level units × 36
-// months × 25 reported indicators, 3,215 units) that is about 100 MiB (docs/performance.md).
+// one small slice header per unit and indicator, and every unit's submissions; at national scale
+// (2,850 county-level units × 36 months × 25 reported indicators, 3,215 units) that is about 200 MiB
+// live (docs/performance.md).
 type ReadModel struct {
 	plan *models.Plan
 	cur  atomic.Pointer[models.ProgressSnapshot]
@@ -33,6 +34,11 @@ type ReadModel struct {
 	cursor   uint64
 	applied  map[uint64]bool
 	watching bool
+	// readerID names this process in change_readers once it watches; reported and reportedAt are
+	// the cursor it last noted there, and when (changelog_readers.go).
+	readerID   string
+	reported   uint64
+	reportedAt time.Time
 }
 
 // StartReadModel builds the read model for the plan from the database; from then on every write
@@ -70,7 +76,11 @@ func (rm *ReadModel) build(s *Store, version uint64) (*models.ProgressSnapshot, 
 	if err != nil {
 		return nil, err
 	}
-	return &models.ProgressSnapshot{Version: version, Calc: calc, LatestIndex: latest}, nil
+	subs, err := s.readSubmissions("", nil)
+	if err != nil {
+		return nil, err
+	}
+	return &models.ProgressSnapshot{Version: version, Calc: calc, LatestIndex: latest, Submissions: subs}, nil
 }
 
 // indexProgress reads every figure up to the plan's end into a calculator: what ProgressDataset
@@ -120,6 +130,8 @@ type indexedVersion struct {
 	period   models.Period
 	number   int
 	approved bool
+	// unitAt is the unit's index in the plan (-1: a unit the plan does not know).
+	unitAt int
 }
 
 // indexFigures reads the newest version of every return and every figure of them into a builder.
@@ -161,6 +173,11 @@ func (s *Store) indexFigures(p *models.Plan, choice map[string]models.LedgerSour
 			periods[periodText] = per
 		}
 		v.period, v.approved = per, status == models.StatusApproved
+		if u, ok := b.UnitIndex(v.unit); ok {
+			v.unitAt = u
+		} else {
+			v.unitAt = -1
+		}
 		versions[uint(id)] = v
 	}
 	if err := vRows.Err(); err != nil {
@@ -168,38 +185,60 @@ func (s *Store) indexFigures(p *models.Plan, choice map[string]models.LedgerSour
 	}
 	// One pass over the whole table, in storage order, skipping figures of older versions: cheaper
 	// than looking the figures up version by version through the index (most versions are newest).
-	rows, err := s.db.Raw(`SELECT version_id, indicator, value FROM return_values`).Rows()
-	if err != nil {
+	// The table is read in two halves by id, the second on another connection meanwhile (two cores,
+	// two scans; a row costs about a microsecond through cgo), and indexed in storage order: the
+	// first half as it is read, then the second. The indicator is taken as its index in the plan
+	// (-1: one the plan does not know).
+	var last int64
+	if err := s.db.Raw(`SELECT COALESCE(MAX(id), 0) FROM return_values`).Scan(&last).Error; err != nil {
 		return nil, nil, fmt.Errorf("store: read figures: %w", err)
 	}
-	defer rows.Close()
-	codes := map[string]string{} // one copy of each indicator code
-	for rows.Next() {
-		// int64 and RawBytes: database/sql converts into uint through strings, and copies []byte.
-		var id int64
-		var indicator sql.RawBytes
-		var value float64
-		if err := rows.Scan(&id, &indicator, &value); err != nil {
-			return nil, nil, fmt.Errorf("store: read figures: %w", err)
-		}
+	const pick = "SELECT version_id, indicator, value FROM return_values WHERE id "
+	codes := make(map[string]int, len(p.Indicators))
+	for i, ind := range p.Indicators {
+		codes[ind.Code] = i
+	}
+	type rawFigure struct {
+		id        int64
+		indicator int
+		value     float64
+	}
+	var (
+		second    []rawFigure
+		secondErr error
+		wg        sync.WaitGroup
+	)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		secondErr = s.scanFigures(pick+"> ? ORDER BY id", last/2, codes, func(id int64, indicator int, value float64) {
+			if _, ok := versions[uint(id)]; ok {
+				second = append(second, rawFigure{id, indicator, value})
+			}
+		})
+	}()
+	add := func(id int64, indicator int, value float64) {
 		v, ok := versions[uint(id)]
-		if !ok {
-			continue // an older version, or a month after the plan
+		if !ok || indicator < 0 || v.unitAt < 0 {
+			return // an older version, a month after the plan, or an indicator or unit the plan does not know
 		}
-		code, ok := codes[string(indicator)]
-		if !ok {
-			code = string(indicator)
-			codes[code] = code
-		}
-		o := models.Observation{Unit: v.unit, Period: v.period, Indicator: code, Value: value, VersionID: uint(id), Version: v.number, Approved: v.approved}
 		if obs, ok := held[cell{v.unit, v.period.Index()}]; ok {
+			o := models.Observation{Unit: v.unit, Period: v.period, Indicator: p.Indicators[indicator].Code, Value: value, VersionID: uint(id), Version: v.number, Approved: v.approved}
 			held[cell{v.unit, v.period.Index()}] = append(obs, o)
-			continue
+			return
 		}
-		b.Add(o)
+		b.AddIndexed(v.unitAt, indicator, v.period, v.number, uint(id), value, v.approved)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, nil, fmt.Errorf("store: read figures: %w", err)
+	err = s.scanFigures(pick+"<= ? ORDER BY id", last/2, codes, add)
+	wg.Wait()
+	if err == nil {
+		err = secondErr
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, f := range second {
+		add(f.id, f.indicator, f.value)
 	}
 	for _, f := range ledger {
 		for _, o := range models.ApplyLedgerFigures(held[cell{f.Unit, f.Period.Index()}], []models.LedgerFigures{f}, choice) {
@@ -207,6 +246,34 @@ func (s *Store) indexFigures(p *models.Plan, choice map[string]models.LedgerSour
 		}
 	}
 	return b, versions, nil
+}
+
+// scanFigures runs a query of (version id, indicator, value) rows and hands each row to fn with the
+// indicator's index in codes (-1: not there).
+func (s *Store) scanFigures(query string, arg any, codes map[string]int, fn func(id int64, indicator int, value float64)) error {
+	rows, err := s.db.Raw(query, arg).Rows()
+	if err != nil {
+		return fmt.Errorf("store: read figures: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		// int64 and RawBytes: database/sql converts into uint through strings, and copies []byte.
+		var id int64
+		var indicator sql.RawBytes
+		var value float64
+		if err := rows.Scan(&id, &indicator, &value); err != nil {
+			return fmt.Errorf("store: read figures: %w", err)
+		}
+		i, ok := codes[string(indicator)]
+		if !ok {
+			i = -1
+		}
+		fn(id, i, value)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("store: read figures: %w", err)
+	}
+	return nil
 }
 
 // milestoneRow is a stored milestone state, before it is matched with its version.
@@ -300,7 +367,7 @@ func (rm *ReadModel) apply(s *Store, chs []models.Change) {
 
 func (rm *ReadModel) applyLocked(s *Store, chs []models.Change) error {
 	old := rm.cur.Load()
-	calc, latest := old.Calc, old.LatestIndex
+	calc, latest, subs := old.Calc, old.LatestIndex, old.Submissions
 	units := map[string]map[string]bool{}
 	touch := func(unit string, periods ...string) {
 		if units[unit] == nil {
@@ -349,6 +416,36 @@ func (rm *ReadModel) applyLocked(s *Store, chs []models.Change) error {
 			}
 		}
 	}
+	returns := map[string][]string{} // every month a version was written or reviewed in, past the plan too
+	for _, ch := range chs {
+		if ch.Kind == models.ChangeReturn {
+			returns[ch.Unit] = append(returns[ch.Unit], ch.Periods...)
+		}
+	}
+	if len(returns) > 0 {
+		next := make(map[string]map[string]models.Submission, len(subs)+1)
+		for u, m := range subs {
+			next[u] = m
+		}
+		for unit, periods := range returns {
+			fresh, err := s.readSubmissions(unit, periods)
+			if err != nil {
+				return err
+			}
+			m := make(map[string]models.Submission, len(next[unit])+len(periods))
+			for p, sub := range next[unit] {
+				m[p] = sub
+			}
+			for _, p := range periods {
+				delete(m, p)
+			}
+			for p, sub := range fresh[unit] {
+				m[p] = sub
+			}
+			next[unit] = m
+		}
+		subs = next
+	}
 	for unit, set := range units {
 		periods := make([]string, 0, len(set))
 		for p := range set {
@@ -381,8 +478,53 @@ func (rm *ReadModel) applyLocked(s *Store, chs []models.Change) error {
 		}
 		calc = calc.WithReference(ref)
 	}
-	rm.cur.Store(&models.ProgressSnapshot{Version: old.Version + 1, Calc: calc, LatestIndex: latest})
+	rm.cur.Store(&models.ProgressSnapshot{Version: old.Version + 1, Calc: calc, LatestIndex: latest, Submissions: subs})
 	return nil
+}
+
+// readSubmissions reads, per unit and month, the first upload and the newest version (of one unit's
+// months when unit is set; of everything otherwise), scanning the columns by hand: at national
+// scale there are a hundred thousand versions and GORM's reflection would cost a second.
+func (s *Store) readSubmissions(unit string, periods []string) (map[string]map[string]models.Submission, error) {
+	q := s.db.Model(&models.ReturnVersion{}).Select("id, unit_code, period, number, status, uploaded_at, review_note")
+	if unit != "" {
+		q = q.Where("unit_code = ? AND period IN ?", unit, periods)
+	}
+	rows, err := q.Order("number").Rows()
+	if err != nil {
+		return nil, fmt.Errorf("store: read submissions: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]map[string]models.Submission{}
+	for rows.Next() {
+		var (
+			id               int64
+			unitCode, period string
+			number           int
+			status, note     string
+			uploaded         time.Time
+		)
+		if err := rows.Scan(&id, &unitCode, &period, &number, &status, &uploaded, &note); err != nil {
+			return nil, fmt.Errorf("store: read submissions: %w", err)
+		}
+		byMonth := out[unitCode]
+		if byMonth == nil {
+			byMonth = map[string]models.Submission{}
+			out[unitCode] = byMonth
+		}
+		sub, seen := byMonth[period]
+		if !seen || uploaded.Before(sub.FirstUpload) {
+			sub.FirstUpload = uploaded
+		}
+		if number >= sub.LatestNumber {
+			sub.LatestNumber, sub.LatestStatus, sub.LatestID, sub.ReviewNote, sub.LatestUpload = number, status, uint(id), note, uploaded
+		}
+		byMonth[period] = sub
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: read submissions: %w", err)
+	}
+	return out, nil
 }
 
 // unitMonths reads one unit's figures for some months: the newest version of each month's return,
@@ -610,6 +752,9 @@ func (s *Store) Watch(ctx context.Context, interval time.Duration) {
 	s.rm.mu.Lock()
 	s.rm.watching = true
 	s.rm.mu.Unlock()
+	if err := s.rm.register(s, time.Now()); err != nil {
+		slog.Default().Warn("read model: registering as a change log reader failed; trying again at the next poll", "err", err)
+	}
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
@@ -617,15 +762,37 @@ func (s *Store) Watch(ctx context.Context, interval time.Duration) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if err := s.rm.poll(s); err != nil {
+			if err := s.rm.poll(s, time.Now()); err != nil {
 				slog.Default().Warn("read model: reading the change log failed", "err", err)
 			}
 		}
 	}
 }
 
-// poll reads the change log past the cursor and applies what this process has not.
-func (rm *ReadModel) poll(s *Store) error {
+// poll reads the change log past the cursor and applies what this process has not, then notes how
+// far it has read (which lets rows every reader has read be pruned). A reader dropped for silence
+// rebuilds instead: rows it had not read may be gone.
+func (rm *ReadModel) poll(s *Store, now time.Time) error {
+	rm.mu.Lock()
+	registered := rm.readerID != ""
+	rm.mu.Unlock()
+	if !registered {
+		if err := rm.register(s, now); err != nil {
+			return err
+		}
+	} else if ok, err := rm.stillRegistered(s); err != nil {
+		return err
+	} else if !ok {
+		return rm.rebuild(s, now)
+	}
+	if err := rm.readLog(s); err != nil {
+		return err
+	}
+	return rm.report(s, now, false)
+}
+
+// readLog applies the change log's rows past the cursor that this process has not applied itself.
+func (rm *ReadModel) readLog(s *Store) error {
 	rm.mu.Lock()
 	cursor := rm.cursor
 	rm.mu.Unlock()

@@ -2,6 +2,7 @@ package store
 
 import (
 	"errors"
+	"fmt"
 	"path/filepath"
 	"reflect"
 	"testing"
@@ -38,6 +39,24 @@ func sameAsFreshBuild(t *testing.T, s *Store, p *models.Plan) {
 				t.Fatalf("%s %s: read model differs from a fresh build", u.Code, per)
 			}
 		}
+	}
+	gotSubs, err := s.Submissions()
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantSubs, err := s.readSubmissions("", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(gotSubs, wantSubs) {
+		for u := range wantSubs {
+			for m := range wantSubs[u] {
+				if gotSubs[u][m] != wantSubs[u][m] {
+					t.Fatalf("submission of %s %s: read model has %+v, the database %+v", u, m, gotSubs[u][m], wantSubs[u][m])
+				}
+			}
+		}
+		t.Fatal("the read model's submissions differ from the database's")
 	}
 	gl, gok := snap.Calc.LatestPeriod()
 	wl, wok := fresh.LatestPeriod()
@@ -197,7 +216,7 @@ func TestReadModelWatchesTheChangeLog(t *testing.T) {
 	if got := snap.Calc.Progress(models.IndServicePoints, "530302", models.MustPeriod("2024-02")); got.HasActual {
 		t.Fatal("the other process's write is visible before the change log was read")
 	}
-	if err := server.rm.poll(server); err != nil {
+	if err := server.rm.poll(server, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	after, _ := server.Progress(p)
@@ -208,4 +227,100 @@ func TestReadModelWatchesTheChangeLog(t *testing.T) {
 		t.Errorf("version %d → %d: want one update (the server's own write is not applied again)", snap.Version, after.Version)
 	}
 	sameAsFreshBuild(t, server, p)
+}
+
+// The change log is pruned of the rows every live reader has read, so that it stays bounded; a
+// reader silent too long no longer holds rows back, and when it comes back it rebuilds rather than
+// miss the changes pruned meanwhile.
+func TestChangeLogIsPruned(t *testing.T) {
+	p := loadDefaultPlan(t)
+	path := filepath.Join(t.TempDir(), "shared.db")
+	open := func() *Store {
+		s, err := Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = s.Close() })
+		return s
+	}
+	a, b, cli := open(), open(), open()
+	if err := a.SeedPlan(p); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	for _, s := range []*Store{a, b} {
+		if err := s.StartReadModel(p); err != nil {
+			t.Fatal(err)
+		}
+		s.rm.watching = true
+		if err := s.rm.poll(s, now); err != nil {
+			t.Fatal(err)
+		}
+	}
+	files := 0
+	write := func(n int) {
+		t.Helper()
+		for k := range n {
+			files++
+			if _, err := cli.SaveVersion(models.NewVersion{UnitCode: "530302", Period: "2024-02", Source: models.SourceUpload,
+				File: fmt.Appendf(nil, "file %d", files), Values: []models.ReturnValue{{Indicator: models.IndServicePoints, Value: float64(100 + k)}}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	rows := func() int64 {
+		t.Helper()
+		var n int64
+		if err := cli.db.Model(&models.DataChange{}).Count(&n).Error; err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	poll := func(s *Store, at time.Time) {
+		t.Helper()
+		if err := s.rm.poll(s, at); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(5)
+	poll(a, now)
+	if n := rows(); n < 5 {
+		t.Fatalf("%d rows left while reader b has read none of the 5", n)
+	}
+	poll(b, now)
+	if n := rows(); n != 1 {
+		t.Fatalf("%d rows left once every reader has read them, want 1 (the newest is kept)", n)
+	}
+	for range 20 {
+		write(3)
+		poll(a, now)
+		poll(b, now)
+	}
+	if n := rows(); n != 1 {
+		t.Fatalf("%d rows after 60 writes read by both readers: the log is not bounded", n)
+	}
+
+	t.Run("a reader silent too long is dropped and rebuilds", func(t *testing.T) {
+		write(4) // b does not read these
+		later := now.Add(readerStaleAfter + time.Minute)
+		poll(a, later)
+		if n := rows(); n != 1 {
+			t.Fatalf("%d rows left: a silent reader still holds the log back", n)
+		}
+		before, _ := b.Progress(p)
+		poll(b, later)
+		after, _ := b.Progress(p)
+		if got := after.Calc.Progress(models.IndServicePoints, "530302", models.MustPeriod("2024-02")); got.Actual != 103 {
+			t.Errorf("after coming back: %v, want 103 (the newest version, pruned from the log before b read it)", got.Actual)
+		}
+		if after.Version <= before.Version {
+			t.Error("the rebuild did not bump the data version")
+		}
+		sameAsFreshBuild(t, b, p)
+		write(2)
+		poll(b, later)
+		if got, _ := b.Progress(p); got.Calc.Progress(models.IndServicePoints, "530302", models.MustPeriod("2024-02")).Actual != 101 {
+			t.Error("b no longer follows the log after its rebuild")
+		}
+	})
 }
