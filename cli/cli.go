@@ -154,7 +154,7 @@ type flagSet struct {
 }
 
 // newFlags makes a command's flag set. Flag usage strings name their value in backquotes
-// ("SQLite database `PATH`"), which the usage line shows.
+// ("database: SQLite file `PATH` or postgres:// URL"), which the usage line shows.
 func newFlags(env Env, name, about, args string, required ...string) *flagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(env.Stderr) // the flag package's own error messages
@@ -330,7 +330,13 @@ func openPlanStore(dbPath, planPath string, mode dbMode) (*models.Plan, *models.
 	if strings.TrimSpace(dbPath) == "" {
 		return nil, nil, errors.New("--db is required")
 	}
-	if mode == existingDB {
+	if mode == existingDB && models.IsPostgresURL(dbPath) {
+		if ok, err := models.PostgresHoldsStore(dbPath); err != nil {
+			return nil, nil, err
+		} else if !ok {
+			return nil, nil, fmt.Errorf("database %s holds no ruralkpi tables (check --db; only serve, user add and export --demo set one up)", models.RedactURL(dbPath))
+		}
+	} else if mode == existingDB {
 		if _, err := os.Stat(dbPath); errors.Is(err, os.ErrNotExist) {
 			return nil, nil, fmt.Errorf("database %s does not exist (check --db; only serve, user add and export --demo create one)", dbPath)
 		} else if err != nil {
@@ -358,7 +364,11 @@ func planFor(dbPath, planPath string) (*models.Plan, error) {
 	if planPath != "" || dbPath == "" {
 		return loadPlan(planPath)
 	}
-	if _, err := os.Stat(dbPath); err != nil {
+	if models.IsPostgresURL(dbPath) {
+		if ok, err := models.PostgresHoldsStore(dbPath); err != nil || !ok {
+			return loadPlan("")
+		}
+	} else if _, err := os.Stat(dbPath); err != nil {
 		return loadPlan("")
 	}
 	store, err := models.Open(dbPath)

@@ -9,7 +9,7 @@ import (
 )
 
 // AuditEntry records who did what, when, from where, and what changed. Entries are append-only:
-// no route edits or deletes them, and SQLite triggers refuse UPDATE and DELETE on the table.
+// no route edits or deletes them, and database triggers (SQLite and PostgreSQL) refuse UPDATE and DELETE on the table.
 type AuditEntry struct {
 	ID      uint      `gorm:"primaryKey"`
 	At      time.Time `gorm:"not null;index"`
@@ -79,7 +79,11 @@ func auditTriggers() []string {
 
 // migrateAccess creates what AutoMigrate cannot: the audit table's guards.
 func (s *Store) migrateAccess() error {
-	for _, stmt := range auditTriggers() {
+	guards := auditTriggers()
+	if s.dialect == dialectPostgres {
+		guards = pgAuditGuards()
+	}
+	for _, stmt := range guards {
 		if err := s.DB.Exec(stmt).Error; err != nil {
 			return fmt.Errorf("models: audit trigger: %w", err)
 		}

@@ -65,11 +65,14 @@ type DataChange struct {
 func changed(tx *gorm.DB, ch Change) (Change, error) {
 	row := DataChange{Kind: string(ch.Kind), UnitCode: ch.Unit, Periods: strings.Join(ch.Periods, ","),
 		Indicator: ch.Indicator, Year: ch.Year, At: time.Now()}
+	if err := announceTx(tx); err != nil {
+		return ch, err
+	}
 	if err := tx.Create(&row).Error; err != nil {
 		return ch, fmt.Errorf("models: record data change: %w", err)
 	}
 	ch.ID = row.ID
-	return ch, nil
+	return ch, notifyTx(tx, row.ID)
 }
 
 // change turns a log row back into a change.

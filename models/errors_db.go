@@ -9,7 +9,9 @@ import (
 )
 
 // IsBusy reports whether err means the database was busy: SQLite's SQLITE_BUSY or SQLITE_LOCKED
-// ("database is locked"), or the store's own write queue timing out (ErrBusy). Nothing was written.
+// ("database is locked"), the store's own write queue timing out (ErrBusy), or PostgreSQL unable to
+// take the work now (a conflict that kept losing, a lost or refused connection: isPostgresBusy).
+// Nothing was written.
 func IsBusy(err error) bool {
 	if err == nil {
 		return false
@@ -19,6 +21,9 @@ func IsBusy(err error) bool {
 	}
 	var se sqlite3.Error
 	if errors.As(err, &se) && (se.Code == sqlite3.ErrBusy || se.Code == sqlite3.ErrLocked) {
+		return true
+	}
+	if isPostgresBusy(err) {
 		return true
 	}
 	msg := err.Error()
@@ -36,7 +41,7 @@ func IsFull(err error) bool {
 		return true
 	}
 	var se sqlite3.Error
-	if errors.As(err, &se) && se.Code == sqlite3.ErrFull {
+	if errors.As(err, &se) && se.Code == sqlite3.ErrFull || isPostgresFull(err) {
 		return true
 	}
 	msg := err.Error()

@@ -176,6 +176,11 @@ func (s *Store) saveStagedLedgerSnapshot(ns NewLedgerSnapshot) (LedgerSnapshot, 
 	if err := ns.Staged.Finish(); err != nil {
 		return LedgerSnapshot{}, Change{}, err
 	}
+	if s.dialect == dialectPostgres {
+		return s.saveLedgerSnapshot(s.DB, ns, ns.Staged.Count(), func(tx *gorm.DB, id uint) error {
+			return copyStagedPointsTo(tx, ns.Staged, "ledger_point_records", &id)
+		})
+	}
 	// ATTACH is per connection and not allowed inside a transaction: pin one connection, attach the
 	// staging file, and run the transaction on that connection.
 	ctx := context.Background()
@@ -445,7 +450,8 @@ func insertLedgerPoints(tx *gorm.DB, snapshot uint, points []LedgerPoint) error 
 	ctx := tx.Statement.Context
 	columns := "snapshot_id, " + ledgerStagingColumns
 	fullRows := min(ledgerInsertBatch, len(points))
-	full, err := db.PrepareContext(ctx, ledgerInsertSQL("ledger_point_records", columns, ledgerStagingColumnCount+1, fullRows))
+	d := dialectOf(tx)
+	full, err := db.PrepareContext(ctx, d.placeholders(ledgerInsertSQL("ledger_point_records", columns, ledgerStagingColumnCount+1, fullRows)))
 	if err != nil {
 		return fmt.Errorf("models: prepare ledger point insert: %w", err)
 	}
@@ -459,7 +465,7 @@ func insertLedgerPoints(tx *gorm.DB, snapshot uint, points []LedgerPoint) error 
 		}
 		stmt := full
 		if len(batch) != fullRows { // the last, shorter batch
-			if stmt, err = db.PrepareContext(ctx, ledgerInsertSQL("ledger_point_records", columns, ledgerStagingColumnCount+1, len(batch))); err != nil {
+			if stmt, err = db.PrepareContext(ctx, d.placeholders(ledgerInsertSQL("ledger_point_records", columns, ledgerStagingColumnCount+1, len(batch)))); err != nil {
 				return fmt.Errorf("models: prepare ledger point insert: %w", err)
 			}
 			defer stmt.Close()
@@ -604,7 +610,7 @@ func (r LedgerPointRecord) StatusLabel() string {
 // (monthly figures are not changes).
 const ledgerChangedSQL = `NOT (c.status <> p.status AND c.status IN ('closed', 'merged')) AND (c.name <> p.name OR c.township <> p.township
 		OR c.village <> p.village OR c.opened_on <> p.opened_on OR c.status <> p.status OR (c.changed_on <> p.changed_on AND c.status = p.status)
-		OR c.fused <> p.fused OR c.direct <> p.direct OR c.operator <> p.operator OR c.lat IS NOT p.lat OR c.lon IS NOT p.lon)`
+		OR c.fused <> p.fused OR c.direct <> p.direct OR c.operator <> p.operator OR c.lat IS DISTINCT FROM p.lat OR c.lon IS DISTINCT FROM p.lon)`
 
 // LedgerDiffCounts sums up DiffLedger between a snapshot and the one before it, counted in SQL so
 // that two 200,000-point snapshots are never loaded to compare them.

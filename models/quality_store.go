@@ -97,7 +97,8 @@ func (s *Store) QualityFigures(p *Plan, unit string, period Period, values map[s
 		ids = append(ids, 0)
 	}
 	// One row per version: the figures come joined (indicator US value RS …) for the same reason.
-	rows, err := s.DB.Raw(`SELECT version_id, group_concat(indicator || char(31) || CAST(value AS TEXT), char(30))
+	d := s.dialect
+	rows, err := s.DB.Raw(`SELECT version_id, `+d.joinAgg(`indicator || `+d.char("31")+` || CAST(value AS TEXT)`, d.char("30"))+`
 		FROM return_values WHERE version_id IN ? GROUP BY version_id`, ids).Rows()
 	if err != nil {
 		return in, fmt.Errorf("models: quality figures: %w", err)
