@@ -55,6 +55,7 @@ func commands() map[string]command {
 		"ledger":   {"service-point ledgers (ledger import|template|villages …)", runLedger},
 		"seed":     {"write a test data set into a new database (seed --synthetic national --db PATH)", runSeed},
 		"remind":   {"show (--dry-run) or send the reminders due now", runRemind},
+		"migrate":  {"copy a SQLite database into an empty PostgreSQL one and verify it (migrate --from PATH --to URL)", runMigrate},
 	}
 }
 
