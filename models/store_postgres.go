@@ -47,7 +47,7 @@ const pgMaxConns = 20
 
 // pgWriteAttempts is how often a write that lost a serialization conflict is run again before the
 // caller gets ErrBusy (503 with Retry-After).
-const pgWriteAttempts = 5
+const pgWriteAttempts = 10
 
 // openPostgres connects to the PostgreSQL database at url (a libpq URL) and migrates it.
 func openPostgres(url string) (*Store, error) {
@@ -139,7 +139,9 @@ func transactPostgres(db *gorm.DB, fn func(tx *gorm.DB) error) error {
 	var err error
 	for attempt := range pgWriteAttempts {
 		if attempt > 0 {
-			time.Sleep(time.Duration(5+rand.IntN(20*attempt)) * time.Millisecond)
+			// Random, growing pauses: the writers that collided do not meet again.
+			ceiling := min(10<<attempt, 300)
+			time.Sleep(time.Duration(1+rand.IntN(ceiling)) * time.Millisecond)
 		}
 		err = db.Transaction(fn, opts)
 		if err == nil || !pgConflict(err) {
