@@ -227,6 +227,9 @@ func (s *Store) saveLedgerSnapshot(db *gorm.DB, ns NewLedgerSnapshot, count int,
 	}
 	var ch Change
 	err := s.writeOn(db, func(tx *gorm.DB) error {
+		if err := lockTx(tx, "ledger", ns.UnitCode, ns.Period); err != nil {
+			return err
+		}
 		if ns.Admit != nil {
 			if err := ns.Admit(s.inTx(tx, nil)); err != nil {
 				return err

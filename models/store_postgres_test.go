@@ -213,3 +213,45 @@ func TestPostgresServersShareChanges(t *testing.T) {
 	}
 	sameAsFreshBuild(t, b, p)
 }
+
+// The same file sent twice at once (a double click, a retried request that had reached another
+// server) is stored once; the other is the same-file conflict (409), as with one writer at a time.
+func TestPostgresSameFileAtOnceStoredOnce(t *testing.T) {
+	s, _, _ := openPostgresTestStore(t)
+	// The month has a version already (its return row exists, so nothing else orders the writers).
+	if _, err := s.SaveVersion(NewVersion{UnitCode: "530302", Period: "2024-03", Source: SourceUpload,
+		File: []byte("an earlier file"), Values: []ReturnValue{{Indicator: "service_points", Value: 4}}}); err != nil {
+		t.Fatal(err)
+	}
+	const n = 8
+	var wg sync.WaitGroup
+	errs := make([]error, n)
+	start := make(chan struct{})
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			_, errs[i] = s.SaveVersion(NewVersion{UnitCode: "530302", Period: "2024-03", Source: SourceUpload,
+				File: []byte("the same file"), Values: []ReturnValue{{Indicator: "service_points", Value: 5}}})
+		}()
+	}
+	close(start)
+	wg.Wait()
+	stored, dup := 0, 0
+	for _, err := range errs {
+		switch {
+		case err == nil:
+			stored++
+		case errors.Is(err, ErrDuplicateFile):
+			dup++
+		default:
+			t.Errorf("same file at once: %v", err)
+		}
+	}
+	var versions int64
+	s.DB.Model(&ReturnVersion{}).Count(&versions)
+	if stored != 1 || dup != n-1 || versions != 2 {
+		t.Errorf("%d stored, %d refused as the same file, %d versions; want 1, %d, 2", stored, dup, versions, n-1)
+	}
+}
