@@ -19,6 +19,7 @@ import (
 	"ruralkpi/importers"
 	"ruralkpi/models"
 	"ruralkpi/plans"
+	"ruralkpi/store"
 )
 
 var update = flag.Bool("update", false, "rewrite the sample files in testdata/")
@@ -65,7 +66,7 @@ func TestGenerateTestdata(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	store, err := models.Open(demoDB(t))
+	store, err := store.Open(demoDB(t))
 	if err != nil {
 		t.Fatal(err)
 	}

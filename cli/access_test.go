@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"ruralkpi/models"
+	"ruralkpi/store"
 )
 
 func runCLI(t *testing.T, stdin string, args ...string) (string, string, int) {
@@ -50,7 +51,7 @@ func TestUserAndTokenCommands(t *testing.T) {
 	if code != 0 || strings.Count(out, "\n") != 1 || !strings.HasPrefix(token, "rk_") {
 		t.Fatalf("token create printed %q (%s), code %d", out, errOut, code)
 	}
-	store, err := models.Open(db)
+	store, err := store.Open(db)
 	if err != nil {
 		t.Fatal(err)
 	}

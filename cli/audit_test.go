@@ -13,6 +13,7 @@ import (
 
 	"ruralkpi/importers"
 	"ruralkpi/models"
+	"ruralkpi/store"
 )
 
 // cliMutations lists, for every command and subcommand, the audit action each change it makes
@@ -141,14 +142,18 @@ func TestEveryCLIChangeIsAuditedOnce(t *testing.T) {
 
 func auditEntries(t *testing.T, db string) []models.AuditEntry {
 	t.Helper()
-	store, err := models.Open(db)
+	st, err := store.Open(db)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer store.Close()
-	var out []models.AuditEntry
-	if err := store.DB.Order("id").Find(&out).Error; err != nil {
+	defer st.Close()
+	all, err := st.AuditEntries(models.AuditFilter{})
+	if err != nil {
 		t.Fatal(err)
+	}
+	out := make([]models.AuditEntry, 0, len(all))
+	for i := len(all) - 1; i >= 0; i-- { // newest first: turned to oldest first
+		out = append(out, all[i])
 	}
 	return out
 }

@@ -7,7 +7,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"ruralkpi/models"
+	"ruralkpi/store"
 )
 
 func runBackup(env Env, args []string) error {
@@ -28,8 +28,8 @@ func runBackup(env Env, args []string) error {
 			return err
 		}
 	}
-	if models.IsPostgresURL(*dbPath) {
-		return models.ErrBackupPostgres
+	if store.IsPostgresURL(*dbPath) {
+		return store.ErrBackupPostgres
 	}
 	_, store, err := openPlanStore(*dbPath, *planPath, existingDB)
 	if err != nil {

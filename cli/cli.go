@@ -15,6 +15,7 @@ import (
 
 	"ruralkpi/models"
 	"ruralkpi/plans"
+	"ruralkpi/store"
 )
 
 // Env is what a command may touch: its output streams, the process environment and what the
@@ -327,15 +328,15 @@ const (
 // openPlanStore loads the plan (the embedded one when planPath is empty) and opens the database
 // with it: what every command that touches data starts with, and the one place that decides
 // whether a missing database may be created.
-func openPlanStore(dbPath, planPath string, mode dbMode) (*models.Plan, *models.Store, error) {
+func openPlanStore(dbPath, planPath string, mode dbMode) (*models.Plan, *store.Store, error) {
 	if strings.TrimSpace(dbPath) == "" {
 		return nil, nil, errors.New("--db is required")
 	}
-	if mode == existingDB && models.IsPostgresURL(dbPath) {
-		if ok, err := models.PostgresHoldsStore(dbPath); err != nil {
+	if mode == existingDB && store.IsPostgresURL(dbPath) {
+		if ok, err := store.PostgresHoldsStore(dbPath); err != nil {
 			return nil, nil, err
 		} else if !ok {
-			return nil, nil, fmt.Errorf("database %s holds no ruralkpi tables (check --db; only serve, user add and export --demo set one up)", models.RedactURL(dbPath))
+			return nil, nil, fmt.Errorf("database %s holds no ruralkpi tables (check --db; only serve, user add and export --demo set one up)", store.RedactURL(dbPath))
 		}
 	} else if mode == existingDB {
 		if _, err := os.Stat(dbPath); errors.Is(err, os.ErrNotExist) {
@@ -348,7 +349,7 @@ func openPlanStore(dbPath, planPath string, mode dbMode) (*models.Plan, *models.
 	if err != nil {
 		return nil, nil, err
 	}
-	store, err := models.Open(dbPath)
+	store, err := store.Open(dbPath)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -365,14 +366,14 @@ func planFor(dbPath, planPath string) (*models.Plan, error) {
 	if planPath != "" || dbPath == "" {
 		return loadPlan(planPath)
 	}
-	if models.IsPostgresURL(dbPath) {
-		if ok, err := models.PostgresHoldsStore(dbPath); err != nil || !ok {
+	if store.IsPostgresURL(dbPath) {
+		if ok, err := store.PostgresHoldsStore(dbPath); err != nil || !ok {
 			return loadPlan("")
 		}
 	} else if _, err := os.Stat(dbPath); err != nil {
 		return loadPlan("")
 	}
-	store, err := models.Open(dbPath)
+	store, err := store.Open(dbPath)
 	if err != nil {
 		return nil, err
 	}
@@ -417,3 +418,6 @@ func buildVersion(b Build) string {
 	}
 	return version
 }
+
+// shownDB is a --db value fit for output and logs: a PostgreSQL URL without its password.
+func shownDB(db string) string { return store.RedactURL(db) }

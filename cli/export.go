@@ -9,6 +9,7 @@ import (
 	"ruralkpi/handlers"
 	"ruralkpi/models"
 	"ruralkpi/reports"
+	"ruralkpi/store"
 )
 
 // exportFlags are the flags every export shares.
@@ -53,33 +54,33 @@ func parseExportFlags(env Env, name, about string, args []string, withChromium b
 }
 
 // exportInput opens the store and loads the report input for the month.
-func exportInput(f exportFlags) (*models.Store, *models.Plan, reports.Input, error) {
+func exportInput(f exportFlags) (*store.Store, *models.Plan, reports.Input, error) {
 	mode := existingDB
 	if f.demo {
 		mode = createDB
 	}
-	plan, store, err := openPlanStore(f.db, f.plan, mode)
+	plan, st, err := openPlanStore(f.db, f.plan, mode)
 	if err != nil {
 		return nil, nil, reports.Input{}, err
 	}
-	fail := func(err error) (*models.Store, *models.Plan, reports.Input, error) {
-		_ = store.Close()
+	fail := func(err error) (*store.Store, *models.Plan, reports.Input, error) {
+		_ = st.Close()
 		return nil, nil, reports.Input{}, err
 	}
 	if f.demo {
-		if err := store.SeedDemo(plan); err != nil {
+		if err := st.SeedDemo(plan); err != nil {
 			return fail(err)
 		}
 	}
-	period, err := reports.ResolvePeriod(store, plan, f.period)
+	period, err := reports.ResolvePeriod(st, plan, f.period)
 	if err != nil {
 		return fail(fmt.Errorf("--period: %s", models.ErrorMessage(err)))
 	}
-	in, err := reports.Load(store, plan, period, time.Now())
+	in, err := reports.Load(st, plan, period, time.Now())
 	if err != nil {
 		return fail(err)
 	}
-	return store, plan, in, nil
+	return st, plan, in, nil
 }
 
 func runExportMonthly(env Env, args []string) error {
@@ -87,11 +88,11 @@ func runExportMonthly(env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	store, _, in, err := exportInput(f)
+	st, _, in, err := exportInput(f)
 	if err != nil {
 		return err
 	}
-	defer store.Close()
+	defer st.Close()
 	var buf bytes.Buffer
 	if err := reports.WriteMonthly(&buf, in, reports.MonthlyOptions{}); err != nil {
 		return err
@@ -117,12 +118,12 @@ func runExportBriefing(env Env, args []string) error {
 			return fmt.Errorf("%w\n(write the page instead with -o FILE.html and print it from a browser)", err)
 		}
 	}
-	store, plan, in, err := exportInput(f)
+	st, plan, in, err := exportInput(f)
 	if err != nil {
 		return err
 	}
-	defer store.Close()
-	s := &handlers.Server{Plan: plan, Store: store}
+	defer st.Close()
+	s := &handlers.Server{Plan: plan, Store: st}
 	if _, err := handlers.New(s); err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 
 	"ruralkpi/importers"
 	"ruralkpi/models"
+	"ruralkpi/store"
 )
 
 func runLedger(env Env, args []string) error {
@@ -29,13 +30,13 @@ func ledgerFlagSet(fs *flagSet, f *ledgerFlags) {
 	fs.StringVar(&f.county, "county", "", "reporting unit `CODE`, e.g. 530302")
 }
 
-func openLedgerStore(f ledgerFlags) (*models.Store, models.Unit, error) {
+func openLedgerStore(f ledgerFlags) (*store.Store, models.Unit, error) {
 	store, unit, _, err := openLedgerPlanStore(f)
 	return store, unit, err
 }
 
 // openLedgerPlanStore is openLedgerStore with the plan, which an import needs for the month's lock.
-func openLedgerPlanStore(f ledgerFlags) (*models.Store, models.Unit, *models.Plan, error) {
+func openLedgerPlanStore(f ledgerFlags) (*store.Store, models.Unit, *models.Plan, error) {
 	plan, store, err := openPlanStore(f.db, f.plan, existingDB)
 	if err != nil {
 		return nil, models.Unit{}, nil, err

@@ -6,12 +6,12 @@ import (
 	"os"
 	"time"
 
-	"ruralkpi/models"
+	"ruralkpi/store"
 )
 
 // runMigrate moves a city from its SQLite file to PostgreSQL: everything is copied into an empty
 // database and verified (row counts of every table, SHA-256 of every original file). It writes no
-// audit entry of its own (models.CopyAll says why); the audit trail is copied as it is.
+// audit entry of its own (store.CopyAll says why); the audit trail is copied as it is.
 func runMigrate(env Env, args []string) error {
 	fs := newFlags(env, "migrate", "Copies every table of a SQLite database into an empty PostgreSQL database and verifies the copy "+
 		"(row counts, SHA-256 of every original file). Stop the servers using the source first.", "", "from", "to")
@@ -23,10 +23,10 @@ func runMigrate(env Env, args []string) error {
 	if len(fs.positional()) > 0 {
 		return fs.misuse("unexpected argument %q", fs.positional()[0])
 	}
-	if models.IsPostgresURL(*from) {
-		return fs.misuse("--from must be a SQLite database file, not %s", models.RedactURL(*from))
+	if store.IsPostgresURL(*from) {
+		return fs.misuse("--from must be a SQLite database file, not %s", store.RedactURL(*from))
 	}
-	if !models.IsPostgresURL(*to) {
+	if !store.IsPostgresURL(*to) {
 		return fs.misuse("--to must be a postgres:// or postgresql:// URL, not %q", *to)
 	}
 	if _, err := os.Stat(*from); errors.Is(err, os.ErrNotExist) {
@@ -35,12 +35,12 @@ func runMigrate(env Env, args []string) error {
 		return fmt.Errorf("database %s: %w", *from, err)
 	}
 	started := time.Now()
-	src, err := models.Open(*from)
+	src, err := store.Open(*from)
 	if err != nil {
 		return err
 	}
 	defer src.Close()
-	dst, err := models.Open(*to)
+	dst, err := store.Open(*to)
 	if err != nil {
 		return err
 	}
@@ -52,7 +52,7 @@ func runMigrate(env Env, args []string) error {
 		return err
 	}
 	fmt.Fprintf(env.Stdout, "copied %s to %s in %s: %d rows in %d tables, every count equal; %d original files, every SHA-256 equal\n",
-		*from, models.RedactURL(*to), time.Since(started).Round(100*time.Millisecond), rep.Rows(), len(rep.Tables), rep.Files)
-	fmt.Fprintf(env.Stdout, "serve it with: ruralkpi serve --db %s\n", models.RedactURL(*to))
+		*from, store.RedactURL(*to), time.Since(started).Round(100*time.Millisecond), rep.Rows(), len(rep.Tables), rep.Files)
+	fmt.Fprintf(env.Stdout, "serve it with: ruralkpi serve --db %s\n", store.RedactURL(*to))
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 
 	"ruralkpi/internal/pgtest"
 	"ruralkpi/models"
+	"ruralkpi/store"
 )
 
 // migrate copies the demo database into PostgreSQL with every count and every original's SHA-256
@@ -34,7 +35,7 @@ func TestMigrateDemoToPostgres(t *testing.T) {
 		t.Fatalf("migrate: %d\n%s\n%s", code, out, errOut)
 	}
 	audit := func(path string) int {
-		s, err := models.Open(path)
+		s, err := store.Open(path)
 		if err != nil {
 			t.Fatal(err)
 		}

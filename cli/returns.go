@@ -11,6 +11,7 @@ import (
 
 	"ruralkpi/importers"
 	"ruralkpi/models"
+	"ruralkpi/store"
 )
 
 // runTemplate writes the pre-filled monthly template of a county and month.
@@ -86,7 +87,7 @@ func runImport(env Env, args []string) error {
 }
 
 // importFile imports one file and reports the outcome; it returns whether the file was accepted.
-func importFile(env Env, store *models.Store, plan *models.Plan, path string, req importers.ImportRequest) bool {
+func importFile(env Env, store *store.Store, plan *models.Plan, path string, req importers.ImportRequest) bool {
 	lim := importers.DefaultLimits()
 	data, err := readLimited(path, lim.MaxFileBytes)
 	if err != nil {

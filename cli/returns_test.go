@@ -9,6 +9,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"ruralkpi/models"
+	"ruralkpi/store"
 )
 
 func TestTemplateAndImportCommands(t *testing.T) {
@@ -70,7 +71,7 @@ func TestTemplateAndImportCommands(t *testing.T) {
 // month by --ignore-lock, all for subject.
 func assertLockOverrides(t *testing.T, db, subject string, n int) {
 	t.Helper()
-	store, err := models.Open(db)
+	store, err := store.Open(db)
 	if err != nil {
 		t.Fatal(err)
 	}

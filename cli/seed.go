@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"ruralkpi/models"
+	"ruralkpi/store"
 )
 
 // runSeed writes a test data set into a new database: `seed --synthetic national --db PATH` is the
@@ -24,7 +25,7 @@ func runSeed(env Env, args []string) error {
 	if *kind != "national" {
 		return fs.misuse("unknown data set %q (want national)", *kind)
 	}
-	if models.IsPostgresURL(*dbPath) {
+	if store.IsPostgresURL(*dbPath) {
 		// SeedSynthetic refuses a database that holds returns or users.
 	} else if _, err := os.Stat(*dbPath); err == nil {
 		return fmt.Errorf("%s exists: seed writes a new database file", *dbPath)
@@ -36,7 +37,7 @@ func runSeed(env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	store, err := models.Open(*dbPath)
+	store, err := store.Open(*dbPath)
 	if err != nil {
 		return err
 	}
@@ -48,6 +49,6 @@ func runSeed(env Env, args []string) error {
 		return err
 	}
 	fmt.Fprintf(env.Stdout, "wrote %s in %s; serve it with: ruralkpi serve --db %s (log in as office or leader, password %s)\n",
-		models.RedactURL(*dbPath), time.Since(started).Round(100*time.Millisecond), models.RedactURL(*dbPath), models.DemoPassword)
+		shownDB(*dbPath), time.Since(started).Round(100*time.Millisecond), shownDB(*dbPath), models.DemoPassword)
 	return nil
 }

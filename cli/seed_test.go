@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"ruralkpi/models"
+	"ruralkpi/store"
 )
 
 // A database seeded with its own plan is opened with that plan by every command (serve included)
@@ -18,7 +19,7 @@ func TestCommandsUseTheStoredPlan(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := models.Open(national)
+	s, err := store.Open(national)
 	if err != nil {
 		t.Fatal(err)
 	}

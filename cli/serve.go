@@ -120,7 +120,7 @@ func runServe(env Env, args []string) error {
 	if cfg.Demo {
 		if err := store.SeedDemoAsOf(plan, today); err != nil {
 			if errors.Is(err, models.ErrRealData) {
-				return fmt.Errorf("refusing --demo: %s holds real (non-demo) data; use another --db for the demo", models.RedactURL(cfg.DBPath))
+				return fmt.Errorf("refusing --demo: %s holds real (non-demo) data; use another --db for the demo", shownDB(cfg.DBPath))
 			}
 			return err
 		}
@@ -153,7 +153,7 @@ func runServe(env Env, args []string) error {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
 	url := "http://" + displayAddr(ln.Addr().String())
-	logger.Info("serving", "url", url, "db", models.RedactURL(cfg.DBPath), "plan", plan.Code, "demo", cfg.Demo, "startup", time.Since(started).Round(time.Millisecond))
+	logger.Info("serving", "url", url, "db", shownDB(cfg.DBPath), "plan", plan.Code, "demo", cfg.Demo, "startup", time.Since(started).Round(time.Millisecond))
 	if cfg.Demo {
 		fmt.Fprintf(env.Stdout, "ruralkpi demo at %s, dated %s — log in as office, leader or county-530326 with password %s\n", url, now().In(models.ReportingZone()).Format("2006-01-02"), models.DemoPassword)
 	} else {

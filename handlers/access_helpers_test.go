@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"database/sql"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -16,6 +17,7 @@ import (
 
 	"ruralkpi/models"
 	"ruralkpi/plans"
+	"ruralkpi/store"
 )
 
 // accessPassword is the password of every user of the access tests.
@@ -45,7 +47,7 @@ type accessEnv struct {
 	t      testing.TB
 	app    *fiber.App
 	server *Server
-	store  *models.Store
+	store  *store.Store
 	plan   *models.Plan
 	dbPath string
 	clock  *accessClock
@@ -90,9 +92,7 @@ func newAccessEnvAt(t testing.TB, path string) *accessEnv {
 			t.Fatal(err)
 		}
 		u := models.User{Username: nu.Username, DisplayName: nu.DisplayName, PasswordHash: string(hash), Role: nu.Role, UnitCode: nu.UnitCode, Demo: true}
-		if err := e.store.DB.Create(&u).Error; err != nil {
-			t.Fatal(err)
-		}
+		insertUser(t, e.store, &u)
 	}
 	return e
 }
@@ -100,7 +100,7 @@ func newAccessEnvAt(t testing.TB, path string) *accessEnv {
 // open opens the store and builds the app; after close it simulates a restart.
 func (e *accessEnv) open() {
 	e.t.Helper()
-	store, err := models.Open(e.dbPath)
+	store, err := store.Open(e.dbPath)
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -223,20 +223,46 @@ func (c *accessClient) send(req *http.Request) accessResult {
 const testOfficeToken = "rk_test-office-token"
 
 // signInTestOffice stores an office user (the demo's, if loaded) with testOfficeToken as its token.
-func signInTestOffice(t testing.TB, store *models.Store) {
+func signInTestOffice(t testing.TB, st *store.Store) {
 	t.Helper()
-	u, err := store.UserByName("office")
+	u, err := st.UserByName("office")
 	if err != nil {
 		hash, herr := bcrypt.GenerateFromPassword([]byte(accessPassword), bcrypt.MinCost)
 		if herr != nil {
 			t.Fatal(herr)
 		}
 		u = models.User{Username: "test-office", PasswordHash: string(hash), Role: models.RoleOffice, Demo: true}
-		if err := store.DB.Create(&u).Error; err != nil {
-			t.Fatal(err)
-		}
+		insertUser(t, st, &u)
 	}
-	if err := store.DB.Create(&models.APIToken{UserID: u.ID, Name: "test", Hash: models.SecretHash(testOfficeToken), Prefix: testOfficeToken[:9]}).Error; err != nil {
+	if _, err := rawSQL(t, st).Exec("INSERT INTO api_tokens (user_id, name, hash, prefix, created_at) VALUES (?, ?, ?, ?, ?)",
+		u.ID, "test", models.SecretHash(testOfficeToken), testOfficeToken[:9], time.Now()); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// rawSQL is the database under the store, for fixtures and checks that look beneath its methods.
+func rawSQL(t testing.TB, st *store.Store) *sql.DB {
+	t.Helper()
+	db, err := st.SQL()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+// insertUser stores a user row as it is, with no validation and no audit entry (a fixture), and
+// sets its id.
+func insertUser(t testing.TB, st *store.Store, u *models.User) {
+	t.Helper()
+	now := time.Now()
+	res, err := rawSQL(t, st).Exec(`INSERT INTO users (username, display_name, password_hash, role, unit_code, disabled, demo, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, u.Username, u.DisplayName, u.PasswordHash, u.Role, u.UnitCode, u.Disabled, u.Demo, now, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.ID, u.CreatedAt, u.UpdatedAt = uint(id), now, now
 }

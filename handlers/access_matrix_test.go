@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"ruralkpi/models"
+	"ruralkpi/store"
 )
 
 // Roles of the authorization matrix, one letter each in a row's allow string.
@@ -154,7 +155,7 @@ func newAccessFixtures(t *testing.T, e *accessEnv) accessFixtures {
 	if err != nil {
 		t.Fatal(err)
 	}
-	snap, err := e.store.SaveLedgerSnapshot(models.NewLedgerSnapshot{UnitCode: "530302", Period: "2024-06", UploadedBy: "county-530302"})
+	snap, err := e.store.SaveLedgerSnapshot(store.NewLedgerSnapshot{UnitCode: "530302", Period: "2024-06", UploadedBy: "county-530302"})
 	if err != nil {
 		t.Fatal(err)
 	}

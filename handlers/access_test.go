@@ -11,6 +11,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"ruralkpi/models"
+	"ruralkpi/store"
 )
 
 func TestCSRFRefusesFormsWithoutToken(t *testing.T) {
@@ -254,7 +255,7 @@ func TestAuditEntriesForEachAction(t *testing.T) {
 	if res := office.do("POST", "/review/"+itoaUint(v2.ID), url.Values{"decision": {"approve"}}); res.status != fiber.StatusSeeOther {
 		t.Fatalf("approve: %d", res.status)
 	}
-	snap2, err := e.store.SaveLedgerSnapshot(models.NewLedgerSnapshot{UnitCode: "530302", Period: "2024-06"})
+	snap2, err := e.store.SaveLedgerSnapshot(store.NewLedgerSnapshot{UnitCode: "530302", Period: "2024-06"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"ruralkpi/models"
+	"ruralkpi/store"
 )
 
 // ledgerTestFile builds a small ledger with excelize from header and rows.
@@ -143,10 +144,10 @@ func TestLedgerPages(t *testing.T) {
 		{Code: "P002", Name: "大冲服务点", Township: "茨营镇", Village: "大冲村", Status: models.LedgerClosed, Income: 0},
 	}
 	figures := `{"service_points":1,"points_income_10k":1}`
-	if _, err := s.Store.SaveLedgerSnapshot(models.NewLedgerSnapshot{UnitCode: "530302", Period: "2024-06", Points: pts, Indicators: figures}); err != nil {
+	if _, err := s.Store.SaveLedgerSnapshot(store.NewLedgerSnapshot{UnitCode: "530302", Period: "2024-06", Points: pts, Indicators: figures}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Store.SaveLedgerSnapshot(models.NewLedgerSnapshot{UnitCode: "530302", Period: "2024-05", Points: pts[:1]}); err != nil {
+	if _, err := s.Store.SaveLedgerSnapshot(store.NewLedgerSnapshot{UnitCode: "530302", Period: "2024-05", Points: pts[:1]}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.Store.SaveVersion(models.NewVersion{UnitCode: "530302", Period: "2024-06", Source: models.SourceUpload,

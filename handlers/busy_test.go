@@ -14,13 +14,14 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"ruralkpi/models"
+	"ruralkpi/store"
 )
 
 // holdWriteLock takes SQLite's write lock on the database from another connection (as another
 // process, e.g. the CLI, would) until the returned function is called.
 func holdWriteLock(t *testing.T, path string) func() {
 	t.Helper()
-	db, err := sql.Open("sqlite3", models.SQLiteDSN(path))
+	db, err := sql.Open("sqlite3", store.SQLiteDSN(path))
 	if err != nil {
 		t.Fatal(err)
 	}

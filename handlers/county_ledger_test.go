@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"ruralkpi/models"
+	"ruralkpi/store"
 )
 
 func TestCountyPageShowsLedger(t *testing.T) {
@@ -18,7 +19,7 @@ func TestCountyPageShowsLedger(t *testing.T) {
 		Values: []models.ReturnValue{{Indicator: models.IndServicePoints, Value: 40}, {Indicator: models.IndFusedPoints, Value: 5}}}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.store.SaveLedgerSnapshot(models.NewLedgerSnapshot{UnitCode: "530302", Period: "2024-06",
+	if _, err := e.store.SaveLedgerSnapshot(store.NewLedgerSnapshot{UnitCode: "530302", Period: "2024-06",
 		Indicators: `{"service_points": 42, "pfm_fused_points": 5}`}); err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"ruralkpi/models"
+	"ruralkpi/store"
 )
 
 // newDemoEnv is the demo as `serve --demo` seeds it, on a clock that reads the day (10:00 CST).
@@ -22,7 +23,7 @@ func newDemoEnv(t testing.TB, day string) *accessEnv {
 	}
 	e := &accessEnv{t: t, plan: accessPlan(t), dbPath: filepath.Join(t.TempDir(), "demo.db"),
 		clock: &accessClock{now: today.Add(10 * time.Hour)}}
-	store, err := models.Open(e.dbPath)
+	store, err := store.Open(e.dbPath)
 	if err != nil {
 		t.Fatal(err)
 	}

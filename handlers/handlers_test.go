@@ -13,6 +13,7 @@ import (
 
 	"ruralkpi/models"
 	"ruralkpi/plans"
+	"ruralkpi/store"
 )
 
 // newTestApp builds the app over a fresh SQLite database in a temp dir, with the demo loaded when asked.
@@ -26,7 +27,7 @@ func newTestApp(t testing.TB, demo bool) (*fiber.App, *Server) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	store, err := models.Open(filepath.Join(t.TempDir(), "handlers.db"))
+	store, err := store.Open(filepath.Join(t.TempDir(), "handlers.db"))
 	if err != nil {
 		t.Fatal(err)
 	}

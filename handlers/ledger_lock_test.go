@@ -26,9 +26,7 @@ func addAccessUser(t *testing.T, e *accessEnv, nu models.NewUser) {
 		t.Fatal(err)
 	}
 	u := models.User{Username: nu.Username, DisplayName: nu.DisplayName, PasswordHash: string(hash), Role: nu.Role, UnitCode: nu.UnitCode, Demo: true}
-	if err := e.store.DB.Create(&u).Error; err != nil {
-		t.Fatal(err)
-	}
+	insertUser(t, e.store, &u)
 }
 
 // bigLedgerFile is a ledger of n points in operation (no village list: names are not checked).

@@ -14,6 +14,7 @@ import (
 
 	"ruralkpi/importers"
 	"ruralkpi/models"
+	"ruralkpi/store"
 )
 
 // uploadForm posts a multipart form with a file and the CSRF token, like the browser does.
@@ -36,7 +37,7 @@ func (c *accessClient) uploadForm(path string, fields map[string]string, name st
 var ledgerTokenField = regexp.MustCompile(`name="token" value="([0-9a-f]+)"`)
 
 // auditCount counts the audit entries of an action.
-func auditCount(t *testing.T, store *models.Store, action string) int {
+func auditCount(t *testing.T, store *store.Store, action string) int {
 	t.Helper()
 	entries, err := store.AuditEntries(models.AuditFilter{Action: action})
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"ruralkpi/models"
+	"ruralkpi/store"
 )
 
 // The national benchmarks start from the database, as a server does: `ruralkpi seed --synthetic
@@ -24,7 +25,7 @@ func nationalDB(b *testing.B) string {
 	if path == "" {
 		path = filepath.Join(os.TempDir(), "ruralkpi-bench-national.db")
 	}
-	if models.IsPostgresURL(path) {
+	if store.IsPostgresURL(path) {
 		return path // seeded beforehand: ruralkpi seed --synthetic national --db URL
 	}
 	if _, err := os.Stat(path); err == nil {
@@ -36,7 +37,7 @@ func nationalDB(b *testing.B) string {
 	}
 	tmp := path + ".seeding"
 	_ = os.Remove(tmp)
-	s, err := models.Open(tmp)
+	s, err := store.Open(tmp)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -56,9 +57,9 @@ func nationalDB(b *testing.B) string {
 }
 
 // openNational opens the national database with its stored plan and a signed-in office token.
-func openNational(b *testing.B) (*models.Store, *models.Plan) {
+func openNational(b *testing.B) (*store.Store, *models.Plan) {
 	b.Helper()
-	s, err := models.Open(nationalDB(b))
+	s, err := store.Open(nationalDB(b))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -77,7 +78,7 @@ func BenchmarkNationalReadModelBuild(b *testing.B) {
 	var live uint64
 	var cpu time.Duration
 	for b.Loop() {
-		fresh := &models.Store{DB: s.DB}
+		fresh := s.Restarted()
 		runtime.GC()
 		var before runtime.MemStats
 		runtime.ReadMemStats(&before)
@@ -107,7 +108,9 @@ var nationalPages = []string{"/", "/counties/110000", "/counties/110100", "/coun
 func BenchmarkNationalPages(b *testing.B) {
 	s, p := openNational(b)
 	var tokens int64
-	s.DB.Model(&models.APIToken{}).Where("hash = ?", models.SecretHash(testOfficeToken)).Count(&tokens)
+	if err := rawSQL(b, s).QueryRow("SELECT COUNT(*) FROM api_tokens WHERE hash = ?", models.SecretHash(testOfficeToken)).Scan(&tokens); err != nil {
+		b.Fatal(err)
+	}
 	if tokens == 0 { // the database is kept between runs
 		signInTestOffice(b, s)
 	}

@@ -19,9 +19,7 @@ func TestProgressPagesCached(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := e.store.DB.Create(&models.User{Username: "office2", DisplayName: "第二位办公室用户", PasswordHash: string(hash), Role: models.RoleOffice}).Error; err != nil {
-		t.Fatal(err)
-	}
+	insertUser(t, e.store, &models.User{Username: "office2", DisplayName: "第二位办公室用户", PasswordHash: string(hash), Role: models.RoleOffice})
 	office, office2, leader := e.loggedIn("office"), e.loggedIn("office2"), e.loggedIn("leader")
 	conditional := func(c *accessClient, path, etag string) accessResult {
 		req := httptest.NewRequest("GET", path, nil)

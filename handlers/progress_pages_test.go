@@ -15,6 +15,7 @@ import (
 	"ruralkpi/dashboards"
 	"ruralkpi/models"
 	"ruralkpi/plans"
+	"ruralkpi/store"
 )
 
 // TestProgressEndpoints shares one demo database between the API and the pages: seeding it is the
@@ -155,7 +156,7 @@ func TestDashboardEscapesLabels(t *testing.T) {
 	if err := plan.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	store, err := models.Open(filepath.Join(t.TempDir(), "evil.db"))
+	store, err := store.Open(filepath.Join(t.TempDir(), "evil.db"))
 	if err != nil {
 		t.Fatal(err)
 	}

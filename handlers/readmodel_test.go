@@ -34,8 +34,8 @@ func TestProgressComesFromTheReadModel(t *testing.T) {
 	app, s := newTestApp(t, true)
 	fetch := func(url string) (int, []byte) { return get(t, app, url) }
 	before := servicePoints(t, fetch)
-	if err := s.Store.DB.Exec(`UPDATE return_values SET value = value + 1000 WHERE indicator = ? AND version_id IN
-		(SELECT id FROM return_versions WHERE unit_code = '530302' AND period = '2024-06')`, models.IndServicePoints).Error; err != nil {
+	if _, err := rawSQL(t, s.Store).Exec(`UPDATE return_values SET value = value + 1000 WHERE indicator = ? AND version_id IN
+		(SELECT id FROM return_versions WHERE unit_code = '530302' AND period = '2024-06')`, models.IndServicePoints); err != nil {
 		t.Fatal(err)
 	}
 	if got := servicePoints(t, fetch); got != before {

@@ -16,6 +16,7 @@ import (
 	"ruralkpi/models"
 	"ruralkpi/reminders"
 	"ruralkpi/static"
+	"ruralkpi/store"
 	"ruralkpi/templates"
 	"ruralkpi/uploads"
 )
@@ -43,7 +44,7 @@ type Config struct {
 // Server holds what every handler needs.
 type Server struct {
 	Plan   *models.Plan
-	Store  *models.Store
+	Store  *store.Store
 	Views  *templates.Views
 	Config Config
 	Log    *slog.Logger

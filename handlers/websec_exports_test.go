@@ -17,6 +17,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"ruralkpi/models"
+	"ruralkpi/store"
 )
 
 // hostileCells are what a user may type into any free-text field: formulas in every disguise.
@@ -187,7 +188,7 @@ func seedHostile(t *testing.T, app *fiber.App, s *Server, ind string) {
 	if err := s.Store.ReplaceAdminVillages("530302", []models.AdminVillage{{UnitCode: "530302", Township: hostileCells[1], Name: hostileCells[3]}}, "v.xlsx", models.Actor{Username: "office"}, time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Store.SaveLedgerSnapshot(models.NewLedgerSnapshot{UnitCode: "530302", Period: "2024-06", FileName: "x.xlsx", File: []byte("x"),
+	if _, err := s.Store.SaveLedgerSnapshot(store.NewLedgerSnapshot{UnitCode: "530302", Period: "2024-06", FileName: "x.xlsx", File: []byte("x"),
 		Points: []models.LedgerPoint{{Code: hostileCells[4], Name: hostileCells[0], Township: hostileCells[1], Village: hostileCells[3],
 			Operator: hostileCells[5], Income: -10, Status: models.LedgerOperating}}}); err != nil {
 		t.Fatal(err)

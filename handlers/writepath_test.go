@@ -221,7 +221,7 @@ func (w *writePathEnv) refuseAudit(t *testing.T, on bool) {
 	if on {
 		stmt = "CREATE TRIGGER audit_refused BEFORE INSERT ON audit_entries BEGIN SELECT RAISE(ABORT, 'audit refused'); END"
 	}
-	if err := w.e.store.DB.Exec(stmt).Error; err != nil {
+	if _, err := rawSQL(t, w.e.store).Exec(stmt); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -232,14 +232,25 @@ func (w *writePathEnv) refuseAudit(t *testing.T, on bool) {
 // (a session's last request and expiry, a token's last use).
 func (w *writePathEnv) fingerprint(t *testing.T) map[string]string {
 	t.Helper()
+	db := rawSQL(t, w.e.store)
 	var tables []string
-	if err := w.e.store.DB.Raw("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('audit_entries', 'key_values', 'sqlite_sequence', 'reminder_deliveries') ORDER BY name").
-		Scan(&tables).Error; err != nil {
+	names, err := db.Query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('audit_entries', 'key_values', 'sqlite_sequence', 'reminder_deliveries') ORDER BY name")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for names.Next() {
+		var name string
+		if err := names.Scan(&name); err != nil {
+			t.Fatal(err)
+		}
+		tables = append(tables, name)
+	}
+	if err := names.Close(); err != nil {
 		t.Fatal(err)
 	}
 	out := map[string]string{}
 	for _, table := range tables {
-		rows, err := w.e.store.DB.Raw(`SELECT * FROM "` + table + `" ORDER BY 1`).Rows()
+		rows, err := db.Query(`SELECT * FROM "` + table + `" ORDER BY 1`)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -287,7 +298,7 @@ func diffFingerprints(a, b map[string]string) string {
 func (w *writePathEnv) auditCount(t *testing.T) int64 {
 	t.Helper()
 	var n int64
-	if err := w.e.store.DB.Model(&models.AuditEntry{}).Select("COALESCE(MAX(id), 0)").Scan(&n).Error; err != nil {
+	if err := rawSQL(t, w.e.store).QueryRow("SELECT COALESCE(MAX(id), 0) FROM audit_entries").Scan(&n); err != nil {
 		t.Fatal(err)
 	}
 	return n
@@ -295,9 +306,15 @@ func (w *writePathEnv) auditCount(t *testing.T) int64 {
 
 func (w *writePathEnv) auditSince(t *testing.T, id int64) []models.AuditEntry {
 	t.Helper()
-	var out []models.AuditEntry
-	if err := w.e.store.DB.Where("id > ?", id).Order("id").Find(&out).Error; err != nil {
+	all, err := w.e.store.AuditEntries(models.AuditFilter{})
+	if err != nil {
 		t.Fatal(err)
+	}
+	var out []models.AuditEntry
+	for i := len(all) - 1; i >= 0; i-- { // newest first: turned to oldest first
+		if int64(all[i].ID) > id {
+			out = append(out, all[i])
+		}
 	}
 	return out
 }
@@ -305,7 +322,7 @@ func (w *writePathEnv) auditSince(t *testing.T, id int64) []models.AuditEntry {
 func (w *writePathEnv) newestVersion(t *testing.T) string {
 	t.Helper()
 	var id uint
-	if err := w.e.store.DB.Model(&models.ReturnVersion{}).Where("unit_code = ?", "530302").Select("MAX(id)").Scan(&id).Error; err != nil {
+	if err := rawSQL(t, w.e.store).QueryRow("SELECT COALESCE(MAX(id), 0) FROM return_versions WHERE unit_code = ?", "530302").Scan(&id); err != nil {
 		t.Fatal(err)
 	}
 	return itoaUint(id)
@@ -344,7 +361,7 @@ var (
 func (w *writePathEnv) newestSnapshot(t *testing.T, period string) string {
 	t.Helper()
 	var id uint
-	if err := w.e.store.DB.Model(&models.LedgerSnapshot{}).Where("unit_code = ? AND period = ?", "530302", period).Select("MAX(id)").Scan(&id).Error; err != nil {
+	if err := rawSQL(t, w.e.store).QueryRow("SELECT COALESCE(MAX(id), 0) FROM ledger_snapshots WHERE unit_code = ? AND period = ?", "530302", period).Scan(&id); err != nil {
 		t.Fatal(err)
 	}
 	return itoaUint(id)
@@ -358,7 +375,7 @@ func (w *writePathEnv) newestTokenOf(t *testing.T, username string) string {
 		t.Fatal(err)
 	}
 	var id uint
-	if err := w.e.store.DB.Model(&models.APIToken{}).Where("user_id = ? AND revoked_at IS NULL", u.ID).Select("MAX(id)").Scan(&id).Error; err != nil {
+	if err := rawSQL(t, w.e.store).QueryRow("SELECT COALESCE(MAX(id), 0) FROM api_tokens WHERE user_id = ? AND revoked_at IS NULL", u.ID).Scan(&id); err != nil {
 		t.Fatal(err)
 	}
 	return itoaUint(id)
@@ -367,7 +384,7 @@ func (w *writePathEnv) newestTokenOf(t *testing.T, username string) string {
 func (w *writePathEnv) newestToken(t *testing.T) string {
 	t.Helper()
 	var id uint
-	if err := w.e.store.DB.Model(&models.APIToken{}).Where("revoked_at IS NULL").Select("MAX(id)").Scan(&id).Error; err != nil {
+	if err := rawSQL(t, w.e.store).QueryRow("SELECT COALESCE(MAX(id), 0) FROM api_tokens WHERE revoked_at IS NULL").Scan(&id); err != nil {
 		t.Fatal(err)
 	}
 	return itoaUint(id)

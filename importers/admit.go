@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"ruralkpi/models"
+	"ruralkpi/store"
 )
 
 // monthClaim is an upload's claim on a unit's month: a return version or a ledger snapshot. Both
@@ -48,7 +49,7 @@ func admitMonth(plan *models.Plan, c monthClaim, check func(*models.Plan, string
 
 // auditOverride records, in tx, that IgnoreLock let in an upload the month's lock refused (why);
 // nothing when nothing was overridden or on a dry run.
-func auditOverride(tx *models.Store, c monthClaim, why string) error {
+func auditOverride(tx *store.Store, c monthClaim, why string) error {
 	if why == "" || c.DryRun {
 		return nil
 	}
@@ -62,7 +63,7 @@ func auditOverride(tx *models.Store, c monthClaim, why string) error {
 }
 
 // admitInTx is admitMonth and auditOverride in the transaction that stores the upload.
-func admitInTx(tx *models.Store, plan *models.Plan, c monthClaim, check func(*models.Plan, string, models.Period, time.Time) (models.SubmitCheck, error)) error {
+func admitInTx(tx *store.Store, plan *models.Plan, c monthClaim, check func(*models.Plan, string, models.Period, time.Time) (models.SubmitCheck, error)) error {
 	why, err := admitMonth(plan, c, check)
 	if err != nil {
 		return err

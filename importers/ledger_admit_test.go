@@ -8,11 +8,12 @@ import (
 	"time"
 
 	"ruralkpi/models"
+	"ruralkpi/store"
 )
 
 // openAtFirst answers the check before the file is read as if the month were open, so that only
 // the check inside the write transaction stands between a locked month and the store.
-type openAtFirst struct{ *models.Store }
+type openAtFirst struct{ *store.Store }
 
 func (o openAtFirst) LedgerSubmitCheck(p *models.Plan, unit string, period models.Period, now time.Time) (models.SubmitCheck, error) {
 	return models.SubmitCheck{Period: period, UnitStart: period, LockAfterDays: -1, Now: now}, nil
@@ -22,7 +23,7 @@ func (o openAtFirst) LedgerSubmitCheck(p *models.Plan, unit string, period model
 // reopening, a returned upload), on a dry run too, and checked again where it is written.
 func TestImportLedgerObeysMonthLock(t *testing.T) {
 	plan := testPlan(t)
-	st, err := models.Open(filepath.Join(t.TempDir(), "t.db"))
+	st, err := store.Open(filepath.Join(t.TempDir(), "t.db"))
 	if err != nil {
 		t.Fatal(err)
 	}

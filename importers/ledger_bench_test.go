@@ -23,6 +23,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"ruralkpi/models"
+	"ruralkpi/store"
 )
 
 // The ledger benchmarks all read the same generated 200,000-row, 12-column sheet, in the two
@@ -244,9 +245,9 @@ func BenchmarkLedgerParse(b *testing.B) {
 }
 
 // ledgerBenchStore opens a fresh database holding the generated unit's village list.
-func ledgerBenchStore(tb testing.TB, dir string, villages []LedgerVillage) *models.Store {
+func ledgerBenchStore(tb testing.TB, dir string, villages []LedgerVillage) *store.Store {
 	tb.Helper()
-	st, err := models.Open(filepath.Join(dir, "bench.db"))
+	st, err := store.Open(filepath.Join(dir, "bench.db"))
 	if err != nil {
 		tb.Fatal(err)
 	}

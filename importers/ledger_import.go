@@ -8,12 +8,13 @@ import (
 	"time"
 
 	"ruralkpi/models"
+	"ruralkpi/store"
 )
 
 // LedgerStore is what a ledger import needs from storage (models.Store has it).
 type LedgerStore interface {
 	AdminVillages(unit string) ([]models.AdminVillage, error)
-	SaveLedgerSnapshot(ns models.NewLedgerSnapshot) (models.LedgerSnapshot, error)
+	SaveLedgerSnapshot(ns store.NewLedgerSnapshot) (models.LedgerSnapshot, error)
 	LedgerSubmitCheck(p *models.Plan, unit string, period models.Period, now time.Time) (models.SubmitCheck, error)
 }
 
@@ -57,7 +58,7 @@ type LedgerResult struct {
 
 // LedgerDiffStore compares staged points with the unit's newest snapshot (models.Store has it).
 type LedgerDiffStore interface {
-	DiffStagedLedger(unit, period string, st *models.LedgerStaging) (models.LedgerDiffCounts, bool, error)
+	DiffStagedLedger(unit, period string, st *store.LedgerStaging) (models.LedgerDiffCounts, bool, error)
 }
 
 // ImportLedger reads, validates and (unless a dry run, and only when nothing is wrong) stores a
@@ -100,13 +101,13 @@ func ImportLedgerAt(st LedgerStore, spool io.ReaderAt, size int64, req LedgerReq
 	for i, v := range vs {
 		ref[i] = LedgerVillage{Township: v.Township, Name: v.Name, Division: v.Division}
 	}
-	var staging *models.LedgerStaging
+	var staging *store.LedgerStaging
 	diffStore, canDiff := st.(LedgerDiffStore)
 	if req.DryRun && req.Diff && !canDiff {
-		return LedgerResult{}, fmt.Errorf("importers: the store cannot compare ledgers")
+		return LedgerResult{}, fmt.Errorf("importers: the st cannot compare ledgers")
 	}
 	if !req.DryRun || req.Diff {
-		if staging, err = models.NewLedgerStaging(req.TempDir); err != nil {
+		if staging, err = store.NewLedgerStaging(req.TempDir); err != nil {
 			return LedgerResult{}, fmt.Errorf("importers: %w", err)
 		}
 		defer staging.Close()
@@ -146,13 +147,13 @@ func ImportLedgerAt(st LedgerStore, spool io.ReaderAt, size int64, req LedgerReq
 	if err != nil {
 		return LedgerResult{}, fmt.Errorf("importers: encode indicators: %w", err)
 	}
-	snap, err := st.SaveLedgerSnapshot(models.NewLedgerSnapshot{
+	snap, err := st.SaveLedgerSnapshot(store.NewLedgerSnapshot{
 		UnitCode: req.UnitCode, Period: req.Period.String(), FileName: req.FileName, Original: spool, OriginalSize: size,
 		UploadedBy: req.UploadedBy, UploadedAt: req.Now, By: req.By, Warnings: string(warnings), Indicators: string(figures), Staged: staging,
-		Admit: func(tx *models.Store) error { return admitInTx(tx, req.Plan, claim, tx.LedgerSubmitCheck) },
+		Admit: func(tx *store.Store) error { return admitInTx(tx, req.Plan, claim, tx.LedgerSubmitCheck) },
 	})
 	if err != nil {
-		return LedgerResult{}, fmt.Errorf("importers: store ledger of %s: %w", req.UnitCode, err)
+		return LedgerResult{}, fmt.Errorf("importers: st ledger of %s: %w", req.UnitCode, err)
 	}
 	res.Snapshot, res.Stored = snap, true
 	return res, nil

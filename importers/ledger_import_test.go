@@ -8,10 +8,11 @@ import (
 	"time"
 
 	"ruralkpi/models"
+	"ruralkpi/store"
 )
 
 func TestImportLedger(t *testing.T) {
-	st, err := models.Open(filepath.Join(t.TempDir(), "t.db"))
+	st, err := store.Open(filepath.Join(t.TempDir(), "t.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,13 +102,13 @@ func TestImportLedger(t *testing.T) {
 }
 
 // villagesOnly is a LedgerStore that cannot compare ledgers.
-type villagesOnly struct{ st *models.Store }
+type villagesOnly struct{ st *store.Store }
 
 func (v villagesOnly) AdminVillages(unit string) ([]models.AdminVillage, error) {
 	return v.st.AdminVillages(unit)
 }
 
-func (v villagesOnly) SaveLedgerSnapshot(ns models.NewLedgerSnapshot) (models.LedgerSnapshot, error) {
+func (v villagesOnly) SaveLedgerSnapshot(ns store.NewLedgerSnapshot) (models.LedgerSnapshot, error) {
 	return v.st.SaveLedgerSnapshot(ns)
 }
 

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"ruralkpi/models"
+	"ruralkpi/store"
 )
 
 // The import service is the one code path of the web upload, the API, the CLI and the office's
@@ -59,7 +60,7 @@ var ErrRefused = errors.New("importers: return refused")
 // Import reads, validates and (unless a dry run) stores an uploaded return as a new version. A file
 // that breaks rules comes back with its problems in the outcome and a nil error; the error is for
 // the very same file uploaded twice (models.EConflict) and for failures of the store.
-func Import(store *models.Store, plan *models.Plan, lim Limits, req ImportRequest) (ImportOutcome, error) {
+func Import(st *store.Store, plan *models.Plan, lim Limits, req ImportRequest) (ImportOutcome, error) {
 	d, problems, err := Read(bytes.NewReader(req.File), lim, plan)
 	if err != nil {
 		return ImportOutcome{}, err
@@ -67,20 +68,20 @@ func Import(store *models.Store, plan *models.Plan, lim Limits, req ImportReques
 	if d.Incomplete && d.UnitCode == "" && d.Period == "" {
 		return ImportOutcome{Result: Result{Problems: capProblems(problems)}}, nil
 	}
-	return importDraft(store, plan, d, problems, req)
+	return importDraft(st, plan, d, problems, req)
 }
 
 // ImportDraft validates and stores a return that did not come from a file: the office's form.
-func ImportDraft(store *models.Store, plan *models.Plan, d Draft, req ImportRequest) (ImportOutcome, error) {
-	return importDraft(store, plan, d, nil, req)
+func ImportDraft(st *store.Store, plan *models.Plan, d Draft, req ImportRequest) (ImportOutcome, error) {
+	return importDraft(st, plan, d, nil, req)
 }
 
 // ImportForm validates and (unless a dry run) stores a return typed into the web form, by the very
 // path of an upload: the entry becomes the draft the reader would have made of the filled template.
 // A month that is not open for the unit, which an upload gets as a conflict, comes back as a problem
 // on the period field, so the form shows it where the clerk chose the month.
-func ImportForm(store *models.Store, plan *models.Plan, e FormEntry, req ImportRequest) (ImportOutcome, error) {
-	out, err := importDraft(store, plan, FormDraft(plan, e), nil, req)
+func ImportForm(st *store.Store, plan *models.Plan, e FormEntry, req ImportRequest) (ImportOutcome, error) {
+	out, err := importDraft(st, plan, FormDraft(plan, e), nil, req)
 	if err != nil && models.ErrorCode(err) == models.EConflict && !out.Stored {
 		out.Problems = append(out.Problems, Problem{Sheet: SheetMonthly, Cell: FieldPeriod, Message: models.ErrorMessage(err)})
 		return out, nil
@@ -88,7 +89,7 @@ func ImportForm(store *models.Store, plan *models.Plan, e FormEntry, req ImportR
 	return out, err
 }
 
-func importDraft(store *models.Store, plan *models.Plan, d Draft, readProblems []Problem, req ImportRequest) (ImportOutcome, error) {
+func importDraft(st *store.Store, plan *models.Plan, d Draft, readProblems []Problem, req ImportRequest) (ImportOutcome, error) {
 	if req.Now.IsZero() {
 		req.Now = time.Now()
 	}
@@ -100,7 +101,7 @@ func importDraft(store *models.Store, plan *models.Plan, d Draft, readProblems [
 		expected = req.ActingUnit
 	}
 	var out ImportOutcome
-	check := func(tx *models.Store) error {
+	check := func(tx *store.Store) error {
 		out = ImportOutcome{}
 		unit, _ := normaliseCodeAndPeriod(d)
 		ref, err := LookupReference(tx, plan, d, req.Now)
@@ -152,9 +153,9 @@ func importDraft(store *models.Store, plan *models.Plan, d Draft, readProblems [
 	// delays) an upload being stored.
 	var err error
 	if req.DryRun {
-		err = check(store)
+		err = check(st)
 	} else {
-		err = store.InTransaction(check)
+		err = st.InTransaction(check)
 	}
 	if errors.Is(err, ErrRefused) {
 		return out, nil
@@ -167,7 +168,7 @@ func importDraft(store *models.Store, plan *models.Plan, d Draft, readProblems [
 
 // admit refuses a return for a month that is not open for the unit, by the rule of every upload
 // (admitMonth).
-func admit(tx *models.Store, plan *models.Plan, r Return, req ImportRequest) error {
+func admit(tx *store.Store, plan *models.Plan, r Return, req ImportRequest) error {
 	p, err := models.ParsePeriod(r.Period)
 	if err != nil {
 		return fmt.Errorf("importers: admit %s: %w", r.Period, err)
@@ -184,34 +185,34 @@ func normaliseCodeAndPeriod(d Draft) (string, string) {
 
 // LookupReference reads what the rules compare a draft with: the unit's accepted figures of the
 // earlier months and its allocations for the year.
-func LookupReference(store *models.Store, plan *models.Plan, d Draft, now time.Time) (Reference, error) {
+func LookupReference(st *store.Store, plan *models.Plan, d Draft, now time.Time) (Reference, error) {
 	unit, period := normaliseCodeAndPeriod(d)
 	ref := Reference{Plan: plan, Now: now}
 	p, err := models.ParsePeriod(period)
 	if err != nil || unit == "" {
 		return ref, nil // the rules report the header; there is nothing to compare with
 	}
-	history, err := FiguresBefore(store, unit, period, historyMonths)
+	history, err := FiguresBefore(st, unit, period, historyMonths)
 	if err != nil {
 		return ref, err
 	}
 	ref.History = history
-	later, err := store.LaterVersions(unit, period)
+	later, err := st.LaterVersions(unit, period)
 	if err != nil {
 		return ref, err
 	}
 	for _, v := range later {
 		ref.Later = append(ref.Later, FiguresOf(v))
 	}
-	if ref.Allocations, err = store.UnitAllocations(unit, p.Year); err != nil {
+	if ref.Allocations, err = st.UnitAllocations(unit, p.Year); err != nil {
 		return ref, err
 	}
 	return ref, nil
 }
 
 // FiguresBefore returns the unit's accepted figures of up to months earlier months, oldest first.
-func FiguresBefore(store *models.Store, unit, period string, months int) ([]Figures, error) {
-	versions, err := store.RecentVersions(unit, period, months)
+func FiguresBefore(st *store.Store, unit, period string, months int) ([]Figures, error) {
+	versions, err := st.RecentVersions(unit, period, months)
 	if err != nil {
 		return nil, err
 	}
@@ -236,7 +237,7 @@ func FiguresOf(v models.ReturnVersion) Figures {
 
 // TemplateFor gathers what the template of a unit and month shows. A county user (actingUnit not
 // "") may only have its own unit's template.
-func TemplateFor(store *models.Store, plan *models.Plan, unit, period, actingUnit string, now time.Time) (TemplateInput, error) {
+func TemplateFor(st *store.Store, plan *models.Plan, unit, period, actingUnit string, now time.Time) (TemplateInput, error) {
 	if actingUnit != "" && unit != actingUnit {
 		return TemplateInput{}, models.Errorf(models.EForbidden, "只能下载本单位的月报模板。")
 	}
@@ -257,28 +258,28 @@ func TemplateFor(store *models.Store, plan *models.Plan, unit, period, actingUni
 	}
 	in := TemplateInput{Plan: plan, UnitCode: unit, Period: period, GeneratedAt: now}
 	// The office may move a month's deadline on the reporting board; the template says the same date.
-	due, err := store.Deadline(p)
+	due, err := st.Deadline(p)
 	if err != nil {
 		return in, err
 	}
 	in.Deadline = fmt.Sprintf("请于 %s前报送 %s 的月报。", due.Format("2006年1月2日"), p.Label())
-	prev, err := FiguresBefore(store, unit, period, 1)
+	prev, err := FiguresBefore(st, unit, period, 1)
 	if err != nil {
 		return in, err
 	}
 	if len(prev) > 0 {
 		in.Previous = prev[0]
 	}
-	switch cur, err := store.LatestVersion(unit, period); {
+	switch cur, err := st.LatestVersion(unit, period); {
 	case err == nil:
 		in.Current = cur
 	case !errors.Is(err, models.ErrNotFound):
 		return in, err
 	}
-	if in.Targets, err = store.YearTargets(p.Year); err != nil {
+	if in.Targets, err = st.YearTargets(p.Year); err != nil {
 		return in, err
 	}
-	if in.Allocations, err = store.UnitAllocations(unit, p.Year); err != nil {
+	if in.Allocations, err = st.UnitAllocations(unit, p.Year); err != nil {
 		return in, err
 	}
 	return in, nil

@@ -11,12 +11,13 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"ruralkpi/models"
+	"ruralkpi/store"
 )
 
 // testStore is a fresh SQLite database holding the plan and 麒麟区's May 2024 return.
-func testStore(tb testing.TB, p *models.Plan) *models.Store {
+func testStore(tb testing.TB, p *models.Plan) *store.Store {
 	tb.Helper()
-	s, err := models.Open(filepath.Join(tb.TempDir(), "returns.db"))
+	s, err := store.Open(filepath.Join(tb.TempDir(), "returns.db"))
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -37,7 +38,7 @@ func testStore(tb testing.TB, p *models.Plan) *models.Store {
 }
 
 // templateFromStore downloads the template the way the handlers do, and fills it in.
-func templateFromStore(tb testing.TB, s *models.Store, p *models.Plan, fl filling) []byte {
+func templateFromStore(tb testing.TB, s *store.Store, p *models.Plan, fl filling) []byte {
 	tb.Helper()
 	in, err := TemplateFor(s, p, testUnit, testPeriod, "", testNow)
 	if err != nil {

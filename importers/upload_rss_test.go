@@ -22,6 +22,7 @@ import (
 
 	"ruralkpi/importers/hostile"
 	"ruralkpi/models"
+	"ruralkpi/store"
 )
 
 // These tests measure a real server: the ruralkpi binary is built and run as a child process on
@@ -32,7 +33,7 @@ import (
 // of 2025), as the office would for a late correction, so that uploads reach the reader.
 func reopenForUploads(t testing.TB, db string) {
 	t.Helper()
-	st, err := models.Open(db)
+	st, err := store.Open(db)
 	if err != nil {
 		t.Fatal(err)
 	}

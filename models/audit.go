@@ -4,12 +4,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
-
-	"gorm.io/gorm"
 )
 
 // AuditEntry records who did what, when, from where, and what changed. Entries are append-only:
-// no route edits or deletes them, and database triggers (SQLite and PostgreSQL) refuse UPDATE and DELETE on the table.
+// no route edits or deletes them, and SQLite triggers refuse UPDATE and DELETE on the table.
 type AuditEntry struct {
 	ID      uint      `gorm:"primaryKey"`
 	At      time.Time `gorm:"not null;index"`
@@ -67,30 +65,6 @@ func AuditActionLabel(action string) string {
 	return action
 }
 
-// auditTriggers make the audit table append-only at the database level.
-func auditTriggers() []string {
-	return []string{
-		`CREATE TRIGGER IF NOT EXISTS audit_entries_no_update BEFORE UPDATE ON audit_entries
-	 BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END`,
-		`CREATE TRIGGER IF NOT EXISTS audit_entries_no_delete BEFORE DELETE ON audit_entries
-	 BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END`,
-	}
-}
-
-// migrateAccess creates what AutoMigrate cannot: the audit table's guards.
-func (s *Store) migrateAccess() error {
-	guards := auditTriggers()
-	if s.dialect == dialectPostgres {
-		guards = pgAuditGuards()
-	}
-	for _, stmt := range guards {
-		if err := s.DB.Exec(stmt).Error; err != nil {
-			return fmt.Errorf("models: audit trigger: %w", err)
-		}
-	}
-	return nil
-}
-
 // AuditJSON writes a before/after value as JSON for the audit trail; nil becomes "".
 func AuditJSON(v any) string {
 	if v == nil {
@@ -106,22 +80,6 @@ func AuditJSON(v any) string {
 	return string(b)
 }
 
-// Audit appends an entry to the audit trail on its own: for events that change nothing else (a
-// failed login). A change writes its entry in its own transaction instead (auditTx).
-func (s *Store) Audit(e AuditEntry) error {
-	return s.write(func(tx *gorm.DB) error { return auditTx(tx, e) })
-}
-
-func auditTx(tx *gorm.DB, e AuditEntry) error {
-	if e.At.IsZero() {
-		e.At = time.Now()
-	}
-	if err := tx.Create(&e).Error; err != nil {
-		return fmt.Errorf("models: audit %s: %w", e.Action, err)
-	}
-	return nil
-}
-
 // AuditFilter selects audit entries; empty fields match everything.
 type AuditFilter struct {
 	Actor   string
@@ -130,32 +88,4 @@ type AuditFilter struct {
 	From    time.Time
 	To      time.Time
 	Limit   int
-}
-
-// AuditEntries lists audit entries newest first.
-func (s *Store) AuditEntries(f AuditFilter) ([]AuditEntry, error) {
-	q := s.DB.Order("id DESC")
-	if f.Actor != "" {
-		q = q.Where("actor = ?", f.Actor)
-	}
-	if f.Action != "" {
-		q = q.Where("action = ?", f.Action)
-	}
-	if f.Subject != "" {
-		q = q.Where("subject LIKE ?", "%"+f.Subject+"%")
-	}
-	if !f.From.IsZero() {
-		q = q.Where("at >= ?", f.From)
-	}
-	if !f.To.IsZero() {
-		q = q.Where("at < ?", f.To)
-	}
-	if f.Limit > 0 {
-		q = q.Limit(f.Limit)
-	}
-	var out []AuditEntry
-	if err := q.Find(&out).Error; err != nil {
-		return nil, fmt.Errorf("models: list audit: %w", err)
-	}
-	return out, nil
 }

@@ -1,11 +1,8 @@
 package models
 
 import (
-	"fmt"
 	"strings"
 	"time"
-
-	"gorm.io/gorm"
 )
 
 // ChangeKind says which progress data a committed write changed, so that the read model reloads
@@ -35,7 +32,7 @@ const (
 )
 
 // Change is one committed change to the data pages are computed from. ID is its row in the
-// change log, written in the same transaction as the change.
+// Change log, written in the same transaction as the change.
 type Change struct {
 	ID        uint64
 	Kind      ChangeKind
@@ -59,41 +56,11 @@ type DataChange struct {
 	At        time.Time `gorm:"not null"`
 }
 
-// changed records a change to progress data inside the write's transaction and returns it with its
-// log id; hand what it returns to afterCommit once the transaction has committed. If the log row
-// cannot be written, the write fails with it: no change goes unannounced.
-func changed(tx *gorm.DB, ch Change) (Change, error) {
-	row := DataChange{Kind: string(ch.Kind), UnitCode: ch.Unit, Periods: strings.Join(ch.Periods, ","),
-		Indicator: ch.Indicator, Year: ch.Year, At: time.Now()}
-	if err := announceTx(tx); err != nil {
-		return ch, err
-	}
-	if err := tx.Create(&row).Error; err != nil {
-		return ch, fmt.Errorf("models: record data change: %w", err)
-	}
-	ch.ID = row.ID
-	return ch, notifyTx(tx, row.ID)
-}
-
-// change turns a log row back into a change.
-func (d DataChange) change() Change {
+// Change turns a log row back into a change.
+func (d DataChange) Change() Change {
 	ch := Change{ID: d.ID, Kind: ChangeKind(d.Kind), Unit: d.UnitCode, Indicator: d.Indicator, Year: d.Year}
 	if d.Periods != "" {
 		ch.Periods = strings.Split(d.Periods, ",")
 	}
 	return ch
-}
-
-// afterCommit brings the read model up to date with committed changes, before the write returns,
-// so that the writer's next page shows the change. Inside InTransaction the changes wait for the
-// outer commit. Without a read model (CLI commands) there is nothing to do: a running server finds
-// the rows in the change log.
-func (s *Store) afterCommit(chs ...Change) {
-	if s.pending != nil {
-		*s.pending = append(*s.pending, chs...)
-		return
-	}
-	if s.rm != nil {
-		s.rm.apply(s, chs)
-	}
 }

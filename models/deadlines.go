@@ -1,13 +1,9 @@
 package models
 
 import (
-	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
-
-	"gorm.io/gorm"
 )
 
 // PeriodDeadline is a due date the office set for a month's returns, replacing the default.
@@ -37,8 +33,7 @@ const (
 	// DefaultLockAfterDays is how many days after its deadline a month locks.
 	DefaultLockAfterDays = 10
 	// ReopenLifetime is how long an office reopening of a locked month lasts.
-	ReopenLifetime       = 7 * 24 * time.Hour
-	settingLockAfterDays = "lock_after_days"
+	ReopenLifetime = 7 * 24 * time.Hour
 )
 
 // ReportingZone is the zone deadlines are read in: China Standard Time, which has no daylight saving.
@@ -160,179 +155,6 @@ func classifyByEnd(period, unitStart Period, end time.Time, firstUpload *time.Ti
 	return Missing
 }
 
-// Deadline returns the month's due date: the office's, or the default.
-func (s *Store) Deadline(p Period) (time.Time, error) {
-	var d PeriodDeadline
-	err := s.DB.Where("period = ?", p.String()).Take(&d).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return DefaultDeadline(p), nil
-	}
-	if err != nil {
-		return time.Time{}, fmt.Errorf("models: read deadline: %w", err)
-	}
-	return ParseDate(d.Due)
-}
-
-// Deadlines returns the due dates the office set, by month.
-func (s *Store) Deadlines() (map[string]time.Time, error) {
-	var rows []PeriodDeadline
-	if err := s.DB.Find(&rows).Error; err != nil {
-		return nil, fmt.Errorf("models: list deadlines: %w", err)
-	}
-	out := make(map[string]time.Time, len(rows))
-	for _, r := range rows {
-		t, err := ParseDate(r.Due)
-		if err != nil {
-			return nil, err
-		}
-		out[r.Period] = t
-	}
-	return out, nil
-}
-
-// SetDeadline sets a month's due date, with its audit entry.
-func (s *Store) SetDeadline(p Period, due time.Time, by Actor, now time.Time) error {
-	before, err := s.Deadline(p)
-	if err != nil {
-		return err
-	}
-	if due.Before(time.Date(p.Year, time.Month(p.Month), 1, 0, 0, 0, 0, ReportingZone())) {
-		return Errorf(EInvalid, "截止日不能早于%s。", p.Label())
-	}
-	var ch Change
-	err = s.write(func(tx *gorm.DB) error {
-		d := PeriodDeadline{Period: p.String(), Due: due.Format("2006-01-02"), SetBy: by.Username, UpdatedAt: now}
-		if err := tx.Save(&d).Error; err != nil {
-			return fmt.Errorf("models: set deadline: %w", err)
-		}
-		var err error
-		if ch, err = changed(tx, Change{Kind: ChangePages, Periods: []string{p.String()}}); err != nil {
-			return err
-		}
-		return auditTx(tx, AuditEntry{At: now, Actor: by.Username, IP: by.IP, Action: AuditDeadline, Subject: p.String(),
-			Before: before.Format("2006-01-02"), After: d.Due})
-	})
-	if err == nil {
-		s.afterCommit(ch)
-	}
-	return err
-}
-
-// LockAfterDays returns how many days after its deadline a month locks (negative: never).
-func (s *Store) LockAfterDays() (int, error) {
-	var st Setting
-	err := s.DB.Where("key = ?", settingLockAfterDays).Take(&st).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return DefaultLockAfterDays, nil
-	}
-	if err != nil {
-		return 0, fmt.Errorf("models: read lock setting: %w", err)
-	}
-	n, err := strconv.Atoi(st.Value)
-	if err != nil {
-		return 0, fmt.Errorf("models: lock setting %q: %w", st.Value, err)
-	}
-	return n, nil
-}
-
-// SetLockAfterDays changes the lock setting, with its audit entry.
-func (s *Store) SetLockAfterDays(days int, by Actor, now time.Time) error {
-	if days < -1 || days > 366 {
-		return Errorf(EInvalid, "锁定天数应在0到366之间（-1表示不锁定）。")
-	}
-	before, err := s.LockAfterDays()
-	if err != nil {
-		return err
-	}
-	return s.write(func(tx *gorm.DB) error {
-		if err := tx.Save(&Setting{Key: settingLockAfterDays, Value: strconv.Itoa(days)}).Error; err != nil {
-			return fmt.Errorf("models: save lock setting: %w", err)
-		}
-		return auditTx(tx, AuditEntry{At: now, Actor: by.Username, IP: by.IP, Action: AuditSetting, Subject: settingLockAfterDays,
-			Before: strconv.Itoa(before), After: strconv.Itoa(days)})
-	})
-}
-
-// Reopen lets one unit submit a month again for ReopenLifetime, with its audit entry.
-func (s *Store) Reopen(unit string, p Period, reason string, by Actor, now time.Time) (Reopening, error) {
-	reason = strings.TrimSpace(reason)
-	if reason == "" {
-		return Reopening{}, Errorf(EInvalid, "重新开放必须填写原因。")
-	}
-	if err := CheckLength("重新开放原因", reason, MaxReopenReason); err != nil {
-		return Reopening{}, err
-	}
-	r := Reopening{UnitCode: unit, Period: p.String(), Reason: reason, By: by.Username, At: now, ExpiresAt: now.Add(ReopenLifetime)}
-	err := s.write(func(tx *gorm.DB) error {
-		if err := tx.Create(&r).Error; err != nil {
-			return fmt.Errorf("models: reopen: %w", err)
-		}
-		return auditTx(tx, AuditEntry{At: now, Actor: by.Username, IP: by.IP, Action: AuditReopen, Subject: unit + " " + p.String(),
-			Before: "locked", After: AuditJSON(map[string]string{"reason": reason, "until": r.ExpiresAt.In(ReportingZone()).Format("2006-01-02 15:04")})})
-	})
-	return r, err
-}
-
-// Reopenings lists reopenings, newest first.
-func (s *Store) Reopenings() ([]Reopening, error) {
-	var out []Reopening
-	if err := s.DB.Order("id DESC").Find(&out).Error; err != nil {
-		return nil, fmt.Errorf("models: list reopenings: %w", err)
-	}
-	return out, nil
-}
-
-// SubmitCheck gathers what CanSubmit needs for a unit and month from the plan and the store.
-func (s *Store) SubmitCheck(p *Plan, unit string, period Period, now time.Time) (SubmitCheck, error) {
-	status := ""
-	v, err := s.LatestVersion(unit, period.String())
-	switch {
-	case err == nil:
-		status = v.Status
-	case !errors.Is(err, ErrNotFound):
-		return SubmitCheck{}, err
-	}
-	return s.submitCheck(p, unit, period, now, status)
-}
-
-// LedgerSubmitCheck gathers what CanSubmit needs for a unit's ledger of a month: the same deadline,
-// lock and reopenings as its return, with the status of the newest ledger snapshot of the month (a
-// snapshot the office returned can always be corrected).
-func (s *Store) LedgerSubmitCheck(p *Plan, unit string, period Period, now time.Time) (SubmitCheck, error) {
-	var statuses []string
-	if err := s.DB.Model(&LedgerSnapshot{}).Where("unit_code = ? AND period = ?", unit, period.String()).
-		Order("number DESC").Limit(1).Pluck("status", &statuses).Error; err != nil {
-		return SubmitCheck{}, fmt.Errorf("models: read ledger status: %w", err)
-	}
-	status := ""
-	if len(statuses) > 0 {
-		status = statuses[0]
-	}
-	c, err := s.submitCheck(p, unit, period, now, status)
-	c.Subject = "网点台账"
-	return c, err
-}
-
-func (s *Store) submitCheck(p *Plan, unit string, period Period, now time.Time, status string) (SubmitCheck, error) {
-	start, err := ParsePeriod(p.UnitStart(unit))
-	if err != nil {
-		return SubmitCheck{}, err
-	}
-	deadline, err := s.Deadline(period)
-	if err != nil {
-		return SubmitCheck{}, err
-	}
-	lock, err := s.LockAfterDays()
-	if err != nil {
-		return SubmitCheck{}, err
-	}
-	var n int64
-	if err := s.DB.Model(&Reopening{}).Where("unit_code = ? AND period = ? AND expires_at > ?", unit, period.String(), now).Count(&n).Error; err != nil {
-		return SubmitCheck{}, fmt.Errorf("models: read reopenings: %w", err)
-	}
-	return SubmitCheck{Period: period, UnitStart: start, Deadline: deadline, LockAfterDays: lock, Now: now, Reopened: n > 0, LatestStatus: status}, nil
-}
-
 // Submission is what the completeness board needs of a unit's return for a month.
 type Submission struct {
 	FirstUpload  time.Time
@@ -340,29 +162,6 @@ type Submission struct {
 	LatestNumber int
 	LatestID     uint
 	ReviewNote   string
-}
-
-// Submissions returns, per unit and month, the first upload time and the newest version's status.
-func (s *Store) Submissions() (map[string]map[string]Submission, error) {
-	var rows []ReturnVersion
-	if err := s.DB.Select("id, unit_code, period, number, status, uploaded_at, review_note").Order("number").Find(&rows).Error; err != nil {
-		return nil, fmt.Errorf("models: read submissions: %w", err)
-	}
-	out := map[string]map[string]Submission{}
-	for _, v := range rows {
-		if out[v.UnitCode] == nil {
-			out[v.UnitCode] = map[string]Submission{}
-		}
-		sub, seen := out[v.UnitCode][v.Period]
-		if !seen || v.UploadedAt.Before(sub.FirstUpload) {
-			sub.FirstUpload = v.UploadedAt
-		}
-		if v.Number >= sub.LatestNumber {
-			sub.LatestNumber, sub.LatestStatus, sub.LatestID, sub.ReviewNote = v.Number, v.Status, v.ID, v.ReviewNote
-		}
-		out[v.UnitCode][v.Period] = sub
-	}
-	return out, nil
 }
 
 // TimelinessGrid classifies every unit's return for every month: deadlines holds the office's due
@@ -412,52 +211,4 @@ type Board struct {
 	Submissions   map[string]map[string]Submission
 	Locked        map[string]bool // unit cannot submit the month now
 	Reopened      map[string]bool // unit has a live reopening of the month
-}
-
-// Board gathers the completeness board for a month and the grid over the months.
-func (s *Store) Board(p *Plan, months []Period, period Period, now time.Time) (Board, error) {
-	b := Board{Locked: map[string]bool{}, Reopened: map[string]bool{}}
-	deadlines, err := s.Deadlines()
-	if err != nil {
-		return b, err
-	}
-	if b.Submissions, err = s.Submissions(); err != nil {
-		return b, err
-	}
-	if b.LockAfterDays, err = s.LockAfterDays(); err != nil {
-		return b, err
-	}
-	if b.Deadline, err = s.Deadline(period); err != nil {
-		return b, err
-	}
-	if b.LockAfterDays >= 0 {
-		b.LockDate = LockTime(b.Deadline, b.LockAfterDays).Add(-time.Second).Format("2006-01-02")
-	}
-	var reopenings []Reopening
-	if err := s.DB.Where("period = ? AND expires_at > ?", period.String(), now).Find(&reopenings).Error; err != nil {
-		return b, fmt.Errorf("models: read reopenings: %w", err)
-	}
-	for _, r := range reopenings {
-		b.Reopened[r.UnitCode] = true
-	}
-	units := p.ReportingUnits()
-	codes := make([]string, 0, len(units))
-	starts := map[string]Period{}
-	for _, u := range units {
-		codes = append(codes, u.Code)
-		start, err := ParsePeriod(p.UnitStart(u.Code))
-		if err != nil {
-			return b, err
-		}
-		starts[u.Code] = start
-		ok, _ := CanSubmit(SubmitCheck{Period: period, UnitStart: start, Deadline: b.Deadline, LockAfterDays: b.LockAfterDays, Now: now,
-			Reopened: b.Reopened[u.Code], LatestStatus: b.Submissions[u.Code][period.String()].LatestStatus})
-		b.Locked[u.Code] = !ok && !period.Before(start)
-	}
-	b.Grid = TimelinessGrid(codes, starts, months, deadlines, b.Submissions, now)
-	// A month outside the grid (not yet due) still gets its column on the board.
-	for u, row := range TimelinessGrid(codes, starts, []Period{period}, deadlines, b.Submissions, now) {
-		b.Grid[u][period.String()] = row[period.String()]
-	}
-	return b, nil
 }

@@ -10,7 +10,7 @@ import (
 const (
 	demoReturnedUnit = "530325" // 富源县: sent back with a reason, filed again
 	demoLateUnit     = "530324" // 罗平县: filed August after the deadline
-	demoOfficeUser   = "office"
+	DemoOfficeUser   = "office"
 )
 
 // demoNotFiled are the units that have not filed the month being collected yet; 会泽县 is one so
@@ -49,7 +49,7 @@ func (d DemoData) AsOf(today time.Time) DemoData {
 		}
 		if v.Status == StatusApproved || v.Status == StatusReturned {
 			at := v.UploadedAt.Add(50 * time.Hour)
-			v.ReviewedBy, v.ReviewedAt = demoOfficeUser, &at
+			v.ReviewedBy, v.ReviewedAt = DemoOfficeUser, &at
 			if v.Status == StatusReturned {
 				v.ReviewNote = "出口业务量比上月少一成，与乡镇台账不符，请核实后重报。"
 			}
@@ -73,9 +73,9 @@ func demoCollected(v NewVersion, today time.Time) []NewVersion {
 	}
 	v.Status, v.ReviewedBy, v.ReviewedAt, v.ReviewNote = StatusSubmitted, "", nil, ""
 	v.UploadedAt = time.Date(t.Year(), t.Month(), day, 9, 40, 0, 0, ReportingZone())
-	if v.UploadedBy == demoOfficeUser { // the office's own entry: approved as it is made
+	if v.UploadedBy == DemoOfficeUser { // the office's own entry: approved as it is made
 		at := v.UploadedAt
-		v.Status, v.ReviewedBy, v.ReviewedAt = StatusApproved, demoOfficeUser, &at
+		v.Status, v.ReviewedBy, v.ReviewedAt = StatusApproved, DemoOfficeUser, &at
 	}
 	v.Values = append([]ReturnValue(nil), v.Values...)
 	for i := range v.Values {
@@ -99,7 +99,7 @@ func demoCollected(v NewVersion, today time.Time) []NewVersion {
 	first.Status = StatusReturned
 	first.UploadedAt = time.Date(t.Year(), t.Month(), 1, 10, 5, 0, 0, ReportingZone())
 	reviewed := first.UploadedAt.Add(5 * time.Hour)
-	first.ReviewedBy, first.ReviewedAt = demoOfficeUser, &reviewed
+	first.ReviewedBy, first.ReviewedAt = DemoOfficeUser, &reviewed
 	first.ReviewNote = "快递业务收入只有上月的十分之一，疑似单位填错，请核实后重报。"
 	first.FileName = fmt.Sprintf("%s-%s-月报-初报.xlsx", v.UnitCode, v.Period)
 	v.UploadedAt = time.Date(t.Year(), t.Month(), 2, 11, 15, 0, 0, ReportingZone())

@@ -75,3 +75,13 @@ func ErrorMessage(err error) string {
 	}
 	return "系统内部错误，请稍后重试或联系工作专班办公室。"
 }
+
+// ErrNotFound is returned when a looked-up record does not exist.
+var ErrNotFound = errors.New("not found")
+
+// ErrRealData is returned when demo data is asked for on a database that holds real data.
+var ErrRealData = errors.New("the database holds real (non-demo) data")
+
+// ErrBusy is returned when a write waited its whole turn in the store's queue and did not get in.
+// Nothing was written; the caller may try again shortly (handlers answer 503 with Retry-After).
+var ErrBusy = errors.New("models: database busy: write queue wait exceeded")

@@ -64,43 +64,9 @@ func ApplyLedgerFigures(obs []Observation, figures []LedgerFigures, choice map[s
 	return obs
 }
 
-// newestLedgerFiguresSQL selects the derived indicators of the newest snapshot of every unit and
-// month up to a month.
-const newestLedgerFiguresSQL = `SELECT s.unit_code, s.period, s.indicators, s.id, s.number, s.status FROM ledger_snapshots s
-	WHERE s.period <= ? AND s.number = (SELECT MAX(t.number) FROM ledger_snapshots t WHERE t.unit_code = s.unit_code AND t.period = s.period)
-	ORDER BY s.period, s.unit_code`
-
-// LedgerFiguresUpTo reads the derived indicators of the newest ledger snapshot of every unit and
-// month up to and including the month.
-func (s *Store) LedgerFiguresUpTo(upTo string) ([]LedgerFigures, error) {
-	rows, err := s.DB.Raw(newestLedgerFiguresSQL, upTo).Rows()
-	if err != nil {
-		return nil, fmt.Errorf("models: read ledger figures: %w", err)
-	}
-	defer rows.Close()
-	out := []LedgerFigures{}
-	for rows.Next() {
-		var unit, period, indicators, status string
-		var id uint
-		var number int
-		if err := rows.Scan(&unit, &period, &indicators, &id, &number, &status); err != nil {
-			return nil, fmt.Errorf("models: read ledger figures: %w", err)
-		}
-		f, err := ledgerFiguresOf(unit, period, id, number, status, indicators)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, f)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("models: read ledger figures: %w", err)
-	}
-	return out, nil
-}
-
-// ledgerFiguresOf is a snapshot's stored row as figures: its derived indicators, the snapshot and
+// LedgerFiguresOf is a snapshot's stored row as figures: its derived indicators, the snapshot and
 // its review (approved only when the office approved it).
-func ledgerFiguresOf(unit, period string, id uint, number int, status, indicators string) (LedgerFigures, error) {
+func LedgerFiguresOf(unit, period string, id uint, number int, status, indicators string) (LedgerFigures, error) {
 	per, err := ParsePeriod(period)
 	if err != nil {
 		return LedgerFigures{}, fmt.Errorf("models: ledger snapshot month: %w", err)
@@ -113,18 +79,4 @@ func ledgerFiguresOf(unit, period string, id uint, number int, status, indicator
 		}
 	}
 	return f, nil
-}
-
-// applyLedgerFigures puts the counted ledger figures into a dataset read up to the month.
-func (s *Store) applyLedgerFigures(ds *Dataset, upTo string) error {
-	figures, err := s.LedgerFiguresUpTo(upTo)
-	if err != nil || len(figures) == 0 {
-		return err
-	}
-	choice, err := s.LedgerSources()
-	if err != nil {
-		return err
-	}
-	ds.Observations = ApplyLedgerFigures(ds.Observations, figures, choice)
-	return nil
 }

@@ -188,17 +188,17 @@ func (c *ProgressCalculator) Reference() Dataset {
 	return Dataset{Allocations: c.ds.Allocations, Targets: c.ds.Targets, AdminVillages: c.ds.AdminVillages, Tolerances: c.ds.Tolerances}
 }
 
-// progressBuilder indexes figures one at a time as they are read from the database, so that a
+// ProgressBuilder indexes figures one at a time as they are read from the database, so that a
 // calculator over every figure is built without first holding them all as Observations (at national
 // scale that slice alone is twice the size of the index).
-type progressBuilder struct {
+type ProgressBuilder struct {
 	c *ProgressCalculator
 	// months is the capacity a unit's series starts with: one figure a month of the plan.
 	months int
 }
 
-// newProgressBuilder starts an empty calculator with ds's reference figures (not its figure slices).
-func newProgressBuilder(p *Plan, ds Dataset, opts ProgressOptions) *progressBuilder {
+// NewProgressBuilder starts an empty calculator with ds's reference figures (not its figure slices).
+func NewProgressBuilder(p *Plan, ds Dataset, opts ProgressOptions) *ProgressBuilder {
 	ds.Observations, ds.Milestones = nil, nil
 	months := 12
 	if a, err := ParsePeriod(p.StartPeriod); err == nil {
@@ -206,10 +206,10 @@ func newProgressBuilder(p *Plan, ds Dataset, opts ProgressOptions) *progressBuil
 			months = b.Index() - a.Index() + 1
 		}
 	}
-	return &progressBuilder{c: NewProgressCalculator(p, ds, opts), months: months}
+	return &ProgressBuilder{c: NewProgressCalculator(p, ds, opts), months: months}
 }
 
-func (b *progressBuilder) mark(u int, at int32) {
+func (b *ProgressBuilder) mark(u int, at int32) {
 	c := b.c
 	if c.returned[u] == nil {
 		c.returned[u] = map[int32]bool{}
@@ -220,8 +220,8 @@ func (b *progressBuilder) mark(u int, at int32) {
 	}
 }
 
-// add indexes one figure; figures of units or indicators the plan does not know are ignored.
-func (b *progressBuilder) add(o Observation) {
+// Add indexes one figure; figures of units or indicators the plan does not know are ignored.
+func (b *ProgressBuilder) Add(o Observation) {
 	u, okU := b.c.unitIndex[o.Unit]
 	i, okI := b.c.indIndex[o.Indicator]
 	if !okU || !okI {
@@ -236,8 +236,8 @@ func (b *progressBuilder) add(o Observation) {
 	b.mark(u, at)
 }
 
-// addMilestone indexes one milestone state.
-func (b *progressBuilder) addMilestone(o MilestoneObservation) {
+// AddMilestone indexes one milestone state.
+func (b *ProgressBuilder) AddMilestone(o MilestoneObservation) {
 	u, okU := b.c.unitIndex[o.Unit]
 	i, okI := b.c.indIndex[o.Indicator]
 	if !okU || !okI {
@@ -251,8 +251,8 @@ func (b *progressBuilder) addMilestone(o MilestoneObservation) {
 	}
 }
 
-// done sorts the series by month, as NewProgressCalculator does, and returns the calculator.
-func (b *progressBuilder) done() *ProgressCalculator {
+// Done sorts the series by month, as NewProgressCalculator does, and returns the calculator.
+func (b *ProgressBuilder) Done() *ProgressCalculator {
 	for _, s := range b.c.series {
 		if !sort.SliceIsSorted(s, func(x, y int) bool { return s[x].at < s[y].at }) {
 			sort.SliceStable(s, func(x, y int) bool { return s[x].at < s[y].at })

@@ -19,7 +19,7 @@ func TestWithUnitMonthsMatchesFreshIndex(t *testing.T) {
 	tests := []struct {
 		name   string
 		months []models.Period
-		// change rewrites the unit's figures of the months (nil drops them all).
+		// Change rewrites the unit's figures of the months (nil drops them all).
 		change func(o models.Observation) (models.Observation, bool)
 	}{
 		{"new values in two months", []models.Period{models.MustPeriod("2024-03"), models.MustPeriod("2024-04")},

@@ -294,7 +294,7 @@ func identical(a, b map[string]float64, min int) (int, bool) {
 	return shared, shared > 0 && nonZero >= min
 }
 
-// change is the month-on-month change of a to-date figure; an annual flow restarts in January.
+// Change is the month-on-month change of a to-date figure; an annual flow restarts in January.
 func change(kind IndicatorKind, p Period, before, now float64) float64 {
 	if kind == KindAnnual && p.Month == 1 {
 		return now

@@ -59,7 +59,7 @@ func syntheticDataset(p *Plan) Dataset {
 	ds := Dataset{Allocations: map[string]map[int]map[string]float64{}, Targets: map[string]map[int]float64{},
 		AdminVillages: map[string]int{}, Tolerances: map[string]float64{}}
 	id := uint(0)
-	eachSyntheticReturn(p, func(r SyntheticReturn) {
+	EachSyntheticReturn(p, func(r SyntheticReturn) {
 		id++
 		for i := range r.Observations {
 			r.Observations[i].VersionID = id
@@ -87,9 +87,9 @@ type SyntheticReturn struct {
 	Milestones   []MilestoneObservation
 }
 
-// eachSyntheticReturn hands every return of the synthetic data set to fn, month by month: every
+// EachSyntheticReturn hands every return of the synthetic data set to fn, month by month: every
 // reporting unit's, then the office's city-wide figures. The slices are reused between calls.
-func eachSyntheticReturn(p *Plan, fn func(SyntheticReturn)) {
+func EachSyntheticReturn(p *Plan, fn func(SyntheticReturn)) {
 	units := p.ReportingUnits()
 	periods := PeriodsBetween(MustPeriod(p.StartPeriod), MustPeriod(p.EndPeriod))
 	var obs []Observation
@@ -137,7 +137,7 @@ const (
 // SyntheticCountry is the national test data set of `ruralkpi seed --synthetic national`: a plan over
 // a four-level tree (the nation, 31 provinces, 333 cities, 2,850 county-level units reporting), the
 // indicators of SyntheticNational, each county's returns for the 36 months of 2023–2025 (figures
-// from eachSyntheticReturn), and allocations of every target to every unit below the nation: a
+// from EachSyntheticReturn), and allocations of every target to every unit below the nation: a
 // sum's share in proportion to the counties below, a rate's level unchanged.
 //
 // The national set is SyntheticCountry(NationalProvinces, NationalCities, NationalCounties); cities

@@ -10,12 +10,13 @@ import (
 
 	"ruralkpi/dashboards"
 	"ruralkpi/models"
+	"ruralkpi/store"
 )
 
 // Scheduler works out the reminders due and sends each exactly once. Several schedulers (a restart,
 // a second server) may share one database: the delivery row's unique key decides who sends.
 type Scheduler struct {
-	Store   *models.Store
+	Store   *store.Store
 	Plan    *models.Plan
 	Secrets *Secrets
 	// Now is the clock; tests and the demo move it.

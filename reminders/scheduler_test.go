@@ -23,6 +23,7 @@ import (
 
 	"ruralkpi/models"
 	"ruralkpi/plans"
+	"ruralkpi/store"
 )
 
 // smtpReceiver is a minimal SMTP server on loopback: it speaks enough of RFC 5321 for net/smtp and
@@ -189,7 +190,7 @@ func at(t *testing.T, s string) time.Time {
 	return v
 }
 
-func openStore(t *testing.T) (*models.Store, *models.Plan, string) {
+func openStore(t *testing.T) (*store.Store, *models.Plan, string) {
 	t.Helper()
 	b, err := plans.Default()
 	if err != nil {
@@ -200,7 +201,7 @@ func openStore(t *testing.T) (*models.Store, *models.Plan, string) {
 		t.Fatal(err)
 	}
 	path := filepath.Join(t.TempDir(), "r.db")
-	s, err := models.Open(path)
+	s, err := store.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -211,7 +212,7 @@ func openStore(t *testing.T) (*models.Store, *models.Plan, string) {
 	return s, p, path
 }
 
-func saveSettings(t *testing.T, s *models.Store, p *models.Plan, rs models.ReminderSettings) {
+func saveSettings(t *testing.T, s *store.Store, p *models.Plan, rs models.ReminderSettings) {
 	t.Helper()
 	if err := s.SaveReminderSettings(p, rs, models.Actor{Username: "office"}, time.Now()); err != nil {
 		t.Fatal(err)
@@ -222,9 +223,9 @@ func saveSettings(t *testing.T, s *models.Store, p *models.Plan, rs models.Remin
 // six-hour steps with two schedulers on the same database: the unit that has not filed gets exactly
 // one mail and one 企业微信 message; the unit that filed gets nothing.
 func TestDeadlineReminderSentExactlyOnce(t *testing.T) {
-	store, plan, path := openStore(t)
+	st, plan, path := openStore(t)
 	smtpSrv, hooks := startSMTP(t), startHooks(t)
-	saveSettings(t, store, plan, models.ReminderSettings{
+	saveSettings(t, st, plan, models.ReminderSettings{
 		Rules: models.ReminderRules{OnDeadline: true, BaseURL: "http://kpi.example.gov.cn"},
 		SMTP:  models.SMTPSettings{Host: "127.0.0.1", Port: smtpSrv.port(), From: "专班办公室 <kpi@example.gov.cn>"},
 		Channels: []models.ReminderChannel{
@@ -233,14 +234,14 @@ func TestDeadlineReminderSentExactlyOnce(t *testing.T) {
 			{Audience: "530303", Kind: models.ChannelJSON, Target: hooks.srv.URL + "/json"},
 		},
 	})
-	if _, err := store.SaveVersion(models.NewVersion{UnitCode: "530303", Period: "2024-06", Source: models.SourceUpload, File: []byte("f"),
+	if _, err := st.SaveVersion(models.NewVersion{UnitCode: "530303", Period: "2024-06", Source: models.SourceUpload, File: []byte("f"),
 		UploadedBy: "county-530303", UploadedAt: at(t, "2024-07-01 10:00")}); err != nil {
 		t.Fatal(err)
 	}
 	clock := &testClock{}
-	first := &Scheduler{Store: store, Plan: plan, Now: clock.Now}
+	first := &Scheduler{Store: st, Plan: plan, Now: clock.Now}
 	// The second server opens the same database file on its own connection pool.
-	store2, err := models.Open(path)
+	store2, err := store.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -288,7 +289,7 @@ func TestDeadlineReminderSentExactlyOnce(t *testing.T) {
 	if !strings.Contains(content, "麒麟区") || !strings.Contains(content, "(http://kpi.example.gov.cn/returns?county=530302&period=2024-06)") {
 		t.Errorf("wecom content %q", content)
 	}
-	log, err := store.Deliveries(10)
+	log, err := st.Deliveries(10)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -300,15 +301,15 @@ func TestDeadlineReminderSentExactlyOnce(t *testing.T) {
 // TestRetryWithBackoff: a webhook that fails twice gets the message on the third attempt, and not
 // before each back-off has passed.
 func TestRetryWithBackoff(t *testing.T) {
-	store, plan, _ := openStore(t)
+	st, plan, _ := openStore(t)
 	hooks := startHooks(t)
 	hooks.failFirst = 2
-	saveSettings(t, store, plan, models.ReminderSettings{
+	saveSettings(t, st, plan, models.ReminderSettings{
 		Rules:    models.ReminderRules{BeforeDays: 2},
 		Channels: []models.ReminderChannel{{Audience: "530302", Kind: models.ChannelJSON, Target: hooks.srv.URL + "/json"}},
 	})
 	clock := &testClock{}
-	s := &Scheduler{Store: store, Plan: plan, Now: clock.Now}
+	s := &Scheduler{Store: st, Plan: plan, Now: clock.Now}
 	start := at(t, "2024-07-03 09:00")
 	for _, step := range []struct {
 		after time.Duration
@@ -322,7 +323,7 @@ func TestRetryWithBackoff(t *testing.T) {
 			t.Fatalf("after %s: %d requests, want %d", step.after, got, step.calls)
 		}
 	}
-	log, _ := store.Deliveries(5)
+	log, _ := st.Deliveries(5)
 	if len(log) != 1 || log[0].Status != models.DeliverySent || log[0].Attempts != 3 {
 		t.Fatalf("log %+v", log)
 	}
@@ -334,21 +335,21 @@ func TestRetryWithBackoff(t *testing.T) {
 // TestDingTalkSignedReturnedNotice: the unit whose return the office sent back hears it on its 钉钉
 // robot, signed with the secret read from the environment.
 func TestDingTalkSignedReturnedNotice(t *testing.T) {
-	store, plan, _ := openStore(t)
+	st, plan, _ := openStore(t)
 	hooks := startHooks(t)
-	saveSettings(t, store, plan, models.ReminderSettings{
+	saveSettings(t, st, plan, models.ReminderSettings{
 		Rules:    models.ReminderRules{Returned: true},
 		Channels: []models.ReminderChannel{{Audience: "530302", Kind: models.ChannelDingTalk, Target: hooks.srv.URL + "/robot/send?access_token=abc", Secret: "env:DT_SECRET"}},
 	})
-	v, err := store.SaveVersion(models.NewVersion{UnitCode: "530302", Period: "2024-06", Source: models.SourceUpload, File: []byte("f"), UploadedAt: at(t, "2024-07-02 10:00")})
+	v, err := st.SaveVersion(models.NewVersion{UnitCode: "530302", Period: "2024-06", Source: models.SourceUpload, File: []byte("f"), UploadedAt: at(t, "2024-07-02 10:00")})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := store.ReviewVersion(v.ID, models.DecisionReturn, "快递进村数量与台账不符", models.Actor{Username: "office"}, at(t, "2024-07-03 10:00")); err != nil {
+	if _, err := st.ReviewVersion(v.ID, models.DecisionReturn, "快递进村数量与台账不符", models.Actor{Username: "office"}, at(t, "2024-07-03 10:00")); err != nil {
 		t.Fatal(err)
 	}
 	clock := &testClock{t: at(t, "2024-07-03 10:05")}
-	s := &Scheduler{Store: store, Plan: plan, Now: clock.Now, Secrets: NewSecrets("", func(k string) string {
+	s := &Scheduler{Store: st, Plan: plan, Now: clock.Now, Secrets: NewSecrets("", func(k string) string {
 		if k == "DT_SECRET" {
 			return "SEC123"
 		}
@@ -402,17 +403,17 @@ const dingTalkKnownSign = "lkcPI1uoxBY1gUnCnnPH1Kkru0Hqjo7rFpA3haIVhEQ="
 // TestNewRedToTheOffice: on the demo data, indicators that turned red in the last month due reach the
 // office's JSON hook, once.
 func TestNewRedToTheOffice(t *testing.T) {
-	store, plan, _ := openStore(t)
-	if err := store.SeedDemo(plan); err != nil {
+	st, plan, _ := openStore(t)
+	if err := st.SeedDemo(plan); err != nil {
 		t.Fatal(err)
 	}
 	hooks := startHooks(t)
-	saveSettings(t, store, plan, models.ReminderSettings{
+	saveSettings(t, st, plan, models.ReminderSettings{
 		Rules:    models.ReminderRules{NewRed: true},
 		Channels: []models.ReminderChannel{{Audience: models.AudienceOffice, Kind: models.ChannelJSON, Target: hooks.srv.URL + "/office"}},
 	})
 	clock := &testClock{}
-	s := &Scheduler{Store: store, Plan: plan, Now: clock.Now}
+	s := &Scheduler{Store: st, Plan: plan, Now: clock.Now}
 	var month string
 	for day := at(t, "2024-03-10 09:00"); day.Before(at(t, "2025-07-01 00:00")) && len(hooks.requests()) == 0; day = day.AddDate(0, 1, 0) {
 		clock.Set(day)
@@ -441,7 +442,7 @@ func TestNewRedToTheOffice(t *testing.T) {
 // TestMailOverSTARTTLSWithPassword: with STARTTLS on, the connection is upgraded before the password
 // (stored encrypted) is sent, and the mail arrives.
 func TestMailOverSTARTTLSWithPassword(t *testing.T) {
-	store, plan, _ := openStore(t)
+	st, plan, _ := openStore(t)
 	// httptest's certificate is valid for 127.0.0.1; the SMTP receiver borrows it.
 	certSrv := httptest.NewTLSServer(http.NotFoundHandler())
 	defer certSrv.Close()
@@ -452,7 +453,7 @@ func TestMailOverSTARTTLSWithPassword(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	saveSettings(t, store, plan, models.ReminderSettings{
+	saveSettings(t, st, plan, models.ReminderSettings{
 		Rules:    models.ReminderRules{OnDeadline: true},
 		SMTP:     models.SMTPSettings{Host: "127.0.0.1", Port: smtpSrv.port(), From: "kpi@example.gov.cn", Username: "kpi", Password: sealed, StartTLS: true},
 		Channels: []models.ReminderChannel{{Audience: "530302", Kind: models.ChannelEmail, Target: "clerk@example.cn"}},
@@ -460,7 +461,7 @@ func TestMailOverSTARTTLSWithPassword(t *testing.T) {
 	roots := x509.NewCertPool()
 	roots.AddCert(certSrv.Certificate())
 	clock := &testClock{t: at(t, "2024-07-05 09:00")}
-	s := &Scheduler{Store: store, Plan: plan, Now: clock.Now, Secrets: secrets, RootCAs: roots}
+	s := &Scheduler{Store: st, Plan: plan, Now: clock.Now, Secrets: secrets, RootCAs: roots}
 	res, err := s.RunOnce(context.Background())
 	if err != nil || res.Sent != 1 {
 		t.Fatalf("run: %+v %v", res, err)
@@ -473,7 +474,7 @@ func TestMailOverSTARTTLSWithPassword(t *testing.T) {
 	}
 	// Without trusting the certificate the upgrade fails and nothing is sent.
 	clock.Set(at(t, "2024-07-05 09:00").AddDate(0, 1, 0))
-	if err := store.SetDeadline(models.MustPeriod("2024-07"), at(t, "2024-08-05 00:00"), models.Actor{Username: "office"}, clock.Now()); err != nil {
+	if err := st.SetDeadline(models.MustPeriod("2024-07"), at(t, "2024-08-05 00:00"), models.Actor{Username: "office"}, clock.Now()); err != nil {
 		t.Fatal(err)
 	}
 	s.RootCAs = nil
@@ -485,9 +486,9 @@ func TestMailOverSTARTTLSWithPassword(t *testing.T) {
 // TestConcurrentSchedulersSendOnce: four servers on the same database file run at the same instant;
 // each message still goes out once.
 func TestConcurrentSchedulersSendOnce(t *testing.T) {
-	store, plan, path := openStore(t)
+	st, plan, path := openStore(t)
 	hooks := startHooks(t)
-	saveSettings(t, store, plan, models.ReminderSettings{
+	saveSettings(t, st, plan, models.ReminderSettings{
 		Rules: models.ReminderRules{OnDeadline: true},
 		Channels: []models.ReminderChannel{
 			{Audience: "530302", Kind: models.ChannelJSON, Target: hooks.srv.URL + "/a"},
@@ -498,7 +499,7 @@ func TestConcurrentSchedulersSendOnce(t *testing.T) {
 	var wg sync.WaitGroup
 	errs := make(chan error, 4)
 	for i := 0; i < 4; i++ {
-		st, err := models.Open(path)
+		st, err := store.Open(path)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -8,6 +8,7 @@ import (
 
 	"ruralkpi/models"
 	"ruralkpi/plans"
+	"ruralkpi/store"
 )
 
 // loadPlan reads the embedded Qujing plan.
@@ -25,10 +26,10 @@ func loadPlan(tb testing.TB) *models.Plan {
 }
 
 // demoStore is a SQLite store in a temp dir holding the plan and the demo data.
-func demoStore(tb testing.TB) (*models.Store, *models.Plan) {
+func demoStore(tb testing.TB) (*store.Store, *models.Plan) {
 	tb.Helper()
 	p := loadPlan(tb)
-	st, err := models.Open(filepath.Join(tb.TempDir(), "reports.db"))
+	st, err := store.Open(filepath.Join(tb.TempDir(), "reports.db"))
 	if err != nil {
 		tb.Fatal(err)
 	}

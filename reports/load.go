@@ -5,12 +5,13 @@ import (
 	"time"
 
 	"ruralkpi/models"
+	"ruralkpi/store"
 )
 
 // Load reads a report's input for the month from the store: the figures up to the month, the
 // progress values, the returns received against the month's deadline (the office's, else the 5th
 // of the next month) and the follow-ups not yet closed.
-func Load(st *models.Store, p *models.Plan, period models.Period, now time.Time) (Input, error) {
+func Load(st *store.Store, p *models.Plan, period models.Period, now time.Time) (Input, error) {
 	// The same progress data as the pages' and the API's (the read model in a server), so that the
 	// figures agree to the digit. It holds later months too; nothing about the month reads them.
 	snap, err := st.Progress(p)
@@ -37,7 +38,7 @@ func Load(st *models.Store, p *models.Plan, period models.Period, now time.Time)
 
 // ResolvePeriod reads a YYYY-MM month inside the plan; empty means the newest month with returns,
 // or the plan's first month when nothing has been reported.
-func ResolvePeriod(st *models.Store, p *models.Plan, s string) (models.Period, error) {
+func ResolvePeriod(st *store.Store, p *models.Plan, s string) (models.Period, error) {
 	if s == "" {
 		snap, err := st.Progress(p)
 		if err != nil {

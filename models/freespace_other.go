@@ -1,6 +1,0 @@
-//go:build !unix
-
-package models
-
-// freeBytes is unknown here; /healthz then relies on the last write's outcome.
-func freeBytes(string) (uint64, bool) { return 0, false }

@@ -1,0 +1,366 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"ruralkpi/models"
+)
+
+// createSessionTx starts a session for the user inside a write and returns the cookie value.
+func createSessionTx(tx *gorm.DB, userID uint, ip, userAgent string, now time.Time) (string, error) {
+	id, err := models.NewSecret()
+	if err != nil {
+		return "", err
+	}
+	if len(userAgent) > 255 {
+		userAgent = userAgent[:255]
+	}
+	sess := models.Session{IDHash: models.SecretHash(id), UserID: userID, IP: ip, UserAgent: userAgent, CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(models.SessionLifetime)}
+	if err := tx.Create(&sess).Error; err != nil {
+		return "", fmt.Errorf("store: create session: %w", err)
+	}
+	return id, nil
+}
+
+// Login starts a new session for a user whose password was checked, ending the session the browser
+// had (oldSession, may be "") and purging expired ones, with its login.success audit entry.
+func (s *Store) Login(u models.User, oldSession string, by models.Actor, userAgent string, now time.Time) (string, error) {
+	var id string
+	err := s.write(func(tx *gorm.DB) error {
+		if oldSession != "" {
+			if err := tx.Where("id_hash = ?", models.SecretHash(oldSession)).Delete(&models.Session{}).Error; err != nil {
+				return fmt.Errorf("store: delete session: %w", err)
+			}
+		}
+		if err := purgeExpiredTx(tx, now); err != nil {
+			return err
+		}
+		var err error
+		if id, err = createSessionTx(tx, u.ID, by.IP, userAgent, now); err != nil {
+			return err
+		}
+		return auditTx(tx, models.AuditEntry{At: now, Actor: u.Username, IP: by.IP, Action: models.AuditLoginOK})
+	})
+	if err != nil {
+		return "", err
+	}
+	if oldSession != "" && s.touch != nil {
+		s.touch.forgetSession(models.SecretHash(oldSession))
+	}
+	return id, nil
+}
+
+// Logout ends a session (id may be "") with its logout audit entry.
+func (s *Store) Logout(id string, by models.Actor, now time.Time) error {
+	err := s.write(func(tx *gorm.DB) error {
+		if id != "" {
+			if err := tx.Where("id_hash = ?", models.SecretHash(id)).Delete(&models.Session{}).Error; err != nil {
+				return fmt.Errorf("store: delete session: %w", err)
+			}
+		}
+		return auditTx(tx, models.AuditEntry{At: now, Actor: by.Username, IP: by.IP, Action: models.AuditLogout})
+	})
+	if err == nil && id != "" && s.touch != nil {
+		s.touch.forgetSession(models.SecretHash(id))
+	}
+	return err
+}
+
+// SessionUser returns the enabled user behind a live session; ErrNotFound when the session is
+// unknown, expired or its user disabled. It never writes: the session's extension is noted in
+// memory and stored by the next flush (store_touch.go), so a read neither waits for nor fails
+// because of a writer, and works on a full disk.
+func (s *Store) SessionUser(id string, now time.Time) (models.User, error) {
+	if id == "" {
+		return models.User{}, models.ErrNotFound
+	}
+	var sess models.Session
+	err := s.db.Where("id_hash = ?", models.SecretHash(id)).Take(&sess).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return models.User{}, models.ErrNotFound
+	}
+	if err != nil {
+		return models.User{}, fmt.Errorf("store: read session: %w", err)
+	}
+	lastSeen := sess.LastSeenAt
+	if s.touch != nil {
+		if pending := s.touch.noteSession(sess.IDHash, now, false); pending.After(lastSeen) {
+			lastSeen = pending
+		}
+	}
+	expires := sess.ExpiresAt
+	if e := lastSeen.Add(models.SessionLifetime); e.After(expires) {
+		expires = e
+	}
+	if !now.Before(expires) {
+		return models.User{}, models.ErrNotFound // removed by the next login's purge
+	}
+	u, err := s.UserByID(sess.UserID)
+	if err != nil {
+		return models.User{}, err
+	}
+	if u.Disabled {
+		return models.User{}, models.ErrNotFound
+	}
+	if now.Sub(lastSeen) > touchEvery && s.touch != nil {
+		s.touch.noteSession(sess.IDHash, now, true)
+	}
+	return u, nil
+}
+
+// UserByID returns the user with the id, or ErrNotFound.
+func (s *Store) UserByID(id uint) (models.User, error) {
+	var u models.User
+	err := s.db.Take(&u, id).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return models.User{}, models.ErrNotFound
+	}
+	if err != nil {
+		return models.User{}, fmt.Errorf("store: user %d: %w", id, err)
+	}
+	return u, nil
+}
+
+// Users lists every user by username.
+func (s *Store) Users() ([]models.User, error) {
+	var out []models.User
+	if err := s.db.Order("username").Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("store: list users: %w", err)
+	}
+	return out, nil
+}
+
+// UpdateUser applies a change to a user after checking it against the plan, with its user.update
+// audit entry by by, and returns the user before and after. Disabling a user or resetting the
+// password ends the user's sessions; a new password also revokes every API token of the user (a
+// token must not outlive the password that was trusted when it was made).
+func (s *Store) UpdateUser(p *models.Plan, username string, ch models.UserChange, by models.Actor, now time.Time) (before, after models.User, err error) {
+	before, err = s.UserByName(username)
+	if err != nil {
+		return models.User{}, models.User{}, err
+	}
+	after = before
+	if ch.Role != nil {
+		after.Role = *ch.Role
+	}
+	if ch.UnitCode != nil {
+		after.UnitCode = *ch.UnitCode
+	}
+	if after.Role != models.RoleCounty && ch.Role != nil && ch.UnitCode == nil {
+		after.UnitCode = ""
+	}
+	if err := models.ValidateNewUser(p, models.NewUser{Username: after.Username, Role: after.Role, UnitCode: after.UnitCode}); err != nil {
+		return models.User{}, models.User{}, err
+	}
+	if ch.Disabled != nil {
+		after.Disabled = *ch.Disabled
+	}
+	if ch.Password != nil {
+		hash, err := models.HashPassword(*ch.Password)
+		if err != nil {
+			return models.User{}, models.User{}, err
+		}
+		after.PasswordHash = hash
+	}
+	err = s.write(func(tx *gorm.DB) error {
+		at := ch.At
+		if at.IsZero() {
+			at = now
+		}
+		if err := updateUserTx(tx, before, after, ch.Password != nil, at); err != nil {
+			return err
+		}
+		b, a := models.UserAuditFields(before), models.UserAuditFields(after)
+		if ch.Password != nil {
+			b["password"], a["password"] = "(old)", "(reset)"
+		}
+		return auditTx(tx, models.AuditEntry{At: now, Actor: by.Username, IP: by.IP, Action: models.AuditUserUpdate, Subject: username,
+			Before: models.AuditJSON(b), After: models.AuditJSON(a)})
+	})
+	return before, after, err
+}
+
+// updateUserTx stores a user's new fields and ends its sessions when what they were granted changed.
+// A new password also revokes the user's live API tokens at now.
+func updateUserTx(tx *gorm.DB, before, after models.User, passwordChanged bool, now time.Time) error {
+	if err := tx.Model(&models.User{}).Where("id = ?", before.ID).Updates(map[string]any{
+		"role": after.Role, "unit_code": after.UnitCode, "disabled": after.Disabled, "password_hash": after.PasswordHash,
+	}).Error; err != nil {
+		return fmt.Errorf("store: update user: %w", err)
+	}
+	if after.Disabled || passwordChanged || after.Role != before.Role || after.UnitCode != before.UnitCode {
+		if err := tx.Where("user_id = ?", before.ID).Delete(&models.Session{}).Error; err != nil {
+			return fmt.Errorf("store: end sessions: %w", err)
+		}
+	}
+	if passwordChanged {
+		if err := tx.Model(&models.APIToken{}).Where("user_id = ? AND revoked_at IS NULL", before.ID).Update("revoked_at", now).Error; err != nil {
+			return fmt.Errorf("store: revoke tokens: %w", err)
+		}
+	}
+	return nil
+}
+
+// ChangePassword sets a user's own new password, ends the user's sessions and starts a new one for
+// this browser, with its user.password audit entry, in one transaction; it returns the new session.
+func (s *Store) ChangePassword(username, password string, by models.Actor, userAgent string, now time.Time) (string, error) {
+	before, err := s.UserByName(username)
+	if err != nil {
+		return "", err
+	}
+	hash, err := models.HashPassword(password)
+	if err != nil {
+		return "", err
+	}
+	after := before
+	after.PasswordHash = hash
+	var id string
+	err = s.write(func(tx *gorm.DB) error {
+		if err := updateUserTx(tx, before, after, true, now); err != nil {
+			return err
+		}
+		var err error
+		if id, err = createSessionTx(tx, before.ID, by.IP, userAgent, now); err != nil {
+			return err
+		}
+		return auditTx(tx, models.AuditEntry{At: now, Actor: by.Username, IP: by.IP, Action: models.AuditPasswordChange, Subject: username, After: "password changed"})
+	})
+	return id, err
+}
+
+// CreateAPIToken makes a personal API token for the user, with its token.create audit entry by
+// by, and returns the token (shown once) and its stored record.
+func (s *Store) CreateAPIToken(u models.User, name string, by models.Actor, now time.Time) (string, models.APIToken, error) {
+	secret, err := models.NewSecret()
+	if err != nil {
+		return "", models.APIToken{}, err
+	}
+	token := "rk_" + secret
+	name = strings.TrimSpace(name)
+	if name == "" {
+		name = "API"
+	}
+	if err := models.CheckLength("令牌名称", name, models.MaxTokenName); err != nil {
+		return "", models.APIToken{}, err
+	}
+	rec := models.APIToken{UserID: u.ID, Name: name, Hash: models.SecretHash(token), Prefix: token[:9], CreatedAt: now}
+	err = s.write(func(tx *gorm.DB) error {
+		if err := tx.Create(&rec).Error; err != nil {
+			return fmt.Errorf("store: create token: %w", err)
+		}
+		return auditTx(tx, models.AuditEntry{At: now, Actor: by.Username, IP: by.IP, Action: models.AuditTokenCreate, Subject: u.Username,
+			After: models.AuditJSON(map[string]any{"id": rec.ID, "name": rec.Name, "prefix": rec.Prefix})})
+	})
+	if err != nil {
+		return "", models.APIToken{}, err
+	}
+	return token, rec, nil
+}
+
+// TokenUser returns the enabled user behind a live API token; ErrNotFound otherwise. It never
+// writes: the token's last use is noted in memory and stored by the next flush.
+func (s *Store) TokenUser(token string, now time.Time) (models.User, error) {
+	if !strings.HasPrefix(token, "rk_") {
+		return models.User{}, models.ErrNotFound
+	}
+	var rec models.APIToken
+	err := s.db.Where("hash = ? AND revoked_at IS NULL", models.SecretHash(token)).Take(&rec).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return models.User{}, models.ErrNotFound
+	}
+	if err != nil {
+		return models.User{}, fmt.Errorf("store: read token: %w", err)
+	}
+	u, err := s.UserByID(rec.UserID)
+	if err != nil {
+		return models.User{}, err
+	}
+	if u.Disabled {
+		return models.User{}, models.ErrNotFound
+	}
+	if s.touch != nil {
+		last := s.touch.tokenUsed(rec.ID)
+		if rec.LastUsedAt != nil && rec.LastUsedAt.After(last) {
+			last = *rec.LastUsedAt
+		}
+		if now.Sub(last) > touchEvery {
+			s.touch.noteToken(rec.ID, now)
+		}
+	}
+	return u, nil
+}
+
+// APITokens lists a user's tokens, newest first, with last uses not yet flushed.
+func (s *Store) APITokens(userID uint) ([]models.APIToken, error) {
+	var out []models.APIToken
+	if err := s.db.Where("user_id = ?", userID).Order("id DESC").Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("store: list tokens: %w", err)
+	}
+	if s.touch != nil {
+		for i := range out {
+			if used := s.touch.tokenUsed(out[i].ID); !used.IsZero() && (out[i].LastUsedAt == nil || used.After(*out[i].LastUsedAt)) {
+				out[i].LastUsedAt = &used
+			}
+		}
+	}
+	return out, nil
+}
+
+// RevokeAPIToken revokes a live token of the user ownerID and records who did it in the audit
+// trail, in one transaction; ErrNotFound when that user has no such live token. A user revokes
+// their own tokens; the office revokes anyone's.
+func (s *Store) RevokeAPIToken(by models.Actor, ownerID, tokenID uint, now time.Time) (models.APIToken, error) {
+	var rec models.APIToken
+	err := s.write(func(tx *gorm.DB) error {
+		err := tx.Where("id = ? AND user_id = ? AND revoked_at IS NULL", tokenID, ownerID).Take(&rec).Error
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return models.ErrNotFound
+		}
+		if err != nil {
+			return fmt.Errorf("store: read token: %w", err)
+		}
+		var owner models.User
+		if err := tx.Take(&owner, ownerID).Error; err != nil {
+			return fmt.Errorf("store: token owner: %w", err)
+		}
+		if err := tx.Model(&models.APIToken{}).Where("id = ?", rec.ID).Update("revoked_at", now).Error; err != nil {
+			return fmt.Errorf("store: revoke token: %w", err)
+		}
+		rec.RevokedAt = &now
+		return auditTx(tx, models.AuditEntry{At: now, Actor: by.Username, IP: by.IP, Action: models.AuditTokenRevoke, Subject: owner.Username,
+			Before: models.AuditJSON(map[string]any{"id": rec.ID, "name": rec.Name, "prefix": rec.Prefix}), After: "revoked"})
+	})
+	if err != nil {
+		return models.APIToken{}, err
+	}
+	return rec, nil
+}
+
+// LiveAPITokens lists every user's tokens that are not revoked, by user id, for the office.
+func (s *Store) LiveAPITokens() (map[uint][]models.APIToken, error) {
+	var list []models.APIToken
+	if err := s.db.Where("revoked_at IS NULL").Order("id DESC").Find(&list).Error; err != nil {
+		return nil, fmt.Errorf("store: list tokens: %w", err)
+	}
+	out := map[uint][]models.APIToken{}
+	for _, t := range list {
+		out[t.UserID] = append(out[t.UserID], t)
+	}
+	return out, nil
+}
+
+// purgeExpiredTx removes expired sessions and key-value entries; a login does it.
+func purgeExpiredTx(tx *gorm.DB, now time.Time) error {
+	if err := tx.Where("expires_at <= ?", now).Delete(&models.Session{}).Error; err != nil {
+		return fmt.Errorf("store: purge sessions: %w", err)
+	}
+	if err := tx.Where("expires_at IS NOT NULL AND expires_at <= ?", now).Delete(&models.KeyValue{}).Error; err != nil {
+		return fmt.Errorf("store: purge key values: %w", err)
+	}
+	return nil
+}
