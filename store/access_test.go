@@ -10,42 +10,43 @@ import (
 )
 
 func TestSessionsSurviveReopen(t *testing.T) {
-	p := loadDefaultPlan(t)
-	path := filepath.Join(t.TempDir(), "s.db")
-	s, err := Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.SeedPlan(p); err != nil {
-		t.Fatal(err)
-	}
-	u, err := s.CreateUser(p, models.NewUser{Username: "office", Password: "correct horse", Role: models.RoleOffice}, testActor, time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	now := time.Now()
-	id, err := s.Login(u, "", models.Actor{Username: u.Username, IP: "127.0.0.1"}, "test", now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_ = s.Close()
-	s, err = Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	got, err := s.SessionUser(id, now.Add(time.Hour))
-	if err != nil || got.Username != "office" {
-		t.Fatalf("session after reopen: %+v, %v", got, err)
-	}
-	if _, err := s.SessionUser(id, now.Add(time.Hour+models.SessionLifetime+time.Minute)); !errors.Is(err, models.ErrNotFound) {
-		t.Errorf("expired session: %v", err)
-	}
-	var stored models.Session
-	s.db.First(&stored)
-	if stored.IDHash == id {
-		t.Error("the session id must be stored hashed")
-	}
+	forEachDatabase(t, func(t *testing.T, path string) {
+		p := loadDefaultPlan(t)
+		s, err := Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.SeedPlan(p); err != nil {
+			t.Fatal(err)
+		}
+		u, err := s.CreateUser(p, models.NewUser{Username: "office", Password: "correct horse", Role: models.RoleOffice}, testActor, time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		now := time.Now()
+		id, err := s.Login(u, "", models.Actor{Username: u.Username, IP: "127.0.0.1"}, "test", now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = s.Close()
+		s, err = Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		got, err := s.SessionUser(id, now.Add(time.Hour))
+		if err != nil || got.Username != "office" {
+			t.Fatalf("session after reopen: %+v, %v", got, err)
+		}
+		if _, err := s.SessionUser(id, now.Add(time.Hour+models.SessionLifetime+time.Minute)); !errors.Is(err, models.ErrNotFound) {
+			t.Errorf("expired session: %v", err)
+		}
+		var stored models.Session
+		s.db.First(&stored)
+		if stored.IDHash == id {
+			t.Error("the session id must be stored hashed")
+		}
+	})
 }
 
 func TestAPITokens(t *testing.T) {

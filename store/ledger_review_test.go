@@ -2,7 +2,6 @@ package store
 
 import (
 	"errors"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -207,30 +206,31 @@ func TestLedgerFiguresCarryTheSnapshotReview(t *testing.T) {
 // TestLedgerSnapshotsStoredBeforeReviewAreSubmitted: on a database from before snapshots were
 // reviewed, the migration leaves every existing snapshot awaiting review, never approved.
 func TestLedgerSnapshotsStoredBeforeReviewAreSubmitted(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "old.db")
-	s, err := Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, col := range []string{"status", "reviewed_by", "reviewed_at", "review_note"} {
-		if err := s.db.Migrator().DropColumn(&models.LedgerSnapshot{}, col); err != nil {
+	forEachDatabase(t, func(t *testing.T, path string) {
+		s, err := Open(path)
+		if err != nil {
 			t.Fatal(err)
 		}
-	}
-	if err := s.db.Exec(`INSERT INTO ledger_snapshots (unit_code, period, number, points, indicators) VALUES ('530302', '2024-06', 1, 1, '{"service_points": 5}')`).Error; err != nil {
-		t.Fatal(err)
-	}
-	_ = s.Close()
-	if s, err = Open(path); err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	snaps, err := s.LedgerSnapshots("530302")
-	if err != nil || len(snaps) != 1 || snaps[0].Status != models.StatusSubmitted {
-		t.Fatalf("after migration: %+v %v", snaps, err)
-	}
-	figures, err := s.LedgerFiguresUpTo("2024-06")
-	if err != nil || len(figures) != 1 || figures[0].Approved {
-		t.Fatalf("figures %+v %v", figures, err)
-	}
+		for _, col := range []string{"status", "reviewed_by", "reviewed_at", "review_note"} {
+			if err := s.db.Migrator().DropColumn(&models.LedgerSnapshot{}, col); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := s.db.Exec(`INSERT INTO ledger_snapshots (unit_code, period, number, points, indicators) VALUES ('530302', '2024-06', 1, 1, '{"service_points": 5}')`).Error; err != nil {
+			t.Fatal(err)
+		}
+		_ = s.Close()
+		if s, err = Open(path); err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		snaps, err := s.LedgerSnapshots("530302")
+		if err != nil || len(snaps) != 1 || snaps[0].Status != models.StatusSubmitted {
+			t.Fatalf("after migration: %+v %v", snaps, err)
+		}
+		figures, err := s.LedgerFiguresUpTo("2024-06")
+		if err != nil || len(figures) != 1 || figures[0].Approved {
+			t.Fatalf("figures %+v %v", figures, err)
+		}
+	})
 }

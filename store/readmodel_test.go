@@ -2,7 +2,6 @@ package store
 
 import (
 	"errors"
-	"path/filepath"
 	"reflect"
 	"testing"
 	"time"
@@ -167,46 +166,47 @@ func TestReadModelFollowsEveryWrite(t *testing.T) {
 // Writes by another process (a CLI import into the database a server uses) reach the server's read
 // model through the change log; the server's own writes are not applied twice.
 func TestReadModelWatchesTheChangeLog(t *testing.T) {
-	p := loadDefaultPlan(t)
-	path := filepath.Join(t.TempDir(), "shared.db")
-	server, err := Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = server.Close() })
-	if err := server.SeedPlan(p); err != nil {
-		t.Fatal(err)
-	}
-	if err := server.StartReadModel(p); err != nil {
-		t.Fatal(err)
-	}
-	server.rm.watching = true
-	cli, err := Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = cli.Close() })
-	if _, err := cli.SaveVersion(models.NewVersion{UnitCode: "530302", Period: "2024-02", Source: models.SourceUpload,
-		Values: []models.ReturnValue{{Indicator: models.IndServicePoints, Value: 42}}}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := server.SaveVersion(models.NewVersion{UnitCode: "530303", Period: "2024-02", Source: models.SourceUpload,
-		Values: []models.ReturnValue{{Indicator: models.IndServicePoints, Value: 7}}}); err != nil {
-		t.Fatal(err)
-	}
-	snap, _ := server.Progress(p)
-	if got := snap.Calc.Progress(models.IndServicePoints, "530302", models.MustPeriod("2024-02")); got.HasActual {
-		t.Fatal("the other process's write is visible before the change log was read")
-	}
-	if err := server.rm.poll(server); err != nil {
-		t.Fatal(err)
-	}
-	after, _ := server.Progress(p)
-	if got := after.Calc.Progress(models.IndServicePoints, "530302", models.MustPeriod("2024-02")); !got.HasActual || got.Actual != 42 {
-		t.Errorf("after reading the change log: %+v, want 42", got)
-	}
-	if after.Version != snap.Version+1 {
-		t.Errorf("version %d → %d: want one update (the server's own write is not applied again)", snap.Version, after.Version)
-	}
-	sameAsFreshBuild(t, server, p)
+	forEachDatabase(t, func(t *testing.T, path string) {
+		p := loadDefaultPlan(t)
+		server, err := Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = server.Close() })
+		if err := server.SeedPlan(p); err != nil {
+			t.Fatal(err)
+		}
+		if err := server.StartReadModel(p); err != nil {
+			t.Fatal(err)
+		}
+		server.rm.watching = true
+		cli, err := Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = cli.Close() })
+		if _, err := cli.SaveVersion(models.NewVersion{UnitCode: "530302", Period: "2024-02", Source: models.SourceUpload,
+			Values: []models.ReturnValue{{Indicator: models.IndServicePoints, Value: 42}}}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := server.SaveVersion(models.NewVersion{UnitCode: "530303", Period: "2024-02", Source: models.SourceUpload,
+			Values: []models.ReturnValue{{Indicator: models.IndServicePoints, Value: 7}}}); err != nil {
+			t.Fatal(err)
+		}
+		snap, _ := server.Progress(p)
+		if got := snap.Calc.Progress(models.IndServicePoints, "530302", models.MustPeriod("2024-02")); got.HasActual {
+			t.Fatal("the other process's write is visible before the change log was read")
+		}
+		if err := server.rm.poll(server); err != nil {
+			t.Fatal(err)
+		}
+		after, _ := server.Progress(p)
+		if got := after.Calc.Progress(models.IndServicePoints, "530302", models.MustPeriod("2024-02")); !got.HasActual || got.Actual != 42 {
+			t.Errorf("after reading the change log: %+v, want 42", got)
+		}
+		if after.Version != snap.Version+1 {
+			t.Errorf("version %d → %d: want one update (the server's own write is not applied again)", snap.Version, after.Version)
+		}
+		sameAsFreshBuild(t, server, p)
+	})
 }
