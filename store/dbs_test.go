@@ -11,6 +11,12 @@ import (
 // Every store test that is not about one engine runs on both: forEachDB runs it as the sub-tests
 // "sqlite" (a new file) and "postgres" (a new database on RURALKPI_TEST_PG, dropped afterwards;
 // skipped loudly without it, failed in CI — internal/pgtest).
+//
+// Tests of one engine on purpose: SQLite's write queue and its busy/full codes
+// (TestWriteQueueBoundedWait, TestReadsNoteActivityInMemory, TestDatabaseErrorCodes) and the audit
+// refusal made with a SQLite trigger (TestRevokeAPITokenAuditInSameTransaction); PostgreSQL's
+// concurrent writers, error codes, append-only trigger, NOTIFY and restart (postgres_test.go,
+// postgres_fault_test.go).
 
 // testDatabase is a fresh --db value of the engine: a new SQLite file or a new PostgreSQL database.
 func testDatabase(t testing.TB, engine string) string {
