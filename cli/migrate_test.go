@@ -60,3 +60,15 @@ func TestMigrateDemoToPostgres(t *testing.T) {
 		t.Errorf("user list on the target: %d %s %s", code, out, errOut)
 	}
 }
+
+// backup is SQLite's: on a PostgreSQL URL it writes nothing and says to use pg_dump/pg_restore.
+func TestBackupOnPostgresPointsToPgDump(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "b.db")
+	code, _, errOut := run(t, "", "backup", "--db", "postgres://ruralkpi:secret@127.0.0.1:1/ruralkpi", "-o", out)
+	if code != 1 || !strings.Contains(errOut, "pg_dump") || !strings.Contains(errOut, "pg_restore") || strings.Contains(errOut, "secret") {
+		t.Errorf("backup on PostgreSQL: %d %q", code, errOut)
+	}
+	if _, err := os.Stat(out); err == nil {
+		t.Error("backup on PostgreSQL wrote a file")
+	}
+}
