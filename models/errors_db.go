@@ -35,11 +35,12 @@ func IsBusy(err error) bool {
 // postgresBusyText are what PostgreSQL's driver (pgx) says when the database cannot take the work
 // now: the SQLSTATEs of serialization_failure, deadlock_detected, lock_not_available,
 // query_canceled (a timeout), too_many_connections, admin/crash shutdown, cannot_connect_now and
-// connection exceptions (class 08), and a connection lost or refused.
+// connection exceptions (class 08), and pgx's words for a connection refused or lost (not the bare
+// "unexpected EOF" or "broken pipe" of any reader or writer: a client that went away is no busy database).
 var postgresBusyText = []string{
 	"(SQLSTATE 40001)", "(SQLSTATE 40P01)", "(SQLSTATE 55P03)", "(SQLSTATE 57014)", "(SQLSTATE 53300)",
 	"(SQLSTATE 57P01)", "(SQLSTATE 57P02)", "(SQLSTATE 57P03)", "(SQLSTATE 08",
-	"failed to connect to", "conn closed", "connection refused", "connection reset by peer", "unexpected EOF", "broken pipe",
+	"failed to connect to `", "failed to receive message", "failed to write startup message", "conn closed",
 }
 
 // IsFull reports whether err means the disk (or the database) is full: SQLite's SQLITE_FULL or the

@@ -68,7 +68,8 @@ func TestPostgresErrorCodes(t *testing.T) {
 		{"too many connections", &pgconn.PgError{Code: "53300"}, models.EBusy},
 		{"server shutting down", &pgconn.PgError{Code: "57P01"}, models.EBusy},
 		{"connection failure", &pgconn.PgError{Code: "08006"}, models.EBusy},
-		{"connection lost", errors.New("store: x: unexpected EOF"), models.EBusy},
+		{"connection lost", errors.New("store: x: failed to receive message: unexpected EOF"), models.EBusy},
+		{"a client gone is no busy database", errors.New("handlers: read body: unexpected EOF"), models.EInternal},
 		{"disk full", &pgconn.PgError{Code: "53100"}, models.EFull},
 		{"unique violation", &pgconn.PgError{Code: "23505"}, models.EInternal},
 	}
