@@ -597,7 +597,7 @@ func (s *Store) scanAllocations(m map[string]map[int]map[string]float64, where s
 }
 
 // Watch applies the changes other processes write to the change log (a CLI import into the
-// database a server is using; later, another server on the same PostgreSQL), looking every
+// database a server is using, or another server on the same PostgreSQL), looking every
 // interval until ctx ends. Rows this process applied itself are skipped.
 //
 // It relies on log ids becoming visible in order, which holds for SQLite's one writer at a time
