@@ -81,7 +81,3 @@ func (d dialect) placeholders(q string) string {
 	}
 	return b.String()
 }
-
-// concurrentWriters reports whether the engine lets several transactions write at once (and the
-// store must not queue writers in the application).
-func (d dialect) concurrentWriters() bool { return d == dialectPostgres }

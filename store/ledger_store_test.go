@@ -3,23 +3,12 @@ package store
 import (
 	"errors"
 	"fmt"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
 
 	"ruralkpi/models"
 )
-
-func openLedgerTestStore(t *testing.T) *Store {
-	t.Helper()
-	s, err := Open(filepath.Join(t.TempDir(), "test.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = s.Close() })
-	return s
-}
 
 func ledgerTestPoints(n int) []models.LedgerPoint {
 	out := make([]models.LedgerPoint, n)

@@ -216,12 +216,6 @@ func isPostgresBusy(err error) bool {
 		strings.Contains(msg, "failed to connect") || strings.Contains(msg, "broken pipe")
 }
 
-// isPostgresFull reports whether err is PostgreSQL's disk_full or out_of_memory.
-func isPostgresFull(err error) bool {
-	var pe *pgconn.PgError
-	return errors.As(err, &pe) && (pe.Code == "53100" || pe.Code == "53200")
-}
-
 // listen wakes wake (without blocking) whenever another server announces a change on pgChannel,
 // until ctx ends. A lost connection is opened again after a pause; Watch's polling covers the gap.
 func (s *Store) listen(ctx context.Context, wake chan<- struct{}) {
