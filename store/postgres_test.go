@@ -272,7 +272,17 @@ func TestPostgresDumpAndRestore(t *testing.T) {
 			t.Skipf("POSTGRESQL RESTORE TEST SKIPPED: %s is not installed", tool)
 		}
 	}
-	s, p, url := openPostgresTestStore(t)
+	// Whole databases: pg_dump takes a database, and pg_restore wants an empty one.
+	p := loadDefaultPlan(t)
+	url := pgtest.Database(t)
+	s, err := Open(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	if err := s.SeedPlan(p); err != nil {
+		t.Fatal(err)
+	}
 	if err := s.SeedDemo(p); err != nil {
 		t.Fatal(err)
 	}
@@ -283,7 +293,7 @@ func TestPostgresDumpAndRestore(t *testing.T) {
 	if out, err := exec.Command("pg_dump", "--format=custom", "--file="+dump, url).CombinedOutput(); err != nil {
 		t.Fatalf("pg_dump: %v\n%s", err, out)
 	}
-	target := pgtest.URL(t)
+	target := pgtest.Database(t)
 	if out, err := exec.Command("pg_restore", "--no-owner", "--dbname="+target, dump).CombinedOutput(); err != nil {
 		t.Fatalf("pg_restore: %v\n%s", err, out)
 	}
