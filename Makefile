@@ -34,7 +34,7 @@ run: build ## build and start the demo on http://localhost:3000 (data/demo.db)
 	./$(BIN) serve --demo --db $(DEMO_DB) --addr $(ADDR)
 
 # The store tests run on SQLite and, when RURALKPI_TEST_PG names a PostgreSQL server (a libpq URL;
-# each test creates and drops its own database there), on PostgreSQL too. Without it that half is
+# each test creates and drops its own schema there), on PostgreSQL too. Without it that half is
 # skipped, and make test says so loudly before and after the run (.ci/run sets it: CI never skips).
 PG_SKIPPED = if [ -z "$${RURALKPI_TEST_PG:-}" ]; then \
 	echo "make test: ****************************************************************************"; \

@@ -9,7 +9,7 @@ import (
 )
 
 // Every store test that is not about one engine runs on both: forEachDB runs it as the sub-tests
-// "sqlite" (a new file) and "postgres" (a new database on RURALKPI_TEST_PG, dropped afterwards;
+// "sqlite" (a new file) and "postgres" (a new schema on RURALKPI_TEST_PG, dropped afterwards;
 // skipped loudly without it, failed in CI — internal/pgtest).
 //
 // Tests of one engine on purpose: SQLite's write queue and its busy/full codes

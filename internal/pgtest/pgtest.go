@@ -1,5 +1,6 @@
-// Package pgtest gives tests their own PostgreSQL database: a fresh one per test, created on the
-// server RURALKPI_TEST_PG names and dropped when the test ends. Without RURALKPI_TEST_PG the
+// Package pgtest gives tests a PostgreSQL database of their own: a fresh schema per test (or a whole
+// database, for the few that need one) on the server RURALKPI_TEST_PG names, dropped when the test
+// ends. Without RURALKPI_TEST_PG the
 // PostgreSQL half of a test is skipped loudly — and fails instead when CI or E2E_REQUIRE=1 is set,
 // so that CI never skips it silently.
 package pgtest
