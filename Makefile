@@ -33,10 +33,20 @@ run: build ## build and start the demo on http://localhost:3000 (data/demo.db)
 	@mkdir -p $(dir $(DEMO_DB))
 	./$(BIN) serve --demo --db $(DEMO_DB) --addr $(ADDR)
 
+# The store tests run on SQLite and, when RURALKPI_TEST_PG names a PostgreSQL server (a libpq URL;
+# each test creates and drops its own schema there), on PostgreSQL too. Without it that half is
+# skipped, and make test says so loudly before and after the run (.ci/run sets it: CI never skips).
+PG_SKIPPED = if [ -z "$${RURALKPI_TEST_PG:-}" ]; then \
+	echo "make test: ****************************************************************************"; \
+	echo "make test: RURALKPI_TEST_PG is not set: the POSTGRESQL HALF of the store tests is SKIPPED."; \
+	echo "make test: run e.g. RURALKPI_TEST_PG='postgres://postgres@127.0.0.1:5432/test?sslmode=disable' make test"; \
+	echo "make test: ****************************************************************************"; fi
+
 test: assets ## run every test (unit, store, handler, browser), then a short fuzz run
 	@ls -dt /tmp/ruralkpi-e2e-* 2>/dev/null | tail -n +$(E2E_KEEP) | xargs -r rm -rf
+	@$(PG_SKIPPED)
 	@out="$${E2E_OUT:-$$(mktemp -d /tmp/ruralkpi-e2e-XXXXXX)}"; echo "make test: browser screenshots in $$out"; \
-	E2E_OUT="$$out" $(GO) test -count=1 -timeout 30m ./...; rc=$$?; echo "make test: browser screenshots in $$out"; exit $$rc
+	E2E_OUT="$$out" $(GO) test -count=1 -timeout 30m ./...; rc=$$?; echo "make test: browser screenshots in $$out"; $(PG_SKIPPED); exit $$rc
 	$(MAKE) --no-print-directory fuzz
 
 # A short run of each parser's fuzz target (the corpus in testdata/fuzz is replayed by go test too).

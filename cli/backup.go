@@ -6,11 +6,13 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+
+	"ruralkpi/store"
 )
 
 func runBackup(env Env, args []string) error {
-	fs := newFlags(env, "backup", "Writes a consistent copy of the database while the server runs (SQLite VACUUM INTO).", "", "db", "o")
-	dbPath := fs.String("db", "", "SQLite database `PATH`")
+	fs := newFlags(env, "backup", "Writes a consistent copy of the database while the server runs (SQLite VACUUM INTO; on PostgreSQL it says how to use pg_dump).", "", "db", "o")
+	dbPath := fs.String("db", "", "database: SQLite file `PATH` or postgres:// URL")
 	out := fs.String("o", "", "backup `FILE` to create (must not exist; - for standard output)")
 	planPath := fs.String("plan", "", "plan `FILE` (JSON); default: the embedded plan")
 	if err := fs.parse(args); err != nil {
@@ -25,6 +27,9 @@ func runBackup(env Env, args []string) error {
 		} else if !errors.Is(err, os.ErrNotExist) {
 			return err
 		}
+	}
+	if store.IsPostgresURL(*dbPath) {
+		return store.ErrBackupPostgres
 	}
 	_, store, err := openPlanStore(*dbPath, *planPath, existingDB)
 	if err != nil {

@@ -56,6 +56,7 @@ func commands() map[string]command {
 		"ledger":   {"service-point ledgers (ledger import|template|villages …)", runLedger},
 		"seed":     {"write a test data set into a new database (seed --synthetic national --db PATH)", runSeed},
 		"remind":   {"show (--dry-run) or send the reminders due now", runRemind},
+		"migrate":  {"copy a SQLite database into an empty PostgreSQL one and verify it (migrate --from PATH --to URL)", runMigrate},
 	}
 }
 
@@ -155,7 +156,7 @@ type flagSet struct {
 }
 
 // newFlags makes a command's flag set. Flag usage strings name their value in backquotes
-// ("SQLite database `PATH`"), which the usage line shows.
+// ("database: SQLite file `PATH` or postgres:// URL"), which the usage line shows.
 func newFlags(env Env, name, about, args string, required ...string) *flagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(env.Stderr) // the flag package's own error messages
@@ -321,7 +322,13 @@ func openPlanStore(dbPath, planPath string, mode dbMode) (*models.Plan, *store.S
 	if strings.TrimSpace(dbPath) == "" {
 		return nil, nil, errors.New("--db is required")
 	}
-	if mode == existingDB {
+	if mode == existingDB && store.IsPostgresURL(dbPath) {
+		if ok, err := store.PostgresHoldsStore(dbPath); err != nil {
+			return nil, nil, err
+		} else if !ok {
+			return nil, nil, fmt.Errorf("database %s holds no ruralkpi tables (check --db; only serve, user add and export --demo set one up)", store.RedactURL(dbPath))
+		}
+	} else if mode == existingDB {
 		if _, err := os.Stat(dbPath); errors.Is(err, os.ErrNotExist) {
 			return nil, nil, fmt.Errorf("database %s does not exist (check --db; only serve, user add and export --demo create one)", dbPath)
 		} else if err != nil {
@@ -349,7 +356,11 @@ func planFor(dbPath, planPath string) (*models.Plan, error) {
 	if planPath != "" || dbPath == "" {
 		return loadPlan(planPath)
 	}
-	if _, err := os.Stat(dbPath); err != nil {
+	if store.IsPostgresURL(dbPath) {
+		if ok, err := store.PostgresHoldsStore(dbPath); err != nil || !ok {
+			return loadPlan("")
+		}
+	} else if _, err := os.Stat(dbPath); err != nil {
 		return loadPlan("")
 	}
 	store, err := store.Open(dbPath)
@@ -397,3 +408,6 @@ func buildVersion(b Build) string {
 	}
 	return version
 }
+
+// shownDB is a --db value fit for output and logs: a PostgreSQL URL without its password.
+func shownDB(db string) string { return store.RedactURL(db) }

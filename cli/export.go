@@ -28,7 +28,7 @@ func runExport(env Env, args []string) error {
 func parseExportFlags(env Env, name, about string, args []string, withChromium bool) (exportFlags, string, error) {
 	fs := newFlags(env, "export "+name, about, "", "db", "o")
 	var f exportFlags
-	fs.StringVar(&f.db, "db", "", "SQLite database `PATH`")
+	fs.StringVar(&f.db, "db", "", "database: SQLite file `PATH` or postgres:// URL")
 	fs.StringVar(&f.plan, "plan", "", "plan `FILE` (JSON); default: the embedded plan")
 	fs.StringVar(&f.period, "period", "", "month `YYYY-MM`; default: the newest month with returns")
 	formats := []string{".xlsx"}

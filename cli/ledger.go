@@ -25,7 +25,7 @@ type ledgerFlags struct {
 
 // ledgerFlagSet declares the flags every ledger command shares.
 func ledgerFlagSet(fs *flagSet, f *ledgerFlags) {
-	fs.StringVar(&f.db, "db", "", "SQLite database `PATH`")
+	fs.StringVar(&f.db, "db", "", "database: SQLite file `PATH` or postgres:// URL")
 	fs.StringVar(&f.plan, "plan", "", "plan `FILE` (JSON); default: the embedded plan")
 	fs.StringVar(&f.county, "county", "", "reporting unit `CODE`, e.g. 530302")
 }

@@ -12,7 +12,7 @@ import (
 func runRemind(env Env, args []string) error {
 	fs := newFlags(env, "remind", "Works out the reminders due now under the office's rules (set on the /reminders page). "+
 		"With --dry-run it prints them and sends nothing; without, it sends those not yet sent, once, as the server's schedule does.", "", "db")
-	dbPath := fs.String("db", "", "SQLite database `PATH`")
+	dbPath := fs.String("db", "", "database: SQLite file `PATH` or postgres:// URL")
 	planPath := fs.String("plan", "", "plan `FILE` (JSON); default: the embedded plan")
 	dryRun := fs.Bool("dry-run", false, "print what would be sent now; send nothing, record nothing")
 	today := fs.String("today", "", "act as if it were 09:00 on `YYYY-MM-DD` (China Standard Time); default: now")

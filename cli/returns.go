@@ -17,7 +17,7 @@ import (
 // runTemplate writes the pre-filled monthly template of a county and month.
 func runTemplate(env Env, args []string) error {
 	fs := newFlags(env, "template", "Writes a unit's pre-filled monthly return template.", "", "db", "county", "period", "o")
-	dbPath := fs.String("db", "", "SQLite database `PATH` (for the last accepted figures)")
+	dbPath := fs.String("db", "", "database (for the last accepted figures): SQLite file `PATH` or postgres:// URL")
 	planPath := fs.String("plan", "", "plan `FILE` (JSON); default: the embedded plan")
 	county := fs.String("county", "", "reporting unit `CODE`, e.g. 530302")
 	period := fs.String("period", "", "month, `YYYY-MM`")
@@ -58,7 +58,7 @@ func runTemplate(env Env, args []string) error {
 func runImport(env Env, args []string) error {
 	fs := newFlags(env, "import", "Imports monthly return files through the web upload's checks, the month lock included (also with --dry-run);\n"+
 		"prints every problem and exits 1 if any file is refused.", "FILE…", "db")
-	dbPath := fs.String("db", "", "SQLite database `PATH`")
+	dbPath := fs.String("db", "", "database: SQLite file `PATH` or postgres:// URL")
 	planPath := fs.String("plan", "", "plan `FILE` (JSON); default: the embedded plan")
 	dryRun := fs.Bool("dry-run", false, "check and show what would be stored, store nothing")
 	by := fs.String("by", "cli", "`NAME` recorded as the uploader")

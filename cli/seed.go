@@ -15,7 +15,7 @@ import (
 func runSeed(env Env, args []string) error {
 	fs := newFlags(env, "seed", "Writes a synthetic test data set into a new database (the national scale of docs/performance.md).", "", "synthetic", "db")
 	kind := fs.String("synthetic", "", "data set to write: `national` (31 provinces, 333 cities, 2,850 counties, 36 months)")
-	dbPath := fs.String("db", "", "SQLite database `PATH` to create")
+	dbPath := fs.String("db", "", "database to create: SQLite file `PATH` or an empty postgres:// database")
 	if err := fs.parse(args); err != nil {
 		return err
 	}
@@ -25,7 +25,9 @@ func runSeed(env Env, args []string) error {
 	if *kind != "national" {
 		return fs.misuse("unknown data set %q (want national)", *kind)
 	}
-	if _, err := os.Stat(*dbPath); err == nil {
+	if store.IsPostgresURL(*dbPath) {
+		// SeedSynthetic refuses a database that holds returns or users.
+	} else if _, err := os.Stat(*dbPath); err == nil {
 		return fmt.Errorf("%s exists: seed writes a new database file", *dbPath)
 	} else if !errors.Is(err, os.ErrNotExist) {
 		return err
@@ -47,6 +49,6 @@ func runSeed(env Env, args []string) error {
 		return err
 	}
 	fmt.Fprintf(env.Stdout, "wrote %s in %s; serve it with: ruralkpi serve --db %s (log in as office or leader, password %s)\n",
-		*dbPath, time.Since(started).Round(100*time.Millisecond), *dbPath, models.DemoPassword)
+		shownDB(*dbPath), time.Since(started).Round(100*time.Millisecond), shownDB(*dbPath), models.DemoPassword)
 	return nil
 }

@@ -52,7 +52,7 @@ type ServeConfig struct {
 // Validate checks the configuration and says what is wrong.
 func (c ServeConfig) Validate() error {
 	if c.DBPath == "" {
-		return errors.New("--db is required (a path to the SQLite database file)")
+		return errors.New("--db is required (a SQLite database file PATH or a postgres:// URL)")
 	}
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
 		return fmt.Errorf("--addr %q is not host:port: %w", c.Addr, err)
@@ -98,7 +98,7 @@ func runServe(env Env, args []string) error {
 	fs := newFlags(env, "serve", "Starts the web server. The database is created if it does not exist.", "", "db")
 	cfg := ServeConfig{}
 	fs.StringVar(&cfg.Addr, "addr", "127.0.0.1:3000", "`HOST:PORT` to listen on (use :3000 to serve the intranet)")
-	fs.StringVar(&cfg.DBPath, "db", "", "SQLite database `PATH` (created if missing)")
+	fs.StringVar(&cfg.DBPath, "db", "", "database: SQLite file `PATH` (created if missing) or postgres:// URL")
 	fs.StringVar(&cfg.PlanPath, "plan", "", "plan `FILE` (JSON); default: the embedded Qujing 2023–2025 plan")
 	fs.BoolVar(&cfg.Demo, "demo", false, "fill an empty database with demo users and returns (refused on real data)")
 	fs.StringVar(&cfg.Today, "today", "", "run as if today were `YYYY-MM-DD` (training, tests); default: the real date, or "+models.DemoToday+" with --demo")
@@ -137,7 +137,7 @@ func runServe(env Env, args []string) error {
 	if cfg.Demo {
 		if err := store.SeedDemoAsOf(plan, today); err != nil {
 			if errors.Is(err, models.ErrRealData) {
-				return fmt.Errorf("refusing --demo: %s holds real (non-demo) data; use another --db for the demo", cfg.DBPath)
+				return fmt.Errorf("refusing --demo: %s holds real (non-demo) data; use another --db for the demo", shownDB(cfg.DBPath))
 			}
 			return err
 		}
@@ -182,7 +182,7 @@ func runServe(env Env, args []string) error {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
 	url := "http://" + displayAddr(ln.Addr().String())
-	logger.Info("serving", "url", url, "db", cfg.DBPath, "plan", plan.Code, "demo", cfg.Demo, "startup", time.Since(started).Round(time.Millisecond))
+	logger.Info("serving", "url", url, "db", shownDB(cfg.DBPath), "plan", plan.Code, "demo", cfg.Demo, "startup", time.Since(started).Round(time.Millisecond))
 	if cfg.Demo {
 		fmt.Fprintf(env.Stdout, "ruralkpi demo at %s, dated %s — log in as office, leader or county-530326 with password %s\n", url, now().In(models.ReportingZone()).Format("2006-01-02"), models.DemoPassword)
 	} else {

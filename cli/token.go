@@ -11,7 +11,7 @@ func runToken(env Env, args []string) error {
 
 func runTokenCreate(env Env, args []string) error {
 	fs := newFlags(env, "token create", "Prints a new personal API token alone on standard output; it is stored hashed and not shown again.", "", "db", "user")
-	dbPath := fs.String("db", "", "SQLite database `PATH`")
+	dbPath := fs.String("db", "", "database: SQLite file `PATH` or postgres:// URL")
 	planPath := fs.String("plan", "", "plan `FILE` (JSON); default: the embedded plan")
 	username := fs.String("user", "", "the user (`NAME`) the token acts as")
 	name := fs.String("name", "cli", "a `LABEL` to recognise the token by")

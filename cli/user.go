@@ -21,7 +21,7 @@ func runUser(env Env, args []string) error {
 func runUserAdd(env Env, args []string) error {
 	fs := newFlags(env, "user add", "Creates a user; the password is read from standard input (one line). Creates the database\n"+
 		"if it does not exist (a new deployment).", "< password", "db", "username")
-	dbPath := fs.String("db", "", "SQLite database `PATH` (created if missing)")
+	dbPath := fs.String("db", "", "database: SQLite file `PATH` (created if missing) or postgres:// URL")
 	planPath := fs.String("plan", "", "plan `FILE` (JSON); default: the embedded plan")
 	nu := models.NewUser{}
 	fs.StringVar(&nu.Username, "username", "", "login `NAME`")

@@ -40,7 +40,7 @@ func userMessage(err error) error {
 
 func runUserList(env Env, args []string) error {
 	fs := newFlags(env, "user list", "Lists the users: name, role, unit, status.", "", "db")
-	dbPath := fs.String("db", "", "SQLite database `PATH`")
+	dbPath := fs.String("db", "", "database: SQLite file `PATH` or postgres:// URL")
 	planPath := fs.String("plan", "", "plan `FILE` (JSON); default: the embedded plan")
 	if err := fs.parse(args); err != nil {
 		return err
@@ -85,7 +85,7 @@ func runUserChange(env Env, sub string, args []string) error {
 		args0 = "< password"
 	}
 	fs := newFlags(env, "user "+sub, about, args0, required...)
-	dbPath := fs.String("db", "", "SQLite database `PATH`")
+	dbPath := fs.String("db", "", "database: SQLite file `PATH` or postgres:// URL")
 	planPath := fs.String("plan", "", "plan `FILE` (JSON); default: the embedded plan")
 	username := fs.String("username", "", "login `NAME`")
 	role, unit := "", ""

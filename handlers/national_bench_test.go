@@ -17,7 +17,7 @@ import (
 
 // The national benchmarks start from the database, as a server does: `ruralkpi seed --synthetic
 // national` written to $RURALKPI_NATIONAL_DB (seeded there on first use, about a minute; default
-// in the temp dir), then the read model is built and pages are asked for through HTTP
+// in the temp dir; a postgres:// URL there must have been seeded with `ruralkpi seed`), then the read model is built and pages are asked for through HTTP
 // (app.Test: a real HTTP/1.1 exchange in memory). Figures are in docs/performance.md.
 
 func nationalDB(b *testing.B) string {
@@ -25,6 +25,9 @@ func nationalDB(b *testing.B) string {
 	path := os.Getenv("RURALKPI_NATIONAL_DB")
 	if path == "" {
 		path = filepath.Join(os.TempDir(), "ruralkpi-bench-national.db")
+	}
+	if store.IsPostgresURL(path) {
+		return path // seeded beforehand: ruralkpi seed --synthetic national --db URL
 	}
 	if _, err := os.Stat(path); err == nil {
 		return path

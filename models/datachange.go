@@ -44,7 +44,7 @@ type Change struct {
 
 // DataChange is the persistent change log: one row per write that changes progress data, in the
 // write's own transaction. A server applies its own writes at once (afterCommit); a change made by
-// another process (a CLI import, or later another server on the same PostgreSQL) is found by
+// another process (a CLI import, or another server on the same PostgreSQL) is found by
 // reading the rows after the last one seen (ReadModel.Watch).
 type DataChange struct {
 	ID        uint64 `gorm:"primaryKey"`

@@ -10,73 +10,75 @@ import (
 )
 
 func TestSessionsSurviveReopen(t *testing.T) {
-	p := loadDefaultPlan(t)
-	path := filepath.Join(t.TempDir(), "s.db")
-	s, err := Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.SeedPlan(p); err != nil {
-		t.Fatal(err)
-	}
-	u, err := s.CreateUser(p, models.NewUser{Username: "office", Password: "correct horse", Role: models.RoleOffice}, testActor, time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	now := time.Now()
-	id, err := s.Login(u, "", models.Actor{Username: u.Username, IP: "127.0.0.1"}, "test", now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_ = s.Close()
-	s, err = Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	got, err := s.SessionUser(id, now.Add(time.Hour))
-	if err != nil || got.Username != "office" {
-		t.Fatalf("session after reopen: %+v, %v", got, err)
-	}
-	if _, err := s.SessionUser(id, now.Add(time.Hour+models.SessionLifetime+time.Minute)); !errors.Is(err, models.ErrNotFound) {
-		t.Errorf("expired session: %v", err)
-	}
-	var stored models.Session
-	s.db.First(&stored)
-	if stored.IDHash == id {
-		t.Error("the session id must be stored hashed")
-	}
+	forEachDatabase(t, func(t *testing.T, path string) {
+		p := loadDefaultPlan(t)
+		s, err := Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.SeedPlan(p); err != nil {
+			t.Fatal(err)
+		}
+		u, err := s.CreateUser(p, models.NewUser{Username: "office", Password: "correct horse", Role: models.RoleOffice}, testActor, time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		now := time.Now()
+		id, err := s.Login(u, "", models.Actor{Username: u.Username, IP: "127.0.0.1"}, "test", now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = s.Close()
+		s, err = Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		got, err := s.SessionUser(id, now.Add(time.Hour))
+		if err != nil || got.Username != "office" {
+			t.Fatalf("session after reopen: %+v, %v", got, err)
+		}
+		if _, err := s.SessionUser(id, now.Add(time.Hour+models.SessionLifetime+time.Minute)); !errors.Is(err, models.ErrNotFound) {
+			t.Errorf("expired session: %v", err)
+		}
+		var stored models.Session
+		s.db.First(&stored)
+		if stored.IDHash == id {
+			t.Error("the session id must be stored hashed")
+		}
+	})
 }
 
 func TestAPITokens(t *testing.T) {
-	s, p := openTestStore(t)
-	u, err := s.CreateUser(p, models.NewUser{Username: "county-530302", Password: "correct horse", Role: models.RoleCounty, UnitCode: "530302"}, testActor, time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	now := time.Now()
-	token, rec, err := s.CreateAPIToken(u, "sync", testActor, now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if rec.Hash == token || rec.Hash != models.SecretHash(token) {
-		t.Error("the token must be stored as its hash")
-	}
-	if got, err := s.TokenUser(token, now); err != nil || got.ID != u.ID {
-		t.Fatalf("TokenUser: %+v %v", got, err)
-	}
-	if _, err := s.TokenUser(token+"x", now); !errors.Is(err, models.ErrNotFound) {
-		t.Errorf("wrong token: %v", err)
-	}
-	if _, err := s.RevokeAPIToken(models.Actor{Username: "office"}, u.ID+1, rec.ID, now); !errors.Is(err, models.ErrNotFound) {
-		t.Errorf("revoking someone else's token: %v", err)
-	}
-	if _, err := s.RevokeAPIToken(models.Actor{Username: u.Username}, u.ID, rec.ID, now); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.TokenUser(token, now); !errors.Is(err, models.ErrNotFound) {
-		t.Errorf("revoked token still works: %v", err)
-	}
+	forEachDB(t, func(t *testing.T, s *Store, p *models.Plan) {
+		u, err := s.CreateUser(p, models.NewUser{Username: "county-530302", Password: "correct horse", Role: models.RoleCounty, UnitCode: "530302"}, testActor, time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		now := time.Now()
+		token, rec, err := s.CreateAPIToken(u, "sync", testActor, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rec.Hash == token || rec.Hash != models.SecretHash(token) {
+			t.Error("the token must be stored as its hash")
+		}
+		if got, err := s.TokenUser(token, now); err != nil || got.ID != u.ID {
+			t.Fatalf("TokenUser: %+v %v", got, err)
+		}
+		if _, err := s.TokenUser(token+"x", now); !errors.Is(err, models.ErrNotFound) {
+			t.Errorf("wrong token: %v", err)
+		}
+		if _, err := s.RevokeAPIToken(models.Actor{Username: "office"}, u.ID+1, rec.ID, now); !errors.Is(err, models.ErrNotFound) {
+			t.Errorf("revoking someone else's token: %v", err)
+		}
+		if _, err := s.RevokeAPIToken(models.Actor{Username: u.Username}, u.ID, rec.ID, now); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.TokenUser(token, now); !errors.Is(err, models.ErrNotFound) {
+			t.Errorf("revoked token still works: %v", err)
+		}
+	})
 }
 
 func TestMayActForUnit(t *testing.T) {
@@ -102,29 +104,30 @@ func TestMayActForUnit(t *testing.T) {
 }
 
 func TestUpdateUserEndsSessions(t *testing.T) {
-	s, p := openTestStore(t)
-	u, err := s.CreateUser(p, models.NewUser{Username: "clerk1", Password: "correct horse", Role: models.RoleCounty, UnitCode: "530302"}, testActor, time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	now := time.Now()
-	id, _ := s.Login(u, "", testActor, "", now)
-	role, unit := models.RoleCounty, "530303"
-	before, after, err := s.UpdateUser(p, "clerk1", models.UserChange{Role: &role, UnitCode: &unit}, testActor, now)
-	if err != nil || before.UnitCode != "530302" || after.UnitCode != "530303" {
-		t.Fatalf("update: %+v %+v %v", before, after, err)
-	}
-	if _, err := s.SessionUser(id, now); !errors.Is(err, models.ErrNotFound) {
-		t.Error("changing the unit must end the user's sessions")
-	}
-	bad := "nowhere"
-	if _, _, err := s.UpdateUser(p, "clerk1", models.UserChange{UnitCode: &bad}, testActor, now); models.ErrorCode(err) != models.EInvalid {
-		t.Errorf("bad unit: %v", err)
-	}
-	leader := models.RoleLeader
-	if _, after, err := s.UpdateUser(p, "clerk1", models.UserChange{Role: &leader}, testActor, now); err != nil || after.UnitCode != "" {
-		t.Errorf("a leader keeps no unit: %+v %v", after, err)
-	}
+	forEachDB(t, func(t *testing.T, s *Store, p *models.Plan) {
+		u, err := s.CreateUser(p, models.NewUser{Username: "clerk1", Password: "correct horse", Role: models.RoleCounty, UnitCode: "530302"}, testActor, time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		now := time.Now()
+		id, _ := s.Login(u, "", testActor, "", now)
+		role, unit := models.RoleCounty, "530303"
+		before, after, err := s.UpdateUser(p, "clerk1", models.UserChange{Role: &role, UnitCode: &unit}, testActor, now)
+		if err != nil || before.UnitCode != "530302" || after.UnitCode != "530303" {
+			t.Fatalf("update: %+v %+v %v", before, after, err)
+		}
+		if _, err := s.SessionUser(id, now); !errors.Is(err, models.ErrNotFound) {
+			t.Error("changing the unit must end the user's sessions")
+		}
+		bad := "nowhere"
+		if _, _, err := s.UpdateUser(p, "clerk1", models.UserChange{UnitCode: &bad}, testActor, now); models.ErrorCode(err) != models.EInvalid {
+			t.Errorf("bad unit: %v", err)
+		}
+		leader := models.RoleLeader
+		if _, after, err := s.UpdateUser(p, "clerk1", models.UserChange{Role: &leader}, testActor, now); err != nil || after.UnitCode != "" {
+			t.Errorf("a leader keeps no unit: %+v %v", after, err)
+		}
+	})
 }
 
 // TestRevokeAPITokenAuditInSameTransaction: when the audit entry cannot be written, the token stays

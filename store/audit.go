@@ -11,7 +11,11 @@ import (
 
 // migrateAccess creates what AutoMigrate cannot: the audit table's guards.
 func (s *Store) migrateAccess() error {
-	for _, stmt := range auditTriggers() {
+	guards := auditTriggers()
+	if s.dialect == dialectPostgres {
+		guards = pgAuditGuards()
+	}
+	for _, stmt := range guards {
 		if err := s.db.Exec(stmt).Error; err != nil {
 			return fmt.Errorf("store: audit trigger: %w", err)
 		}

@@ -16,11 +16,14 @@ import (
 func changed(tx *gorm.DB, ch models.Change) (models.Change, error) {
 	row := models.DataChange{Kind: string(ch.Kind), UnitCode: ch.Unit, Periods: strings.Join(ch.Periods, ","),
 		Indicator: ch.Indicator, Year: ch.Year, At: time.Now()}
+	if err := announceTx(tx); err != nil {
+		return ch, err
+	}
 	if err := tx.Create(&row).Error; err != nil {
 		return ch, fmt.Errorf("store: record data change: %w", err)
 	}
 	ch.ID = row.ID
-	return ch, nil
+	return ch, notifyTx(tx, row.ID)
 }
 
 // afterCommit brings the read model up to date with committed changes, before the write returns,

@@ -107,47 +107,48 @@ func TestReportingMonths(t *testing.T) {
 }
 
 func TestSubmitCheckFromStore(t *testing.T) {
-	s, p := openTestStore(t)
-	june := models.MustPeriod("2024-06")
-	now := cst("2024-08-01 10:00")
-	c, err := s.SubmitCheck(p, "530302", june, now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if ok, _ := models.CanSubmit(c); ok {
-		t.Fatal("2024-06 should be locked on 2024-08-01 with the default 10 days")
-	}
-	if _, err := s.Reopen("530302", june, "  ", models.Actor{Username: "office"}, now); models.ErrorCode(err) != models.EInvalid {
-		t.Errorf("reopen without a reason: %v, want invalid", err)
-	}
-	if _, err := s.Reopen("530302", june, "数据更正", models.Actor{Username: "office"}, now); err != nil {
-		t.Fatal(err)
-	}
-	c, err = s.SubmitCheck(p, "530302", june, now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if ok, why := models.CanSubmit(c); !ok {
-		t.Errorf("reopened month refused: %s", why)
-	}
-	other, _ := s.SubmitCheck(p, "530303", june, now)
-	if ok, _ := models.CanSubmit(other); ok {
-		t.Error("reopening one unit must not reopen another")
-	}
-	later, _ := s.SubmitCheck(p, "530302", june, now.Add(models.ReopenLifetime))
-	if ok, _ := models.CanSubmit(later); ok {
-		t.Error("a reopening must expire")
-	}
-	if err := s.SetDeadline(june, cst("2024-07-31 00:00"), models.Actor{Username: "office"}, now); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.SetLockAfterDays(5, models.Actor{Username: "office"}, now); err != nil {
-		t.Fatal(err)
-	}
-	c, _ = s.SubmitCheck(p, "530303", june, now)
-	if ok, why := models.CanSubmit(c); !ok {
-		t.Errorf("deadline moved to 07-31 + 5 days: still open on 08-01, got %s", why)
-	}
+	forEachDB(t, func(t *testing.T, s *Store, p *models.Plan) {
+		june := models.MustPeriod("2024-06")
+		now := cst("2024-08-01 10:00")
+		c, err := s.SubmitCheck(p, "530302", june, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ok, _ := models.CanSubmit(c); ok {
+			t.Fatal("2024-06 should be locked on 2024-08-01 with the default 10 days")
+		}
+		if _, err := s.Reopen("530302", june, "  ", models.Actor{Username: "office"}, now); models.ErrorCode(err) != models.EInvalid {
+			t.Errorf("reopen without a reason: %v, want invalid", err)
+		}
+		if _, err := s.Reopen("530302", june, "数据更正", models.Actor{Username: "office"}, now); err != nil {
+			t.Fatal(err)
+		}
+		c, err = s.SubmitCheck(p, "530302", june, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ok, why := models.CanSubmit(c); !ok {
+			t.Errorf("reopened month refused: %s", why)
+		}
+		other, _ := s.SubmitCheck(p, "530303", june, now)
+		if ok, _ := models.CanSubmit(other); ok {
+			t.Error("reopening one unit must not reopen another")
+		}
+		later, _ := s.SubmitCheck(p, "530302", june, now.Add(models.ReopenLifetime))
+		if ok, _ := models.CanSubmit(later); ok {
+			t.Error("a reopening must expire")
+		}
+		if err := s.SetDeadline(june, cst("2024-07-31 00:00"), models.Actor{Username: "office"}, now); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.SetLockAfterDays(5, models.Actor{Username: "office"}, now); err != nil {
+			t.Fatal(err)
+		}
+		c, _ = s.SubmitCheck(p, "530303", june, now)
+		if ok, why := models.CanSubmit(c); !ok {
+			t.Errorf("deadline moved to 07-31 + 5 days: still open on 08-01, got %s", why)
+		}
+	})
 }
 
 // BenchmarkTimelinessGrid classifies ten units over the whole 29-month plan, as the board does.

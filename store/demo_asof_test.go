@@ -88,66 +88,67 @@ func TestDemoAsOfTellsSeptembersStory(t *testing.T) {
 // TestSeedDemoAsOfShowsEveryFeature: follow-ups in every state, ledgers reviewed and waiting, village
 // lists, notes, and no audit entries (the demo is set-up, nobody's change).
 func TestSeedDemoAsOfShowsEveryFeature(t *testing.T) {
-	s, p := openTestStore(t)
-	day, _ := models.ParseToday(models.DemoToday)
-	if err := s.SeedDemoAsOf(p, day); err != nil {
-		t.Fatal(err)
-	}
-	fs, err := s.FollowUps("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	states := map[string]int{}
-	overdue := 0
-	for _, f := range fs {
-		states[f.Status]++
-		if models.FollowUpOverdue(f, day.Add(10*time.Hour)) {
-			overdue++
+	forEachDB(t, func(t *testing.T, s *Store, p *models.Plan) {
+		day, _ := models.ParseToday(models.DemoToday)
+		if err := s.SeedDemoAsOf(p, day); err != nil {
+			t.Fatal(err)
 		}
-	}
-	if states[models.FollowUpOpen] == 0 || states[models.FollowUpAnswered] == 0 || states[models.FollowUpClosed] == 0 || overdue == 0 {
-		t.Errorf("follow-ups by state %v, %d overdue: want open, answered, closed and an overdue one", states, overdue)
-	}
-	var snaps []models.LedgerSnapshot
-	s.db.Find(&snaps)
-	reviewed := map[string]int{}
-	for _, sn := range snaps {
-		reviewed[sn.Status]++
-		if sn.Points == 0 {
-			t.Errorf("ledger %s %s has no points", sn.UnitCode, sn.Period)
-		}
-	}
-	if reviewed[models.StatusApproved] == 0 || reviewed[models.StatusSubmitted] == 0 {
-		t.Errorf("ledger snapshots by state %v: want approved and waiting", reviewed)
-	}
-	for _, sn := range snaps {
-		cmp, _, err := s.CompareSnapshot(sn)
+		fs, err := s.FollowUps("")
 		if err != nil {
 			t.Fatal(err)
 		}
-		differs := false
-		var diffs []models.LedgerComparison
-		for _, c := range cmp {
-			if c.Mismatch {
-				differs = true
-				diffs = append(diffs, c)
+		states := map[string]int{}
+		overdue := 0
+		for _, f := range fs {
+			states[f.Status]++
+			if models.FollowUpOverdue(f, day.Add(10*time.Hour)) {
+				overdue++
 			}
 		}
-		if want := sn.Status == models.StatusSubmitted; differs != want {
-			t.Errorf("ledger %s %s differs from its return: %v, want %v (%+v)", sn.UnitCode, sn.Period, differs, want, diffs)
+		if states[models.FollowUpOpen] == 0 || states[models.FollowUpAnswered] == 0 || states[models.FollowUpClosed] == 0 || overdue == 0 {
+			t.Errorf("follow-ups by state %v, %d overdue: want open, answered, closed and an overdue one", states, overdue)
 		}
-	}
-	if vs, _ := s.AdminVillages("530326"); len(vs) != 280 {
-		t.Errorf("会泽县 village list has %d villages", len(vs))
-	}
-	var notes int64
-	s.db.Model(&models.ReturnValue{}).Where("note <> ''").Count(&notes)
-	if notes < 2 {
-		t.Errorf("%d figures carry a note", notes)
-	}
-	var audits int64
-	s.db.Model(&models.AuditEntry{}).Count(&audits)
-	if audits != 0 {
-		t.Errorf("the demo wrote %d audit entries", audits)
-	}
+		var snaps []models.LedgerSnapshot
+		s.db.Find(&snaps)
+		reviewed := map[string]int{}
+		for _, sn := range snaps {
+			reviewed[sn.Status]++
+			if sn.Points == 0 {
+				t.Errorf("ledger %s %s has no points", sn.UnitCode, sn.Period)
+			}
+		}
+		if reviewed[models.StatusApproved] == 0 || reviewed[models.StatusSubmitted] == 0 {
+			t.Errorf("ledger snapshots by state %v: want approved and waiting", reviewed)
+		}
+		for _, sn := range snaps {
+			cmp, _, err := s.CompareSnapshot(sn)
+			if err != nil {
+				t.Fatal(err)
+			}
+			differs := false
+			var diffs []models.LedgerComparison
+			for _, c := range cmp {
+				if c.Mismatch {
+					differs = true
+					diffs = append(diffs, c)
+				}
+			}
+			if want := sn.Status == models.StatusSubmitted; differs != want {
+				t.Errorf("ledger %s %s differs from its return: %v, want %v (%+v)", sn.UnitCode, sn.Period, differs, want, diffs)
+			}
+		}
+		if vs, _ := s.AdminVillages("530326"); len(vs) != 280 {
+			t.Errorf("会泽县 village list has %d villages", len(vs))
+		}
+		var notes int64
+		s.db.Model(&models.ReturnValue{}).Where("note <> ''").Count(&notes)
+		if notes < 2 {
+			t.Errorf("%d figures carry a note", notes)
+		}
+		var audits int64
+		s.db.Model(&models.AuditEntry{}).Count(&audits)
+		if audits != 0 {
+			t.Errorf("the demo wrote %d audit entries", audits)
+		}
+	})
 }

@@ -56,54 +56,55 @@ func TestApplyLedgerFigures(t *testing.T) {
 }
 
 func TestProgressDatasetCountsLedger(t *testing.T) {
-	s := openLedgerTestStore(t)
-	if _, err := s.SaveVersion(models.NewVersion{UnitCode: "530302", Period: "2024-06", Source: models.SourceUpload,
-		Values: []models.ReturnValue{{Indicator: models.IndServicePoints, Value: 40}}}); err != nil {
-		t.Fatal(err)
-	}
-	for _, ns := range []NewLedgerSnapshot{
-		{UnitCode: "530302", Period: "2024-06", Indicators: `{"service_points": 41}`, Points: ledgerTestPoints(1)},
-		{UnitCode: "530302", Period: "2024-06", Indicators: `{"service_points": 42}`, Points: ledgerTestPoints(1)}, // newest version counts
-		{UnitCode: "530302", Period: "2024-08", Indicators: `{"service_points": 50}`, Points: ledgerTestPoints(1)}, // after upTo
-	} {
-		if _, err := s.SaveLedgerSnapshot(ns); err != nil {
+	forEachEmptyDB(t, func(t *testing.T, s *Store) {
+		if _, err := s.SaveVersion(models.NewVersion{UnitCode: "530302", Period: "2024-06", Source: models.SourceUpload,
+			Values: []models.ReturnValue{{Indicator: models.IndServicePoints, Value: 40}}}); err != nil {
 			t.Fatal(err)
 		}
-	}
-	servicePoints := func(ds models.Dataset) []float64 {
-		var out []float64
-		for _, o := range ds.Observations {
-			if o.Indicator == models.IndServicePoints {
-				out = append(out, o.Value)
+		for _, ns := range []NewLedgerSnapshot{
+			{UnitCode: "530302", Period: "2024-06", Indicators: `{"service_points": 41}`, Points: ledgerTestPoints(1)},
+			{UnitCode: "530302", Period: "2024-06", Indicators: `{"service_points": 42}`, Points: ledgerTestPoints(1)}, // newest version counts
+			{UnitCode: "530302", Period: "2024-08", Indicators: `{"service_points": 50}`, Points: ledgerTestPoints(1)}, // after upTo
+		} {
+			if _, err := s.SaveLedgerSnapshot(ns); err != nil {
+				t.Fatal(err)
 			}
 		}
-		return out
-	}
-	tests := []struct {
-		name   string
-		source models.LedgerSource
-		want   float64
-	}{
-		{"ledger by default", "", 42},
-		{"return when chosen", models.LedgerSourceReturn, 40},
-		{"ledger again", models.LedgerSourceLedger, 42},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			if tc.source != "" {
-				if err := s.SetLedgerSource(models.IndServicePoints, tc.source, testActor, time.Now()); err != nil {
-					t.Fatal(err)
+		servicePoints := func(ds models.Dataset) []float64 {
+			var out []float64
+			for _, o := range ds.Observations {
+				if o.Indicator == models.IndServicePoints {
+					out = append(out, o.Value)
 				}
 			}
-			for name, load := range map[string]func(string) (models.Dataset, error){"ProgressDataset": s.ProgressDataset, "Dataset": s.Dataset} {
-				ds, err := load("2024-07")
-				if err != nil {
-					t.Fatal(err)
+			return out
+		}
+		tests := []struct {
+			name   string
+			source models.LedgerSource
+			want   float64
+		}{
+			{"ledger by default", "", 42},
+			{"return when chosen", models.LedgerSourceReturn, 40},
+			{"ledger again", models.LedgerSourceLedger, 42},
+		}
+		for _, tc := range tests {
+			t.Run(tc.name, func(t *testing.T) {
+				if tc.source != "" {
+					if err := s.SetLedgerSource(models.IndServicePoints, tc.source, testActor, time.Now()); err != nil {
+						t.Fatal(err)
+					}
 				}
-				if got := servicePoints(ds); len(got) != 1 || got[0] != tc.want {
-					t.Errorf("%s: service points %v, want [%v]", name, got, tc.want)
+				for name, load := range map[string]func(string) (models.Dataset, error){"ProgressDataset": s.ProgressDataset, "Dataset": s.Dataset} {
+					ds, err := load("2024-07")
+					if err != nil {
+						t.Fatal(err)
+					}
+					if got := servicePoints(ds); len(got) != 1 || got[0] != tc.want {
+						t.Errorf("%s: service points %v, want [%v]", name, got, tc.want)
+					}
 				}
-			}
-		})
-	}
+			})
+		}
+	})
 }

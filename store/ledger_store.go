@@ -115,6 +115,11 @@ func (s *Store) saveStagedLedgerSnapshot(ns NewLedgerSnapshot) (models.LedgerSna
 	if err := ns.Staged.Finish(); err != nil {
 		return models.LedgerSnapshot{}, models.Change{}, err
 	}
+	if s.dialect == dialectPostgres {
+		return s.saveLedgerSnapshot(s.db, ns, ns.Staged.Count(), func(tx *gorm.DB, id uint) error {
+			return copyStagedPointsTo(tx, ns.Staged, "ledger_point_records", &id)
+		})
+	}
 	// ATTACH is per connection and not allowed inside a transaction: pin one connection, attach the
 	// staging file, and run the transaction on that connection.
 	ctx := context.Background()
@@ -161,6 +166,9 @@ func (s *Store) saveLedgerSnapshot(db *gorm.DB, ns NewLedgerSnapshot, count int,
 	}
 	var ch models.Change
 	err := s.writeOn(db, func(tx *gorm.DB) error {
+		if err := lockTx(tx, "ledger", ns.UnitCode, ns.Period); err != nil {
+			return err
+		}
 		if ns.Admit != nil {
 			if err := ns.Admit(s.inTx(tx, nil)); err != nil {
 				return err
@@ -342,7 +350,8 @@ func insertLedgerPoints(tx *gorm.DB, snapshot uint, points []models.LedgerPoint)
 	ctx := tx.Statement.Context
 	columns := "snapshot_id, " + ledgerStagingColumns
 	fullRows := min(ledgerInsertBatch, len(points))
-	full, err := db.PrepareContext(ctx, ledgerInsertSQL("ledger_point_records", columns, ledgerStagingColumnCount+1, fullRows))
+	d := dialectOf(tx)
+	full, err := db.PrepareContext(ctx, d.placeholders(ledgerInsertSQL("ledger_point_records", columns, ledgerStagingColumnCount+1, fullRows)))
 	if err != nil {
 		return fmt.Errorf("store: prepare ledger point insert: %w", err)
 	}
@@ -356,7 +365,7 @@ func insertLedgerPoints(tx *gorm.DB, snapshot uint, points []models.LedgerPoint)
 		}
 		stmt := full
 		if len(batch) != fullRows { // the last, shorter batch
-			if stmt, err = db.PrepareContext(ctx, ledgerInsertSQL("ledger_point_records", columns, ledgerStagingColumnCount+1, len(batch))); err != nil {
+			if stmt, err = db.PrepareContext(ctx, d.placeholders(ledgerInsertSQL("ledger_point_records", columns, ledgerStagingColumnCount+1, len(batch)))); err != nil {
 				return fmt.Errorf("store: prepare ledger point insert: %w", err)
 			}
 			defer stmt.Close()
@@ -477,7 +486,7 @@ func (s *Store) CompareSnapshot(snap models.LedgerSnapshot) ([]models.LedgerComp
 // (monthly figures are not changes).
 const ledgerChangedSQL = `NOT (c.status <> p.status AND c.status IN ('closed', 'merged')) AND (c.name <> p.name OR c.township <> p.township
 		OR c.village <> p.village OR c.opened_on <> p.opened_on OR c.status <> p.status OR (c.changed_on <> p.changed_on AND c.status = p.status)
-		OR c.fused <> p.fused OR c.direct <> p.direct OR c.operator <> p.operator OR c.lat IS NOT p.lat OR c.lon IS NOT p.lon)`
+		OR c.fused <> p.fused OR c.direct <> p.direct OR c.operator <> p.operator OR c.lat IS DISTINCT FROM p.lat OR c.lon IS DISTINCT FROM p.lon)`
 
 // DiffLedgerSnapshots compares a snapshot with the unit's previous one (by month, then version);
 // ok is false when it is the first.

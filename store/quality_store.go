@@ -87,7 +87,7 @@ func (s *Store) QualityFigures(p *models.Plan, unit string, period models.Period
 		ids = append(ids, 0)
 	}
 	// One row per version: the figures come joined (indicator US value RS …) for the same reason.
-	rows, err := s.db.Raw(sqliteJoinedValuesSQL, ids).Rows()
+	rows, err := s.db.Raw(s.dialect.joinedValuesSQL(), ids).Rows()
 	if err != nil {
 		return in, fmt.Errorf("store: quality figures: %w", err)
 	}

@@ -739,12 +739,13 @@ func (s *Store) scanAllocations(m map[string]map[int]map[string]float64, where s
 }
 
 // Watch applies the changes other processes write to the change log (a CLI import into the
-// database a server is using; later, another server on the same PostgreSQL), looking every
+// database a server is using, or another server on the same PostgreSQL), looking every
 // interval until ctx ends. Rows this process applied itself are skipped.
 //
-// It relies on log ids becoming visible in order, which holds for SQLite's one writer at a time;
-// on PostgreSQL, where ids can commit out of order, the next step is LISTEN/NOTIFY or re-reading a
-// short window of ids below the cursor.
+// It relies on log ids becoming visible in order, which holds for SQLite's one writer at a time
+// and on PostgreSQL by the change log's advisory lock (announceTx). On PostgreSQL it also listens
+// for the other servers' NOTIFY and reads the log at once; the polling is then the safety net for a
+// lost listening connection.
 func (s *Store) Watch(ctx context.Context, interval time.Duration) {
 	if s.rm == nil {
 		return
@@ -755,12 +756,20 @@ func (s *Store) Watch(ctx context.Context, interval time.Duration) {
 	if err := s.rm.register(s, time.Now()); err != nil {
 		slog.Default().Warn("read model: registering as a change log reader failed; trying again at the next poll", "err", err)
 	}
+	wake := make(chan struct{}, 1)
+	if s.dialect == dialectPostgres {
+		go s.listen(ctx, wake)
+	}
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
+		case <-wake:
+			if err := s.rm.poll(s, time.Now()); err != nil {
+				slog.Default().Warn("read model: reading the change log failed", "err", err)
+			}
 		case <-t.C:
 			if err := s.rm.poll(s, time.Now()); err != nil {
 				slog.Default().Warn("read model: reading the change log failed", "err", err)

@@ -69,164 +69,166 @@ func sameAsFreshBuild(t *testing.T, s *Store, p *models.Plan) {
 // answers as a fresh read of the database would, and bumps the data version; a rolled-back write
 // changes nothing.
 func TestReadModelFollowsEveryWrite(t *testing.T) {
-	s, p := openTestStore(t)
-	if err := s.SeedDemo(p); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.StartReadModel(p); err != nil {
-		t.Fatal(err)
-	}
-	sameAsFreshBuild(t, s, p)
-	by, now := models.Actor{Username: "office"}, time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC)
-	var newest models.ReturnVersion
-	writes := []struct {
-		name  string
-		write func() error
-	}{
-		{"a new version of a return", func() (err error) {
-			newest, err = s.SaveVersion(models.NewVersion{UnitCode: "530302", Period: "2024-04", Source: models.SourceUpload, File: []byte("v2"),
-				Values: []models.ReturnValue{{Indicator: models.IndServicePoints, Value: 999}, {Indicator: "outbound_parcels", Value: 5}}})
-			return err
-		}},
-		{"a return of a new month", func() error {
-			_, err := s.SaveVersion(models.NewVersion{UnitCode: "530303", Period: "2025-11", Source: models.SourceUpload, File: []byte("late"),
-				Values: []models.ReturnValue{{Indicator: models.IndServicePoints, Value: 1}}})
-			return err
-		}},
-		{"a review", func() error {
-			_, err := s.ReviewVersion(newest.ID, models.DecisionApprove, "", by, now)
-			return err
-		}},
-		{"a ledger snapshot", func() error {
-			_, err := s.SaveLedgerSnapshot(NewLedgerSnapshot{UnitCode: "530302", Period: "2024-04", File: []byte("ledger"),
-				Indicators: `{"service_points": 120, "pfm_fused_points": 40}`, Points: ledgerTestPoints(3)})
-			return err
-		}},
-		{"the ledger source", func() error {
-			return s.SetLedgerSource(models.IndServicePoints, models.LedgerSourceReturn, by, now)
-		}},
-		{"a target", func() error { return s.SetTarget(p, models.IndServicePoints, 2024, 4321, by, now) }},
-		{"allocations", func() error {
-			_, err := s.SetAllocations([]models.AllocationInput{{Indicator: models.IndServicePoints, Year: 2024, UnitCode: "530302", Value: 700},
-				{Indicator: "outbound_parcels", Year: 2024, UnitCode: "530303", Value: 1}}, by, now)
-			return err
-		}},
-		{"a tolerance", func() error { _, err := s.SetTolerance(models.IndServicePoints, 0.5, by, now); return err }},
-		{"village counts", func() error {
-			return s.ReplaceAdminVillages("530302", []models.AdminVillage{{Township: "越州镇", Name: "甲村"}, {Township: "越州镇", Name: "乙村"}}, "v.xlsx", by, now)
-		}},
-		{"versions in one transaction", func() error {
-			return s.SaveVersions([]models.NewVersion{
-				{UnitCode: "530304", Period: "2024-03", Source: models.SourceUpload, Values: []models.ReturnValue{{Indicator: models.IndServicePoints, Value: 3}}},
-				{UnitCode: "530304", Period: "2024-04", Source: models.SourceUpload, Values: []models.ReturnValue{{Indicator: models.IndServicePoints, Value: 4}}},
-				{UnitCode: "530381", Period: "2024-04", Source: models.SourceUpload, Values: []models.ReturnValue{{Indicator: models.IndServicePoints, Value: 5}}},
-			})
-		}},
-		{"a deadline (on the briefing)", func() error {
-			return s.SetDeadline(models.MustPeriod("2024-04"), time.Date(2024, 5, 9, 0, 0, 0, 0, models.ReportingZone()), by, now)
-		}},
-		{"a follow-up opened and answered (on the briefing)", func() error {
-			f, err := s.OpenFollowUp(p, models.NewFollowUp{UnitCode: "530302", Indicator: models.IndServicePoints, Title: "加快建设", Assignee: "某某",
-				DueDate: "2024-06-30"}, by, now)
-			if err != nil {
+	forEachDB(t, func(t *testing.T, s *Store, p *models.Plan) {
+		if err := s.SeedDemo(p); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.StartReadModel(p); err != nil {
+			t.Fatal(err)
+		}
+		sameAsFreshBuild(t, s, p)
+		by, now := models.Actor{Username: "office"}, time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC)
+		var newest models.ReturnVersion
+		writes := []struct {
+			name  string
+			write func() error
+		}{
+			{"a new version of a return", func() (err error) {
+				newest, err = s.SaveVersion(models.NewVersion{UnitCode: "530302", Period: "2024-04", Source: models.SourceUpload, File: []byte("v2"),
+					Values: []models.ReturnValue{{Indicator: models.IndServicePoints, Value: 999}, {Indicator: "outbound_parcels", Value: 5}}})
 				return err
-			}
-			_, err = s.AnswerFollowUp(f.ID, "已推进", by, now)
-			return err
-		}},
-		{"a version inside InTransaction (the importer's path)", func() error {
-			return s.InTransaction(func(tx *Store) error {
-				_, err := tx.SaveVersion(models.NewVersion{UnitCode: "530325", Period: "2024-04", Source: models.SourceUpload,
-					Values: []models.ReturnValue{{Indicator: models.IndServicePoints, Value: 55}}})
+			}},
+			{"a return of a new month", func() error {
+				_, err := s.SaveVersion(models.NewVersion{UnitCode: "530303", Period: "2025-11", Source: models.SourceUpload, File: []byte("late"),
+					Values: []models.ReturnValue{{Indicator: models.IndServicePoints, Value: 1}}})
 				return err
+			}},
+			{"a review", func() error {
+				_, err := s.ReviewVersion(newest.ID, models.DecisionApprove, "", by, now)
+				return err
+			}},
+			{"a ledger snapshot", func() error {
+				_, err := s.SaveLedgerSnapshot(NewLedgerSnapshot{UnitCode: "530302", Period: "2024-04", File: []byte("ledger"),
+					Indicators: `{"service_points": 120, "pfm_fused_points": 40}`, Points: ledgerTestPoints(3)})
+				return err
+			}},
+			{"the ledger source", func() error {
+				return s.SetLedgerSource(models.IndServicePoints, models.LedgerSourceReturn, by, now)
+			}},
+			{"a target", func() error { return s.SetTarget(p, models.IndServicePoints, 2024, 4321, by, now) }},
+			{"allocations", func() error {
+				_, err := s.SetAllocations([]models.AllocationInput{{Indicator: models.IndServicePoints, Year: 2024, UnitCode: "530302", Value: 700},
+					{Indicator: "outbound_parcels", Year: 2024, UnitCode: "530303", Value: 1}}, by, now)
+				return err
+			}},
+			{"a tolerance", func() error { _, err := s.SetTolerance(models.IndServicePoints, 0.5, by, now); return err }},
+			{"village counts", func() error {
+				return s.ReplaceAdminVillages("530302", []models.AdminVillage{{Township: "越州镇", Name: "甲村"}, {Township: "越州镇", Name: "乙村"}}, "v.xlsx", by, now)
+			}},
+			{"versions in one transaction", func() error {
+				return s.SaveVersions([]models.NewVersion{
+					{UnitCode: "530304", Period: "2024-03", Source: models.SourceUpload, Values: []models.ReturnValue{{Indicator: models.IndServicePoints, Value: 3}}},
+					{UnitCode: "530304", Period: "2024-04", Source: models.SourceUpload, Values: []models.ReturnValue{{Indicator: models.IndServicePoints, Value: 4}}},
+					{UnitCode: "530381", Period: "2024-04", Source: models.SourceUpload, Values: []models.ReturnValue{{Indicator: models.IndServicePoints, Value: 5}}},
+				})
+			}},
+			{"a deadline (on the briefing)", func() error {
+				return s.SetDeadline(models.MustPeriod("2024-04"), time.Date(2024, 5, 9, 0, 0, 0, 0, models.ReportingZone()), by, now)
+			}},
+			{"a follow-up opened and answered (on the briefing)", func() error {
+				f, err := s.OpenFollowUp(p, models.NewFollowUp{UnitCode: "530302", Indicator: models.IndServicePoints, Title: "加快建设", Assignee: "某某",
+					DueDate: "2024-06-30"}, by, now)
+				if err != nil {
+					return err
+				}
+				_, err = s.AnswerFollowUp(f.ID, "已推进", by, now)
+				return err
+			}},
+			{"a version inside InTransaction (the importer's path)", func() error {
+				return s.InTransaction(func(tx *Store) error {
+					_, err := tx.SaveVersion(models.NewVersion{UnitCode: "530325", Period: "2024-04", Source: models.SourceUpload,
+						Values: []models.ReturnValue{{Indicator: models.IndServicePoints, Value: 55}}})
+					return err
+				})
+			}},
+		}
+		for _, w := range writes {
+			t.Run(w.name, func(t *testing.T) {
+				before, _ := s.Progress(p)
+				if err := w.write(); err != nil {
+					t.Fatal(err)
+				}
+				after, _ := s.Progress(p)
+				if after.Version <= before.Version {
+					t.Errorf("data version %d after the write, %d before: cached pages would be stale", after.Version, before.Version)
+				}
+				sameAsFreshBuild(t, s, p)
 			})
-		}},
-	}
-	for _, w := range writes {
-		t.Run(w.name, func(t *testing.T) {
+		}
+		t.Run("a rolled-back write changes nothing", func(t *testing.T) {
 			before, _ := s.Progress(p)
-			if err := w.write(); err != nil {
+			boom := errors.New("boom")
+			err := s.InTransaction(func(tx *Store) error {
+				if _, err := tx.SaveVersion(models.NewVersion{UnitCode: "530326", Period: "2024-04", Source: models.SourceUpload,
+					Values: []models.ReturnValue{{Indicator: models.IndServicePoints, Value: 66}}}); err != nil {
+					return err
+				}
+				return boom
+			})
+			if !errors.Is(err, boom) {
 				t.Fatal(err)
 			}
-			after, _ := s.Progress(p)
-			if after.Version <= before.Version {
-				t.Errorf("data version %d after the write, %d before: cached pages would be stale", after.Version, before.Version)
+			if after, _ := s.Progress(p); after != before {
+				t.Error("a rolled-back write replaced the read model's state")
 			}
 			sameAsFreshBuild(t, s, p)
 		})
-	}
-	t.Run("a rolled-back write changes nothing", func(t *testing.T) {
-		before, _ := s.Progress(p)
-		boom := errors.New("boom")
-		err := s.InTransaction(func(tx *Store) error {
-			if _, err := tx.SaveVersion(models.NewVersion{UnitCode: "530326", Period: "2024-04", Source: models.SourceUpload,
-				Values: []models.ReturnValue{{Indicator: models.IndServicePoints, Value: 66}}}); err != nil {
-				return err
+		t.Run("a build at start reads the same (ledger months included)", func(t *testing.T) {
+			restarted := &Store{db: s.db}
+			if err := restarted.StartReadModel(p); err != nil {
+				t.Fatal(err)
 			}
-			return boom
+			sameAsFreshBuild(t, restarted, p)
 		})
-		if !errors.Is(err, boom) {
-			t.Fatal(err)
-		}
-		if after, _ := s.Progress(p); after != before {
-			t.Error("a rolled-back write replaced the read model's state")
-		}
-		sameAsFreshBuild(t, s, p)
-	})
-	t.Run("a build at start reads the same (ledger months included)", func(t *testing.T) {
-		restarted := &Store{db: s.db}
-		if err := restarted.StartReadModel(p); err != nil {
-			t.Fatal(err)
-		}
-		sameAsFreshBuild(t, restarted, p)
 	})
 }
 
 // Writes by another process (a CLI import into the database a server uses) reach the server's read
 // model through the change log; the server's own writes are not applied twice.
 func TestReadModelWatchesTheChangeLog(t *testing.T) {
-	p := loadDefaultPlan(t)
-	path := filepath.Join(t.TempDir(), "shared.db")
-	server, err := Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = server.Close() })
-	if err := server.SeedPlan(p); err != nil {
-		t.Fatal(err)
-	}
-	if err := server.StartReadModel(p); err != nil {
-		t.Fatal(err)
-	}
-	server.rm.watching = true
-	cli, err := Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = cli.Close() })
-	if _, err := cli.SaveVersion(models.NewVersion{UnitCode: "530302", Period: "2024-02", Source: models.SourceUpload,
-		Values: []models.ReturnValue{{Indicator: models.IndServicePoints, Value: 42}}}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := server.SaveVersion(models.NewVersion{UnitCode: "530303", Period: "2024-02", Source: models.SourceUpload,
-		Values: []models.ReturnValue{{Indicator: models.IndServicePoints, Value: 7}}}); err != nil {
-		t.Fatal(err)
-	}
-	snap, _ := server.Progress(p)
-	if got := snap.Calc.Progress(models.IndServicePoints, "530302", models.MustPeriod("2024-02")); got.HasActual {
-		t.Fatal("the other process's write is visible before the change log was read")
-	}
-	if err := server.rm.poll(server, time.Now()); err != nil {
-		t.Fatal(err)
-	}
-	after, _ := server.Progress(p)
-	if got := after.Calc.Progress(models.IndServicePoints, "530302", models.MustPeriod("2024-02")); !got.HasActual || got.Actual != 42 {
-		t.Errorf("after reading the change log: %+v, want 42", got)
-	}
-	if after.Version != snap.Version+1 {
-		t.Errorf("version %d → %d: want one update (the server's own write is not applied again)", snap.Version, after.Version)
-	}
-	sameAsFreshBuild(t, server, p)
+	forEachDatabase(t, func(t *testing.T, path string) {
+		p := loadDefaultPlan(t)
+		server, err := Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = server.Close() })
+		if err := server.SeedPlan(p); err != nil {
+			t.Fatal(err)
+		}
+		if err := server.StartReadModel(p); err != nil {
+			t.Fatal(err)
+		}
+		server.rm.watching = true
+		cli, err := Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = cli.Close() })
+		if _, err := cli.SaveVersion(models.NewVersion{UnitCode: "530302", Period: "2024-02", Source: models.SourceUpload,
+			Values: []models.ReturnValue{{Indicator: models.IndServicePoints, Value: 42}}}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := server.SaveVersion(models.NewVersion{UnitCode: "530303", Period: "2024-02", Source: models.SourceUpload,
+			Values: []models.ReturnValue{{Indicator: models.IndServicePoints, Value: 7}}}); err != nil {
+			t.Fatal(err)
+		}
+		snap, _ := server.Progress(p)
+		if got := snap.Calc.Progress(models.IndServicePoints, "530302", models.MustPeriod("2024-02")); got.HasActual {
+			t.Fatal("the other process's write is visible before the change log was read")
+		}
+		if err := server.rm.poll(server, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		after, _ := server.Progress(p)
+		if got := after.Calc.Progress(models.IndServicePoints, "530302", models.MustPeriod("2024-02")); !got.HasActual || got.Actual != 42 {
+			t.Errorf("after reading the change log: %+v, want 42", got)
+		}
+		if after.Version != snap.Version+1 {
+			t.Errorf("version %d → %d: want one update (the server's own write is not applied again)", snap.Version, after.Version)
+		}
+		sameAsFreshBuild(t, server, p)
+	})
 }
 
 // The change log is pruned of the rows every live reader has read, so that it stays bounded; a

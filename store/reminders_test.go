@@ -83,26 +83,27 @@ func TestReminderTextNamesUnitMonthMissingLink(t *testing.T) {
 }
 
 func TestReminderSettingsSavedWithAuditAndSecretsRedacted(t *testing.T) {
-	s, p := openTestStore(t)
-	rs := models.ReminderSettings{Rules: models.ReminderRules{OnDeadline: true}, SMTP: models.SMTPSettings{Host: "relay", Port: 25, From: "a@b.cn", Username: "u", Password: "enc:v1:SECRETBLOB"},
-		Channels: []models.ReminderChannel{{Audience: "530302", Kind: models.ChannelEmail, Target: "x@y.cn"}}}
-	if err := s.SaveReminderSettings(p, rs, models.Actor{Username: "office"}, time.Now()); err != nil {
-		t.Fatal(err)
-	}
-	got, err := s.ReminderSettings()
-	if err != nil || got.SMTP.Password != rs.SMTP.Password || len(got.Channels) != 1 {
-		t.Fatalf("%+v %v", got, err)
-	}
-	entries, _ := s.AuditEntries(models.AuditFilter{Action: models.AuditReminders})
-	if len(entries) != 1 || strings.Contains(entries[0].After, "SECRETBLOB") || !strings.Contains(entries[0].After, "(encrypted)") {
-		t.Fatalf("audit %+v", entries)
-	}
-	bad := rs
-	bad.Channels = []models.ReminderChannel{{Audience: "nowhere", Kind: models.ChannelWeCom, Target: "http://x"}}
-	if err := s.SaveReminderSettings(p, bad, models.Actor{Username: "office"}, time.Now()); models.ErrorCode(err) != models.EInvalid {
-		t.Fatalf("bad audience: %v", err)
-	}
-	if entries, _ := s.AuditEntries(models.AuditFilter{Action: models.AuditReminders}); len(entries) != 1 {
-		t.Fatalf("refused change audited: %d", len(entries))
-	}
+	forEachDB(t, func(t *testing.T, s *Store, p *models.Plan) {
+		rs := models.ReminderSettings{Rules: models.ReminderRules{OnDeadline: true}, SMTP: models.SMTPSettings{Host: "relay", Port: 25, From: "a@b.cn", Username: "u", Password: "enc:v1:SECRETBLOB"},
+			Channels: []models.ReminderChannel{{Audience: "530302", Kind: models.ChannelEmail, Target: "x@y.cn"}}}
+		if err := s.SaveReminderSettings(p, rs, models.Actor{Username: "office"}, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.ReminderSettings()
+		if err != nil || got.SMTP.Password != rs.SMTP.Password || len(got.Channels) != 1 {
+			t.Fatalf("%+v %v", got, err)
+		}
+		entries, _ := s.AuditEntries(models.AuditFilter{Action: models.AuditReminders})
+		if len(entries) != 1 || strings.Contains(entries[0].After, "SECRETBLOB") || !strings.Contains(entries[0].After, "(encrypted)") {
+			t.Fatalf("audit %+v", entries)
+		}
+		bad := rs
+		bad.Channels = []models.ReminderChannel{{Audience: "nowhere", Kind: models.ChannelWeCom, Target: "http://x"}}
+		if err := s.SaveReminderSettings(p, bad, models.Actor{Username: "office"}, time.Now()); models.ErrorCode(err) != models.EInvalid {
+			t.Fatalf("bad audience: %v", err)
+		}
+		if entries, _ := s.AuditEntries(models.AuditFilter{Action: models.AuditReminders}); len(entries) != 1 {
+			t.Fatalf("refused change audited: %d", len(entries))
+		}
+	})
 }

@@ -2,8 +2,8 @@ package store
 
 import "strings"
 
-// Everything the store says that only SQLite understands is here, so that a second dialect (the
-// PostgreSQL backend of issue 12) is added in one place. Beyond these, the ledger staging file
+// Everything the store says that only SQLite understands is here; PostgreSQL's is in postgres.go, and
+// dialect.go chooses between them. Beyond these, the ledger staging file
 // (ledger_staging.go) is a scratch SQLite database by design, attached to the application's
 // connection for one INSERT … SELECT.
 

@@ -18,9 +18,12 @@ import (
 type Store struct {
 	db *gorm.DB
 
-	path  string
-	gate  *writeGate // nil for a store bound to a transaction
-	touch *touches
+	path string
+	dsn  string // the PostgreSQL URL ("" for SQLite)
+	// dialect is the engine; every SQL difference goes through it (dialect.go).
+	dialect dialect
+	gate    *writeGate // nil for a store bound to a transaction
+	touch   *touches
 	// rm is the in-memory read model of progress data (nil until StartReadModel: CLI commands).
 	rm *ReadModel
 	// pending collects the changes of a transaction-bound store (InTransaction) until the outer
@@ -28,8 +31,13 @@ type Store struct {
 	pending *[]models.Change
 }
 
-// Open opens (creating if need be) the SQLite database at path and migrates it.
+// Open opens the database a --db value names and migrates it: a PostgreSQL URL (postgres:// or
+// postgresql://), or else a SQLite file path (optionally sqlite:PATH), created if need be.
 func Open(path string) (*Store, error) {
+	if IsPostgresURL(path) {
+		return openPostgres(path)
+	}
+	path = sqlitePath(path)
 	if dir := filepath.Dir(path); dir != "" {
 		if err := os.MkdirAll(dir, 0o750); err != nil {
 			return nil, fmt.Errorf("store: create database folder: %w", err)
@@ -65,10 +73,16 @@ func (s *Store) Close() error {
 
 // Migrate creates or updates every table.
 func (s *Store) Migrate() error {
-	if err := s.db.AutoMigrate(models.AllEntities()...); err != nil {
-		return fmt.Errorf("store: migrate: %w", err)
+	migrate := func() error {
+		if err := s.db.AutoMigrate(models.AllEntities()...); err != nil {
+			return fmt.Errorf("store: migrate: %w", err)
+		}
+		return s.migrateAccess()
 	}
-	return s.migrateAccess()
+	if s.dialect == dialectPostgres {
+		return s.migratePostgres(migrate)
+	}
+	return migrate()
 }
 
 // SeedPlan stores the plan's units, indicators and targets. Existing targets are kept (the office

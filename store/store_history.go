@@ -28,7 +28,7 @@ func (s *Store) inTx(tx *gorm.DB, pending *[]models.Change) *Store {
 	if pending == nil {
 		pending = new([]models.Change)
 	}
-	return &Store{db: tx, path: s.path, touch: s.touch, rm: s.rm, pending: pending}
+	return &Store{db: tx, path: s.path, dsn: s.dsn, dialect: s.dialect, touch: s.touch, rm: s.rm, pending: pending}
 }
 
 // RecentVersions returns the newest version of each of the unit's returns for the months before

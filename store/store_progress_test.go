@@ -53,51 +53,55 @@ func sortDataset(ds *models.Dataset) {
 // TestProgressDatasetMatchesDataset holds the fast loader to the reference one, on the demo data,
 // including a second version of a return (only the newest counts) and a month cut-off.
 func TestProgressDatasetMatchesDataset(t *testing.T) {
-	st, _ := demoStore(t)
-	if _, err := st.SaveVersion(models.NewVersion{UnitCode: "530302", Period: "2024-06", Source: models.SourceOffice,
-		Values: []models.ReturnValue{{Indicator: "service_points", Value: 1}}}); err != nil {
-		t.Fatal(err)
-	}
-	for _, upTo := range []string{"2024-06", "2025-12"} {
-		want, err := st.Dataset(upTo)
-		if err != nil {
+	forEachDB(t, func(t *testing.T, st *Store, p *models.Plan) {
+		if err := st.SeedDemo(p); err != nil {
 			t.Fatal(err)
 		}
-		got, err := st.ProgressDataset(upTo)
-		if err != nil {
+		if _, err := st.SaveVersion(models.NewVersion{UnitCode: "530302", Period: "2024-06", Source: models.SourceOffice,
+			Values: []models.ReturnValue{{Indicator: "service_points", Value: 1}}}); err != nil {
 			t.Fatal(err)
 		}
-		if len(got.Observations) == 0 || len(got.Milestones) == 0 {
-			t.Fatalf("%s: empty dataset", upTo)
-		}
-		ticks := 0
-		for _, m := range got.Milestones {
-			if m.Ticked && m.Unit != "530300" {
-				ticks++
+		for _, upTo := range []string{"2024-06", "2025-12"} {
+			want, err := st.Dataset(upTo)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := st.ProgressDataset(upTo)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got.Observations) == 0 || len(got.Milestones) == 0 {
+				t.Fatalf("%s: empty dataset", upTo)
+			}
+			ticks := 0
+			for _, m := range got.Milestones {
+				if m.Ticked && m.Unit != "530300" {
+					ticks++
+				}
+			}
+			if ticks == 0 {
+				t.Errorf("%s: the office's ticks of the counties' 工作专班 are not the counties'", upTo)
+			}
+			sortDataset(&want)
+			sortDataset(&got)
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("%s: ProgressDataset differs from Dataset (%d/%d observations, %d/%d milestones)", upTo,
+					len(got.Observations), len(want.Observations), len(got.Milestones), len(want.Milestones))
 			}
 		}
-		if ticks == 0 {
-			t.Errorf("%s: the office's ticks of the counties' 工作专班 are not the counties'", upTo)
+		units, err := st.VersionsOfUnit("530302")
+		if err != nil {
+			t.Fatal(err)
 		}
-		sortDataset(&want)
-		sortDataset(&got)
-		if !reflect.DeepEqual(got, want) {
-			t.Errorf("%s: ProgressDataset differs from Dataset (%d/%d observations, %d/%d milestones)", upTo,
-				len(got.Observations), len(want.Observations), len(got.Milestones), len(want.Milestones))
+		if len(units) == 0 || units[0].Period != "2025-12" {
+			t.Fatalf("versions of 530302 start with %+v", units[0])
 		}
-	}
-	units, err := st.VersionsOfUnit("530302")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(units) == 0 || units[0].Period != "2025-12" {
-		t.Fatalf("versions of 530302 start with %+v", units[0])
-	}
-	for i, v := range units {
-		if v.UnitCode != "530302" || i > 0 && (v.Period > units[i-1].Period || v.Period == units[i-1].Period && v.Number > units[i-1].Number) {
-			t.Errorf("version %d out of order or of another unit: %+v", i, v)
+		for i, v := range units {
+			if v.UnitCode != "530302" || i > 0 && (v.Period > units[i-1].Period || v.Period == units[i-1].Period && v.Number > units[i-1].Number) {
+				t.Errorf("version %d out of order or of another unit: %+v", i, v)
+			}
 		}
-	}
+	})
 }
 
 func BenchmarkLoadDataset(b *testing.B) {
@@ -119,41 +123,45 @@ func BenchmarkLoadDataset(b *testing.B) {
 }
 
 func TestSetTolerance(t *testing.T) {
-	st, p := demoStore(t)
-	tests := []struct {
-		name      string
-		indicator string
-		value     float64
-		code      string
-	}{
-		{"office_sets_95_percent", "service_points", 0.95, ""},
-		{"above_one", "service_points", 1.5, models.EInvalid},
-		{"negative", "service_points", -0.1, models.EInvalid},
-		{"unknown_indicator", "nope", 0.9, models.ENotFound},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if _, err := st.SetTolerance(tt.indicator, tt.value, models.Actor{Username: "office"}, time.Now()); models.ErrorCode(err) != tt.code {
-				t.Fatalf("err = %v, want code %q", err, tt.code)
-			}
-		})
-	}
-	ds, err := st.ProgressDataset(p.EndPeriod)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if ds.Tolerances["service_points"] != 0.95 {
-		t.Errorf("tolerances = %v, want service_points at 0.95", ds.Tolerances)
-	}
-	c := models.NewProgressCalculator(p, ds, models.ProgressOptions{})
-	if got := c.Tolerance("service_points"); got != 0.95 {
-		t.Errorf("calculator tolerance = %v", got)
-	}
-	previous, err := st.SetTolerance("service_points", 0, models.Actor{Username: "office"}, time.Now())
-	if err != nil || previous != 0.95 {
-		t.Fatalf("reset: previous %v, err %v; want 0.95", previous, err)
-	}
-	if ds, _ = st.ProgressDataset(p.EndPeriod); len(ds.Tolerances) != 0 {
-		t.Errorf("after reset, tolerances = %v", ds.Tolerances)
-	}
+	forEachDB(t, func(t *testing.T, st *Store, p *models.Plan) {
+		if err := st.SeedDemo(p); err != nil {
+			t.Fatal(err)
+		}
+		tests := []struct {
+			name      string
+			indicator string
+			value     float64
+			code      string
+		}{
+			{"office_sets_95_percent", "service_points", 0.95, ""},
+			{"above_one", "service_points", 1.5, models.EInvalid},
+			{"negative", "service_points", -0.1, models.EInvalid},
+			{"unknown_indicator", "nope", 0.9, models.ENotFound},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				if _, err := st.SetTolerance(tt.indicator, tt.value, models.Actor{Username: "office"}, time.Now()); models.ErrorCode(err) != tt.code {
+					t.Fatalf("err = %v, want code %q", err, tt.code)
+				}
+			})
+		}
+		ds, err := st.ProgressDataset(p.EndPeriod)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ds.Tolerances["service_points"] != 0.95 {
+			t.Errorf("tolerances = %v, want service_points at 0.95", ds.Tolerances)
+		}
+		c := models.NewProgressCalculator(p, ds, models.ProgressOptions{})
+		if got := c.Tolerance("service_points"); got != 0.95 {
+			t.Errorf("calculator tolerance = %v", got)
+		}
+		previous, err := st.SetTolerance("service_points", 0, models.Actor{Username: "office"}, time.Now())
+		if err != nil || previous != 0.95 {
+			t.Fatalf("reset: previous %v, err %v; want 0.95", previous, err)
+		}
+		if ds, _ = st.ProgressDataset(p.EndPeriod); len(ds.Tolerances) != 0 {
+			t.Errorf("after reset, tolerances = %v", ds.Tolerances)
+		}
+	})
 }

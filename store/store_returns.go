@@ -36,6 +36,12 @@ func (s *Store) SaveVersion(nv models.NewVersion) (models.ReturnVersion, error) 
 }
 
 func saveVersionTx(tx *gorm.DB, nv models.NewVersion) (models.ReturnVersion, error) {
+	// Concurrent writers (PostgreSQL): uploads of one unit's month go one at a time, so that they do
+	// not collide on the next version number (the unique index would refuse the second, which would
+	// then run again).
+	if err := lockTx(tx, "return", nv.UnitCode, nv.Period); err != nil {
+		return models.ReturnVersion{}, err
+	}
 	ret := models.Return{UnitCode: nv.UnitCode, Period: nv.Period}
 	if err := tx.Where(models.Return{UnitCode: nv.UnitCode, Period: nv.Period}).FirstOrCreate(&ret).Error; err != nil {
 		return models.ReturnVersion{}, fmt.Errorf("store: find return %s %s: %w", nv.UnitCode, nv.Period, err)

@@ -79,12 +79,12 @@ func (s *Store) SeedSynthetic(p *models.Plan, allocs []models.Allocation, villag
 		t := time.Now()
 		defer func() { progress(fmt.Sprintf("allocations took %s", time.Since(t))) }()
 		for code, n := range villages {
-			if _, err := tx.Exec("UPDATE unit_records SET admin_villages = ? WHERE code = ?", n, code); err != nil {
+			if _, err := tx.Exec(s.dialect.placeholders("UPDATE unit_records SET admin_villages = ? WHERE code = ?"), n, code); err != nil {
 				return err
 			}
 		}
 		progress(fmt.Sprintf("villages took %s", time.Since(t)))
-		ins, err := newBulkInsert(tx, "allocations", []string{"indicator", "year", "unit_code", "value", "updated_by", "updated_at"})
+		ins, err := newBulkInsert(tx, s.dialect, "allocations", []string{"indicator", "year", "unit_code", "value", "updated_by", "updated_at"})
 		if err != nil {
 			return err
 		}
@@ -132,21 +132,27 @@ func (s *Store) seedSyntheticReturns(sqlDB *sql.DB, p *models.Plan, now time.Tim
 		if tx, err = sqlDB.Begin(); err != nil {
 			return err
 		}
-		// Batches of figures may fill before the batch of their versions: check keys at commit.
-		if _, err := tx.Exec(sqliteDeferForeignKeys); err != nil {
+		// Batches of figures may fill before the batch of their versions: check keys at commit
+		// (SQLite), or write the versions first (PostgreSQL's foreign keys are not deferrable).
+		if s.dialect == dialectSQLite {
+			if _, err := tx.Exec(sqliteDeferForeignKeys); err != nil {
+				return err
+			}
+		}
+		if rets, err = newBulkInsert(tx, s.dialect, "returns", []string{"id", "unit_code", "period", "created_at"}); err != nil {
 			return err
 		}
-		if rets, err = newBulkInsert(tx, "returns", []string{"id", "unit_code", "period", "created_at"}); err != nil {
-			return err
-		}
-		if vers, err = newBulkInsert(tx, "return_versions", []string{"id", "return_id", "number", "unit_code", "period", "status",
+		if vers, err = newBulkInsert(tx, s.dialect, "return_versions", []string{"id", "return_id", "number", "unit_code", "period", "status",
 			"source", "file_name", "file_hash", "uploaded_by", "uploaded_at", "reviewed_by", "review_note", "warnings"}); err != nil {
 			return err
 		}
-		if vals, err = newBulkInsert(tx, "return_values", []string{"id", "version_id", "indicator", "value", "note"}); err != nil {
+		if vals, err = newBulkInsert(tx, s.dialect, "return_values", []string{"id", "version_id", "indicator", "value", "note"}); err != nil {
 			return err
 		}
-		ms, err = newBulkInsert(tx, "milestone_reports", []string{"id", "version_id", "indicator", "state", "done_on", "note"})
+		ms, err = newBulkInsert(tx, s.dialect, "milestone_reports", []string{"id", "version_id", "indicator", "state", "done_on", "note"})
+		if s.dialect == dialectPostgres {
+			vals.parent, ms.parent = vers, vers
+		}
 		return err
 	}
 	commit := func() error {
@@ -211,6 +217,9 @@ func (s *Store) seedSyntheticReturns(sqlDB *sql.DB, p *models.Plan, now time.Tim
 		}
 		return fmt.Errorf("store: seed returns: %w", failed)
 	}
+	if err := s.resetSequences("returns", "return_versions", "return_values", "milestone_reports"); err != nil {
+		return fmt.Errorf("store: seed returns: %w", err)
+	}
 	progress(fmt.Sprintf("%d returns, %d figures, %d milestone states", returns, valID, msID))
 	return nil
 }
@@ -218,7 +227,10 @@ func (s *Store) seedSyntheticReturns(sqlDB *sql.DB, p *models.Plan, now time.Tim
 // bulkInsert writes rows with one prepared multi-row INSERT per batch: SQLite binds at most 32,766
 // values per statement, and one statement per row would spend the time in cgo calls.
 type bulkInsert struct {
-	tx     *sql.Tx
+	d  dialect
+	tx *sql.Tx
+	// parent is flushed before this batch is written (rows here refer to rows there).
+	parent *bulkInsert
 	table  string
 	cols   []string
 	batch  int
@@ -227,8 +239,8 @@ type bulkInsert struct {
 	queued int
 }
 
-func newBulkInsert(tx *sql.Tx, table string, cols []string) (*bulkInsert, error) {
-	b := &bulkInsert{tx: tx, table: table, cols: cols, batch: 8000 / len(cols)}
+func newBulkInsert(tx *sql.Tx, d dialect, table string, cols []string) (*bulkInsert, error) {
+	b := &bulkInsert{d: d, tx: tx, table: table, cols: cols, batch: 8000 / len(cols)}
 	stmt, err := tx.Prepare(b.sql(b.batch))
 	if err != nil {
 		return nil, err
@@ -247,7 +259,7 @@ func (b *bulkInsert) sql(rows int) string {
 		}
 		q.WriteString(row)
 	}
-	return q.String()
+	return b.d.placeholders(q.String())
 }
 
 func (b *bulkInsert) add(values ...any) error {
@@ -255,6 +267,11 @@ func (b *bulkInsert) add(values ...any) error {
 	b.queued++
 	if b.queued < b.batch {
 		return nil
+	}
+	if b.parent != nil {
+		if err := b.parent.flush(); err != nil {
+			return err
+		}
 	}
 	if _, err := b.stmt.Exec(b.args...); err != nil {
 		return fmt.Errorf("insert into %s: %w", b.table, err)

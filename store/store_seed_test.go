@@ -2,7 +2,6 @@ package store
 
 import (
 	"math"
-	"path/filepath"
 	"testing"
 
 	"ruralkpi/models"
@@ -12,61 +11,63 @@ import (
 // sign in, every return is stored, and roll-ups walk the four-level tree (a province is the sum of
 // its cities, a city of its counties).
 func TestSeedSyntheticCountry(t *testing.T) {
-	p, allocs, villages, err := models.SyntheticCountry(2, 5, 23)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := Open(filepath.Join(t.TempDir(), "national.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = s.Close() })
-	if err := s.SeedSynthetic(p, allocs, villages, func(string) {}); err != nil {
-		t.Fatal(err)
-	}
-	stored, ok, err := s.StoredPlan()
-	if err != nil || !ok {
-		t.Fatalf("stored plan: %v %v", ok, err)
-	}
-	if got := len(stored.ReportingUnits()); got != 23 || len(stored.Root.Children) != 2 || len(stored.Root.Children[0].Children) != 3 {
-		t.Fatalf("stored plan has %d counties under %d provinces", got, len(stored.Root.Children))
-	}
-	var versions, values int64
-	s.db.Model(&models.ReturnVersion{}).Count(&versions)
-	s.db.Model(&models.ReturnValue{}).Count(&values)
-	if versions != 23*36+36 || values != (23*22+2)*36 {
-		t.Errorf("%d versions, %d figures; want %d and %d", versions, values, 23*36+36, (23*22+2)*36)
-	}
-	for _, name := range []string{"office", "leader"} {
-		u, err := s.UserByName(name)
-		if err != nil || !models.CheckPassword(u.PasswordHash, models.DemoPassword) {
-			t.Errorf("user %s cannot sign in with the demo password: %v", name, err)
+	forEachDatabase(t, func(t *testing.T, db string) {
+		p, allocs, villages, err := models.SyntheticCountry(2, 5, 23)
+		if err != nil {
+			t.Fatal(err)
 		}
-	}
-	if err := s.SeedSynthetic(p, allocs, villages, func(string) {}); models.ErrorCode(err) != models.EConflict {
-		t.Errorf("seeding again: %v, want a conflict", err)
-	}
-	if err := s.StartReadModel(stored); err != nil {
-		t.Fatal(err)
-	}
-	sameAsFreshBuild(t, s, stored)
-	snap, _ := s.Progress(stored)
-	period := models.MustPeriod("2024-06")
-	for _, parent := range []models.Unit{stored.Root, stored.Root.Children[0], stored.Root.Children[1].Children[0]} {
-		got := snap.Calc.Progress("stock_0", parent.Code, period)
-		sum := 0.0
-		for _, c := range parent.Children {
-			sum += snap.Calc.Progress("stock_0", c.Code, period).Actual
+		s, err := Open(db)
+		if err != nil {
+			t.Fatal(err)
 		}
-		if !got.HasActual || got.Actual != sum || !got.HasTarget {
-			t.Errorf("%s (%s): actual %v (target known %v), its children sum to %v", parent.Code, parent.Level, got.Actual, got.HasTarget, sum)
+		t.Cleanup(func() { _ = s.Close() })
+		if err := s.SeedSynthetic(p, allocs, villages, func(string) {}); err != nil {
+			t.Fatal(err)
 		}
-		var alloc float64
-		for _, c := range parent.Children {
-			alloc += snap.Calc.Progress("stock_0", c.Code, period).Target
+		stored, ok, err := s.StoredPlan()
+		if err != nil || !ok {
+			t.Fatalf("stored plan: %v %v", ok, err)
 		}
-		if math.Abs(alloc-got.Target) > 1e-6 {
-			t.Errorf("%s: children's allocations add up to %v, its own target is %v", parent.Code, alloc, got.Target)
+		if got := len(stored.ReportingUnits()); got != 23 || len(stored.Root.Children) != 2 || len(stored.Root.Children[0].Children) != 3 {
+			t.Fatalf("stored plan has %d counties under %d provinces", got, len(stored.Root.Children))
 		}
-	}
+		var versions, values int64
+		s.db.Model(&models.ReturnVersion{}).Count(&versions)
+		s.db.Model(&models.ReturnValue{}).Count(&values)
+		if versions != 23*36+36 || values != (23*22+2)*36 {
+			t.Errorf("%d versions, %d figures; want %d and %d", versions, values, 23*36+36, (23*22+2)*36)
+		}
+		for _, name := range []string{"office", "leader"} {
+			u, err := s.UserByName(name)
+			if err != nil || !models.CheckPassword(u.PasswordHash, models.DemoPassword) {
+				t.Errorf("user %s cannot sign in with the demo password: %v", name, err)
+			}
+		}
+		if err := s.SeedSynthetic(p, allocs, villages, func(string) {}); models.ErrorCode(err) != models.EConflict {
+			t.Errorf("seeding again: %v, want a conflict", err)
+		}
+		if err := s.StartReadModel(stored); err != nil {
+			t.Fatal(err)
+		}
+		sameAsFreshBuild(t, s, stored)
+		snap, _ := s.Progress(stored)
+		period := models.MustPeriod("2024-06")
+		for _, parent := range []models.Unit{stored.Root, stored.Root.Children[0], stored.Root.Children[1].Children[0]} {
+			got := snap.Calc.Progress("stock_0", parent.Code, period)
+			sum := 0.0
+			for _, c := range parent.Children {
+				sum += snap.Calc.Progress("stock_0", c.Code, period).Actual
+			}
+			if !got.HasActual || got.Actual != sum || !got.HasTarget {
+				t.Errorf("%s (%s): actual %v (target known %v), its children sum to %v", parent.Code, parent.Level, got.Actual, got.HasTarget, sum)
+			}
+			var alloc float64
+			for _, c := range parent.Children {
+				alloc += snap.Calc.Progress("stock_0", c.Code, period).Target
+			}
+			if math.Abs(alloc-got.Target) > 1e-6 {
+				t.Errorf("%s: children's allocations add up to %v, its own target is %v", parent.Code, alloc, got.Target)
+			}
+		}
+	})
 }

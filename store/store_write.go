@@ -24,6 +24,8 @@ type writeGate struct {
 	// full is set by a write that failed because the disk is full, and cleared by the next write
 	// that commits; /healthz reports it.
 	full atomic.Bool
+	// open lets every writer in (PostgreSQL: the database orders concurrent writers itself).
+	open bool
 }
 
 func newWriteGate() *writeGate {
@@ -32,8 +34,12 @@ func newWriteGate() *writeGate {
 	return g
 }
 
-// enter waits up to wait for the writer's slot; the returned function gives it back.
+// enter waits up to wait for the writer's slot; the returned function gives it back. A gate of a
+// database that takes concurrent writers (PostgreSQL) lets everybody in at once.
 func (g *writeGate) enter(wait time.Duration) (func(), error) {
+	if g.open {
+		return func() {}, nil
+	}
 	select {
 	case g.slot <- struct{}{}:
 		return func() { <-g.slot }, nil
@@ -129,9 +135,18 @@ func (s *Store) writeOn(db *gorm.DB, fn func(tx *gorm.DB) error) error {
 		return err
 	}
 	defer release()
-	err = db.Transaction(fn)
+	err = s.transact(db, fn)
 	s.gate.observe(err)
 	return err
+}
+
+// transact runs fn in one transaction on db: as is on SQLite (the gate made it the only writer),
+// SERIALIZABLE and retried on a conflict on PostgreSQL (store_postgres.go).
+func (s *Store) transact(db *gorm.DB, fn func(tx *gorm.DB) error) error {
+	if s.dialect == dialectPostgres {
+		return transactPostgres(db, fn)
+	}
+	return db.Transaction(fn)
 }
 
 // tryWrite is write for background bookkeeping that may be dropped or retried (session and token
@@ -146,7 +161,7 @@ func (s *Store) tryWrite(wait time.Duration, fn func(tx *gorm.DB) error) error {
 		return err
 	}
 	defer release()
-	err = s.db.Transaction(fn)
+	err = s.transact(s.db, fn)
 	s.gate.observe(err)
 	return err
 }

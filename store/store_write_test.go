@@ -134,33 +134,34 @@ func TestReadsNoteActivityInMemory(t *testing.T) {
 // TestFlusherStoresActivityByItself: the background flush stores what reads noted without anybody
 // asking.
 func TestFlusherStoresActivityByItself(t *testing.T) {
-	s, p := openTestStore(t)
-	if err := s.stopFlusher(); err != nil {
-		t.Fatal(err)
-	}
-	s.touch.every = 20 * time.Millisecond
-	s.startFlusher()
-	now := time.Now()
-	u, err := s.CreateUser(p, models.NewUser{Username: "clerk1", Password: "correct horse", Role: models.RoleLeader}, testActor, now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	id, err := s.Login(u, "", testActor, "test", now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	later := now.Add(time.Hour)
-	if _, err := s.SessionUser(id, later); err != nil {
-		t.Fatal(err)
-	}
-	deadline := time.Now().Add(5 * time.Second)
-	for time.Now().Before(deadline) {
-		var sess models.Session
-		s.db.Take(&sess)
-		if sess.LastSeenAt.Equal(later) {
-			return
+	forEachDB(t, func(t *testing.T, s *Store, p *models.Plan) {
+		if err := s.stopFlusher(); err != nil {
+			t.Fatal(err)
 		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	t.Error("the flusher did not store the session's extension")
+		s.touch.every = 20 * time.Millisecond
+		s.startFlusher()
+		now := time.Now().Truncate(time.Microsecond) // PostgreSQL keeps microseconds
+		u, err := s.CreateUser(p, models.NewUser{Username: "clerk1", Password: "correct horse", Role: models.RoleLeader}, testActor, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		id, err := s.Login(u, "", testActor, "test", now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		later := now.Add(time.Hour)
+		if _, err := s.SessionUser(id, later); err != nil {
+			t.Fatal(err)
+		}
+		deadline := time.Now().Add(5 * time.Second)
+		for time.Now().Before(deadline) {
+			var sess models.Session
+			s.db.Take(&sess)
+			if sess.LastSeenAt.Equal(later) {
+				return
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		t.Error("the flusher did not store the session's extension")
+	})
 }

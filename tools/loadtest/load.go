@@ -90,7 +90,7 @@ func load(ctx context.Context, c config, stderr io.Writer) (*report, error) {
 			return nil, err
 		}
 	}
-	office := newClient(c.addr)
+	office := newClient(c.server(0))
 	if err := office.login("office", c.password); err != nil {
 		return nil, err
 	}
@@ -101,11 +101,13 @@ func load(ctx context.Context, c config, stderr io.Writer) (*report, error) {
 			return nil, fmt.Errorf("reopen %s %s: %d %v", unit, c.period, a.status, err)
 		}
 		user := "county-" + unit
-		token, err := newToken(c.addr, user, c.password)
+		// Clients are spread over the servers (-addr a,b): a token or session made on one is
+		// used on another, as behind a load balancer.
+		token, err := newToken(c.server(i), user, c.password)
 		if err != nil {
 			return nil, err
 		}
-		cl := newClient(c.addr)
+		cl := newClient(c.server(i + 1))
 		cl.token = token
 		a := cl.get("/api/v1/returns/template?county=" + unit + "&period=" + c.period)
 		if a.status != 200 {
@@ -123,13 +125,13 @@ func load(ctx context.Context, c config, stderr io.Writer) (*report, error) {
 	}
 	readers := make([]*client, c.readers)
 	for i := range readers {
-		cl := newClient(c.addr)
+		cl := newClient(c.server(i / 2))
 		if i%2 == 0 {
 			if err := cl.login("leader", c.password); err != nil {
 				return nil, err
 			}
 		} else {
-			token, err := newToken(c.addr, "leader", c.password)
+			token, err := newToken(c.server(i/2+1), "leader", c.password)
 			if err != nil {
 				return nil, err
 			}
@@ -200,7 +202,7 @@ func pause(ctx context.Context, mean time.Duration) {
 
 // discover lists the reporting units and every page and API read a leader may open.
 func discover(c config) (units, pages, apis []string, err error) {
-	cl := newClient(c.addr)
+	cl := newClient(c.server(0))
 	if err := cl.login("leader", c.password); err != nil {
 		return nil, nil, nil, err
 	}

@@ -19,6 +19,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"strings"
 	"time"
 )
 
@@ -49,8 +50,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	var c config
 	fs.StringVar(&c.serve, "serve", "", "start this ruralkpi binary with a fresh demo database in a temporary folder")
-	fs.StringVar(&c.addr, "addr", "", "address of a running server (loopback only), when -serve is not given")
-	fs.StringVar(&c.db, "db", "", "the running server's database file, for the checks afterwards")
+	fs.StringVar(&c.addr, "addr", "", "address of a running server (loopback only), when -serve is not given; several servers on one database as a,b,…")
+	fs.StringVar(&c.db, "db", "", "the running server's database file or postgres:// URL, for the checks afterwards")
 	fs.IntVar(&c.uploaders, "uploaders", 10, "clerks uploading returns, one unit each")
 	fs.IntVar(&c.readers, "readers", 50, "leaders reading pages (half by session, half by API token)")
 	fs.DurationVar(&c.duration, "duration", 60*time.Second, "how long the load lasts (at most 10m)")
@@ -77,8 +78,10 @@ func run(args []string, stdout, stderr io.Writer) error {
 		defer srv.stop() //nolint:errcheck // stopped again below; a second stop does nothing
 		c.addr, c.db = srv.addr, srv.db
 	}
-	if err := loopbackOnly(c.addr); err != nil {
-		return err
+	for _, a := range strings.Split(c.addr, ",") {
+		if err := loopbackOnly(a); err != nil {
+			return err
+		}
 	}
 	report, err := load(ctx, c, stderr)
 	if err != nil {
@@ -100,6 +103,12 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return errors.New("goals not met (see above)")
 	}
 	return nil
+}
+
+// server is the address of the n-th client's server: the -addr list, round robin.
+func (c config) server(n int) string {
+	addrs := strings.Split(c.addr, ",")
+	return addrs[n%len(addrs)]
 }
 
 // loopbackOnly refuses any address but a loopback one: the tool must never load a real server

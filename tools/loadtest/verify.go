@@ -8,7 +8,8 @@ import (
 	"strings"
 	"time"
 
-	_ "github.com/mattn/go-sqlite3" // the database/sql driver the server uses
+	_ "github.com/jackc/pgx/v5/stdlib" // the database/sql driver for a server on PostgreSQL
+	_ "github.com/mattn/go-sqlite3"    // the database/sql driver the server uses
 )
 
 // checks is what the database says about the uploads after the load.
@@ -23,6 +24,13 @@ type checks struct {
 }
 
 func openReadOnly(path string) (*sql.DB, error) {
+	if strings.HasPrefix(path, "postgres://") || strings.HasPrefix(path, "postgresql://") {
+		db, err := sql.Open("pgx", path)
+		if err != nil {
+			return nil, fmt.Errorf("open %s: %w", path, err)
+		}
+		return db, nil
+	}
 	db, err := sql.Open("sqlite3", "file:"+path+"?mode=ro&_busy_timeout=5000")
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
@@ -57,13 +65,13 @@ func verify(path string, r *report) (checks, error) {
 		accepted[v.ID] = true
 		var unit, period, hash string
 		var number int
-		err := db.QueryRow("SELECT unit_code, period, number, file_hash FROM return_versions WHERE id = ?", v.ID).Scan(&unit, &period, &number, &hash)
+		err := db.QueryRow("SELECT unit_code, period, number, file_hash FROM return_versions WHERE id = $1", v.ID).Scan(&unit, &period, &number, &hash)
 		if err != nil || unit != v.County || period != v.Period || number != v.Number || hash != v.FileHash {
 			c.missing++
 			continue
 		}
 		var n int
-		if err := db.QueryRow("SELECT COUNT(*) FROM audit_entries WHERE action = 'return.upload' AND subject = ? AND after LIKE ?",
+		if err := db.QueryRow("SELECT COUNT(*) FROM audit_entries WHERE action = 'return.upload' AND subject = $1 AND after LIKE $2",
 			unit+" "+period, "%"+hash+"%").Scan(&n); err != nil {
 			return checks{}, fmt.Errorf("count audit entries: %w", err)
 		}
@@ -71,7 +79,7 @@ func verify(path string, r *report) (checks, error) {
 			c.badAudit++
 		}
 	}
-	rows, err := db.Query("SELECT id, unit_code, period, file_hash FROM return_versions WHERE id > ?", r.maxID)
+	rows, err := db.Query("SELECT id, unit_code, period, file_hash FROM return_versions WHERE id > $1", r.maxID)
 	if err != nil {
 		return checks{}, fmt.Errorf("list stored versions: %w", err)
 	}
@@ -95,7 +103,7 @@ func verify(path string, r *report) (checks, error) {
 			c.storedNot++
 		}
 		var n int
-		if err := db.QueryRow("SELECT COUNT(*) FROM audit_entries WHERE action = 'return.upload' AND subject = ? AND after LIKE ?",
+		if err := db.QueryRow("SELECT COUNT(*) FROM audit_entries WHERE action = 'return.upload' AND subject = $1 AND after LIKE $2",
 			s.unit+" "+s.period, "%"+s.hash+"%").Scan(&n); err != nil {
 			return checks{}, err
 		}
