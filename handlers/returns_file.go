@@ -23,7 +23,7 @@ func (s *Server) returnVersionFile(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if u := currentUser(c); u == nil || (u.Role != models.RoleOffice && (u.Role != models.RoleCounty || u.UnitCode != v.UnitCode)) {
+	if u := currentUser(c); u == nil || !models.MayActForUnit(*u, v.UnitCode) {
 		return models.Errorf(models.EForbidden, "只能下载本单位月报的原始文件。")
 	}
 	if v.FileHash == "" {
