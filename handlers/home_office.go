@@ -102,7 +102,7 @@ func (s *Server) waitingReviews() (returns, ledgers []waitingVersion, err error)
 		if subs[v.UnitCode][v.Period].LatestID != v.ID {
 			continue // superseded by a newer version: only the newest is reviewed
 		}
-		returns = append(returns, waitingVersion{ID: v.ID, UnitName: s.unitName(v.UnitCode), Period: v.Period,
+		returns = append(returns, waitingVersion{ID: v.ID, UnitName: s.Plan.UnitName(v.UnitCode), Period: v.Period,
 			Version: "第" + strconv.Itoa(v.Number) + "版", When: v.UploadedAt.In(models.ReportingZone()).Format("01-02 15:04")})
 	}
 	lr, err := s.Store.LedgerReviews("", 20)
@@ -110,7 +110,7 @@ func (s *Server) waitingReviews() (returns, ledgers []waitingVersion, err error)
 		return nil, nil, err
 	}
 	for _, sn := range lr.Pending {
-		ledgers = append(ledgers, waitingVersion{ID: sn.ID, UnitName: s.unitName(sn.UnitCode), Period: sn.Period,
+		ledgers = append(ledgers, waitingVersion{ID: sn.ID, UnitName: s.Plan.UnitName(sn.UnitCode), Period: sn.Period,
 			Version: "第" + strconv.Itoa(sn.Number) + "版", When: sn.UploadedAt.In(models.ReportingZone()).Format("01-02 15:04")})
 	}
 	return returns, ledgers, nil

@@ -38,7 +38,7 @@ func (s *Server) returnVersionFile(c *fiber.Ctx) error {
 	}
 	// The uploader's name is kept only as far as it is harmless; the extension is that of what was
 	// validated (an .xlsx workbook), never the one the uploader chose.
-	fallback := s.unitName(v.UnitCode) + "-" + v.Period + "-第" + strconv.Itoa(v.Number) + "版"
+	fallback := s.Plan.UnitName(v.UnitCode) + "-" + v.Period + "-第" + strconv.Itoa(v.Number) + "版"
 	attachment(c, downloadName(v.FileName, ".xlsx", fallback))
 	c.Type("xlsx")
 	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")

@@ -462,6 +462,23 @@ func (p *Plan) Unit(code string) (Unit, bool) {
 	return *u, true
 }
 
+// UnitName names a unit by its full name, by its code when the plan has no such unit.
+func (p *Plan) UnitName(code string) string {
+	if u, ok := p.Unit(code); ok {
+		return u.Name
+	}
+	return code
+}
+
+// UnitShortName names a unit as pages and reports show it: its short name where it has one, else
+// as UnitName.
+func (p *Plan) UnitShortName(code string) string {
+	if u, ok := p.Unit(code); ok && u.ShortName != "" {
+		return u.ShortName
+	}
+	return p.UnitName(code)
+}
+
 // Parent returns the code of the unit's parent, "" for the root.
 func (p *Plan) Parent(code string) string { return p.parentIndex[code] }
 
