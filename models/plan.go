@@ -482,21 +482,12 @@ func (p *Plan) UnitShortName(code string) string {
 // Parent returns the code of the unit's parent, "" for the root.
 func (p *Plan) Parent(code string) string { return p.parentIndex[code] }
 
-// ReportingUnits returns the units that file returns: the leaves of the tree, in plan order.
+// ReportingUnits returns the units that file returns: the leaves of the tree under the root, in
+// plan order.
 func (p *Plan) ReportingUnits() []Unit {
 	var out []Unit
-	var walk func(u Unit)
-	walk = func(u Unit) {
-		if len(u.Children) == 0 {
-			out = append(out, u)
-			return
-		}
-		for _, c := range u.Children {
-			walk(c)
-		}
-	}
 	for _, c := range p.Root.Children {
-		walk(c)
+		out = appendLeaves(out, c)
 	}
 	return out
 }
@@ -507,18 +498,18 @@ func (p *Plan) Leaves(code string) []Unit {
 	if !ok {
 		return nil
 	}
-	var out []Unit
-	var walk func(u Unit)
-	walk = func(u Unit) {
-		if len(u.Children) == 0 {
-			out = append(out, u)
-			return
-		}
-		for _, c := range u.Children {
-			walk(c)
-		}
+	return appendLeaves(nil, *u)
+}
+
+// appendLeaves appends the leaves of the tree under u (u itself if it is a leaf), in plan order:
+// the one walk of ReportingUnits and Leaves.
+func appendLeaves(out []Unit, u Unit) []Unit {
+	if len(u.Children) == 0 {
+		return append(out, u)
 	}
-	walk(*u)
+	for _, c := range u.Children {
+		out = appendLeaves(out, c)
+	}
 	return out
 }
 
