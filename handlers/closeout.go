@@ -12,7 +12,7 @@ import (
 
 // closeout builds the summary from every figure up to the plan's end, on the server's clock.
 func (s *Server) closeout() (reports.Closeout, error) {
-	ds, err := s.Store.ProgressDataset(s.Plan.EndPeriod)
+	ds, err := s.Store.Dataset(s.Plan.EndPeriod)
 	if err != nil {
 		return reports.Closeout{}, err
 	}
