@@ -66,7 +66,7 @@ func trendChart(in Input, code, scope, id string) (Chart, error) {
 	}
 	c := charts.NewLine()
 	c.SetGlobalOptions(
-		charts.WithTitleOpts(opts.Title{Title: title, Subtitle: asOf(in.Period) + " · " + unitName(p, scope) + " · 来源：各单位月报最新版本",
+		charts.WithTitleOpts(opts.Title{Title: title, Subtitle: asOf(in.Period) + " · " + p.UnitShortName(scope) + " · 来源：各单位月报最新版本",
 			TitleStyle: &opts.TextStyle{FontSize: 15}}),
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Bottom: "0"}),
@@ -101,7 +101,7 @@ func rankingChart(in Input, code, id string) (Chart, error) {
 	data := make([]opts.BarData, len(all))
 	for k := range all {
 		pr := all[len(all)-1-k]
-		names[k] = unitName(p, pr.Scope)
+		names[k] = p.UnitShortName(pr.Scope)
 		data[k] = opts.BarData{Name: names[k], Value: missing, ItemStyle: &opts.ItemStyle{Color: statusColor(pr.Status)}}
 		if pr.HasRatio {
 			data[k].Value = round2(pr.Ratio * 100)
@@ -157,7 +157,7 @@ func unitsChart(in Input, code, id string) (Chart, error) {
 				data[k].Value = round2(pr.Actual)
 			}
 		}
-		c.AddSeries(unitName(p, u.Code), data, charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(false)}))
+		c.AddSeries(p.UnitShortName(u.Code), data, charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(false)}))
 	}
 	c.Validate()
 	js, err := optionsJSON(c.JSON())

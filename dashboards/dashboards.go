@@ -158,18 +158,6 @@ func Percent(share float64) string {
 // round2 keeps two decimals for chart data, so options stay small and tooltips readable.
 func round2(v float64) float64 { return math.Round(v*100) / 100 }
 
-// unitName is the name a page shows for a unit: its short name where it has one.
-func unitName(p *models.Plan, code string) string {
-	u, ok := p.Unit(code)
-	if !ok {
-		return code
-	}
-	if u.ShortName != "" {
-		return u.ShortName
-	}
-	return u.Name
-}
-
 // Figure is one progress value as the pages show it: every number formatted, "—" where unknown.
 type Figure struct {
 	Indicator     string
@@ -216,7 +204,7 @@ func (f Figure) Summary() string {
 func figure(p *models.Plan, pr models.Progress) Figure {
 	ind, _ := p.Indicator(pr.Indicator)
 	f := Figure{Indicator: pr.Indicator, IndicatorName: ind.Name, MeasureUnit: ind.Unit, Scope: pr.Scope,
-		ScopeName: unitName(p, pr.Scope), Status: string(pr.Status), StatusLabel: pr.StatusWord(),
+		ScopeName: p.UnitShortName(pr.Scope), Status: string(pr.Status), StatusLabel: pr.StatusWord(),
 		Target: "—", Expected: "—", Actual: "—", Ratio: "—", Completion: "—", Forecast: "—", Needed: "—",
 		Schedule: pr.Schedule.Label(), Trace: trace(p, pr), TraceShort: traceShort(p, pr), NotStarted: pr.NotStarted, Progress: pr}
 	f.Unapproved = pr.HasActual && !pr.AllApproved && len(pr.Sources) > 0
@@ -311,7 +299,7 @@ func trace(p *models.Plan, pr models.Progress) string {
 		if s.SnapshotID != 0 {
 			kind, id = "网点台账", s.SnapshotID // the office counts the ledger's figure
 		}
-		fmt.Fprintf(&b, "%s %s%s", unitName(p, s.Unit), s.Period, kind)
+		fmt.Fprintf(&b, "%s %s%s", p.UnitShortName(s.Unit), s.Period, kind)
 		if s.Version > 0 {
 			fmt.Fprintf(&b, "第%d版", s.Version)
 		}

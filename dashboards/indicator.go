@@ -112,7 +112,7 @@ func NewIndicatorPage(in Input, code string) (IndicatorPage, error) {
 		scopes = scopes[:1]
 	}
 	for _, scope := range scopes {
-		row := IndicatorRow{Code: scope, Name: unitName(p, scope), Link: "/counties/" + scope + "?period=" + in.Period.String()}
+		row := IndicatorRow{Code: scope, Name: p.UnitShortName(scope), Link: "/counties/" + scope + "?period=" + in.Period.String()}
 		if scope == p.Root.Code {
 			row.Name, row.Link = "全市", ""
 		}

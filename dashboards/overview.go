@@ -33,7 +33,7 @@ const overallShare = 0.25
 
 func standing(in Input, u models.Unit, figures []models.Progress, missing map[string]bool, mapFeatures map[string]bool) UnitStanding {
 	p := in.Calc.Plan()
-	st := UnitStanding{Code: u.Code, Name: u.Name, ShortName: unitName(p, u.Code), Link: "/counties/" + u.Code + "?period=" + in.Period.String(),
+	st := UnitStanding{Code: u.Code, Name: u.Name, ShortName: p.UnitShortName(u.Code), Link: "/counties/" + u.Code + "?period=" + in.Period.String(),
 		Start: p.UnitStart(u.Code), Missing: missing[u.Code]}
 	st.OffMap = mapFeatures != nil && !mapFeatures[u.Name]
 	for _, pr := range figures {
@@ -116,7 +116,7 @@ func NewOverview(in Input, mapFeatures map[string]bool) (Overview, error) {
 	}
 	ov.Columns = append(ov.Columns, Column{Code: root, Name: "全市", Link: "/?period=" + in.Period.String()})
 	for _, u := range units {
-		ov.Columns = append(ov.Columns, Column{Code: u.Code, Name: unitName(p, u.Code), Link: "/counties/" + u.Code + "?period=" + in.Period.String()})
+		ov.Columns = append(ov.Columns, Column{Code: u.Code, Name: p.UnitShortName(u.Code), Link: "/counties/" + u.Code + "?period=" + in.Period.String()})
 	}
 	current := in.Calc.All(in.Period)
 	previous := in.Calc.All(in.Period.AddMonths(-1))

@@ -23,7 +23,7 @@ func (s *Server) apiReturnTemplate(c *fiber.Ctx) error {
 	if err := importers.WriteTemplate(&buf, in); err != nil {
 		return err
 	}
-	attachment(c, s.unitName(county)+"-"+period+"-月报.xlsx")
+	attachment(c, s.Plan.UnitName(county)+"-"+period+"-月报.xlsx")
 	c.Type("xlsx")
 	return c.Send(buf.Bytes())
 }

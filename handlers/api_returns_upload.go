@@ -3,7 +3,6 @@ package handlers
 import (
 	"github.com/gofiber/fiber/v2"
 
-	"ruralkpi/importers"
 	"ruralkpi/models"
 )
 
@@ -60,19 +59,12 @@ func toMilestonesJSON(ms []models.MilestoneReport) []milestoneJSON {
 // apiReturnUpload imports a return (multipart "file"): 201 with the version and warnings, 422 with
 // every problem and nothing stored; ?dry_run=1 shows what would be stored without storing.
 func (s *Server) apiReturnUpload(c *fiber.Ctx) error {
-	who, err := s.actingUser(c)
-	if err != nil {
-		return err
-	}
-	data, name, err := readUpload(c)
-	if err != nil {
-		return err
-	}
 	dryRun := c.QueryBool("dry_run") || c.FormValue("dry_run") == "1"
-	out, err := importers.Import(s.Store, s.Plan, returnLimits(), s.importRequest(c, who, data, name, dryRun))
+	up, err := s.importUpload(c, dryRun)
 	if err != nil {
 		return err
 	}
+	out := up.out
 	warnings := nonNil(out.Warnings)
 	switch {
 	case !out.OK():

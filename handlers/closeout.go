@@ -10,18 +10,9 @@ import (
 	"ruralkpi/reports"
 )
 
-// closeoutRoutes registers the plan's summary (总结评估) for the office and leaders: the page, its
-// workbook and its PDF.
-func (s *Server) closeoutRoutes(app *fiber.App) {
-	readers := s.requireRole(models.RoleOffice, models.RoleLeader)
-	app.Get("/closeout", readers, s.closeoutPage)
-	app.Get("/closeout.pdf", readers, s.closeoutPDF)
-	app.Get("/api/v1/reports/closeout.xlsx", readers, s.closeoutWorkbook)
-}
-
 // closeout builds the summary from every figure up to the plan's end, on the server's clock.
 func (s *Server) closeout() (reports.Closeout, error) {
-	ds, err := s.Store.ProgressDataset(s.Plan.EndPeriod)
+	ds, err := s.Store.Dataset(s.Plan.EndPeriod)
 	if err != nil {
 		return reports.Closeout{}, err
 	}

@@ -121,7 +121,7 @@ func (s *Server) waitingReviews() (returns, ledgers []waitingVersion, err error)
 		return a.LatestID > b.LatestID
 	})
 	for _, v := range vs {
-		returns = append(returns, waitingVersion{ID: v.sub.LatestID, UnitName: s.unitName(v.unit), Period: v.period,
+		returns = append(returns, waitingVersion{ID: v.sub.LatestID, UnitName: s.Plan.UnitName(v.unit), Period: v.period,
 			Version: "第" + strconv.Itoa(v.sub.LatestNumber) + "版", When: v.sub.LatestUpload.In(models.ReportingZone()).Format("01-02 15:04")})
 	}
 	lr, err := s.Store.LedgerReviews("", 20)
@@ -129,7 +129,7 @@ func (s *Server) waitingReviews() (returns, ledgers []waitingVersion, err error)
 		return nil, nil, err
 	}
 	for _, sn := range lr.Pending {
-		ledgers = append(ledgers, waitingVersion{ID: sn.ID, UnitName: s.unitName(sn.UnitCode), Period: sn.Period,
+		ledgers = append(ledgers, waitingVersion{ID: sn.ID, UnitName: s.Plan.UnitName(sn.UnitCode), Period: sn.Period,
 			Version: "第" + strconv.Itoa(sn.Number) + "版", When: sn.UploadedAt.In(models.ReportingZone()).Format("01-02 15:04")})
 	}
 	return returns, ledgers, nil

@@ -34,7 +34,7 @@ func TestSetTolerance(t *testing.T) {
 	if !strings.Contains(page.body, `value="92.5"`) || !strings.Contains(page.body, "不低于其 92.5% 为“预警”") {
 		t.Errorf("indicator page does not show the new tolerance: %.500s", page.body)
 	}
-	ds, err := e.store.ProgressDataset(e.plan.EndPeriod)
+	ds, err := e.store.Dataset(e.plan.EndPeriod)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -59,7 +59,7 @@ func (s *Server) qualityFor(c *fiber.Ctx, unit, period string, values map[string
 	for _, f := range flags {
 		v := flagView{Key: f.Key, RuleLabel: models.QualityRuleLabel(f.Rule), Message: f.Message}
 		for _, ref := range f.Compared {
-			label := s.unitName(ref.Unit) + " " + ref.Period
+			label := s.Plan.UnitName(ref.Unit) + " " + ref.Period
 			if ind, ok := s.Plan.Indicator(ref.Indicator); ok {
 				label += " " + ind.Name + " " + dashboards.Number(ref.Value)
 			}

@@ -33,16 +33,6 @@ type remindersPageData struct {
 	Log          []reminderLogRow
 }
 
-// reminderRoutes registers the office's reminder settings, test button and log, and the dismissal
-// of data-quality flags.
-func (s *Server) reminderRoutes(app *fiber.App) {
-	office := s.requireRole(models.RoleOffice)
-	app.Get("/reminders", office, s.remindersPage)
-	app.Post("/reminders", office, s.setReminders)
-	app.Post("/reminders/test", office, s.testReminder)
-	app.Post("/quality/dismiss", office, s.dismissFlag)
-}
-
 // remindersPage shows the office's reminder rules and channels, what is due now and the log of
 // sent and failed messages.
 func (s *Server) remindersPage(c *fiber.Ctx) error {

@@ -71,18 +71,34 @@ func readUpload(c *fiber.Ctx) ([]byte, string, error) {
 	return data, fh.Name, nil
 }
 
-// importRequest builds the request of the shared import path from an upload.
-func (s *Server) importRequest(c *fiber.Ctx, who actor, data []byte, name string, dryRun bool) importers.ImportRequest {
-	return importers.ImportRequest{File: data, FileName: name, ActingUnit: who.Unit, UploadedBy: who.Name,
-		ExpectedUnit: c.FormValue("county"), ExpectedPeriod: c.FormValue("period"), DryRun: dryRun, By: s.actor(c), Now: s.Config.Now()}
+// returnUpload is an uploaded return after the shared import path: who filed it, the file, and
+// what the import made of it.
+type returnUpload struct {
+	who  actor
+	file []byte
+	name string
+	out  importers.ImportOutcome
 }
 
-// unitName names a unit, its code if unknown.
-func (s *Server) unitName(code string) string {
-	if u, ok := s.Plan.Unit(code); ok {
-		return u.Name
+// importUpload is the one way an uploaded return starts, for the API, the upload page and its
+// preview: who files it (actingUser), the file (readUpload), then importers.Import with the unit
+// and month the form expects. A dry run stores nothing.
+func (s *Server) importUpload(c *fiber.Ctx, dryRun bool) (returnUpload, error) {
+	who, err := s.actingUser(c)
+	if err != nil {
+		return returnUpload{}, err
 	}
-	return code
+	data, name, err := readUpload(c)
+	if err != nil {
+		return returnUpload{}, err
+	}
+	out, err := importers.Import(s.Store, s.Plan, returnLimits(), importers.ImportRequest{File: data, FileName: name,
+		ActingUnit: who.Unit, UploadedBy: who.Name, ExpectedUnit: c.FormValue("county"), ExpectedPeriod: c.FormValue("period"),
+		DryRun: dryRun, By: s.actor(c), Now: s.Config.Now()})
+	if err != nil {
+		return returnUpload{}, err
+	}
+	return returnUpload{who: who, file: data, name: name, out: out}, nil
 }
 
 // reportingPeriods lists the months a return may be filed for, newest first.

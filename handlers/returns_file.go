@@ -23,7 +23,7 @@ func (s *Server) returnVersionFile(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if u := currentUser(c); u == nil || (u.Role != models.RoleOffice && (u.Role != models.RoleCounty || u.UnitCode != v.UnitCode)) {
+	if u := currentUser(c); u == nil || !models.MayActForUnit(*u, v.UnitCode) {
 		return models.Errorf(models.EForbidden, "只能下载本单位月报的原始文件。")
 	}
 	if v.FileHash == "" {
@@ -38,7 +38,7 @@ func (s *Server) returnVersionFile(c *fiber.Ctx) error {
 	}
 	// The uploader's name is kept only as far as it is harmless; the extension is that of what was
 	// validated (an .xlsx workbook), never the one the uploader chose.
-	fallback := s.unitName(v.UnitCode) + "-" + v.Period + "-第" + strconv.Itoa(v.Number) + "版"
+	fallback := s.Plan.UnitName(v.UnitCode) + "-" + v.Period + "-第" + strconv.Itoa(v.Number) + "版"
 	attachment(c, downloadName(v.FileName, ".xlsx", fallback))
 	c.Type("xlsx")
 	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")

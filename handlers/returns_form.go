@@ -63,7 +63,7 @@ func (s *Server) formData(c *fiber.Ctx, who actor, unit, period string) (formPag
 	if err != nil {
 		return d, err
 	}
-	d.UnitName, d.Form, d.HasForm = s.unitName(unit), importers.FormFor(in), true
+	d.UnitName, d.Form, d.HasForm = s.Plan.UnitName(unit), importers.FormFor(in), true
 	return d, nil
 }
 

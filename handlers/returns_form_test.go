@@ -176,7 +176,7 @@ func TestWebFormRefusesWhatTheUploadRefuses(t *testing.T) {
 		c.Locals(localUser, &models.User{Username: "county-530303", Role: models.RoleCounty, UnitCode: "530303"})
 		return c.Next()
 	}, s.readBody)
-	s.registerReturns(clerkApp)
+	s.routes(clerkApp)
 	if status, _ := get(t, clerkApp, "/returns/form?county=530302&period=2024-06"); status != 403 {
 		t.Errorf("a clerk opened another unit's form: %d", status)
 	}

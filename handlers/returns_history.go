@@ -42,7 +42,7 @@ func (s *Server) returnHistory(who actor, county, period string) (historyData, e
 	if err != nil {
 		return historyData{}, err
 	}
-	h := historyData{County: county, CountyName: s.unitName(county), Period: period, FileLinks: true}
+	h := historyData{County: county, CountyName: s.Plan.UnitName(county), Period: period, FileLinks: true}
 	var prev models.ReturnVersion
 	for _, v := range versions {
 		hv := historyVersion{Version: v, UploadedAt: localTime(v.UploadedAt), SourceLabel: sourceLabel(v.Source), StatusLabel: statusLabel(v.Status), Changes: importers.Diff(s.Plan, prev.Values, prev.Milestones, v.Values, v.Milestones)}

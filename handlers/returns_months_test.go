@@ -19,7 +19,7 @@ func TestUploadPageOffersOnlyTheUnitsMonths(t *testing.T) {
 		c.Locals(localUser, &models.User{Username: "county-530326", Role: models.RoleCounty, UnitCode: "530326"})
 		return c.Next()
 	})
-	s.registerReturns(app)
+	s.routes(app)
 	if status, body := get(t, app, "/returns"); status != 200 || !strings.Contains(string(body), `value="2023-12"`) {
 		t.Errorf("upload page: %d, want 2023 months offered to 会泽县", status)
 	}

@@ -10,10 +10,10 @@ import (
 // officeSubmit stores the office's figures as a version of the city's (root unit's) return, through
 // the same rules as an uploaded file; problems go back to the form beside their fields.
 func (s *Server) officeSubmit(c *fiber.Ctx) error {
-	if err := s.requireOffice(c); err != nil {
+	who, err := s.actingUser(c)
+	if err != nil {
 		return err
 	}
-	who, _ := s.actingUser(c)
 	period := c.FormValue("period")
 	rows := s.officeRows(c, models.ReturnVersion{}, true)
 	d := s.officeDraft(period, rows)

@@ -11,21 +11,14 @@ import (
 // returnsPreview validates an upload without storing it and shows the values, warnings, problems
 // and the difference from the stored version, with a button to confirm.
 func (s *Server) returnsPreview(c *fiber.Ctx) error {
-	who, err := s.actingUser(c)
+	up, err := s.importUpload(c, true)
 	if err != nil {
 		return err
 	}
-	data, name, err := readUpload(c)
-	if err != nil {
-		return err
-	}
-	out, err := importers.Import(s.Store, s.Plan, returnLimits(), s.importRequest(c, who, data, name, true))
-	if err != nil {
-		return err
-	}
-	page := s.uploadData(c, who)
+	out := up.out
+	page := s.uploadData(c, up.who)
 	page.Preview = s.preview(out)
-	page.Preview.FileB64, page.Preview.FileName = base64.StdEncoding.EncodeToString(data), name
+	page.Preview.FileB64, page.Preview.FileName = base64.StdEncoding.EncodeToString(up.file), up.name
 	if !out.OK() {
 		c.Status(fiber.StatusUnprocessableEntity)
 	} else if page.Preview.Quality, err = s.qualityFor(c, out.Return.UnitCode, out.Return.Period, figures(out.Return.Values)); err != nil {
@@ -36,7 +29,7 @@ func (s *Server) returnsPreview(c *fiber.Ctx) error {
 
 // preview lays an outcome out for the page.
 func (s *Server) preview(out importers.ImportOutcome) *previewData {
-	p := &previewData{UnitName: s.unitName(out.Return.UnitCode), Outcome: out, Stored: out.Stored}
+	p := &previewData{UnitName: s.Plan.UnitName(out.Return.UnitCode), Outcome: out, Stored: out.Stored}
 	for _, ch := range out.Changes {
 		row := previewRow{Code: ch.Indicator, Name: ch.Name, Old: ch.Old, New: ch.New, Kind: changeLabel(ch)}
 		if ind, ok := s.Plan.Indicator(ch.Indicator); ok {

@@ -4,32 +4,23 @@ import (
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
-
-	"ruralkpi/importers"
 )
 
 // returnsSubmit stores a confirmed (or directly uploaded) return and shows its version history; a
 // refused file goes back to the upload page with every problem.
 func (s *Server) returnsSubmit(c *fiber.Ctx) error {
-	who, err := s.actingUser(c)
+	up, err := s.importUpload(c, false)
 	if err != nil {
 		return err
 	}
-	data, name, err := readUpload(c)
-	if err != nil {
-		return err
-	}
-	out, err := importers.Import(s.Store, s.Plan, returnLimits(), s.importRequest(c, who, data, name, false))
-	if err != nil {
-		return err
-	}
+	out := up.out
 	if !out.OK() {
-		page := s.uploadData(c, who)
+		page := s.uploadData(c, up.who)
 		page.Preview = s.preview(out)
 		c.Status(fiber.StatusUnprocessableEntity)
 		return s.render(c, "returns.html", "returns", "月报填报", page)
 	}
-	h, err := s.returnHistory(who, out.Version.UnitCode, out.Version.Period)
+	h, err := s.returnHistory(up.who, out.Version.UnitCode, out.Version.Period)
 	if err != nil {
 		return err
 	}

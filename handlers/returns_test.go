@@ -286,7 +286,7 @@ func TestCountyUserIsConfinedToOwnUnit(t *testing.T) {
 		c.Locals(localUser, &models.User{Username: "zhanyi", Role: models.RoleCounty, UnitCode: "530303"})
 		return c.Next()
 	}, s.readBody)
-	s.registerReturns(app)
+	s.routes(app)
 	if status, _ := get(t, app, "/api/v1/returns/template?county=530302&period=2024-06"); status != 403 {
 		t.Errorf("other county's template: %d", status)
 	}

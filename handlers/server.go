@@ -64,6 +64,8 @@ type Server struct {
 	tmp *uploads.Dir
 	// imports holds a token per upload being read (Config.MaxImports).
 	imports chan struct{}
+	// public are the paths the routes table opens to anyone (authenticate).
+	public map[string]bool
 }
 
 // PageCacheBytes is what the page cache holds now (0 before New): memory the server keeps at rest,
@@ -154,8 +156,8 @@ func New(s *Server) (*fiber.App, error) {
 	assets.Register(app)
 	s.limiter = newLoginLimiter()
 	s.startSweeper(app)
-	// Who is asking, then the body (streamed to disk), then CSRF on forms, then who may see what;
-	// routes add finer role checks.
+	// Who is asking, then the body (streamed to disk), then CSRF on forms, then sign-in; each route
+	// of the table then checks the roles it admits.
 	app.Use(s.loadUser, s.readBody, s.csrfProtection(), s.authenticate)
 	s.routes(app)
 	return app, nil

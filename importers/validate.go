@@ -155,7 +155,7 @@ func (v *validator) checkHeader() {
 	default:
 		v.root = unit == v.plan.Root.Code
 		if v.ref.ExpectedUnit != "" && unit != v.ref.ExpectedUnit {
-			v.problems.add(sheet, d.UnitCell, "", "这是%s的月报，与所选（或您所属）单位%s不符。请下载本单位的模板填报。", u.Name, v.unitName(v.ref.ExpectedUnit))
+			v.problems.add(sheet, d.UnitCell, "", "这是%s的月报，与所选（或您所属）单位%s不符。请下载本单位的模板填报。", u.Name, v.plan.UnitName(v.ref.ExpectedUnit))
 		}
 	}
 	period, ok := normalisePeriod(d.Period)
@@ -185,13 +185,6 @@ func (v *validator) checkHeader() {
 			v.problems.add(sheet, d.UnitCell, "", "表头的单位或月份被改动过，与模板原始信息（单位代码 %s，月份 %s）不一致。请不要修改表头，重新下载对应单位和月份的模板填报。", clip(d.MetaUnit, 20), clip(d.MetaPeriod, 20))
 		}
 	}
-}
-
-func (v *validator) unitName(code string) string {
-	if u, ok := v.plan.Unit(code); ok {
-		return u.Name
-	}
-	return code
 }
 
 // allowed reports whether the indicator belongs in this return, and if not, why.
@@ -487,7 +480,7 @@ func (v *validator) checkMilestones() {
 		}
 		name := ind.Name
 		if unit != "" {
-			name += "（" + v.unitName(unit) + "）"
+			name += "（" + v.plan.UnitName(unit) + "）"
 		}
 		ind.Name, code = name, key
 		if m.State == "" {

@@ -462,24 +462,32 @@ func (p *Plan) Unit(code string) (Unit, bool) {
 	return *u, true
 }
 
+// UnitName names a unit by its full name, by its code when the plan has no such unit.
+func (p *Plan) UnitName(code string) string {
+	if u, ok := p.Unit(code); ok {
+		return u.Name
+	}
+	return code
+}
+
+// UnitShortName names a unit as pages and reports show it: its short name where it has one, else
+// as UnitName.
+func (p *Plan) UnitShortName(code string) string {
+	if u, ok := p.Unit(code); ok && u.ShortName != "" {
+		return u.ShortName
+	}
+	return p.UnitName(code)
+}
+
 // Parent returns the code of the unit's parent, "" for the root.
 func (p *Plan) Parent(code string) string { return p.parentIndex[code] }
 
-// ReportingUnits returns the units that file returns: the leaves of the tree, in plan order.
+// ReportingUnits returns the units that file returns: the leaves of the tree under the root, in
+// plan order.
 func (p *Plan) ReportingUnits() []Unit {
 	var out []Unit
-	var walk func(u Unit)
-	walk = func(u Unit) {
-		if len(u.Children) == 0 {
-			out = append(out, u)
-			return
-		}
-		for _, c := range u.Children {
-			walk(c)
-		}
-	}
 	for _, c := range p.Root.Children {
-		walk(c)
+		out = appendLeaves(out, c)
 	}
 	return out
 }
@@ -490,18 +498,18 @@ func (p *Plan) Leaves(code string) []Unit {
 	if !ok {
 		return nil
 	}
-	var out []Unit
-	var walk func(u Unit)
-	walk = func(u Unit) {
-		if len(u.Children) == 0 {
-			out = append(out, u)
-			return
-		}
-		for _, c := range u.Children {
-			walk(c)
-		}
+	return appendLeaves(nil, *u)
+}
+
+// appendLeaves appends the leaves of the tree under u (u itself if it is a leaf), in plan order:
+// the one walk of ReportingUnits and Leaves.
+func appendLeaves(out []Unit, u Unit) []Unit {
+	if len(u.Children) == 0 {
+		return append(out, u)
 	}
-	walk(*u)
+	for _, c := range u.Children {
+		out = appendLeaves(out, c)
+	}
 	return out
 }
 

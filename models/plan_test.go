@@ -255,3 +255,25 @@ func TestGrowthTargetMayExceed100(t *testing.T) {
 		t.Errorf("village coverage: max %v capped %v, want 100", max, capped)
 	}
 }
+
+// TestUnitNames: a unit's full name, its short name where it has one, and the code of an unknown unit.
+func TestUnitNames(t *testing.T) {
+	p := loadDefaultPlan(t)
+	cases := []struct {
+		code, name, short string
+	}{
+		{"530302", "麒麟区", "麒麟区"},
+		{"530371", "曲靖经济技术开发区", "曲靖经开区"},
+		{"999999", "999999", "999999"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.code, func(t *testing.T) {
+			if got := p.UnitName(tc.code); got != tc.name {
+				t.Errorf("UnitName = %q, want %q", got, tc.name)
+			}
+			if got := p.UnitShortName(tc.code); got != tc.short {
+				t.Errorf("UnitShortName = %q, want %q", got, tc.short)
+			}
+		})
+	}
+}

@@ -87,7 +87,7 @@ func (s *Scheduler) newRed(now time.Time) ([]models.RedItem, error) {
 		return nil, nil
 	}
 	last := months[len(months)-1]
-	ds, err := s.Store.ProgressDataset(last.String())
+	ds, err := s.Store.Dataset(last.String())
 	if err != nil {
 		return nil, err
 	}

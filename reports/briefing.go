@@ -210,7 +210,7 @@ func (b *Briefing) ranking(in Input, cur progressIndex) {
 	}
 	var notStarted []string
 	for _, u := range scopeUnits(p) {
-		row := RankRow{Code: u.Code, Unit: unitName(p, u.Code), AverageRatio: "—"}
+		row := RankRow{Code: u.Code, Unit: p.UnitShortName(u.Code), AverageRatio: "—"}
 		started := false
 		var sum float64
 		var n int
@@ -296,7 +296,7 @@ func (b *Briefing) newlyRed(in Input) {
 		}
 		ind, _ := p.Indicator(c.Current.Indicator)
 		pr := c.Current
-		row := RedRow{Unit: unitName(p, pr.Scope), Indicator: ind.Name, MeasureUnit: ind.Unit, Previous: c.previousWord(),
+		row := RedRow{Unit: p.UnitShortName(pr.Scope), Indicator: ind.Name, MeasureUnit: ind.Unit, Previous: c.previousWord(),
 			Target: "—", Expected: "—", Actual: "—", Ratio: "—"}
 		if pr.Judged == models.ScheduleMilestone {
 			row.Ratio = pr.Schedule.Label()
@@ -338,7 +338,7 @@ func (b *Briefing) returns(in Input) {
 			b.ReturnsMore++
 			continue
 		}
-		line := ReturnLine{Unit: unitName(in.Plan, r.Unit), Deadline: r.Deadline.In(ReportingZone()).Format("1月2日"),
+		line := ReturnLine{Unit: in.Plan.UnitShortName(r.Unit), Deadline: r.Deadline.In(ReportingZone()).Format("1月2日"),
 			Uploaded: "—", State: r.Timeliness.Label(), Review: r.ReviewLabel(), Status: string(returnsFill(r.Timeliness))}
 		if !r.FirstUpload.IsZero() {
 			line.Uploaded = r.FirstUpload.In(ReportingZone()).Format("1月2日 15:04")
@@ -366,7 +366,7 @@ func (b *Briefing) followUps(in Input) {
 			overdue++
 			state += "（已逾期）"
 		}
-		b.FollowUps = append(b.FollowUps, FollowUpLine{Unit: unitName(in.Plan, f.Unit), Indicator: ind.Name, Title: f.Title,
+		b.FollowUps = append(b.FollowUps, FollowUpLine{Unit: in.Plan.UnitShortName(f.Unit), Indicator: ind.Name, Title: f.Title,
 			Assignee: f.Assignee, DueDate: f.DueDate, State: state, Overdue: f.Overdue})
 	}
 	b.FollowUpsTotal = fmt.Sprintf("未销号%d项，其中逾期%d项", len(in.FollowUps), overdue)

@@ -127,7 +127,7 @@ func BuildCloseout(calc *models.ProgressCalculator, over bool) Closeout {
 		}
 		final := calc.Progress(m.Indicator, scope, asOf)
 		ind, _ := p.Indicator(m.Indicator)
-		cm := CloseoutMilestone{Unit: unitName(p, scope), Indicator: ind.Name, DueYear: m.Year, Done: final.Status == models.StatusGreen}
+		cm := CloseoutMilestone{Unit: p.UnitShortName(scope), Indicator: ind.Name, DueYear: m.Year, Done: final.Status == models.StatusGreen}
 		cm.Word = "至" + asOf.Label() + "仍未完成"
 		if cm.Done {
 			cm.Word = "逾期完成"

@@ -14,7 +14,7 @@ import (
 // ties sharing a rank, and lists 师宗县's joint distribution as never done and 富源县's hub park late.
 func TestCloseoutOfTheDemo(t *testing.T) {
 	store, p := demoStore(t)
-	ds, err := store.ProgressDataset(p.EndPeriod)
+	ds, err := store.Dataset(p.EndPeriod)
 	if err != nil {
 		t.Fatal(err)
 	}

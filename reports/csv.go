@@ -113,7 +113,7 @@ func ProgressTable(p *models.Plan, prs []models.Progress) Table {
 		"序时完成率(%)", "年度目标完成率(%)", "状态", "进度说明", "年底预测", "每月还需"}}
 	for _, pr := range prs {
 		ind, _ := p.Indicator(pr.Indicator)
-		row := []string{pr.Period.String(), pr.Indicator, ind.Name, pr.Scope, unitName(p, pr.Scope), ind.Unit, "", "", "", "", "", statusWord(pr), remark(pr), "", ""}
+		row := []string{pr.Period.String(), pr.Indicator, ind.Name, pr.Scope, p.UnitShortName(pr.Scope), ind.Unit, "", "", "", "", "", statusWord(pr), remark(pr), "", ""}
 		if !pr.NotStarted {
 			if pr.HasTarget {
 				row[6] = csvNumber(pr.Target)
@@ -157,7 +157,7 @@ func MatrixTable(p *models.Plan, prs []models.Progress) Table {
 	t := Table{Headers: []string{"指标", "计量单位"}}
 	for i, s := range scopes {
 		col[s] = i + 2
-		t.Headers = append(t.Headers, unitName(p, s))
+		t.Headers = append(t.Headers, p.UnitShortName(s))
 	}
 	rowOf := map[string]int{}
 	for _, pr := range prs {
@@ -187,7 +187,7 @@ func ReturnsTable(p *models.Plan, rows []ReturnRow) Table {
 			uploaded = r.FirstUpload.In(ReportingZone()).Format("2006-01-02 15:04")
 			version = strconv.Itoa(r.Version)
 		}
-		t.Rows = append(t.Rows, []string{r.Unit, unitName(p, r.Unit), r.Deadline.In(ReportingZone()).Format("2006-01-02"), uploaded,
+		t.Rows = append(t.Rows, []string{r.Unit, p.UnitShortName(r.Unit), r.Deadline.In(ReportingZone()).Format("2006-01-02"), uploaded,
 			r.Timeliness.Label(), version, r.ReviewLabel()})
 	}
 	return t

@@ -152,7 +152,7 @@ func WriteMonthly(w io.Writer, in Input, opts MonthlyOptions) error {
 			sheets[0].notes = append(sheets[0].notes, fmt.Sprintf("注：单位分表仅列前%d个单位，其余%d个单位见本表。", opts.MaxUnitSheets, len(units)-opts.MaxUnitSheets))
 			break
 		}
-		sheets = append(sheets, b.unit(u, sheetName(unitName(in.Plan, u.Code), u.Code, used)))
+		sheets = append(sheets, b.unit(u, sheetName(in.Plan.UnitShortName(u.Code), u.Code, used)))
 	}
 	sheets = append(sheets, b.milestones(), b.returns(), b.newlyRed())
 	for i, sh := range sheets {
@@ -412,7 +412,7 @@ func (b *monthlyBuilder) summary() sheet {
 			if !ok {
 				continue
 			}
-			row := []excelize.Cell{b.text(ind.Name), b.text(unitName(p, scope)), b.text(ind.Unit)}
+			row := []excelize.Cell{b.text(ind.Name), b.text(p.UnitShortName(scope)), b.text(ind.Unit)}
 			row = append(row, b.figureCells(ind, pr)...)
 			sh.rows = append(sh.rows, append(row, b.text(remark(pr))))
 		}
@@ -517,7 +517,7 @@ func (b *monthlyBuilder) milestones() sheet {
 			}
 			status = excelize.Cell{Value: statusWord(pr), StyleID: b.st.status[string(pr.Status)]}
 		}
-		sh.rows = append(sh.rows, []excelize.Cell{b.text(ind.Name), b.text(unitName(p, scope)),
+		sh.rows = append(sh.rows, []excelize.Cell{b.text(ind.Name), b.text(p.UnitShortName(scope)),
 			{Value: fmt.Sprintf("%d年底前", m.Year), StyleID: b.st.center}, b.text(m.Label), {Value: progress, StyleID: b.st.center}, status})
 	}
 	return sh
@@ -582,7 +582,7 @@ func (b *monthlyBuilder) returns() sheet {
 			uploaded = excelize.Cell{Value: r.FirstUpload.In(ReportingZone()).Format("2006-01-02 15:04"), StyleID: b.st.center}
 			version = excelize.Cell{Value: fmt.Sprintf("第%d版", r.Version), StyleID: b.st.center}
 		}
-		sh.rows = append(sh.rows, []excelize.Cell{b.text(unitName(p, r.Unit)),
+		sh.rows = append(sh.rows, []excelize.Cell{b.text(p.UnitShortName(r.Unit)),
 			{Value: r.Deadline.In(ReportingZone()).Format("2006-01-02"), StyleID: b.st.center}, uploaded,
 			{Value: r.Timeliness.Label(), StyleID: b.st.status[string(returnsFill(r.Timeliness))]}, version,
 			{Value: r.ReviewLabel(), StyleID: b.st.center}})
@@ -647,7 +647,7 @@ func (b *monthlyBuilder) newlyRed() sheet {
 			prevStyle = b.st.status[string(r.Previous.Status)]
 		}
 		cells := b.figureCells(ind, r.Current)
-		row := []excelize.Cell{b.text(unitName(p, r.Current.Scope)), b.text(ind.Name), b.text(ind.Unit),
+		row := []excelize.Cell{b.text(p.UnitShortName(r.Current.Scope)), b.text(ind.Name), b.text(ind.Unit),
 			{Value: r.previousWord(), StyleID: prevStyle}, cells[5]}
 		row = append(row, cells[:5]...)
 		sh.rows = append(sh.rows, append(row, b.text(remark(r.Current))))

@@ -73,7 +73,7 @@ func TestMonthlyWorkbookMatchesProgress(t *testing.T) {
 
 			wantSheets := []string{SheetSummary}
 			for _, u := range p.Root.Children {
-				wantSheets = append(wantSheets, unitName(p, u.Code))
+				wantSheets = append(wantSheets, p.UnitShortName(u.Code))
 			}
 			wantSheets = append(wantSheets, SheetMilestones, SheetReturns, SheetNewlyRed)
 			if got := f.GetSheetList(); strings.Join(got, ",") != strings.Join(wantSheets, ",") {
@@ -82,7 +82,7 @@ func TestMonthlyWorkbookMatchesProgress(t *testing.T) {
 
 			scopeByName := map[string]string{}
 			for _, code := range scopeOrder(p) {
-				scopeByName[unitName(p, code)] = code
+				scopeByName[p.UnitShortName(code)] = code
 			}
 			indByName := map[string]models.Indicator{}
 			for _, ind := range p.Indicators {
@@ -133,7 +133,7 @@ func TestMonthlyWorkbookMatchesProgress(t *testing.T) {
 			}
 			// A unit sheet repeats the unit's rows of the summary.
 			unit := p.Root.Children[0]
-			urows, err := f.GetRows(unitName(p, unit.Code))
+			urows, err := f.GetRows(p.UnitShortName(unit.Code))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -142,7 +142,7 @@ func TestMonthlyWorkbookMatchesProgress(t *testing.T) {
 			}
 			for i, ind := range p.Indicators {
 				want := calc.Progress(ind.Code, unit.Code, period)
-				if got, ok := cellNumber(t, f, unitName(p, unit.Code), "F"+strconv.Itoa(headerRow+1+i)); want.HasActual && !want.OwnTask && ind.Kind != models.KindMilestone && (!ok || !near(got, want.Actual)) {
+				if got, ok := cellNumber(t, f, p.UnitShortName(unit.Code), "F"+strconv.Itoa(headerRow+1+i)); want.HasActual && !want.OwnTask && ind.Kind != models.KindMilestone && (!ok || !near(got, want.Actual)) {
 					t.Errorf("unit sheet %s actual %v, want %v", ind.Code, got, want.Actual)
 				}
 			}
@@ -209,7 +209,7 @@ func TestMonthlyReturnsAndNewlyRedSheets(t *testing.T) {
 			}
 			for i, c := range changes {
 				r := red[headerRow+i]
-				if r[0] != unitName(p, c.Current.Scope) || r[4] != "滞后" || r[3] == "滞后" {
+				if r[0] != p.UnitShortName(c.Current.Scope) || r[4] != "滞后" || r[3] == "滞后" {
 					t.Errorf("newly red row %v for %+v", r, c.Current.Indicator)
 				}
 			}

@@ -105,18 +105,6 @@ func progressFor(calc *models.ProgressCalculator, period models.Period) []models
 // (the counties of a city, the provinces of a country).
 func scopeUnits(p *models.Plan) []models.Unit { return p.Root.Children }
 
-// unitName is the name reports show for a unit: its short name where it has one.
-func unitName(p *models.Plan, code string) string {
-	u, ok := p.Unit(code)
-	if !ok {
-		return code
-	}
-	if u.ShortName != "" {
-		return u.ShortName
-	}
-	return u.Name
-}
-
 // statusWord is the word for a progress value: the status's one word (models.ProgressStatus.Label),
 // or for a grey value why it is grey, so that page, workbook, CSV and briefing say the same.
 func statusWord(pr models.Progress) string { return pr.StatusWord() }

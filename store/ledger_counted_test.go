@@ -55,7 +55,7 @@ func TestApplyLedgerFigures(t *testing.T) {
 	}
 }
 
-func TestProgressDatasetCountsLedger(t *testing.T) {
+func TestDatasetCountsLedger(t *testing.T) {
 	forEachEmptyDB(t, func(t *testing.T, s *Store) {
 		if _, err := s.SaveVersion(models.NewVersion{UnitCode: "530302", Period: "2024-06", Source: models.SourceUpload,
 			Values: []models.ReturnValue{{Indicator: models.IndServicePoints, Value: 40}}}); err != nil {
@@ -95,7 +95,7 @@ func TestProgressDatasetCountsLedger(t *testing.T) {
 						t.Fatal(err)
 					}
 				}
-				for name, load := range map[string]func(string) (models.Dataset, error){"ProgressDataset": s.ProgressDataset, "Dataset": s.Dataset} {
+				for name, load := range map[string]func(string) (models.Dataset, error){"Dataset": s.Dataset, "GORM reference": func(upTo string) (models.Dataset, error) { return gormDataset(s, upTo) }} {
 					ds, err := load("2024-07")
 					if err != nil {
 						t.Fatal(err)

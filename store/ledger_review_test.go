@@ -143,7 +143,7 @@ func TestLedgerFiguresCarryTheSnapshotReview(t *testing.T) {
 		}
 		servicePoints := func(t *testing.T) models.Observation {
 			t.Helper()
-			ds, err := s.ProgressDataset("2024-03")
+			ds, err := s.Dataset("2024-03")
 			if err != nil {
 				t.Fatal(err)
 			}

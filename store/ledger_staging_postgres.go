@@ -120,10 +120,12 @@ func (s *Store) diffStagedLedgerPostgres(d models.LedgerDiffCounts, st *LedgerSt
 		if err := tx.Exec(`ANALYZE ` + pgStagedPointsTable).Error; err != nil {
 			return fmt.Errorf("store: analyze staged ledger: %w", err)
 		}
-		for _, q := range stagedDiffQueries(&d, pgStagedPointsTable) {
-			if err := tx.Raw(q.sql, d.Previous.ID).Scan(q.dst).Error; err != nil {
-				return fmt.Errorf("store: compare staged ledger: %w", err)
-			}
+		count := func(query string, args ...any) (n int64, err error) {
+			err = tx.Raw(query, args...).Scan(&n).Error
+			return n, err
+		}
+		if err := countLedgerDiff(&d, ledgerPoints{table: pgStagedPointsTable, where: "1 = 1"}, count); err != nil {
+			return fmt.Errorf("store: compare staged ledger: %w", err)
 		}
 		return errDone
 	})

@@ -499,29 +499,56 @@ func (s *Store) DiffLedgerSnapshots(cur models.LedgerSnapshot) (d models.LedgerD
 	if err != nil {
 		return models.LedgerDiffCounts{}, false, fmt.Errorf("store: previous ledger snapshot: %w", err)
 	}
+	storedPoints := ledgerPoints{table: "ledger_point_records", where: "{a}.snapshot_id = ?", args: []any{cur.ID}}
+	count := func(query string, args ...any) (n int64, err error) {
+		err = s.db.Raw(query, args...).Scan(&n).Error
+		return n, err
+	}
+	if err := countLedgerDiff(&d, storedPoints, count); err != nil {
+		return models.LedgerDiffCounts{}, false, fmt.Errorf("store: compare ledger snapshots: %w", err)
+	}
+	return d, true, nil
+}
+
+// ledgerPoints names the current points of a ledger comparison: a table (the stored points, or the
+// staged ones of a dry run) and the condition on its rows, {a} standing for the table's alias.
+type ledgerPoints struct {
+	table, where string
+	args         []any
+}
+
+// on is the condition on the rows under the alias.
+func (lp ledgerPoints) on(alias string) string { return strings.ReplaceAll(lp.where, "{a}", alias) }
+
+// countLedgerDiff counts, in SQL, how the current points differ from those of the snapshot
+// d.Previous: added, missing, newly closed or merged, and changed (ledgerChangedSQL). The one
+// comparison of DiffLedgerSnapshots and DiffStagedLedger.
+func countLedgerDiff(d *models.LedgerDiffCounts, cur ledgerPoints, count func(query string, args ...any) (int64, error)) error {
 	prev := d.Previous.ID
-	absent := `SELECT COUNT(*) FROM ledger_point_records a WHERE a.snapshot_id = ? AND NOT EXISTS
-		(SELECT 1 FROM ledger_point_records b WHERE b.snapshot_id = ? AND b.code = a.code)`
-	both := `SELECT COUNT(*) FROM ledger_point_records c JOIN ledger_point_records p ON p.code = c.code AND p.snapshot_id = ?
-		WHERE c.snapshot_id = ? AND `
-	changed := ledgerChangedSQL
+	with := func(before []any, after ...any) []any { return append(append([]any{}, before...), after...) }
+	both := `SELECT COUNT(*) FROM ` + cur.table + ` c JOIN ledger_point_records p ON p.code = c.code AND p.snapshot_id = ?
+		WHERE ` + cur.on("c") + ` AND `
 	queries := []struct {
 		dst  *int64
 		sql  string
 		args []any
 	}{
-		{&d.Added, absent, []any{cur.ID, prev}},
-		{&d.Missing, absent, []any{prev, cur.ID}},
-		{&d.Closed, both + `c.status = 'closed' AND p.status <> 'closed'`, []any{prev, cur.ID}},
-		{&d.Merged, both + `c.status = 'merged' AND p.status <> 'merged'`, []any{prev, cur.ID}},
-		{&d.Changed, both + changed, []any{prev, cur.ID}},
+		{&d.Added, `SELECT COUNT(*) FROM ` + cur.table + ` a WHERE ` + cur.on("a") + ` AND NOT EXISTS
+			(SELECT 1 FROM ledger_point_records b WHERE b.snapshot_id = ? AND b.code = a.code)`, with(cur.args, prev)},
+		{&d.Missing, `SELECT COUNT(*) FROM ledger_point_records a WHERE a.snapshot_id = ? AND NOT EXISTS
+			(SELECT 1 FROM ` + cur.table + ` b WHERE ` + cur.on("b") + ` AND b.code = a.code)`, with([]any{prev}, cur.args...)},
+		{&d.Closed, both + `c.status = 'closed' AND p.status <> 'closed'`, with([]any{prev}, cur.args...)},
+		{&d.Merged, both + `c.status = 'merged' AND p.status <> 'merged'`, with([]any{prev}, cur.args...)},
+		{&d.Changed, both + ledgerChangedSQL, with([]any{prev}, cur.args...)},
 	}
 	for _, q := range queries {
-		if err := s.db.Raw(q.sql, q.args...).Scan(q.dst).Error; err != nil {
-			return models.LedgerDiffCounts{}, false, fmt.Errorf("store: compare ledger snapshots: %w", err)
+		n, err := count(q.sql, q.args...)
+		if err != nil {
+			return err
 		}
+		*q.dst = n
 	}
-	return d, true, nil
+	return nil
 }
 
 // ledgerSourcePrefix prefixes the settings that record, per indicator, whether the ledger or the

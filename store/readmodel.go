@@ -83,7 +83,7 @@ func (rm *ReadModel) build(s *Store, version uint64) (*models.ProgressSnapshot, 
 	return &models.ProgressSnapshot{Version: version, Calc: calc, LatestIndex: latest, Submissions: subs}, nil
 }
 
-// indexProgress reads every figure up to the plan's end into a calculator: what ProgressDataset
+// indexProgress reads every figure up to the plan's end into a calculator: what Dataset
 // and NewProgressCalculator do, streamed row by row into the index. The reference figures (a
 // quarter of a million allocations at national scale) and the milestone states are read on another
 // connection meanwhile: two cores, two scans.
@@ -528,7 +528,7 @@ func (s *Store) readSubmissions(unit string, periods []string) (map[string]map[s
 }
 
 // unitMonths reads one unit's figures for some months: the newest version of each month's return,
-// with the counted ledger figures where the unit keeps a ledger (as ProgressDataset does for all).
+// with the counted ledger figures where the unit keeps a ledger (as Dataset does for all).
 func (s *Store) unitMonths(unit string, periods []string, choice map[string]models.LedgerSource) (models.UnitMonths, error) {
 	um := models.UnitMonths{Unit: unit}
 	for _, p := range periods {
@@ -590,7 +590,7 @@ func (s *Store) unitMonths(unit string, periods []string, choice map[string]mode
 	if err != nil {
 		return um, err
 	}
-	// Observations are in month order, as ProgressDataset hands them over.
+	// Observations are in month order, as Dataset hands them over.
 	sort.SliceStable(um.Observations, func(a, b int) bool { return um.Observations[a].Period.Before(um.Observations[b].Period) })
 	um.Observations = models.ApplyLedgerFigures(um.Observations, figures, choice)
 	return um, nil

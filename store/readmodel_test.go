@@ -19,7 +19,7 @@ func sameAsFreshBuild(t *testing.T, s *Store, p *models.Plan) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ds, err := s.ProgressDataset(p.EndPeriod)
+	ds, err := s.Dataset(p.EndPeriod)
 	if err != nil {
 		t.Fatal(err)
 	}
