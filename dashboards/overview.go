@@ -49,7 +49,7 @@ func standing(in Input, u models.Unit, figures []models.Progress, missing map[st
 	status := models.StatusGrey
 	if st.Judged > 0 {
 		st.OnTrackShare = float64(st.Counts.Green) / float64(st.Judged)
-		st.Share = Percent(st.OnTrackShare)
+		st.Share = models.FormatPercent(st.OnTrackShare)
 		judged := float64(st.Judged)
 		switch {
 		case float64(st.Counts.Red) >= overallShare*judged:

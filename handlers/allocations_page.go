@@ -5,7 +5,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"ruralkpi/dashboards"
 	"ruralkpi/models"
 )
 
@@ -60,7 +59,7 @@ func (s *Server) allocationsPage(c *fiber.Ctx) error {
 		Units: s.Plan.ReportingUnits(), Counts: map[string]int{}}
 	for _, ind := range models.Allocatable(s.Plan) {
 		t, hasTarget := target[ind.Code]
-		row := allocationRow{Code: ind.Code, Name: ind.Name, Unit: ind.Unit, HasTarget: hasTarget, Target: dashboards.Number(t)}
+		row := allocationRow{Code: ind.Code, Name: ind.Name, Unit: ind.Unit, HasTarget: hasTarget, Target: models.FormatNumber(t)}
 		sum := 0.0
 		for _, u := range data.Units {
 			cell := allocationCell{Unit: u.Code}
@@ -70,7 +69,7 @@ func (s *Server) allocationsPage(c *fiber.Ctx) error {
 			}
 			row.Cells = append(row.Cells, cell)
 		}
-		row.Sum = dashboards.Number(sum)
+		row.Sum = models.FormatNumber(sum)
 		b := models.BalanceNone
 		if ind.Kind == models.KindRate {
 			row.Sum = "—" // a unit's rate is a level: rates do not add up to the city's

@@ -63,7 +63,7 @@ func (s *Server) deadlinesPage(c *fiber.Ctx) error {
 		row := boardRow{Code: u.Code, Name: u.Name, Status: string(st), StatusLabel: st.Label(), Color: timelinessColor(st), Locked: board.Locked[u.Code], Reopened: board.Reopened[u.Code]}
 		if sub, ok := board.Submissions[u.Code][period.String()]; ok {
 			row.FirstUpload = sub.FirstUpload.In(models.ReportingZone()).Format("2006-01-02 15:04")
-			row.Version = "第" + strconv.Itoa(sub.LatestNumber) + "版 " + models.StatusLabel(sub.LatestStatus)
+			row.Version = "第" + strconv.Itoa(sub.LatestNumber) + "版 " + models.ReviewStatus(sub.LatestStatus).Label()
 			row.Note = sub.ReviewNote
 		}
 		data.Counts[string(st)]++

@@ -3,7 +3,6 @@ package handlers
 import (
 	"github.com/gofiber/fiber/v2"
 
-	"ruralkpi/dashboards"
 	"ruralkpi/models"
 )
 
@@ -33,34 +32,6 @@ type planPageData struct {
 	Units                []planUnit
 }
 
-// kindLabel names an indicator kind in Chinese.
-func kindLabel(k models.IndicatorKind) string {
-	switch k {
-	case models.KindCumulative:
-		return "累计"
-	case models.KindAnnual:
-		return "年度"
-	case models.KindRate:
-		return "比率"
-	case models.KindMilestone:
-		return "节点"
-	}
-	return string(k)
-}
-
-// reporterLabel names who reports an indicator, in Chinese.
-func reporterLabel(r models.Reporter) string {
-	switch r {
-	case models.ReporterCounty:
-		return "各单位填报"
-	case models.ReporterOffice:
-		return "专班办公室录入"
-	case models.ReporterDerived:
-		return "系统计算"
-	}
-	return string(r)
-}
-
 // planPage shows the plan: its phases, and every indicator by workstream with its yearly targets.
 func (s *Server) planPage(c *fiber.Ctx) error {
 	targets, err := s.Store.Targets(0)
@@ -78,7 +49,7 @@ func (s *Server) planPage(c *fiber.Ctx) error {
 	for _, w := range s.Plan.Workstreams {
 		ws := planWorkstream{Code: w.Code, Name: w.Name}
 		for _, ind := range s.Plan.IndicatorsFor(w.Code) {
-			row := planRow{Code: ind.Code, Name: ind.Name, Unit: ind.Unit, Kind: kindLabel(ind.Kind), Reporter: reporterLabel(ind.Reporter), Note: ind.Note}
+			row := planRow{Code: ind.Code, Name: ind.Name, Unit: ind.Unit, Kind: ind.Kind.Label(), Reporter: ind.Reporter.Label(), Note: ind.Note}
 			for _, y := range s.Plan.Years {
 				row.Targets = append(row.Targets, s.targetCell(ind, y, byKey))
 			}
@@ -96,7 +67,7 @@ func (s *Server) planPage(c *fiber.Ctx) error {
 // ("巩固提升" once everything was due in earlier years).
 func (s *Server) targetCell(ind models.Indicator, year int, targets map[string]map[int]float64) targetCell {
 	if v, ok := targets[ind.Code][year]; ok {
-		return targetCell{Text: dashboards.Number(v), Figure: true}
+		return targetCell{Text: models.FormatNumber(v), Figure: true}
 	}
 	if ind.Kind != models.KindMilestone {
 		return targetCell{Text: "—", Figure: true}

@@ -160,25 +160,25 @@ func (b *Briefing) goals(in Input, cur map[key]models.Progress) {
 			suffix = "%"
 		}
 		if pr.HasTarget {
-			g.Target = Number(pr.Target) + suffix
+			g.Target = models.FormatNumber(pr.Target) + suffix
 		}
 		if pr.HasExpected {
-			g.Expected = Number(pr.Expected) + suffix
+			g.Expected = models.FormatNumber(pr.Expected) + suffix
 		}
 		if pr.HasActual {
-			g.Actual = Number(pr.Actual) + suffix
+			g.Actual = models.FormatNumber(pr.Actual) + suffix
 		}
 		if pr.HasTarget && pr.Target > 0 && pr.HasActual {
-			g.completion = round1(pr.Completion * 100)
-			g.Completion = Percent(pr.Completion)
+			g.completion = models.RoundHalfAway(pr.Completion*100, models.PercentDecimals)
+			g.Completion = models.FormatPercent(pr.Completion)
 		}
 		if pr.HasExpected && pr.Target > 0 && pr.Judged != models.ScheduleMilestone {
-			share := round1(pr.Expected / pr.Target * 100)
-			g.ExpectedShare = Percent(pr.Expected / pr.Target)
+			share := models.RoundHalfAway(pr.Expected/pr.Target*100, models.PercentDecimals)
+			g.ExpectedShare = models.FormatPercent(pr.Expected / pr.Target)
 			if pr.HasActual && !ind.LowerIsBetter {
 				// The gap is the difference of the two percentages as printed, so a reader's own
 				// subtraction of the table's figures gives the sentence's figure.
-				g.gap, g.hasGap = round1(g.completion-share), true
+				g.gap, g.hasGap = models.RoundHalfAway(g.completion-share, models.PercentDecimals), true
 				g.Gap = signed(g.gap)
 			}
 		}
@@ -192,12 +192,12 @@ func (b *Briefing) goals(in Input, cur map[key]models.Progress) {
 // signed writes a percentage-point difference with its sign.
 func signed(v float64) string {
 	if v > 0 {
-		return "+" + Number(v)
+		return "+" + models.FormatNumber(v)
 	}
 	if v == 0 {
 		return "0"
 	}
-	return Number(v)
+	return models.FormatNumber(v)
 }
 
 // ranking orders the units below the root: fewest red, then fewest amber values, then the highest
@@ -241,7 +241,7 @@ func (b *Briefing) ranking(in Input, cur map[key]models.Progress) {
 		}
 		if n > 0 {
 			row.avg, row.hasAvg = sum/float64(n), true
-			row.AverageRatio = Percent(row.avg)
+			row.AverageRatio = models.FormatPercent(row.avg)
 		}
 		row.Returns = "—"
 		if r, ok := returns[u.Code]; ok {
@@ -305,16 +305,16 @@ func (b *Briefing) newlyRed(in Input) {
 			}
 		} else {
 			if pr.HasTarget {
-				row.Target = Number(pr.Target)
+				row.Target = models.FormatNumber(pr.Target)
 			}
 			if pr.HasExpected {
-				row.Expected = Number(pr.Expected)
+				row.Expected = models.FormatNumber(pr.Expected)
 			}
 			if pr.HasActual {
-				row.Actual = Number(pr.Actual)
+				row.Actual = models.FormatNumber(pr.Actual)
 			}
 			if pr.HasRatio {
-				row.Ratio = Percent(pr.Ratio)
+				row.Ratio = models.FormatPercent(pr.Ratio)
 			}
 		}
 		b.NewlyRed = append(b.NewlyRed, row)
@@ -442,9 +442,9 @@ func (b *Briefing) goalSentence(g GoalRow) string {
 	var tail string
 	switch {
 	case g.gap < 0:
-		tail = fmt.Sprintf("低于序时进度%s个百分点", Number(-g.gap))
+		tail = fmt.Sprintf("低于序时进度%s个百分点", models.FormatNumber(-g.gap))
 	case g.gap > 0:
-		tail = fmt.Sprintf("超过序时进度%s个百分点", Number(g.gap))
+		tail = fmt.Sprintf("超过序时进度%s个百分点", models.FormatNumber(g.gap))
 	default:
 		tail = "与序时进度持平"
 	}

@@ -78,11 +78,11 @@ func TestBriefingContent(t *testing.T) {
 			if ind.Unit == "%" {
 				suffix = "%"
 			}
-			if g.Name != ind.Name || g.Actual != Number(pr.Actual)+suffix || g.Target != Number(pr.Target)+suffix || g.StatusLabel != pr.StatusWord() {
+			if g.Name != ind.Name || g.Actual != models.FormatNumber(pr.Actual)+suffix || g.Target != models.FormatNumber(pr.Target)+suffix || g.StatusLabel != pr.StatusWord() {
 				t.Errorf("goal %s: %+v, progress %+v", ind.Code, g, pr)
 			}
-			if pr.Target > 0 && g.Completion != Percent(pr.Completion) {
-				t.Errorf("goal %s completion %s, want %s", ind.Code, g.Completion, Percent(pr.Completion))
+			if pr.Target > 0 && g.Completion != models.FormatPercent(pr.Completion) {
+				t.Errorf("goal %s completion %s, want %s", ind.Code, g.Completion, models.FormatPercent(pr.Completion))
 			}
 		}
 		if n != len(b.Goals) {

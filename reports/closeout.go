@@ -8,7 +8,6 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"ruralkpi/dashboards"
 	"ruralkpi/models"
 )
 
@@ -111,7 +110,7 @@ func BuildCloseout(calc *models.ProgressCalculator, over bool) Closeout {
 			}
 		}
 		if cu.Evaluated > 0 {
-			cu.Share = dashboards.Percent(float64(cu.Met) / float64(cu.Evaluated))
+			cu.Share = models.FormatPercent(float64(cu.Met) / float64(cu.Evaluated))
 		}
 		c.Units = append(c.Units, cu)
 	}
@@ -143,13 +142,13 @@ func BuildCloseout(calc *models.ProgressCalculator, over bool) Closeout {
 func closeoutFigure(pr models.Progress, year int, final bool) CloseoutFigure {
 	f := CloseoutFigure{Year: year, Target: "—", Actual: "—", Ratio: "—", HasTarget: pr.HasTarget, Final: final}
 	if pr.HasTarget {
-		f.Target = dashboards.Number(pr.Target)
+		f.Target = models.FormatNumber(pr.Target)
 	}
 	if pr.HasActual {
-		f.Actual = dashboards.Number(pr.Actual)
+		f.Actual = models.FormatNumber(pr.Actual)
 	}
 	if pr.HasRatio {
-		f.Ratio = dashboards.Percent(pr.Completion)
+		f.Ratio = models.FormatPercent(pr.Completion)
 	}
 	met, missed := "完成", "未完成"
 	if !final {
