@@ -258,7 +258,7 @@ func trace(p *models.Plan, pr models.Progress) string {
 		case models.GreyNotApplicable:
 			return "方案未安排该单位此项任务"
 		case models.GreyOfficeOnly:
-			return "由工作专班办公室按全市口径填报"
+			return "由工作专班办公室按" + p.WholeWord() + "口径填报"
 		}
 		return "暂无月报数据"
 	}

@@ -42,7 +42,7 @@ func NewIndicatorPage(in Input, code string) (IndicatorPage, error) {
 		return IndicatorPage{}, models.Errorf(models.ENotFound, "没有代码为 %q 的指标。", code)
 	}
 	page := IndicatorPage{Header: in.header(), Code: code, Name: ind.Name, Unit: ind.Unit, KindLabel: ind.Kind.Label(),
-		RollUp: ind.RollUpLabel(), Note: ind.Note, Tolerance: models.FormatNumber(in.Calc.Tolerance(code) * 100)}
+		RollUp: ind.RollUpLabel(p.WholeWord()), Note: ind.Note, Tolerance: models.FormatNumber(in.Calc.Tolerance(code) * 100)}
 	all := in.Calc.ForIndicator(code, in.Period)
 	page.City = figure(p, all[0])
 	for _, pr := range all[1:] {
@@ -83,7 +83,7 @@ func NewIndicatorPage(in Input, code string) (IndicatorPage, error) {
 	for _, scope := range scopes {
 		row := IndicatorRow{Code: scope, Name: unitName(p, scope), Link: "/counties/" + scope + "?period=" + in.Period.String()}
 		if scope == p.Root.Code {
-			row.Name, row.Link = "全市", ""
+			row.Name, row.Link = p.WholeWord(), ""
 		}
 		for _, m := range months {
 			row.Cells = append(row.Cells, figure(p, in.Calc.Progress(code, scope, m)))

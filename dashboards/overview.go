@@ -114,7 +114,7 @@ func NewOverview(in Input, mapFeatures map[string]bool) (Overview, error) {
 	for _, code := range in.Calc.MissingReturns(in.Period) {
 		missing[code] = true
 	}
-	ov.Columns = append(ov.Columns, Column{Code: root, Name: "全市", Link: "/?period=" + in.Period.String()})
+	ov.Columns = append(ov.Columns, Column{Code: root, Name: p.WholeWord(), Link: "/?period=" + in.Period.String()})
 	for _, u := range units {
 		ov.Columns = append(ov.Columns, Column{Code: u.Code, Name: unitName(p, u.Code), Link: "/counties/" + u.Code + "?period=" + in.Period.String()})
 	}

@@ -80,7 +80,7 @@ func (s *Server) targetCell(ind models.Indicator, year int, targets map[string]m
 		if m.Year != year {
 			continue
 		}
-		name := "全市"
+		name := s.Plan.WholeWord()
 		if u, ok := s.Plan.Unit(m.Unit); ok {
 			name = u.Name
 			if u.ShortName != "" {

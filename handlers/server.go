@@ -163,9 +163,11 @@ func securityHeaders(c *fiber.Ctx) error {
 
 func (s *Server) templateFuncs() template.FuncMap {
 	return template.FuncMap{
-		"num":   models.FormatNumber,
-		"pct":   models.FormatPercent,
-		"add":   func(a, b int) int { return a + b },
+		"num": models.FormatNumber,
+		"pct": models.FormatPercent,
+		"add": func(a, b int) int { return a + b },
+		// whole names the root's whole area from the plan file (models.Plan.WholeWord): 全市, 全省.
+		"whole": s.Plan.WholeWord,
 		"label": func(p models.Period) string { return p.Label() },
 		// status is the one word of a progress status (models.ProgressStatus.Label): 正常, 预警, 滞后.
 		"status": func(s string) string { return models.ProgressStatus(s).Label() },

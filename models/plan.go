@@ -178,8 +178,9 @@ type Indicator struct {
 	Percent Percent `json:"percent,omitempty"`
 }
 
-// RollUpLabel says in Chinese how the parent's figure is made from the units'.
-func (ind Indicator) RollUpLabel() string {
+// RollUpLabel says in Chinese how the parent's figure is made from the units'; whole names the
+// root's area (Plan.WholeWord).
+func (ind Indicator) RollUpLabel(whole string) string {
 	if ind.Reporter == ReporterDerived || ind.RollUp == RollUpRatio {
 		return "由分子、分母汇总后重新计算（不取各单位比率的平均）"
 	}
@@ -187,7 +188,7 @@ func (ind Indicator) RollUpLabel() string {
 	case RollUpSum:
 		return "各单位相加"
 	case RollUpOffice:
-		return "专班办公室填报全市数"
+		return "专班办公室填报" + whole + "数"
 	case RollUpCount:
 		return "统计完成的单位数"
 	}

@@ -95,37 +95,11 @@ const (
 	MaxBriefingReturnRows = 15
 )
 
-// wholeWord is how the briefing names the root's whole area (全市, 全省, 全国).
-func wholeWord(p *models.Plan) string {
-	switch p.Root.Level {
-	case "city":
-		return "全市"
-	case "province":
-		return "全省"
-	case "country":
-		return "全国"
-	}
-	return p.Root.Name
-}
-
-// unitWord names the units directly below the root the way official texts do.
-func unitWord(p *models.Plan) string {
-	switch p.Root.Level {
-	case "city":
-		return "县（市、区）"
-	case "province":
-		return "州（市）"
-	case "country":
-		return "省（区、市）"
-	}
-	return "单位"
-}
-
 // BuildBriefing builds the briefing for in.Period.
 func BuildBriefing(in Input) Briefing {
 	p := in.Plan
 	b := Briefing{Title: "农村快递三年行动月度通报", PlanName: p.Name, DocumentNo: p.DocumentNo, Issuer: p.LeadUnit,
-		Period: in.Period.String(), PeriodLabel: in.Period.Label(), Whole: wholeWord(p), UnitWord: unitWord(p),
+		Period: in.Period.String(), PeriodLabel: in.Period.Label(), Whole: p.WholeWord(), UnitWord: p.UnitWord(),
 		FollowUpsEnabled: in.FollowUpsEnabled}
 	if !in.Now.IsZero() {
 		b.Generated = in.Now.In(ReportingZone()).Format("2006年1月2日")

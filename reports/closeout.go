@@ -16,6 +16,8 @@ import (
 // sentences written from the data.
 type Closeout struct {
 	PlanName, Span string
+	// Whole names the root's whole area (models.Plan.WholeWord): 全市 for a city's plan.
+	Whole string
 	// Over is false while the plan still runs: the summary is then provisional.
 	Over      bool
 	AsOf      string
@@ -73,7 +75,7 @@ func BuildCloseout(calc *models.ProgressCalculator, over bool) Closeout {
 	if latest, ok := calc.LatestPeriod(); ok && latest.Before(end) {
 		asOf = latest
 	}
-	c := Closeout{PlanName: p.Name, Span: models.MustPeriod(p.StartPeriod).Label() + "至" + end.Label(), Over: over,
+	c := Closeout{PlanName: p.Name, Whole: p.WholeWord(), Span: models.MustPeriod(p.StartPeriod).Label() + "至" + end.Label(), Over: over,
 		AsOf: asOf.Label(), FinalYear: end.Year, Years: p.Years}
 	yearEnd := func(y int) models.Period {
 		if q := (models.Period{Year: y, Month: 12}); q.Before(asOf) || q == asOf {
@@ -215,7 +217,7 @@ func closeoutSentences(c Closeout) []string {
 	if !final {
 		reached, behind, list = "达到序时进度", "落后于序时进度", "进度落后的指标："
 	}
-	out = append(out, lead+fmt.Sprintf("%d年全市%d项有目标且已评价的指标中，%d项%s，%d项%s。", c.FinalYear, evaluated, met, reached, evaluated-met, behind))
+	out = append(out, lead+fmt.Sprintf("%d年%s%d项有目标且已评价的指标中，%d项%s，%d项%s。", c.FinalYear, c.Whole, evaluated, met, reached, evaluated-met, behind))
 	if len(missed) > 0 {
 		out = append(out, list+strings.Join(missed, "、")+"。")
 	}
@@ -283,7 +285,7 @@ func WriteCloseout(w io.Writer, c Closeout) error {
 	for _, s := range c.Sentences {
 		summary.rows = append(summary.rows, []excelize.Cell{text(s)})
 	}
-	city := sheet{name: "全市目标", title: "全市各年度目标完成情况", subtitle: subtitle, headers: []string{"指标", "计量单位"}, freezeCols: 1}
+	city := sheet{name: c.Whole + "目标", title: c.Whole + "各年度目标完成情况", subtitle: subtitle, headers: []string{"指标", "计量单位"}, freezeCols: 1}
 	for _, y := range c.Years {
 		city.headers = append(city.headers, fmt.Sprintf("%d年目标", y), fmt.Sprintf("%d年实际", y), fmt.Sprintf("%d年完成率", y), fmt.Sprintf("%d年结论", y))
 	}
