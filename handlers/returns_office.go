@@ -99,7 +99,7 @@ func (s *Server) officeForm(c *fiber.Ctx) error {
 	return s.render(c, "returns_office.html", "returns", "办公室录入", s.officeData(period, s.officeRows(c, stored, false), nil))
 }
 
-// requireOffice refuses anyone but the office (and, until sign-in exists, lets everyone through).
+// requireOffice refuses anyone but the office: a county user, a leader, or nobody signed in.
 func (s *Server) requireOffice(c *fiber.Ctx) error {
 	who, err := s.actingUser(c)
 	if err != nil {

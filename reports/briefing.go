@@ -41,9 +41,8 @@ type Briefing struct {
 	ReturnsTotal string
 	ReturnsMore  int
 
-	FollowUpsEnabled bool
-	FollowUps        []FollowUpLine
-	FollowUpsTotal   string
+	FollowUps      []FollowUpLine
+	FollowUpsTotal string
 }
 
 // GoalRow is a headline goal of the root unit.
@@ -99,8 +98,7 @@ const (
 func BuildBriefing(in Input) Briefing {
 	p := in.Plan
 	b := Briefing{Title: "农村快递三年行动月度通报", PlanName: p.Name, DocumentNo: p.DocumentNo, Issuer: p.LeadUnit,
-		Period: in.Period.String(), PeriodLabel: in.Period.Label(), Whole: p.WholeWord(), UnitWord: p.UnitWord(),
-		FollowUpsEnabled: in.FollowUpsEnabled}
+		Period: in.Period.String(), PeriodLabel: in.Period.Label(), Whole: p.WholeWord(), UnitWord: p.UnitWord()}
 	if !in.Now.IsZero() {
 		b.Generated = in.Now.In(ReportingZone()).Format("2006年1月2日")
 	}
@@ -326,9 +324,6 @@ func (b *Briefing) returns(in Input) {
 }
 
 func (b *Briefing) followUps(in Input) {
-	if !in.FollowUpsEnabled {
-		return
-	}
 	overdue := 0
 	for _, f := range in.FollowUps {
 		ind, _ := in.Plan.Indicator(f.Indicator)
@@ -377,9 +372,7 @@ func (b *Briefing) summary(in Input) {
 		ret += "（" + strings.Join(missing, "、") + "）"
 	}
 	s = append(s, ret+"。")
-	if b.FollowUpsEnabled {
-		s = append(s, "督办事项"+b.FollowUpsTotal+"。")
-	}
+	s = append(s, "督办事项"+b.FollowUpsTotal+"。")
 	b.Summary = s
 }
 

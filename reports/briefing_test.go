@@ -121,7 +121,6 @@ func TestBriefingContent(t *testing.T) {
 	})
 	t.Run("follow-ups", func(t *testing.T) {
 		in := in
-		in.FollowUpsEnabled = true
 		in.FollowUps = []FollowUpRow{{Unit: "530325", Indicator: "service_points", Title: "加快网点建设", Assignee: "富源县邮政管理局", DueDate: "2024-08-31", Status: "open", Overdue: true}}
 		b := BuildBriefing(in)
 		if len(b.FollowUps) != 1 || b.FollowUps[0].Unit != "富源县" || !strings.Contains(strings.Join(b.Summary, ""), "未销号1项，其中逾期1项") {

@@ -23,10 +23,8 @@ type Input struct {
 	Previous []models.Progress
 	// Returns is one row per reporting unit: how its return for Period stands.
 	Returns []ReturnRow
-	// FollowUps are the open supervision items (督办); FollowUpsEnabled says the feature is present,
-	// so that "none open" and "not recorded" read differently.
-	FollowUps        []FollowUpRow
-	FollowUpsEnabled bool
+	// FollowUps are the open supervision items (督办).
+	FollowUps []FollowUpRow
 }
 
 // FollowUpRow is an open supervision item (督办) as the briefing lists it.
