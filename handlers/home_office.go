@@ -48,10 +48,10 @@ func (s *Server) officeTenth() (officeTenthData, error) {
 	for _, u := range s.Plan.ReportingUnits() {
 		st := board.Grid[u.Code][period.String()]
 		if st == models.Missing || st == models.NotYetDue {
-			d.NotFiled = append(d.NotFiled, unitState{u.Code, u.Name, st.Label(), timelinessColor(st)})
+			d.NotFiled = append(d.NotFiled, unitState{u.Code, u.Name, st.Label(), dashboards.TimelinessColor(st)})
 		}
 		if st := board.Grid[u.Code][last]; st == models.Late || st == models.Missing {
-			d.Late = append(d.Late, unitState{u.Code, u.Name, last[:4] + "年" + strconv.Itoa(models.MustPeriod(last).Month) + "月" + st.Label(), timelinessColor(st)})
+			d.Late = append(d.Late, unitState{u.Code, u.Name, last[:4] + "年" + strconv.Itoa(models.MustPeriod(last).Month) + "月" + st.Label(), dashboards.TimelinessColor(st)})
 		}
 	}
 	if d.Waiting, d.WaitingLedgers, err = s.waitingReviews(); err != nil {
