@@ -142,7 +142,7 @@ func (s *Server) allocationGaps(year int) ([]allocationGap, error) {
 			continue
 		}
 		if b := models.AllocationBalance(t, sum[ind.Code], n[ind.Code]); b != models.BalanceExact {
-			out = append(out, allocationGap{Name: ind.Name, Target: models.FormatNumber(t), Allocated: models.FormatNumber(sum[ind.Code]), Label: b.Label(), Color: balanceColor(b)})
+			out = append(out, allocationGap{Name: ind.Name, Target: models.FormatNumber(t), Allocated: models.FormatNumber(sum[ind.Code]), Label: b.Label(), Color: dashboards.BalanceColor(b)})
 		}
 	}
 	return out, nil
