@@ -182,7 +182,7 @@ func mapChart(in Input, units []UnitStanding, id string) (Chart, error) {
 		if u.Judged > 0 {
 			item["value"] = round2(u.OnTrackShare * 100)
 			// The name and the share the subtitle promises, drawn on the map.
-			item["label"] = map[string]any{"formatter": u.ShortName + "\n" + Percent(u.OnTrackShare)}
+			item["label"] = map[string]any{"formatter": u.ShortName + "\n" + models.FormatPercent(u.OnTrackShare)}
 		} else {
 			item["value"] = missing
 		}

@@ -6,7 +6,6 @@ package dashboards
 import (
 	"fmt"
 	"math"
-	"strconv"
 	"strings"
 
 	"ruralkpi/models"
@@ -121,40 +120,6 @@ func statusColor(s models.ProgressStatus) string {
 	return "#9aa5b1"
 }
 
-// Number writes a figure the way Chinese reports do: thousands separators, at most two decimals, no
-// trailing zeros.
-func Number(v float64) string {
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return "—"
-	}
-	s := strconv.FormatFloat(math.Abs(v), 'f', 2, 64)
-	s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
-	intPart, frac, _ := strings.Cut(s, ".")
-	var b strings.Builder
-	if v < 0 && s != "0" {
-		b.WriteByte('-')
-	}
-	for i, r := range intPart {
-		if i > 0 && (len(intPart)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	if frac != "" {
-		b.WriteByte('.')
-		b.WriteString(frac)
-	}
-	return b.String()
-}
-
-// Percent writes a share (1 = 100%) as a percentage with one decimal.
-func Percent(share float64) string {
-	if math.IsNaN(share) || math.IsInf(share, 0) {
-		return "—"
-	}
-	return strconv.FormatFloat(share*100, 'f', 1, 64) + "%"
-}
-
 // round2 keeps two decimals for chart data, so options stay small and tooltips readable.
 func round2(v float64) float64 { return math.Round(v*100) / 100 }
 
@@ -229,13 +194,13 @@ func figure(p *models.Plan, pr models.Progress) Figure {
 		return f
 	}
 	if pr.HasTarget {
-		f.Target = Number(pr.Target)
+		f.Target = models.FormatNumber(pr.Target)
 	}
 	if pr.HasExpected {
-		f.Expected = Number(pr.Expected)
+		f.Expected = models.FormatNumber(pr.Expected)
 	}
 	if pr.HasActual {
-		f.Actual = Number(pr.Actual)
+		f.Actual = models.FormatNumber(pr.Actual)
 		if pr.OwnTask {
 			f.Actual = "未完成"
 			if pr.Actual >= 1 {
@@ -244,17 +209,17 @@ func figure(p *models.Plan, pr models.Progress) Figure {
 		}
 	}
 	if pr.HasRatio {
-		f.Ratio = Percent(pr.Ratio)
+		f.Ratio = models.FormatPercent(pr.Ratio)
 	}
 	if pr.HasTarget && pr.HasActual && pr.Target != 0 {
-		f.Completion = Percent(pr.Completion)
+		f.Completion = models.FormatPercent(pr.Completion)
 	}
 	// The plan's last month has no year end to forecast: the plan is over.
 	if pr.HasForecast && pr.Period.String() != p.EndPeriod {
-		f.Forecast = Number(pr.Forecast)
+		f.Forecast = models.FormatNumber(pr.Forecast)
 	}
 	if pr.ShowsNeeded() {
-		f.Needed = Number(pr.NeededPerMonth)
+		f.Needed = models.FormatNumber(pr.NeededPerMonth)
 	}
 	switch {
 	case pr.HasRatio && pr.Schedule == models.ScheduleNone:
@@ -281,7 +246,7 @@ func trace(p *models.Plan, pr models.Progress) string {
 		case models.GreyNotApplicable:
 			return "方案未安排该单位此项任务"
 		case models.GreyOfficeOnly:
-			return "由工作专班办公室按全市口径填报"
+			return "由工作专班办公室按" + p.WholeWord() + "口径填报"
 		}
 		return "暂无月报数据"
 	}
@@ -305,12 +270,12 @@ func trace(p *models.Plan, pr models.Progress) string {
 		}
 		fmt.Fprintf(&b, "（版本号%d", id)
 		if !s.Approved {
-			b.WriteString("，未审核")
+			b.WriteString("，" + s.ReviewWord())
 		}
 		b.WriteString("）")
 	}
 	if pr.AllApproved {
-		b.WriteString("。均已审核")
+		b.WriteString("。均" + models.ReviewStatus(models.StatusApproved).Label())
 	}
 	return "来源：" + b.String()
 }
@@ -332,9 +297,9 @@ func traceShort(p *models.Plan, pr models.Progress) string {
 	}
 	out := fmt.Sprintf("来源：%d份月报汇总（最新为%s）", len(pr.Sources), newest)
 	if unapproved > 0 {
-		return out + fmt.Sprintf("，其中%d份未审核", unapproved)
+		return out + fmt.Sprintf("，其中%d份%s", unapproved, models.ReviewStatus(models.StatusSubmitted).Label())
 	}
-	return out + "，均已审核"
+	return out + "，均" + models.ReviewStatus(models.StatusApproved).Label()
 }
 
 // StatusCounts counts cells by status. Grey counts the items that apply but cannot be judged yet (no

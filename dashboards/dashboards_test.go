@@ -134,17 +134,6 @@ func TestNewInput(t *testing.T) {
 	}
 }
 
-func TestNumber(t *testing.T) {
-	for _, tt := range []struct {
-		in   float64
-		want string
-	}{{0, "0"}, {1234567.891, "1,234,567.89"}, {-1500, "-1,500"}, {5.9, "5.9"}, {-0.001, "0"}, {506, "506"}, {1688, "1,688"}, {1234567.5, "1,234,567.5"}, {0.126, "0.13"}} {
-		if got := Number(tt.in); got != tt.want {
-			t.Errorf("Number(%v) = %q, want %q", tt.in, got, tt.want)
-		}
-	}
-}
-
 func TestOverview(t *testing.T) {
 	in, _ := demoInput(t, "")
 	p := in.Calc.Plan()
@@ -522,16 +511,16 @@ func TestTrace(t *testing.T) {
 		{Unit: "530302", Period: models.MustPeriod("2024-06"), VersionID: 41, Version: 2, Approved: true},
 		{Unit: "530303", Period: models.MustPeriod("2024-05"), VersionID: 17, Version: 1, Approved: false},
 	}}
-	want := "来源：麒麟区 2024-06月报第2版（版本号41）；沾益区 2024-05月报第1版（版本号17，未审核）"
+	want := "来源：麒麟区 2024-06月报第2版（版本号41）；沾益区 2024-05月报第1版（版本号17，待审核）"
 	if got := trace(p, pr); got != want {
 		t.Errorf("trace = %q, want %q", got, want)
 	}
 	pr.Sources, pr.AllApproved = pr.Sources[:1], true
-	if got := trace(p, pr); !strings.HasSuffix(got, "。均已审核") {
+	if got := trace(p, pr); !strings.HasSuffix(got, "。均已通过") {
 		t.Errorf("trace = %q", got)
 	} // A figure counted from a ledger names the snapshot and its own review.
 	pr = models.Progress{HasActual: true, Sources: []models.SourceRef{{Unit: "530304", Period: models.MustPeriod("2024-03"), Version: 1, SnapshotID: 9}}}
-	if got, want := trace(p, pr), "来源：马龙区 2024-03网点台账第1版（版本号9，未审核）"; got != want {
+	if got, want := trace(p, pr), "来源：马龙区 2024-03网点台账第1版（版本号9，待审核）"; got != want {
 		t.Errorf("trace = %q, want %q", got, want)
 	}
 }

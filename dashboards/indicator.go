@@ -34,37 +34,6 @@ type IndicatorPage struct {
 	Rows      []IndicatorRow
 }
 
-// KindLabel names an indicator kind in Chinese.
-func KindLabel(k models.IndicatorKind) string {
-	switch k {
-	case models.KindCumulative:
-		return "累计值（自方案实施起）"
-	case models.KindAnnual:
-		return "年度累计值（自当年1月起）"
-	case models.KindRate:
-		return "比率"
-	case models.KindMilestone:
-		return "节点任务"
-	}
-	return string(k)
-}
-
-// RollUpLabel says in Chinese how the city's figure is made from the units'.
-func RollUpLabel(ind models.Indicator) string {
-	if ind.Reporter == models.ReporterDerived || ind.RollUp == models.RollUpRatio {
-		return "由分子、分母汇总后重新计算（不取各单位比率的平均）"
-	}
-	switch ind.RollUp {
-	case models.RollUpSum:
-		return "各单位相加"
-	case models.RollUpOffice:
-		return "专班办公室填报全市数"
-	case models.RollUpCount:
-		return "统计完成的单位数"
-	}
-	return string(ind.RollUp)
-}
-
 // NewIndicatorPage builds the page of one indicator.
 func NewIndicatorPage(in Input, code string) (IndicatorPage, error) {
 	p := in.Calc.Plan()
@@ -72,8 +41,8 @@ func NewIndicatorPage(in Input, code string) (IndicatorPage, error) {
 	if !ok {
 		return IndicatorPage{}, models.Errorf(models.ENotFound, "没有代码为 %q 的指标。", code)
 	}
-	page := IndicatorPage{Header: in.header(), Code: code, Name: ind.Name, Unit: ind.Unit, KindLabel: KindLabel(ind.Kind),
-		RollUp: RollUpLabel(ind), Note: ind.Note, Tolerance: Number(in.Calc.Tolerance(code) * 100)}
+	page := IndicatorPage{Header: in.header(), Code: code, Name: ind.Name, Unit: ind.Unit, KindLabel: ind.Kind.Label(),
+		RollUp: ind.RollUpLabel(p.WholeWord()), Note: ind.Note, Tolerance: models.FormatNumber(in.Calc.Tolerance(code) * 100)}
 	all := in.Calc.ForIndicator(code, in.Period)
 	page.City = figure(p, all[0])
 	for _, pr := range all[1:] {
@@ -114,7 +83,7 @@ func NewIndicatorPage(in Input, code string) (IndicatorPage, error) {
 	for _, scope := range scopes {
 		row := IndicatorRow{Code: scope, Name: p.UnitShortName(scope), Link: "/counties/" + scope + "?period=" + in.Period.String()}
 		if scope == p.Root.Code {
-			row.Name, row.Link = "全市", ""
+			row.Name, row.Link = p.WholeWord(), ""
 		}
 		for _, m := range months {
 			row.Cells = append(row.Cells, figure(p, in.Calc.Progress(code, scope, m)))

@@ -49,7 +49,7 @@ func standing(in Input, u models.Unit, figures []models.Progress, missing map[st
 	status := models.StatusGrey
 	if st.Judged > 0 {
 		st.OnTrackShare = float64(st.Counts.Green) / float64(st.Judged)
-		st.Share = Percent(st.OnTrackShare)
+		st.Share = models.FormatPercent(st.OnTrackShare)
 		judged := float64(st.Judged)
 		switch {
 		case float64(st.Counts.Red) >= overallShare*judged:
@@ -114,7 +114,7 @@ func NewOverview(in Input, mapFeatures map[string]bool) (Overview, error) {
 	for _, code := range in.Calc.MissingReturns(in.Period) {
 		missing[code] = true
 	}
-	ov.Columns = append(ov.Columns, Column{Code: root, Name: "全市", Link: "/?period=" + in.Period.String()})
+	ov.Columns = append(ov.Columns, Column{Code: root, Name: p.WholeWord(), Link: "/?period=" + in.Period.String()})
 	for _, u := range units {
 		ov.Columns = append(ov.Columns, Column{Code: u.Code, Name: p.UnitShortName(u.Code), Link: "/counties/" + u.Code + "?period=" + in.Period.String()})
 	}

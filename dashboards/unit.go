@@ -59,33 +59,6 @@ type UnitPage struct {
 	Children []UnitStanding
 }
 
-// versionStatusLabel names a return version's review state in Chinese.
-func versionStatusLabel(s string) string {
-	switch s {
-	case models.StatusApproved:
-		return "已审核通过"
-	case models.StatusReturned:
-		return "已退回修改"
-	case models.StatusSubmitted:
-		return "待审核"
-	}
-	return s
-}
-
-func versionSourceLabel(s string) string {
-	switch s {
-	case models.SourceUpload:
-		return "上传"
-	case models.SourceDemo:
-		return "演示数据"
-	case models.SourceOffice:
-		return "专班办公室录入"
-	case models.SourceWeb:
-		return "网页填报"
-	}
-	return s
-}
-
 // NewUnitPage builds the page of one unit; versions are the unit's return versions, newest first or
 // in any order (they are sorted here: newest month first, then newest version).
 func NewUnitPage(in Input, code string, versions []models.ReturnVersion) (UnitPage, error) {
@@ -180,7 +153,7 @@ func returnItems(versions []models.ReturnVersion) []ReturnItem {
 	out := make([]ReturnItem, 0, len(vs))
 	for _, v := range vs {
 		item := ReturnItem{Period: v.Period, Version: v.Number, VersionID: v.ID, Status: v.Status,
-			StatusText: versionStatusLabel(v.Status), Source: versionSourceLabel(v.Source), FileName: v.FileName,
+			StatusText: models.ReviewStatus(v.Status).Label(), Source: models.VersionSource(v.Source).Label(), FileName: v.FileName,
 			UploadedBy: v.UploadedBy, ReviewNote: v.ReviewNote}
 		if !v.UploadedAt.IsZero() {
 			item.UploadedAt = v.UploadedAt.In(models.ReportingZone()).Format("2006-01-02 15:04") // as the board shows it

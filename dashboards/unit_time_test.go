@@ -16,3 +16,29 @@ func TestReturnItemsInChinaTime(t *testing.T) {
 		t.Errorf("items = %+v, want the upload at 2026-01-02 18:30", items)
 	}
 }
+
+// TestReturnItemsSayTheReviewWords: the county page names a version's review state and source with
+// the words every other page uses (models.ReviewStatus.Label, models.VersionSource.Label); it said
+// 已审核通过 where /review said 已通过, and 上传 where /returns/history said 上传文件.
+func TestReturnItemsSayTheReviewWords(t *testing.T) {
+	tests := []struct {
+		name, status, source string
+		text, sourceText     string
+	}{
+		{"approved upload", models.StatusApproved, models.SourceUpload, "已通过", "上传文件"},
+		{"returned office entry", models.StatusReturned, models.SourceOffice, "已退回", "办公室录入"},
+		{"submitted web form", models.StatusSubmitted, models.SourceWeb, "待审核", "网页填报"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			items := returnItems([]models.ReturnVersion{{ID: 1, Number: 1, UnitCode: "530326", Period: "2025-12",
+				Status: tt.status, Source: tt.source}})
+			if len(items) != 1 || items[0].StatusText != tt.text || items[0].Source != tt.sourceText {
+				t.Errorf("items = %+v, want %s and %s", items, tt.text, tt.sourceText)
+			}
+			if items[0].StatusText != models.ReviewStatus(tt.status).Label() {
+				t.Errorf("status %q is not the review label %q", items[0].StatusText, models.ReviewStatus(tt.status).Label())
+			}
+		})
+	}
+}

@@ -367,35 +367,3 @@ func TestDeadlinesBoardAndReopen(t *testing.T) {
 		t.Errorf("reopened: %s", why)
 	}
 }
-
-func TestRequireSubmit(t *testing.T) {
-	e := newAccessEnv(t)
-	e.clock.Advance(60 * 24 * time.Hour) // 2024-09-01
-	june, aug := models.MustPeriod("2024-06"), models.MustPeriod("2024-08")
-	e.app.Post("/test/submit/:unit/:period", func(c *fiber.Ctx) error {
-		if err := e.server.requireSubmit(c, c.Params("unit"), models.MustPeriod(c.Params("period"))); err != nil {
-			return err
-		}
-		return c.SendString("ok")
-	})
-	tests := []struct {
-		name, user, unit string
-		period           models.Period
-		want             int
-	}{
-		{"own unit, open month", "county-530302", "530302", aug, fiber.StatusOK},
-		{"own unit, locked month", "county-530302", "530302", june, fiber.StatusConflict},
-		{"another unit", "county-530303", "530302", aug, fiber.StatusForbidden},
-		{"leader", "leader", "530302", aug, fiber.StatusForbidden},
-		{"office for any unit", "office", "530303", aug, fiber.StatusOK},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			c := e.tokenClient(tt.user)
-			res := c.do("POST", "/test/submit/"+tt.unit+"/"+tt.period.String(), url.Values{})
-			if res.status != tt.want {
-				t.Errorf("status %d, want %d: %s", res.status, tt.want, res.body)
-			}
-		})
-	}
-}

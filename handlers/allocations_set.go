@@ -55,6 +55,6 @@ func (s *Server) setTarget(c *fiber.Ctx) error {
 	if err := s.Store.SetTarget(s.Plan, c.FormValue("indicator"), year, v, s.actor(c), s.Config.Now()); err != nil {
 		return err
 	}
-	s.flash(c, "全市目标已修改。")
+	s.flash(c, s.Plan.WholeWord()+"目标已修改。")
 	return c.Redirect("/allocations?year="+strconv.Itoa(year), fiber.StatusSeeOther)
 }

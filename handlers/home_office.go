@@ -54,10 +54,10 @@ func (s *Server) officeTenth() (officeTenthData, error) {
 	for _, u := range s.Plan.ReportingUnits() {
 		st := board.Grid[u.Code][period.String()]
 		if st == models.Missing || st == models.NotYetDue {
-			d.NotFiled = append(d.NotFiled, unitState{u.Code, u.Name, st.Label(), timelinessColor(st)})
+			d.NotFiled = append(d.NotFiled, unitState{u.Code, u.Name, st.Label(), dashboards.TimelinessColor(st)})
 		}
 		if st := board.Grid[u.Code][last]; st == models.Late || st == models.Missing {
-			d.Late = append(d.Late, unitState{u.Code, u.Name, last[:4] + "年" + strconv.Itoa(models.MustPeriod(last).Month) + "月" + st.Label(), timelinessColor(st)})
+			d.Late = append(d.Late, unitState{u.Code, u.Name, last[:4] + "年" + strconv.Itoa(models.MustPeriod(last).Month) + "月" + st.Label(), dashboards.TimelinessColor(st)})
 		}
 	}
 	if d.Waiting, d.WaitingLedgers, err = s.waitingReviews(); err != nil {
@@ -165,7 +165,7 @@ func (s *Server) allocationGaps(year int, allocations map[string]map[int]map[str
 			continue
 		}
 		if b := models.AllocationBalance(t, sum[ind.Code], n[ind.Code]); b != models.BalanceExact {
-			out = append(out, allocationGap{Name: ind.Name, Target: dashboards.Number(t), Allocated: dashboards.Number(sum[ind.Code]), Label: b.Label(), Color: balanceColor(b)})
+			out = append(out, allocationGap{Name: ind.Name, Target: models.FormatNumber(t), Allocated: models.FormatNumber(sum[ind.Code]), Label: b.Label(), Color: dashboards.BalanceColor(b)})
 		}
 	}
 	return out, nil

@@ -46,7 +46,7 @@ func (s *Server) collectingMonth(now time.Time) (models.Period, []models.Period)
 	return p, models.ReportingMonths(start, end, now)
 }
 
-// monthState is the state of a unit's return for a month, in the words of issue 14.
+// monthState is the state of a unit's return for a month, in the words of the review (models.ReviewStatus.Label), 未报 when nothing was filed.
 type monthState struct {
 	Label, Color, Reason, Version string
 }
@@ -56,11 +56,11 @@ func stateOf(sub models.Submission, filed bool) monthState {
 	case !filed:
 		return monthState{Label: "未报", Color: "grey"}
 	case sub.LatestStatus == models.StatusReturned:
-		return monthState{Label: "已退回", Color: "red", Reason: sub.ReviewNote}
+		return monthState{Label: models.ReviewStatus(sub.LatestStatus).Label(), Color: "red", Reason: sub.ReviewNote}
 	case sub.LatestStatus == models.StatusApproved:
-		return monthState{Label: "已通过", Color: "green"}
+		return monthState{Label: models.ReviewStatus(sub.LatestStatus).Label(), Color: "green"}
 	}
-	return monthState{Label: "已报待审", Color: "amber"}
+	return monthState{Label: models.ReviewStatus(models.StatusSubmitted).Label(), Color: "amber"}
 }
 
 // myMonthData is the county clerk's home.
@@ -125,7 +125,7 @@ func (s *Server) myMonth(unit string) (myMonthData, error) {
 	}
 	for _, val := range v.Values {
 		ind, _ := s.Plan.Indicator(val.Indicator)
-		d.LastMonth = append(d.LastMonth, lastMonthFigure{Name: ind.Name, Value: dashboards.Number(val.Value), Unit: ind.Unit, Note: val.Note})
+		d.LastMonth = append(d.LastMonth, lastMonthFigure{Name: ind.Name, Value: models.FormatNumber(val.Value), Unit: ind.Unit, Note: val.Note})
 	}
 	d.HasLastMonth = len(d.LastMonth) > 0
 	return d, nil

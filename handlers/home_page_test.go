@@ -22,7 +22,7 @@ func TestHomeByRole(t *testing.T) {
 			"/api/v1/returns/template?county=530326&amp;period=2025-09", "上传2025年9月月报",
 			"村级快递服务站点建设进度低于序时进度", "期限 2025-10-12", "上月数据（2025年8月）", "每月还需", `href="/ledger/530326"`,
 		}, []string{"工作总览", "锁定，如需"}},
-		{"clerk sent back and filed again", "county-530325", []string{"富源县 · 2025年9月月报", "已报待审", "快递业务收入连续三个月滞后"}, nil},
+		{"clerk sent back and filed again", "county-530325", []string{"富源县 · 2025年9月月报", "待审核", "快递业务收入连续三个月滞后"}, nil},
 		{"office", "office", []string{
 			"本月工作台", "会泽县</a> <span class=\"status status-grey\">未到期", "马龙区",
 			"罗平县 <span class=\"status status-amber\">2025年8月逾期报送", "富源县 2025-09 第2版", "待审核台账", "沾益区 2025-09",

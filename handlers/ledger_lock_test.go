@@ -201,7 +201,7 @@ func TestLedgerCannotBypassMonthLock(t *testing.T) {
 			t.Errorf("ledger_snapshot_ids %v", it["ledger_snapshot_ids"])
 		}
 		page := office.do("GET", "/counties/530304?period=2024-03", nil)
-		if page.status != fiber.StatusOK || !strings.Contains(page.body, "网点台账第1版（版本号"+id+"，未审核）") || !strings.Contains(page.body, "第1版（待审核）") {
+		if page.status != fiber.StatusOK || !strings.Contains(page.body, "网点台账第1版（版本号"+id+"，待审核）") || !strings.Contains(page.body, "第1版（待审核）") {
 			t.Errorf("county page does not say the ledger figure is unreviewed: %d", page.status)
 		}
 	})

@@ -6,7 +6,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"ruralkpi/dashboards"
 	"ruralkpi/models"
 )
 
@@ -38,7 +37,7 @@ func (s *Server) activeFlags(unit, period string, values map[string]float64) ([]
 	if err != nil {
 		return nil, 0, err
 	}
-	in.Format = dashboards.Number
+	in.Format = models.FormatNumber
 	return s.Store.ActiveFlags(models.QualityFlags(in))
 }
 
@@ -61,7 +60,7 @@ func (s *Server) qualityFor(c *fiber.Ctx, unit, period string, values map[string
 		for _, ref := range f.Compared {
 			label := s.Plan.UnitName(ref.Unit) + " " + ref.Period
 			if ind, ok := s.Plan.Indicator(ref.Indicator); ok {
-				label += " " + ind.Name + " " + dashboards.Number(ref.Value)
+				label += " " + ind.Name + " " + models.FormatNumber(ref.Value)
 			}
 			v.Links = append(v.Links, flagLink{Label: label, URL: "/returns/history?county=" + ref.Unit + "&period=" + ref.Period})
 		}

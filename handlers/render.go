@@ -10,10 +10,12 @@ import (
 
 // Page is what every page template receives: the layout's fields and the page's own Data.
 type Page struct {
-	Title       string
-	Nav         string
-	PlanName    string
-	DocumentNo  string
+	Title      string
+	Nav        string
+	PlanName   string
+	DocumentNo string
+	// RootName is the plan's root unit (曲靖市 in the shipped plan), named in the banner.
+	RootName    string
 	Workstreams []models.Workstream
 	User        *models.User
 	Flash       string
@@ -25,7 +27,7 @@ type Page struct {
 
 // page builds the layout fields for a request.
 func (s *Server) page(c *fiber.Ctx, nav, title string, data any) Page {
-	p := Page{Title: title, Nav: nav, PlanName: s.Plan.Name, DocumentNo: s.Plan.DocumentNo,
+	p := Page{Title: title, Nav: nav, PlanName: s.Plan.Name, DocumentNo: s.Plan.DocumentNo, RootName: s.Plan.Root.Name,
 		Workstreams: s.Plan.Workstreams, Data: data}
 	if u, ok := c.Locals(localUser).(*models.User); ok {
 		p.User = u

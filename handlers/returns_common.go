@@ -12,7 +12,7 @@ import (
 	"ruralkpi/models"
 )
 
-// actor is who is filing: the signed-in user, or nobody until sign-in exists (then the office).
+// actor is who is filing: a county user for its unit, or the office for any unit.
 type actor struct {
 	// Unit is the county user's unit; "" for the office, who may file for any unit.
 	Unit string
@@ -20,11 +20,12 @@ type actor struct {
 	Name string
 }
 
-// actingUser says who files a return, refusing users who may not.
+// actingUser says who files a return, refusing users who may not. It fails closed: with nobody
+// signed in it refuses (401) rather than lend the office's powers.
 func (s *Server) actingUser(c *fiber.Ctx) (actor, error) {
 	u, ok := c.Locals(localUser).(*models.User)
 	if !ok || u == nil {
-		return actor{}, nil
+		return actor{}, models.Errorf(models.EUnauthorized, "请先登录。")
 	}
 	switch u.Role {
 	case models.RoleCounty:

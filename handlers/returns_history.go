@@ -45,7 +45,7 @@ func (s *Server) returnHistory(who actor, county, period string) (historyData, e
 	h := historyData{County: county, CountyName: s.Plan.UnitName(county), Period: period, FileLinks: true}
 	var prev models.ReturnVersion
 	for _, v := range versions {
-		hv := historyVersion{Version: v, UploadedAt: localTime(v.UploadedAt), SourceLabel: sourceLabel(v.Source), StatusLabel: statusLabel(v.Status), Changes: importers.Diff(s.Plan, prev.Values, prev.Milestones, v.Values, v.Milestones)}
+		hv := historyVersion{Version: v, UploadedAt: localTime(v.UploadedAt), SourceLabel: models.VersionSource(v.Source).Label(), StatusLabel: models.ReviewStatus(v.Status).Label(), Changes: importers.Diff(s.Plan, prev.Values, prev.Milestones, v.Values, v.Milestones)}
 		if v.Warnings != "" {
 			_ = json.Unmarshal([]byte(v.Warnings), &hv.Warnings) // a malformed list shows as none
 		}
@@ -53,34 +53,6 @@ func (s *Server) returnHistory(who actor, county, period string) (historyData, e
 		prev = v
 	}
 	return h, nil
-}
-
-// sourceLabel names a version's source in Chinese.
-func sourceLabel(source string) string {
-	switch source {
-	case models.SourceUpload:
-		return "上传文件"
-	case models.SourceOffice:
-		return "办公室录入"
-	case models.SourceWeb:
-		return "网页填报"
-	case models.SourceDemo:
-		return "演示数据"
-	}
-	return source
-}
-
-// statusLabel names a version's review status in Chinese.
-func statusLabel(status string) string {
-	switch status {
-	case models.StatusSubmitted:
-		return "待审核"
-	case models.StatusApproved:
-		return "已审核"
-	case models.StatusReturned:
-		return "已退回"
-	}
-	return status
 }
 
 // returnsHistoryPage shows who uploaded what and when for a unit and month, and what each version changed.

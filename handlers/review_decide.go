@@ -15,7 +15,7 @@ func (s *Server) reviewVersion(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	s.flash(c, s.reviewRow(v, true).UnitName+" "+v.Period+" 第"+strconv.Itoa(v.Number)+"版："+models.StatusLabel(v.Status)+"。")
+	s.flash(c, s.reviewRow(v, true).UnitName+" "+v.Period+" 第"+strconv.Itoa(v.Number)+"版："+models.ReviewStatus(v.Status).Label()+"。")
 	return c.Redirect("/review", fiber.StatusSeeOther)
 }
 

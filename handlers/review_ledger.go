@@ -48,7 +48,7 @@ func (s *Server) reviewLedgerSnapshot(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	s.flash(c, s.ledgerReviewRow(snap, true).UnitName+" "+snap.Period+" 网点台账第"+strconv.Itoa(snap.Number)+"版："+models.StatusLabel(snap.Status)+"。")
+	s.flash(c, s.ledgerReviewRow(snap, true).UnitName+" "+snap.Period+" 网点台账第"+strconv.Itoa(snap.Number)+"版："+models.ReviewStatus(snap.Status).Label()+"。")
 	return c.Redirect("/review", fiber.StatusSeeOther)
 }
 

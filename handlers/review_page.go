@@ -78,7 +78,7 @@ func (s *Server) reviewPage(c *fiber.Ctx) error {
 }
 
 func (s *Server) reviewRow(v models.ReturnVersion, latest bool) reviewRow {
-	row := reviewRow{ReturnVersion: v, UnitName: v.UnitCode, StatusLabel: models.StatusLabel(v.Status), PeriodLabel: v.Period, Latest: latest,
+	row := reviewRow{ReturnVersion: v, UnitName: v.UnitCode, StatusLabel: models.ReviewStatus(v.Status).Label(), PeriodLabel: v.Period, Latest: latest,
 		Color: map[string]string{models.StatusApproved: "green", models.StatusReturned: "red"}[v.Status]}
 	row.Uploaded = localTime(v.UploadedAt)
 	row.LaterFlags = importers.LaterMonthsFlags(v.Warnings)

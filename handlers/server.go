@@ -12,7 +12,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 
-	"ruralkpi/dashboards"
 	"ruralkpi/models"
 	"ruralkpi/reminders"
 	"ruralkpi/static"
@@ -175,9 +174,11 @@ func securityHeaders(c *fiber.Ctx) error {
 
 func (s *Server) templateFuncs() template.FuncMap {
 	return template.FuncMap{
-		"num":   dashboards.Number,
-		"pct":   dashboards.Percent,
-		"add":   func(a, b int) int { return a + b },
+		"num": models.FormatNumber,
+		"pct": models.FormatPercent,
+		"add": func(a, b int) int { return a + b },
+		// whole names the root's whole area from the plan file (models.Plan.WholeWord): 全市, 全省.
+		"whole": s.Plan.WholeWord,
 		"label": func(p models.Period) string { return p.Label() },
 		// status is the one word of a progress status (models.ProgressStatus.Label): 正常, 预警, 滞后.
 		"status": func(s string) string { return models.ProgressStatus(s).Label() },

@@ -98,7 +98,7 @@ const (
 // correctedNote finds a note that says a figure was corrected.
 var correctedNote = regexp.MustCompile(`更正|修正|订正|纠正|改正|更改|核减|核增|调整|补报|有误`)
 
-// Validate applies the rules of issue 3 to a draft and lists every problem at once.
+// Validate applies the return rules (docs/returns.md) to a draft and lists every problem at once.
 func Validate(d Draft, ref Reference) Result {
 	v := validator{d: d, ref: ref, plan: ref.Plan}
 	v.checkHeader()

@@ -55,14 +55,50 @@ type Return struct {
 	CreatedAt time.Time
 }
 
-// Version statuses of the review workflow.
+// ReviewStatus is where a return version or a ledger snapshot stands in the office's review. The
+// entities keep it as a plain string column; ReviewStatus(v.Status).Label() names it.
+type ReviewStatus string
+
+// Label names a review status in Chinese, the one wording every page, export and flash uses.
+func (s ReviewStatus) Label() string {
+	switch s {
+	case StatusSubmitted:
+		return "待审核"
+	case StatusApproved:
+		return "已通过"
+	case StatusReturned:
+		return "已退回"
+	}
+	return string(s)
+}
+
+// Version statuses of the review workflow (values of ReviewStatus).
 const (
 	StatusSubmitted = "submitted"
 	StatusApproved  = "approved"
 	StatusReturned  = "returned"
 )
 
-// Version sources: how the figures entered the system.
+// VersionSource is how a version's figures entered the system. The entities keep it as a plain
+// string column; VersionSource(v.Source).Label() names it.
+type VersionSource string
+
+// Label names a version source in Chinese.
+func (s VersionSource) Label() string {
+	switch s {
+	case SourceUpload:
+		return "上传文件"
+	case SourceOffice:
+		return "办公室录入"
+	case SourceWeb:
+		return "网页填报"
+	case SourceDemo:
+		return "演示数据"
+	}
+	return string(s)
+}
+
+// Version sources: how the figures entered the system (values of VersionSource).
 const (
 	SourceUpload = "upload"
 	SourceDemo   = "demo"

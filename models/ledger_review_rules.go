@@ -1,7 +1,5 @@
 package models
 
-import ()
-
 // Audit actions of the ledger's review and of the server's lock override.
 const (
 	AuditLedgerApprove = "ledger.approve"
@@ -20,5 +18,5 @@ type LedgerReviewList struct {
 	Newest map[uint]bool
 }
 
-// StatusLabel names the snapshot's review state in Chinese, as for a version.
-func (s LedgerSnapshot) StatusLabel() string { return StatusLabel(s.Status) }
+// ReviewLabel names the snapshot's review state in Chinese, as for a version (ReviewStatus.Label).
+func (s LedgerSnapshot) ReviewLabel() string { return ReviewStatus(s.Status).Label() }

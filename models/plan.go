@@ -25,6 +25,21 @@ const (
 	KindMilestone IndicatorKind = "milestone"
 )
 
+// Label names an indicator kind in Chinese.
+func (k IndicatorKind) Label() string {
+	switch k {
+	case KindCumulative:
+		return "累计值（自方案实施起）"
+	case KindAnnual:
+		return "年度累计值（自当年1月起）"
+	case KindRate:
+		return "比率"
+	case KindMilestone:
+		return "节点任务"
+	}
+	return string(k)
+}
+
 // RollUp says how unit figures combine into their parent's figure.
 type RollUp string
 
@@ -69,6 +84,19 @@ const (
 
 // Reporter names the party that reports an indicator.
 type Reporter string
+
+// Label names who reports an indicator, in Chinese.
+func (r Reporter) Label() string {
+	switch r {
+	case ReporterCounty:
+		return "各单位填报"
+	case ReporterOffice:
+		return "专班办公室录入"
+	case ReporterDerived:
+		return "系统计算"
+	}
+	return string(r)
+}
 
 // The reporting parties.
 const (
@@ -148,6 +176,23 @@ type Indicator struct {
 	Schedule Schedule `json:"schedule,omitempty"`
 	// Percent says whether a rate is a share (capped at 100) or a growth rate (may exceed 100).
 	Percent Percent `json:"percent,omitempty"`
+}
+
+// RollUpLabel says in Chinese how the parent's figure is made from the units'; whole names the
+// root's area (Plan.WholeWord).
+func (ind Indicator) RollUpLabel(whole string) string {
+	if ind.Reporter == ReporterDerived || ind.RollUp == RollUpRatio {
+		return "由分子、分母汇总后重新计算（不取各单位比率的平均）"
+	}
+	switch ind.RollUp {
+	case RollUpSum:
+		return "各单位相加"
+	case RollUpOffice:
+		return "专班办公室填报" + whole + "数"
+	case RollUpCount:
+		return "统计完成的单位数"
+	}
+	return string(ind.RollUp)
 }
 
 // Judged returns the indicator's schedule, defaulted by its kind.

@@ -167,6 +167,15 @@ type SourceRef struct {
 	SnapshotID uint
 }
 
+// ReviewWord is the review state a figure's source is shown with on pages, in the workbook and in
+// the CSV: 已通过 once the office approved it, 待审核 until then (ReviewStatus.Label's words).
+func (s SourceRef) ReviewWord() string {
+	if s.Approved {
+		return ReviewStatus(StatusApproved).Label()
+	}
+	return ReviewStatus(StatusSubmitted).Label()
+}
+
 // Progress is one indicator's standing for one scope (the root unit or any unit below it) in one month.
 type Progress struct {
 	Indicator string

@@ -122,7 +122,7 @@ type QualityInput struct {
 	Pace map[string]float64
 	// Ledger is the comparison with the unit's ledger of the month (Store.CompareSnapshot).
 	Ledger []LedgerComparison
-	// Names gives unit and indicator names for the messages; Format writes numbers (dashboards.Number).
+	// Names gives unit and indicator names for the messages; Format writes numbers (FormatNumber).
 	Names  map[string]string
 	Format func(float64) string
 }

@@ -95,7 +95,7 @@ type ReturnedVersion struct {
 type RedItem struct {
 	Unit, Indicator, IndicatorName string
 	Period                         Period
-	// Actual and Expected are already formatted (dashboards.Number) by the caller.
+	// Actual and Expected are already formatted (FormatNumber) by the caller.
 	Actual, Expected string
 }
 

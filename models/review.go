@@ -20,7 +20,7 @@ type Actor struct {
 // reviewed, and returning one needs a reason the county will read.
 func ReviewOutcome(status, decision, note string) (string, error) {
 	if status != StatusSubmitted {
-		return "", Errorf(EConflict, "该版本已审核（%s），只能审核待审核的版本。", StatusLabel(status))
+		return "", Errorf(EConflict, "该版本已审核（%s），只能审核待审核的版本。", ReviewStatus(status).Label())
 	}
 	switch decision {
 	case DecisionApprove:
@@ -36,19 +36,6 @@ func ReviewOutcome(status, decision, note string) (string, error) {
 		return StatusReturned, nil
 	}
 	return "", Errorf(EInvalid, "未知的审核操作 %q。", decision)
-}
-
-// StatusLabel names a version status in Chinese.
-func StatusLabel(status string) string {
-	switch status {
-	case StatusSubmitted:
-		return "待审核"
-	case StatusApproved:
-		return "已通过"
-	case StatusReturned:
-		return "已退回"
-	}
-	return status
 }
 
 // ReviewFields are the review columns a return version and a ledger snapshot share.

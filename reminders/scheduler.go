@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"time"
 
-	"ruralkpi/dashboards"
 	"ruralkpi/models"
 	"ruralkpi/store"
 )
@@ -100,7 +99,7 @@ func (s *Scheduler) newRed(now time.Time) ([]models.RedItem, error) {
 				continue
 			}
 			out = append(out, models.RedItem{Unit: u.Code, Indicator: ind.Code, IndicatorName: ind.Name, Period: last,
-				Actual: dashboards.Number(pr.Actual), Expected: dashboards.Number(pr.Expected)})
+				Actual: models.FormatNumber(pr.Actual), Expected: models.FormatNumber(pr.Expected)})
 		}
 	}
 	return out, nil

@@ -41,9 +41,8 @@ type Briefing struct {
 	ReturnsTotal string
 	ReturnsMore  int
 
-	FollowUpsEnabled bool
-	FollowUps        []FollowUpLine
-	FollowUpsTotal   string
+	FollowUps      []FollowUpLine
+	FollowUpsTotal string
 }
 
 // GoalRow is a headline goal of the root unit.
@@ -95,38 +94,11 @@ const (
 	MaxBriefingReturnRows = 15
 )
 
-// wholeWord is how the briefing names the root's whole area (全市, 全省, 全国).
-func wholeWord(p *models.Plan) string {
-	switch p.Root.Level {
-	case "city":
-		return "全市"
-	case "province":
-		return "全省"
-	case "country":
-		return "全国"
-	}
-	return p.Root.Name
-}
-
-// unitWord names the units directly below the root the way official texts do.
-func unitWord(p *models.Plan) string {
-	switch p.Root.Level {
-	case "city":
-		return "县（市、区）"
-	case "province":
-		return "州（市）"
-	case "country":
-		return "省（区、市）"
-	}
-	return "单位"
-}
-
 // BuildBriefing builds the briefing for in.Period.
 func BuildBriefing(in Input) Briefing {
 	p := in.Plan
 	b := Briefing{Title: "农村快递三年行动月度通报", PlanName: p.Name, DocumentNo: p.DocumentNo, Issuer: p.LeadUnit,
-		Period: in.Period.String(), PeriodLabel: in.Period.Label(), Whole: wholeWord(p), UnitWord: unitWord(p),
-		FollowUpsEnabled: in.FollowUpsEnabled}
+		Period: in.Period.String(), PeriodLabel: in.Period.Label(), Whole: p.WholeWord(), UnitWord: p.UnitWord()}
 	if !in.Now.IsZero() {
 		b.Generated = in.Now.In(ReportingZone()).Format("2006年1月2日")
 	}
@@ -160,25 +132,25 @@ func (b *Briefing) goals(in Input, cur progressIndex) {
 			suffix = "%"
 		}
 		if pr.HasTarget {
-			g.Target = Number(pr.Target) + suffix
+			g.Target = models.FormatNumber(pr.Target) + suffix
 		}
 		if pr.HasExpected {
-			g.Expected = Number(pr.Expected) + suffix
+			g.Expected = models.FormatNumber(pr.Expected) + suffix
 		}
 		if pr.HasActual {
-			g.Actual = Number(pr.Actual) + suffix
+			g.Actual = models.FormatNumber(pr.Actual) + suffix
 		}
 		if pr.HasTarget && pr.Target > 0 && pr.HasActual {
-			g.completion = round1(pr.Completion * 100)
-			g.Completion = Percent(pr.Completion)
+			g.completion = models.RoundHalfAway(pr.Completion*100, models.PercentDecimals)
+			g.Completion = models.FormatPercent(pr.Completion)
 		}
 		if pr.HasExpected && pr.Target > 0 && pr.Judged != models.ScheduleMilestone {
-			share := round1(pr.Expected / pr.Target * 100)
-			g.ExpectedShare = Percent(pr.Expected / pr.Target)
+			share := models.RoundHalfAway(pr.Expected/pr.Target*100, models.PercentDecimals)
+			g.ExpectedShare = models.FormatPercent(pr.Expected / pr.Target)
 			if pr.HasActual && !ind.LowerIsBetter {
 				// The gap is the difference of the two percentages as printed, so a reader's own
 				// subtraction of the table's figures gives the sentence's figure.
-				g.gap, g.hasGap = round1(g.completion-share), true
+				g.gap, g.hasGap = models.RoundHalfAway(g.completion-share, models.PercentDecimals), true
 				g.Gap = signed(g.gap)
 			}
 		}
@@ -192,12 +164,12 @@ func (b *Briefing) goals(in Input, cur progressIndex) {
 // signed writes a percentage-point difference with its sign.
 func signed(v float64) string {
 	if v > 0 {
-		return "+" + Number(v)
+		return "+" + models.FormatNumber(v)
 	}
 	if v == 0 {
 		return "0"
 	}
-	return Number(v)
+	return models.FormatNumber(v)
 }
 
 // ranking orders the units below the root: fewest red, then fewest amber values, then the highest
@@ -241,7 +213,7 @@ func (b *Briefing) ranking(in Input, cur progressIndex) {
 		}
 		if n > 0 {
 			row.avg, row.hasAvg = sum/float64(n), true
-			row.AverageRatio = Percent(row.avg)
+			row.AverageRatio = models.FormatPercent(row.avg)
 		}
 		row.Returns = "—"
 		if r, ok := returns[u.Code]; ok {
@@ -305,16 +277,16 @@ func (b *Briefing) newlyRed(in Input) {
 			}
 		} else {
 			if pr.HasTarget {
-				row.Target = Number(pr.Target)
+				row.Target = models.FormatNumber(pr.Target)
 			}
 			if pr.HasExpected {
-				row.Expected = Number(pr.Expected)
+				row.Expected = models.FormatNumber(pr.Expected)
 			}
 			if pr.HasActual {
-				row.Actual = Number(pr.Actual)
+				row.Actual = models.FormatNumber(pr.Actual)
 			}
 			if pr.HasRatio {
-				row.Ratio = Percent(pr.Ratio)
+				row.Ratio = models.FormatPercent(pr.Ratio)
 			}
 		}
 		b.NewlyRed = append(b.NewlyRed, row)
@@ -352,9 +324,6 @@ func (b *Briefing) returns(in Input) {
 }
 
 func (b *Briefing) followUps(in Input) {
-	if !in.FollowUpsEnabled {
-		return
-	}
 	overdue := 0
 	for _, f := range in.FollowUps {
 		ind, _ := in.Plan.Indicator(f.Indicator)
@@ -403,9 +372,7 @@ func (b *Briefing) summary(in Input) {
 		ret += "（" + strings.Join(missing, "、") + "）"
 	}
 	s = append(s, ret+"。")
-	if b.FollowUpsEnabled {
-		s = append(s, "督办事项"+b.FollowUpsTotal+"。")
-	}
+	s = append(s, "督办事项"+b.FollowUpsTotal+"。")
 	b.Summary = s
 }
 
@@ -442,9 +409,9 @@ func (b *Briefing) goalSentence(g GoalRow) string {
 	var tail string
 	switch {
 	case g.gap < 0:
-		tail = fmt.Sprintf("低于序时进度%s个百分点", Number(-g.gap))
+		tail = fmt.Sprintf("低于序时进度%s个百分点", models.FormatNumber(-g.gap))
 	case g.gap > 0:
-		tail = fmt.Sprintf("超过序时进度%s个百分点", Number(g.gap))
+		tail = fmt.Sprintf("超过序时进度%s个百分点", models.FormatNumber(g.gap))
 	default:
 		tail = "与序时进度持平"
 	}

@@ -78,11 +78,11 @@ func TestBriefingContent(t *testing.T) {
 			if ind.Unit == "%" {
 				suffix = "%"
 			}
-			if g.Name != ind.Name || g.Actual != Number(pr.Actual)+suffix || g.Target != Number(pr.Target)+suffix || g.StatusLabel != pr.StatusWord() {
+			if g.Name != ind.Name || g.Actual != models.FormatNumber(pr.Actual)+suffix || g.Target != models.FormatNumber(pr.Target)+suffix || g.StatusLabel != pr.StatusWord() {
 				t.Errorf("goal %s: %+v, progress %+v", ind.Code, g, pr)
 			}
-			if pr.Target > 0 && g.Completion != Percent(pr.Completion) {
-				t.Errorf("goal %s completion %s, want %s", ind.Code, g.Completion, Percent(pr.Completion))
+			if pr.Target > 0 && g.Completion != models.FormatPercent(pr.Completion) {
+				t.Errorf("goal %s completion %s, want %s", ind.Code, g.Completion, models.FormatPercent(pr.Completion))
 			}
 		}
 		if n != len(b.Goals) {
@@ -121,7 +121,6 @@ func TestBriefingContent(t *testing.T) {
 	})
 	t.Run("follow-ups", func(t *testing.T) {
 		in := in
-		in.FollowUpsEnabled = true
 		in.FollowUps = []FollowUpRow{{Unit: "530325", Indicator: "service_points", Title: "加快网点建设", Assignee: "富源县邮政管理局", DueDate: "2024-08-31", Status: "open", Overdue: true}}
 		b := BuildBriefing(in)
 		if len(b.FollowUps) != 1 || b.FollowUps[0].Unit != "富源县" || !strings.Contains(strings.Join(b.Summary, ""), "未销号1项，其中逾期1项") {

@@ -8,7 +8,6 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"ruralkpi/dashboards"
 	"ruralkpi/models"
 )
 
@@ -17,6 +16,8 @@ import (
 // sentences written from the data.
 type Closeout struct {
 	PlanName, Span string
+	// Whole names the root's whole area (models.Plan.WholeWord): 全市 for a city's plan.
+	Whole string
 	// Over is false while the plan still runs: the summary is then provisional.
 	Over      bool
 	AsOf      string
@@ -74,7 +75,7 @@ func BuildCloseout(calc *models.ProgressCalculator, over bool) Closeout {
 	if latest, ok := calc.LatestPeriod(); ok && latest.Before(end) {
 		asOf = latest
 	}
-	c := Closeout{PlanName: p.Name, Span: models.MustPeriod(p.StartPeriod).Label() + "至" + end.Label(), Over: over,
+	c := Closeout{PlanName: p.Name, Whole: p.WholeWord(), Span: models.MustPeriod(p.StartPeriod).Label() + "至" + end.Label(), Over: over,
 		AsOf: asOf.Label(), FinalYear: end.Year, Years: p.Years}
 	yearEnd := func(y int) models.Period {
 		if q := (models.Period{Year: y, Month: 12}); q.Before(asOf) || q == asOf {
@@ -111,7 +112,7 @@ func BuildCloseout(calc *models.ProgressCalculator, over bool) Closeout {
 			}
 		}
 		if cu.Evaluated > 0 {
-			cu.Share = dashboards.Percent(float64(cu.Met) / float64(cu.Evaluated))
+			cu.Share = models.FormatPercent(float64(cu.Met) / float64(cu.Evaluated))
 		}
 		c.Units = append(c.Units, cu)
 	}
@@ -143,13 +144,13 @@ func BuildCloseout(calc *models.ProgressCalculator, over bool) Closeout {
 func closeoutFigure(pr models.Progress, year int, final bool) CloseoutFigure {
 	f := CloseoutFigure{Year: year, Target: "—", Actual: "—", Ratio: "—", HasTarget: pr.HasTarget, Final: final}
 	if pr.HasTarget {
-		f.Target = dashboards.Number(pr.Target)
+		f.Target = models.FormatNumber(pr.Target)
 	}
 	if pr.HasActual {
-		f.Actual = dashboards.Number(pr.Actual)
+		f.Actual = models.FormatNumber(pr.Actual)
 	}
 	if pr.HasRatio {
-		f.Ratio = dashboards.Percent(pr.Completion)
+		f.Ratio = models.FormatPercent(pr.Completion)
 	}
 	met, missed := "完成", "未完成"
 	if !final {
@@ -216,7 +217,7 @@ func closeoutSentences(c Closeout) []string {
 	if !final {
 		reached, behind, list = "达到序时进度", "落后于序时进度", "进度落后的指标："
 	}
-	out = append(out, lead+fmt.Sprintf("%d年全市%d项有目标且已评价的指标中，%d项%s，%d项%s。", c.FinalYear, evaluated, met, reached, evaluated-met, behind))
+	out = append(out, lead+fmt.Sprintf("%d年%s%d项有目标且已评价的指标中，%d项%s，%d项%s。", c.FinalYear, c.Whole, evaluated, met, reached, evaluated-met, behind))
 	if len(missed) > 0 {
 		out = append(out, list+strings.Join(missed, "、")+"。")
 	}
@@ -284,7 +285,7 @@ func WriteCloseout(w io.Writer, c Closeout) error {
 	for _, s := range c.Sentences {
 		summary.rows = append(summary.rows, []excelize.Cell{text(s)})
 	}
-	city := sheet{name: "全市目标", title: "全市各年度目标完成情况", subtitle: subtitle, headers: []string{"指标", "计量单位"}, freezeCols: 1}
+	city := sheet{name: c.Whole + "目标", title: c.Whole + "各年度目标完成情况", subtitle: subtitle, headers: []string{"指标", "计量单位"}, freezeCols: 1}
 	for _, y := range c.Years {
 		city.headers = append(city.headers, fmt.Sprintf("%d年目标", y), fmt.Sprintf("%d年实际", y), fmt.Sprintf("%d年完成率", y), fmt.Sprintf("%d年结论", y))
 	}

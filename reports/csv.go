@@ -4,7 +4,6 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
-	"math"
 	"regexp"
 	"strconv"
 	"strings"
@@ -89,22 +88,6 @@ func UnescapeCell(c string) string {
 	return c
 }
 
-// csvNumber writes a figure for machines: no thousands separators, at most four decimals.
-func csvNumber(v float64) string {
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return ""
-	}
-	s := strconv.FormatFloat(v, 'f', 4, 64)
-	s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
-	if s == "-0" {
-		return "0"
-	}
-	return s
-}
-
-// csvPercent writes a share as a percentage with one decimal, without the sign.
-func csvPercent(share float64) string { return strconv.FormatFloat(round1(share*100), 'f', 1, 64) }
-
 // ProgressTable is the long progress table: one row per indicator and scope, as the progress API
 // and the summary sheet give them. It serves the matrix, unit and indicator pages alike, each with
 // its own slice of values (All, ForScope, ForIndicator).
@@ -116,25 +99,25 @@ func ProgressTable(p *models.Plan, prs []models.Progress) Table {
 		row := []string{pr.Period.String(), pr.Indicator, ind.Name, pr.Scope, p.UnitShortName(pr.Scope), ind.Unit, "", "", "", "", "", statusWord(pr), remark(pr), "", ""}
 		if !pr.NotStarted {
 			if pr.HasTarget {
-				row[6] = csvNumber(pr.Target)
+				row[6] = models.PlainNumber(pr.Target)
 			}
 			if pr.HasExpected {
-				row[7] = csvNumber(pr.Expected)
+				row[7] = models.PlainNumber(pr.Expected)
 			}
 			if pr.HasActual {
-				row[8] = csvNumber(pr.Actual)
+				row[8] = models.PlainNumber(pr.Actual)
 			}
 			if pr.HasRatio {
-				row[9] = csvPercent(pr.Ratio)
+				row[9] = models.PlainPercent(pr.Ratio)
 			}
 			if pr.HasTarget && pr.HasActual && pr.Target != 0 {
-				row[10] = csvPercent(pr.Completion)
+				row[10] = models.PlainPercent(pr.Completion)
 			}
 			if pr.HasForecast {
-				row[13] = csvNumber(pr.Forecast)
+				row[13] = models.PlainNumber(pr.Forecast)
 			}
 			if pr.ShowsNeeded() {
-				row[14] = csvNumber(pr.NeededPerMonth)
+				row[14] = models.PlainNumber(pr.NeededPerMonth)
 			}
 		}
 		t.Rows = append(t.Rows, row)
@@ -171,7 +154,7 @@ func MatrixTable(p *models.Plan, prs []models.Progress) Table {
 		}
 		cell := statusWord(pr)
 		if pr.HasRatio && !pr.NotStarted {
-			cell = Percent(pr.Ratio) + "（" + cell + "）"
+			cell = models.FormatPercent(pr.Ratio) + "（" + cell + "）"
 		}
 		t.Rows[r][col[pr.Scope]] = cell
 	}

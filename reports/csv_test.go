@@ -47,7 +47,7 @@ func TestProgressAndMatrixTables(t *testing.T) {
 	if city[1] != "service_points" || city[3] != p.Root.Code || city[6] != "1350" || city[8] != "300" {
 		t.Errorf("city row %v", city)
 	}
-	if want := csvNumber(prs[0].Expected); city[7] != want {
+	if want := models.PlainNumber(prs[0].Expected); city[7] != want {
 		t.Errorf("expected %s, want %s", city[7], want)
 	}
 	var b bytes.Buffer

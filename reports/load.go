@@ -32,7 +32,7 @@ func Load(st *store.Store, p *models.Plan, period models.Period, now time.Time) 
 	}
 	in := NewInput(snap.Calc, period, now)
 	in.Returns = ReturnsReceived(p, period, versions, deadline, now)
-	in.FollowUps, in.FollowUpsEnabled = OpenFollowUps(followUps, now), true
+	in.FollowUps = OpenFollowUps(followUps, now)
 	return in, nil
 }
 

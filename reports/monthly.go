@@ -40,8 +40,10 @@ const headerRow = 3
 
 // styles are the cell styles of the workbook, created once per file.
 type styles struct {
-	title, subtitle, header, text, center, integer, decimal, percent, note int
-	status                                                                 map[string]int
+	title, subtitle, header, text, center, integer, percent, note int
+	// decimal[n] shows a figure with n decimals; decimalStyle picks the one models.FormatNumber would.
+	decimal [models.NumberDecimals + 1]int
+	status  map[string]int
 }
 
 func newStyles(f *excelize.File) (styles, error) {
@@ -49,7 +51,7 @@ func newStyles(f *excelize.File) (styles, error) {
 	border := []excelize.Border{{Type: "left", Color: "A6A6A6", Style: 1}, {Type: "right", Color: "A6A6A6", Style: 1},
 		{Type: "top", Color: "A6A6A6", Style: 1}, {Type: "bottom", Color: "A6A6A6", Style: 1}}
 	font := &excelize.Font{Family: "宋体", Size: 10}
-	intFmt, decFmt := "#,##0", "#,##0.00"
+	intFmt, decFmts := "#,##0", [models.NumberDecimals + 1]string{"#,##0", "#,##0.0", "#,##0.00"}
 	specs := []struct {
 		id *int
 		st excelize.Style
@@ -62,7 +64,9 @@ func newStyles(f *excelize.File) (styles, error) {
 		{&s.text, excelize.Style{Font: font, Border: border, Alignment: &excelize.Alignment{Vertical: "center"}}},
 		{&s.center, excelize.Style{Font: font, Border: border, Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center"}}},
 		{&s.integer, excelize.Style{Font: font, Border: border, CustomNumFmt: &intFmt}},
-		{&s.decimal, excelize.Style{Font: font, Border: border, CustomNumFmt: &decFmt}},
+		{&s.decimal[0], excelize.Style{Font: font, Border: border, CustomNumFmt: &decFmts[0]}},
+		{&s.decimal[1], excelize.Style{Font: font, Border: border, CustomNumFmt: &decFmts[1]}},
+		{&s.decimal[2], excelize.Style{Font: font, Border: border, CustomNumFmt: &decFmts[2]}},
 		{&s.percent, excelize.Style{Font: font, Border: border, CustomNumFmt: strPtr("0.0%")}},
 		{&s.note, excelize.Style{Font: &excelize.Font{Family: "宋体", Size: 9, Italic: true, Color: "595959"}}},
 	}
@@ -90,6 +94,13 @@ func newStyles(f *excelize.File) (styles, error) {
 }
 
 func strPtr(s string) *string { return &s }
+
+// decimalStyle is the style that shows v with the digits the pages show (models.FormatNumber): as
+// many decimals as the rounded figure needs, up to models.NumberDecimals.
+func (s styles) decimalStyle(v float64) int {
+	_, frac, _ := strings.Cut(models.PlainNumber(v), ".")
+	return s.decimal[min(len(frac), models.NumberDecimals)]
+}
 
 // sheet is one worksheet's content, built in memory so that column widths can be measured before
 // streaming (the StreamWriter needs widths before the first row).
@@ -119,7 +130,7 @@ func cellWidth(v any) int {
 	case string:
 		return displayWidth(x)
 	case float64:
-		return len(Number(x)) + 2
+		return len(models.FormatNumber(x)) + 2
 	case int:
 		return len(fmt.Sprint(x)) + 1
 	}
@@ -344,7 +355,7 @@ func (b *monthlyBuilder) figureCells(ind models.Indicator, pr models.Progress) [
 		if ind.Integer || ind.Kind == models.KindMilestone {
 			return excelize.Cell{Value: v, StyleID: b.st.integer}
 		}
-		return excelize.Cell{Value: v, StyleID: b.st.decimal}
+		return excelize.Cell{Value: v, StyleID: b.st.decimalStyle(v)}
 	}
 	target, expected, actual, ratio, completion := dash, dash, dash, dash, dash
 	own := pr.OwnTask
@@ -392,7 +403,7 @@ func remark(pr models.Progress) string {
 		parts = append(parts, fmt.Sprintf("%d/%d个单位有数据", pr.Reported, pr.Units))
 	}
 	if pr.HasActual && !pr.AllApproved && len(pr.Sources) > 0 {
-		parts = append(parts, "含待审核数据")
+		parts = append(parts, "含"+models.ReviewStatus(models.StatusSubmitted).Label()+"数据")
 	}
 	return strings.Join(parts, "；")
 }
@@ -437,10 +448,10 @@ func (b *monthlyBuilder) unit(u models.Unit, name string) sheet {
 		row = append(row, b.figureCells(ind, pr)...)
 		forecast, needed := excelize.Cell{Value: "—", StyleID: b.st.center}, excelize.Cell{Value: "—", StyleID: b.st.center}
 		if pr.HasForecast {
-			forecast = excelize.Cell{Value: pr.Forecast, StyleID: b.st.decimal}
+			forecast = excelize.Cell{Value: pr.Forecast, StyleID: b.st.decimalStyle(pr.Forecast)}
 		}
 		if pr.ShowsNeeded() {
-			needed = excelize.Cell{Value: pr.NeededPerMonth, StyleID: b.st.decimal}
+			needed = excelize.Cell{Value: pr.NeededPerMonth, StyleID: b.st.decimalStyle(pr.NeededPerMonth)}
 		}
 		row = append(row, forecast, needed, b.text(sources(pr)), b.text(remark(pr)))
 		sh.rows = append(sh.rows, row)
@@ -460,14 +471,11 @@ func sources(pr models.Progress) string {
 				approved++
 			}
 		}
-		return fmt.Sprintf("%d份月报（%d份已审核）", len(pr.Sources), approved)
+		return fmt.Sprintf("%d份月报（%d份%s）", len(pr.Sources), approved, models.ReviewStatus(models.StatusApproved).Label())
 	}
 	parts := make([]string, 0, len(pr.Sources))
 	for _, s := range pr.Sources {
-		state := "待审核"
-		if s.Approved {
-			state = "已审核"
-		}
+		state := s.ReviewWord()
 		switch {
 		case s.SnapshotID != 0:
 			parts = append(parts, fmt.Sprintf("%s网点台账第%d版（%s）", s.Period.Label(), s.Version, state))

@@ -5,11 +5,8 @@
 package reports
 
 import (
-	"math"
-	"strconv"
 	"time"
 
-	"ruralkpi/dashboards"
 	"ruralkpi/models"
 )
 
@@ -26,10 +23,8 @@ type Input struct {
 	Previous []models.Progress
 	// Returns is one row per reporting unit: how its return for Period stands.
 	Returns []ReturnRow
-	// FollowUps are the open supervision items (督办); FollowUpsEnabled says the feature is present,
-	// so that "none open" and "not recorded" read differently.
-	FollowUps        []FollowUpRow
-	FollowUpsEnabled bool
+	// FollowUps are the open supervision items (督办).
+	FollowUps []FollowUpRow
 }
 
 // FollowUpRow is an open supervision item (督办) as the briefing lists it.
@@ -108,17 +103,3 @@ func scopeUnits(p *models.Plan) []models.Unit { return p.Root.Children }
 // statusWord is the word for a progress value: the status's one word (models.ProgressStatus.Label),
 // or for a grey value why it is grey, so that page, workbook, CSV and briefing say the same.
 func statusWord(pr models.Progress) string { return pr.StatusWord() }
-
-// Number writes a figure as the dashboards do: thousands separators, at most two decimals.
-func Number(v float64) string { return dashboards.Number(v) }
-
-// Percent writes a share (1 = 100%) as a percentage with one decimal.
-func Percent(share float64) string {
-	if math.IsNaN(share) || math.IsInf(share, 0) {
-		return "—"
-	}
-	return strconv.FormatFloat(round1(share*100), 'f', 1, 64) + "%"
-}
-
-// round1 rounds to one decimal, as percentages are shown.
-func round1(v float64) float64 { return math.Round(v*10) / 10 }

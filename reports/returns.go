@@ -40,7 +40,7 @@ func (r ReturnRow) ReviewLabel() string {
 	if r.Status == "" {
 		return "—"
 	}
-	return models.StatusLabel(r.Status)
+	return models.ReviewStatus(r.Status).Label()
 }
 
 // DeadlineDay is the day of the following month a return is due by, unless the office sets another.

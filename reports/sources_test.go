@@ -17,8 +17,8 @@ func TestSourcesAndRemarkFollowTheLedgerReview(t *testing.T) {
 		sources, note string
 	}{
 		{"unreviewed ledger", models.SourceRef{Unit: "530304", Period: march, Version: 1, SnapshotID: 9}, false, "2024年3月网点台账第1版（待审核）", "含待审核数据"},
-		{"approved ledger", models.SourceRef{Unit: "530304", Period: march, Version: 2, SnapshotID: 10, Approved: true}, true, "2024年3月网点台账第2版（已审核）", ""},
-		{"approved return", models.SourceRef{Unit: "530304", Period: march, Version: 1, VersionID: 4, Approved: true}, true, "2024年3月第1版（已审核）", ""},
+		{"approved ledger", models.SourceRef{Unit: "530304", Period: march, Version: 2, SnapshotID: 10, Approved: true}, true, "2024年3月网点台账第2版（已通过）", ""},
+		{"approved return", models.SourceRef{Unit: "530304", Period: march, Version: 1, VersionID: 4, Approved: true}, true, "2024年3月第1版（已通过）", ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

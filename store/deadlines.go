@@ -128,15 +128,6 @@ func (s *Store) Reopen(unit string, p models.Period, reason string, by models.Ac
 	return r, err
 }
 
-// Reopenings lists reopenings, newest first.
-func (s *Store) Reopenings() ([]models.Reopening, error) {
-	var out []models.Reopening
-	if err := s.db.Order("id DESC").Find(&out).Error; err != nil {
-		return nil, fmt.Errorf("store: list reopenings: %w", err)
-	}
-	return out, nil
-}
-
 // SubmitCheck gathers what CanSubmit needs for a unit and month from the plan and the store.
 func (s *Store) SubmitCheck(p *models.Plan, unit string, period models.Period, now time.Time) (models.SubmitCheck, error) {
 	status := ""
