@@ -45,7 +45,8 @@ fuzz: ## a short run of each parser's fuzz target (FUZZTIME=15s)
 	$(GO) test ./importers -run '^$$' -fuzz '^FuzzParseReturn$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s
 	$(GO) test ./importers -run '^$$' -fuzz '^FuzzLedgerParse$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s
 
-lint: assets ## go vet, gofmt and staticcheck (downloads staticcheck through the Go module proxy)
+lint: assets ## go mod tidy check, go vet, gofmt and staticcheck (downloads staticcheck through the Go module proxy)
+	@$(GO) mod tidy -diff || { echo "go.mod/go.sum are not tidy: run go mod tidy"; exit 1; }
 	$(GO) vet ./...
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
 	$(GO) run $(STATICCHECK) ./...
