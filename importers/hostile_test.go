@@ -10,6 +10,7 @@ import (
 	"unicode"
 
 	"ruralkpi/importers/hostile"
+	"ruralkpi/internal/testkit"
 	"ruralkpi/models"
 )
 
@@ -125,7 +126,7 @@ func TestHostileClassesRefused(t *testing.T) {
 	if testing.Short() {
 		t.Skip("generates hundreds of MiB of hostile XML")
 	}
-	p := testPlan(t)
+	p := testkit.Plan(t)
 	doors := []struct {
 		name string
 		read func(data []byte) (string, error) // the refusal message, "" when accepted

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"ruralkpi/internal/testkit"
+	"ruralkpi/internal/teststore"
 	"ruralkpi/models"
 	"ruralkpi/store"
 )
@@ -22,12 +24,8 @@ func (o openAtFirst) LedgerSubmitCheck(p *models.Plan, unit string, period model
 // TestImportLedgerObeysMonthLock: a ledger is let in by the rule of returns (deadline, lock,
 // reopening, a returned upload), on a dry run too, and checked again where it is written.
 func TestImportLedgerObeysMonthLock(t *testing.T) {
-	plan := testPlan(t)
-	st, err := store.Open(filepath.Join(t.TempDir(), "t.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	plan := testkit.Plan(t)
+	st := teststore.Open(t, filepath.Join(t.TempDir(), "t.db"))
 	august := time.Date(2024, 8, 1, 9, 0, 0, 0, models.ReportingZone()) // June locked at the end of 15 July
 	file := func(code string) []byte {
 		return ledgerTestWorkbook(t, ledgerGenHeader(), []ledgerTestRow{ledgerGoodRow(code)})

@@ -7,16 +7,14 @@ import (
 	"testing"
 	"time"
 
+	"ruralkpi/internal/testkit"
+	"ruralkpi/internal/teststore"
 	"ruralkpi/models"
 	"ruralkpi/store"
 )
 
 func TestImportLedger(t *testing.T) {
-	st, err := store.Open(filepath.Join(t.TempDir(), "t.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := teststore.Open(t, filepath.Join(t.TempDir(), "t.db"))
 	var vs []models.AdminVillage
 	for _, v := range []LedgerVillage{{Township: "越州镇", Name: "潇湘村"}, {Township: "越州镇", Name: "哨湾村"}} {
 		vs = append(vs, models.AdminVillage{Township: v.Township, Name: v.Name})
@@ -28,7 +26,7 @@ func TestImportLedger(t *testing.T) {
 	closed[5], closed[6] = "已裁撤", "2024-02-01"
 	good := ledgerTestWorkbook(t, ledgerGenHeader(), []ledgerTestRow{ledgerGoodRow("P001"), ledgerGoodRow("P002"), closed})
 	bad := ledgerTestWorkbook(t, ledgerGenHeader(), []ledgerTestRow{ledgerGoodRow("P001"), ledgerGoodRow("P001")})
-	plan := testPlan(t)
+	plan := testkit.Plan(t)
 	req := func(dry bool) LedgerRequest {
 		return LedgerRequest{UnitCode: "530302", Period: models.MustPeriod("2024-06"), FileName: "台账.xlsx",
 			DryRun: dry, Limits: DefaultLedgerLimits(), TempDir: t.TempDir(), Plan: plan, Now: testNow}

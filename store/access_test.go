@@ -6,11 +6,12 @@ import (
 	"testing"
 	"time"
 
+	"ruralkpi/internal/testkit"
 	"ruralkpi/models"
 )
 
 func TestSessionsSurviveReopen(t *testing.T) {
-	p := loadDefaultPlan(t)
+	p := testkit.Plan(t)
 	path := filepath.Join(t.TempDir(), "s.db")
 	s, err := Open(path)
 	if err != nil {
@@ -130,7 +131,7 @@ func TestUpdateUserEndsSessions(t *testing.T) {
 // TestRevokeAPITokenAuditInSameTransaction: when the audit entry cannot be written, the token stays
 // live; a revocation never happens unrecorded.
 func TestRevokeAPITokenAuditInSameTransaction(t *testing.T) {
-	p := loadDefaultPlan(t)
+	p := testkit.Plan(t)
 	s, err := Open(filepath.Join(t.TempDir(), "t.db"))
 	if err != nil {
 		t.Fatal(err)

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"ruralkpi/internal/testkit"
 	"ruralkpi/models"
 )
 
@@ -166,7 +167,7 @@ func TestReadModelFollowsEveryWrite(t *testing.T) {
 // Writes by another process (a CLI import into the database a server uses) reach the server's read
 // model through the change log; the server's own writes are not applied twice.
 func TestReadModelWatchesTheChangeLog(t *testing.T) {
-	p := loadDefaultPlan(t)
+	p := testkit.Plan(t)
 	path := filepath.Join(t.TempDir(), "shared.db")
 	server, err := Open(path)
 	if err != nil {
