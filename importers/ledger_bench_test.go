@@ -265,7 +265,7 @@ func BenchmarkLedgerImport(b *testing.B) {
 			for i := range b.N {
 				peak = max(peak, ledgerPeakHeap(func() {
 					res, err := ImportLedger(st, bytes.NewReader(data), LedgerRequest{UnitCode: "530302",
-						Period: models.MustPeriod("2025-12").AddMonths(-i), FileName: "bench.xlsx", Limits: DefaultLedgerLimits(), Plan: plan, IgnoreLock: true})
+						Period: models.MustPeriod("2025-12").AddMonths(-i), FileName: "bench.xlsx", Limits: DefaultLedgerLimits(), Plan: plan, Now: testNow, IgnoreLock: true})
 					if err != nil || !res.Stored || res.Points != ledgerBenchRows {
 						b.Fatalf("stored %v, points %d, problems %v, %v", res.Stored, res.Points, res.Problems, err)
 					}
@@ -364,7 +364,7 @@ func TestLedgerImportChild(t *testing.T) {
 	var res LedgerResult
 	peak := ledgerPeakHeap(func() {
 		res, err = ImportLedger(st, f, LedgerRequest{UnitCode: "530302", Period: models.MustPeriod("2024-06"), FileName: filepath.Base(path),
-			Limits: DefaultLedgerLimits(), DryRun: dry, Plan: testkit.Plan(t), IgnoreLock: true})
+			Limits: DefaultLedgerLimits(), DryRun: dry, Plan: testkit.Plan(t), Now: testNow, IgnoreLock: true})
 	})
 	if err != nil || res.Stored == dry {
 		t.Fatalf("stored %v, problems %v, %v", res.Stored, res.Problems, err)

@@ -38,6 +38,13 @@ func TestImportLedger(t *testing.T) {
 		}
 		return len(s)
 	}
+	t.Run("the import takes its time from the request, never from the wall clock", func(t *testing.T) {
+		r := req(false)
+		r.Now, r.IgnoreLock = time.Time{}, true // no month lock to refuse it for another reason
+		if res, err := ImportLedger(st, bytes.NewReader(good), r); err == nil || res.Stored || snapshots() != 0 {
+			t.Fatalf("a ledger without the time of its upload was taken: %+v %v", res, err)
+		}
+	})
 	t.Run("refused ledger stores nothing", func(t *testing.T) {
 		res, err := ImportLedger(st, bytes.NewReader(bad), req(false))
 		if err != nil {
@@ -67,6 +74,14 @@ func TestImportLedger(t *testing.T) {
 		pts, err := st.LedgerPoints(res.Snapshot.ID)
 		if err != nil || len(pts) != 3 || pts[2].Status != models.LedgerClosed {
 			t.Fatalf("stored %+v, %v", pts, err)
+		}
+		// The request's clock (testNow, 10 July 2024) dates the snapshot and its audit entry.
+		if !res.Snapshot.UploadedAt.Equal(testNow) {
+			t.Errorf("snapshot uploaded at %v, want the request's %v", res.Snapshot.UploadedAt, testNow)
+		}
+		entries, err := st.AuditEntries(models.AuditFilter{Action: models.AuditLedgerUpload})
+		if err != nil || len(entries) != 1 || !entries[0].At.Equal(testNow) {
+			t.Errorf("audit entries %+v, %v: want one ledger upload at %v", entries, err, testNow)
 		}
 	})
 	t.Run("a dry run with Diff compares with the stored snapshot and stores nothing", func(t *testing.T) {

@@ -4,7 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
-	"sync"
+	"runtime"
 	"testing"
 	"time"
 
@@ -163,8 +163,10 @@ func TestReplaceAdminVillages(t *testing.T) {
 }
 
 // TestLedgerImportDoesNotBlockReturns stores a large ledger while another unit saves its monthly
-// return: the return must land normally (it queues behind the ledger's short write transaction
-// instead of failing with "database is locked").
+// return, and proves the overlap: the return is sent while the ledger's write transaction is open
+// (from inside it, through the snapshot's Admit hook) and the ledger goes on writing its 60,000
+// points only once the return waits for the writer's slot. The return must then land normally,
+// after the ledger (it queued behind the ledger's write instead of failing with "database is locked").
 func TestLedgerImportDoesNotBlockReturns(t *testing.T) {
 	s := openLedgerTestStore(t)
 	st, err := NewLedgerStaging(t.TempDir())
@@ -177,28 +179,38 @@ func TestLedgerImportDoesNotBlockReturns(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	var wg sync.WaitGroup
-	var ledgerErr, returnErr error
+	var returnErr error
 	var returnTook time.Duration
-	started := make(chan struct{})
-	wg.Add(2)
-	go func() {
-		defer wg.Done()
-		close(started)
-		_, ledgerErr = s.SaveLedgerSnapshot(NewLedgerSnapshot{UnitCode: "530302", Period: "2024-06", File: []byte("big"), Staged: st})
-	}()
-	go func() {
-		defer wg.Done()
-		<-started
-		time.Sleep(20 * time.Millisecond) // let the ledger's transaction begin
-		t0 := time.Now()
-		_, returnErr = s.SaveVersion(models.NewVersion{UnitCode: "530303", Period: "2024-06", Source: models.SourceUpload,
-			Values: []models.ReturnValue{{Indicator: models.IndServicePoints, Value: 12}}})
-		returnTook = time.Since(t0)
-	}()
-	wg.Wait()
+	returned := make(chan struct{})
+	queued := false
+	admit := func(*Store) error { // runs inside the ledger's write transaction, holding the slot
+		go func() {
+			defer close(returned)
+			t0 := time.Now()
+			_, returnErr = s.SaveVersion(models.NewVersion{UnitCode: "530303", Period: "2024-06", Source: models.SourceUpload,
+				Values: []models.ReturnValue{{Indicator: models.IndServicePoints, Value: 12}}})
+			returnTook = time.Since(t0)
+		}()
+		deadline := time.Now().Add(DefaultWriteWait)
+		for !queued && time.Now().Before(deadline) {
+			select {
+			case <-returned: // finished while the ledger's transaction was open: no overlap
+				return nil
+			default:
+			}
+			queued = s.gate.queued.Load() == 1
+			runtime.Gosched()
+		}
+		return nil
+	}
+	_, ledgerErr := s.SaveLedgerSnapshot(NewLedgerSnapshot{UnitCode: "530302", Period: "2024-06", File: []byte("big"), Staged: st,
+		By: models.Actor{Username: "ledger"}, Admit: admit})
+	<-returned
 	if ledgerErr != nil {
 		t.Fatalf("ledger: %v", ledgerErr)
+	}
+	if !queued {
+		t.Fatal("the return did not wait for the ledger's write transaction: no overlap was shown")
 	}
 	if returnErr != nil {
 		t.Fatalf("return saved during the ledger import: %v", returnErr)
@@ -207,7 +219,19 @@ func TestLedgerImportDoesNotBlockReturns(t *testing.T) {
 	if err != nil || len(vs) != 1 || vs[0].UnitCode != "530303" {
 		t.Fatalf("return not stored: %+v %v", vs, err)
 	}
-	t.Logf("return saved in %v while a 60,000-point ledger was written", returnTook)
+	// The audit log is the order of commits: the ledger's entry first, then the return's.
+	entries, err := s.AuditEntries(models.AuditFilter{}) // newest first
+	if err != nil {
+		t.Fatal(err)
+	}
+	var order []string
+	for i := len(entries) - 1; i >= 0; i-- {
+		order = append(order, entries[i].Action)
+	}
+	if len(order) != 2 || order[0] != models.AuditLedgerUpload {
+		t.Fatalf("commit order %v, want the ledger's upload first and then the return", order)
+	}
+	t.Logf("return queued during the 60,000-point ledger's transaction and saved in %v", returnTook)
 }
 
 // TestDiffLedgerSnapshotsMatchesDiffLedger checks the SQL comparison against the pure rule on the
