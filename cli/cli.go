@@ -280,16 +280,6 @@ func (f *flagSet) printUsage(w io.Writer) {
 	})
 }
 
-// applyMemoryLimit sets a soft memory limit in MiB unless it is 0 or the GOMEMLIMIT environment
-// variable already sets one. A province-scale ledger import stays under 64 MiB of process memory
-// with a 32 MiB limit (see docs/ledger.md).
-func applyMemoryLimit(mib int) {
-	if mib <= 0 || os.Getenv("GOMEMLIMIT") != "" {
-		return
-	}
-	debug.SetMemoryLimit(int64(mib) << 20)
-}
-
 // loadPlan reads the plan file at path, or the embedded default when path is empty.
 func loadPlan(path string) (*models.Plan, error) {
 	var data []byte

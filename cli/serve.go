@@ -37,7 +37,7 @@ type ServeConfig struct {
 	// under the system temporary folder.
 	TempDir string
 	// MemoryLimitMiB is a soft limit for the Go heap (the garbage collector works harder near it);
-	// 0 leaves Go's default.
+	// 0 derives one from the memory in use once the read model is built (DefaultMemoryLimit).
 	MemoryLimitMiB int
 	// SecretKeyFile holds the key that encrypts stored secrets (SMTP password, 钉钉 secrets);
 	// RURALKPI_SECRET_KEY is used when it is empty.
@@ -94,7 +94,7 @@ func runServe(env Env, args []string) error {
 	fs.IntVar(&cfg.BodyLimit, "body-limit", handlers.DefaultBodyLimit, "largest request body in `BYTES`")
 	fs.BoolVar(&cfg.SecureCookies, "secure-cookies", false, "mark cookies Secure (set when users reach the app over HTTPS, e.g. behind a TLS proxy)")
 	fs.StringVar(&cfg.TempDir, "temp-dir", "", "`DIR` for spooled uploads and ledger previews (default: ruralkpi under the system temporary folder); swept of files left by stopped processes")
-	fs.IntVar(&cfg.MemoryLimitMiB, "memory-limit", 0, "soft memory limit in `MiB`, e.g. 256 on a small server (0: Go's default; GOMEMLIMIT wins when set)")
+	fs.IntVar(&cfg.MemoryLimitMiB, "memory-limit", 0, "soft memory limit in `MiB` (0: the memory in use once the data are loaded plus a 40 MiB import budget, at least twice that memory; GOMEMLIMIT wins when set, GOMEMLIMIT=off for none)")
 	fs.StringVar(&cfg.SecretKeyFile, "secret-key-file", "", "`FILE` holding the key that encrypts stored reminder secrets (default: $"+reminders.SecretKeyEnv+")")
 	if err := fs.parse(args); err != nil {
 		return err
@@ -108,7 +108,7 @@ func runServe(env Env, args []string) error {
 	if err := checkAssets(static.Files()); err != nil {
 		return err
 	}
-	applyMemoryLimit(cfg.MemoryLimitMiB)
+	applyMemoryLimit(cfg.MemoryLimitMiB) // before the read model's build; the default needs it built
 	started := time.Now()
 	logger := slog.New(slog.NewTextHandler(env.Stderr, nil))
 	plan, store, err := openPlanStore(cfg.DBPath, cfg.PlanPath, createDB)
@@ -134,6 +134,14 @@ func runServe(env Env, args []string) error {
 	// The build's garbage (rows read once) goes back to the system: memory shows what is kept.
 	debug.FreeOSMemory()
 	logger.Info("read model built", "took", time.Since(built).Round(time.Millisecond))
+	// Without a limit given, the memory now in use (the read model's included) and the import budget
+	// set one, which follows the page cache as it fills.
+	var atRest int64
+	if defaultMemoryLimitApplies(cfg.MemoryLimitMiB) {
+		atRest = goMemoryInUse()
+		debug.SetMemoryLimit(DefaultMemoryLimit(atRest))
+		logger.Info("soft memory limit", "MiB", DefaultMemoryLimit(atRest)>>20, "in use", atRest>>20, "import budget", ServeImportBudget>>20)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	go store.Watch(ctx, 2*time.Second)
@@ -142,11 +150,15 @@ func runServe(env Env, args []string) error {
 		return err
 	}
 	sched := &reminders.Scheduler{Store: store, Plan: plan, Secrets: secrets, Log: logger} // its clock is the server's (handlers.New)
-	app, err := handlers.New(&handlers.Server{Plan: plan, Store: store, Log: logger, Reminders: sched,
+	srv := &handlers.Server{Plan: plan, Store: store, Log: logger, Reminders: sched,
 		Config: handlers.Config{BodyLimit: cfg.BodyLimit, SecureCookies: cfg.SecureCookies, TempDir: cfg.TempDir,
-			Now: now, Demo: cfg.Demo}})
+			Now: now, Demo: cfg.Demo}}
+	app, err := handlers.New(srv)
 	if err != nil {
 		return err
+	}
+	if atRest > 0 {
+		go followMemoryLimit(ctx, atRest, srv.PageCacheBytes, 2*time.Second)
 	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

@@ -58,6 +58,13 @@ func (pc *pageCache) get(key string, version uint64) *cachedPage {
 	return pc.entries[key]
 }
 
+// bytes is what the cache holds now.
+func (pc *pageCache) bytes() int {
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	return pc.size
+}
+
 func (pc *pageCache) put(key string, version uint64, e *cachedPage) {
 	pc.mu.Lock()
 	defer pc.mu.Unlock()

@@ -27,8 +27,12 @@ func TestProgressPagesCached(t *testing.T) {
 		return c.send(req)
 	}
 
+	before := e.server.PageCacheBytes()
 	first := office.do("GET", "/overview", nil)
 	etag := first.header.Get("ETag")
+	if held := e.server.PageCacheBytes(); held <= before {
+		t.Errorf("PageCacheBytes %d after caching the overview, was %d: serve's memory limit follows it", held, before)
+	}
 	if first.status != 200 || etag == "" || !strings.Contains(first.header.Get("Cache-Control"), "private") {
 		t.Fatalf("overview: status %d, ETag %q, Cache-Control %q; want 200 with an ETag, private", first.status, etag, first.header.Get("Cache-Control"))
 	}

@@ -66,6 +66,15 @@ type Server struct {
 	imports chan struct{}
 }
 
+// PageCacheBytes is what the page cache holds now (0 before New): memory the server keeps at rest,
+// which its default soft memory limit follows.
+func (s *Server) PageCacheBytes() int64 {
+	if s.pages == nil {
+		return 0
+	}
+	return int64(s.pages.bytes())
+}
+
 // DefaultMaxImports bounds the uploads read at once: four hostile files at their limits stay far
 // below the 512 MiB the server is allowed when 20 arrive together.
 const DefaultMaxImports = 4

@@ -246,7 +246,7 @@ func (v *ledgerValidator) point(row int) error {
 		if len(b) > 64 {
 			v.problem(col(LedgerFieldCode), row, "网点编码过长（最多 64 个字符）。")
 		} else {
-			p.Code = v.codeText.string(b) // uniqueness is checked once all rows are in, by sorting
+			p.Code = v.keep(LedgerFieldCode, &v.codeText, b) // uniqueness is checked once all rows are in, by sorting
 			v.codes = append(v.codes, ledgerCodeRow{code: p.Code, row: int32(row)})
 		}
 	}
@@ -254,7 +254,7 @@ func (v *ledgerValidator) point(row int) error {
 		if len(b) > 200 {
 			v.problem(col(LedgerFieldName), row, "网点名称过长（最多 200 个字节）。")
 		}
-		p.Name = v.text.string(b)
+		p.Name = v.keep(LedgerFieldName, &v.text, b)
 	}
 	p.Township = v.interned(v.cells[LedgerFieldTownship])
 	p.Operator = v.interned(v.cells[LedgerFieldOperator])
@@ -516,6 +516,18 @@ func (v *ledgerValidator) finish() LedgerImport {
 	}
 	v.out.Accepted = len(v.out.Points) + v.sunk
 	return v.out
+}
+
+// keep turns a cell's text into a string that outlives the row. A shared string is already held,
+// never to be written again, by the workbook's string table (or, unescaped, in bytes of its own), so
+// it is viewed in place; inline text lives in the row buffer, which the next row overwrites, and is
+// copied into arena. A 200,000-point ledger in the shared layout then keeps its codes for the
+// duplicate check without a second copy of them (about 4 MiB).
+func (v *ledgerValidator) keep(f LedgerField, arena *ledgerStringArena, b []byte) string {
+	if v.seen[f] == LedgerSharedString && len(b) > 0 {
+		return unsafe.String(&b[0], len(b))
+	}
+	return arena.string(b)
 }
 
 // ledgerCodeRow is a point code and the row it is on.
