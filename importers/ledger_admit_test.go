@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"ruralkpi/importers/xlsx"
 	"ruralkpi/internal/testkit"
 	"ruralkpi/internal/teststore"
 	"ruralkpi/models"
@@ -32,7 +33,7 @@ func TestImportLedgerObeysMonthLock(t *testing.T) {
 	}
 	req := func(period string, dry bool, now time.Time) LedgerRequest {
 		return LedgerRequest{UnitCode: "530302", Period: models.MustPeriod(period), FileName: "台账.xlsx", UploadedBy: "county-530302",
-			DryRun: dry, Limits: DefaultLedgerLimits(), TempDir: t.TempDir(), Plan: plan, Now: now}
+			DryRun: dry, Limits: xlsx.DefaultLimits(), TempDir: t.TempDir(), Plan: plan, Now: now}
 	}
 	count := func(t *testing.T, period string) int {
 		t.Helper()

@@ -21,6 +21,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"ruralkpi/importers/xlsx"
 	"ruralkpi/internal/testkit"
 	"ruralkpi/internal/teststore"
 	"ruralkpi/models"
@@ -192,12 +193,12 @@ func BenchmarkLedgerRead(b *testing.B) {
 			b.ResetTimer()
 			cpu0 := testkit.CPUTime().Seconds()
 			for range b.N {
-				wb, err := OpenLedgerWorkbook(bytes.NewReader(data), int64(len(data)), DefaultLedgerLimits())
+				wb, err := xlsx.Open(bytes.NewReader(data), int64(len(data)), xlsx.DefaultLimits())
 				if err != nil {
 					b.Fatal(err)
 				}
 				n := 0
-				err = wb.ReadRows(LedgerSheetName, nil, func(r LedgerRow) error {
+				err = wb.ReadRows(LedgerSheetName, nil, func(r xlsx.Row) error {
 					n++
 					return nil
 				})
@@ -216,7 +217,7 @@ func BenchmarkLedgerParse(b *testing.B) {
 	for _, layout := range ledgerBenchLayouts {
 		b.Run(layout, func(b *testing.B) {
 			data, villages := ledgerBenchFile(b, layout)
-			chk := LedgerCheck{AsOf: models.MustPeriod("2024-06"), Villages: NewLedgerVillageIndex(villages), Limits: DefaultLedgerLimits()}
+			chk := LedgerCheck{AsOf: models.MustPeriod("2024-06"), Villages: NewLedgerVillageIndex(villages), Limits: xlsx.DefaultLimits()}
 			baseline := ledgerBaselineCPU(b, data)
 			var peak uint64
 			b.ResetTimer()
@@ -265,7 +266,7 @@ func BenchmarkLedgerImport(b *testing.B) {
 			for i := range b.N {
 				peak = max(peak, ledgerPeakHeap(func() {
 					res, err := ImportLedger(st, bytes.NewReader(data), LedgerRequest{UnitCode: "530302",
-						Period: models.MustPeriod("2025-12").AddMonths(-i), FileName: "bench.xlsx", Limits: DefaultLedgerLimits(), Plan: plan, Now: testNow, IgnoreLock: true})
+						Period: models.MustPeriod("2025-12").AddMonths(-i), FileName: "bench.xlsx", Limits: xlsx.DefaultLimits(), Plan: plan, Now: testNow, IgnoreLock: true})
 					if err != nil || !res.Stored || res.Points != ledgerBenchRows {
 						b.Fatalf("stored %v, points %d, problems %v, %v", res.Stored, res.Points, res.Problems, err)
 					}
@@ -364,7 +365,7 @@ func TestLedgerImportChild(t *testing.T) {
 	var res LedgerResult
 	peak := ledgerPeakHeap(func() {
 		res, err = ImportLedger(st, f, LedgerRequest{UnitCode: "530302", Period: models.MustPeriod("2024-06"), FileName: filepath.Base(path),
-			Limits: DefaultLedgerLimits(), DryRun: dry, Plan: testkit.Plan(t), Now: testNow, IgnoreLock: true})
+			Limits: xlsx.DefaultLimits(), DryRun: dry, Plan: testkit.Plan(t), Now: testNow, IgnoreLock: true})
 	})
 	if err != nil || res.Stored == dry {
 		t.Fatalf("stored %v, problems %v, %v", res.Stored, res.Problems, err)

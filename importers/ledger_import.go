@@ -7,6 +7,7 @@ import (
 	"os"
 	"time"
 
+	"ruralkpi/importers/xlsx"
 	"ruralkpi/models"
 	"ruralkpi/store"
 )
@@ -31,7 +32,7 @@ type LedgerRequest struct {
 	// Diff, on a dry run, also compares the points with the unit's newest snapshot (the store must
 	// be a LedgerDiffStore); the points are then staged to a scratch file as in a real import.
 	Diff   bool
-	Limits LedgerLimits
+	Limits xlsx.Limits
 	// TempDir holds the spooled upload and the staging file; empty means the system default.
 	TempDir string
 	// Plan and Now decide whether the month is open for the unit, by the rule of returns (admitMonth);

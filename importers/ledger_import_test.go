@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"ruralkpi/importers/xlsx"
 	"ruralkpi/internal/testkit"
 	"ruralkpi/internal/teststore"
 	"ruralkpi/models"
@@ -29,7 +30,7 @@ func TestImportLedger(t *testing.T) {
 	plan := testkit.Plan(t)
 	req := func(dry bool) LedgerRequest {
 		return LedgerRequest{UnitCode: "530302", Period: models.MustPeriod("2024-06"), FileName: "台账.xlsx",
-			DryRun: dry, Limits: DefaultLedgerLimits(), TempDir: t.TempDir(), Plan: plan, Now: testNow}
+			DryRun: dry, Limits: xlsx.DefaultLimits(), TempDir: t.TempDir(), Plan: plan, Now: testNow}
 	}
 	snapshots := func() int {
 		s, err := st.LedgerSnapshots("530302")

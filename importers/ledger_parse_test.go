@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"ruralkpi/importers/xlsx"
 	"ruralkpi/models"
 )
 
@@ -60,7 +61,7 @@ func ledgerTestWorkbook(t *testing.T, header []string, rows []ledgerTestRow) []b
 }
 
 func ledgerTestCheck() LedgerCheck {
-	return LedgerCheck{AsOf: models.MustPeriod("2024-06"), Villages: ledgerTestVillages(), Limits: DefaultLedgerLimits()}
+	return LedgerCheck{AsOf: models.MustPeriod("2024-06"), Villages: ledgerTestVillages(), Limits: xlsx.DefaultLimits()}
 }
 
 func TestParseLedgerGood(t *testing.T) {
@@ -266,23 +267,23 @@ func TestParseLedgerNotXLSX(t *testing.T) {
 func TestParseLedgerDate(t *testing.T) {
 	tests := []struct {
 		in   string
-		typ  LedgerCellType
+		typ  xlsx.CellType
 		want string
 		ok   bool
 	}{
-		{"45123", LedgerNumber, "2023-07-16", true},
-		{"45123.75", LedgerNumber, "2023-07-16", true},
-		{"2023-08-15", LedgerSharedString, "2023-08-15", true},
-		{"2023/8/5", LedgerInlineString, "2023-08-05", true},
-		{"2023.08.05", LedgerSharedString, "2023-08-05", true},
-		{"2023年8月5日", LedgerSharedString, "2023-08-05", true},
-		{"2023年8月", LedgerSharedString, "", false},
-		{"2024-05-01T00:00:00Z", LedgerISODate, "2024-05-01", true},
-		{"2023-13-01", LedgerSharedString, "", false},
-		{"2023-02-29", LedgerSharedString, "", false},
-		{"-3", LedgerNumber, "", false},
-		{"明天", LedgerSharedString, "", false},
-		{"20230815", LedgerSharedString, "", false},
+		{"45123", xlsx.CellNumber, "2023-07-16", true},
+		{"45123.75", xlsx.CellNumber, "2023-07-16", true},
+		{"2023-08-15", xlsx.CellSharedString, "2023-08-15", true},
+		{"2023/8/5", xlsx.CellInlineString, "2023-08-05", true},
+		{"2023.08.05", xlsx.CellSharedString, "2023-08-05", true},
+		{"2023年8月5日", xlsx.CellSharedString, "2023-08-05", true},
+		{"2023年8月", xlsx.CellSharedString, "", false},
+		{"2024-05-01T00:00:00Z", xlsx.CellISODate, "2024-05-01", true},
+		{"2023-13-01", xlsx.CellSharedString, "", false},
+		{"2023-02-29", xlsx.CellSharedString, "", false},
+		{"-3", xlsx.CellNumber, "", false},
+		{"明天", xlsx.CellSharedString, "", false},
+		{"20230815", xlsx.CellSharedString, "", false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.in, func(t *testing.T) {
@@ -325,7 +326,7 @@ func TestParseLedgerGenerated(t *testing.T) {
 		if err := writeLedgerGenXLSX(&buf, ledgerGenHeader(), 2000, g.row, shared); err != nil {
 			t.Fatal(err)
 		}
-		chk := LedgerCheck{AsOf: models.MustPeriod("2024-06"), Villages: NewLedgerVillageIndex(villages), Limits: DefaultLedgerLimits()}
+		chk := LedgerCheck{AsOf: models.MustPeriod("2024-06"), Villages: NewLedgerVillageIndex(villages), Limits: xlsx.DefaultLimits()}
 		li, err := ParseLedgerBytes(buf.Bytes(), chk)
 		if err != nil {
 			t.Fatal(err)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"testing"
 
+	"ruralkpi/importers/xlsx"
 	"ruralkpi/internal/testkit"
 	"ruralkpi/models"
 )
@@ -15,7 +16,7 @@ func BenchmarkLedgerPreview(b *testing.B) {
 		b.Run(layout, func(b *testing.B) {
 			data, villages := ledgerBenchFile(b, layout)
 			st := ledgerBenchStore(b, b.TempDir(), villages)
-			req := LedgerRequest{UnitCode: "530302", Period: models.MustPeriod("2025-11"), FileName: "bench.xlsx", Limits: DefaultLedgerLimits(),
+			req := LedgerRequest{UnitCode: "530302", Period: models.MustPeriod("2025-11"), FileName: "bench.xlsx", Limits: xlsx.DefaultLimits(),
 				Plan: testkit.Plan(b), Now: testNow, IgnoreLock: true}
 			if res, err := ImportLedger(st, bytes.NewReader(data), req); err != nil || !res.Stored {
 				b.Fatalf("setup: %v %v", res.Problems, err)
