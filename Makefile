@@ -42,9 +42,19 @@ PG_SKIPPED = if [ -z "$${RURALKPI_TEST_PG:-}" ]; then \
 	echo "make test: run e.g. RURALKPI_TEST_PG='postgres://postgres@127.0.0.1:5432/test?sslmode=disable' make test"; \
 	echo "make test: ****************************************************************************"; fi
 
-test: assets ## run every test (unit, store, handler, browser), then a short fuzz run
+# The race detector runs on the tests where goroutines share memory, in the packages where they do:
+# store (the single writer's gate, the read model swapped under readers, the activity flusher, the
+# change log watched across servers), handlers (the page cache, the login limiter, concurrent
+# requests), reminders (several schedulers on one database) and cli. Every test of every package
+# then runs again without it: -race slows the heavy tests (workbooks, 200k-row ledgers, browsers, the
+# PostgreSQL half of every store test) 5-10x on CI's two cores, past its 30 minutes, for no finding.
+RACE_PKGS   ?= ./store ./handlers ./reminders ./cli
+RACE_RUN    ?= Concurrent|Parallel|Watch|Flusher|Block|Busy|Cached|WriteQueue|ReadsNever|Limiter|Restart|Touch
+
+test: assets ## run every test (unit, store on SQLite and PostgreSQL, handler, browser; race detector on the concurrent ones), then a short fuzz run
 	@ls -dt /tmp/ruralkpi-e2e-* 2>/dev/null | tail -n +$(E2E_KEEP) | xargs -r rm -rf
 	@$(PG_SKIPPED)
+	$(GO) test -race -count=1 -timeout 30m -run '$(RACE_RUN)' $(RACE_PKGS)
 	@out="$${E2E_OUT:-$$(mktemp -d /tmp/ruralkpi-e2e-XXXXXX)}"; echo "make test: browser screenshots in $$out"; \
 	E2E_OUT="$$out" $(GO) test -count=1 -timeout 30m ./...; rc=$$?; echo "make test: browser screenshots in $$out"; $(PG_SKIPPED); exit $$rc
 	$(MAKE) --no-print-directory fuzz
@@ -55,7 +65,8 @@ fuzz: ## a short run of each parser's fuzz target (FUZZTIME=15s)
 	$(GO) test ./importers -run '^$$' -fuzz '^FuzzParseReturn$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s
 	$(GO) test ./importers -run '^$$' -fuzz '^FuzzLedgerParse$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s
 
-lint: assets ## go vet, gofmt and staticcheck (downloads staticcheck through the Go module proxy)
+lint: assets ## go mod tidy check, go vet, gofmt and staticcheck (downloads staticcheck through the Go module proxy)
+	@$(GO) mod tidy -diff || { echo "go.mod/go.sum are not tidy: run go mod tidy"; exit 1; }
 	$(GO) vet ./...
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
 	$(GO) run $(STATICCHECK) ./...

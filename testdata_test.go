@@ -17,8 +17,8 @@ import (
 
 	"ruralkpi/cli"
 	"ruralkpi/importers"
+	"ruralkpi/internal/testkit"
 	"ruralkpi/models"
-	"ruralkpi/plans"
 	"ruralkpi/store"
 )
 
@@ -58,14 +58,7 @@ func TestGenerateTestdata(t *testing.T) {
 	if !*update {
 		t.Skip("run with -update to rewrite testdata/")
 	}
-	raw, err := plans.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	plan, err := models.LoadPlan(bytes.NewReader(raw))
-	if err != nil {
-		t.Fatal(err)
-	}
+	plan := testkit.Plan(t)
 	store, err := store.Open(demoDB(t))
 	if err != nil {
 		t.Fatal(err)

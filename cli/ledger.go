@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"ruralkpi/importers"
+	"ruralkpi/importers/xlsx"
 	"ruralkpi/models"
 	"ruralkpi/store"
 )
@@ -79,7 +80,7 @@ func runLedgerImport(env Env, args []string) error {
 	}
 	defer file.Close()
 	res, err := importers.ImportLedger(store, file, importers.LedgerRequest{UnitCode: unit.Code, Period: p,
-		FileName: file.Name(), UploadedBy: "cli", DryRun: *dry, Limits: importers.DefaultLedgerLimits(),
+		FileName: file.Name(), UploadedBy: "cli", DryRun: *dry, Limits: xlsx.DefaultLimits(),
 		By: cliActor(), Plan: plan, Now: time.Now(), IgnoreLock: *ignoreLock})
 	if err != nil {
 		if ae := (*models.Error)(nil); errors.As(err, &ae) {
@@ -163,7 +164,7 @@ func runLedgerVillages(env Env, args []string) error {
 		return err
 	}
 	defer file.Close()
-	list, err := importers.ParseLedgerVillages(file, importers.DefaultLedgerLimits())
+	list, err := importers.ParseLedgerVillages(file, xlsx.DefaultLimits())
 	if err != nil {
 		return err
 	}

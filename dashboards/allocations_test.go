@@ -1,6 +1,7 @@
 package dashboards
 
 import (
+	"ruralkpi/internal/testkit"
 	"testing"
 
 	"ruralkpi/models"
@@ -9,7 +10,7 @@ import (
 // TestNewAllocationsPage builds the allocations view without a server: shares as typed, the sum in
 // the pages' format, and whether they add up to the target.
 func TestNewAllocationsPage(t *testing.T) {
-	p := loadPlan(t)
+	p := testkit.Plan(t)
 	targets := []models.TargetRecord{{Indicator: "service_points", Year: 2024, Value: 1350}}
 	allocations := []models.Allocation{{Indicator: "service_points", Year: 2024, UnitCode: "530302", Value: 1000.5},
 		{Indicator: "service_points", Year: 2024, UnitCode: "530303", Value: 200}}

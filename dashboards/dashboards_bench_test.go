@@ -3,6 +3,7 @@ package dashboards
 import (
 	"testing"
 
+	"ruralkpi/internal/testkit"
 	"ruralkpi/models"
 )
 
@@ -10,7 +11,7 @@ import (
 // 2023-08 to 2025-12), including indexing the dataset, as a request does (reading the database and
 // executing the template are measured in handlers.BenchmarkDashboardPages).
 func BenchmarkDemoPages(b *testing.B) {
-	p := loadPlan(b)
+	p := testkit.Plan(b)
 	ds, versions := demoDataset(b, p)
 	latest := models.MustPeriod("2025-12")
 	input := func() Input {
@@ -33,13 +34,13 @@ func BenchmarkDemoPages(b *testing.B) {
 	for _, pg := range pages {
 		b.Run(pg.name, func(b *testing.B) {
 			b.ReportAllocs()
-			start := cpuTime()
+			start := testkit.CPUTime()
 			for b.Loop() {
 				if err := pg.build(input()); err != nil {
 					b.Fatal(err)
 				}
 			}
-			b.ReportMetric(float64(cpuTime()-start)/float64(b.N), "cpu-ns/op")
+			b.ReportMetric(float64(testkit.CPUTime()-start)/float64(b.N), "cpu-ns/op")
 		})
 	}
 }
@@ -70,13 +71,13 @@ func BenchmarkNationalPages(b *testing.B) {
 	for _, pg := range pages {
 		b.Run(pg.name, func(b *testing.B) {
 			b.ReportAllocs()
-			start := cpuTime()
+			start := testkit.CPUTime()
 			for b.Loop() {
 				if err := pg.build(); err != nil {
 					b.Fatal(err)
 				}
 			}
-			b.ReportMetric(float64(cpuTime()-start)/float64(b.N), "cpu-ns/op")
+			b.ReportMetric(float64(testkit.CPUTime()-start)/float64(b.N), "cpu-ns/op")
 		})
 	}
 }

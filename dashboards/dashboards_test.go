@@ -1,28 +1,14 @@
 package dashboards
 
 import (
-	"bytes"
 	"encoding/json"
 	"os"
 	"strings"
 	"testing"
 
+	"ruralkpi/internal/testkit"
 	"ruralkpi/models"
-	"ruralkpi/plans"
 )
-
-func loadPlan(t testing.TB) *models.Plan {
-	t.Helper()
-	b, err := plans.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := models.LoadPlan(bytes.NewReader(b))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
 
 // demoDataset turns the demo generator's returns into the dataset the store would build, without a
 // database: version IDs are assigned in order, the newest version of a return counts.
@@ -76,7 +62,7 @@ func demoDataset(t testing.TB, p *models.Plan) (models.Dataset, []models.ReturnV
 // demoInput is the demo data seen in a month ("" for the default, the latest month with data).
 func demoInput(t testing.TB, period string) (Input, []models.ReturnVersion) {
 	t.Helper()
-	p := loadPlan(t)
+	p := testkit.Plan(t)
 	ds, versions := demoDataset(t, p)
 	calc := models.NewProgressCalculator(p, ds, models.ProgressOptions{})
 	var per *models.Period
@@ -92,7 +78,7 @@ func demoInput(t testing.TB, period string) (Input, []models.ReturnVersion) {
 }
 
 func TestNewInput(t *testing.T) {
-	p := loadPlan(t)
+	p := testkit.Plan(t)
 	ds, _ := demoDataset(t, p)
 	calc := models.NewProgressCalculator(p, ds, models.ProgressOptions{})
 	empty := models.NewProgressCalculator(p, models.Dataset{}, models.ProgressOptions{})
@@ -470,7 +456,7 @@ func TestProgressItems(t *testing.T) {
 }
 
 func TestChartLabelsAreData(t *testing.T) {
-	p := loadPlan(t)
+	p := testkit.Plan(t)
 	p.Root.Children[0].Name = `</script><script>alert(1)</script>`
 	p.Root.Children[0].ShortName = ""
 	p.Indicators[1].Name = `服务网点</script><img src=x onerror=alert(1)>`
@@ -506,7 +492,7 @@ func TestChartLabelsAreData(t *testing.T) {
 }
 
 func TestTrace(t *testing.T) {
-	p := loadPlan(t)
+	p := testkit.Plan(t)
 	pr := models.Progress{HasActual: true, Sources: []models.SourceRef{
 		{Unit: "530302", Period: models.MustPeriod("2024-06"), VersionID: 41, Version: 2, Approved: true},
 		{Unit: "530303", Period: models.MustPeriod("2024-05"), VersionID: 17, Version: 1, Approved: false},
@@ -534,7 +520,7 @@ func TestMapFeatureNames(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := loadPlan(t)
+	p := testkit.Plan(t)
 	for _, u := range p.ReportingUnits() {
 		if names[u.Name] != (u.Code != "530371") {
 			t.Errorf("%s on the map = %v", u.Name, names[u.Name])

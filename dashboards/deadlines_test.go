@@ -1,6 +1,7 @@
 package dashboards
 
 import (
+	"ruralkpi/internal/testkit"
 	"testing"
 	"time"
 
@@ -10,7 +11,7 @@ import (
 // TestNewDeadlinesPage builds the board without a server: each reporting unit's row in the month's
 // words, and the grid newest month first.
 func TestNewDeadlinesPage(t *testing.T) {
-	p := loadPlan(t)
+	p := testkit.Plan(t)
 	june, july := models.MustPeriod("2024-06"), models.MustPeriod("2024-07")
 	board := models.Board{Deadline: time.Date(2024, 8, 5, 0, 0, 0, 0, models.ReportingZone()),
 		Grid: map[string]map[string]models.Timeliness{"530302": {"2024-06": models.OnTime, "2024-07": models.Late}},

@@ -4,12 +4,13 @@ import (
 	"strings"
 	"testing"
 
+	"ruralkpi/internal/testkit"
 	"ruralkpi/models"
 )
 
 // TestFinalMonthHidesTheForecast: after the plan's last month there is no year end to forecast.
 func TestFinalMonthHidesTheForecast(t *testing.T) {
-	p := loadPlan(t)
+	p := testkit.Plan(t)
 	pr := models.Progress{Indicator: "service_points", Scope: p.Root.Code, HasForecast: true, Forecast: 5000}
 	for _, tt := range []struct{ period, want string }{{"2025-11", "5,000"}, {p.EndPeriod, "—"}} {
 		pr.Period = models.MustPeriod(tt.period)

@@ -1,22 +1,14 @@
 package dashboards
 
 import (
-	"bytes"
 	"testing"
 
+	"ruralkpi/internal/testkit"
 	"ruralkpi/models"
-	"ruralkpi/plans"
 )
 
 func TestFigureNotApplicable(t *testing.T) {
-	b, err := plans.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := models.LoadPlan(bytes.NewReader(b))
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := testkit.Plan(t)
 	ds := models.Dataset{Observations: []models.Observation{
 		{Unit: "530303", Period: models.MustPeriod("2024-06"), Indicator: "hub_parks", Value: 0, VersionID: 1},
 		{Unit: "530304", Period: models.MustPeriod("2024-06"), Indicator: "hub_parks", Value: 1, VersionID: 2},

@@ -1,6 +1,7 @@
 package dashboards
 
 import (
+	"ruralkpi/internal/testkit"
 	"testing"
 
 	"ruralkpi/models"
@@ -9,7 +10,7 @@ import (
 // TestNewPlanPage builds the plan view without a server: a figure target in the pages' format, a
 // milestone's year naming the units due, and a later year with nothing new due reading 巩固提升.
 func TestNewPlanPage(t *testing.T) {
-	p := loadPlan(t)
+	p := testkit.Plan(t)
 	page := NewPlanPage(p, []models.TargetRecord{{Indicator: "service_points", Year: 2024, Value: 1350}})
 	cells := map[string][]TargetCell{}
 	for _, ws := range page.Workstreams {

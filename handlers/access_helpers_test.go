@@ -15,8 +15,8 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"golang.org/x/crypto/bcrypt"
 
+	"ruralkpi/internal/testkit"
 	"ruralkpi/models"
-	"ruralkpi/plans"
 	"ruralkpi/store"
 )
 
@@ -53,19 +53,6 @@ type accessEnv struct {
 	clock  *accessClock
 }
 
-func accessPlan(t testing.TB) *models.Plan {
-	t.Helper()
-	data, err := plans.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := models.LoadPlan(strings.NewReader(string(data)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
-
 func newAccessEnv(t testing.TB) *accessEnv {
 	t.Helper()
 	return newAccessEnvAt(t, filepath.Join(t.TempDir(), "access.db"))
@@ -74,7 +61,7 @@ func newAccessEnv(t testing.TB) *accessEnv {
 // newAccessEnvAt is newAccessEnv with the database at path.
 func newAccessEnvAt(t testing.TB, path string) *accessEnv {
 	t.Helper()
-	e := &accessEnv{t: t, plan: accessPlan(t), dbPath: path,
+	e := &accessEnv{t: t, plan: testkit.Plan(t), dbPath: path,
 		clock: &accessClock{now: time.Date(2024, 7, 3, 10, 0, 0, 0, models.ReportingZone())}}
 	e.open()
 	// Users are stored with the cheapest bcrypt cost: the tests log in hundreds of times.

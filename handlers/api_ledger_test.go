@@ -2,10 +2,6 @@ package handlers
 
 import (
 	"bytes"
-	"encoding/json"
-	"io"
-	"mime/multipart"
-	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -46,33 +42,7 @@ func TestLedgerAPI(t *testing.T) {
 		t.Fatal(err)
 	}
 	post := func(fields map[string]string, file []byte) (int, map[string]any) {
-		var body bytes.Buffer
-		w := multipart.NewWriter(&body)
-		for k, v := range fields {
-			_ = w.WriteField(k, v)
-		}
-		if file != nil {
-			fw, err := w.CreateFormFile("file", "台账.xlsx")
-			if err != nil {
-				t.Fatal(err)
-			}
-			_, _ = fw.Write(file)
-		}
-		_ = w.Close()
-		req := httptest.NewRequest("POST", "/api/v1/ledger", &body)
-		req.Header.Set("Content-Type", w.FormDataContentType())
-		req.Header.Set("Authorization", "Bearer "+testOfficeToken)
-		resp, err := app.Test(req, -1)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		var out map[string]any
-		if err := json.Unmarshal(b, &out); err != nil {
-			t.Fatalf("%d %s", resp.StatusCode, b)
-		}
-		return resp.StatusCode, out
+		return postLedgerAPI(t, app, fields, file)
 	}
 	good := ledgerTestFile(t, [][]any{{"P001", "潇湘村快递服务站", "越州镇", "潇湘村", "2023-08-15", "运营中", nil, "是", "否", 12000, 3000, "中国邮政"}})
 	bad := ledgerTestFile(t, [][]any{{"P001", "潇湘村快递服务站", "越州镇", "萧湘村", "2023-08-15", "运营中", nil, "是", "否", -1, 3000, "中国邮政"}})

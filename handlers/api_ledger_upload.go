@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"ruralkpi/importers"
+	"ruralkpi/importers/xlsx"
 	"ruralkpi/models"
 )
 
@@ -35,7 +36,7 @@ func (s *Server) apiLedgerUpload(c *fiber.Ctx) error {
 	}
 	defer file.Close()
 	res, err := importers.ImportLedgerAt(s.Store, file, fh.Size, importers.LedgerRequest{UnitCode: unit.Code, Period: period,
-		FileName: fh.Name, TempDir: s.tmp.Run(), UploadedBy: currentUser(c).Username, By: s.actor(c), DryRun: c.FormValue("dry_run") == "1", Limits: importers.DefaultLedgerLimits(),
+		FileName: fh.Name, TempDir: s.tmp.Run(), UploadedBy: currentUser(c).Username, By: s.actor(c), DryRun: c.FormValue("dry_run") == "1", Limits: xlsx.DefaultLimits(),
 		Plan: s.Plan, Now: s.Config.Now()})
 	if errors.Is(err, models.ErrDuplicateFile) {
 		return models.Errorf(models.EConflict, "同一文件已上传过该单位该月的台账。")

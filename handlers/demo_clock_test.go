@@ -1,17 +1,15 @@
 package handlers
 
 import (
-	"bytes"
 	"net/http"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/xuri/excelize/v2"
-
+	"ruralkpi/internal/testkit"
+	"ruralkpi/internal/teststore"
 	"ruralkpi/models"
-	"ruralkpi/store"
 )
 
 // newDemoEnv is the demo as `serve --demo` seeds it, on a clock that reads the day (10:00 CST).
@@ -21,13 +19,9 @@ func newDemoEnv(t testing.TB, day string) *accessEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &accessEnv{t: t, plan: accessPlan(t), dbPath: filepath.Join(t.TempDir(), "demo.db"),
+	e := &accessEnv{t: t, plan: testkit.Plan(t), dbPath: filepath.Join(t.TempDir(), "demo.db"),
 		clock: &accessClock{now: today.Add(10 * time.Hour)}}
-	store, err := store.Open(e.dbPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = store.Close() })
+	store := teststore.Open(t, e.dbPath)
 	if err := store.SeedPlan(e.plan); err != nil {
 		t.Fatal(err)
 	}
@@ -80,35 +74,11 @@ func fillFromMonth(t testing.TB, e *accessEnv, template, unit, month string) []b
 	if err != nil {
 		t.Fatal(err)
 	}
-	values := map[string]float64{}
+	values := map[string]any{}
 	for _, val := range v.Values {
 		values[val.Indicator] = val.Value
 	}
-	f, err := excelize.OpenReader(strings.NewReader(template))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := f.GetRows("月报")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i, r := range rows {
-		if len(r) == 0 {
-			continue
-		}
-		if v, ok := values[r[0]]; ok {
-			cell, _ := excelize.CoordinatesToCellName(8, i+1)
-			if err := f.SetCellValue("月报", cell, v); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
-	var out bytes.Buffer
-	if _, err := f.WriteTo(&out); err != nil {
-		t.Fatal(err)
-	}
-	return out.Bytes()
+	return fillTemplate(t, []byte(template), values)
 }
 
 // TestCookiesLiveOnTheRealClock: with the server's clock on the demo day, the session cookie must

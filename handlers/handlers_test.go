@@ -1,40 +1,22 @@
 package handlers
 
 import (
-	"bytes"
 	"encoding/json"
-	"io"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/gofiber/fiber/v2"
 
-	"ruralkpi/models"
-	"ruralkpi/plans"
-	"ruralkpi/store"
+	"ruralkpi/internal/testkit"
+	"ruralkpi/internal/teststore"
 )
 
 // newTestApp builds the app over a fresh SQLite database in a temp dir, with the demo loaded when asked.
 func newTestApp(t testing.TB, demo bool) (*fiber.App, *Server) {
 	t.Helper()
-	b, err := plans.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	plan, err := models.LoadPlan(bytes.NewReader(b))
-	if err != nil {
-		t.Fatal(err)
-	}
-	store, err := store.Open(filepath.Join(t.TempDir(), "handlers.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = store.Close() })
-	if err := store.SeedPlan(plan); err != nil {
-		t.Fatal(err)
-	}
+	plan := testkit.Plan(t)
+	store, _ := teststore.Seeded(t, plan)
 	if demo {
 		if err := store.SeedDemo(plan); err != nil {
 			t.Fatal(err)
@@ -49,20 +31,10 @@ func newTestApp(t testing.TB, demo bool) (*fiber.App, *Server) {
 	return app, s
 }
 
+// get requests url as the office (by API token) and returns the status and body.
 func get(t testing.TB, app *fiber.App, url string) (int, []byte) {
 	t.Helper()
-	req := httptest.NewRequest("GET", url, nil)
-	req.Header.Set("Authorization", "Bearer "+testOfficeToken)
-	resp, err := app.Test(req, -1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resp.StatusCode, body
+	return do(t, app, httptest.NewRequest("GET", url, nil))
 }
 
 func TestTargetsEndpointReturnsEveryPlanTarget(t *testing.T) {

@@ -68,28 +68,7 @@ func countyReturn(t *testing.T, c *accessClient, unit, period string, servicePoi
 	if res.status != fiber.StatusOK {
 		t.Fatalf("template: %d %.300s", res.status, res.body)
 	}
-	f, err := excelize.OpenReader(strings.NewReader(res.body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := f.GetRows("月报")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i, r := range rows {
-		if len(r) > 0 && r[0] == models.IndServicePoints {
-			cell, _ := excelize.CoordinatesToCellName(8, i+1)
-			if err := f.SetCellValue("月报", cell, servicePoints); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
-	var out bytes.Buffer
-	if _, err := f.WriteTo(&out); err != nil {
-		t.Fatal(err)
-	}
-	return out.Bytes()
+	return fillTemplate(t, []byte(res.body), map[string]any{models.IndServicePoints: servicePoints})
 }
 
 // TestLedgerCannotBypassMonthLock is the reported attack: as county-530304 a return for March 2024

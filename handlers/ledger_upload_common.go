@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"ruralkpi/importers"
+	"ruralkpi/importers/xlsx"
 	"ruralkpi/models"
 )
 
@@ -49,7 +50,7 @@ func (s *Server) ledgerUploadTarget(c *fiber.Ctx) (models.Unit, models.Period, e
 // ledgerRequest is the import request of a web upload; the import refuses a locked month (409).
 func (s *Server) ledgerRequest(c *fiber.Ctx, unit models.Unit, period models.Period, fileName string, dryRun bool) importers.LedgerRequest {
 	return importers.LedgerRequest{UnitCode: unit.Code, Period: period, FileName: fileName, UploadedBy: currentUser(c).Username, By: s.actor(c),
-		DryRun: dryRun, Diff: dryRun, Limits: importers.DefaultLedgerLimits(), Plan: s.Plan, Now: s.Config.Now(), TempDir: s.tmp.Run()}
+		DryRun: dryRun, Diff: dryRun, Limits: xlsx.DefaultLimits(), Plan: s.Plan, Now: s.Config.Now(), TempDir: s.tmp.Run()}
 }
 
 // ledgerUploadPage lays out an import result beside the unit's previous snapshot (the newest up to

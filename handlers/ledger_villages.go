@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"ruralkpi/importers"
+	"ruralkpi/importers/xlsx"
 	"ruralkpi/models"
 )
 
@@ -53,7 +54,7 @@ func (s *Server) ledgerVillagesImport(c *fiber.Ctx) error {
 		return err
 	}
 	defer f.Close()
-	list, err := importers.ParseLedgerVillagesAt(f, fh.Size, importers.DefaultLedgerLimits())
+	list, err := importers.ParseLedgerVillagesAt(f, fh.Size, xlsx.DefaultLimits())
 	if err != nil {
 		return err
 	}

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"ruralkpi/internal/testkit"
 	"ruralkpi/models"
 	"ruralkpi/store"
 )
@@ -83,11 +84,11 @@ func BenchmarkNationalReadModelBuild(b *testing.B) {
 		runtime.GC()
 		var before runtime.MemStats
 		runtime.ReadMemStats(&before)
-		c0 := cpuTime()
+		c0 := testkit.CPUTime()
 		if err := fresh.StartReadModel(p); err != nil {
 			b.Fatal(err)
 		}
-		cpu += cpuTime() - c0
+		cpu += testkit.CPUTime() - c0
 		runtime.GC()
 		var after runtime.MemStats
 		runtime.ReadMemStats(&after)
@@ -176,9 +177,9 @@ func BenchmarkNationalPages(b *testing.B) {
 						}
 						b.StartTimer()
 					}
-					c0 := cpuTime()
+					c0 := testkit.CPUTime()
 					get(b, url)
-					cpu += cpuTime() - c0
+					cpu += testkit.CPUTime() - c0
 				}
 				b.ReportMetric(float64(cpu.Microseconds())/1000/float64(b.N), "cpu-ms/op")
 			})
@@ -207,9 +208,9 @@ func BenchmarkCityOverview(b *testing.B) {
 		get(b)
 		var cpu time.Duration
 		for b.Loop() {
-			c0 := cpuTime()
+			c0 := testkit.CPUTime()
 			get(b)
-			cpu += cpuTime() - c0
+			cpu += testkit.CPUTime() - c0
 		}
 		b.ReportMetric(float64(cpu.Microseconds())/1000/float64(b.N), "cpu-ms/op")
 	})
@@ -224,9 +225,9 @@ func BenchmarkCityOverview(b *testing.B) {
 				b.Fatal(err)
 			}
 			b.StartTimer()
-			c0 := cpuTime()
+			c0 := testkit.CPUTime()
 			get(b)
-			cpu += cpuTime() - c0
+			cpu += testkit.CPUTime() - c0
 		}
 		b.ReportMetric(float64(cpu.Microseconds())/1000/float64(b.N), "cpu-ms/op")
 	})
@@ -244,12 +245,12 @@ func BenchmarkNationalWrite(b *testing.B) {
 	n := 0
 	for b.Loop() {
 		n++
-		c0 := cpuTime()
+		c0 := testkit.CPUTime()
 		if _, err := s.SaveVersion(models.NewVersion{UnitCode: "110101", Period: "2025-06", Source: models.SourceUpload,
 			File: fmt.Appendf(nil, "bench %d %d", time.Now().UnixNano(), n), Values: []models.ReturnValue{{Indicator: "stock_0", Value: float64(n)}}}); err != nil {
 			b.Fatal(err)
 		}
-		cpu += cpuTime() - c0
+		cpu += testkit.CPUTime() - c0
 	}
 	after, _ := s.Progress(p)
 	if after.Version != before.Version+uint64(b.N) {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"html"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -13,9 +12,8 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"ruralkpi/dashboards"
-	"ruralkpi/models"
-	"ruralkpi/plans"
-	"ruralkpi/store"
+	"ruralkpi/internal/testkit"
+	"ruralkpi/internal/teststore"
 )
 
 // TestProgressEndpoints shares one demo database between the API and the pages: seeding it is the
@@ -142,28 +140,14 @@ func testDashboardPages(t *testing.T, app *fiber.App) {
 // TestDashboardEscapesLabels checks that a unit or indicator name holding markup reaches the page
 // only as text: in the attribute of a chart and in the tables.
 func TestDashboardEscapesLabels(t *testing.T) {
-	b, err := plans.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	plan, err := models.LoadPlan(bytes.NewReader(b))
-	if err != nil {
-		t.Fatal(err)
-	}
+	plan := testkit.Plan(t)
 	evil := `</script><script>alert(1)</script>"'`
 	plan.Root.Children[0].Name = "麒麟区" + evil
 	plan.Indicators[1].Name = "网点" + evil
 	if err := plan.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	store, err := store.Open(filepath.Join(t.TempDir(), "evil.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = store.Close() })
-	if err := store.SeedPlan(plan); err != nil {
-		t.Fatal(err)
-	}
+	store, _ := teststore.Seeded(t, plan)
 	if err := store.SeedDemo(plan); err != nil {
 		t.Fatal(err)
 	}
@@ -192,13 +176,13 @@ func BenchmarkDashboardPages(b *testing.B) {
 	app, _ := newTestApp(b, true)
 	for _, url := range []string{"/overview", "/counties/530302", "/workstreams/goals", "/workstreams/actions", "/indicators/service_points", "/api/v1/progress"} {
 		b.Run(strings.Trim(strings.ReplaceAll(url, "/", "_"), "_"), func(b *testing.B) {
-			start := cpuTime()
+			start := testkit.CPUTime()
 			for b.Loop() {
 				if status, body := get(b, app, url); status != 200 {
 					b.Fatalf("GET %s: %d %s", url, status, truncate(body))
 				}
 			}
-			b.ReportMetric(float64(cpuTime()-start)/float64(b.N), "cpu-ns/op")
+			b.ReportMetric(float64(testkit.CPUTime()-start)/float64(b.N), "cpu-ns/op")
 		})
 	}
 }

@@ -44,7 +44,9 @@ func uploadBody(t *testing.T, name string, data []byte, fields map[string]string
 	return &buf, w.FormDataContentType()
 }
 
-func do(t *testing.T, app *fiber.App, req *http.Request) (int, []byte) {
+// do sends req, as the office by API token unless it carries its own Authorization, and returns the
+// status and body.
+func do(t testing.TB, app *fiber.App, req *http.Request) (int, []byte) {
 	t.Helper()
 	if req.Header.Get("Authorization") == "" {
 		req.Header.Set("Authorization", "Bearer "+testOfficeToken) // the office, by API token: no CSRF
@@ -76,7 +78,14 @@ func filledReturn(t *testing.T, app *fiber.App, values map[string]any) []byte {
 	if status != 200 {
 		t.Fatalf("template: %d %s", status, body)
 	}
-	f, err := excelize.OpenReader(bytes.NewReader(body))
+	return fillTemplate(t, body, values)
+}
+
+// fillTemplate types figures (indicator code → value) into the value column of a return template's
+// 月报 sheet and returns the workbook: the one way the handler tests fill in a downloaded template.
+func fillTemplate(t testing.TB, template []byte, values map[string]any) []byte {
+	t.Helper()
+	f, err := excelize.OpenReader(bytes.NewReader(template))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,12 +95,13 @@ func filledReturn(t *testing.T, app *fiber.App, values map[string]any) []byte {
 		t.Fatal(err)
 	}
 	for i, r := range rows {
-		if len(r) > 0 {
-			if v, ok := values[r[0]]; ok {
-				cell, _ := excelize.CoordinatesToCellName(8, i+1)
-				if err := f.SetCellValue("月报", cell, v); err != nil {
-					t.Fatal(err)
-				}
+		if len(r) == 0 {
+			continue
+		}
+		if v, ok := values[r[0]]; ok {
+			cell, _ := excelize.CoordinatesToCellName(8, i+1)
+			if err := f.SetCellValue("月报", cell, v); err != nil {
+				t.Fatal(err)
 			}
 		}
 	}

@@ -20,7 +20,8 @@ import (
 	"ruralkpi/uploads"
 )
 
-// postLedgerAPI posts a ledger file to the API as the office and returns the status and JSON.
+// postLedgerAPI posts a ledger file (none when file is nil) to the API as the office and returns the
+// status and JSON.
 func postLedgerAPI(t *testing.T, app *fiber.App, fields map[string]string, file []byte) (int, map[string]any) {
 	t.Helper()
 	var body bytes.Buffer
@@ -28,12 +29,14 @@ func postLedgerAPI(t *testing.T, app *fiber.App, fields map[string]string, file 
 	for k, v := range fields {
 		_ = w.WriteField(k, v)
 	}
-	fw, err := w.CreateFormFile("file", "台账.xlsx")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := fw.Write(file); err != nil {
-		t.Fatal(err)
+	if file != nil {
+		fw, err := w.CreateFormFile("file", "台账.xlsx")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := fw.Write(file); err != nil {
+			t.Fatal(err)
+		}
 	}
 	_ = w.Close()
 	req := httptest.NewRequest("POST", "/api/v1/ledger", &body)

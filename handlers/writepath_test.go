@@ -402,28 +402,7 @@ func (w *writePathEnv) returnFile(t *testing.T, servicePoints int) []byte {
 	if res.status != 200 {
 		t.Fatalf("template: %d %.300s", res.status, res.body)
 	}
-	f, err := excelize.OpenReader(strings.NewReader(res.body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := f.GetRows("月报")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i, r := range rows {
-		if len(r) > 0 && r[0] == "service_points" {
-			cell, _ := excelize.CoordinatesToCellName(8, i+1)
-			if err := f.SetCellValue("月报", cell, servicePoints); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
-	var out bytes.Buffer
-	if _, err := f.WriteTo(&out); err != nil {
-		t.Fatal(err)
-	}
-	return out.Bytes()
+	return fillTemplate(t, []byte(res.body), map[string]any{models.IndServicePoints: servicePoints})
 }
 
 // ledgerFile is a one-point ledger of 麒麟区 (the village list holds 潇湘村).

@@ -7,22 +7,9 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"ruralkpi/internal/testkit"
 	"ruralkpi/models"
-	"ruralkpi/plans"
 )
-
-func loadPlan(t *testing.T) *models.Plan {
-	t.Helper()
-	data, err := plans.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := models.LoadPlan(bytes.NewReader(data))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
 
 // workbook builds the template, lets the test edit it, and returns its bytes.
 func workbook(t *testing.T, p *models.Plan, allocations []models.Allocation, edit func(f *excelize.File)) []byte {
@@ -46,7 +33,7 @@ func workbook(t *testing.T, p *models.Plan, allocations []models.Allocation, edi
 }
 
 func TestAllocationTemplateRoundTrip(t *testing.T) {
-	p := loadPlan(t)
+	p := testkit.Plan(t)
 	ind := models.Allocatable(p)[0]
 	existing := []models.Allocation{{Indicator: ind.Code, Year: p.Years[0], UnitCode: "530302", Value: 12}}
 	data := workbook(t, p, existing, func(f *excelize.File) {
@@ -77,7 +64,7 @@ func TestAllocationTemplateRoundTrip(t *testing.T) {
 // TestAllocationBlankCellClears: the template carries the current shares, so a cell left blank (or
 // emptied) removes the unit's share — an allocation can be undone (issue 13, item 4).
 func TestAllocationBlankCellClears(t *testing.T) {
-	p := loadPlan(t)
+	p := testkit.Plan(t)
 	ind := models.Allocatable(p)[0]
 	existing := []models.Allocation{{Indicator: ind.Code, Year: p.Years[0], UnitCode: "530302", Value: 12},
 		{Indicator: ind.Code, Year: p.Years[0], UnitCode: "530303", Value: 8}}
@@ -103,7 +90,7 @@ func TestAllocationBlankCellClears(t *testing.T) {
 
 // TestAllocationShareCappedGrowthNot: a unit's share (coverage) cannot exceed 100%.
 func TestAllocationShareCapped(t *testing.T) {
-	p := loadPlan(t)
+	p := testkit.Plan(t)
 	err := models.ValidateAllocation(p, models.AllocationInput{Indicator: "village_coverage", Year: 2024, UnitCode: "530302", Value: 120})
 	if err == nil {
 		t.Error("a coverage share of 120% accepted")
@@ -114,7 +101,7 @@ func TestAllocationShareCapped(t *testing.T) {
 }
 
 func TestParseAllocationsReportsEveryProblem(t *testing.T) {
-	p := loadPlan(t)
+	p := testkit.Plan(t)
 	tests := []struct {
 		name  string
 		edit  func(f *excelize.File)

@@ -8,16 +8,18 @@ import (
 	"os"
 	"testing"
 	"time"
+
+	"ruralkpi/internal/testkit"
 )
 
 // BenchmarkParseReturn is the server time of one return: read, inflate-check and validate a filled template.
 func BenchmarkParseReturn(b *testing.B) {
-	p := testPlan(b)
+	p := testkit.Plan(b)
 	data := filledTemplate(b, p, testPeriod, goodFilling())
 	ref := testReference(p)
 	b.ReportAllocs()
 	b.SetBytes(int64(len(data)))
-	cpu := processCPU()
+	cpu := testkit.CPUTime()
 	for b.Loop() {
 		res, err := ParseReturn(bytes.NewReader(data), DefaultLimits(), ref)
 		if err != nil || !res.OK() {
@@ -29,12 +31,12 @@ func BenchmarkParseReturn(b *testing.B) {
 
 // reportCPU adds the process CPU milliseconds per operation since start to a benchmark's figures.
 func reportCPU(b *testing.B, start time.Duration) {
-	b.ReportMetric(float64(processCPU()-start)/float64(time.Millisecond)/float64(b.N), "cpu-ms/op")
+	b.ReportMetric(float64(testkit.CPUTime()-start)/float64(time.Millisecond)/float64(b.N), "cpu-ms/op")
 }
 
 // BenchmarkParseHostile reads zip bombs: the cost must stay flat whatever size they declare.
 func BenchmarkParseHostile(b *testing.B) {
-	p := testPlan(b)
+	p := testkit.Plan(b)
 	for _, name := range []string{"bad_zipbomb.xlsx", "bad_zipbomb_lying.xlsx", "bad_too_many_rows.xlsx"} {
 		data := readFixtureB(b, name)
 		b.Run(name, func(b *testing.B) {
@@ -51,7 +53,7 @@ func BenchmarkParseHostile(b *testing.B) {
 
 // BenchmarkWriteTemplate is the cost of one template download.
 func BenchmarkWriteTemplate(b *testing.B) {
-	p := testPlan(b)
+	p := testkit.Plan(b)
 	in := testTemplateInput(p, testPeriod)
 	b.ReportAllocs()
 	for b.Loop() {
@@ -73,7 +75,7 @@ func readFixtureB(b *testing.B, name string) []byte {
 // BenchmarkImportSQLite is the server time of one accepted upload end to end: read, look up the
 // reference, validate and store the version with its file in SQLite, in one transaction.
 func BenchmarkImportSQLite(b *testing.B) {
-	p := testPlan(b)
+	p := testkit.Plan(b)
 	s := testStore(b, p)
 	parts := unzipB(b, templateFromStore(b, s, p, goodFilling()))
 	b.ReportAllocs()
@@ -84,9 +86,9 @@ func BenchmarkImportSQLite(b *testing.B) {
 		parts["docProps/bench.txt"] = []byte(fmt.Sprint(i))
 		file := zipOfB(b, parts)
 		b.StartTimer()
-		start := processCPU()
+		start := testkit.CPUTime()
 		out, err := Import(s, p, DefaultLimits(), ImportRequest{File: file, Now: testNow})
-		cpu += processCPU() - start
+		cpu += testkit.CPUTime() - start
 		if err != nil || !out.Stored {
 			b.Fatal(err, out.Problems)
 		}

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"ruralkpi/internal/testkit"
 )
 
 func readFixture(t *testing.T, name string) []byte {
@@ -22,7 +24,7 @@ type want struct {
 }
 
 func TestRefusedFixtures(t *testing.T) {
-	p := testPlan(t)
+	p := testkit.Plan(t)
 	tests := []struct {
 		file string
 		want []want
@@ -97,7 +99,7 @@ func TestRefusedFixtures(t *testing.T) {
 }
 
 func TestAcceptedFixtures(t *testing.T) {
-	p := testPlan(t)
+	p := testkit.Plan(t)
 	goodFloat := map[string]float64{}
 	for k, v := range goodValues {
 		switch x := v.(type) {

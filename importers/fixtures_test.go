@@ -18,6 +18,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"ruralkpi/internal/testkit"
 	"ruralkpi/models"
 )
 
@@ -29,7 +30,7 @@ func TestWriteFixtures(t *testing.T) {
 	if !*update {
 		t.Skip("run with -update to rewrite the fixtures")
 	}
-	p := testPlan(t)
+	p := testkit.Plan(t)
 	write := func(name string, b []byte) {
 		t.Helper()
 		if err := os.WriteFile(filepath.Join("testdata", name), b, 0o644); err != nil {
@@ -273,7 +274,7 @@ func zipBomb(t *testing.T, n int) []byte {
 
 // lyingZipBomb is the good return whose monthly sheet declares 2 KB but inflates to 30 MB.
 func lyingZipBomb(t *testing.T) []byte {
-	parts := unzip(t, filledTemplate(t, testPlan(t), testPeriod, goodFilling()))
+	parts := unzip(t, filledTemplate(t, testkit.Plan(t), testPeriod, goodFilling()))
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
 	names := make([]string, 0, len(parts))

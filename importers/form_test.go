@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"ruralkpi/internal/testkit"
 	"ruralkpi/models"
 )
 
@@ -43,7 +44,7 @@ func cellsToFields(d Draft) map[string]string {
 
 // ratePlan is the plan with one county row made a percentage, so the percentage rules have a row.
 func ratePlan(t *testing.T) *models.Plan {
-	p := testPlan(t)
+	p := testkit.Plan(t)
 	for i, ind := range p.Indicators {
 		if ind.Code == "covered_villages" {
 			// A share (verdicts: only shares are capped at 100%; a growth rate may exceed it).
@@ -96,7 +97,7 @@ func TestFormAndTemplateAgree(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			p := testPlan(t)
+			p := testkit.Plan(t)
 			if tc.plan != nil {
 				p = tc.plan(t)
 			}
@@ -142,7 +143,7 @@ func TestFormAndTemplateAgree(t *testing.T) {
 
 // TestFormForShowsWhatTheTemplateShows checks the form's reference figures and pre-filled answers.
 func TestFormForShowsWhatTheTemplateShows(t *testing.T) {
-	p := testPlan(t)
+	p := testkit.Plan(t)
 	in := testTemplateInput(p, "2025-01")
 	in.Current = models.ReturnVersion{Number: 2, Values: []models.ReturnValue{{Indicator: "service_points", Value: 120, Note: "含新建"}},
 		Milestones: []models.MilestoneReport{{Indicator: "joint_distribution", State: models.MilestoneDone, DoneOn: "2023-11-20"}}}

@@ -5,6 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"ruralkpi/internal/testkit"
 )
 
 // FuzzParseReturn feeds arbitrary bytes to the reader and the rules: they must never panic, never
@@ -24,7 +26,7 @@ func FuzzParseReturn(f *testing.F) {
 	}
 	f.Add([]byte{})
 	f.Add([]byte("PK\x03\x04"))
-	p := testPlan(f)
+	p := testkit.Plan(f)
 	lim := DefaultLimits()
 	lim.MaxRows = 200
 	f.Fuzz(func(t *testing.T, data []byte) {

@@ -9,7 +9,6 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"ruralkpi/models"
-	"ruralkpi/plans"
 )
 
 // Fixed facts of the test returns: 麒麟区, June 2024, checked on 10 July 2024.
@@ -19,19 +18,6 @@ const (
 )
 
 var testNow = time.Date(2024, 7, 10, 9, 0, 0, 0, time.UTC)
-
-func testPlan(tb testing.TB) *models.Plan {
-	tb.Helper()
-	b, err := plans.Default()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	p, err := models.LoadPlan(bytes.NewReader(b))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return p
-}
 
 // testHistory is 麒麟区's accepted figures before June 2024.
 func testHistory() []Figures {

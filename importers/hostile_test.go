@@ -10,6 +10,8 @@ import (
 	"unicode"
 
 	"ruralkpi/importers/hostile"
+	"ruralkpi/importers/xlsx"
+	"ruralkpi/internal/testkit"
 	"ruralkpi/models"
 )
 
@@ -51,13 +53,13 @@ func TestLedgerSharedStringsBounded(t *testing.T) {
 	data := hostileBook(t, hostile.Classes()[0])
 	var err error
 	alloc := allocatedBy(func() {
-		_, err = ParseLedgerAt(bytes.NewReader(data), int64(len(data)), LedgerCheck{AsOf: models.MustPeriod("2024-06"), Limits: DefaultLedgerLimits()})
+		_, err = ParseLedgerAt(bytes.NewReader(data), int64(len(data)), LedgerCheck{AsOf: models.MustPeriod("2024-06"), Limits: xlsx.DefaultLimits()})
 	})
 	var appErr *models.Error
 	if !errors.As(err, &appErr) || appErr.Code != models.ETooLarge || !strings.Contains(appErr.Message, "共享字符串") {
 		t.Fatalf("want a too-large refusal naming the shared strings, got %v", err)
 	}
-	if limit := uint64(2 * DefaultLedgerLimits().MaxSharedStringBytes); alloc > limit {
+	if limit := uint64(2 * xlsx.DefaultLimits().MaxSharedStringBytes); alloc > limit {
 		t.Errorf("allocated %d MiB reading a hostile table, want at most %d MiB", alloc>>20, limit>>20)
 	}
 }
@@ -71,7 +73,7 @@ func TestLedgerUniqueCountNotTrusted(t *testing.T) {
 	}
 	data := buf.Bytes()
 	alloc := allocatedBy(func() {
-		if _, err := ledgerRawRows(t, data, DefaultLedgerLimits()); err != nil {
+		if _, err := ledgerRawRows(t, data, xlsx.DefaultLimits()); err != nil {
 			t.Fatal(err)
 		}
 	})
@@ -89,7 +91,7 @@ func TestLedgerDimensionNotTrusted(t *testing.T) {
 	}
 	data := buf.Bytes()
 	alloc := allocatedBy(func() {
-		if _, err := ParseLedgerBytes(data, LedgerCheck{AsOf: models.MustPeriod("2024-06"), Limits: DefaultLedgerLimits()}); err != nil {
+		if _, err := ParseLedgerBytes(data, LedgerCheck{AsOf: models.MustPeriod("2024-06"), Limits: xlsx.DefaultLimits()}); err != nil {
 			var appErr *models.Error
 			if !errors.As(err, &appErr) {
 				t.Fatal(err)
@@ -112,7 +114,7 @@ func TestLedgerSmallPartsBounded(t *testing.T) {
 	b.WriteString(`</sheets></workbook>`)
 	big := b.String()
 	data := ledgerTestBookWith(t, map[string]string{"xl/workbook.xml": big})
-	_, err := OpenLedgerWorkbook(bytes.NewReader(data), int64(len(data)), DefaultLedgerLimits())
+	_, err := xlsx.Open(bytes.NewReader(data), int64(len(data)), xlsx.DefaultLimits())
 	var appErr *models.Error
 	if !errors.As(err, &appErr) || appErr.Code != models.ETooLarge || !strings.Contains(appErr.Message, "workbook.xml") {
 		t.Fatalf("want a too-large refusal of workbook.xml, got %v", err)
@@ -125,13 +127,13 @@ func TestHostileClassesRefused(t *testing.T) {
 	if testing.Short() {
 		t.Skip("generates hundreds of MiB of hostile XML")
 	}
-	p := testPlan(t)
+	p := testkit.Plan(t)
 	doors := []struct {
 		name string
 		read func(data []byte) (string, error) // the refusal message, "" when accepted
 	}{
 		{"ledger", func(data []byte) (string, error) {
-			li, err := ParseLedgerAt(bytes.NewReader(data), int64(len(data)), LedgerCheck{AsOf: models.MustPeriod("2024-06"), Limits: DefaultLedgerLimits()})
+			li, err := ParseLedgerAt(bytes.NewReader(data), int64(len(data)), LedgerCheck{AsOf: models.MustPeriod("2024-06"), Limits: xlsx.DefaultLimits()})
 			if err != nil {
 				return models.ErrorMessage(err), appErrOnly(err)
 			}
@@ -141,7 +143,7 @@ func TestHostileClassesRefused(t *testing.T) {
 			return "", nil
 		}},
 		{"villages", func(data []byte) (string, error) {
-			list, err := ParseLedgerVillagesAt(bytes.NewReader(data), int64(len(data)), DefaultLedgerLimits())
+			list, err := ParseLedgerVillagesAt(bytes.NewReader(data), int64(len(data)), xlsx.DefaultLimits())
 			if err != nil {
 				return models.ErrorMessage(err), appErrOnly(err)
 			}

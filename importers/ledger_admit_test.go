@@ -7,6 +7,9 @@ import (
 	"testing"
 	"time"
 
+	"ruralkpi/importers/xlsx"
+	"ruralkpi/internal/testkit"
+	"ruralkpi/internal/teststore"
 	"ruralkpi/models"
 	"ruralkpi/store"
 )
@@ -22,19 +25,15 @@ func (o openAtFirst) LedgerSubmitCheck(p *models.Plan, unit string, period model
 // TestImportLedgerObeysMonthLock: a ledger is let in by the rule of returns (deadline, lock,
 // reopening, a returned upload), on a dry run too, and checked again where it is written.
 func TestImportLedgerObeysMonthLock(t *testing.T) {
-	plan := testPlan(t)
-	st, err := store.Open(filepath.Join(t.TempDir(), "t.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	plan := testkit.Plan(t)
+	st := teststore.Open(t, filepath.Join(t.TempDir(), "t.db"))
 	august := time.Date(2024, 8, 1, 9, 0, 0, 0, models.ReportingZone()) // June locked at the end of 15 July
 	file := func(code string) []byte {
 		return ledgerTestWorkbook(t, ledgerGenHeader(), []ledgerTestRow{ledgerGoodRow(code)})
 	}
 	req := func(period string, dry bool, now time.Time) LedgerRequest {
 		return LedgerRequest{UnitCode: "530302", Period: models.MustPeriod(period), FileName: "台账.xlsx", UploadedBy: "county-530302",
-			DryRun: dry, Limits: DefaultLedgerLimits(), TempDir: t.TempDir(), Plan: plan, Now: now}
+			DryRun: dry, Limits: xlsx.DefaultLimits(), TempDir: t.TempDir(), Plan: plan, Now: now}
 	}
 	count := func(t *testing.T, period string) int {
 		t.Helper()

@@ -16,12 +16,14 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/xuri/excelize/v2"
 
+	"ruralkpi/importers/xlsx"
+	"ruralkpi/internal/testkit"
+	"ruralkpi/internal/teststore"
 	"ruralkpi/models"
 	"ruralkpi/store"
 )
@@ -50,26 +52,17 @@ func ledgerBenchFile(b *testing.B, layout string) ([]byte, []LedgerVillage) {
 // core achieves when the benchmark has it to itself.
 func ledgerReportRows(b *testing.B, rows int, cpu0 float64) {
 	b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
-	b.ReportMetric(float64(rows)*float64(b.N)/(ledgerCPUSeconds()-cpu0), "rows/cpu-s")
-}
-
-// ledgerCPUSeconds is the CPU time this process has used so far, user and system.
-func ledgerCPUSeconds() float64 {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return float64(ru.Utime.Nano()+ru.Stime.Nano()) / 1e9
+	b.ReportMetric(float64(rows)*float64(b.N)/(testkit.CPUTime().Seconds()-cpu0), "rows/cpu-s")
 }
 
 // ledgerBaselineCPU times one encoding/xml token pass over the file in CPU-seconds per row.
 func ledgerBaselineCPU(b *testing.B, data []byte) float64 {
 	b.Helper()
-	cpu0 := ledgerCPUSeconds()
+	cpu0 := testkit.CPUTime().Seconds()
 	if _, err := xmlTokenPass(data); err != nil {
 		b.Fatal(err)
 	}
-	return float64(ledgerBenchRows) / (ledgerCPUSeconds() - cpu0)
+	return float64(ledgerBenchRows) / (testkit.CPUTime().Seconds() - cpu0)
 }
 
 // ledgerPeakHeap samples the live heap while fn runs and returns the highest value seen, in bytes.
@@ -141,7 +134,7 @@ func BenchmarkLedgerXMLTokenBaseline(b *testing.B) {
 		b.Run(layout, func(b *testing.B) {
 			data, _ := ledgerBenchFile(b, layout)
 			b.ResetTimer()
-			cpu0 := ledgerCPUSeconds()
+			cpu0 := testkit.CPUTime().Seconds()
 			for range b.N {
 				n, err := xmlTokenPass(data)
 				if err != nil || n != ledgerBenchRows+1 {
@@ -163,7 +156,7 @@ func BenchmarkLedgerExcelizeRows(b *testing.B) {
 			b.Run(name, func(b *testing.B) {
 				data, _ := ledgerBenchFile(b, layout)
 				b.ResetTimer()
-				cpu0 := ledgerCPUSeconds()
+				cpu0 := testkit.CPUTime().Seconds()
 				for range b.N {
 					f, err := excelize.OpenReader(bytes.NewReader(data))
 					if err != nil {
@@ -198,14 +191,14 @@ func BenchmarkLedgerRead(b *testing.B) {
 		b.Run(layout, func(b *testing.B) {
 			data, _ := ledgerBenchFile(b, layout)
 			b.ResetTimer()
-			cpu0 := ledgerCPUSeconds()
+			cpu0 := testkit.CPUTime().Seconds()
 			for range b.N {
-				wb, err := OpenLedgerWorkbook(bytes.NewReader(data), int64(len(data)), DefaultLedgerLimits())
+				wb, err := xlsx.Open(bytes.NewReader(data), int64(len(data)), xlsx.DefaultLimits())
 				if err != nil {
 					b.Fatal(err)
 				}
 				n := 0
-				err = wb.ReadRows(LedgerSheetName, nil, func(r LedgerRow) error {
+				err = wb.ReadRows(LedgerSheetName, nil, func(r xlsx.Row) error {
 					n++
 					return nil
 				})
@@ -224,11 +217,11 @@ func BenchmarkLedgerParse(b *testing.B) {
 	for _, layout := range ledgerBenchLayouts {
 		b.Run(layout, func(b *testing.B) {
 			data, villages := ledgerBenchFile(b, layout)
-			chk := LedgerCheck{AsOf: models.MustPeriod("2024-06"), Villages: NewLedgerVillageIndex(villages), Limits: DefaultLedgerLimits()}
+			chk := LedgerCheck{AsOf: models.MustPeriod("2024-06"), Villages: NewLedgerVillageIndex(villages), Limits: xlsx.DefaultLimits()}
 			baseline := ledgerBaselineCPU(b, data)
 			var peak uint64
 			b.ResetTimer()
-			cpu0 := ledgerCPUSeconds()
+			cpu0 := testkit.CPUTime().Seconds()
 			for range b.N {
 				peak = max(peak, ledgerPeakHeap(func() {
 					li, err := ParseLedgerBytes(data, chk)
@@ -238,19 +231,16 @@ func BenchmarkLedgerParse(b *testing.B) {
 				}))
 			}
 			ledgerReportRows(b, ledgerBenchRows, cpu0)
-			b.ReportMetric(float64(ledgerBenchRows)*float64(b.N)/(ledgerCPUSeconds()-cpu0)/baseline, "x-xml-baseline-cpu")
+			b.ReportMetric(float64(ledgerBenchRows)*float64(b.N)/(testkit.CPUTime().Seconds()-cpu0)/baseline, "x-xml-baseline-cpu")
 			b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
 		})
 	}
 }
 
-// ledgerBenchStore opens a fresh database holding the generated unit's village list.
+// ledgerBenchStore opens a fresh database (closed when the test ends) holding the generated unit's village list.
 func ledgerBenchStore(tb testing.TB, dir string, villages []LedgerVillage) *store.Store {
 	tb.Helper()
-	st, err := store.Open(filepath.Join(dir, "bench.db"))
-	if err != nil {
-		tb.Fatal(err)
-	}
+	st := teststore.Open(tb, filepath.Join(dir, "bench.db"))
 	vs := make([]models.AdminVillage, len(villages))
 	for i, v := range villages {
 		vs[i] = models.AdminVillage{Township: v.Township, Name: v.Name, Division: v.Division}
@@ -268,23 +258,22 @@ func BenchmarkLedgerImport(b *testing.B) {
 		b.Run(layout, func(b *testing.B) {
 			data, villages := ledgerBenchFile(b, layout)
 			st := ledgerBenchStore(b, b.TempDir(), villages)
-			defer st.Close()
 			baseline := ledgerBaselineCPU(b, data)
-			plan := testPlan(b) // the months are past: IgnoreLock loads them as the CLI would
+			plan := testkit.Plan(b) // the months are past: IgnoreLock loads them as the CLI would
 			var peak uint64
 			b.ResetTimer()
-			cpu0 := ledgerCPUSeconds()
+			cpu0 := testkit.CPUTime().Seconds()
 			for i := range b.N {
 				peak = max(peak, ledgerPeakHeap(func() {
 					res, err := ImportLedger(st, bytes.NewReader(data), LedgerRequest{UnitCode: "530302",
-						Period: models.MustPeriod("2025-12").AddMonths(-i), FileName: "bench.xlsx", Limits: DefaultLedgerLimits(), Plan: plan, IgnoreLock: true})
+						Period: models.MustPeriod("2025-12").AddMonths(-i), FileName: "bench.xlsx", Limits: xlsx.DefaultLimits(), Plan: plan, Now: testNow, IgnoreLock: true})
 					if err != nil || !res.Stored || res.Points != ledgerBenchRows {
 						b.Fatalf("stored %v, points %d, problems %v, %v", res.Stored, res.Points, res.Problems, err)
 					}
 				}))
 			}
 			ledgerReportRows(b, ledgerBenchRows, cpu0)
-			b.ReportMetric(float64(ledgerBenchRows)*float64(b.N)/(ledgerCPUSeconds()-cpu0)/baseline, "x-xml-baseline-cpu")
+			b.ReportMetric(float64(ledgerBenchRows)*float64(b.N)/(testkit.CPUTime().Seconds()-cpu0)/baseline, "x-xml-baseline-cpu")
 			b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
 		})
 	}
@@ -366,18 +355,17 @@ func TestLedgerImportChild(t *testing.T) {
 		t.Skip("only runs as the child of BenchmarkLedgerImportRSS")
 	}
 	st := ledgerBenchStore(t, os.Getenv("RURALKPI_LEDGER_CHILD_DIR"), ledgerGenVillages(1700, 1))
-	defer st.Close()
 	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
 	dry := os.Getenv("RURALKPI_LEDGER_CHILD_DRYRUN") == "1"
-	start, cpu0 := time.Now(), ledgerCPUSeconds()
+	start, cpu0 := time.Now(), testkit.CPUTime().Seconds()
 	var res LedgerResult
 	peak := ledgerPeakHeap(func() {
 		res, err = ImportLedger(st, f, LedgerRequest{UnitCode: "530302", Period: models.MustPeriod("2024-06"), FileName: filepath.Base(path),
-			Limits: DefaultLedgerLimits(), DryRun: dry, Plan: testPlan(t), IgnoreLock: true})
+			Limits: xlsx.DefaultLimits(), DryRun: dry, Plan: testkit.Plan(t), Now: testNow, IgnoreLock: true})
 	})
 	if err != nil || res.Stored == dry {
 		t.Fatalf("stored %v, problems %v, %v", res.Stored, res.Problems, err)
@@ -385,5 +373,5 @@ func TestLedgerImportChild(t *testing.T) {
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	fmt.Printf("imported %d points seconds=%f cpu=%f peak-heap-MiB=%.1f go-sys-MiB=%.1f vmhwm-KiB=%d\n", res.Points, time.Since(start).Seconds(),
-		ledgerCPUSeconds()-cpu0, float64(peak)/(1<<20), float64(ms.Sys)/(1<<20), ledgerHighWaterKiB())
+		testkit.CPUTime().Seconds()-cpu0, float64(peak)/(1<<20), float64(ms.Sys)/(1<<20), ledgerHighWaterKiB())
 }

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"ruralkpi/importers/xlsx"
 	"ruralkpi/models"
 )
 
@@ -29,7 +30,7 @@ func FuzzLedgerParse(f *testing.F) {
 	for _, seed := range hostileSeeds(f) {
 		f.Add(seed, true)
 	}
-	limits := DefaultLedgerLimits()
+	limits := xlsx.DefaultLimits()
 	limits.MaxRows = 500
 	limits.MaxTokenBytes = 64 << 10
 	limits.MaxPartBytes = 8 << 20

@@ -15,6 +15,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"ruralkpi/importers/xlsx"
 	"ruralkpi/models"
 )
 
@@ -182,14 +183,14 @@ func writeLedgerGenXLSX(w io.Writer, header []string, rows int, rowFn func(int) 
 	}
 	cols := len(header)
 	fmt.Fprintf(bw, `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><dimension ref="A1:%s%d"/><sheetData>`, LedgerColumnName(cols-1), rows+1)
+<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><dimension ref="A1:%s%d"/><sheetData>`, xlsx.ColumnName(cols-1), rows+1)
 	writeRow := func(r int, vals []ledgerGenValue) {
 		fmt.Fprintf(bw, `<row r="%d" spans="1:%d">`, r, cols)
 		for c, v := range vals {
 			if v.Empty {
 				continue
 			}
-			ref := LedgerColumnName(c) + strconv.Itoa(r)
+			ref := xlsx.ColumnName(c) + strconv.Itoa(r)
 			switch {
 			case v.IsNum:
 				style := ""

@@ -7,6 +7,7 @@ import (
 	"os"
 	"time"
 
+	"ruralkpi/importers/xlsx"
 	"ruralkpi/models"
 	"ruralkpi/store"
 )
@@ -31,11 +32,13 @@ type LedgerRequest struct {
 	// Diff, on a dry run, also compares the points with the unit's newest snapshot (the store must
 	// be a LedgerDiffStore); the points are then staged to a scratch file as in a real import.
 	Diff   bool
-	Limits LedgerLimits
+	Limits xlsx.Limits
 	// TempDir holds the spooled upload and the staging file; empty means the system default.
 	TempDir string
 	// Plan and Now decide whether the month is open for the unit, by the rule of returns (admitMonth);
-	// a zero Now means time.Now().
+	// Now is also the snapshot's upload time and its audit entry's. The caller's clock sets it (the
+	// server's Config.Now, the CLI's wall clock): the import never reads the time itself, and a zero
+	// Now is refused.
 	Plan *models.Plan
 	Now  time.Time
 	// IgnoreLock lets a locked month in; only the server's CLI sets it, and the override is audited.
@@ -85,7 +88,7 @@ func ImportLedgerAt(st LedgerStore, spool io.ReaderAt, size int64, req LedgerReq
 		return LedgerResult{}, fmt.Errorf("importers: ledger import of %s needs the plan to check the month", req.UnitCode)
 	}
 	if req.Now.IsZero() {
-		req.Now = time.Now()
+		return LedgerResult{}, fmt.Errorf("importers: ledger import of %s needs the time of the upload (LedgerRequest.Now)", req.UnitCode)
 	}
 	claim := monthClaim{Unit: req.UnitCode, Period: req.Period, Now: req.Now, IgnoreLock: req.IgnoreLock, DryRun: req.DryRun,
 		By: req.UploadedBy, Subject: "网点台账"}

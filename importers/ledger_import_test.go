@@ -7,16 +7,15 @@ import (
 	"testing"
 	"time"
 
+	"ruralkpi/importers/xlsx"
+	"ruralkpi/internal/testkit"
+	"ruralkpi/internal/teststore"
 	"ruralkpi/models"
 	"ruralkpi/store"
 )
 
 func TestImportLedger(t *testing.T) {
-	st, err := store.Open(filepath.Join(t.TempDir(), "t.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := teststore.Open(t, filepath.Join(t.TempDir(), "t.db"))
 	var vs []models.AdminVillage
 	for _, v := range []LedgerVillage{{Township: "越州镇", Name: "潇湘村"}, {Township: "越州镇", Name: "哨湾村"}} {
 		vs = append(vs, models.AdminVillage{Township: v.Township, Name: v.Name})
@@ -28,10 +27,10 @@ func TestImportLedger(t *testing.T) {
 	closed[5], closed[6] = "已裁撤", "2024-02-01"
 	good := ledgerTestWorkbook(t, ledgerGenHeader(), []ledgerTestRow{ledgerGoodRow("P001"), ledgerGoodRow("P002"), closed})
 	bad := ledgerTestWorkbook(t, ledgerGenHeader(), []ledgerTestRow{ledgerGoodRow("P001"), ledgerGoodRow("P001")})
-	plan := testPlan(t)
+	plan := testkit.Plan(t)
 	req := func(dry bool) LedgerRequest {
 		return LedgerRequest{UnitCode: "530302", Period: models.MustPeriod("2024-06"), FileName: "台账.xlsx",
-			DryRun: dry, Limits: DefaultLedgerLimits(), TempDir: t.TempDir(), Plan: plan, Now: testNow}
+			DryRun: dry, Limits: xlsx.DefaultLimits(), TempDir: t.TempDir(), Plan: plan, Now: testNow}
 	}
 	snapshots := func() int {
 		s, err := st.LedgerSnapshots("530302")
@@ -40,6 +39,13 @@ func TestImportLedger(t *testing.T) {
 		}
 		return len(s)
 	}
+	t.Run("the import takes its time from the request, never from the wall clock", func(t *testing.T) {
+		r := req(false)
+		r.Now, r.IgnoreLock = time.Time{}, true // no month lock to refuse it for another reason
+		if res, err := ImportLedger(st, bytes.NewReader(good), r); err == nil || res.Stored || snapshots() != 0 {
+			t.Fatalf("a ledger without the time of its upload was taken: %+v %v", res, err)
+		}
+	})
 	t.Run("refused ledger stores nothing", func(t *testing.T) {
 		res, err := ImportLedger(st, bytes.NewReader(bad), req(false))
 		if err != nil {
@@ -69,6 +75,14 @@ func TestImportLedger(t *testing.T) {
 		pts, err := st.LedgerPoints(res.Snapshot.ID)
 		if err != nil || len(pts) != 3 || pts[2].Status != models.LedgerClosed {
 			t.Fatalf("stored %+v, %v", pts, err)
+		}
+		// The request's clock (testNow, 10 July 2024) dates the snapshot and its audit entry.
+		if !res.Snapshot.UploadedAt.Equal(testNow) {
+			t.Errorf("snapshot uploaded at %v, want the request's %v", res.Snapshot.UploadedAt, testNow)
+		}
+		entries, err := st.AuditEntries(models.AuditFilter{Action: models.AuditLedgerUpload})
+		if err != nil || len(entries) != 1 || !entries[0].At.Equal(testNow) {
+			t.Errorf("audit entries %+v, %v: want one ledger upload at %v", entries, err, testNow)
 		}
 	})
 	t.Run("a dry run with Diff compares with the stored snapshot and stores nothing", func(t *testing.T) {

@@ -12,6 +12,7 @@ import (
 	"time"
 	"unsafe"
 
+	"ruralkpi/importers/xlsx"
 	"ruralkpi/models"
 	"ruralkpi/reports"
 )
@@ -34,7 +35,7 @@ type LedgerCheck struct {
 	// Villages is the unit's reference list of administrative villages; when empty, villages are not
 	// checked and a warning says so.
 	Villages *LedgerVillageIndex
-	Limits   LedgerLimits
+	Limits   xlsx.Limits
 	// Sink, when set, receives each valid point as it is read instead of Points collecting them,
 	// so that a large ledger need not be held in memory; an error from it stops the read. Points
 	// passed to it are only good if the import ends without problems.
@@ -60,7 +61,7 @@ func (li LedgerImport) OK() bool { return len(li.Problems) == 0 }
 // corrupt) come back as an error carrying a Chinese message (*models.Error); everything wrong
 // inside the sheet comes back as Problems. It returns the file's bytes for keeping.
 func ParseLedger(r io.Reader, chk LedgerCheck) (LedgerImport, []byte, error) {
-	data, err := ReadLedgerFile(r, chk.Limits)
+	data, err := xlsx.ReadFile(r, chk.Limits)
 	if err != nil {
 		return LedgerImport{}, nil, err
 	}
@@ -76,7 +77,7 @@ func ParseLedgerBytes(data []byte, chk LedgerCheck) (LedgerImport, error) {
 // ParseLedgerAt is ParseLedger for a file that can be read at offsets, such as an upload spooled
 // to disk.
 func ParseLedgerAt(r io.ReaderAt, size int64, chk LedgerCheck) (LedgerImport, error) {
-	wb, err := OpenLedgerWorkbook(r, size, chk.Limits)
+	wb, err := xlsx.Open(r, size, chk.Limits)
 	if err != nil {
 		return LedgerImport{}, err
 	}
@@ -115,7 +116,7 @@ type ledgerValidator struct {
 	text     ledgerStringArena
 	intern   map[string]string // townships, operators: few distinct values, many rows
 	cells    [ledgerFieldCount][]byte
-	seen     [ledgerFieldCount]LedgerCellType
+	seen     [ledgerFieldCount]xlsx.CellType
 	colOf    [ledgerFieldCount]int
 	checkVil bool
 }
@@ -133,7 +134,7 @@ func newLedgerValidator(sheet string, chk LedgerCheck) *ledgerValidator {
 	return v
 }
 
-func (v *ledgerValidator) hint(rows LedgerSheetDimension) {
+func (v *ledgerValidator) hint(rows xlsx.SheetDimension) {
 	n := min(int(rows), v.chk.Limits.MaxRows)
 	if v.chk.Sink == nil && n > cap(v.out.Points) {
 		v.out.Points = slices.Grow(v.out.Points, n-len(v.out.Points))
@@ -147,7 +148,7 @@ func (v *ledgerValidator) problem(col, row int, format string, args ...any) {
 	}
 	cell := ""
 	if row > 0 {
-		cell = LedgerColumnName(col) + strconv.Itoa(row)
+		cell = xlsx.ColumnName(col) + strconv.Itoa(row)
 	}
 	v.out.Problems = append(v.out.Problems, LedgerProblem{Sheet: v.sheet, Cell: cell, Message: fmt.Sprintf(format, args...)})
 }
@@ -156,7 +157,7 @@ func (v *ledgerValidator) problem(col, row int, format string, args ...any) {
 // cannot be checked, and a hostile sheet of a million rows is not worth reading.
 var errLedgerBadHeader = errors.New("importers: ledger header incomplete")
 
-func (v *ledgerValidator) row(r LedgerRow) error {
+func (v *ledgerValidator) row(r xlsx.Row) error {
 	if !v.header {
 		if !v.readHeader(r) {
 			return errLedgerBadHeader
@@ -190,7 +191,7 @@ func (v *ledgerValidator) row(r LedgerRow) error {
 }
 
 // readHeader maps columns to fields by their header text, so that a reordered template still reads.
-func (v *ledgerValidator) readHeader(r LedgerRow) (complete bool) {
+func (v *ledgerValidator) readHeader(r xlsx.Row) (complete bool) {
 	v.header = true
 	cols := LedgerColumns()
 	byHeader := map[string]LedgerField{}
@@ -209,7 +210,7 @@ func (v *ledgerValidator) readHeader(r LedgerRow) (complete bool) {
 			v.colField = append(v.colField, -1)
 		}
 		if v.colOf[f] >= 0 {
-			v.problem(c.Col, r.Number, "表头“%s”重复出现（另见 %s%d）。", cols[f].Header, LedgerColumnName(v.colOf[f]), r.Number)
+			v.problem(c.Col, r.Number, "表头“%s”重复出现（另见 %s%d）。", cols[f].Header, xlsx.ColumnName(v.colOf[f]), r.Number)
 			continue
 		}
 		v.colField[c.Col], v.colOf[f] = f, c.Col
@@ -403,8 +404,8 @@ func (v *ledgerValidator) date(f LedgerField, row int, required bool) models.Led
 }
 
 // ParseLedgerDate reads a date as the ledger accepts it; typ is the cell's storage type.
-func ParseLedgerDate(b []byte, typ LedgerCellType) (models.LedgerDate, bool) {
-	if typ == LedgerNumber {
+func ParseLedgerDate(b []byte, typ xlsx.CellType) (models.LedgerDate, bool) {
+	if typ == xlsx.CellNumber {
 		f, err := strconv.ParseFloat(string(b), 64)
 		if err != nil || f < 1 || f > 2958465 {
 			return 0, false
@@ -412,7 +413,7 @@ func ParseLedgerDate(b []byte, typ LedgerCellType) (models.LedgerDate, bool) {
 		return models.LedgerDate(int32(f)), true
 	}
 	s := string(b)
-	if typ == LedgerISODate && len(s) >= 10 {
+	if typ == xlsx.CellISODate && len(s) >= 10 {
 		s = s[:10]
 	}
 	s = strings.TrimSuffix(s, "日")
@@ -473,7 +474,7 @@ func (v *ledgerValidator) yesNo(f LedgerField, row int) bool {
 	case "否":
 		return false
 	}
-	if v.seen[f] == LedgerBool {
+	if v.seen[f] == xlsx.CellBool {
 		return string(b) == "1"
 	}
 	v.problem(v.colOf[f], row, "“%s”只能填 是 或 否（填写了“%s”）。", hdr, b)
@@ -491,7 +492,7 @@ func (v *ledgerValidator) number(f LedgerField, row int, required bool) (float64
 		return 0, false
 	}
 	x, err := strconv.ParseFloat(string(b), 64)
-	if err != nil && v.seen[f] != LedgerNumber && bytes.IndexByte(b, ',') >= 0 {
+	if err != nil && v.seen[f] != xlsx.CellNumber && bytes.IndexByte(b, ',') >= 0 {
 		x, err = strconv.ParseFloat(string(bytes.ReplaceAll(b, []byte(","), nil)), 64)
 	}
 	if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
@@ -524,7 +525,7 @@ func (v *ledgerValidator) finish() LedgerImport {
 // copied into arena. A 200,000-point ledger in the shared layout then keeps its codes for the
 // duplicate check without a second copy of them (about 4 MiB).
 func (v *ledgerValidator) keep(f LedgerField, arena *ledgerStringArena, b []byte) string {
-	if v.seen[f] == LedgerSharedString && len(b) > 0 {
+	if v.seen[f] == xlsx.CellSharedString && len(b) > 0 {
 		return unsafe.String(&b[0], len(b))
 	}
 	return arena.string(b)
@@ -558,8 +559,8 @@ func (v *ledgerValidator) checkDuplicateCodes() {
 	if dup {
 		// Duplicates are found last; put every problem back in sheet order for the clerk.
 		slices.SortStableFunc(v.out.Problems, func(a, b LedgerProblem) int {
-			_, ra, _ := ledgerCellRef([]byte(a.Cell))
-			_, rb, _ := ledgerCellRef([]byte(b.Cell))
+			_, ra, _ := xlsx.CellRef([]byte(a.Cell))
+			_, rb, _ := xlsx.CellRef([]byte(b.Cell))
 			return ra - rb
 		})
 	}

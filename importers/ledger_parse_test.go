@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"ruralkpi/importers/xlsx"
 	"ruralkpi/models"
 )
 
@@ -60,7 +61,7 @@ func ledgerTestWorkbook(t *testing.T, header []string, rows []ledgerTestRow) []b
 }
 
 func ledgerTestCheck() LedgerCheck {
-	return LedgerCheck{AsOf: models.MustPeriod("2024-06"), Villages: ledgerTestVillages(), Limits: DefaultLedgerLimits()}
+	return LedgerCheck{AsOf: models.MustPeriod("2024-06"), Villages: ledgerTestVillages(), Limits: xlsx.DefaultLimits()}
 }
 
 func TestParseLedgerGood(t *testing.T) {
@@ -124,27 +125,32 @@ func TestParseLedgerRefusals(t *testing.T) {
 		change(r)
 		return []ledgerTestRow{ledgerGoodRow("P001"), r}
 	}
+	// cells and says are written by hand from the row each case breaks (row 1 is the header, P001 row
+	// 2, the broken P009 row 3; columns in template order A code … L operator, M longitude, N
+	// latitude), so that a golden file rewritten with -update-ledger cannot drift unseen.
 	tests := []struct {
 		name   string
 		header []string
 		rows   []ledgerTestRow
+		cells  []string // the cell of each problem, in order
+		says   []string // words the messages must hold
 	}{
-		{"duplicate-code", nil, []ledgerTestRow{ledgerGoodRow("P001"), ledgerGoodRow("P002"), ledgerGoodRow("P001")}},
-		{"village-not-in-list", nil, withRow(func(r ledgerTestRow) { r[3] = "潇湘" })},
-		{"village-other-township", nil, withRow(func(r ledgerTestRow) { r[2], r[3] = "东山镇", "茨营村" })},
-		{"date-in-future", nil, withRow(func(r ledgerTestRow) { r[4] = "2024-07-01" })},
-		{"negative-money", nil, withRow(func(r ledgerTestRow) { r[9] = "#-5" })},
-		{"closed-without-date", nil, withRow(func(r ledgerTestRow) { r[5] = "已裁撤" })},
-		{"changed-before-opened", nil, withRow(func(r ledgerTestRow) { r[5], r[6] = "已撤并", "2023-01-01" })},
-		{"unknown-status", nil, withRow(func(r ledgerTestRow) { r[5] = "暂停" })},
-		{"yes-no", nil, withRow(func(r ledgerTestRow) { r[7] = "有" })},
-		{"not-a-date", nil, withRow(func(r ledgerTestRow) { r[4] = "2023-02-30" })},
-		{"not-a-number", nil, withRow(func(r ledgerTestRow) { r[10] = "很多" })},
-		{"fractional-parcels", nil, withRow(func(r ledgerTestRow) { r[10] = "#10.5" })},
-		{"missing-required", nil, withRow(func(r ledgerTestRow) { r[1], r[9] = "", "" })},
-		{"missing-column", ledgerGenHeader()[:11], []ledgerTestRow{ledgerGoodRow("P001")[:11]}},
-		{"no-data", nil, nil},
-		{"one-coordinate", append(ledgerGenHeader(), "经度", "纬度"), withRow(func(r ledgerTestRow) {})},
+		{"duplicate-code", nil, []ledgerTestRow{ledgerGoodRow("P001"), ledgerGoodRow("P002"), ledgerGoodRow("P001")}, []string{"A4"}, []string{"P001", "第 2 行"}},
+		{"village-not-in-list", nil, withRow(func(r ledgerTestRow) { r[3] = "潇湘" }), []string{"D3"}, []string{"“潇湘”", "潇湘村"}},
+		{"village-other-township", nil, withRow(func(r ledgerTestRow) { r[2], r[3] = "东山镇", "茨营村" }), []string{"D3"}, []string{"茨营镇", "东山镇"}},
+		{"date-in-future", nil, withRow(func(r ledgerTestRow) { r[4] = "2024-07-01" }), []string{"E3"}, []string{"2024-07-01", "2024年6月"}},
+		{"negative-money", nil, withRow(func(r ledgerTestRow) { r[9] = "#-5" }), []string{"J3"}, []string{"负数", "-5"}},
+		{"closed-without-date", nil, withRow(func(r ledgerTestRow) { r[5] = "已裁撤" }), []string{"G3"}, []string{"已裁撤", "状态变更日期"}},
+		{"changed-before-opened", nil, withRow(func(r ledgerTestRow) { r[5], r[6] = "已撤并", "2023-01-01" }), []string{"G3"}, []string{"2023-01-01", "2023-08-15"}},
+		{"unknown-status", nil, withRow(func(r ledgerTestRow) { r[5] = "暂停" }), []string{"F3"}, []string{"“暂停”", "运营中"}},
+		{"yes-no", nil, withRow(func(r ledgerTestRow) { r[7] = "有" }), []string{"H3"}, []string{"是 或 否", "“有”"}},
+		{"not-a-date", nil, withRow(func(r ledgerTestRow) { r[4] = "2023-02-30" }), []string{"E3"}, []string{"2023-02-30", "日期"}},
+		{"not-a-number", nil, withRow(func(r ledgerTestRow) { r[10] = "很多" }), []string{"K3"}, []string{"“很多”", "数字"}},
+		{"fractional-parcels", nil, withRow(func(r ledgerTestRow) { r[10] = "#10.5" }), []string{"K3"}, []string{"整数"}},
+		{"missing-required", nil, withRow(func(r ledgerTestRow) { r[1], r[9] = "", "" }), []string{"B3", "J3"}, []string{"网点名称", "上月收入"}},
+		{"missing-column", ledgerGenHeader()[:11], []ledgerTestRow{ledgerGoodRow("P001")[:11]}, []string{"L1"}, []string{"运营主体"}},
+		{"no-data", nil, nil, []string{"A2"}, []string{"没有任何网点数据"}},
+		{"one-coordinate", append(ledgerGenHeader(), "经度", "纬度"), withRow(func(r ledgerTestRow) {}), []string{"N3"}, []string{"经度和纬度"}},
 	}
 	dir := filepath.Join("testdata", "ledger")
 	for _, tc := range tests {
@@ -177,6 +183,19 @@ func TestParseLedgerRefusals(t *testing.T) {
 			}
 			if li.OK() || len(li.Points) != 0 {
 				t.Fatalf("want refusal with no points, got %d points and %v", len(li.Points), li.Problems)
+			}
+			var cells, messages []string
+			for _, p := range li.Problems {
+				cells = append(cells, p.Cell)
+				messages = append(messages, p.Message)
+			}
+			if strings.Join(cells, " ") != strings.Join(tc.cells, " ") {
+				t.Errorf("problems at %v, want %v: %v", cells, tc.cells, messages)
+			}
+			for _, w := range tc.says {
+				if !strings.Contains(strings.Join(messages, "\n"), w) {
+					t.Errorf("no %q in %v", w, messages)
+				}
 			}
 			got, err := json.MarshalIndent(li.Problems, "", "  ")
 			if err != nil {
@@ -248,23 +267,23 @@ func TestParseLedgerNotXLSX(t *testing.T) {
 func TestParseLedgerDate(t *testing.T) {
 	tests := []struct {
 		in   string
-		typ  LedgerCellType
+		typ  xlsx.CellType
 		want string
 		ok   bool
 	}{
-		{"45123", LedgerNumber, "2023-07-16", true},
-		{"45123.75", LedgerNumber, "2023-07-16", true},
-		{"2023-08-15", LedgerSharedString, "2023-08-15", true},
-		{"2023/8/5", LedgerInlineString, "2023-08-05", true},
-		{"2023.08.05", LedgerSharedString, "2023-08-05", true},
-		{"2023年8月5日", LedgerSharedString, "2023-08-05", true},
-		{"2023年8月", LedgerSharedString, "", false},
-		{"2024-05-01T00:00:00Z", LedgerISODate, "2024-05-01", true},
-		{"2023-13-01", LedgerSharedString, "", false},
-		{"2023-02-29", LedgerSharedString, "", false},
-		{"-3", LedgerNumber, "", false},
-		{"明天", LedgerSharedString, "", false},
-		{"20230815", LedgerSharedString, "", false},
+		{"45123", xlsx.CellNumber, "2023-07-16", true},
+		{"45123.75", xlsx.CellNumber, "2023-07-16", true},
+		{"2023-08-15", xlsx.CellSharedString, "2023-08-15", true},
+		{"2023/8/5", xlsx.CellInlineString, "2023-08-05", true},
+		{"2023.08.05", xlsx.CellSharedString, "2023-08-05", true},
+		{"2023年8月5日", xlsx.CellSharedString, "2023-08-05", true},
+		{"2023年8月", xlsx.CellSharedString, "", false},
+		{"2024-05-01T00:00:00Z", xlsx.CellISODate, "2024-05-01", true},
+		{"2023-13-01", xlsx.CellSharedString, "", false},
+		{"2023-02-29", xlsx.CellSharedString, "", false},
+		{"-3", xlsx.CellNumber, "", false},
+		{"明天", xlsx.CellSharedString, "", false},
+		{"20230815", xlsx.CellSharedString, "", false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.in, func(t *testing.T) {
@@ -307,7 +326,7 @@ func TestParseLedgerGenerated(t *testing.T) {
 		if err := writeLedgerGenXLSX(&buf, ledgerGenHeader(), 2000, g.row, shared); err != nil {
 			t.Fatal(err)
 		}
-		chk := LedgerCheck{AsOf: models.MustPeriod("2024-06"), Villages: NewLedgerVillageIndex(villages), Limits: DefaultLedgerLimits()}
+		chk := LedgerCheck{AsOf: models.MustPeriod("2024-06"), Villages: NewLedgerVillageIndex(villages), Limits: xlsx.DefaultLimits()}
 		li, err := ParseLedgerBytes(buf.Bytes(), chk)
 		if err != nil {
 			t.Fatal(err)

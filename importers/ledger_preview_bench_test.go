@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"testing"
 
+	"ruralkpi/importers/xlsx"
+	"ruralkpi/internal/testkit"
 	"ruralkpi/models"
 )
 
@@ -14,16 +16,15 @@ func BenchmarkLedgerPreview(b *testing.B) {
 		b.Run(layout, func(b *testing.B) {
 			data, villages := ledgerBenchFile(b, layout)
 			st := ledgerBenchStore(b, b.TempDir(), villages)
-			defer st.Close()
-			req := LedgerRequest{UnitCode: "530302", Period: models.MustPeriod("2025-11"), FileName: "bench.xlsx", Limits: DefaultLedgerLimits(),
-				Plan: testPlan(b), IgnoreLock: true}
+			req := LedgerRequest{UnitCode: "530302", Period: models.MustPeriod("2025-11"), FileName: "bench.xlsx", Limits: xlsx.DefaultLimits(),
+				Plan: testkit.Plan(b), Now: testNow, IgnoreLock: true}
 			if res, err := ImportLedger(st, bytes.NewReader(data), req); err != nil || !res.Stored {
 				b.Fatalf("setup: %v %v", res.Problems, err)
 			}
 			req.Period, req.DryRun, req.Diff = models.MustPeriod("2025-12"), true, true
 			var peak uint64
 			b.ResetTimer()
-			cpu0 := ledgerCPUSeconds()
+			cpu0 := testkit.CPUTime().Seconds()
 			for range b.N {
 				peak = max(peak, ledgerPeakHeap(func() {
 					res, err := ImportLedger(st, bytes.NewReader(data), req)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"ruralkpi/importers/xlsx"
 	"ruralkpi/models"
 	"ruralkpi/reports"
 )
@@ -150,7 +151,7 @@ func writeLedgerTemplatePoints(f *excelize.File, points []models.LedgerPoint) er
 // addLedgerTemplateChecks adds the drop-downs and number checks Excel and WPS enforce while typing.
 func addLedgerTemplateChecks(f *excelize.File, villages int) error {
 	col := func(field LedgerField) string {
-		c := LedgerColumnName(int(field))
+		c := xlsx.ColumnName(int(field))
 		return fmt.Sprintf("%s2:%s%d", c, c, ledgerTemplateRows)
 	}
 	list := func(field LedgerField, values ...string) *excelize.DataValidation {
@@ -196,7 +197,7 @@ func addLedgerTemplateChecks(f *excelize.File, villages int) error {
 		}
 	}
 	for i, c := range LedgerColumns() {
-		if err := f.AddComment(LedgerSheetName, excelize.Comment{Cell: LedgerColumnName(i) + "1", Author: "工作专班办公室",
+		if err := f.AddComment(LedgerSheetName, excelize.Comment{Cell: xlsx.ColumnName(i) + "1", Author: "工作专班办公室",
 			Paragraph: []excelize.RichTextRun{{Text: c.Note}}}); err != nil {
 			return fmt.Errorf("importers: ledger template note: %w", err)
 		}

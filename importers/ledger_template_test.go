@@ -6,6 +6,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"ruralkpi/importers/xlsx"
 	"ruralkpi/models"
 )
 
@@ -13,8 +14,8 @@ import (
 // back unchanged, with the drop-downs and the village sheet in place.
 func TestLedgerTemplateRoundTrip(t *testing.T) {
 	villages := []LedgerVillage{{Township: "越州镇", Name: "潇湘村", Division: "530302101201"}, {Township: "越州镇", Name: "哨湾村"}}
-	opened, _ := ParseLedgerDate([]byte("2023-08-15"), LedgerSharedString)
-	changed, _ := ParseLedgerDate([]byte("2024-03-01"), LedgerSharedString)
+	opened, _ := ParseLedgerDate([]byte("2023-08-15"), xlsx.CellSharedString)
+	changed, _ := ParseLedgerDate([]byte("2024-03-01"), xlsx.CellSharedString)
 	points := []models.LedgerPoint{
 		{Code: "P001", Name: "潇湘村快递服务站", Township: "越州镇", Village: "潇湘村", Operator: "中国邮政", Income: 12500.5, Parcels: 3200,
 			Row: 2, OpenedOn: opened, Status: models.LedgerOperating, Fused: true},
@@ -26,7 +27,7 @@ func TestLedgerTemplateRoundTrip(t *testing.T) {
 	if err := WriteLedgerTemplate(&buf, "麒麟区", villages, points); err != nil {
 		t.Fatal(err)
 	}
-	li, err := ParseLedgerBytes(buf.Bytes(), LedgerCheck{AsOf: models.MustPeriod("2024-06"), Villages: NewLedgerVillageIndex(villages), Limits: DefaultLedgerLimits()})
+	li, err := ParseLedgerBytes(buf.Bytes(), LedgerCheck{AsOf: models.MustPeriod("2024-06"), Villages: NewLedgerVillageIndex(villages), Limits: xlsx.DefaultLimits()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,7 +63,7 @@ func TestLedgerTemplateRoundTrip(t *testing.T) {
 		if err := WriteLedgerTemplate(&buf, "麒麟区", nil, nil); err != nil {
 			t.Fatal(err)
 		}
-		li, err := ParseLedgerBytes(buf.Bytes(), LedgerCheck{AsOf: models.MustPeriod("2024-06"), Limits: DefaultLedgerLimits()})
+		li, err := ParseLedgerBytes(buf.Bytes(), LedgerCheck{AsOf: models.MustPeriod("2024-06"), Limits: xlsx.DefaultLimits()})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"ruralkpi/importers/xlsx"
 	"ruralkpi/reports"
 )
 
@@ -20,8 +21,8 @@ type LedgerVillageList struct {
 // ParseLedgerVillages reads a village reference list: the 行政村名录 sheet of the ledger template
 // (or the first sheet) with the columns 乡（镇、街道）, 行政村（社区） and, optionally, 统计用区划代码.
 // Every problem is listed with its cell; the list must not be stored when there is any.
-func ParseLedgerVillages(r io.Reader, limits LedgerLimits) (LedgerVillageList, error) {
-	data, err := ReadLedgerFile(r, limits)
+func ParseLedgerVillages(r io.Reader, limits xlsx.Limits) (LedgerVillageList, error) {
+	data, err := xlsx.ReadFile(r, limits)
 	if err != nil {
 		return LedgerVillageList{}, err
 	}
@@ -30,8 +31,8 @@ func ParseLedgerVillages(r io.Reader, limits LedgerLimits) (LedgerVillageList, e
 
 // ParseLedgerVillagesAt is ParseLedgerVillages for a file read at offsets (an upload spooled to
 // disk), so that the upload is never held in memory.
-func ParseLedgerVillagesAt(r io.ReaderAt, size int64, limits LedgerLimits) (LedgerVillageList, error) {
-	wb, err := OpenLedgerWorkbook(r, size, limits)
+func ParseLedgerVillagesAt(r io.ReaderAt, size int64, limits xlsx.Limits) (LedgerVillageList, error) {
+	wb, err := xlsx.Open(r, size, limits)
 	if err != nil {
 		return LedgerVillageList{}, err
 	}
@@ -44,13 +45,13 @@ func ParseLedgerVillagesAt(r io.ReaderAt, size int64, limits LedgerLimits) (Ledg
 	var out LedgerVillageList
 	problem := func(col, row int, format string, args ...any) {
 		if len(out.Problems) < LedgerMaxProblems {
-			out.Problems = append(out.Problems, LedgerProblem{Sheet: sheet, Cell: fmt.Sprintf("%s%d", LedgerColumnName(col), row), Message: fmt.Sprintf(format, args...)})
+			out.Problems = append(out.Problems, LedgerProblem{Sheet: sheet, Cell: fmt.Sprintf("%s%d", xlsx.ColumnName(col), row), Message: fmt.Sprintf(format, args...)})
 		}
 	}
 	colTown, colName, colDiv := -1, -1, -1
 	header := false
 	seen := map[string]int{}
-	err = wb.ReadRows(sheet, nil, func(row LedgerRow) error {
+	err = wb.ReadRows(sheet, nil, func(row xlsx.Row) error {
 		var cells [3]string
 		if !header {
 			header = true

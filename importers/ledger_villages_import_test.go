@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"testing"
+
+	"ruralkpi/importers/xlsx"
 )
 
 func TestParseLedgerVillages(t *testing.T) {
@@ -13,7 +15,7 @@ func TestParseLedgerVillages(t *testing.T) {
 		if err := WriteLedgerTemplate(&buf, "麒麟区", want, nil); err != nil {
 			t.Fatal(err)
 		}
-		got, err := ParseLedgerVillages(&buf, DefaultLedgerLimits())
+		got, err := ParseLedgerVillages(&buf, xlsx.DefaultLimits())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -35,7 +37,7 @@ func TestParseLedgerVillages(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := ParseLedgerVillages(bytes.NewReader(ledgerTestWorkbook(t, tc.head, tc.rows)), DefaultLedgerLimits())
+			got, err := ParseLedgerVillages(bytes.NewReader(ledgerTestWorkbook(t, tc.head, tc.rows)), xlsx.DefaultLimits())
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -3,6 +3,8 @@ package importers
 import (
 	"bytes"
 	"testing"
+
+	"ruralkpi/importers/xlsx"
 )
 
 func TestLedgerVillagesTemplateRoundTrip(t *testing.T) {
@@ -23,7 +25,7 @@ func TestLedgerVillagesTemplateRoundTrip(t *testing.T) {
 			if err := WriteLedgerVillagesTemplate(&buf, "麒麟区", tc.villages); err != nil {
 				t.Fatal(err)
 			}
-			got, err := ParseLedgerVillages(&buf, DefaultLedgerLimits())
+			got, err := ParseLedgerVillages(&buf, xlsx.DefaultLimits())
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -10,20 +10,21 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"ruralkpi/importers/xlsx"
 	"ruralkpi/models"
 )
 
 // ledgerRawRows reads every row of the ledger sheet into strings keyed by cell reference.
-func ledgerRawRows(t *testing.T, data []byte, limits LedgerLimits) (map[string]string, error) {
+func ledgerRawRows(t *testing.T, data []byte, limits xlsx.Limits) (map[string]string, error) {
 	t.Helper()
-	wb, err := OpenLedgerWorkbook(bytes.NewReader(data), int64(len(data)), limits)
+	wb, err := xlsx.Open(bytes.NewReader(data), int64(len(data)), limits)
 	if err != nil {
 		return nil, err
 	}
 	out := map[string]string{}
-	err = wb.ReadRows(wb.SheetNames()[0], nil, func(r LedgerRow) error {
+	err = wb.ReadRows(wb.SheetNames()[0], nil, func(r xlsx.Row) error {
 		for _, c := range r.Cells {
-			out[fmt.Sprintf("%s%d", LedgerColumnName(c.Col), r.Number)] = string(c.Value)
+			out[fmt.Sprintf("%s%d", xlsx.ColumnName(c.Col), r.Number)] = string(c.Value)
 		}
 		return nil
 	})
@@ -50,7 +51,7 @@ func TestLedgerReaderMatchesExcelize(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, err := ledgerRawRows(t, buf.Bytes(), DefaultLedgerLimits())
+			got, err := ledgerRawRows(t, buf.Bytes(), xlsx.DefaultLimits())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -67,7 +68,7 @@ func TestLedgerReaderMatchesExcelize(t *testing.T) {
 			for r, row := range rows {
 				for c, v := range row {
 					if v != "" {
-						want[fmt.Sprintf("%s%d", LedgerColumnName(c), r+1)] = v
+						want[fmt.Sprintf("%s%d", xlsx.ColumnName(c), r+1)] = v
 					}
 				}
 			}
@@ -154,7 +155,7 @@ func TestLedgerReaderCells(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := ledgerRawRows(t, ledgerTestBook(t, tc.sheet, sst), DefaultLedgerLimits())
+			got, err := ledgerRawRows(t, ledgerTestBook(t, tc.sheet, sst), xlsx.DefaultLimits())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -167,24 +168,24 @@ func TestLedgerReaderCells(t *testing.T) {
 
 func TestLedgerReaderRefusals(t *testing.T) {
 	const ns = `xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"`
-	small := DefaultLedgerLimits()
+	small := xlsx.DefaultLimits()
 	small.MaxRows = 3
 	small.MaxTokenBytes = 4 << 10
 	bomb := `<worksheet ` + ns + `><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>` + strings.Repeat("a", 3<<20) + `</t></is></c></row></sheetData></worksheet>`
 	tests := []struct {
 		name   string
 		data   []byte
-		limits LedgerLimits
+		limits xlsx.Limits
 		code   string
 		msg    string
 	}{
-		{"not a zip", []byte("PK not really"), DefaultLedgerLimits(), models.EInvalid, "不是有效的 Excel"},
+		{"not a zip", []byte("PK not really"), xlsx.DefaultLimits(), models.EInvalid, "不是有效的 Excel"},
 		{"too many rows", ledgerTestBook(t, `<worksheet `+ns+`><sheetData><row/><row/><row/><row/></sheetData></worksheet>`, ""), small, models.ETooLarge, "超过 2 行"},
-		{"compression ratio of a zip bomb", ledgerTestBook(t, bomb, ""), DefaultLedgerLimits(), models.ETooLarge, "解压后过大"},
+		{"compression ratio of a zip bomb", ledgerTestBook(t, bomb, ""), xlsx.DefaultLimits(), models.ETooLarge, "解压后过大"},
 		{"one huge cell", ledgerTestBook(t, `<worksheet `+ns+`><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>`+strings.Repeat("好", 5000)+`</t></is></c></row></sheetData></worksheet>`, ""), small, models.EInvalid, "过长"},
-		{"shared string index out of range", ledgerTestBook(t, `<worksheet `+ns+`><sheetData><row r="1"><c r="A1" t="s"><v>9</v></c></row></sheetData></worksheet>`, `<sst `+ns+`><si><t>a</t></si></sst>`), DefaultLedgerLimits(), models.EInvalid, "无法识别"},
-		{"unterminated row", ledgerTestBook(t, `<worksheet `+ns+`><sheetData><row r="1"><c r="A1"><v>1</v></c>`, ""), DefaultLedgerLimits(), models.EInvalid, "无法识别"},
-		{"bad cell reference", ledgerTestBook(t, `<worksheet `+ns+`><sheetData><row r="1"><c r="1A"><v>1</v></c></row></sheetData></worksheet>`, ""), DefaultLedgerLimits(), models.EInvalid, "无法识别"},
+		{"shared string index out of range", ledgerTestBook(t, `<worksheet `+ns+`><sheetData><row r="1"><c r="A1" t="s"><v>9</v></c></row></sheetData></worksheet>`, `<sst `+ns+`><si><t>a</t></si></sst>`), xlsx.DefaultLimits(), models.EInvalid, "无法识别"},
+		{"unterminated row", ledgerTestBook(t, `<worksheet `+ns+`><sheetData><row r="1"><c r="A1"><v>1</v></c>`, ""), xlsx.DefaultLimits(), models.EInvalid, "无法识别"},
+		{"bad cell reference", ledgerTestBook(t, `<worksheet `+ns+`><sheetData><row r="1"><c r="1A"><v>1</v></c></row></sheetData></worksheet>`, ""), xlsx.DefaultLimits(), models.EInvalid, "无法识别"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -197,62 +198,5 @@ func TestLedgerReaderRefusals(t *testing.T) {
 				t.Errorf("got %s %q, want %s containing %q", appErr.Code, appErr.Message, tc.code, tc.msg)
 			}
 		})
-	}
-}
-
-// TestLedgerPartLimitActualSize checks that the zip header is not trusted: a part whose header
-// under-declares its size is refused once the declared size is passed.
-func TestLedgerPartLimitActualSize(t *testing.T) {
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	body := strings.Repeat("x", 10_000)
-	w, err := zw.CreateRaw(&zip.FileHeader{Name: "a.xml", Method: zip.Store, CompressedSize64: uint64(len(body)), UncompressedSize64: 100, CRC32: 0})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := w.Write([]byte(body)); err != nil {
-		t.Fatal(err)
-	}
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	zr, err := zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	wb := &LedgerWorkbook{zr: zr, limits: DefaultLedgerLimits()}
-	rc, err := wb.openPart(zr.File[0])
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rc.Close()
-	n := 0
-	p := make([]byte, 64)
-	for {
-		k, err := rc.Read(p)
-		n += k
-		if err != nil {
-			var appErr *models.Error
-			// archive/zip itself stops at the declared size (ErrFormat); the limit reader backs it up.
-			if !errors.As(err, &appErr) || (appErr.Code != models.ETooLarge && appErr.Code != models.EInvalid) {
-				t.Fatalf("after %d bytes: want a refusal, got %v", n, err)
-			}
-			break
-		}
-	}
-	if n > 101 {
-		t.Errorf("read %d bytes of a part declared as 100", n)
-	}
-}
-
-func TestLedgerColumnName(t *testing.T) {
-	for col, want := range map[int]string{0: "A", 11: "L", 25: "Z", 26: "AA", 27: "AB", 701: "ZZ", 702: "AAA"} {
-		if got := LedgerColumnName(col); got != want {
-			t.Errorf("LedgerColumnName(%d) = %q, want %q", col, got, want)
-		}
-		c, r, err := ledgerCellRef([]byte(want + "12"))
-		if err != nil || c != col || r != 12 {
-			t.Errorf("ledgerCellRef(%s12) = %d, %d, %v", want, c, r, err)
-		}
 	}
 }

@@ -3,11 +3,12 @@ package importers
 import (
 	"testing"
 
+	"ruralkpi/internal/testkit"
 	"ruralkpi/models"
 )
 
 func TestRoundTrip(t *testing.T) {
-	p := testPlan(t)
+	p := testkit.Plan(t)
 	res := parseBytes(t, filledTemplate(t, p, testPeriod, goodFilling()), testReference(p))
 	if !res.OK() {
 		t.Fatalf("problems:\n%s", problemsText(res.Problems))

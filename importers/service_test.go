@@ -2,7 +2,6 @@ package importers
 
 import (
 	"bytes"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -10,6 +9,8 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"ruralkpi/internal/testkit"
+	"ruralkpi/internal/teststore"
 	"ruralkpi/models"
 	"ruralkpi/store"
 )
@@ -17,14 +18,7 @@ import (
 // testStore is a fresh SQLite database holding the plan and 麒麟区's May 2024 return.
 func testStore(tb testing.TB, p *models.Plan) *store.Store {
 	tb.Helper()
-	s, err := store.Open(filepath.Join(tb.TempDir(), "returns.db"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { _ = s.Close() })
-	if err := s.SeedPlan(p); err != nil {
-		tb.Fatal(err)
-	}
+	s, _ := teststore.Seeded(tb, p)
 	may := testHistory()[3]
 	var values []models.ReturnValue
 	for code, v := range may.Values {
@@ -58,7 +52,7 @@ func templateFromStore(tb testing.TB, s *store.Store, p *models.Plan, fl filling
 }
 
 func TestImportStoresAndRoundTrips(t *testing.T) {
-	p := testPlan(t)
+	p := testkit.Plan(t)
 	s := testStore(t, p)
 	file := templateFromStore(t, s, p, goodFilling())
 	req := ImportRequest{File: file, FileName: "麒麟区6月.xlsx", UploadedBy: "clerk", Now: testNow}
@@ -141,7 +135,7 @@ func toFloat(v any) float64 {
 }
 
 func TestImportRefusesAndStoresNothing(t *testing.T) {
-	p := testPlan(t)
+	p := testkit.Plan(t)
 	s := testStore(t, p)
 	tests := []struct {
 		name   string
@@ -173,7 +167,7 @@ func TestImportRefusesAndStoresNothing(t *testing.T) {
 // TestConcurrentUploads sends two different files for the same unit and month at once: both land,
 // as versions 1 and 2.
 func TestConcurrentUploads(t *testing.T) {
-	p := testPlan(t)
+	p := testkit.Plan(t)
 	s := testStore(t, p)
 	a := templateFromStore(t, s, p, goodFilling())
 	fl := goodFilling()
@@ -208,7 +202,7 @@ func TestConcurrentUploads(t *testing.T) {
 }
 
 func TestOfficeDraft(t *testing.T) {
-	p := testPlan(t)
+	p := testkit.Plan(t)
 	s := testStore(t, p)
 	d := Draft{UnitCode: p.Root.Code, Period: testPeriod, Version: TemplateVersion, HasMonthly: true,
 		Rows:       []DraftRow{{Code: "cost_reduction", Value: "12.5", ValueCell: "cost_reduction"}, {Code: "firms_10m", Value: "4", ValueCell: "firms_10m"}},
@@ -231,7 +225,7 @@ func TestOfficeDraft(t *testing.T) {
 // TestLockedMonth refuses a month locked after its deadline (5 July 2024 + 10 days) unless the
 // request ignores locks; the office's city-wide figures are never locked.
 func TestLockedMonth(t *testing.T) {
-	p := testPlan(t)
+	p := testkit.Plan(t)
 	s := testStore(t, p)
 	late := time.Date(2024, 8, 1, 9, 0, 0, 0, time.UTC)
 	file := readFixture(t, "ok_template.xlsx")
@@ -250,7 +244,7 @@ func TestLockedMonth(t *testing.T) {
 }
 
 func TestTemplateFor(t *testing.T) {
-	p := testPlan(t)
+	p := testkit.Plan(t)
 	s := testStore(t, p)
 	in, err := TemplateFor(s, p, testUnit, testPeriod, "", testNow)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"testing"
 
+	"ruralkpi/internal/testkit"
 	"ruralkpi/models"
 )
 
@@ -11,7 +12,7 @@ import (
 // version's figures, notes and milestones, so uploading it unchanged gives the same return back, and
 // a clerk correcting one figure does not blank the rest.
 func TestTemplatePrefillsTheMonthsStoredVersion(t *testing.T) {
-	p := testPlan(t)
+	p := testkit.Plan(t)
 	in := testTemplateInput(p, testPeriod)
 	in.Current = models.ReturnVersion{Number: 2, UnitCode: testUnit, Period: testPeriod,
 		Values:     []models.ReturnValue{{Indicator: "service_points", Value: 118, Note: "含新建 6 个"}, {Indicator: "outbound_parcels", Value: 612.5, Note: "-5 件为退件（=更正）"}},

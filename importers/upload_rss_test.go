@@ -21,8 +21,8 @@ import (
 	_ "github.com/mattn/go-sqlite3"
 
 	"ruralkpi/importers/hostile"
+	"ruralkpi/internal/teststore"
 	"ruralkpi/models"
-	"ruralkpi/store"
 )
 
 // These tests measure a real server: the ruralkpi binary is built and run as a child process on
@@ -33,11 +33,7 @@ import (
 // of 2025), as the office would for a late correction, so that uploads reach the reader.
 func reopenForUploads(t testing.TB, db string) {
 	t.Helper()
-	st, err := store.Open(db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := teststore.Open(t, db)
 	months := []models.Period{{Year: 2024, Month: 6}}
 	for m := 1; m <= 12; m++ {
 		months = append(months, models.Period{Year: 2025, Month: m})

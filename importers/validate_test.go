@@ -11,6 +11,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"ruralkpi/internal/testkit"
 	"ruralkpi/models"
 )
 
@@ -94,7 +95,7 @@ func draftOf(unit, period string, rows ...DraftRow) Draft {
 }
 
 func TestValidateRules(t *testing.T) {
-	p := testPlan(t)
+	p := testkit.Plan(t)
 	tests := []struct {
 		name     string
 		draft    Draft
@@ -189,7 +190,7 @@ func TestValidateRules(t *testing.T) {
 // TestRatesAndOfficeReturn checks percentages with a plan whose county reports a rate, and the
 // office's own return for the whole city.
 func TestRatesAndOfficeReturn(t *testing.T) {
-	p := testPlan(t)
+	p := testkit.Plan(t)
 	office := draftOf(p.Root.Code, testPeriod,
 		DraftRow{Code: "cost_reduction", Value: "12.5%"},
 		DraftRow{Code: "agri_outbound_growth", Value: "0.3", PercentFormat: true},
@@ -215,7 +216,7 @@ func TestRatesAndOfficeReturn(t *testing.T) {
 // TestGrowthRateMayExceed100: 农产品出村增长较2022年 is a growth rate, which may exceed 100% (issue 13,
 // item 9); the plan file says which percentages are shares.
 func TestGrowthRateMayExceed100(t *testing.T) {
-	p := testPlan(t)
+	p := testkit.Plan(t)
 	res := Validate(draftOf(p.Root.Code, testPeriod, DraftRow{Code: "agri_outbound_growth", Value: "130"}), testReference(p))
 	if len(res.Problems) != 0 {
 		t.Fatalf("growth of 130%% refused:\n%s", problemsText(res.Problems))
@@ -226,7 +227,7 @@ func TestGrowthRateMayExceed100(t *testing.T) {
 }
 
 func TestTooLarge(t *testing.T) {
-	p := testPlan(t)
+	p := testkit.Plan(t)
 	big := bytes.Repeat([]byte("x"), int(DefaultLimits().MaxFileBytes)+1)
 	res := parseBytes(t, big, testReference(p))
 	if len(res.Problems) != 1 || !strings.Contains(res.Problems[0].Message, "文件过大") {
@@ -235,7 +236,7 @@ func TestTooLarge(t *testing.T) {
 }
 
 func TestTemplateRefusesBadInput(t *testing.T) {
-	p := testPlan(t)
+	p := testkit.Plan(t)
 	for _, in := range []TemplateInput{{Plan: p, UnitCode: "530300", Period: testPeriod}, {Plan: p, UnitCode: testUnit, Period: "2026-01"}} {
 		var buf bytes.Buffer
 		err := WriteTemplate(&buf, in)
@@ -246,7 +247,7 @@ func TestTemplateRefusesBadInput(t *testing.T) {
 }
 
 func TestTemplateContents(t *testing.T) {
-	p := testPlan(t)
+	p := testkit.Plan(t)
 	f := makeTemplate(t, testTemplateInput(p, testPeriod))
 	defer f.Close()
 	if got := f.GetSheetList(); strings.Join(got, ",") != "填报说明,月报,里程碑,模板信息" {
@@ -317,7 +318,7 @@ func TestTemplateContents(t *testing.T) {
 
 // TestHostileMemory checks that what a hostile file declares does not decide what reading it costs.
 func TestHostileMemory(t *testing.T) {
-	p := testPlan(t)
+	p := testkit.Plan(t)
 	for _, name := range []string{"bad_zipbomb.xlsx", "bad_zipbomb_lying.xlsx"} {
 		b := readFixture(t, name)
 		var before, after runtime.MemStats
@@ -337,7 +338,7 @@ func TestHostileMemory(t *testing.T) {
 // TestPercentCells reads a county-reported rate from a file, typed as Excel stores 85% (0.85 in a
 // percentage-formatted cell), as text with a % sign, and over 100.
 func TestPercentCells(t *testing.T) {
-	base := testPlan(t)
+	base := testkit.Plan(t)
 	plan := *base
 	plan.Indicators = append([]models.Indicator(nil), base.Indicators...)
 	for i := range plan.Indicators {
@@ -394,7 +395,7 @@ func TestPercentCells(t *testing.T) {
 // already says 1 and 0 — the later month's cumulative figures would fall. The preview names the
 // month; the warning flags the version for the office (issue 13, item 8).
 func TestCorrectionWarnsOfLaterMonths(t *testing.T) {
-	p := testPlan(t)
+	p := testkit.Plan(t)
 	ref := Reference{Plan: p, Now: time.Date(2025, 1, 10, 0, 0, 0, 0, time.UTC), Later: []Figures{
 		{Period: "2024-12", Values: map[string]float64{"agri_projects_500k": 1, "mfg_parks": 0, "service_points": 500, "outbound_parcels": 900}},
 		{Period: "2025-01", Values: map[string]float64{"agri_projects_500k": 2, "mfg_parks": 1, "outbound_parcels": 10}},
@@ -428,7 +429,7 @@ func TestCorrectionWarnsOfLaterMonths(t *testing.T) {
 // county (code@unit); a unit the plan does not give the task to, a tick without a unit, and a county
 // ticking it itself are refused.
 func TestOfficeTicksCountyTasks(t *testing.T) {
-	p := testPlan(t)
+	p := testkit.Plan(t)
 	tick := func(unit, code, state string) Draft {
 		d := draftOf(unit, testPeriod)
 		d.Milestones = []DraftMilestone{{Row: 5, Code: code, CodeCell: code, State: state, StateCell: "s_" + code, DoneOn: "2024-05-20", DoneOnCell: "d_" + code}}

@@ -272,129 +272,214 @@ var (
 	periodPattern = regexp.MustCompile(`^\d{4}-(0[1-9]|1[0-2])$`)
 )
 
-// Validate checks the plan and builds its indexes. It returns PlanErrors listing every problem.
+// Validate checks the plan and builds its indexes. It returns PlanErrors listing every problem:
+// each part checks itself (Phase, Workstream, Indicator, Target, Unit and MilestoneDue have their
+// own Validate), and the plan checks what refers across parts (codes unique, indicators to
+// workstreams and to each other, targets and milestones to indicators, units and years).
 func (p *Plan) Validate() error {
-	var errs PlanErrors
-	add := func(field, format string, args ...any) {
-		errs = append(errs, PlanError{Field: field, Problem: fmt.Sprintf(format, args...)})
+	var c planCheck
+	p.validateHead(&c)
+	years := p.validateYears(&c)
+	for i, ph := range p.Phases {
+		c.under(fmt.Sprintf("phases[%d]", i), ph.Validate())
 	}
+	workstreams := map[string]bool{}
+	for i, w := range p.Workstreams {
+		f := fmt.Sprintf("workstreams[%d]", i)
+		c.under(f, w.Validate())
+		if workstreams[w.Code] {
+			c.add(f+".code", "duplicate workstream code %q", w.Code)
+		}
+		workstreams[w.Code] = true
+	}
+	p.validateIndicators(&c, workstreams)
+	p.validateTargets(&c, years)
+	p.unitIndex = map[string]*Unit{}
+	p.parentIndex = map[string]string{}
+	p.validateUnit(&c, &p.Root, "units", "")
+	if len(p.Root.Children) == 0 {
+		c.add("units.children", "the top unit has no reporting units")
+	}
+	p.validateMilestones(&c, years)
+	for i, ind := range p.Indicators {
+		if ind.Schedule == ScheduleMilestone && ind.Kind == KindCumulative && len(p.MilestonesFor(ind.Code)) == 0 {
+			c.add(fmt.Sprintf("indicators[%d].schedule", i), "a count judged as a milestone needs due dates under milestones")
+		}
+	}
+	if len(c.errs) > 0 {
+		return c.errs
+	}
+	return nil
+}
+
+// planCheck gathers the problems of a plan as Validate finds them.
+type planCheck struct{ errs PlanErrors }
+
+func (c *planCheck) add(field, format string, args ...any) {
+	c.errs = append(c.errs, PlanError{Field: field, Problem: fmt.Sprintf(format, args...)})
+}
+
+// under adds a part's own problems, their fields named below prefix.
+func (c *planCheck) under(prefix string, errs PlanErrors) {
+	for _, e := range errs {
+		if e.Field == "" {
+			e.Field = prefix
+		} else {
+			e.Field = prefix + "." + e.Field
+		}
+		c.errs = append(c.errs, e)
+	}
+}
+
+// validateHead checks the plan's code, name and period.
+func (p *Plan) validateHead(c *planCheck) {
 	if strings.TrimSpace(p.Code) == "" {
-		add("code", "is empty")
+		c.add("code", "is empty")
 	}
 	if strings.TrimSpace(p.Name) == "" {
-		add("name", "is empty")
+		c.add("name", "is empty")
 	}
-	startOK := periodPattern.MatchString(p.StartPeriod)
-	endOK := periodPattern.MatchString(p.EndPeriod)
-	if !startOK {
-		add("start_period", "%q is not a month in the form YYYY-MM", p.StartPeriod)
+	if !periodPattern.MatchString(p.StartPeriod) {
+		c.add("start_period", "%q is not a month in the form YYYY-MM", p.StartPeriod)
 	}
-	if !endOK {
-		add("end_period", "%q is not a month in the form YYYY-MM", p.EndPeriod)
+	if !periodPattern.MatchString(p.EndPeriod) {
+		c.add("end_period", "%q is not a month in the form YYYY-MM", p.EndPeriod)
 	}
-	if startOK && endOK && p.StartPeriod > p.EndPeriod {
-		add("end_period", "%s is before start_period %s", p.EndPeriod, p.StartPeriod)
+	if p.periodsOK() && p.StartPeriod > p.EndPeriod {
+		c.add("end_period", "%s is before start_period %s", p.EndPeriod, p.StartPeriod)
 	}
+}
+
+func (p *Plan) periodsOK() bool {
+	return periodPattern.MatchString(p.StartPeriod) && periodPattern.MatchString(p.EndPeriod)
+}
+
+// validateYears checks the plan's years and returns them as a set.
+func (p *Plan) validateYears(c *planCheck) map[int]bool {
 	years := map[int]bool{}
 	if len(p.Years) == 0 {
-		add("years", "is empty")
+		c.add("years", "is empty")
 	}
 	for i, y := range p.Years {
 		f := fmt.Sprintf("years[%d]", i)
 		if years[y] {
-			add(f, "duplicate year %d", y)
+			c.add(f, "duplicate year %d", y)
 		}
 		years[y] = true
-		if startOK && endOK && (strconv.Itoa(y) < p.StartPeriod[:4] || strconv.Itoa(y) > p.EndPeriod[:4]) {
-			add(f, "year %d is outside the plan's period %s to %s", y, p.StartPeriod, p.EndPeriod)
+		if p.periodsOK() && (strconv.Itoa(y) < p.StartPeriod[:4] || strconv.Itoa(y) > p.EndPeriod[:4]) {
+			c.add(f, "year %d is outside the plan's period %s to %s", y, p.StartPeriod, p.EndPeriod)
 		}
 	}
-	for i, ph := range p.Phases {
-		f := fmt.Sprintf("phases[%d]", i)
-		if ph.Code == "" {
-			add(f+".code", "is empty")
-		}
-		if !periodPattern.MatchString(ph.From) {
-			add(f+".from", "%q is not a month in the form YYYY-MM", ph.From)
-		}
-		if !periodPattern.MatchString(ph.To) {
-			add(f+".to", "%q is not a month in the form YYYY-MM", ph.To)
-		}
+	return years
+}
+
+// Validate checks a phase on its own: a code and two months.
+func (ph Phase) Validate() PlanErrors {
+	var c planCheck
+	if ph.Code == "" {
+		c.add("code", "is empty")
 	}
-	workstreams := map[string]bool{}
-	for i, w := range p.Workstreams {
-		f := fmt.Sprintf("workstreams[%d].code", i)
-		if !codePattern.MatchString(w.Code) {
-			add(f, "%q is not a lower-case code", w.Code)
-		}
-		if workstreams[w.Code] {
-			add(f, "duplicate workstream code %q", w.Code)
-		}
-		workstreams[w.Code] = true
+	if !periodPattern.MatchString(ph.From) {
+		c.add("from", "%q is not a month in the form YYYY-MM", ph.From)
 	}
+	if !periodPattern.MatchString(ph.To) {
+		c.add("to", "%q is not a month in the form YYYY-MM", ph.To)
+	}
+	return c.errs
+}
+
+// Validate checks a workstream on its own: a lower-case code.
+func (w Workstream) Validate() PlanErrors {
+	var c planCheck
+	if !codePattern.MatchString(w.Code) {
+		c.add("code", "%q is not a lower-case code", w.Code)
+	}
+	return c.errs
+}
+
+// validateIndicators checks each indicator, that codes are unique and that what an indicator names
+// (its workstream, numerator and denominator) exists; it builds the indicator index.
+func (p *Plan) validateIndicators(c *planCheck, workstreams map[string]bool) {
 	p.indicatorIndex = map[string]int{}
 	for i, ind := range p.Indicators {
 		f := fmt.Sprintf("indicators[%d]", i)
-		if !codePattern.MatchString(ind.Code) {
-			add(f+".code", "%q is not a lower-case code", ind.Code)
-		}
 		if _, dup := p.indicatorIndex[ind.Code]; dup {
-			add(f+".code", "duplicate indicator code %q", ind.Code)
+			c.add(f+".code", "duplicate indicator code %q", ind.Code)
 		} else {
 			p.indicatorIndex[ind.Code] = i
 		}
-		if strings.TrimSpace(ind.Name) == "" {
-			add(f+".name", "is empty")
-		}
-		switch ind.Kind {
-		case KindCumulative, KindAnnual, KindRate, KindMilestone:
-		default:
-			add(f+".kind", "unknown kind %q (want cumulative, annual, rate or milestone)", ind.Kind)
-		}
-		switch ind.RollUp {
-		case RollUpSum, RollUpRatio, RollUpOffice, RollUpCount:
-		default:
-			add(f+".rollup", "unknown roll-up rule %q (want sum, ratio, office or count)", ind.RollUp)
-		}
-		switch ind.Reporter {
-		case ReporterCounty, ReporterOffice, ReporterDerived:
-		default:
-			add(f+".reporter", "unknown reporter %q (want county, office or derived)", ind.Reporter)
-		}
+		c.under(f, ind.Validate())
 		if !workstreams[ind.Workstream] {
-			add(f+".workstream", "unknown workstream %q", ind.Workstream)
-		}
-		switch ind.Schedule {
-		case "", ScheduleLinear, ScheduleYearEnd, ScheduleMilestone:
-		default:
-			add(f+".schedule", "unknown schedule %q (want linear, year_end or milestone)", ind.Schedule)
-		}
-		if ind.Kind == KindMilestone && ind.Schedule != "" && ind.Schedule != ScheduleMilestone {
-			add(f+".schedule", "a milestone is judged as a milestone, not %q", ind.Schedule)
-		}
-		if ind.Schedule == ScheduleMilestone && ind.Kind != KindMilestone && ind.Kind != KindCumulative {
-			add(f+".schedule", "only milestones and cumulative counts (a park per unit) can be judged as milestones, not a %s indicator", ind.Kind)
-		}
-		switch {
-		case ind.Percent != "" && ind.Percent != PercentShare && ind.Percent != PercentGrowth:
-			add(f+".percent", "unknown percent %q (want share or growth)", ind.Percent)
-		case ind.Kind == KindRate && ind.Percent == "":
-			add(f+".percent", "a rate must say whether it is a share (at most 100) or a growth rate (may exceed 100)")
-		case ind.Kind != KindRate && ind.Percent != "":
-			add(f+".percent", "only rates are percentages, not a %s indicator", ind.Kind)
+			c.add(f+".workstream", "unknown workstream %q", ind.Workstream)
 		}
 	}
 	for i, ind := range p.Indicators {
 		f := fmt.Sprintf("indicators[%d]", i)
 		if ind.RollUp == RollUpRatio || ind.Reporter == ReporterDerived {
 			if _, ok := p.indicatorIndex[ind.Numerator]; !ok {
-				add(f+".numerator", "unknown indicator %q", ind.Numerator)
+				c.add(f+".numerator", "unknown indicator %q", ind.Numerator)
 			}
 			if _, ok := p.indicatorIndex[ind.Denominator]; !ok && ind.Denominator != DenominatorAdminVillages {
-				add(f+".denominator", "unknown indicator %q (or %s)", ind.Denominator, DenominatorAdminVillages)
+				c.add(f+".denominator", "unknown indicator %q (or %s)", ind.Denominator, DenominatorAdminVillages)
 			}
 		}
 	}
+}
+
+// Validate checks an indicator on its own: its code and name, and that kind, roll-up rule,
+// reporter, schedule and percent are known and fit together.
+func (ind Indicator) Validate() PlanErrors {
+	var c planCheck
+	if !codePattern.MatchString(ind.Code) {
+		c.add("code", "%q is not a lower-case code", ind.Code)
+	}
+	if strings.TrimSpace(ind.Name) == "" {
+		c.add("name", "is empty")
+	}
+	switch ind.Kind {
+	case KindCumulative, KindAnnual, KindRate, KindMilestone:
+	default:
+		c.add("kind", "unknown kind %q (want cumulative, annual, rate or milestone)", ind.Kind)
+	}
+	switch ind.RollUp {
+	case RollUpSum, RollUpRatio, RollUpOffice, RollUpCount:
+	default:
+		c.add("rollup", "unknown roll-up rule %q (want sum, ratio, office or count)", ind.RollUp)
+	}
+	switch ind.Reporter {
+	case ReporterCounty, ReporterOffice, ReporterDerived:
+	default:
+		c.add("reporter", "unknown reporter %q (want county, office or derived)", ind.Reporter)
+	}
+	ind.validateSchedule(&c)
+	switch {
+	case ind.Percent != "" && ind.Percent != PercentShare && ind.Percent != PercentGrowth:
+		c.add("percent", "unknown percent %q (want share or growth)", ind.Percent)
+	case ind.Kind == KindRate && ind.Percent == "":
+		c.add("percent", "a rate must say whether it is a share (at most 100) or a growth rate (may exceed 100)")
+	case ind.Kind != KindRate && ind.Percent != "":
+		c.add("percent", "only rates are percentages, not a %s indicator", ind.Kind)
+	}
+	return c.errs
+}
+
+func (ind Indicator) validateSchedule(c *planCheck) {
+	switch ind.Schedule {
+	case "", ScheduleLinear, ScheduleYearEnd, ScheduleMilestone:
+	default:
+		c.add("schedule", "unknown schedule %q (want linear, year_end or milestone)", ind.Schedule)
+	}
+	if ind.Kind == KindMilestone && ind.Schedule != "" && ind.Schedule != ScheduleMilestone {
+		c.add("schedule", "a milestone is judged as a milestone, not %q", ind.Schedule)
+	}
+	if ind.Schedule == ScheduleMilestone && ind.Kind != KindMilestone && ind.Kind != KindCumulative {
+		c.add("schedule", "only milestones and cumulative counts (a park per unit) can be judged as milestones, not a %s indicator", ind.Kind)
+	}
+}
+
+// validateTargets checks each target, and that it names a known indicator and year, fits the
+// indicator (a share at most 100, no numeric target for a milestone) and is not given twice.
+func (p *Plan) validateTargets(c *planCheck, years map[int]bool) {
 	type key struct {
 		code string
 		year int
@@ -404,89 +489,106 @@ func (p *Plan) Validate() error {
 		f := fmt.Sprintf("targets[%d]", i)
 		idx, ok := p.indicatorIndex[t.Indicator]
 		if !ok {
-			add(f+".indicator", "target for unknown indicator %q", t.Indicator)
+			c.add(f+".indicator", "target for unknown indicator %q", t.Indicator)
 		}
 		if !years[t.Year] {
-			add(f+".year", "year %d is outside the plan's years", t.Year)
+			c.add(f+".year", "year %d is outside the plan's years", t.Year)
 		}
-		if t.Value < 0 {
-			add(f+".value", "negative target %v", t.Value)
-		}
+		c.under(f, t.Validate())
 		if ok && p.Indicators[idx].Percent == PercentShare && t.Value > 100 {
-			add(f+".value", "share target %v is over 100", t.Value)
+			c.add(f+".value", "share target %v is over 100", t.Value)
 		}
 		if ok && p.Indicators[idx].Kind == KindMilestone {
-			add(f+".indicator", "milestone %q takes due dates under milestones, not numeric targets", t.Indicator)
+			c.add(f+".indicator", "milestone %q takes due dates under milestones, not numeric targets", t.Indicator)
 		}
 		k := key{t.Indicator, t.Year}
 		if seen[k] {
-			add(f, "duplicate target for %q in %d", t.Indicator, t.Year)
+			c.add(f, "duplicate target for %q in %d", t.Indicator, t.Year)
 		}
 		seen[k] = true
 	}
-	p.unitIndex = map[string]*Unit{}
-	p.parentIndex = map[string]string{}
-	var walk func(u *Unit, field, parent string)
-	walk = func(u *Unit, field, parent string) {
-		if strings.TrimSpace(u.Code) == "" {
-			add(field+".code", "is empty")
-		} else if _, dup := p.unitIndex[u.Code]; dup {
-			add(field+".code", "duplicate unit code %q", u.Code)
+}
+
+// Validate checks a target on its own: it is not negative.
+func (t Target) Validate() PlanErrors {
+	var c planCheck
+	if t.Value < 0 {
+		c.add("value", "negative target %v", t.Value)
+	}
+	return c.errs
+}
+
+// validateUnit checks a unit and, below it, its children, that unit codes are unique, and indexes
+// them (their parents too).
+func (p *Plan) validateUnit(c *planCheck, u *Unit, field, parent string) {
+	if code := strings.TrimSpace(u.Code); code != "" {
+		if _, dup := p.unitIndex[u.Code]; dup {
+			c.add(field+".code", "duplicate unit code %q", u.Code)
 		} else {
 			p.unitIndex[u.Code] = u
 			p.parentIndex[u.Code] = parent
 		}
-		if strings.TrimSpace(u.Name) == "" {
-			add(field+".name", "is empty")
-		}
-		if u.StartPeriod != "" && !periodPattern.MatchString(u.StartPeriod) {
-			add(field+".start_period", "%q is not a month in the form YYYY-MM", u.StartPeriod)
-		}
-		if u.TasksFrom != "" && !periodPattern.MatchString(u.TasksFrom) {
-			add(field+".tasks_from", "%q is not a month in the form YYYY-MM", u.TasksFrom)
-		} else if u.TasksFrom != "" && u.StartPeriod != "" && u.TasksFrom < u.StartPeriod {
-			add(field+".tasks_from", "%s is before the unit's start_period %s", u.TasksFrom, u.StartPeriod)
-		}
-		for i := range u.Children {
-			walk(&u.Children[i], fmt.Sprintf("%s.children[%d]", field, i), u.Code)
-		}
 	}
-	walk(&p.Root, "units", "")
-	if len(p.Root.Children) == 0 {
-		add("units.children", "the top unit has no reporting units")
+	c.under(field, u.Validate())
+	for i := range u.Children {
+		p.validateUnit(c, &u.Children[i], fmt.Sprintf("%s.children[%d]", field, i), u.Code)
 	}
+}
+
+// Validate checks a unit on its own, not its children: a code, a name and well-formed months.
+func (u *Unit) Validate() PlanErrors {
+	var c planCheck
+	if strings.TrimSpace(u.Code) == "" {
+		c.add("code", "is empty")
+	}
+	if strings.TrimSpace(u.Name) == "" {
+		c.add("name", "is empty")
+	}
+	if u.StartPeriod != "" && !periodPattern.MatchString(u.StartPeriod) {
+		c.add("start_period", "%q is not a month in the form YYYY-MM", u.StartPeriod)
+	}
+	if u.TasksFrom != "" && !periodPattern.MatchString(u.TasksFrom) {
+		c.add("tasks_from", "%q is not a month in the form YYYY-MM", u.TasksFrom)
+	} else if u.TasksFrom != "" && u.StartPeriod != "" && u.TasksFrom < u.StartPeriod {
+		c.add("tasks_from", "%s is before the unit's start_period %s", u.TasksFrom, u.StartPeriod)
+	}
+	return c.errs
+}
+
+// validateMilestones checks each milestone due date, and that it names a milestone or cumulative
+// indicator, a known unit and a year of the plan.
+func (p *Plan) validateMilestones(c *planCheck, years map[int]bool) {
 	for i, m := range p.Milestones {
 		f := fmt.Sprintf("milestones[%d]", i)
 		idx, ok := p.indicatorIndex[m.Indicator]
 		if !ok {
-			add(f+".indicator", "unknown indicator %q", m.Indicator)
+			c.add(f+".indicator", "unknown indicator %q", m.Indicator)
 		} else if k := p.Indicators[idx].Kind; k != KindMilestone && k != KindCumulative {
 			// A cumulative count may also carry per-unit due dates (a hub park per county).
-			add(f+".indicator", "indicator %q is neither a milestone nor a cumulative count", m.Indicator)
+			c.add(f+".indicator", "indicator %q is neither a milestone nor a cumulative count", m.Indicator)
 		}
 		if m.Unit != "" {
 			if _, ok := p.unitIndex[m.Unit]; !ok {
-				add(f+".unit", "unknown unit %q", m.Unit)
+				c.add(f+".unit", "unknown unit %q", m.Unit)
 			}
 		}
 		if !years[m.Year] {
-			add(f+".year", "year %d is outside the plan's years", m.Year)
+			c.add(f+".year", "year %d is outside the plan's years", m.Year)
 		}
-		if m.From != "" && !periodPattern.MatchString(m.From) {
-			add(f+".from", "%q is not a month in the form YYYY-MM", m.From)
-		} else if m.From != "" && m.From > fmt.Sprintf("%04d-12", m.Year) {
-			add(f+".from", "%s is after the end of the due year %d", m.From, m.Year)
-		}
+		c.under(f, m.Validate())
 	}
-	for i, ind := range p.Indicators {
-		if ind.Schedule == ScheduleMilestone && ind.Kind == KindCumulative && len(p.MilestonesFor(ind.Code)) == 0 {
-			add(fmt.Sprintf("indicators[%d].schedule", i), "a count judged as a milestone needs due dates under milestones")
-		}
+}
+
+// Validate checks a milestone due date on its own: its start month, if any, is well formed and not
+// after its due year.
+func (m MilestoneDue) Validate() PlanErrors {
+	var c planCheck
+	if m.From != "" && !periodPattern.MatchString(m.From) {
+		c.add("from", "%q is not a month in the form YYYY-MM", m.From)
+	} else if m.From != "" && m.From > fmt.Sprintf("%04d-12", m.Year) {
+		c.add("from", "%s is after the end of the due year %d", m.From, m.Year)
 	}
-	if len(errs) > 0 {
-		return errs
-	}
-	return nil
+	return c.errs
 }
 
 // Indicator returns the indicator with the code.

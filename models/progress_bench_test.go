@@ -3,6 +3,7 @@ package models_test
 import (
 	"testing"
 
+	"ruralkpi/internal/testkit"
 	"ruralkpi/models"
 )
 
@@ -47,32 +48,32 @@ func demoDataset(p *models.Plan) models.Dataset {
 // BenchmarkProgressDemo indexes the demo-scale dataset (10 units, 29 months) and computes one month's
 // whole picture, as the overview page does on every request.
 func BenchmarkProgressDemo(b *testing.B) {
-	p := loadPlan(b)
+	p := testkit.Plan(b)
 	ds := demoDataset(p)
 	period := models.MustPeriod("2025-06")
 	b.ReportAllocs()
-	cpuStart := cpuTime()
+	cpuStart := testkit.CPUTime()
 	for b.Loop() {
 		c := models.NewProgressCalculator(p, ds, models.ProgressOptions{})
 		_ = c.All(period)
 	}
-	b.ReportMetric(float64(cpuTime()-cpuStart)/float64(b.N), "cpu-ns/op")
+	b.ReportMetric(float64(testkit.CPUTime()-cpuStart)/float64(b.N), "cpu-ns/op")
 }
 
 // BenchmarkProgressDemoUnitTrend computes every indicator of one county in every month of the plan,
 // as the unit page's trend charts do.
 func BenchmarkProgressDemoUnitTrend(b *testing.B) {
-	p := loadPlan(b)
+	p := testkit.Plan(b)
 	c := models.NewProgressCalculator(p, demoDataset(p), models.ProgressOptions{})
 	start, end := models.MustPeriod(p.StartPeriod), models.MustPeriod(p.EndPeriod)
 	b.ReportAllocs()
-	cpuStart := cpuTime()
+	cpuStart := testkit.CPUTime()
 	for b.Loop() {
 		for _, ind := range p.Indicators {
 			_ = c.Series(ind.Code, "530302", start, end)
 		}
 	}
-	b.ReportMetric(float64(cpuTime()-cpuStart)/float64(b.N), "cpu-ns/op")
+	b.ReportMetric(float64(testkit.CPUTime()-cpuStart)/float64(b.N), "cpu-ns/op")
 }
 
 // BenchmarkProgressNational works on 3,000 units × 36 months × 30 indicators.
@@ -85,39 +86,39 @@ func BenchmarkProgressNational(b *testing.B) {
 	period := models.MustPeriod("2025-06")
 	b.Run("index", func(b *testing.B) {
 		b.ReportAllocs()
-		cpuStart := cpuTime()
+		cpuStart := testkit.CPUTime()
 		for b.Loop() {
 			_ = models.NewProgressCalculator(p, ds, models.ProgressOptions{})
 		}
-		b.ReportMetric(float64(cpuTime()-cpuStart)/float64(b.N), "cpu-ns/op")
+		b.ReportMetric(float64(testkit.CPUTime()-cpuStart)/float64(b.N), "cpu-ns/op")
 	})
 	c := models.NewProgressCalculator(p, ds, models.ProgressOptions{})
 	b.Run("all_one_month", func(b *testing.B) {
 		b.ReportAllocs()
-		cpuStart := cpuTime()
+		cpuStart := testkit.CPUTime()
 		for b.Loop() {
 			_ = c.All(period)
 		}
-		b.ReportMetric(float64(cpuTime()-cpuStart)/float64(b.N), "cpu-ns/op")
+		b.ReportMetric(float64(testkit.CPUTime()-cpuStart)/float64(b.N), "cpu-ns/op")
 	})
 	b.Run("national_trend_36_months", func(b *testing.B) {
 		b.ReportAllocs()
 		start, end := models.MustPeriod(p.StartPeriod), models.MustPeriod(p.EndPeriod)
-		cpuStart := cpuTime()
+		cpuStart := testkit.CPUTime()
 		for b.Loop() {
 			for _, ind := range p.Indicators {
 				_ = c.Series(ind.Code, p.Root.Code, start, end)
 			}
 		}
-		b.ReportMetric(float64(cpuTime()-cpuStart)/float64(b.N), "cpu-ns/op")
+		b.ReportMetric(float64(testkit.CPUTime()-cpuStart)/float64(b.N), "cpu-ns/op")
 	})
 	b.Run("one_county_one_month", func(b *testing.B) {
 		b.ReportAllocs()
-		cpuStart := cpuTime()
+		cpuStart := testkit.CPUTime()
 		for b.Loop() {
 			_ = c.ForScope("p07c042", period)
 		}
-		b.ReportMetric(float64(cpuTime()-cpuStart)/float64(b.N), "cpu-ns/op")
+		b.ReportMetric(float64(testkit.CPUTime()-cpuStart)/float64(b.N), "cpu-ns/op")
 	})
 }
 

@@ -3,13 +3,14 @@ package models_test
 import (
 	"testing"
 
+	"ruralkpi/internal/testkit"
 	"ruralkpi/models"
 )
 
 // TestGreyReasons: every grey item says why it is grey (issue 13, item 7), so that "no figure" is never
 // shown for a figure that exists or an indicator that does not apply.
 func TestGreyReasons(t *testing.T) {
-	p := loadPlan(t)
+	p := testkit.Plan(t)
 	ds := dataset([]fig{
 		{"530300", "2024-06", "firms_10m", 8}, {"530303", "2024-06", "service_points", 100},
 		{"530302", "2024-06", "agri_projects_500k", 1}, {"530381", "2023-10", "pfm_fused_points", 10},
@@ -63,7 +64,7 @@ func TestStatusWords(t *testing.T) {
 
 // TestBoundaries pins the edges of the rules, so that a changed comparison fails a test.
 func TestBoundaries(t *testing.T) {
-	p := loadPlan(t)
+	p := testkit.Plan(t)
 	parcels := func(v float64) models.Progress {
 		// Outbound parcels, city, 2024-03: expected 5300 × 3/12 = 1325; 0.9 × 1325 = 1192.5.
 		ds := dataset([]fig{{"530302", "2024-03", "outbound_parcels", v}}, nil)
@@ -125,7 +126,7 @@ func TestBoundaries(t *testing.T) {
 // TestShareConditions2025: the document's 2025 conditions (line 106) are derived shares of all points,
 // judged at year end.
 func TestShareConditions2025(t *testing.T) {
-	p := loadPlan(t)
+	p := testkit.Plan(t)
 	ds := dataset([]fig{
 		{"530302", "2025-12", "service_points", 1700}, {"530302", "2025-12", "points_income_10k", 860},
 		{"530302", "2025-12", "points_income_20k", 500},
@@ -145,7 +146,7 @@ func TestShareConditions2025(t *testing.T) {
 // TestCountyWorkingRulesAreOfficeTicks: each county's 工作专班 and 工作方案 (line 179) are milestones the
 // office ticks per unit, counted at city level; a tick is not the county's return.
 func TestCountyWorkingRulesAreOfficeTicks(t *testing.T) {
-	p := loadPlan(t)
+	p := testkit.Plan(t)
 	ds := dataset(nil, nil)
 	ds.Milestones = []models.MilestoneObservation{
 		{Unit: "530302", Period: models.MustPeriod("2023-09"), Indicator: "county_task_force", State: models.MilestoneDone, VersionID: 7, Ticked: true},

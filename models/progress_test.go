@@ -1,28 +1,13 @@
 package models_test
 
 import (
-	"bytes"
 	"math"
 	"strings"
 	"testing"
 
+	"ruralkpi/internal/testkit"
 	"ruralkpi/models"
-	"ruralkpi/plans"
 )
-
-// loadPlan reads the plan shipped with the binary: the worked examples use its real targets.
-func loadPlan(t testing.TB) *models.Plan {
-	t.Helper()
-	b, err := plans.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := models.LoadPlan(bytes.NewReader(b))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
 
 // fig is a figure in a worked example: unit, month, indicator, value.
 type fig struct {
@@ -100,7 +85,7 @@ var nan = math.NaN()
 // TestWorkedExamples runs every worked example of the README's progress rules; the sub-test names are the
 // example headings there.
 func TestWorkedExamples(t *testing.T) {
-	p := loadPlan(t)
+	p := testkit.Plan(t)
 	tests := []struct {
 		name       string
 		ds         func() models.Dataset
@@ -318,7 +303,7 @@ func TestWorkedExamples(t *testing.T) {
 // TestMilestoneSchedule is the worked example "milestone_at_risk_then_overdue": one county's
 // joint-distribution milestone, due in 2024, month by month.
 func TestMilestoneSchedule(t *testing.T) {
-	p := loadPlan(t)
+	p := testkit.Plan(t)
 	ds := dataset(nil, []ms{
 		{"530381", "2024-05", "joint_distribution", models.MilestoneNotStarted},
 		{"530381", "2024-07", "joint_distribution", models.MilestoneNotStarted},
@@ -397,7 +382,7 @@ func TestLowerIsBetter(t *testing.T) {
 // TestUnitNotStartedIsNotMissing: a plan may still start a unit's reporting later (start_period);
 // the Qujing plan does not (every unit reports from 2023-08), so the test moves 宣威市's start.
 func TestUnitNotStartedIsNotMissing(t *testing.T) {
-	p := loadPlan(t)
+	p := testkit.Plan(t)
 	for i := range p.Root.Children {
 		if p.Root.Children[i].Code == "530381" {
 			p.Root.Children[i].StartPeriod = "2024-01"
@@ -424,7 +409,7 @@ func TestUnitNotStartedIsNotMissing(t *testing.T) {
 }
 
 func TestTraceability(t *testing.T) {
-	p := loadPlan(t)
+	p := testkit.Plan(t)
 	ds := dataset([]fig{{"530302", "2024-06", "service_points", 500}, {"530303", "2024-05", "service_points", 300}}, nil)
 	ds.Observations[1].Approved = false
 	ds.Observations[1].Version = 3
@@ -446,7 +431,7 @@ func TestTraceability(t *testing.T) {
 }
 
 func TestAllCoversEveryIndicatorAndScope(t *testing.T) {
-	p := loadPlan(t)
+	p := testkit.Plan(t)
 	c := models.NewProgressCalculator(p, dataset(nil, nil), models.ProgressOptions{})
 	all := c.All(models.MustPeriod("2024-06"))
 	if want := len(p.Indicators) * (1 + len(p.ReportingUnits())); len(all) != want {
@@ -468,7 +453,7 @@ func TestAllCoversEveryIndicatorAndScope(t *testing.T) {
 }
 
 func TestTargetsFromDatasetOverridePlan(t *testing.T) {
-	p := loadPlan(t)
+	p := testkit.Plan(t)
 	ds := dataset([]fig{{"530302", "2024-06", "outbound_parcels", 3000}}, nil)
 	ds.Targets["outbound_parcels"] = map[int]float64{2024: 6000}
 	got := models.NewProgressCalculator(p, ds, models.ProgressOptions{}).Progress("outbound_parcels", "530300", models.MustPeriod("2024-06"))

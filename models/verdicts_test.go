@@ -3,6 +3,7 @@ package models_test
 import (
 	"testing"
 
+	"ruralkpi/internal/testkit"
 	"ruralkpi/models"
 )
 
@@ -14,7 +15,7 @@ import (
 // 100, 110), so the six roll-out counties report 2023 statistics too; their construction tasks start
 // in 2024 (tasks_from), not their reporting.
 func TestEveryUnitReportsStatisticsFromThePlanStart(t *testing.T) {
-	p := loadPlan(t)
+	p := testkit.Plan(t)
 	ds := dataset([]fig{
 		{"530302", "2023-10", "outbound_parcels", 1000}, {"530322", "2023-10", "outbound_parcels", 300},
 	}, nil)
@@ -42,7 +43,7 @@ func TestEveryUnitReportsStatisticsFromThePlanStart(t *testing.T) {
 // TestRollOutCountyRateStartsFromItsOwnLevel: 陆良县 in 2024-01 was expected at the city's 32.5%
 // fusion rate; its path now starts from its own December level (20 of 160 villages, 12.5%).
 func TestRollOutCountyRateStartsFromItsOwnLevel(t *testing.T) {
-	p := loadPlan(t)
+	p := testkit.Plan(t)
 	ds := dataset([]fig{
 		{"530322", "2023-12", "pfm_fused_points", 20}, {"530322", "2024-01", "pfm_fused_points", 28},
 	}, nil)
@@ -57,7 +58,7 @@ func TestRollOutCountyRateStartsFromItsOwnLevel(t *testing.T) {
 // TestRateFollowsItsAllocatedCount: with the fused points allocated, 客货邮融合率 is judged on the same
 // path (allocation ÷ the unit's villages), so the rate is green exactly when the count is.
 func TestRateFollowsItsAllocatedCount(t *testing.T) {
-	p := loadPlan(t)
+	p := testkit.Plan(t)
 	for _, tt := range []struct {
 		name   string
 		points float64
@@ -95,7 +96,7 @@ func hubParks2024() models.Dataset {
 // counties were on schedule; parks are per-unit build tasks, judged like 共同配送 as milestones, and the
 // six parks are under construction from 2024-01 (line 118).
 func TestHubParksAreMilestonesAtCityLevel(t *testing.T) {
-	p := loadPlan(t)
+	p := testkit.Plan(t)
 	c := models.NewProgressCalculator(p, hubParks2024(), models.ProgressOptions{})
 	city := c.Progress("hub_parks", "530300", models.MustPeriod("2024-01"))
 	if city.Status != models.StatusGreen || city.Actual != 1 || city.Expected != 7 || !near(city.Ratio, 1.0/7) {
@@ -113,7 +114,7 @@ func TestHubParksAreMilestonesAtCityLevel(t *testing.T) {
 // TestAllocationNeverChangesHowAnIndicatorIsJudged: filling the hub-park row on 任务分解 switched
 // 宣威市 to linear judgement (red with schedule on_schedule in the same item).
 func TestAllocationNeverChangesHowAnIndicatorIsJudged(t *testing.T) {
-	p := loadPlan(t)
+	p := testkit.Plan(t)
 	ds := hubParks2024()
 	allocate(ds, "hub_parks", 2024, "530381", 1)
 	got := models.NewProgressCalculator(p, ds, models.ProgressOptions{}).Progress("hub_parks", "530381", models.MustPeriod("2024-01"))
@@ -125,7 +126,7 @@ func TestAllocationNeverChangesHowAnIndicatorIsJudged(t *testing.T) {
 // TestFirstMonthHasNoFractionalRed: 2023-08, the city had five reds (hub parks 0 of 0.2, firms 1 of
 // 1.2, agri projects 0 of 0.4, parks 0 of 0.4, demo projects 0 of 0.4).
 func TestFirstMonthHasNoFractionalRed(t *testing.T) {
-	p := loadPlan(t)
+	p := testkit.Plan(t)
 	ds := dataset([]fig{
 		{"530302", "2023-08", "hub_parks", 0}, {"530300", "2023-08", "firms_10m", 1},
 		{"530302", "2023-08", "agri_projects_500k", 0}, {"530302", "2023-08", "mfg_parks", 0},
@@ -143,7 +144,7 @@ func TestFirstMonthHasNoFractionalRed(t *testing.T) {
 // TestMilestoneExpectedIsDueByYearEnd: 共同配送 city 2023-09 printed expected 1.6 and ratio 2.5 with
 // all four pilot units done; expected is what is due by this year end, the ratio done of due.
 func TestMilestoneExpectedIsDueByYearEnd(t *testing.T) {
-	p := loadPlan(t)
+	p := testkit.Plan(t)
 	var states []ms
 	for _, u := range []string{"530302", "530303", "530304", "530371"} {
 		states = append(states, ms{u, "2023-09", "joint_distribution", models.MilestoneDone})

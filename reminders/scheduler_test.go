@@ -14,15 +14,15 @@ import (
 	"net/http/httptest"
 	"net/mail"
 	"net/textproto"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"ruralkpi/internal/testkit"
+	"ruralkpi/internal/teststore"
 	"ruralkpi/models"
-	"ruralkpi/plans"
 	"ruralkpi/store"
 )
 
@@ -192,23 +192,8 @@ func at(t *testing.T, s string) time.Time {
 
 func openStore(t *testing.T) (*store.Store, *models.Plan, string) {
 	t.Helper()
-	b, err := plans.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := models.LoadPlan(bytes.NewReader(b))
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(t.TempDir(), "r.db")
-	s, err := store.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = s.Close() })
-	if err := s.SeedPlan(p); err != nil {
-		t.Fatal(err)
-	}
+	p := testkit.Plan(t)
+	s, path := teststore.Seeded(t, p)
 	return s, p, path
 }
 
@@ -241,11 +226,7 @@ func TestDeadlineReminderSentExactlyOnce(t *testing.T) {
 	clock := &testClock{}
 	first := &Scheduler{Store: st, Plan: plan, Now: clock.Now}
 	// The second server opens the same database file on its own connection pool.
-	store2, err := store.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = store2.Close() })
+	store2 := teststore.Open(t, path)
 	second := &Scheduler{Store: store2, Plan: plan, Now: clock.Now}
 
 	for step := at(t, "2024-07-03 00:00"); step.Before(at(t, "2024-07-08 00:00")); step = step.Add(6 * time.Hour) {
@@ -499,11 +480,7 @@ func TestConcurrentSchedulersSendOnce(t *testing.T) {
 	var wg sync.WaitGroup
 	errs := make(chan error, 4)
 	for i := 0; i < 4; i++ {
-		st, err := store.Open(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { _ = st.Close() })
+		st := teststore.Open(t, path)
 		s := &Scheduler{Store: st, Plan: plan, Now: clock.Now}
 		wg.Add(1)
 		go func() {

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"ruralkpi/internal/teststore"
 	"ruralkpi/models"
 )
 
@@ -38,7 +39,7 @@ func nationalData(tb testing.TB, month models.Period) (*models.Plan, models.Data
 // BenchmarkReportsDemo generates the demo's reports for 2025-06 from the stored demo: reading the
 // store and computing progress (load), the workbook, and the briefing's view model.
 func BenchmarkReportsDemo(b *testing.B) {
-	st, p := demoStore(b)
+	st, p := teststore.Demo(b)
 	month := models.MustPeriod("2025-06")
 	b.Run("load", func(b *testing.B) {
 		b.ReportAllocs()

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"ruralkpi/internal/teststore"
 	"ruralkpi/models"
 )
 
@@ -25,7 +26,7 @@ func sentenceFigures(b Briefing) []string {
 }
 
 func TestBriefingSentencesOnlyStateTableFigures(t *testing.T) {
-	st, p := demoStore(t)
+	st, p := teststore.Demo(t)
 	start, end := models.MustPeriod(p.StartPeriod), models.MustPeriod("2025-12")
 	for _, period := range models.PeriodsBetween(start, end) {
 		t.Run(period.String(), func(t *testing.T) {
@@ -54,7 +55,7 @@ func TestBriefingSentencesOnlyStateTableFigures(t *testing.T) {
 }
 
 func TestBriefingContent(t *testing.T) {
-	st, p := demoStore(t)
+	st, p := teststore.Demo(t)
 	in, err := Load(st, p, models.MustPeriod("2024-07"), afterPlanTime())
 	if err != nil {
 		t.Fatal(err)

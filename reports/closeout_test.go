@@ -7,13 +7,14 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"ruralkpi/internal/teststore"
 	"ruralkpi/models"
 )
 
 // TestCloseoutOfTheDemo: the whole demo's summary names met and missed targets, ranks units with
 // ties sharing a rank, and lists 师宗县's joint distribution as never done and 富源县's hub park late.
 func TestCloseoutOfTheDemo(t *testing.T) {
-	store, p := demoStore(t)
+	store, p := teststore.Demo(t)
 	ds, err := store.Dataset(p.EndPeriod)
 	if err != nil {
 		t.Fatal(err)

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"ruralkpi/internal/testkit"
 	"ruralkpi/models"
 )
 
@@ -33,7 +34,7 @@ func TestWriteCSV(t *testing.T) {
 }
 
 func TestProgressAndMatrixTables(t *testing.T) {
-	p := loadPlan(t)
+	p := testkit.Plan(t)
 	ds := models.Dataset{Observations: []models.Observation{
 		{Unit: "530302", Period: models.MustPeriod("2024-06"), Indicator: "service_points", Value: 300, VersionID: 1, Version: 1, Approved: true},
 	}}
@@ -71,7 +72,7 @@ func TestProgressAndMatrixTables(t *testing.T) {
 // item 6). A roll-up of tasks prints what is due by this year end and done of due; one unit's task
 // prints neither; a year-end indicator before December prints no 序时进度 and its word 年底考核.
 func TestCSVTaskExpectedAndRatio(t *testing.T) {
-	p := loadPlan(t)
+	p := testkit.Plan(t)
 	ds := models.Dataset{Allocations: map[string]map[int]map[string]float64{}}
 	for i, u := range []string{"530302", "530303", "530304", "530371"} {
 		ds.Milestones = append(ds.Milestones, models.MilestoneObservation{Unit: u, Period: models.MustPeriod("2023-09"),

@@ -17,6 +17,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"ruralkpi/internal/teststore"
 	"ruralkpi/models"
 )
 
@@ -56,7 +57,7 @@ func near(a, b float64) bool { return math.Abs(a-b) <= 1e-9*math.Max(1, math.Abs
 // TestMonthlyWorkbookMatchesProgress reads every summary and unit row back and compares it with
 // the progress calculator over the same stored data for the same month.
 func TestMonthlyWorkbookMatchesProgress(t *testing.T) {
-	st, p := demoStore(t)
+	st, p := teststore.Demo(t)
 	for _, month := range []string{"2023-08", "2024-06", "2024-07", "2025-12"} {
 		t.Run(month, func(t *testing.T) {
 			period := models.MustPeriod(month)
@@ -151,7 +152,7 @@ func TestMonthlyWorkbookMatchesProgress(t *testing.T) {
 }
 
 func TestMonthlyReturnsAndNewlyRedSheets(t *testing.T) {
-	st, p := demoStore(t)
+	st, p := teststore.Demo(t)
 	tests := []struct {
 		month   string
 		now     time.Time
@@ -218,7 +219,7 @@ func TestMonthlyReturnsAndNewlyRedSheets(t *testing.T) {
 }
 
 func TestMonthlyPrintSettings(t *testing.T) {
-	st, p := demoStore(t)
+	st, p := teststore.Demo(t)
 	in, err := Load(st, p, models.MustPeriod("2024-06"), afterPlanTime())
 	if err != nil {
 		t.Fatal(err)
@@ -271,7 +272,7 @@ func TestMonthlyPrintSettings(t *testing.T) {
 // TestMonthlyWorkbookIsWellFormed parses every XML part of the package, and converts the file
 // with LibreOffice where it is installed (the closest check we have to "opens without a repair").
 func TestMonthlyWorkbookIsWellFormed(t *testing.T) {
-	st, p := demoStore(t)
+	st, p := teststore.Demo(t)
 	in, err := Load(st, p, models.MustPeriod("2025-06"), afterPlanTime())
 	if err != nil {
 		t.Fatal(err)

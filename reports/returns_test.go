@@ -4,11 +4,12 @@ import (
 	"testing"
 	"time"
 
+	"ruralkpi/internal/testkit"
 	"ruralkpi/models"
 )
 
 func TestReturnsReceived(t *testing.T) {
-	p := loadPlan(t)
+	p := testkit.Plan(t)
 	june := models.MustPeriod("2024-06")
 	deadline := DefaultDeadline(june)
 	if got := deadline.Format("2006-01-02 MST"); got != "2024-07-05 CST" {
@@ -80,7 +81,7 @@ func TestReturnsReceived(t *testing.T) {
 }
 
 func TestNewlyRed(t *testing.T) {
-	p := loadPlan(t)
+	p := testkit.Plan(t)
 	pr := func(ind, scope string, s models.ProgressStatus) models.Progress {
 		return models.Progress{Indicator: ind, Scope: scope, Status: s}
 	}

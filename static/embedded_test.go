@@ -1,7 +1,6 @@
 package static
 
 import (
-	"bytes"
 	"encoding/json"
 	"io"
 	"net"
@@ -9,11 +8,10 @@ import (
 	"sort"
 	"testing"
 
+	"ruralkpi/internal/testkit"
+
 	"github.com/gofiber/fiber/v2"
 	"github.com/valyala/fasthttp"
-
-	"ruralkpi/models"
-	"ruralkpi/plans"
 )
 
 // The binary is useless without ECharts and the map: a build that skipped `make assets` must fail
@@ -53,14 +51,7 @@ func TestEmbeddedMapMatchesPlanUnits(t *testing.T) {
 	if err := json.Unmarshal(raw, &fc); err != nil {
 		t.Fatal(err)
 	}
-	data, err := plans.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	plan, err := models.LoadPlan(bytes.NewReader(data))
-	if err != nil {
-		t.Fatal(err)
-	}
+	plan := testkit.Plan(t)
 	var got []string
 	for _, f := range fc.Features {
 		u, ok := plan.Unit(f.ID)

@@ -3,6 +3,7 @@ package store
 import (
 	"errors"
 	"path/filepath"
+	"ruralkpi/internal/testkit"
 	"testing"
 	"time"
 
@@ -11,7 +12,7 @@ import (
 
 func TestSessionsSurviveReopen(t *testing.T) {
 	forEachDatabase(t, func(t *testing.T, path string) {
-		p := loadDefaultPlan(t)
+		p := testkit.Plan(t)
 		s, err := Open(path)
 		if err != nil {
 			t.Fatal(err)
@@ -133,7 +134,7 @@ func TestUpdateUserEndsSessions(t *testing.T) {
 // TestRevokeAPITokenAuditInSameTransaction: when the audit entry cannot be written, the token stays
 // live; a revocation never happens unrecorded.
 func TestRevokeAPITokenAuditInSameTransaction(t *testing.T) {
-	p := loadDefaultPlan(t)
+	p := testkit.Plan(t)
 	s, err := Open(filepath.Join(t.TempDir(), "t.db"))
 	if err != nil {
 		t.Fatal(err)

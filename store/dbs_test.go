@@ -2,6 +2,7 @@ package store
 
 import (
 	"path/filepath"
+	"ruralkpi/internal/testkit"
 	"testing"
 
 	"ruralkpi/internal/pgtest"
@@ -46,7 +47,7 @@ func forEachDB(t *testing.T, fn func(t *testing.T, s *Store, p *models.Plan)) {
 	t.Helper()
 	for _, engine := range engines {
 		t.Run(engine, func(t *testing.T) {
-			p := loadDefaultPlan(t)
+			p := testkit.Plan(t)
 			s := openEmptyStoreOn(t, engine)
 			if err := s.SeedPlan(p); err != nil {
 				t.Fatal(err)

@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"ruralkpi/internal/testkit"
 	"ruralkpi/models"
 )
 
@@ -32,7 +33,7 @@ func TestClockAtReadsTheDayAndRunsOn(t *testing.T) {
 
 // TestDemoAsOfTellsSeptembersStory: on the demo day the month being collected is half filed.
 func TestDemoAsOfTellsSeptembersStory(t *testing.T) {
-	p := loadDefaultPlan(t)
+	p := testkit.Plan(t)
 	full, err := models.GenerateDemo(p, 2023)
 	if err != nil {
 		t.Fatal(err)

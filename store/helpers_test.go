@@ -1,27 +1,11 @@
 package store
 
 import (
-	"bytes"
 	"testing"
 	"time"
 
 	"ruralkpi/models"
-	"ruralkpi/plans"
 )
-
-// loadDefaultPlan loads the plan the application ships with.
-func loadDefaultPlan(t testing.TB) *models.Plan {
-	t.Helper()
-	b, err := plans.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := models.LoadPlan(bytes.NewReader(b))
-	if err != nil {
-		t.Fatalf("default plan: %v", err)
-	}
-	return p
-}
 
 // day turns a date into a ledger date.
 func day(s string) models.LedgerDate {
@@ -37,3 +21,13 @@ const (
 	demoReturnedUnit = "530325"
 	demoLateUnit     = "530324"
 )
+
+// demoStore is a fresh database holding the shipped plan and the demo data.
+func demoStore(tb testing.TB) (*Store, *models.Plan) {
+	tb.Helper()
+	s, p := openTestStore(tb)
+	if err := s.SeedDemo(p); err != nil {
+		tb.Fatal(err)
+	}
+	return s, p
+}

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"ruralkpi/internal/testkit"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -20,7 +21,7 @@ func TestPostgresRestartUnderLoad(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = s.Close() })
-	p := loadDefaultPlan(t)
+	p := testkit.Plan(t)
 	if err := s.SeedPlan(p); err != nil {
 		t.Fatal(err)
 	}

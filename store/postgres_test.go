@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os/exec"
 	"path/filepath"
+	"ruralkpi/internal/testkit"
 	"sort"
 	"sync"
 	"testing"
@@ -22,7 +23,7 @@ import (
 // loudly, without RURALKPI_TEST_PG); url is the database's, for a second store on it.
 func openPostgresTestStore(t *testing.T) (s *Store, p *models.Plan, url string) {
 	t.Helper()
-	p = loadDefaultPlan(t)
+	p = testkit.Plan(t)
 	url = pgtest.URL(t)
 	s, err := Open(url)
 	if err != nil {
@@ -273,7 +274,7 @@ func TestPostgresDumpAndRestore(t *testing.T) {
 		}
 	}
 	// Whole databases: pg_dump takes a database, and pg_restore wants an empty one.
-	p := loadDefaultPlan(t)
+	p := testkit.Plan(t)
 	url := pgtest.Database(t)
 	s, err := Open(url)
 	if err != nil {

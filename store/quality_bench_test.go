@@ -1,45 +1,18 @@
 package store
 
 import (
-	"bytes"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"ruralkpi/internal/testkit"
 	"ruralkpi/models"
-	"ruralkpi/plans"
 )
-
-// openDemoStore is a fresh database holding the demo data.
-func openDemoStore(tb testing.TB) (*Store, *models.Plan) {
-	tb.Helper()
-	b, err := plans.Default()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	p, err := models.LoadPlan(bytes.NewReader(b))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	s, err := Open(filepath.Join(tb.TempDir(), "q.db"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { _ = s.Close() })
-	if err := s.SeedPlan(p); err != nil {
-		tb.Fatal(err)
-	}
-	if err := s.SeedDemo(p); err != nil {
-		tb.Fatal(err)
-	}
-	return s, p
-}
 
 // BenchmarkQualityCheck measures what flagging adds to an import at demo scale: reading the figures
 // the rules compare (two queries and the ledger), the rules, and the dismissals.
 func BenchmarkQualityCheck(b *testing.B) {
-	s, p := openDemoStore(b)
+	s, p := demoStore(b)
 	period := models.MustPeriod("2025-06")
 	v, err := s.LatestVersion("530302", period.String())
 	if err != nil {
@@ -47,7 +20,7 @@ func BenchmarkQualityCheck(b *testing.B) {
 	}
 	values := models.VersionValues(v)
 	b.ResetTimer()
-	cpuStart := cpuTime()
+	cpuStart := testkit.CPUTime()
 	for i := 0; i < b.N; i++ {
 		in, err := s.QualityFigures(p, "530302", period, values)
 		if err != nil {
@@ -57,13 +30,13 @@ func BenchmarkQualityCheck(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	b.ReportMetric(float64(cpuTime()-cpuStart)/float64(b.N), "cpu-ns/op")
+	b.ReportMetric(float64(testkit.CPUTime()-cpuStart)/float64(b.N), "cpu-ns/op")
 }
 
 // TestQualityFiguresFromStore: the store gathers the unit's history and the peers' months, and a
 // dismissed flag stops being active (audited; a second dismissal is a conflict).
 func TestQualityFiguresFromStore(t *testing.T) {
-	s, p := openDemoStore(t)
+	s, p := demoStore(t)
 	period := models.MustPeriod("2025-06")
 	peer, err := s.LatestVersion("530303", period.String())
 	if err != nil {
@@ -125,7 +98,7 @@ func TestQualityFiguresFromStore(t *testing.T) {
 
 // BenchmarkQualityRules measures the pure rules alone on the same input.
 func BenchmarkQualityRules(b *testing.B) {
-	s, p := openDemoStore(b)
+	s, p := demoStore(b)
 	period := models.MustPeriod("2025-06")
 	v, err := s.LatestVersion("530302", period.String())
 	if err != nil {
@@ -136,9 +109,9 @@ func BenchmarkQualityRules(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.ResetTimer()
-	cpuStart := cpuTime()
+	cpuStart := testkit.CPUTime()
 	for i := 0; i < b.N; i++ {
 		models.QualityFlags(in)
 	}
-	b.ReportMetric(float64(cpuTime()-cpuStart)/float64(b.N), "cpu-ns/op")
+	b.ReportMetric(float64(testkit.CPUTime()-cpuStart)/float64(b.N), "cpu-ns/op")
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"reflect"
+	"ruralkpi/internal/testkit"
 	"testing"
 	"time"
 
@@ -187,7 +188,7 @@ func TestReadModelFollowsEveryWrite(t *testing.T) {
 // model through the change log; the server's own writes are not applied twice.
 func TestReadModelWatchesTheChangeLog(t *testing.T) {
 	forEachDatabase(t, func(t *testing.T, path string) {
-		p := loadDefaultPlan(t)
+		p := testkit.Plan(t)
 		server, err := Open(path)
 		if err != nil {
 			t.Fatal(err)
@@ -235,7 +236,7 @@ func TestReadModelWatchesTheChangeLog(t *testing.T) {
 // reader silent too long no longer holds rows back, and when it comes back it rebuilds rather than
 // miss the changes pruned meanwhile.
 func TestChangeLogIsPruned(t *testing.T) {
-	p := loadDefaultPlan(t)
+	p := testkit.Plan(t)
 	path := filepath.Join(t.TempDir(), "shared.db")
 	open := func() *Store {
 		s, err := Open(path)

@@ -2,31 +2,14 @@ package store
 
 import (
 	"fmt"
-	"path/filepath"
 	"reflect"
+	"ruralkpi/internal/testkit"
 	"sort"
 	"testing"
 	"time"
 
 	"ruralkpi/models"
 )
-
-func demoStore(tb testing.TB) (*Store, *models.Plan) {
-	tb.Helper()
-	p := loadDefaultPlan(tb)
-	st, err := Open(filepath.Join(tb.TempDir(), "demo.db"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { _ = st.Close() })
-	if err := st.SeedPlan(p); err != nil {
-		tb.Fatal(err)
-	}
-	if err := st.SeedDemo(p); err != nil {
-		tb.Fatal(err)
-	}
-	return st, p
-}
 
 func sortDataset(ds *models.Dataset) {
 	sort.Slice(ds.Observations, func(i, j int) bool {
@@ -170,13 +153,13 @@ func BenchmarkLoadDataset(b *testing.B) {
 		read func(string) (models.Dataset, error)
 	}{{"Dataset", st.Dataset}, {"GORM reference", func(upTo string) (models.Dataset, error) { return gormDataset(st, upTo) }}} {
 		b.Run(load.name, func(b *testing.B) {
-			cpuStart := cpuTime()
+			cpuStart := testkit.CPUTime()
 			for b.Loop() {
 				if _, err := load.read(p.EndPeriod); err != nil {
 					b.Fatal(err)
 				}
 			}
-			b.ReportMetric(float64(cpuTime()-cpuStart)/float64(b.N), "cpu-ns/op")
+			b.ReportMetric(float64(testkit.CPUTime()-cpuStart)/float64(b.N), "cpu-ns/op")
 		})
 	}
 }

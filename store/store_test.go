@@ -7,12 +7,13 @@ import (
 	"testing"
 	"time"
 
+	"ruralkpi/internal/testkit"
 	"ruralkpi/models"
 )
 
 func openTestStore(t testing.TB) (*Store, *models.Plan) {
 	t.Helper()
-	p := loadDefaultPlan(t)
+	p := testkit.Plan(t)
 	s, err := Open(filepath.Join(t.TempDir(), "test.db"))
 	if err != nil {
 		t.Fatal(err)

@@ -21,6 +21,8 @@ const DefaultWriteWait = 15 * time.Second
 type writeGate struct {
 	slot chan struct{}
 	wait atomic.Int64 // time.Duration
+	// queued counts the writes waiting for the slot now (tests observe a write queueing behind another).
+	queued atomic.Int32
 	// full is set by a write that failed because the disk is full, and cleared by the next write
 	// that commits; /healthz reports it.
 	full atomic.Bool
@@ -45,6 +47,8 @@ func (g *writeGate) enter(wait time.Duration) (func(), error) {
 		return func() { <-g.slot }, nil
 	default:
 	}
+	g.queued.Add(1)
+	defer g.queued.Add(-1)
 	t := time.NewTimer(wait)
 	defer t.Stop()
 	select {

@@ -1,6 +1,8 @@
-// Package importers reads Excel uploads (monthly returns, service-point ledgers) into plain values and
-// a list of every problem found, each with its sheet, cell and a message a county clerk understands.
-package importers
+// Package xlsx is the streaming .xlsx reader: it opens a workbook part by part straight from the zip
+// archive and hands a sheet over row by row, within limits that refuse hostile files (zip bombs,
+// enormous parts or cells), so that memory stays flat whatever the sheet's size. It knows nothing of
+// ledgers or returns; the importers build on it.
+package xlsx
 
 import (
 	"archive/zip"
@@ -15,9 +17,9 @@ import (
 	"ruralkpi/models"
 )
 
-// LedgerLimits bounds what the streaming ledger reader accepts, so that a hostile or broken file
+// Limits bounds what the streaming ledger reader accepts, so that a hostile or broken file
 // (a zip bomb, a sheet of a million rows, one enormous cell) is refused instead of exhausting memory.
-type LedgerLimits struct {
+type Limits struct {
 	// MaxFileBytes is the largest upload accepted, compressed.
 	MaxFileBytes int64
 	// MaxPartBytes is the largest decompressed size of any one part read (the sheet XML, shared strings).
@@ -39,9 +41,9 @@ type LedgerLimits struct {
 	MaxSmallPartBytes int64
 }
 
-// DefaultLedgerLimits fits a province-scale ledger (200,000 points) with room to spare.
-func DefaultLedgerLimits() LedgerLimits {
-	return LedgerLimits{
+// DefaultLimits fits a province-scale ledger (200,000 points) with room to spare.
+func DefaultLimits() Limits {
+	return Limits{
 		MaxFileBytes:  64 << 20,
 		MaxPartBytes:  512 << 20,
 		MaxRatio:      200,
@@ -55,39 +57,39 @@ func DefaultLedgerLimits() LedgerLimits {
 	}
 }
 
-// LedgerCellType is how a cell's value is stored in the sheet.
-type LedgerCellType uint8
+// CellType is how a cell's value is stored in the sheet.
+type CellType uint8
 
-// Cell types of SpreadsheetML (the t attribute); LedgerNumber is the default.
+// Cell types of SpreadsheetML (the t attribute); CellNumber is the default.
 const (
-	LedgerNumber        LedgerCellType = iota // t absent or "n": a number, dates included (serial days)
-	LedgerSharedString                        // t="s"
-	LedgerInlineString                        // t="inlineStr"
-	LedgerFormulaString                       // t="str": the cached result of a formula
-	LedgerBool                                // t="b"
-	LedgerError                               // t="e"
-	LedgerISODate                             // t="d": an ISO 8601 date
+	CellNumber        CellType = iota // t absent or "n": a number, dates included (serial days)
+	CellSharedString                  // t="s"
+	CellInlineString                  // t="inlineStr"
+	CellFormulaString                 // t="str": the cached result of a formula
+	CellBool                          // t="b"
+	CellError                         // t="e"
+	CellISODate                       // t="d": an ISO 8601 date
 )
 
-// LedgerCell is one non-empty cell of a row. Value is the decoded text (shared strings resolved,
+// Cell is one non-empty cell of a row. Value is the decoded text (shared strings resolved,
 // entities decoded) and is only valid until the callback that received it returns.
-type LedgerCell struct {
+type Cell struct {
 	Col   int // 0-based
-	Type  LedgerCellType
+	Type  CellType
 	Value []byte
 }
 
-// LedgerRow is one row of the sheet as read: its 1-based number and its non-empty cells in order.
-type LedgerRow struct {
+// Row is one row of the sheet as read: its 1-based number and its non-empty cells in order.
+type Row struct {
 	Number int
-	Cells  []LedgerCell
+	Cells  []Cell
 }
 
-// LedgerWorkbook is an opened .xlsx read part by part straight from the zip archive.
-type LedgerWorkbook struct {
+// Workbook is an opened .xlsx read part by part straight from the zip archive.
+type Workbook struct {
 	zr     *zip.Reader
-	limits LedgerLimits
-	sheets []ledgerSheetRef
+	limits Limits
+	sheets []sheetRef
 	ssPath string
 	// Shared strings live in fixed-size chunks (never copied as the table grows, so memory is the
 	// table itself) and are found by one packed uint64 each: chunk, start and end.
@@ -96,17 +98,17 @@ type LedgerWorkbook struct {
 	ssRead   bool
 }
 
-type ledgerSheetRef struct {
+type sheetRef struct {
 	Name string
 	Path string
 }
 
-// ReadLedgerFile reads an upload into memory, refusing one larger than the limit. The bytes are
+// ReadFile reads an upload into memory, refusing one larger than the limit. The bytes are
 // needed anyway: zip reads from the end of the file, and the original is kept for audit.
-func ReadLedgerFile(r io.Reader, limits LedgerLimits) ([]byte, error) {
+func ReadFile(r io.Reader, limits Limits) ([]byte, error) {
 	data, err := io.ReadAll(io.LimitReader(r, limits.MaxFileBytes+1))
 	if err != nil {
-		return nil, fmt.Errorf("importers: read upload: %w", err)
+		return nil, fmt.Errorf("xlsx: read upload: %w", err)
 	}
 	if int64(len(data)) > limits.MaxFileBytes {
 		return nil, models.Errorf(models.ETooLarge, "文件过大：台账文件不能超过 %d MB。", limits.MaxFileBytes>>20)
@@ -114,8 +116,8 @@ func ReadLedgerFile(r io.Reader, limits LedgerLimits) ([]byte, error) {
 	return data, nil
 }
 
-// OpenLedgerWorkbook opens an .xlsx (in memory or a spooled file) and reads its list of sheets.
-func OpenLedgerWorkbook(r io.ReaderAt, size int64, limits LedgerLimits) (*LedgerWorkbook, error) {
+// Open opens an .xlsx (in memory or a spooled file) and reads its list of sheets.
+func Open(r io.ReaderAt, size int64, limits Limits) (*Workbook, error) {
 	if size > limits.MaxFileBytes {
 		return nil, models.Errorf(models.ETooLarge, "文件过大：台账文件不能超过 %d MB。", limits.MaxFileBytes>>20)
 	}
@@ -126,7 +128,7 @@ func OpenLedgerWorkbook(r io.ReaderAt, size int64, limits LedgerLimits) (*Ledger
 	if len(zr.File) > 10_000 {
 		return nil, models.Errorf(models.EInvalid, "文件不是有效的 Excel 工作簿（.xlsx）：包含的部件过多。")
 	}
-	wb := &LedgerWorkbook{zr: zr, limits: limits}
+	wb := &Workbook{zr: zr, limits: limits}
 	if err := wb.readWorkbook(); err != nil {
 		return nil, err
 	}
@@ -134,7 +136,7 @@ func OpenLedgerWorkbook(r io.ReaderAt, size int64, limits LedgerLimits) (*Ledger
 }
 
 // SheetNames lists the workbook's sheets in order.
-func (wb *LedgerWorkbook) SheetNames() []string {
+func (wb *Workbook) SheetNames() []string {
 	out := make([]string, len(wb.sheets))
 	for i, s := range wb.sheets {
 		out[i] = s.Name
@@ -143,7 +145,7 @@ func (wb *LedgerWorkbook) SheetNames() []string {
 }
 
 // part finds a part of the archive by name (case-insensitively, as Excel does).
-func (wb *LedgerWorkbook) part(name string) *zip.File {
+func (wb *Workbook) part(name string) *zip.File {
 	name = strings.TrimPrefix(name, "/")
 	for _, f := range wb.zr.File {
 		if strings.EqualFold(f.Name, name) {
@@ -155,7 +157,7 @@ func (wb *LedgerWorkbook) part(name string) *zip.File {
 
 // openPart opens a part for streaming, guarding against zip bombs: the declared size is checked
 // before reading and the actual size while reading.
-func (wb *LedgerWorkbook) openPart(f *zip.File) (io.ReadCloser, error) {
+func (wb *Workbook) openPart(f *zip.File) (io.ReadCloser, error) {
 	if f.UncompressedSize64 > uint64(wb.limits.MaxPartBytes) ||
 		(f.CompressedSize64 > 0 && f.UncompressedSize64/f.CompressedSize64 > uint64(wb.limits.MaxRatio)) {
 		return nil, models.Errorf(models.ETooLarge, "文件内容解压后过大（%s），请检查文件或拆分后上传。", f.Name)
@@ -165,11 +167,11 @@ func (wb *LedgerWorkbook) openPart(f *zip.File) (io.ReadCloser, error) {
 		return nil, models.Errorf(models.EInvalid, "文件已损坏，无法读取其中的 %s。", f.Name)
 	}
 	limit := min(int64(f.UncompressedSize64), wb.limits.MaxPartBytes)
-	return &ledgerLimitedPart{rc: rc, r: io.LimitReader(rc, limit+1), limit: limit, name: f.Name}, nil
+	return &limitedPart{rc: rc, r: io.LimitReader(rc, limit+1), limit: limit, name: f.Name}, nil
 }
 
-// ledgerLimitedPart fails once more bytes come out of a part than its header declared.
-type ledgerLimitedPart struct {
+// limitedPart fails once more bytes come out of a part than its header declared.
+type limitedPart struct {
 	rc    io.ReadCloser
 	r     io.Reader
 	n     int64
@@ -177,7 +179,7 @@ type ledgerLimitedPart struct {
 	name  string
 }
 
-func (p *ledgerLimitedPart) Read(b []byte) (int, error) {
+func (p *limitedPart) Read(b []byte) (int, error) {
 	n, err := p.r.Read(b)
 	p.n += int64(n)
 	if p.n > p.limit {
@@ -189,10 +191,10 @@ func (p *ledgerLimitedPart) Read(b []byte) (int, error) {
 	return n, err
 }
 
-func (p *ledgerLimitedPart) Close() error { return p.rc.Close() }
+func (p *limitedPart) Close() error { return p.rc.Close() }
 
 // readSmallPart reads a small XML part (workbook, relationships) whole, within the small-part limit.
-func (wb *LedgerWorkbook) readSmallPart(name string) ([]byte, bool, error) {
+func (wb *Workbook) readSmallPart(name string) ([]byte, bool, error) {
 	f := wb.part(name)
 	if f == nil {
 		return nil, false, nil
@@ -207,12 +209,12 @@ func (wb *LedgerWorkbook) readSmallPart(name string) ([]byte, bool, error) {
 	defer rc.Close()
 	b, err := io.ReadAll(rc)
 	if err != nil {
-		return nil, true, fmt.Errorf("importers: read %s: %w", name, err)
+		return nil, true, fmt.Errorf("xlsx: read %s: %w", name, err)
 	}
 	return b, true, nil
 }
 
-type ledgerRels struct {
+type rels struct {
 	Rels []struct {
 		ID     string `xml:"Id,attr"`
 		Type   string `xml:"Type,attr"`
@@ -222,13 +224,13 @@ type ledgerRels struct {
 
 // readWorkbook finds the workbook part through the package relationships, then its sheets and
 // shared strings through the workbook's relationships.
-func (wb *LedgerWorkbook) readWorkbook() error {
+func (wb *Workbook) readWorkbook() error {
 	bad := models.Errorf(models.EInvalid, "文件不是有效的 Excel 工作簿（.xlsx）：缺少工作簿信息。")
 	wbPath := "xl/workbook.xml"
 	if b, ok, err := wb.readSmallPart("_rels/.rels"); err != nil {
 		return err
 	} else if ok {
-		var rels ledgerRels
+		var rels rels
 		if xml.Unmarshal(b, &rels) == nil {
 			for _, r := range rels.Rels {
 				if strings.HasSuffix(r.Type, "/officeDocument") {
@@ -260,7 +262,7 @@ func (wb *LedgerWorkbook) readWorkbook() error {
 	if rb, ok, err := wb.readSmallPart(relsPath); err != nil {
 		return err
 	} else if ok {
-		var rels ledgerRels
+		var rels rels
 		if err := xml.Unmarshal(rb, &rels); err != nil {
 			return bad
 		}
@@ -282,19 +284,19 @@ func (wb *LedgerWorkbook) readWorkbook() error {
 		if !ok {
 			p = path.Join(dir, fmt.Sprintf("worksheets/sheet%d.xml", i+1))
 		}
-		wb.sheets = append(wb.sheets, ledgerSheetRef{Name: s.Name, Path: p})
+		wb.sheets = append(wb.sheets, sheetRef{Name: s.Name, Path: p})
 	}
 	return nil
 }
 
-// ledgerSSChunk is the size of one chunk of the shared-string table, and so also the longest
+// ssChunk is the size of one chunk of the shared-string table, and so also the longest
 // shared string accepted (Excel's own cell limit, 32,767 characters, is under 128 KiB).
-const ledgerSSChunk = 1 << 20
+const ssChunk = 1 << 20
 
 // loadSharedStrings reads the shared-string table once. The table is bounded in total bytes
 // (MaxSharedStringBytes: text plus 8 bytes of index per entry), never sized from what the part
 // declares (its size, count or uniqueCount), and grows only as text actually arrives.
-func (wb *LedgerWorkbook) loadSharedStrings() error {
+func (wb *Workbook) loadSharedStrings() error {
 	if wb.ssRead {
 		return nil
 	}
@@ -326,7 +328,7 @@ func (wb *LedgerWorkbook) loadSharedStrings() error {
 	}
 	openString := func() {
 		if cur == nil {
-			cur = make([]byte, 0, min(ledgerSSChunk, budget))
+			cur = make([]byte, 0, min(ssChunk, budget))
 			wb.ssChunks = append(wb.ssChunks, cur)
 		}
 		start, open = len(cur), true
@@ -335,10 +337,10 @@ func (wb *LedgerWorkbook) loadSharedStrings() error {
 	// beginning there) when the current one is full. Decoding never lengthens text.
 	appendText := func(text []byte, decode bool) error {
 		if len(cur)+len(text) > cap(cur) {
-			if len(cur)-start+len(text) > ledgerSSChunk {
-				return models.Errorf(models.EInvalid, "文件内容异常：%s 中有过长的文字（超过 %d KB）。", f.Name, ledgerSSChunk>>10)
+			if len(cur)-start+len(text) > ssChunk {
+				return models.Errorf(models.EInvalid, "文件内容异常：%s 中有过长的文字（超过 %d KB）。", f.Name, ssChunk>>10)
 			}
-			next := make([]byte, 0, ledgerSSChunk)
+			next := make([]byte, 0, ssChunk)
 			next = append(next, cur[start:]...)
 			wb.ssChunks[len(wb.ssChunks)-1] = cur
 			cur, start = next, 0
@@ -346,7 +348,7 @@ func (wb *LedgerWorkbook) loadSharedStrings() error {
 		}
 		before := len(cur)
 		if decode {
-			cur = ledgerAppendText(cur, text)
+			cur = appendText(cur, text)
 		} else {
 			cur = append(cur, text...)
 		}
@@ -357,7 +359,7 @@ func (wb *LedgerWorkbook) loadSharedStrings() error {
 		}
 		return nil
 	}
-	sc := newLedgerScanner(rc, 64<<10, wb.limits.MaxTokenBytes)
+	sc := newScanner(rc, 64<<10, wb.limits.MaxTokenBytes)
 	// Depth counters: text counts only inside <si>…<t>, never inside phonetic runs (<rPh>).
 	inSI, inT, inRPh := false, false, 0
 	for {
@@ -369,22 +371,22 @@ func (wb *LedgerWorkbook) loadSharedStrings() error {
 			return wb.xmlErr(f.Name, err)
 		}
 		switch sc.kind {
-		case ledgerTokStart, ledgerTokSelfClose:
+		case tokStart, tokSelfClose:
 			switch string(sc.name) {
 			case "si":
 				if err := closeString(); err != nil {
 					return err
 				}
 				openString()
-				inSI = sc.kind == ledgerTokStart
+				inSI = sc.kind == tokStart
 			case "t":
-				inT = inSI && sc.kind == ledgerTokStart
+				inT = inSI && sc.kind == tokStart
 			case "rPh":
-				if sc.kind == ledgerTokStart {
+				if sc.kind == tokStart {
 					inRPh++
 				}
 			}
-		case ledgerTokEnd:
+		case tokEnd:
 			switch string(sc.name) {
 			case "si":
 				inSI = false
@@ -393,9 +395,9 @@ func (wb *LedgerWorkbook) loadSharedStrings() error {
 			case "rPh":
 				inRPh--
 			}
-		case ledgerTokText, ledgerTokCDATA:
+		case tokText, tokCDATA:
 			if inT && inRPh == 0 && open {
-				if err := appendText(sc.text, sc.kind == ledgerTokText); err != nil {
+				if err := appendText(sc.text, sc.kind == tokText); err != nil {
 					return err
 				}
 			}
@@ -405,23 +407,23 @@ func (wb *LedgerWorkbook) loadSharedStrings() error {
 }
 
 // sharedStringBytes is MaxSharedStringBytes, or its default when limits were built by hand.
-func (l LedgerLimits) sharedStringBytes() int {
+func (l Limits) sharedStringBytes() int {
 	if l.MaxSharedStringBytes > 0 {
 		return l.MaxSharedStringBytes
 	}
-	return DefaultLedgerLimits().MaxSharedStringBytes
+	return DefaultLimits().MaxSharedStringBytes
 }
 
 // smallPartBytes is MaxSmallPartBytes, or its default when limits were built by hand.
-func (l LedgerLimits) smallPartBytes() int64 {
+func (l Limits) smallPartBytes() int64 {
 	if l.MaxSmallPartBytes > 0 {
 		return l.MaxSmallPartBytes
 	}
-	return DefaultLedgerLimits().MaxSmallPartBytes
+	return DefaultLimits().MaxSmallPartBytes
 }
 
 // sharedString returns shared string i, or false when the index is out of range.
-func (wb *LedgerWorkbook) sharedString(i int) ([]byte, bool) {
+func (wb *Workbook) sharedString(i int) ([]byte, bool) {
 	if i < 0 || i >= len(wb.ssRefs) {
 		return nil, false
 	}
@@ -429,27 +431,27 @@ func (wb *LedgerWorkbook) sharedString(i int) ([]byte, bool) {
 	return wb.ssChunks[ref>>48][ref>>24&(1<<24-1) : ref&(1<<24-1)], true
 }
 
-func (wb *LedgerWorkbook) xmlErr(part string, err error) error {
+func (wb *Workbook) xmlErr(part string, err error) error {
 	var appErr *models.Error
 	if errors.As(err, &appErr) {
 		return err
 	}
-	if errors.Is(err, errLedgerTokenTooLong) {
+	if errors.Is(err, errTokenTooLong) {
 		return models.Errorf(models.EInvalid, "文件内容异常：%s 中有过长的单元格或标记。", part)
 	}
 	return models.Errorf(models.EInvalid, "文件已损坏：%s 的内容无法识别。", part)
 }
 
-// LedgerSheetDimension is the row count a sheet declares in its <dimension> (0 when absent); a hint
+// SheetDimension is the row count a sheet declares in its <dimension> (0 when absent); a hint
 // for sizing, never trusted as a limit.
-type LedgerSheetDimension int
+type SheetDimension int
 
 // ReadRows streams the named sheet row by row into fn. Rows are handed over in file order with their
 // non-empty cells; the row and its cells are reused after fn returns. An error from fn stops the read
 // and is returned as is. hint, if not nil, is told the row count the sheet declares in its
 // <dimension> or, lacking one, an estimate made from the part's size after the first rows.
-func (wb *LedgerWorkbook) ReadRows(sheet string, hint func(LedgerSheetDimension), fn func(LedgerRow) error) error {
-	var ref *ledgerSheetRef
+func (wb *Workbook) ReadRows(sheet string, hint func(SheetDimension), fn func(Row) error) error {
+	var ref *sheetRef
 	for i := range wb.sheets {
 		if wb.sheets[i].Name == sheet {
 			ref = &wb.sheets[i]
@@ -470,10 +472,10 @@ func (wb *LedgerWorkbook) ReadRows(sheet string, hint func(LedgerSheetDimension)
 		return err
 	}
 	defer rc.Close()
-	rr := ledgerRowReader{wb: wb, sc: newLedgerScanner(rc, 128<<10, wb.limits.MaxTokenBytes), sheet: sheet, hint: hint, fn: fn,
+	rr := rowReader{wb: wb, sc: newScanner(rc, 128<<10, wb.limits.MaxTokenBytes), sheet: sheet, hint: hint, fn: fn,
 		partSize: int64(f.UncompressedSize64)}
 	if err := rr.run(); err != nil {
-		if errors.Is(err, errLedgerCallback) {
+		if errors.Is(err, errCallback) {
 			return rr.cbErr
 		}
 		return wb.xmlErr(f.Name, err)
@@ -481,18 +483,18 @@ func (wb *LedgerWorkbook) ReadRows(sheet string, hint func(LedgerSheetDimension)
 	return nil
 }
 
-var errLedgerCallback = errors.New("importers: callback stopped the read")
+var errCallback = errors.New("xlsx: callback stopped the read")
 
-// ledgerRowReader holds the state of one pass over a sheet.
-type ledgerRowReader struct {
-	wb    *LedgerWorkbook
-	sc    *ledgerScanner
+// rowReader holds the state of one pass over a sheet.
+type rowReader struct {
+	wb    *Workbook
+	sc    *scanner
 	sheet string
-	hint  func(LedgerSheetDimension)
-	fn    func(LedgerRow) error
+	hint  func(SheetDimension)
+	fn    func(Row) error
 	cbErr error
 
-	row      LedgerRow
+	row      Row
 	text     []byte // decoded text of the current row's cells; cells hold offsets until the row ends
 	offs     []int  // start of each cell's text in text, end is the next start
 	rows     int
@@ -501,25 +503,25 @@ type ledgerRowReader struct {
 	hinted   bool
 }
 
-// ledgerEstimateAfter is the number of rows after which, lacking a usable <dimension>, the row
+// estimateAfter is the number of rows after which, lacking a usable <dimension>, the row
 // count is estimated from the part's size and the bytes per row seen so far.
-const ledgerEstimateAfter = 64
+const estimateAfter = 64
 
-// ledgerMinRowBytes is fewer bytes of sheet XML than any ledger row with a point takes (ten or more
-// cells of at least 20 bytes each), so partSize/ledgerMinRowBytes bounds the rows a sheet can hold.
-const ledgerMinRowBytes = 200
+// minRowBytes is fewer bytes of sheet XML than any ledger row with a point takes (ten or more
+// cells of at least 20 bytes each), so partSize/minRowBytes bounds the rows a sheet can hold.
+const minRowBytes = 200
 
-func (rr *ledgerRowReader) run() error {
+func (rr *rowReader) run() error {
 	sc := rr.sc
 	inRow, inCell, inV, inIS, inT, inRPh := false, false, false, false, false, 0
 	lastCol := -1
-	var cell LedgerCell
+	var cell Cell
 	cellStart := 0
 	for {
 		err := sc.next()
 		if errors.Is(err, io.EOF) {
 			if inRow {
-				return errLedgerBadXML
+				return errBadXML
 			}
 			return nil
 		}
@@ -527,23 +529,23 @@ func (rr *ledgerRowReader) run() error {
 			return err
 		}
 		switch sc.kind {
-		case ledgerTokStart, ledgerTokSelfClose:
-			self := sc.kind == ledgerTokSelfClose
+		case tokStart, tokSelfClose:
+			self := sc.kind == tokSelfClose
 			switch string(sc.name) {
 			case "c":
 				if !inRow {
-					return errLedgerBadXML
+					return errBadXML
 				}
 				col := lastCol + 1
-				if r := ledgerAttr(sc.attrs, "r"); r != nil {
-					c, _, err := ledgerCellRef(r)
+				if r := attr(sc.attrs, "r"); r != nil {
+					c, _, err := CellRef(r)
 					if err != nil {
 						return err
 					}
 					col = c
 				}
 				lastCol = col
-				cell = LedgerCell{Col: col, Type: ledgerCellType(ledgerAttr(sc.attrs, "t"))}
+				cell = Cell{Col: col, Type: cellType(attr(sc.attrs, "t"))}
 				cellStart = len(rr.text)
 				inCell = !self
 			case "v":
@@ -558,13 +560,13 @@ func (rr *ledgerRowReader) run() error {
 				}
 			case "row":
 				if inRow {
-					return errLedgerBadXML
+					return errBadXML
 				}
 				n := rr.lastRow + 1
-				if r := ledgerAttr(sc.attrs, "r"); r != nil {
-					v, err := ledgerAtoi(r)
+				if r := attr(sc.attrs, "r"); r != nil {
+					v, err := atoi(r)
 					if err != nil || v < 1 {
-						return errLedgerBadXML
+						return errBadXML
 					}
 					n = v
 				}
@@ -580,20 +582,20 @@ func (rr *ledgerRowReader) run() error {
 				}
 			case "dimension":
 				if rr.hint != nil {
-					if ref := ledgerAttr(sc.attrs, "ref"); ref != nil {
+					if ref := attr(sc.attrs, "ref"); ref != nil {
 						if i := bytes.IndexByte(ref, ':'); i >= 0 {
-							if _, last, err := ledgerCellRef(ref[i+1:]); err == nil && last > 1 {
+							if _, last, err := CellRef(ref[i+1:]); err == nil && last > 1 {
 								// The declared extent is only believed as far as the part's real
 								// size allows: A1:XFD1048576 in a small sheet sizes nothing.
-								last = int(min(int64(last), rr.partSize/ledgerMinRowBytes+1))
-								rr.hint(LedgerSheetDimension(last))
+								last = int(min(int64(last), rr.partSize/minRowBytes+1))
+								rr.hint(SheetDimension(last))
 								rr.hinted = true
 							}
 						}
 					}
 				}
 			}
-		case ledgerTokEnd:
+		case tokEnd:
 			switch string(sc.name) {
 			case "c":
 				if inCell {
@@ -612,7 +614,7 @@ func (rr *ledgerRowReader) run() error {
 				inRPh--
 			case "row":
 				if !inRow {
-					return errLedgerBadXML
+					return errBadXML
 				}
 				if err := rr.endRow(); err != nil {
 					return err
@@ -621,37 +623,37 @@ func (rr *ledgerRowReader) run() error {
 			case "sheetData":
 				return nil // nothing after sheetData holds cells
 			}
-		case ledgerTokText:
+		case tokText:
 			if inV || (inT && inRPh == 0) {
-				rr.text = ledgerAppendText(rr.text, sc.text)
+				rr.text = appendText(rr.text, sc.text)
 			}
-		case ledgerTokCDATA:
+		case tokCDATA:
 			if inV || (inT && inRPh == 0) {
 				rr.text = append(rr.text, sc.text...)
 			}
 		}
 		if len(rr.text) > rr.wb.limits.MaxTokenBytes*4 {
-			return errLedgerTokenTooLong
+			return errTokenTooLong
 		}
 	}
 }
 
 // endCell records a finished cell: shared-string indexes are resolved, cells right of MaxCols and
 // empty cells are dropped.
-func (rr *ledgerRowReader) endCell(cell LedgerCell, start int) error {
+func (rr *rowReader) endCell(cell Cell, start int) error {
 	if cell.Col >= rr.wb.limits.MaxCols || len(rr.text) == start {
 		rr.text = rr.text[:start]
 		return nil
 	}
-	if cell.Type == LedgerSharedString {
-		i, err := ledgerAtoi(bytes.TrimSpace(rr.text[start:]))
+	if cell.Type == CellSharedString {
+		i, err := atoi(bytes.TrimSpace(rr.text[start:]))
 		rr.text = rr.text[:start]
 		if err != nil {
-			return errLedgerBadXML
+			return errBadXML
 		}
 		s, ok := rr.wb.sharedString(i)
 		if !ok {
-			return errLedgerBadXML
+			return errBadXML
 		}
 		if len(s) == 0 {
 			return nil
@@ -669,19 +671,19 @@ func (rr *ledgerRowReader) endCell(cell LedgerCell, start int) error {
 
 // endRow fixes up cell values (the text buffer may have moved while the row grew) and hands the row
 // to the callback.
-func (rr *ledgerRowReader) endRow() error {
+func (rr *rowReader) endRow() error {
 	rr.rows++
-	if rr.rows == ledgerEstimateAfter && !rr.hinted && rr.hint != nil && rr.partSize > 0 {
+	if rr.rows == estimateAfter && !rr.hinted && rr.hint != nil && rr.partSize > 0 {
 		// Writers such as excelize's StreamWriter leave <dimension ref="A1">; guess from the size so
 		// that the caller can size its buffers once instead of doubling them.
 		if used := rr.sc.consumed(); used > 0 {
 			est := rr.partSize * int64(rr.rows) / used
-			rr.hint(LedgerSheetDimension(min(est+est/32+1, int64(rr.wb.limits.MaxRows))))
+			rr.hint(SheetDimension(min(est+est/32+1, int64(rr.wb.limits.MaxRows))))
 		}
 	}
 	if rr.rows > rr.wb.limits.MaxRows {
 		rr.cbErr = models.Errorf(models.ETooLarge, "工作表“%s”超过 %d 行，请拆分后上传。", rr.sheet, rr.wb.limits.MaxRows-1)
-		return errLedgerCallback
+		return errCallback
 	}
 	// Inline values live in rr.text; their end is the start of the next inline value.
 	next := len(rr.text)
@@ -694,25 +696,25 @@ func (rr *ledgerRowReader) endRow() error {
 	}
 	if err := rr.fn(rr.row); err != nil {
 		rr.cbErr = err
-		return errLedgerCallback
+		return errCallback
 	}
 	return nil
 }
 
-func ledgerCellType(t []byte) LedgerCellType {
+func cellType(t []byte) CellType {
 	switch string(t) {
 	case "s":
-		return LedgerSharedString
+		return CellSharedString
 	case "inlineStr":
-		return LedgerInlineString
+		return CellInlineString
 	case "str":
-		return LedgerFormulaString
+		return CellFormulaString
 	case "b":
-		return LedgerBool
+		return CellBool
 	case "e":
-		return LedgerError
+		return CellError
 	case "d":
-		return LedgerISODate
+		return CellISODate
 	}
-	return LedgerNumber
+	return CellNumber
 }

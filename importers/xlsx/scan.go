@@ -1,4 +1,4 @@
-package importers
+package xlsx
 
 import (
 	"bytes"
@@ -8,30 +8,30 @@ import (
 	"unicode/utf8"
 )
 
-// ledgerTokenKind says what a token of the light XML scanner is.
-type ledgerTokenKind uint8
+// tokenKind says what a token of the light XML scanner is.
+type tokenKind uint8
 
 const (
-	ledgerTokStart     ledgerTokenKind = iota + 1 // <name attrs>
-	ledgerTokEnd                                  // </name>
-	ledgerTokSelfClose                            // <name attrs/>
-	ledgerTokText                                 // character data (raw, entities not yet decoded)
-	ledgerTokCDATA                                // <![CDATA[...]]> content (taken literally)
+	tokStart     tokenKind = iota + 1 // <name attrs>
+	tokEnd                            // </name>
+	tokSelfClose                      // <name attrs/>
+	tokText                           // character data (raw, entities not yet decoded)
+	tokCDATA                          // <![CDATA[...]]> content (taken literally)
 )
 
-// errLedgerTokenTooLong is returned when one tag or text run exceeds the scanner's window; a
+// errTokenTooLong is returned when one tag or text run exceeds the scanner's window; a
 // well-formed sheet never gets close, a hostile one must not make the reader grow without bound.
-var errLedgerTokenTooLong = errors.New("importers: xml token too long")
+var errTokenTooLong = errors.New("xlsx: xml token too long")
 
-// errLedgerBadXML is returned for markup the scanner cannot make sense of.
-var errLedgerBadXML = errors.New("importers: malformed xml")
+// errBadXML is returned for markup the scanner cannot make sense of.
+var errBadXML = errors.New("xlsx: malformed xml")
 
-// ledgerScanner is a minimal pull tokenizer for the SpreadsheetML parts (sheet, shared strings). It
+// scanner is a minimal pull tokenizer for the SpreadsheetML parts (sheet, shared strings). It
 // is not a general XML parser: it skips comments, processing instructions and DOCTYPEs, does not check
 // nesting, and hands back tag names without their namespace prefix. That is all a worksheet needs,
 // and it avoids the per-token allocations of encoding/xml, which dominate its cost on large sheets.
 // Token slices point into the scanner's window and are valid until the next call to next.
-type ledgerScanner struct {
+type scanner struct {
 	src    io.Reader
 	buf    []byte
 	r, w   int // unread data is buf[r:w]
@@ -40,20 +40,20 @@ type ledgerScanner struct {
 	maxTok int
 	err    error // sticky read error
 
-	kind  ledgerTokenKind
+	kind  tokenKind
 	name  []byte // local name for tags
 	attrs []byte // raw attribute text of a start tag
 	text  []byte // raw text or CDATA content
 }
 
-func newLedgerScanner(src io.Reader, bufSize, maxTok int) *ledgerScanner {
+func newScanner(src io.Reader, bufSize, maxTok int) *scanner {
 	bufSize = min(bufSize, maxTok)
-	return &ledgerScanner{src: src, buf: make([]byte, bufSize), maxTok: maxTok}
+	return &scanner{src: src, buf: make([]byte, bufSize), maxTok: maxTok}
 }
 
 // fill moves unread bytes to the front and reads more, growing the window (up to maxTok) when a
 // single token does not fit. It reports whether any new byte arrived.
-func (s *ledgerScanner) fill() bool {
+func (s *scanner) fill() bool {
 	if s.eof || s.err != nil {
 		return false
 	}
@@ -63,7 +63,7 @@ func (s *ledgerScanner) fill() bool {
 	}
 	if s.w == len(s.buf) {
 		if len(s.buf) >= s.maxTok {
-			s.err = errLedgerTokenTooLong
+			s.err = errTokenTooLong
 			return false
 		}
 		nb := make([]byte, min(2*len(s.buf), s.maxTok))
@@ -89,7 +89,7 @@ func (s *ledgerScanner) fill() bool {
 }
 
 // next reads the next token; it returns io.EOF at the end of input.
-func (s *ledgerScanner) next() error {
+func (s *scanner) next() error {
 	for {
 		if s.r >= s.w && !s.fill() {
 			return s.endErr()
@@ -110,7 +110,7 @@ func (s *ledgerScanner) next() error {
 					i = scanned + j
 				}
 			}
-			s.kind, s.text = ledgerTokText, s.buf[s.r:s.r+i]
+			s.kind, s.text = tokText, s.buf[s.r:s.r+i]
 			s.r += i
 			return nil
 		}
@@ -134,7 +134,7 @@ func (s *ledgerScanner) next() error {
 			if err != nil {
 				return err
 			}
-			s.kind, s.text = ledgerTokCDATA, s.buf[s.r+9:s.r+end]
+			s.kind, s.text = tokCDATA, s.buf[s.r+9:s.r+end]
 			s.r += end + 3
 			return nil
 		case len(rest) >= 2 && rest[1] == '!':
@@ -150,29 +150,29 @@ func (s *ledgerScanner) next() error {
 		tag := s.buf[s.r+1 : s.r+end] // without '<' and '>'
 		s.r += end + 1
 		if len(tag) > 0 && tag[0] == '/' {
-			s.kind, s.name, s.attrs = ledgerTokEnd, ledgerLocalName(bytes.TrimRight(tag[1:], " \t\r\n")), nil
+			s.kind, s.name, s.attrs = tokEnd, localName(bytes.TrimRight(tag[1:], " \t\r\n")), nil
 			return nil
 		}
-		s.kind = ledgerTokStart
+		s.kind = tokStart
 		if len(tag) > 0 && tag[len(tag)-1] == '/' {
-			s.kind, tag = ledgerTokSelfClose, tag[:len(tag)-1]
+			s.kind, tag = tokSelfClose, tag[:len(tag)-1]
 		}
 		n := 0
-		for n < len(tag) && !ledgerIsSpace(tag[n]) {
+		for n < len(tag) && !isSpace(tag[n]) {
 			n++
 		}
 		if n == 0 {
-			return errLedgerBadXML
+			return errBadXML
 		}
-		s.name, s.attrs = ledgerLocalName(tag[:n]), tag[n:]
+		s.name, s.attrs = localName(tag[:n]), tag[n:]
 		return nil
 	}
 }
 
 // consumed is the number of input bytes tokenized so far.
-func (s *ledgerScanner) consumed() int64 { return s.total - int64(s.w-s.r) }
+func (s *scanner) consumed() int64 { return s.total - int64(s.w-s.r) }
 
-func (s *ledgerScanner) endErr() error {
+func (s *scanner) endErr() error {
 	if s.err != nil {
 		return s.err
 	}
@@ -181,7 +181,7 @@ func (s *ledgerScanner) endErr() error {
 
 // tagEnd returns the offset from s.r of the '>' closing the tag at s.r, honouring quoted attribute
 // values (which may legally contain '>').
-func (s *ledgerScanner) tagEnd() (int, error) {
+func (s *scanner) tagEnd() (int, error) {
 	i := 1
 	var quote byte
 	for {
@@ -202,13 +202,13 @@ func (s *ledgerScanner) tagEnd() (int, error) {
 			if s.err != nil {
 				return 0, s.err
 			}
-			return 0, errLedgerBadXML
+			return 0, errBadXML
 		}
 	}
 }
 
 // find returns the offset from s.r of the first occurrence of pat at or after from.
-func (s *ledgerScanner) find(pat string, from int) (int, error) {
+func (s *scanner) find(pat string, from int) (int, error) {
 	for {
 		if s.r+from <= s.w {
 			if j := bytes.Index(s.buf[s.r+from:s.w], []byte(pat)); j >= 0 {
@@ -219,12 +219,12 @@ func (s *ledgerScanner) find(pat string, from int) (int, error) {
 			if s.err != nil {
 				return 0, s.err
 			}
-			return 0, errLedgerBadXML
+			return 0, errBadXML
 		}
 	}
 }
 
-func (s *ledgerScanner) skipPast(pat string) error {
+func (s *scanner) skipPast(pat string) error {
 	end, err := s.find(pat, 1)
 	if err != nil {
 		return err
@@ -235,10 +235,10 @@ func (s *ledgerScanner) skipPast(pat string) error {
 
 // attr returns the raw value of the attribute with the given local name in a start tag's attribute
 // text, or nil.
-func ledgerAttr(attrs []byte, name string) []byte {
+func attr(attrs []byte, name string) []byte {
 	for len(attrs) > 0 {
 		i := 0
-		for i < len(attrs) && ledgerIsSpace(attrs[i]) {
+		for i < len(attrs) && isSpace(attrs[i]) {
 			i++
 		}
 		attrs = attrs[i:]
@@ -246,10 +246,10 @@ func ledgerAttr(attrs []byte, name string) []byte {
 		if eq < 0 {
 			return nil
 		}
-		key := ledgerLocalName(bytes.TrimRight(attrs[:eq], " \t\r\n"))
+		key := localName(bytes.TrimRight(attrs[:eq], " \t\r\n"))
 		rest := attrs[eq+1:]
 		i = 0
-		for i < len(rest) && ledgerIsSpace(rest[i]) {
+		for i < len(rest) && isSpace(rest[i]) {
 			i++
 		}
 		if i >= len(rest) || (rest[i] != '"' && rest[i] != '\'') {
@@ -269,18 +269,18 @@ func ledgerAttr(attrs []byte, name string) []byte {
 	return nil
 }
 
-func ledgerLocalName(b []byte) []byte {
+func localName(b []byte) []byte {
 	if i := bytes.LastIndexByte(b, ':'); i >= 0 {
 		return b[i+1:]
 	}
 	return b
 }
 
-func ledgerIsSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
 
-// ledgerAppendText appends character data to dst, decoding XML entities and Excel's _xHHHH_
+// appendText appends character data to dst, decoding XML entities and Excel's _xHHHH_
 // escapes (how Excel stores control characters such as _x000D_ in strings).
-func ledgerAppendText(dst, raw []byte) []byte {
+func appendText(dst, raw []byte) []byte {
 	if bytes.IndexByte(raw, '&') < 0 && !bytes.Contains(raw, []byte("_x")) {
 		return append(dst, raw...)
 	}
@@ -292,7 +292,7 @@ func ledgerAppendText(dst, raw []byte) []byte {
 		dst = append(dst, raw[:i]...)
 		raw = raw[i:]
 		if raw[0] == '_' {
-			if r, ok := ledgerExcelEscape(raw); ok {
+			if r, ok := excelEscape(raw); ok {
 				dst = utf8.AppendRune(dst, r)
 				raw = raw[7:]
 				continue
@@ -320,7 +320,7 @@ func ledgerAppendText(dst, raw []byte) []byte {
 		case "apos":
 			dst = append(dst, '\'')
 		default:
-			r, ok := ledgerCharRef(ent)
+			r, ok := charRef(ent)
 			if !ok {
 				dst = append(dst, raw[:semi+1]...)
 				raw = raw[semi+1:]
@@ -333,14 +333,14 @@ func ledgerAppendText(dst, raw []byte) []byte {
 	return dst
 }
 
-// ledgerExcelEscape decodes _xHHHH_ at the start of b.
-func ledgerExcelEscape(b []byte) (rune, bool) {
+// excelEscape decodes _xHHHH_ at the start of b.
+func excelEscape(b []byte) (rune, bool) {
 	if len(b) < 7 || b[1] != 'x' || b[6] != '_' {
 		return 0, false
 	}
 	var r rune
 	for _, c := range b[2:6] {
-		v, ok := ledgerHexDigit(c)
+		v, ok := hexDigit(c)
 		if !ok {
 			return 0, false
 		}
@@ -349,8 +349,8 @@ func ledgerExcelEscape(b []byte) (rune, bool) {
 	return r, true
 }
 
-// ledgerCharRef decodes the body of a numeric character reference (#123 or #x7B).
-func ledgerCharRef(ent []byte) (rune, bool) {
+// charRef decodes the body of a numeric character reference (#123 or #x7B).
+func charRef(ent []byte) (rune, bool) {
 	if len(ent) < 2 || ent[0] != '#' {
 		return 0, false
 	}
@@ -360,7 +360,7 @@ func ledgerCharRef(ent []byte) (rune, bool) {
 			return 0, false
 		}
 		for _, c := range ent[2:] {
-			v, ok := ledgerHexDigit(c)
+			v, ok := hexDigit(c)
 			if !ok {
 				return 0, false
 			}
@@ -380,7 +380,7 @@ func ledgerCharRef(ent []byte) (rune, bool) {
 	return r, true
 }
 
-func ledgerHexDigit(c byte) (byte, bool) {
+func hexDigit(c byte) (byte, bool) {
 	switch {
 	case c >= '0' && c <= '9':
 		return c - '0', true
@@ -392,43 +392,43 @@ func ledgerHexDigit(c byte) (byte, bool) {
 	return 0, false
 }
 
-// ledgerCellRef splits a cell reference such as "AB12" into a 0-based column and a 1-based row.
-func ledgerCellRef(ref []byte) (col, row int, err error) {
+// CellRef splits a cell reference such as "AB12" into a 0-based column and a 1-based row.
+func CellRef(ref []byte) (col, row int, err error) {
 	i := 0
 	for i < len(ref) && ref[i] >= 'A' && ref[i] <= 'Z' {
 		col = col*26 + int(ref[i]-'A'+1)
 		i++
 		if col > 16384 {
-			return 0, 0, fmt.Errorf("importers: cell reference %q: %w", ref, errLedgerBadXML)
+			return 0, 0, fmt.Errorf("xlsx: cell reference %q: %w", ref, errBadXML)
 		}
 	}
 	if i == 0 || i == len(ref) {
-		return 0, 0, fmt.Errorf("importers: cell reference %q: %w", ref, errLedgerBadXML)
+		return 0, 0, fmt.Errorf("xlsx: cell reference %q: %w", ref, errBadXML)
 	}
-	row, err = ledgerAtoi(ref[i:])
+	row, err = atoi(ref[i:])
 	if err != nil || row < 1 {
-		return 0, 0, fmt.Errorf("importers: cell reference %q: %w", ref, errLedgerBadXML)
+		return 0, 0, fmt.Errorf("xlsx: cell reference %q: %w", ref, errBadXML)
 	}
 	return col - 1, row, nil
 }
 
-// ledgerAtoi parses a small non-negative decimal integer without allocating.
-func ledgerAtoi(b []byte) (int, error) {
+// atoi parses a small non-negative decimal integer without allocating.
+func atoi(b []byte) (int, error) {
 	if len(b) == 0 || len(b) > 9 {
-		return 0, errLedgerBadXML
+		return 0, errBadXML
 	}
 	n := 0
 	for _, c := range b {
 		if c < '0' || c > '9' {
-			return 0, errLedgerBadXML
+			return 0, errBadXML
 		}
 		n = n*10 + int(c-'0')
 	}
 	return n, nil
 }
 
-// LedgerColumnName turns a 0-based column index into its letters (0 → "A", 27 → "AB").
-func LedgerColumnName(col int) string {
+// ColumnName turns a 0-based column index into its letters (0 → "A", 27 → "AB").
+func ColumnName(col int) string {
 	var b [4]byte
 	i := len(b)
 	for col++; col > 0 && i > 0; col = (col - 1) / 26 {

@@ -1,0 +1,27 @@
+// Package testkit holds the few helpers the tests of several packages share, so that each exists
+// once: the shipped plan and the process's CPU time for benchmarks. Only tests import it; it imports
+// no database code (store's own tests use it too), and teststore builds on it for the stores tests open.
+package testkit
+
+import (
+	"bytes"
+	"testing"
+
+	"ruralkpi/models"
+	"ruralkpi/plans"
+)
+
+// Plan loads the plan the application ships with (plans.Default); the worked examples use its real
+// targets. It fails the test when the plan does not load.
+func Plan(tb testing.TB) *models.Plan {
+	tb.Helper()
+	b, err := plans.Default()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	p, err := models.LoadPlan(bytes.NewReader(b))
+	if err != nil {
+		tb.Fatalf("testkit: default plan: %v", err)
+	}
+	return p
+}
