@@ -45,11 +45,12 @@ PG_SKIPPED = if [ -z "$${RURALKPI_TEST_PG:-}" ]; then \
 # The race detector runs on the tests where goroutines share memory, in the packages where they do:
 # store (the single writer's gate, the read model swapped under readers, the activity flusher, the
 # change log watched across servers), handlers (the page cache, the login limiter, concurrent
-# requests), reminders (several schedulers on one database) and cli. Every test of every package
-# then runs again without it: -race slows the heavy tests (workbooks, 200k-row ledgers, browsers, the
-# PostgreSQL half of every store test) 5-10x on CI's two cores, past its 30 minutes, for no finding.
+# requests), reminders (several schedulers on one database) and cli (the memory limit following the
+# page cache). Every test of every package then runs again without it: -race slows the heavy tests
+# (workbooks, 200k-row ledgers, browsers, the PostgreSQL half of every store test) 5-10x on CI's two
+# cores, past its 30 minutes, for no finding.
 RACE_PKGS   ?= ./store ./handlers ./reminders ./cli
-RACE_RUN    ?= Concurrent|Parallel|Watch|Flusher|Block|Busy|Cached|WriteQueue|ReadsNever|Limiter|Restart|Touch
+RACE_RUN    ?= Concurrent|Parallel|Watch|Flusher|Block|Busy|Cached|WriteQueue|ReadsNever|Limiter|Restart|Touch|FollowMemoryLimit
 
 test: assets ## run every test (unit, store on SQLite and PostgreSQL, handler, browser; race detector on the concurrent ones), then a short fuzz run
 	@ls -dt /tmp/ruralkpi-e2e-* 2>/dev/null | tail -n +$(E2E_KEEP) | xargs -r rm -rf
