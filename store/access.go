@@ -115,15 +115,7 @@ func (s *Store) SessionUser(id string, now time.Time) (models.User, error) {
 
 // UserByID returns the user with the id, or ErrNotFound.
 func (s *Store) UserByID(id uint) (models.User, error) {
-	var u models.User
-	err := s.db.Take(&u, id).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return models.User{}, models.ErrNotFound
-	}
-	if err != nil {
-		return models.User{}, fmt.Errorf("store: user %d: %w", id, err)
-	}
-	return u, nil
+	return takeByID[models.User](s.db, id, "user")
 }
 
 // Users lists every user by username.

@@ -1,7 +1,6 @@
 package store
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -38,15 +37,7 @@ func (s *Store) OpenFollowUp(p *models.Plan, nf models.NewFollowUp, by models.Ac
 
 // FollowUpByID returns a follow-up, or ErrNotFound.
 func (s *Store) FollowUpByID(id uint) (models.FollowUp, error) {
-	var f models.FollowUp
-	err := s.db.Take(&f, id).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return models.FollowUp{}, models.ErrNotFound
-	}
-	if err != nil {
-		return models.FollowUp{}, fmt.Errorf("store: follow-up %d: %w", id, err)
-	}
-	return f, nil
+	return takeByID[models.FollowUp](s.db, id, "follow-up")
 }
 
 // FollowUps lists follow-ups, optionally of one unit, open ones first then newest first.
@@ -98,12 +89,9 @@ func (s *Store) changeFollowUp(id uint, by models.Actor, now time.Time, action s
 	var out models.FollowUp
 	var ch models.Change
 	err := s.write(func(tx *gorm.DB) error {
-		var f models.FollowUp
-		if err := tx.Take(&f, id).Error; err != nil {
-			if errors.Is(err, gorm.ErrRecordNotFound) {
-				return models.ErrNotFound
-			}
-			return fmt.Errorf("store: follow-up %d: %w", id, err)
+		f, err := takeByID[models.FollowUp](tx, id, "follow-up")
+		if err != nil {
+			return err
 		}
 		before := map[string]string{"status": f.Status, "answer": f.Answer}
 		if err := change(&f); err != nil {
@@ -113,7 +101,6 @@ func (s *Store) changeFollowUp(id uint, by models.Actor, now time.Time, action s
 			return fmt.Errorf("store: save follow-up: %w", err)
 		}
 		out = f
-		var err error
 		if ch, err = changed(tx, models.Change{Kind: models.ChangePages, Unit: f.UnitCode}); err != nil {
 			return err
 		}

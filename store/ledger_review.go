@@ -1,7 +1,6 @@
 package store
 
 import (
-	"errors"
 	"fmt"
 	"time"
 
@@ -12,15 +11,7 @@ import (
 
 // LedgerSnapshotByID returns a snapshot, or ErrNotFound.
 func (s *Store) LedgerSnapshotByID(id uint) (models.LedgerSnapshot, error) {
-	var snap models.LedgerSnapshot
-	err := s.db.Take(&snap, id).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return models.LedgerSnapshot{}, models.ErrNotFound
-	}
-	if err != nil {
-		return models.LedgerSnapshot{}, fmt.Errorf("store: ledger snapshot %d: %w", id, err)
-	}
-	return snap, nil
+	return takeByID[models.LedgerSnapshot](s.db, id, "ledger snapshot")
 }
 
 // ReviewLedgerSnapshot records the office's decision on the newest snapshot of a unit's ledger for a
@@ -30,12 +21,9 @@ func (s *Store) ReviewLedgerSnapshot(id uint, decision, note string, by models.A
 	var out models.LedgerSnapshot
 	var ch models.Change
 	err := s.write(func(tx *gorm.DB) error {
-		var snap models.LedgerSnapshot
-		if err := tx.Take(&snap, id).Error; err != nil {
-			if errors.Is(err, gorm.ErrRecordNotFound) {
-				return models.ErrNotFound
-			}
-			return fmt.Errorf("store: ledger snapshot %d: %w", id, err)
+		snap, err := takeByID[models.LedgerSnapshot](tx, id, "ledger snapshot")
+		if err != nil {
+			return err
 		}
 		var newest int
 		if err := tx.Model(&models.LedgerSnapshot{}).Where("unit_code = ? AND period = ?", snap.UnitCode, snap.Period).

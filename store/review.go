@@ -1,7 +1,6 @@
 package store
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -13,15 +12,7 @@ import (
 
 // VersionByID returns a version without its figures, or ErrNotFound.
 func (s *Store) VersionByID(id uint) (models.ReturnVersion, error) {
-	var v models.ReturnVersion
-	err := s.db.Take(&v, id).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return models.ReturnVersion{}, models.ErrNotFound
-	}
-	if err != nil {
-		return models.ReturnVersion{}, fmt.Errorf("store: version %d: %w", id, err)
-	}
-	return v, nil
+	return takeByID[models.ReturnVersion](s.db, id, "version")
 }
 
 // ReviewVersion records the office's decision on the newest version of a return, with its audit
@@ -30,12 +21,9 @@ func (s *Store) ReviewVersion(id uint, decision, note string, by models.Actor, n
 	var out models.ReturnVersion
 	var ch models.Change
 	err := s.write(func(tx *gorm.DB) error {
-		var v models.ReturnVersion
-		if err := tx.Take(&v, id).Error; err != nil {
-			if errors.Is(err, gorm.ErrRecordNotFound) {
-				return models.ErrNotFound
-			}
-			return fmt.Errorf("store: version %d: %w", id, err)
+		v, err := takeByID[models.ReturnVersion](tx, id, "version")
+		if err != nil {
+			return err
 		}
 		var newest int
 		if err := tx.Model(&models.ReturnVersion{}).Where("return_id = ?", v.ReturnID).Select("MAX(number)").Scan(&newest).Error; err != nil {

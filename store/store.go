@@ -215,3 +215,19 @@ func (s *Store) Units() ([]models.UnitRecord, error) {
 	}
 	return out, nil
 }
+
+// takeByID reads the row of T with the id through db (the store's pool or a transaction), or
+// models.ErrNotFound; what names the row in any other error.
+func takeByID[T any](db *gorm.DB, id uint, what string) (T, error) {
+	var row T
+	err := db.Take(&row, id).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		var zero T
+		return zero, models.ErrNotFound
+	}
+	if err != nil {
+		var zero T
+		return zero, fmt.Errorf("store: %s %d: %w", what, id, err)
+	}
+	return row, nil
+}
