@@ -49,20 +49,7 @@ func Server(t testing.TB) string {
 // over a hundred store tests is minutes.)
 func URL(t testing.TB) string {
 	t.Helper()
-	server := Server(t)
-	name, err := randomName()
-	if err != nil {
-		t.Fatal(err)
-	}
-	admin := adminConn(t, server)
-	if _, err := admin.Exec("CREATE SCHEMA " + name); err != nil {
-		t.Fatalf("pgtest: create schema: %v", err)
-	}
-	t.Cleanup(func() {
-		if _, err := admin.Exec("DROP SCHEMA IF EXISTS " + name + " CASCADE"); err != nil {
-			t.Errorf("pgtest: drop schema %s: %v", name, err)
-		}
-	})
+	server, name := fresh(t, "schema", "CREATE SCHEMA %s", "DROP SCHEMA IF EXISTS %s CASCADE")
 	u, err := url.Parse(server)
 	if err != nil {
 		t.Fatalf("pgtest: %s: %v", EnvURL, err)
@@ -79,25 +66,34 @@ func URL(t testing.TB) string {
 // own (pg_dump and pg_restore).
 func Database(t testing.TB) string {
 	t.Helper()
-	server := Server(t)
-	name, err := randomName()
-	if err != nil {
-		t.Fatal(err)
-	}
-	admin := adminConn(t, server)
-	if _, err := admin.Exec("CREATE DATABASE " + name); err != nil {
-		t.Fatalf("pgtest: create database: %v", err)
-	}
-	t.Cleanup(func() {
-		if _, err := admin.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)"); err != nil {
-			t.Errorf("pgtest: drop database %s: %v", name, err)
-		}
-	})
+	server, name := fresh(t, "database", "CREATE DATABASE %s", "DROP DATABASE IF EXISTS %s WITH (FORCE)")
 	out, err := WithDatabase(server, name)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return out
+}
+
+// fresh makes a newly named schema or database (kind) on the test server with create and drops it
+// with drop when the test ends (both format strings take the name); it returns the server's URL and
+// the name.
+func fresh(t testing.TB, kind, create, drop string) (server, name string) {
+	t.Helper()
+	server = Server(t)
+	name, err := randomName()
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin := adminConn(t, server)
+	if _, err := admin.Exec(fmt.Sprintf(create, name)); err != nil {
+		t.Fatalf("pgtest: create %s: %v", kind, err)
+	}
+	t.Cleanup(func() {
+		if _, err := admin.Exec(fmt.Sprintf(drop, name)); err != nil {
+			t.Errorf("pgtest: drop %s %s: %v", kind, name, err)
+		}
+	})
+	return server, name
 }
 
 // adminConn is a connection to the server's own database, closed when the test ends (after the
