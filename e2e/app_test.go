@@ -4,13 +4,9 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"net"
-	"net/http"
-	"os/exec"
 	"path/filepath"
 	"sync"
 	"testing"
-	"time"
 )
 
 // appPage is a page of the application the browser test opens. Add a row for each new page.
@@ -89,50 +85,5 @@ func (b *syncBuffer) String() string {
 // it returns the base URL once /healthz answers.
 func startApp(t *testing.T) string {
 	t.Helper()
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "ruralkpi")
-	build := exec.Command("go", "build", "-o", bin, "ruralkpi")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	var out syncBuffer
-	srv := exec.Command(bin, "serve", "--demo", "--db", filepath.Join(dir, "demo.db"), "--addr", addr)
-	srv.Stdout, srv.Stderr = &out, &out
-	if err := srv.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- srv.Wait() }()
-	t.Cleanup(func() {
-		_ = srv.Process.Kill()
-		<-exited
-		if t.Failed() {
-			t.Logf("server output:\n%s", out.String())
-		}
-	})
-	base := "http://" + addr
-	deadline := time.Now().Add(90 * time.Second)
-	for time.Now().Before(deadline) {
-		select {
-		case err := <-exited:
-			exited <- err
-			t.Fatalf("server exited before it answered: %v\n%s", err, out.String())
-		default:
-		}
-		if resp, err := http.Get(base + "/healthz"); err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return base
-			}
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	t.Fatalf("server did not answer /healthz within 90 s:\n%s", out.String())
-	return ""
+	return startServer(t, buildApp(t), "--demo", "--db", filepath.Join(t.TempDir(), "demo.db")).base
 }
