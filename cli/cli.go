@@ -322,17 +322,9 @@ func openPlanStore(dbPath, planPath string, mode dbMode) (*models.Plan, *store.S
 	if strings.TrimSpace(dbPath) == "" {
 		return nil, nil, errors.New("--db is required")
 	}
-	if mode == existingDB && store.IsPostgresURL(dbPath) {
-		if ok, err := store.PostgresHoldsStore(dbPath); err != nil {
+	if mode == existingDB {
+		if err := requireDatabase(dbPath, "--db"); err != nil {
 			return nil, nil, err
-		} else if !ok {
-			return nil, nil, fmt.Errorf("database %s holds no ruralkpi tables (check --db; only serve, user add and export --demo set one up)", store.RedactURL(dbPath))
-		}
-	} else if mode == existingDB {
-		if _, err := os.Stat(dbPath); errors.Is(err, os.ErrNotExist) {
-			return nil, nil, fmt.Errorf("database %s does not exist (check --db; only serve, user add and export --demo create one)", dbPath)
-		} else if err != nil {
-			return nil, nil, fmt.Errorf("database %s: %w", dbPath, err)
 		}
 	}
 	plan, err := planFor(dbPath, planPath)
@@ -350,17 +342,30 @@ func openPlanStore(dbPath, planPath string, mode dbMode) (*models.Plan, *store.S
 	return plan, store, nil
 }
 
+// requireDatabase refuses a database that does not exist or that ruralkpi never set up (an empty
+// file, another program's database, an empty PostgreSQL database): Open would create or migrate
+// it, and the command would report success on nothing. flagName is the flag that named it.
+func requireDatabase(db, flagName string) error {
+	state, err := store.InspectDatabase(db)
+	if err != nil {
+		return err
+	}
+	switch state {
+	case store.DatabaseMissing:
+		return fmt.Errorf("database %s does not exist (check %s; only serve, user add and export --demo create one)", db, flagName)
+	case store.DatabaseForeign:
+		return fmt.Errorf("database %s holds no ruralkpi tables (check %s; only serve, user add and export --demo set one up)", shownDB(db), flagName)
+	}
+	return nil
+}
+
 // planFor is the plan a command works with: the file given, else the plan kept in the database
 // (one written by `seed --synthetic national`), else the embedded one.
 func planFor(dbPath, planPath string) (*models.Plan, error) {
 	if planPath != "" || dbPath == "" {
 		return loadPlan(planPath)
 	}
-	if store.IsPostgresURL(dbPath) {
-		if ok, err := store.PostgresHoldsStore(dbPath); err != nil || !ok {
-			return loadPlan("")
-		}
-	} else if _, err := os.Stat(dbPath); err != nil {
+	if state, err := store.InspectDatabase(dbPath); err != nil || state != store.DatabaseReady {
 		return loadPlan("")
 	}
 	store, err := store.Open(dbPath)
