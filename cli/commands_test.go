@@ -123,7 +123,8 @@ func TestEveryCommandRefusesAMissingDatabase(t *testing.T) {
 						argv[i] = db.db
 					}
 				}
-				code, stdout, errOut := run(t, "a-long-password\n", argv...)
+				// No standard input: reset-password must name the database before it asks for a password.
+				code, stdout, errOut := run(t, "", argv...)
 				if code != 1 || !strings.Contains(errOut, db.want) {
 					t.Errorf("exit %d, stdout %q, stderr %q; want 1 and %q", code, stdout, errOut, db.want)
 				}
