@@ -176,6 +176,7 @@ func TestREADMEListsEveryFlag(t *testing.T) {
 			rows[m[1]] += line
 		}
 	}
+	shown := map[string]string{} // README row → the flags of its commands' usage lines
 	for _, name := range allCommands(t) {
 		cmd := strings.Fields(name)
 		row, ok := rows[name]
@@ -191,13 +192,26 @@ func TestREADMEListsEveryFlag(t *testing.T) {
 			continue
 		}
 		_, out, _ := run(t, "", append(cmd, "--help")...)
-		for _, m := range regexp.MustCompile(`(--?[a-z-]+)`).FindAllString(firstLine(out), -1) {
+		for _, m := range flagWords.FindAllString(firstLine(out), -1) {
 			if m != "-" && !strings.Contains(row, m) {
 				t.Errorf("README row for %s omits %s", name, m)
+			}
+			shown[row] += " " + m + " "
+		}
+	}
+	// And the other way round: a flag in a row's usage cell is a flag of its command(s).
+	for row, flags := range shown {
+		cell, _, _ := strings.Cut(strings.TrimPrefix(row, "| "), " |")
+		for _, m := range flagWords.FindAllString(cell, -1) {
+			if m != "-" && !strings.Contains(flags, " "+m+" ") {
+				t.Errorf("README row %.60q names %s, which its command does not have", row, m)
 			}
 		}
 	}
 }
+
+// flagWords finds the flags in a usage line.
+var flagWords = regexp.MustCompile(`(--?[a-z][a-z-]*)`)
 
 // TestFlagsAfterFile: `ledger import FILE --county …` is the natural order on a command line.
 func TestFlagsAfterFile(t *testing.T) {
