@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -159,5 +160,53 @@ func TestSQLitePrefixNamesTheSameFile(t *testing.T) {
 	}
 	if code, out, errOut := run(t, "", "user", "list", "--db", backup); code != 0 || !strings.Contains(out, "liwei") {
 		t.Errorf("user list on the backup: exit %d, %q %q", code, out, errOut)
+	}
+}
+
+// TestDocsCommandsUseRealFlags: every `ruralkpi COMMAND …` the README, docs/ and testdata/README.md
+// show names a command that exists and only flags that command has, so that an operator who
+// copies one gets no "flag provided but not defined".
+func TestDocsCommandsUseRealFlags(t *testing.T) {
+	flagsOf := map[string]map[string]bool{}
+	for _, name := range allCommands(t) {
+		_, out, _ := run(t, "", append(strings.Fields(name), "--help")...)
+		flags := map[string]bool{}
+		_, list, _ := strings.Cut(out, "\nFlags:\n")
+		for _, m := range regexp.MustCompile(`(?m)^  (--?[a-z][a-z-]*)`).FindAllStringSubmatch(list, -1) {
+			flags[m[1]] = true
+		}
+		flagsOf[name] = flags
+	}
+	docs, _ := filepath.Glob(filepath.Join("..", "docs", "*.md"))
+	docs = append(docs, filepath.Join("..", "README.md"), filepath.Join("..", "testdata", "README.md"))
+	use := regexp.MustCompile(`\bruralkpi ([a-z][a-z-]*)(?: ([a-z][a-z-]*))?([^\x60\n]*)`)
+	checked := 0
+	for _, doc := range docs {
+		b, err := os.ReadFile(doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		text := strings.ReplaceAll(string(b), "\\\n", " ") // shell line continuations
+		for _, m := range use.FindAllStringSubmatch(text, -1) {
+			name, rest := m[1], m[3]
+			if _, ok := flagsOf[name]; !ok {
+				if _, ok := flagsOf[name+" "+m[2]]; !ok {
+					continue // prose: "ruralkpi tracks …", or a group named alone
+				}
+				name += " " + m[2]
+			} else if m[2] != "" {
+				rest = " " + m[2] + rest
+			}
+			rest, _, _ = strings.Cut(rest, "#") // a shell comment
+			for _, f := range regexp.MustCompile(`(?:^|[\s\[(])(--[a-z][a-z-]*)`).FindAllStringSubmatch(rest, -1) {
+				checked++
+				if !flagsOf[name][f[1]] {
+					t.Errorf("%s: `ruralkpi %s%s` uses %s, which %s does not have", filepath.Base(doc), name, rest, f[1], name)
+				}
+			}
+		}
+	}
+	if checked < 50 {
+		t.Errorf("checked only %d flags in the docs", checked)
 	}
 }
