@@ -63,6 +63,9 @@ func commands() map[string]command {
 // Run runs the command line and returns the process exit code: 0 done, 1 failed, 2 misused.
 func Run(args []string, env Env) int {
 	cmds := commands()
+	if len(args) > 2 && args[1] == "help" { // help COMMAND [SUBCOMMAND] is COMMAND [SUBCOMMAND] --help
+		return Run(append(append([]string{args[0]}, args[2:]...), "--help"), env)
+	}
 	if len(args) < 2 || isHelp(args[1]) || args[1] == "help" {
 		if len(args) < 2 {
 			usage(env.Stderr, cmds)
@@ -102,7 +105,7 @@ func usage(w io.Writer, cmds map[string]command) {
 	for _, n := range names {
 		fmt.Fprintf(w, "  %-10s %s\n", n, cmds[n].summary)
 	}
-	fmt.Fprintln(w, "\nRun 'ruralkpi <command> --help' for a command's flags. Flags may come before or after file names.")
+	fmt.Fprintln(w, "\nRun 'ruralkpi <command> --help' (or 'ruralkpi help <command>') for a command's flags. Flags may come before or after file names.")
 }
 
 // subcommand is one command of a group (export, ledger, token, user).

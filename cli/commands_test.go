@@ -210,3 +210,16 @@ func TestDocsCommandsUseRealFlags(t *testing.T) {
 		t.Errorf("checked only %d flags in the docs", checked)
 	}
 }
+
+// TestHelpCommand: `ruralkpi help export monthly` is `ruralkpi export monthly --help` (it printed
+// the list of commands, whatever followed help).
+func TestHelpCommand(t *testing.T) {
+	for _, name := range allCommands(t) {
+		cmd := strings.Fields(name)
+		_, want, _ := run(t, "", append(cmd, "--help")...)
+		code, out, errOut := run(t, "", append([]string{"help"}, cmd...)...)
+		if code != 0 || out != want || errOut != "" {
+			t.Errorf("help %s: exit %d, stdout %.80q, stderr %q; want its --help", name, code, out, errOut)
+		}
+	}
+}
