@@ -223,3 +223,21 @@ func TestHelpCommand(t *testing.T) {
 		}
 	}
 }
+
+// TestSeedRefusesAnExistingFile: seed writes a new database; an existing file, named as PATH or as
+// sqlite:PATH (which it took for a new one), is refused before any work.
+func TestSeedRefusesAnExistingFile(t *testing.T) {
+	existing := filepath.Join(t.TempDir(), "some.db")
+	if err := os.WriteFile(existing, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, db := range []string{existing, "sqlite:" + existing} {
+		code, out, errOut := run(t, "", "seed", "--synthetic", "national", "--db", db)
+		if code != 1 || !strings.Contains(errOut, "exists: seed writes a new database file") || out != "" {
+			t.Errorf("seed --db %s: exit %d, %q %q", db, code, out, errOut)
+		}
+	}
+	if fi, err := os.Stat(existing); err != nil || fi.Size() != 0 {
+		t.Errorf("the existing file was written: %v %v", fi, err)
+	}
+}
