@@ -413,6 +413,9 @@ func buildVersion(b Build) string {
 	}
 	if len(revision) >= 12 {
 		version += " (" + revision[:12] + ")"
+	} else if version == "" || version == "(devel)" {
+		// A plain go build outside a git checkout records nothing: say so rather than "(devel)".
+		version = "(devel) — no version or revision stamped: build with make build"
 	}
 	return version
 }

@@ -242,9 +242,13 @@ func TestVersionStamp(t *testing.T) {
 	if code != 0 || out.String() != "ruralkpi v1.2.3-4-gabc (abcdef123456)\n" {
 		t.Errorf("version: %d %q", code, out.String())
 	}
+	// A test binary, like a plain go build outside git, has neither a stamp nor a VCS revision.
 	code, got, _ := run(t, "", "version")
 	if code != 0 || !strings.HasPrefix(got, "ruralkpi ") {
 		t.Errorf("unstamped version: %d %q", code, got)
+	}
+	if got := buildVersion(Build{}); !strings.Contains(got, "no version or revision stamped") {
+		t.Errorf("unstamped version says %q", got)
 	}
 }
 
