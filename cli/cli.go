@@ -63,6 +63,9 @@ func commands() map[string]command {
 // Run runs the command line and returns the process exit code: 0 done, 1 failed, 2 misused.
 func Run(args []string, env Env) int {
 	cmds := commands()
+	if len(args) > 2 && args[1] == "help" { // help COMMAND [SUBCOMMAND] is COMMAND [SUBCOMMAND] --help
+		return Run(append(append([]string{args[0]}, args[2:]...), "--help"), env)
+	}
 	if len(args) < 2 || isHelp(args[1]) || args[1] == "help" {
 		if len(args) < 2 {
 			usage(env.Stderr, cmds)
@@ -102,7 +105,7 @@ func usage(w io.Writer, cmds map[string]command) {
 	for _, n := range names {
 		fmt.Fprintf(w, "  %-10s %s\n", n, cmds[n].summary)
 	}
-	fmt.Fprintln(w, "\nRun 'ruralkpi <command> --help' for a command's flags. Flags may come before or after file names.")
+	fmt.Fprintln(w, "\nRun 'ruralkpi <command> --help' (or 'ruralkpi help <command>') for a command's flags. Flags may come before or after file names.")
 }
 
 // subcommand is one command of a group (export, ledger, token, user).
@@ -322,17 +325,9 @@ func openPlanStore(dbPath, planPath string, mode dbMode) (*models.Plan, *store.S
 	if strings.TrimSpace(dbPath) == "" {
 		return nil, nil, errors.New("--db is required")
 	}
-	if mode == existingDB && store.IsPostgresURL(dbPath) {
-		if ok, err := store.PostgresHoldsStore(dbPath); err != nil {
+	if mode == existingDB {
+		if err := requireDatabase(dbPath, "--db"); err != nil {
 			return nil, nil, err
-		} else if !ok {
-			return nil, nil, fmt.Errorf("database %s holds no ruralkpi tables (check --db; only serve, user add and export --demo set one up)", store.RedactURL(dbPath))
-		}
-	} else if mode == existingDB {
-		if _, err := os.Stat(dbPath); errors.Is(err, os.ErrNotExist) {
-			return nil, nil, fmt.Errorf("database %s does not exist (check --db; only serve, user add and export --demo create one)", dbPath)
-		} else if err != nil {
-			return nil, nil, fmt.Errorf("database %s: %w", dbPath, err)
 		}
 	}
 	plan, err := planFor(dbPath, planPath)
@@ -350,17 +345,30 @@ func openPlanStore(dbPath, planPath string, mode dbMode) (*models.Plan, *store.S
 	return plan, store, nil
 }
 
+// requireDatabase refuses a database that does not exist or that ruralkpi never set up (an empty
+// file, another program's database, an empty PostgreSQL database): Open would create or migrate
+// it, and the command would report success on nothing. flagName is the flag that named it.
+func requireDatabase(db, flagName string) error {
+	state, err := store.InspectDatabase(db)
+	if err != nil {
+		return err
+	}
+	switch state {
+	case store.DatabaseMissing:
+		return fmt.Errorf("database %s does not exist (check %s; only serve, user add and export --demo create one)", db, flagName)
+	case store.DatabaseForeign:
+		return fmt.Errorf("database %s holds no ruralkpi tables (check %s; only serve, user add and export --demo set one up)", shownDB(db), flagName)
+	}
+	return nil
+}
+
 // planFor is the plan a command works with: the file given, else the plan kept in the database
 // (one written by `seed --synthetic national`), else the embedded one.
 func planFor(dbPath, planPath string) (*models.Plan, error) {
 	if planPath != "" || dbPath == "" {
 		return loadPlan(planPath)
 	}
-	if store.IsPostgresURL(dbPath) {
-		if ok, err := store.PostgresHoldsStore(dbPath); err != nil || !ok {
-			return loadPlan("")
-		}
-	} else if _, err := os.Stat(dbPath); err != nil {
+	if state, err := store.InspectDatabase(dbPath); err != nil || state != store.DatabaseReady {
 		return loadPlan("")
 	}
 	store, err := store.Open(dbPath)
@@ -405,6 +413,9 @@ func buildVersion(b Build) string {
 	}
 	if len(revision) >= 12 {
 		version += " (" + revision[:12] + ")"
+	} else if version == "" || version == "(devel)" {
+		// A plain go build outside a git checkout records nothing: say so rather than "(devel)".
+		version = "(devel) — no version or revision stamped: build with make build"
 	}
 	return version
 }

@@ -39,7 +39,7 @@ func parseExportFlags(env Env, name, about string, args []string, withChromium b
 	} else {
 		fs.StringVar(&f.out, "o", "", "output `FILE.xlsx` (- for standard output)")
 	}
-	fs.BoolVar(&f.demo, "demo", false, "fill an empty or new database with the demo first (refused on real data)")
+	fs.BoolVar(&f.demo, "demo", false, "fill an empty or new database with the demo first, as make run shows it on "+models.DemoToday+" (refused on real data)")
 	if err := fs.parse(args); err != nil {
 		return f, "", err
 	}
@@ -67,16 +67,24 @@ func exportInput(f exportFlags) (*store.Store, *models.Plan, reports.Input, erro
 		_ = st.Close()
 		return nil, nil, reports.Input{}, err
 	}
+	now := time.Now()
 	if f.demo {
-		if err := st.SeedDemo(plan); err != nil {
+		// The demo as `make run` (serve --demo) shows it, on its day: the reports are the ones a
+		// leader would download from that server.
+		today, err := models.ParseToday(models.DemoToday)
+		if err != nil {
 			return fail(err)
 		}
+		if err := st.SeedDemoAsOf(plan, today); err != nil {
+			return fail(err)
+		}
+		now = models.ClockAt(today, time.Now)()
 	}
 	period, err := reports.ResolvePeriod(st, plan, f.period)
 	if err != nil {
 		return fail(fmt.Errorf("--period: %s", models.ErrorMessage(err)))
 	}
-	in, err := reports.Load(st, plan, period, time.Now())
+	in, err := reports.Load(st, plan, period, now)
 	if err != nil {
 		return fail(err)
 	}

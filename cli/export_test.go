@@ -63,3 +63,28 @@ func TestExportCommands(t *testing.T) {
 		t.Errorf("a PDF was written without Chromium: %v", err)
 	}
 }
+
+// TestExportDemoIsMakeRunsDemo: export --demo fills the demo as `make run` shows it and reports on
+// its day (2025-10-04: September is being collected), not the plan's whole span on the real clock
+// (a briefing for 2025-12, and a database that serve --demo would then show with returns from
+// months still to come).
+func TestExportDemoIsMakeRunsDemo(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "demo.db")
+	code, out, errOut := run(t, "", "export", "briefing", "--db", db, "--demo", "-o", filepath.Join(dir, "b.html"))
+	if code != 0 || !strings.Contains(out, "briefing for 2025-09") {
+		t.Fatalf("export briefing --demo: exit %d, %q %q; want September 2025's briefing", code, out, errOut)
+	}
+	plan, st, err := openPlanStore(db, "", existingDB)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	snap, err := st.Progress(plan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if latest, ok := snap.LatestReturn(); !ok || latest.String() != "2025-09" {
+		t.Errorf("the demo's newest return is for %v; want 2025-09, the month being collected on 2025-10-04", latest)
+	}
+}

@@ -1,9 +1,7 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
-	"os"
 	"time"
 
 	"ruralkpi/store"
@@ -29,10 +27,8 @@ func runMigrate(env Env, args []string) error {
 	if !store.IsPostgresURL(*to) {
 		return fs.misuse("--to must be a postgres:// or postgresql:// URL, not %q", *to)
 	}
-	if _, err := os.Stat(*from); errors.Is(err, os.ErrNotExist) {
-		return fmt.Errorf("database %s does not exist (check --from)", *from)
-	} else if err != nil {
-		return fmt.Errorf("database %s: %w", *from, err)
+	if err := requireDatabase(*from, "--from"); err != nil {
+		return err
 	}
 	started := time.Now()
 	src, err := store.Open(*from)

@@ -10,44 +10,10 @@ import (
 	"testing/fstest"
 )
 
-// TestMissingDatabaseIsRefused: a mistyped --db must not create an empty database and report
-// success (a nightly backup with a typo would write empty "successful" backups).
-func TestMissingDatabaseIsRefused(t *testing.T) {
-	dir := t.TempDir()
-	missing := filepath.Join(dir, "nosuch.db")
-	file := filepath.Join(dir, "some.xlsx")
-	if err := os.WriteFile(file, []byte("not a workbook"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	tests := map[string][]string{
-		"backup":          {"backup", "--db", missing, "-o", filepath.Join(dir, "b.db")},
-		"export monthly":  {"export", "monthly", "--db", missing, "-o", filepath.Join(dir, "m.xlsx")},
-		"export briefing": {"export", "briefing", "--db", missing, "-o", filepath.Join(dir, "b.html")},
-		"template":        {"template", "--db", missing, "--county", "530302", "--period", "2024-06", "-o", filepath.Join(dir, "t.xlsx")},
-		"import dry run":  {"import", "--db", missing, "--dry-run", file},
-		"import":          {"import", "--db", missing, file},
-		"user list":       {"user", "list", "--db", missing},
-		"user disable":    {"user", "disable", "--db", missing, "--username", "x"},
-		"token create":    {"token", "create", "--db", missing, "--user", "x"},
-		"ledger import":   {"ledger", "import", "--db", missing, "--county", "530302", "--period", "2024-06", file},
-		"ledger template": {"ledger", "template", "--db", missing, "--county", "530302", "-o", filepath.Join(dir, "l.xlsx")},
-		"ledger villages": {"ledger", "villages", "--db", missing, "--county", "530302", file},
-	}
-	for name, args := range tests {
-		t.Run(name, func(t *testing.T) {
-			code, out, errOut := run(t, "", args...)
-			if code != 1 || !strings.Contains(errOut, "database "+missing+" does not exist") {
-				t.Errorf("exit %d, out %q, err %q; want 1 and a clear error", code, out, errOut)
-			}
-			if _, err := os.Stat(missing); !os.IsNotExist(err) {
-				t.Errorf("%s created the database: %v", name, err)
-			}
-			entries, _ := os.ReadDir(dir)
-			if len(entries) != 1 {
-				t.Errorf("files left behind: %v", entries)
-			}
-		})
-	}
+// TestUserAddCreatesANewDeployment: user add (like serve) may create the database of a new
+// deployment; TestEveryCommandRefusesAMissingDatabase checks that the others refuse one.
+func TestUserAddCreatesANewDeployment(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "nosuch.db")
 	// user add on a new deployment creates the database, as does serve (TestDemoRefusedOnRealDatabase).
 	if code, _, errOut := run(t, "a-long-password\n", "user", "add", "--db", missing, "--username", "liwei", "--role", "office"); code != 0 {
 		t.Fatalf("user add on a new database: %d %s", code, errOut)
@@ -134,12 +100,15 @@ func TestOutputRule(t *testing.T) {
 // TestHelpAndUsage: help asked for goes to standard output, usage on misuse to standard error, and
 // every usage line names every flag of its command.
 func TestHelpAndUsage(t *testing.T) {
-	commands := [][]string{
-		{}, {"serve"}, {"version"}, {"backup"}, {"template"}, {"import"},
-		{"user"}, {"user", "add"}, {"user", "list"}, {"user", "disable"}, {"user", "enable"}, {"user", "reset-password"}, {"user", "set-role"},
-		{"token"}, {"token", "create"},
-		{"export"}, {"export", "monthly"}, {"export", "briefing"},
-		{"ledger"}, {"ledger", "import"}, {"ledger", "template"}, {"ledger", "villages"},
+	commands := [][]string{{}}
+	groups := map[string]bool{}
+	for _, name := range allCommands(t) {
+		cmd := strings.Fields(name)
+		if len(cmd) == 2 && !groups[cmd[0]] {
+			groups[cmd[0]] = true
+			commands = append(commands, cmd[:1])
+		}
+		commands = append(commands, cmd)
 	}
 	for _, cmd := range commands {
 		name := strings.Join(cmd, " ")
@@ -207,22 +176,42 @@ func TestREADMEListsEveryFlag(t *testing.T) {
 			rows[m[1]] += line
 		}
 	}
-	for _, cmd := range [][]string{{"serve"}, {"version"}, {"backup"}, {"template"}, {"import"}, {"user", "add"}, {"token", "create"},
-		{"export", "monthly"}, {"export", "briefing"}, {"ledger", "import"}, {"ledger", "template"}, {"ledger", "villages"}} {
-		name := strings.Join(cmd, " ")
+	shown := map[string]string{} // README row → the flags of its commands' usage lines
+	for _, name := range allCommands(t) {
+		cmd := strings.Fields(name)
 		row, ok := rows[name]
+		if !ok { // the user commands share one row
+			for _, line := range strings.Split(table, "\n") {
+				if strings.HasPrefix(line, "| `") && (strings.Contains(line, "`"+name) || strings.Contains(line, "|"+cmd[len(cmd)-1]+" --")) {
+					row, ok = line, true
+				}
+			}
+		}
 		if !ok {
 			t.Errorf("README has no row for %s", name)
 			continue
 		}
 		_, out, _ := run(t, "", append(cmd, "--help")...)
-		for _, m := range regexp.MustCompile(`(--?[a-z-]+)`).FindAllString(firstLine(out), -1) {
+		for _, m := range flagWords.FindAllString(firstLine(out), -1) {
 			if m != "-" && !strings.Contains(row, m) {
 				t.Errorf("README row for %s omits %s", name, m)
+			}
+			shown[row] += " " + m + " "
+		}
+	}
+	// And the other way round: a flag in a row's usage cell is a flag of its command(s).
+	for row, flags := range shown {
+		cell, _, _ := strings.Cut(strings.TrimPrefix(row, "| "), " |")
+		for _, m := range flagWords.FindAllString(cell, -1) {
+			if m != "-" && !strings.Contains(flags, " "+m+" ") {
+				t.Errorf("README row %.60q names %s, which its command does not have", row, m)
 			}
 		}
 	}
 }
+
+// flagWords finds the flags in a usage line.
+var flagWords = regexp.MustCompile(`(--?[a-z][a-z-]*)`)
 
 // TestFlagsAfterFile: `ledger import FILE --county …` is the natural order on a command line.
 func TestFlagsAfterFile(t *testing.T) {
@@ -253,9 +242,13 @@ func TestVersionStamp(t *testing.T) {
 	if code != 0 || out.String() != "ruralkpi v1.2.3-4-gabc (abcdef123456)\n" {
 		t.Errorf("version: %d %q", code, out.String())
 	}
+	// A test binary, like a plain go build outside git, has neither a stamp nor a VCS revision.
 	code, got, _ := run(t, "", "version")
 	if code != 0 || !strings.HasPrefix(got, "ruralkpi ") {
 		t.Errorf("unstamped version: %d %q", code, got)
+	}
+	if got := buildVersion(Build{}); !strings.Contains(got, "no version or revision stamped") {
+		t.Errorf("unstamped version says %q", got)
 	}
 }
 

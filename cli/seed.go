@@ -1,9 +1,7 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
-	"os"
 	"time"
 
 	"ruralkpi/models"
@@ -27,10 +25,10 @@ func runSeed(env Env, args []string) error {
 	}
 	if store.IsPostgresURL(*dbPath) {
 		// SeedSynthetic refuses a database that holds returns or users.
-	} else if _, err := os.Stat(*dbPath); err == nil {
-		return fmt.Errorf("%s exists: seed writes a new database file", *dbPath)
-	} else if !errors.Is(err, os.ErrNotExist) {
+	} else if state, err := store.InspectDatabase(*dbPath); err != nil {
 		return err
+	} else if state != store.DatabaseMissing {
+		return fmt.Errorf("%s exists: seed writes a new database file", *dbPath)
 	}
 	started := time.Now()
 	p, allocs, villages, err := models.SyntheticCountry(models.NationalProvinces, models.NationalCities, models.NationalCounties)

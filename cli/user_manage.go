@@ -105,6 +105,10 @@ func runUserChange(env Env, sub string, args []string) error {
 		disabled := sub == "disable"
 		ch.Disabled = &disabled
 	case "reset-password":
+		// A mistyped --db is said before the password is asked for, not after it was typed.
+		if err := requireDatabase(*dbPath, "--db"); err != nil {
+			return err
+		}
 		pw, err := readPasswordLine(env)
 		if err != nil {
 			return err

@@ -91,6 +91,9 @@ func AllocationTemplate(p *models.Plan, targets []models.TargetRecord, allocatio
 	if err := f.SetColWidth(AllocationSheet, "B", "B", 28); err != nil {
 		return nil, fmt.Errorf("importers: column width: %w", err)
 	}
+	if err := reports.DeclareUsedRange(f); err != nil {
+		return nil, err
+	}
 	return f, nil
 }
 

@@ -91,6 +91,9 @@ func WriteTemplate(w io.Writer, in TemplateInput) error {
 	if err := tw.write(); err != nil {
 		return fmt.Errorf("importers: write template %s %s: %w", in.UnitCode, in.Period, err)
 	}
+	if err := reports.DeclareUsedRange(f); err != nil {
+		return err
+	}
 	if _, err := f.WriteTo(w); err != nil {
 		return fmt.Errorf("importers: write template %s %s: %w", in.UnitCode, in.Period, err)
 	}

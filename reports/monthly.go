@@ -227,6 +227,18 @@ func writeSheet(f *excelize.File, st styles, sh sheet, first bool, maxRows int) 
 	if err := f.SetHeaderFooter(sh.name, &excelize.HeaderFooterOptions{OddFooter: "&C第 &P 页，共 &N 页"}); err != nil {
 		return fmt.Errorf("reports: sheet %q footer: %w", sh.name, err)
 	}
+	// The range the rows below use, declared before the stream starts, which copies it (readers
+	// such as openpyxl in read-only mode trust it; see DeclareUsedRange).
+	lastRow, cols := headerRow+min(len(sh.rows), maxRows)+len(sh.notes), len(sh.headers)
+	if len(sh.rows) > maxRows {
+		lastRow++ // the truncation note
+	}
+	for _, r := range sh.rows {
+		cols = max(cols, len(r))
+	}
+	if err := setDimension(f, sh.name, cols, lastRow); err != nil {
+		return err
+	}
 	sw, err := f.NewStreamWriter(sh.name)
 	if err != nil {
 		return fmt.Errorf("reports: stream sheet %q: %w", sh.name, err)
