@@ -279,15 +279,16 @@ func TestDeadlineReminderSentExactlyOnce(t *testing.T) {
 	}
 }
 
-// TestRetryWithBackoff: a webhook that fails twice gets the message on the third attempt, and not
-// before each back-off has passed.
+// TestRetryWithBackoff: webhooks that fail twice get the message on the third attempt, not before
+// each back-off has passed, and the retried message still names the unit and carries the link.
 func TestRetryWithBackoff(t *testing.T) {
 	st, plan, _ := openStore(t)
 	hooks := startHooks(t)
-	hooks.failFirst = 2
+	hooks.failFirst = 4 // both channels fail twice
 	saveSettings(t, st, plan, models.ReminderSettings{
-		Rules:    models.ReminderRules{BeforeDays: 2},
-		Channels: []models.ReminderChannel{{Audience: "530302", Kind: models.ChannelJSON, Target: hooks.srv.URL + "/json"}},
+		Rules: models.ReminderRules{BeforeDays: 2, BaseURL: "http://kpi.example.gov.cn"},
+		Channels: []models.ReminderChannel{{Audience: "530302", Kind: models.ChannelJSON, Target: hooks.srv.URL + "/json"},
+			{Audience: "530302", Kind: models.ChannelWeCom, Target: hooks.srv.URL + "/wecom"}},
 	})
 	clock := &testClock{}
 	s := &Scheduler{Store: st, Plan: plan, Now: clock.Now}
@@ -295,7 +296,7 @@ func TestRetryWithBackoff(t *testing.T) {
 	for _, step := range []struct {
 		after time.Duration
 		calls int
-	}{{0, 1}, {30 * time.Second, 1}, {time.Minute, 2}, {5 * time.Minute, 2}, {6 * time.Minute, 3}, {3 * time.Hour, 3}} {
+	}{{0, 2}, {30 * time.Second, 2}, {time.Minute, 4}, {5 * time.Minute, 4}, {6 * time.Minute, 6}, {3 * time.Hour, 6}} {
 		clock.Set(start.Add(step.after))
 		if _, err := s.RunOnce(context.Background()); err != nil {
 			t.Fatal(err)
@@ -305,11 +306,23 @@ func TestRetryWithBackoff(t *testing.T) {
 		}
 	}
 	log, _ := st.Deliveries(5)
-	if len(log) != 1 || log[0].Status != models.DeliverySent || log[0].Attempts != 3 {
+	if len(log) != 2 || log[0].Status != models.DeliverySent || log[1].Status != models.DeliverySent || log[0].Attempts != 3 || log[1].Attempts != 3 {
 		t.Fatalf("log %+v", log)
 	}
-	if body := hooks.requests()[2].Body; body["kind"] != models.ReminderBefore || body["unit"] != "530302" || body["period"] != "2024-06" {
-		t.Errorf("json body %v", body)
+	// A retried message is the message first tried: the unit's name and the link survive the retry.
+	link := "http://kpi.example.gov.cn/returns?county=530302&period=2024-06"
+	for _, r := range hooks.requests()[4:] {
+		switch r.Path {
+		case "/json":
+			if body := r.Body; body["key"] != "before_deadline:2024-06:530302" || body["kind"] != models.ReminderBefore || body["unit"] != "530302" || body["unit_name"] != "麒麟区" ||
+				body["period"] != "2024-06" || body["link"] != link {
+				t.Errorf("retried json body %v", body)
+			}
+		case "/wecom":
+			if content, _ := r.Body["markdown"].(map[string]any)["content"].(string); !strings.Contains(content, "[打开系统处理]("+link+")") {
+				t.Errorf("retried wecom content %q", content)
+			}
+		}
 	}
 }
 
