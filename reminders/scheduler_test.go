@@ -14,12 +14,14 @@ import (
 	"net/http/httptest"
 	"net/mail"
 	"net/textproto"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"ruralkpi/internal/pgtest"
 	"ruralkpi/internal/testkit"
 	"ruralkpi/internal/teststore"
 	"ruralkpi/models"
@@ -141,8 +143,9 @@ type hookReceiver struct {
 }
 
 type hookRequest struct {
-	Path  string
-	Query map[string][]string
+	Path     string
+	RawQuery string
+	Query    map[string][]string
 	Body  map[string]any
 }
 
@@ -154,7 +157,7 @@ func startHooks(t *testing.T) *hookReceiver {
 		var body map[string]any
 		_ = json.Unmarshal(b, &body)
 		h.mu.Lock()
-		h.reqs = append(h.reqs, hookRequest{Path: req.URL.Path, Query: req.URL.Query(), Body: body})
+		h.reqs = append(h.reqs, hookRequest{Path: req.URL.Path, RawQuery: req.URL.RawQuery, Query: req.URL.Query(), Body: body})
 		fail := len(h.reqs) <= h.failFirst
 		h.mu.Unlock()
 		if fail {
@@ -197,6 +200,25 @@ func openStore(t *testing.T) (*store.Store, *models.Plan, string) {
 	return s, p, path
 }
 
+// forEachDB runs f on a fresh database holding the plan, on SQLite and on PostgreSQL (a schema of
+// its own; skipped loudly without RURALKPI_TEST_PG). path opens the same database again, as a
+// second server would.
+func forEachDB(t *testing.T, f func(t *testing.T, st *store.Store, p *models.Plan, path string)) {
+	t.Run("sqlite", func(t *testing.T) {
+		st, p, path := openStore(t)
+		f(t, st, p, path)
+	})
+	t.Run("postgres", func(t *testing.T) {
+		url := pgtest.URL(t)
+		p := testkit.Plan(t)
+		st := teststore.Open(t, url)
+		if err := st.SeedPlan(p); err != nil {
+			t.Fatal(err)
+		}
+		f(t, st, p, url)
+	})
+}
+
 func saveSettings(t *testing.T, s *store.Store, p *models.Plan, rs models.ReminderSettings) {
 	t.Helper()
 	if err := s.SaveReminderSettings(p, rs, models.Actor{Username: "office"}, time.Now()); err != nil {
@@ -206,9 +228,12 @@ func saveSettings(t *testing.T, s *store.Store, p *models.Plan, rs models.Remind
 
 // TestDeadlineReminderSentExactlyOnce moves the clock across 2024-06's deadline (2024-07-05) in
 // six-hour steps with two schedulers on the same database: the unit that has not filed gets exactly
-// one mail and one 企业微信 message; the unit that filed gets nothing.
+// one mail and one 企业微信 message; the unit that filed gets nothing. On SQLite and PostgreSQL.
 func TestDeadlineReminderSentExactlyOnce(t *testing.T) {
-	st, plan, path := openStore(t)
+	forEachDB(t, testDeadlineReminderSentExactlyOnce)
+}
+
+func testDeadlineReminderSentExactlyOnce(t *testing.T, st *store.Store, plan *models.Plan, path string) {
 	smtpSrv, hooks := startSMTP(t), startHooks(t)
 	saveSettings(t, st, plan, models.ReminderSettings{
 		Rules: models.ReminderRules{OnDeadline: true, BaseURL: "http://kpi.example.gov.cn"},
@@ -281,8 +306,12 @@ func TestDeadlineReminderSentExactlyOnce(t *testing.T) {
 
 // TestRetryWithBackoff: webhooks that fail twice get the message on the third attempt, not before
 // each back-off has passed, and the retried message still names the unit and carries the link.
+// Two servers run the schedule at each step, on SQLite and PostgreSQL: a retry is claimed once.
 func TestRetryWithBackoff(t *testing.T) {
-	st, plan, _ := openStore(t)
+	forEachDB(t, testRetryWithBackoff)
+}
+
+func testRetryWithBackoff(t *testing.T, st *store.Store, plan *models.Plan, path string) {
 	hooks := startHooks(t)
 	hooks.failFirst = 4 // both channels fail twice
 	saveSettings(t, st, plan, models.ReminderSettings{
@@ -291,15 +320,17 @@ func TestRetryWithBackoff(t *testing.T) {
 			{Audience: "530302", Kind: models.ChannelWeCom, Target: hooks.srv.URL + "/wecom"}},
 	})
 	clock := &testClock{}
-	s := &Scheduler{Store: st, Plan: plan, Now: clock.Now}
+	servers := []*Scheduler{{Store: st, Plan: plan, Now: clock.Now}, {Store: teststore.Open(t, path), Plan: plan, Now: clock.Now}}
 	start := at(t, "2024-07-03 09:00")
 	for _, step := range []struct {
 		after time.Duration
 		calls int
 	}{{0, 2}, {30 * time.Second, 2}, {time.Minute, 4}, {5 * time.Minute, 4}, {6 * time.Minute, 6}, {3 * time.Hour, 6}} {
 		clock.Set(start.Add(step.after))
-		if _, err := s.RunOnce(context.Background()); err != nil {
-			t.Fatal(err)
+		for _, s := range servers {
+			if _, err := s.RunOnce(context.Background()); err != nil {
+				t.Fatal(err)
+			}
 		}
 		if got := len(hooks.requests()); got != step.calls {
 			t.Fatalf("after %s: %d requests, want %d", step.after, got, step.calls)
@@ -360,6 +391,10 @@ func TestDingTalkSignedReturnedNotice(t *testing.T) {
 	ts, _ := strconv.ParseInt(q["timestamp"][0], 10, 64)
 	if ts != clock.Now().UnixMilli() || q["sign"][0] != DingTalkSign(ts, "SEC123") || q["access_token"][0] != "abc" {
 		t.Errorf("query %v", q)
+	}
+	// 钉钉 wants the Base64 signature URL-encoded in the query ("=" as %3D, "+" as %2B, "/" as %2F).
+	if want := "sign=" + url.QueryEscape(DingTalkSign(ts, "SEC123")); !strings.Contains(reqs[0].RawQuery, want) || !strings.Contains(want, "%3D") {
+		t.Errorf("raw query %q lacks %q", reqs[0].RawQuery, want)
 	}
 	md, _ := reqs[0].Body["markdown"].(map[string]any)
 	if text, _ := md["text"].(string); !strings.Contains(text, "快递进村数量与台账不符") || !strings.Contains(md["title"].(string), "退回") {
@@ -477,10 +512,13 @@ func TestMailOverSTARTTLSWithPassword(t *testing.T) {
 	}
 }
 
-// TestConcurrentSchedulersSendOnce: four servers on the same database file run at the same instant;
-// each message still goes out once.
+// TestConcurrentSchedulersSendOnce: four servers on the same database run at the same instant;
+// each message still goes out once. On SQLite and PostgreSQL.
 func TestConcurrentSchedulersSendOnce(t *testing.T) {
-	st, plan, path := openStore(t)
+	forEachDB(t, testConcurrentSchedulersSendOnce)
+}
+
+func testConcurrentSchedulersSendOnce(t *testing.T, st *store.Store, plan *models.Plan, path string) {
 	hooks := startHooks(t)
 	saveSettings(t, st, plan, models.ReminderSettings{
 		Rules: models.ReminderRules{OnDeadline: true},
