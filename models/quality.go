@@ -222,6 +222,9 @@ func (q *qualityCheck) identicalPrevious() {
 }
 
 // jump flags a month-on-month change far outside the unit's own changes and its peers' this month.
+// The unit's own changes are compared as they are; the peers', which differ in size by ten times,
+// as growth (change ÷ the month before), so that a small unit's jump is not lost among big units'
+// ordinary months, nor a big unit's ordinary month flagged against small units.
 func (q *qualityCheck) jump(code string) {
 	if q.prev == nil {
 		return
@@ -237,12 +240,15 @@ func (q *qualityCheck) jump(code string) {
 	for u, now := range q.in.Peers {
 		b, okB := q.in.PeersPrevious[u][code]
 		a, okA := now[code]
-		if okA && okB {
-			peer = append(peer, change(kind, q.in.Period, b, a))
+		if okA && okB && b != 0 {
+			peer = append(peer, change(kind, q.in.Period, b, a)/math.Abs(b))
 		}
 	}
-	zo, okOwn := robustZ(d, own)
-	zp, okPeer := robustZ(d, peer)
+	zo, okOwn := robustZ(d, own, 1)
+	zp, okPeer := 0.0, false
+	if before != 0 {
+		zp, okPeer = robustZ(d/math.Abs(before), peer, minGrowthSpread)
+	}
 	limit := q.in.Rules.JumpZ
 	if !(okOwn || okPeer) || (okOwn && math.Abs(zo) <= limit) || (okPeer && math.Abs(zp) <= limit) {
 		return
@@ -251,10 +257,22 @@ func (q *qualityCheck) jump(code string) {
 	if !okOwn || (okPeer && math.Abs(zp) < math.Abs(zo)) {
 		z = zp
 	}
-	q.add(FlagJump, code, fmt.Sprintf("%s本月较上月变化 %s，远超本单位以往各月（中位数 %s）和其他单位本月（中位数 %s）的变化，稳健Z值 %s。",
-		q.name(code), q.in.Format(d), medianText(own, q.in.Format), medianText(peer, q.in.Format), strconv.FormatFloat(math.Abs(z), 'f', 1, 64)),
+	peerText := "无"
+	if len(peer) > 0 {
+		peerText = "增幅中位数 " + FormatPercent(median(peer))
+	}
+	growth := ""
+	if before != 0 {
+		growth = "（" + FormatPercent(d/math.Abs(before)) + "）"
+	}
+	q.add(FlagJump, code, fmt.Sprintf("%s本月较上月变化 %s%s，远超本单位以往各月（中位数 %s）和其他单位本月（%s）的变化，稳健Z值 %s。",
+		q.name(code), q.in.Format(d), growth, medianText(own, q.in.Format), peerText, strconv.FormatFloat(math.Abs(z), 'f', 1, 64)),
 		FigureRef{Unit: q.in.Unit, Period: q.cur, Indicator: code, Value: v}, FigureRef{Unit: q.in.Unit, Period: q.prev.Period.String(), Indicator: code, Value: before})
 }
+
+// minGrowthSpread is the smallest spread of the peers' growth a robust z-score divides by: one
+// percentage point (peers growing alike would otherwise make any difference look extreme).
+const minGrowthSpread = 0.01
 
 // targetPace flags a flow that rose by exactly its target pace month after month. "Exactly" is at
 // the precision the unit reports in: a change is on pace when it is less than one step of the
@@ -384,14 +402,15 @@ func ownChanges(h []MonthFigures, code string, kind IndicatorKind) []float64 {
 const minRobustPool = 4
 
 // robustZ is (x − median) ÷ (1.4826 × MAD) over the pool; with a zero MAD the mean absolute
-// deviation (× 1.2533) stands in, and the scale is at least 1. It says false when the pool is too small or has no spread, or when
-// x is within 1 of the median (integer counts always wobble by one).
-func robustZ(x float64, pool []float64) (float64, bool) {
+// deviation (× 1.2533) stands in, and the scale is at least floor (1 for counts: integer counts
+// always wobble by one). It says false when the pool is too small; x within floor of the median
+// scores 0.
+func robustZ(x float64, pool []float64, floor float64) (float64, bool) {
 	if len(pool) < minRobustPool {
 		return 0, false
 	}
 	med := median(pool)
-	if math.Abs(x-med) <= 1 {
+	if math.Abs(x-med) <= floor {
 		return 0, true
 	}
 	dev := make([]float64, len(pool))
@@ -405,7 +424,7 @@ func robustZ(x float64, pool []float64) (float64, bool) {
 		scale = 1.2533 * mean / float64(len(pool))
 	}
 	// Counts move in whole units: a spread below one would make any change look extreme.
-	scale = math.Max(scale, 1)
+	scale = math.Max(scale, floor)
 	return (x - med) / scale, true
 }
 

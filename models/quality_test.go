@@ -43,6 +43,20 @@ func TestQualityFlags(t *testing.T) {
 			Peers:         map[string]map[string]float64{"P1": {"a": 30}, "P2": {"a": 66}, "P3": {"a": 14}, "P4": {"a": 12}},
 			PeersPrevious: map[string]map[string]float64{"P1": {"a": 25}, "P2": {"a": 60}, "P3": {"a": 10}, "P4": {"a": 6}}},
 			[]string{FlagJump}, "本月较上月变化 275"},
+		// A small unit (+5 a month) jumps by 60 in a month where big units grew by 50 to 70 (4-5 %): its
+		// jump is 48 %, far outside its peers' growth, though not outside their absolute changes.
+		{"jump of a small unit among big peers", QualityInput{Values: map[string]float64{"a": 185}, History: history(),
+			Peers:         map[string]map[string]float64{"P1": {"a": 1050}, "P2": {"a": 1255}, "P3": {"a": 1665}, "P4": {"a": 2070}},
+			PeersPrevious: map[string]map[string]float64{"P1": {"a": 1000}, "P2": {"a": 1200}, "P3": {"a": 1600}, "P4": {"a": 2000}}},
+			[]string{FlagJump}, "本月较上月变化 60（48.0%）"},
+		// November: a big unit (usually +100 on 2,000) grows by 300, 15 %, as every small unit does by
+		// 15 %: the month, not the unit, jumped. (Compared in absolute changes, 300 stood far outside
+		// the small units' 15 to 30.)
+		{"jump in proportion to the peers'", QualityInput{Values: map[string]float64{"a": 2300},
+			History: []MonthFigures{{Period: MustPeriod("2024-01"), Values: map[string]float64{"a": 1600}}, {Period: MustPeriod("2024-02"), Values: map[string]float64{"a": 1700}},
+				{Period: MustPeriod("2024-03"), Values: map[string]float64{"a": 1795}}, {Period: MustPeriod("2024-04"), Values: map[string]float64{"a": 1900}}, {Period: may, Values: map[string]float64{"a": 2000}}},
+			Peers:         map[string]map[string]float64{"P1": {"a": 115}, "P2": {"a": 138}, "P3": {"a": 184}, "P4": {"a": 230}},
+			PeersPrevious: map[string]map[string]float64{"P1": {"a": 100}, "P2": {"a": 120}, "P3": {"a": 160}, "P4": {"a": 200}}}, nil, ""},
 		{"jump the peers made too", QualityInput{Values: map[string]float64{"a": 400}, History: history(),
 			Peers:         map[string]map[string]float64{"P1": {"a": 330}, "P2": {"a": 360}, "P3": {"a": 290}, "P4": {"a": 300}},
 			PeersPrevious: map[string]map[string]float64{"P1": {"a": 25}, "P2": {"a": 60}, "P3": {"a": 10}, "P4": {"a": 6}}}, nil, ""},
@@ -117,7 +131,7 @@ func TestRobustZ(t *testing.T) {
 		{3, []float64{0, 0, 0, 0}, true, false}, // scale floor of one count
 		{9, []float64{0, 0, 0, 0}, true, true},
 	} {
-		z, ok := robustZ(tc.x, tc.pool)
+		z, ok := robustZ(tc.x, tc.pool, 1)
 		if ok != tc.ok || (z > DefaultJumpZ) != tc.big {
 			t.Errorf("robustZ(%v, %v) = %v, %v", tc.x, tc.pool, z, ok)
 		}
