@@ -192,8 +192,9 @@ func DueReminders(in ReminderInput) []Reminder {
 			state = "已答复，待办公室销号"
 		}
 		for _, aud := range []string{f.UnitCode, AudienceOffice} {
+			// The month a follow-up is about is the month it falls due in.
 			out = append(out, Reminder{Key: fmt.Sprintf("%s:%d:%s", kind, f.ID, aud), Kind: kind, Audience: aud, Unit: f.UnitCode, UnitName: names[f.UnitCode],
-				Title: title, Missing: []string{fmt.Sprintf("督办事项“%s”（责任人 %s）办结期限 %s，%s。", f.Title, f.Assignee, f.DueDate, state)},
+				Period: Period{Year: due.Year(), Month: int(due.Month())}.String(), Title: title, Missing: []string{fmt.Sprintf("督办事项“%s”（责任人 %s）办结期限 %s，%s。", f.Title, f.Assignee, f.DueDate, state)},
 				Link: link(fmt.Sprintf("/followups#f%d", f.ID))})
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"io"
 	"mime"
 	"net"
@@ -549,5 +550,48 @@ func testConcurrentSchedulersSendOnce(t *testing.T, st *store.Store, plan *model
 	}
 	if got := len(hooks.requests()); got != 2 {
 		t.Fatalf("%d messages, want 2 (one per unit)", got)
+	}
+}
+
+// TestFollowUpRemindersToUnitAndOffice moves the clock across a follow-up's due day in six-hour steps:
+// the unit and the office each hear once that it is due soon and once that it is overdue, and each
+// message names the unit, the month, the follow-up and its due day, and links to it.
+func TestFollowUpRemindersToUnitAndOffice(t *testing.T) {
+	st, plan, _ := openStore(t)
+	hooks := startHooks(t)
+	saveSettings(t, st, plan, models.ReminderSettings{
+		Rules: models.ReminderRules{FollowUpSoonDays: 2, FollowUpOverdue: true, BaseURL: "http://kpi.example.gov.cn"},
+		Channels: []models.ReminderChannel{{Audience: "530302", Kind: models.ChannelJSON, Target: hooks.srv.URL + "/unit"},
+			{Audience: models.AudienceOffice, Kind: models.ChannelJSON, Target: hooks.srv.URL + "/office"}},
+	})
+	f, err := st.OpenFollowUp(plan, models.NewFollowUp{UnitCode: "530302", Indicator: plan.Indicators[0].Code, Title: "补报网点台账", Assignee: "张三", DueDate: "2024-07-10"},
+		models.Actor{Username: "office"}, at(t, "2024-07-01 10:00"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock := &testClock{}
+	s := &Scheduler{Store: st, Plan: plan, Now: clock.Now}
+	for step := at(t, "2024-07-06 00:00"); step.Before(at(t, "2024-07-14 00:00")); step = step.Add(6 * time.Hour) {
+		clock.Set(step)
+		if _, err := s.RunOnce(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := map[string]int{}
+	for _, r := range hooks.requests() {
+		got[r.Path+" "+r.Body["kind"].(string)]++
+		text, _ := r.Body["text"].(string)
+		for _, want := range []string{"单位：麒麟区", "月份：2024年7月", "补报网点台账", "办结期限 2024-07-10", fmt.Sprintf("链接：http://kpi.example.gov.cn/followups#f%d", f.ID)} {
+			if !strings.Contains(text, want) {
+				t.Errorf("%s %s lacks %q:\n%s", r.Path, r.Body["kind"], want, text)
+			}
+		}
+		if r.Body["period"] != "2024-07" {
+			t.Errorf("period %v", r.Body["period"])
+		}
+	}
+	want := map[string]int{"/unit " + models.ReminderFUSoon: 1, "/office " + models.ReminderFUSoon: 1, "/unit " + models.ReminderFUDue: 1, "/office " + models.ReminderFUDue: 1}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("messages %v, want %v", got, want)
 	}
 }
