@@ -100,7 +100,7 @@ func (s *Scheduler) newRed(now time.Time) ([]models.RedItem, error) {
 				continue
 			}
 			out = append(out, models.RedItem{Unit: u.Code, Indicator: ind.Code, IndicatorName: ind.Name, Period: last,
-				Actual: models.FormatNumber(pr.Actual), Expected: models.FormatNumber(pr.Expected)})
+				Actual: models.FormatNumber(pr.Actual) + ind.Unit, Expected: models.FormatNumber(pr.Expected) + ind.Unit})
 		}
 	}
 	return out, nil

@@ -460,6 +460,11 @@ func TestNewRedToTheOffice(t *testing.T) {
 		if r.Body["kind"] != models.ReminderRed || r.Body["period"] != month || !strings.Contains(r.Body["text"].(string), "序时进度") {
 			t.Errorf("new red message %v", r.Body)
 		}
+		// The figures carry the indicator's unit of measure (实际 0.96亿元, not 实际 0.96).
+		key := strings.Split(r.Body["key"].(string), ":")
+		if ind, _ := plan.Indicator(key[len(key)-1]); ind.Unit != "" && !strings.Contains(r.Body["text"].(string), ind.Unit+"，序时进度应达") {
+			t.Errorf("new red message without the unit %q: %v", ind.Unit, r.Body["text"])
+		}
 	}
 	if _, err := s.RunOnce(context.Background()); err != nil {
 		t.Fatal(err)
