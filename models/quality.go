@@ -118,8 +118,10 @@ type QualityInput struct {
 	Peers, PeersPrevious map[string]map[string]float64
 	// Kinds gives each indicator's kind (annual flows restart in January); missing means cumulative.
 	Kinds map[string]IndicatorKind
-	// Pace is the unit's monthly target pace per flow indicator this year (allocation ÷ months).
-	Pace map[string]float64
+	// Pace is the unit's monthly target pace per flow indicator this year (allocation ÷ months), and
+	// PaceFirstMonth the year's first month the pace counts from (1 unless the plan starts that year).
+	Pace           map[string]float64
+	PaceFirstMonth int
 	// Ledger is the comparison with the unit's ledger of the month (Store.CompareSnapshot).
 	Ledger []LedgerComparison
 	// Names gives unit and indicator names for the messages; Format writes numbers (FormatNumber).
@@ -265,8 +267,12 @@ func (q *qualityCheck) jump(code string) {
 	if before != 0 {
 		growth = "（" + FormatPercent(d/math.Abs(before)) + "）"
 	}
-	q.add(FlagJump, code, fmt.Sprintf("%s本月较上月变化 %s%s，远超本单位以往各月（中位数 %s）和其他单位本月（%s）的变化，稳健Z值 %s。",
-		q.name(code), q.in.Format(d), growth, medianText(own, q.in.Format), peerText, strconv.FormatFloat(math.Abs(z), 'f', 1, 64)),
+	direction := "远高于"
+	if z < 0 {
+		direction = "远低于"
+	}
+	q.add(FlagJump, code, fmt.Sprintf("%s本月较上月变化 %s%s，%s本单位以往各月（中位数 %s）和其他单位本月（%s）的变化，稳健Z值 %s。",
+		q.name(code), q.in.Format(d), growth, direction, medianText(own, q.in.Format), peerText, strconv.FormatFloat(math.Abs(z), 'f', 1, 64)),
 		FigureRef{Unit: q.in.Unit, Period: q.cur, Indicator: code, Value: v}, FigureRef{Unit: q.in.Unit, Period: q.prev.Period.String(), Indicator: code, Value: before})
 }
 
@@ -274,33 +280,50 @@ func (q *qualityCheck) jump(code string) {
 // percentage point (peers growing alike would otherwise make any difference look extreme).
 const minGrowthSpread = 0.01
 
-// targetPace flags a flow that rose by exactly its target pace month after month. "Exactly" is at
-// the precision the unit reports in: a change is on pace when it is less than one step of the
-// figures' last decimal away from the pace (a unit rounding the pace to whole counts, or to 0.01
-// 亿元, lands within one step; a real month's wobble does not).
+// targetPace flags a flow that grew exactly at its target pace month after month within the year:
+// each month either rose by the pace or stood on the pace line (pace × the months of the year so
+// far), at the precision the figures are written in (within half a step of their last decimal: a
+// unit rounding the pace to whole counts, or to 0.01 亿元, lands there; a real month's wobble, or a
+// steady 0.04 against a pace of 0.048, does not).
 func (q *qualityCheck) targetPace(code string) {
 	pace, ok := q.in.Pace[code]
 	if !ok || pace <= 0 {
 		return
 	}
-	kind := q.in.Kinds[code]
 	months := append(append([]MonthFigures(nil), q.in.History...), MonthFigures{Period: q.in.Period, Values: q.in.Values})
-	run := 0
-	for i := len(months) - 1; i > 0 && run < q.in.Rules.PaceMonths; i-- {
-		a, okA := months[i].Values[code]
-		b, okB := months[i-1].Values[code]
-		if !okA || !okB || months[i-1].Period != months[i].Period.AddMonths(-1) {
+	var run []FigureRef
+	for i := len(months) - 1; i > 0 && len(run) < q.in.Rules.PaceMonths; i-- {
+		if !q.onPace(code, pace, months[i-1], months[i]) {
 			break
 		}
-		if math.Abs(change(kind, months[i].Period, b, a)-pace) >= 0.999*reportedStep(a, b) {
-			break
-		}
-		run++
+		p := months[i].Period
+		run = append([]FigureRef{{Unit: q.in.Unit, Period: p.String(), Indicator: code, Value: months[i].Values[code]}}, run...)
 	}
-	if run >= q.in.Rules.PaceMonths {
-		q.add(FlagTargetPace, code, fmt.Sprintf("%s已连续%d个月每月恰好增加 %s，与目标分解的序时进度完全一致，请核实是否按目标倒推填报。",
-			q.name(code), run, q.in.Format(pace)), FigureRef{Unit: q.in.Unit, Period: q.cur, Indicator: code, Value: q.in.Values[code]})
+	if len(run) < q.in.Rules.PaceMonths {
+		return
 	}
+	figs := make([]string, len(run))
+	for i, r := range run {
+		figs[i] = r.Period + " " + q.in.Format(r.Value)
+	}
+	q.add(FlagTargetPace, code, fmt.Sprintf("%s连续%d个月（%s）恰好按目标分解的序时进度（每月 %s）增长，请核实是否按目标倒推填报。",
+		q.name(code), len(run), strings.Join(figs, "、"), q.in.Format(pace)), run...)
+}
+
+// onPace reports whether a flow's month (cur, after before) is exactly on its pace: the month before
+// is filed, both are this year, and the change or the figure itself rounds to the pace's.
+func (q *qualityCheck) onPace(code string, pace float64, before, cur MonthFigures) bool {
+	a, okA := cur.Values[code]
+	b, okB := before.Values[code]
+	if !okA || !okB || before.Period != cur.Period.AddMonths(-1) || cur.Period.Year != q.in.Period.Year {
+		return false
+	}
+	half := reportedStep(a, b) / 2 * (1 + 1e-9)
+	if math.Abs(change(q.in.Kinds[code], cur.Period, b, a)-pace) <= half {
+		return true
+	}
+	first := max(q.in.PaceFirstMonth, 1)
+	return cur.Period.Month >= first && math.Abs(a-pace*float64(cur.Period.Month-first+1)) <= half
 }
 
 // reportedStep is the step of the last decimal the figures are written with: 1 for whole numbers,

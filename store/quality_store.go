@@ -115,6 +115,7 @@ func (s *Store) QualityFigures(p *models.Plan, unit string, period models.Period
 		in.Names[u.Code] = u.Name
 	}
 	months := models.MonthsInYear(p, period.Year)
+	in.PaceFirstMonth = models.FirstMonthInYear(p, period.Year)
 	allocs := map[string]float64{}
 	var al []models.Allocation
 	if err := s.db.Where("year = ? AND unit_code = ?", period.Year, unit).Find(&al).Error; err != nil {
