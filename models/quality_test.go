@@ -1,6 +1,7 @@
 package models
 
 import (
+	"os"
 	"strings"
 	"testing"
 )
@@ -146,5 +147,51 @@ func TestRobustZ(t *testing.T) {
 		if ok != tc.ok || (z > DefaultJumpZ) != tc.big {
 			t.Errorf("robustZ(%v, %v) = %v, %v", tc.x, tc.pool, z, ok)
 		}
+	}
+}
+
+// TestQualityThresholdsFromThePlanFile: the thresholds are read from the plan file's "quality"
+// object and reach the rules (a jump_z raised in the file silences a jump), and a negative one is
+// refused with the field named.
+func TestQualityThresholdsFromThePlanFile(t *testing.T) {
+	shipped, err := os.ReadFile("../plans/qujing-2023-2025.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const line = `"quality": {"jump_z": 3.5, "pace_months": 3, "same_digits_min": 4, "identical_min": 3, "ledger_tolerance": 0.02}`
+	if !strings.Contains(string(shipped), line) {
+		t.Fatalf("the shipped plan has no %s", line)
+	}
+	jump := QualityInput{Unit: "U", Period: MustPeriod("2024-06"), Values: map[string]float64{"a": 400}, History: []MonthFigures{}}
+	for i, v := range []float64{100, 104, 110, 115, 119, 125} {
+		jump.History = append(jump.History, MonthFigures{Period: MustPeriod("2023-12").AddMonths(i), Values: map[string]float64{"a": v}})
+	}
+	for _, tc := range []struct {
+		name, quality string
+		flags         int
+		refused       bool
+	}{
+		{"shipped thresholds", line, 1, false},
+		{"jump_z raised in the file", `"quality": {"jump_z": 1000}`, 0, false},
+		{"absent takes the defaults", `"quality": {}`, 1, false},
+		{"negative refused", `"quality": {"jump_z": -1}`, 0, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p, err := LoadPlan(strings.NewReader(strings.Replace(string(shipped), line, tc.quality, 1)))
+			if tc.refused {
+				if err == nil || !strings.Contains(err.Error(), "quality") {
+					t.Fatalf("negative threshold: %v", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			in := jump
+			in.Rules = p.Quality
+			if got := len(QualityFlags(in)); got != tc.flags {
+				t.Errorf("%d flags, want %d", got, tc.flags)
+			}
+		})
 	}
 }
