@@ -83,10 +83,12 @@ func QualityRuleLabel(rule string) string {
 	return rule
 }
 
-// FigureRef is a figure a flag compared, so that the page can link to it.
+// FigureRef is a figure a flag compared, so that the page can link to it: a return's figure, or
+// (LedgerSnapshot set) the figure the unit's ledger snapshot gives.
 type FigureRef struct {
 	Unit, Period, Indicator string
 	Value                   float64
+	LedgerSnapshot          uint
 }
 
 // QualityFlag is a reason to look at a return twice. It never refuses anything.
@@ -122,8 +124,10 @@ type QualityInput struct {
 	// PaceFirstMonth the year's first month the pace counts from (1 unless the plan starts that year).
 	Pace           map[string]float64
 	PaceFirstMonth int
-	// Ledger is the comparison with the unit's ledger of the month (Store.CompareSnapshot).
-	Ledger []LedgerComparison
+	// Ledger is the comparison with the unit's ledger of the month (Store.CompareSnapshot), made
+	// from the snapshot LedgerSnapshot.
+	Ledger         []LedgerComparison
+	LedgerSnapshot uint
 	// Names gives unit and indicator names for the messages; Format writes numbers (FormatNumber).
 	Names  map[string]string
 	Format func(float64) string
@@ -375,7 +379,8 @@ func (q *qualityCheck) ledger() {
 		if math.Abs(diff) > allowed {
 			q.add(FlagLedger, c.Indicator, fmt.Sprintf("%s月报填报 %s，网点台账计算为 %s，相差 %s，超出允许误差 %s。",
 				q.name(c.Indicator), q.in.Format(c.Reported), q.in.Format(c.Derived), q.in.Format(math.Abs(diff)), q.in.Format(allowed)),
-				FigureRef{Unit: q.in.Unit, Period: q.cur, Indicator: c.Indicator, Value: c.Reported})
+				FigureRef{Unit: q.in.Unit, Period: q.cur, Indicator: c.Indicator, Value: c.Reported},
+				FigureRef{Unit: q.in.Unit, Period: q.cur, Indicator: c.Indicator, Value: c.Derived, LedgerSnapshot: q.in.LedgerSnapshot})
 		}
 	}
 }

@@ -103,7 +103,7 @@ func TestQualityFlags(t *testing.T) {
 				{Period: may, Values: map[string]float64{"f": 50}}}}, nil, ""},
 		{"same last two digits", QualityInput{Values: map[string]float64{"a": 1200, "b": 300, "c": 4500, "d": 100, "e": 37}},
 			[]string{FlagSameDigits}, "末两位都是“00”"},
-		{"ledger disagreement beyond tolerance", QualityInput{Values: map[string]float64{}, Ledger: []LedgerComparison{
+		{"ledger disagreement beyond tolerance", QualityInput{Values: map[string]float64{}, LedgerSnapshot: 42, Ledger: []LedgerComparison{
 			{Indicator: "points", Derived: 100, HasDerived: true, Reported: 110, HasReported: true},
 			{Indicator: "villages", Derived: 200, HasDerived: true, Reported: 203, HasReported: true},
 			{Indicator: "direct", Derived: 5, HasDerived: true}}},
@@ -125,6 +125,12 @@ func TestQualityFlags(t *testing.T) {
 			}
 			if tc.wantText != "" && !strings.Contains(flags[0].Message, tc.wantText) {
 				t.Errorf("message %q lacks %q", flags[0].Message, tc.wantText)
+			}
+			// A ledger flag links both figures: the return's and the ledger snapshot's.
+			if len(flags) > 0 && flags[0].Rule == FlagLedger {
+				if c := flags[0].Compared; len(c) != 2 || c[0].LedgerSnapshot != 0 || c[1].LedgerSnapshot != 42 || c[1].Value != 100 {
+					t.Errorf("ledger flag compares %+v", c)
+				}
 			}
 		})
 	}
