@@ -93,4 +93,13 @@ func TestRemindersPageSavesAuditsAndSendsATest(t *testing.T) {
 	if page := office.do("GET", "/reminders", nil); !strings.Contains(page.body, "尚未填写“系统访问地址”") {
 		t.Errorf("page does not warn that links lack the system's address")
 	}
+	// An empty port field is SMTP's 25, not 0.
+	form.Set("smtp_port", "")
+	form.Del("_csrf")
+	if res := office.do("POST", "/reminders", form); res.status != 303 {
+		t.Fatalf("save without port: %d %.300s", res.status, res.body)
+	}
+	if rs, _ := e.store.ReminderSettings(); rs.SMTP.Port != 25 {
+		t.Errorf("empty port stored as %d", rs.SMTP.Port)
+	}
 }
