@@ -147,7 +147,7 @@ type hookRequest struct {
 	Path     string
 	RawQuery string
 	Query    map[string][]string
-	Body  map[string]any
+	Body     map[string]any
 }
 
 func startHooks(t *testing.T) *hookReceiver {
