@@ -117,6 +117,11 @@ type ReminderInput struct {
 // switched on later does not announce old returns.
 const ReturnedNoticeWindow = 7 * 24 * time.Hour
 
+// ReminderFromHour is the hour (China Standard Time) from which the day's reminders go out: a
+// deadline, a follow-up or a red light is not worth waking a county's work chat at midnight. A
+// returned return is told at once: the unit is waiting for the office's decision.
+const ReminderFromHour = 8
+
 // DueReminders applies the office's rules to the input and returns every reminder due now, sorted by
 // key. It is pure: the same input always gives the same reminders; whether one was already sent is
 // the caller's business (the delivery table's unique key).
@@ -129,6 +134,11 @@ func DueReminders(in ReminderInput) []Reminder {
 	}
 	link := func(path string) string { return strings.TrimRight(r.BaseURL, "/") + path }
 	day := startOfDay(in.Now)
+	if in.Now.In(ReportingZone()).Hour() < ReminderFromHour {
+		// Before office hours only the returned notices; the day's others wait (their keys are
+		// the day's or the event's, so they still go out once, at eight).
+		r.BeforeDays, r.OnDeadline, r.FollowUpSoonDays, r.FollowUpOverdue, r.NewRed = 0, false, 0, false, false
+	}
 	for _, m := range in.Months {
 		due, ok := in.Deadlines[m.String()]
 		if !ok {

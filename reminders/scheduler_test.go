@@ -262,6 +262,10 @@ func testDeadlineReminderSentExactlyOnce(t *testing.T, st *store.Store, plan *mo
 				t.Fatalf("%s: %v", step, err)
 			}
 		}
+		// The deadline day's reminder waits for eight o'clock: nothing at midnight or at six.
+		if step.Before(at(t, "2024-07-05 08:00")) && len(smtpSrv.mails())+len(hooks.requests()) > 0 {
+			t.Fatalf("sent before eight on %s", step)
+		}
 	}
 	mails := smtpSrv.mails()
 	if len(mails) != 1 {
