@@ -604,3 +604,31 @@ func TestFollowUpRemindersToUnitAndOffice(t *testing.T) {
 		t.Errorf("messages %v, want %v", got, want)
 	}
 }
+
+// TestMailOnPlainRelayWithPasswordFromEnv: a plain relay (no STARTTLS, as on an intranet; Go sends a
+// password unencrypted only to localhost) with the password read from the environment at send time.
+func TestMailOnPlainRelayWithPasswordFromEnv(t *testing.T) {
+	st, plan, _ := openStore(t)
+	smtpSrv := startSMTP(t)
+	saveSettings(t, st, plan, models.ReminderSettings{
+		Rules:    models.ReminderRules{OnDeadline: true, BaseURL: "http://kpi.example.gov.cn"},
+		SMTP:     models.SMTPSettings{Host: "localhost", Port: smtpSrv.port(), From: "kpi@example.gov.cn", Username: "kpi", Password: "env:SMTP_PW"},
+		Channels: []models.ReminderChannel{{Audience: "530302", Kind: models.ChannelEmail, Target: "clerk@example.cn"}},
+	})
+	secrets := NewSecrets("", func(k string) string {
+		if k == "SMTP_PW" {
+			return "from-env"
+		}
+		return ""
+	})
+	s := &Scheduler{Store: st, Plan: plan, Now: (&testClock{t: at(t, "2024-07-05 09:00")}).Now, Secrets: secrets}
+	if res, err := s.RunOnce(context.Background()); err != nil || res.Sent != 1 {
+		t.Fatalf("run: %+v %v", res, err)
+	}
+	smtpSrv.mu.Lock()
+	auth := append([]string(nil), smtpSrv.auth...)
+	smtpSrv.mu.Unlock()
+	if len(smtpSrv.mails()) != 1 || len(auth) != 1 || auth[0] != "\x00kpi\x00from-env" {
+		t.Fatalf("mails %d, auth %q", len(smtpSrv.mails()), auth)
+	}
+}
