@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -58,15 +59,27 @@ func (s *Server) qualityFor(c *fiber.Ctx, unit, period string, values map[string
 	for _, f := range flags {
 		v := flagView{Key: f.Key, RuleLabel: models.QualityRuleLabel(f.Rule), Message: f.Message}
 		for _, ref := range f.Compared {
-			label := s.Plan.UnitName(ref.Unit) + " " + ref.Period
-			if ind, ok := s.Plan.Indicator(ref.Indicator); ok {
-				label += " " + ind.Name + " " + models.FormatNumber(ref.Value)
-			}
-			v.Links = append(v.Links, flagLink{Label: label, URL: "/returns/history?county=" + ref.Unit + "&period=" + ref.Period})
+			v.Links = append(v.Links, s.figureLink(ref))
 		}
 		q.Flags = append(q.Flags, v)
 	}
 	return q, nil
+}
+
+// figureLink links a figure a flag compared: the return's history of the month, or the ledger
+// snapshot the unit's ledger figure comes from.
+func (s *Server) figureLink(ref models.FigureRef) flagLink {
+	label := s.Plan.UnitName(ref.Unit) + " " + ref.Period
+	if ref.LedgerSnapshot != 0 {
+		label += " 网点台账"
+	}
+	if ind, ok := s.Plan.Indicator(ref.Indicator); ok {
+		label += " " + ind.Name + " " + models.FormatNumber(ref.Value)
+	}
+	if ref.LedgerSnapshot != 0 {
+		return flagLink{Label: label, URL: fmt.Sprintf("/ledger/%s?snapshot=%d", ref.Unit, ref.LedgerSnapshot)}
+	}
+	return flagLink{Label: label, URL: "/returns/history?county=" + ref.Unit + "&period=" + ref.Period}
 }
 
 // figures turns a return's values into figures by indicator.
@@ -109,10 +122,11 @@ type flagJSON struct {
 }
 
 type figureJSON struct {
-	County    string  `json:"county"`
-	Period    string  `json:"period"`
-	Indicator string  `json:"indicator,omitempty"`
-	Value     float64 `json:"value"`
+	County         string  `json:"county"`
+	Period         string  `json:"period"`
+	Indicator      string  `json:"indicator,omitempty"`
+	Value          float64 `json:"value"`
+	LedgerSnapshot uint    `json:"ledger_snapshot,omitempty"`
 }
 
 // apiQualityFlags flags an uploaded return for the API's answer (dismissed flags left out).
@@ -125,7 +139,7 @@ func (s *Server) apiQualityFlags(unit, period string, values map[string]float64)
 	for _, f := range flags {
 		fj := flagJSON{Key: f.Key, Rule: f.Rule, Message: f.Message, Compared: []figureJSON{}}
 		for _, r := range f.Compared {
-			fj.Compared = append(fj.Compared, figureJSON{County: r.Unit, Period: r.Period, Indicator: r.Indicator, Value: r.Value})
+			fj.Compared = append(fj.Compared, figureJSON{County: r.Unit, Period: r.Period, Indicator: r.Indicator, Value: r.Value, LedgerSnapshot: r.LedgerSnapshot})
 		}
 		out = append(out, fj)
 	}

@@ -26,11 +26,13 @@ type remindersPageData struct {
 	Settings     models.ReminderSettings
 	ChannelsText string
 	PasswordSet  bool
-	HasKey       bool
-	KeyEnv       string
-	Channels     []string
-	Due          []reminderDueRow
-	Log          []reminderLogRow
+	// NoBaseURL warns that messages would carry links without the system's address.
+	NoBaseURL bool
+	HasKey    bool
+	KeyEnv    string
+	Channels  []string
+	Due       []reminderDueRow
+	Log       []reminderLogRow
 }
 
 // remindersPage shows the office's reminder rules and channels, what is due now and the log of
@@ -48,7 +50,7 @@ func (s *Server) remindersPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	data := remindersPageData{Settings: rs, ChannelsText: channelsText(rs.Channels), PasswordSet: rs.SMTP.Password != "",
+	data := remindersPageData{Settings: rs, ChannelsText: channelsText(rs.Channels), PasswordSet: rs.SMTP.Password != "", NoBaseURL: len(rs.Channels) > 0 && rs.Rules.BaseURL == "",
 		HasKey: s.Reminders.Secrets.HasKey(), KeyEnv: "RURALKPI_SECRET_KEY"}
 	for _, ch := range rs.Channels {
 		data.Channels = append(data.Channels, ch.Audience+" "+ch.Kind+" "+ch.Target)

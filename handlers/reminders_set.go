@@ -75,6 +75,9 @@ func parseReminderForm(c *fiber.Ctx, before models.ReminderSettings, secrets *re
 	if rs.SMTP.Port, err = num("smtp_port"); err != nil {
 		return rs, err
 	}
+	if rs.SMTP.Port == 0 {
+		rs.SMTP.Port = 25 // an empty field is SMTP's port, as on a first visit
+	}
 	rs.Rules.OnDeadline, rs.Rules.Returned = c.FormValue("on_deadline") == "1", c.FormValue("returned") == "1"
 	rs.Rules.FollowUpOverdue, rs.Rules.NewRed = c.FormValue("followup_overdue") == "1", c.FormValue("new_red") == "1"
 	rs.Rules.BaseURL = strings.TrimSpace(c.FormValue("base_url"))

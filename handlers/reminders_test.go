@@ -81,4 +81,25 @@ func TestRemindersPageSavesAuditsAndSendsATest(t *testing.T) {
 	if !strings.Contains(page.body, "未配置接收渠道") {
 		t.Errorf("page does not say which reminders have no channel")
 	}
+	if strings.Contains(page.body, "尚未填写“系统访问地址”") {
+		t.Errorf("page warns of a missing address that is set")
+	}
+	// Without the system's address, messages would carry bare paths: the page says so.
+	form.Set("base_url", "")
+	form.Del("_csrf")
+	if res := office.do("POST", "/reminders", form); res.status != 303 {
+		t.Fatalf("save without address: %d", res.status)
+	}
+	if page := office.do("GET", "/reminders", nil); !strings.Contains(page.body, "尚未填写“系统访问地址”") {
+		t.Errorf("page does not warn that links lack the system's address")
+	}
+	// An empty port field is SMTP's 25, not 0.
+	form.Set("smtp_port", "")
+	form.Del("_csrf")
+	if res := office.do("POST", "/reminders", form); res.status != 303 {
+		t.Fatalf("save without port: %d %.300s", res.status, res.body)
+	}
+	if rs, _ := e.store.ReminderSettings(); rs.SMTP.Port != 25 {
+		t.Errorf("empty port stored as %d", rs.SMTP.Port)
+	}
 }

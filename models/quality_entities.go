@@ -28,6 +28,17 @@ func MonthsInYear(p *Plan, year int) int {
 	return n
 }
 
+// FirstMonthInYear is the first month of a calendar year the plan covers (8 for a plan starting in
+// August that year, 1 otherwise); 0 when it covers none.
+func FirstMonthInYear(p *Plan, year int) int {
+	for m := 1; m <= 12; m++ {
+		if p.ContainsPeriod(Period{Year: year, Month: m}.String()) {
+			return m
+		}
+	}
+	return 0
+}
+
 // VersionValues returns a version's figures by indicator.
 func VersionValues(v ReturnVersion) map[string]float64 {
 	out := make(map[string]float64, len(v.Values))

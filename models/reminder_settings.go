@@ -151,16 +151,18 @@ func DeliveryBackoff(failures int) time.Duration {
 // is unique: the row is inserted before sending, so whichever server inserts it first is the only one
 // that sends it.
 type ReminderDelivery struct {
-	ID            uint   `gorm:"primaryKey"`
-	Key           string `gorm:"size:200;not null;uniqueIndex"`
-	Kind          string `gorm:"size:40;not null"`
-	Audience      string `gorm:"size:32;not null"`
-	Unit          string `gorm:"size:32"`
-	Period        string `gorm:"size:7"`
-	Channel       string `gorm:"size:40;not null"`
-	ChannelKind   string `gorm:"size:20;not null"`
-	Title         string `gorm:"not null"`
-	Body          string
+	ID          uint   `gorm:"primaryKey"`
+	Key         string `gorm:"size:200;not null;uniqueIndex"`
+	Kind        string `gorm:"size:40;not null"`
+	Audience    string `gorm:"size:32;not null"`
+	Unit        string `gorm:"size:32"`
+	Period      string `gorm:"size:7"`
+	Channel     string `gorm:"size:40;not null"`
+	ChannelKind string `gorm:"size:20;not null"`
+	Title       string `gorm:"not null"`
+	Body        string
+	// Link is the message's link, kept so that a retry sends the message first tried.
+	Link          string
 	Status        string `gorm:"size:20;not null;index"`
 	Attempts      int
 	LastError     string

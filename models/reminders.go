@@ -117,6 +117,11 @@ type ReminderInput struct {
 // switched on later does not announce old returns.
 const ReturnedNoticeWindow = 7 * 24 * time.Hour
 
+// ReminderFromHour is the hour (China Standard Time) from which the day's reminders go out: a
+// deadline, a follow-up or a red light is not worth waking a county's work chat at midnight. A
+// returned return is told at once: the unit is waiting for the office's decision.
+const ReminderFromHour = 8
+
 // DueReminders applies the office's rules to the input and returns every reminder due now, sorted by
 // key. It is pure: the same input always gives the same reminders; whether one was already sent is
 // the caller's business (the delivery table's unique key).
@@ -129,6 +134,11 @@ func DueReminders(in ReminderInput) []Reminder {
 	}
 	link := func(path string) string { return strings.TrimRight(r.BaseURL, "/") + path }
 	day := startOfDay(in.Now)
+	if in.Now.In(ReportingZone()).Hour() < ReminderFromHour {
+		// Before office hours only the returned notices; the day's others wait (their keys are
+		// the day's or the event's, so they still go out once, at eight).
+		r.BeforeDays, r.OnDeadline, r.FollowUpSoonDays, r.FollowUpOverdue, r.NewRed = 0, false, 0, false, false
+	}
 	for _, m := range in.Months {
 		due, ok := in.Deadlines[m.String()]
 		if !ok {
@@ -192,8 +202,9 @@ func DueReminders(in ReminderInput) []Reminder {
 			state = "已答复，待办公室销号"
 		}
 		for _, aud := range []string{f.UnitCode, AudienceOffice} {
+			// The month a follow-up is about is the month it falls due in.
 			out = append(out, Reminder{Key: fmt.Sprintf("%s:%d:%s", kind, f.ID, aud), Kind: kind, Audience: aud, Unit: f.UnitCode, UnitName: names[f.UnitCode],
-				Title: title, Missing: []string{fmt.Sprintf("督办事项“%s”（责任人 %s）办结期限 %s，%s。", f.Title, f.Assignee, f.DueDate, state)},
+				Period: Period{Year: due.Year(), Month: int(due.Month())}.String(), Title: title, Missing: []string{fmt.Sprintf("督办事项“%s”（责任人 %s）办结期限 %s，%s。", f.Title, f.Assignee, f.DueDate, state)},
 				Link: link(fmt.Sprintf("/followups#f%d", f.ID))})
 		}
 	}

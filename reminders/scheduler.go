@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"ruralkpi/models"
@@ -99,7 +100,7 @@ func (s *Scheduler) newRed(now time.Time) ([]models.RedItem, error) {
 				continue
 			}
 			out = append(out, models.RedItem{Unit: u.Code, Indicator: ind.Code, IndicatorName: ind.Name, Period: last,
-				Actual: models.FormatNumber(pr.Actual), Expected: models.FormatNumber(pr.Expected)})
+				Actual: models.FormatNumber(pr.Actual) + ind.Unit, Expected: models.FormatNumber(pr.Expected) + ind.Unit})
 		}
 	}
 	return out, nil
@@ -130,7 +131,7 @@ func (s *Scheduler) RunOnce(ctx context.Context) (Result, error) {
 				continue
 			}
 			d := models.ReminderDelivery{Key: models.DeliveryKey(r, c), Kind: r.Kind, Audience: r.Audience, Unit: r.Unit, Period: r.Period,
-				Channel: c.ID(), ChannelKind: c.Kind, Title: msg.Title, Body: msg.Text}
+				Channel: c.ID(), ChannelKind: c.Kind, Title: msg.Title, Body: msg.Text, Link: msg.Link}
 			ok, err := s.Store.ClaimDelivery(&d, now)
 			if err != nil {
 				return res, err
@@ -157,10 +158,19 @@ func (s *Scheduler) RunOnce(ctx context.Context) (Result, error) {
 			}
 			continue
 		}
-		msg := Message{Kind: d.Kind, Unit: d.Unit, Period: d.Period, Key: d.Key, Title: d.Title, Text: d.Body}
-		s.attempt(ctx, sender, c, msg, &d, &res)
+		s.attempt(ctx, sender, c, s.retryMessage(d), &d, &res)
 	}
 	return res, nil
+}
+
+// retryMessage is the message a delivery first tried: the reminder's key (without the channel), the
+// unit's name, the text and the link.
+func (s *Scheduler) retryMessage(d models.ReminderDelivery) Message {
+	m := Message{Kind: d.Kind, Unit: d.Unit, Period: d.Period, Key: strings.TrimSuffix(d.Key, "|"+d.Channel), Title: d.Title, Text: d.Body, Link: d.Link}
+	if d.Unit != "" {
+		m.UnitName = s.Plan.UnitName(d.Unit)
+	}
+	return m
 }
 
 func (s *Scheduler) attempt(ctx context.Context, sender *Sender, c models.ReminderChannel, msg Message, d *models.ReminderDelivery, res *Result) {

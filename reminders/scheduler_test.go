@@ -7,6 +7,7 @@ import (
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"io"
 	"mime"
 	"net"
@@ -14,12 +15,14 @@ import (
 	"net/http/httptest"
 	"net/mail"
 	"net/textproto"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"ruralkpi/internal/pgtest"
 	"ruralkpi/internal/testkit"
 	"ruralkpi/internal/teststore"
 	"ruralkpi/models"
@@ -141,9 +144,10 @@ type hookReceiver struct {
 }
 
 type hookRequest struct {
-	Path  string
-	Query map[string][]string
-	Body  map[string]any
+	Path     string
+	RawQuery string
+	Query    map[string][]string
+	Body     map[string]any
 }
 
 func startHooks(t *testing.T) *hookReceiver {
@@ -154,7 +158,7 @@ func startHooks(t *testing.T) *hookReceiver {
 		var body map[string]any
 		_ = json.Unmarshal(b, &body)
 		h.mu.Lock()
-		h.reqs = append(h.reqs, hookRequest{Path: req.URL.Path, Query: req.URL.Query(), Body: body})
+		h.reqs = append(h.reqs, hookRequest{Path: req.URL.Path, RawQuery: req.URL.RawQuery, Query: req.URL.Query(), Body: body})
 		fail := len(h.reqs) <= h.failFirst
 		h.mu.Unlock()
 		if fail {
@@ -197,6 +201,25 @@ func openStore(t *testing.T) (*store.Store, *models.Plan, string) {
 	return s, p, path
 }
 
+// forEachDB runs f on a fresh database holding the plan, on SQLite and on PostgreSQL (a schema of
+// its own; skipped loudly without RURALKPI_TEST_PG). path opens the same database again, as a
+// second server would.
+func forEachDB(t *testing.T, f func(t *testing.T, st *store.Store, p *models.Plan, path string)) {
+	t.Run("sqlite", func(t *testing.T) {
+		st, p, path := openStore(t)
+		f(t, st, p, path)
+	})
+	t.Run("postgres", func(t *testing.T) {
+		url := pgtest.URL(t)
+		p := testkit.Plan(t)
+		st := teststore.Open(t, url)
+		if err := st.SeedPlan(p); err != nil {
+			t.Fatal(err)
+		}
+		f(t, st, p, url)
+	})
+}
+
 func saveSettings(t *testing.T, s *store.Store, p *models.Plan, rs models.ReminderSettings) {
 	t.Helper()
 	if err := s.SaveReminderSettings(p, rs, models.Actor{Username: "office"}, time.Now()); err != nil {
@@ -206,9 +229,12 @@ func saveSettings(t *testing.T, s *store.Store, p *models.Plan, rs models.Remind
 
 // TestDeadlineReminderSentExactlyOnce moves the clock across 2024-06's deadline (2024-07-05) in
 // six-hour steps with two schedulers on the same database: the unit that has not filed gets exactly
-// one mail and one 企业微信 message; the unit that filed gets nothing.
+// one mail and one 企业微信 message; the unit that filed gets nothing. On SQLite and PostgreSQL.
 func TestDeadlineReminderSentExactlyOnce(t *testing.T) {
-	st, plan, path := openStore(t)
+	forEachDB(t, testDeadlineReminderSentExactlyOnce)
+}
+
+func testDeadlineReminderSentExactlyOnce(t *testing.T, st *store.Store, plan *models.Plan, path string) {
 	smtpSrv, hooks := startSMTP(t), startHooks(t)
 	saveSettings(t, st, plan, models.ReminderSettings{
 		Rules: models.ReminderRules{OnDeadline: true, BaseURL: "http://kpi.example.gov.cn"},
@@ -235,6 +261,10 @@ func TestDeadlineReminderSentExactlyOnce(t *testing.T) {
 			if _, err := s.RunOnce(context.Background()); err != nil {
 				t.Fatalf("%s: %v", step, err)
 			}
+		}
+		// The deadline day's reminder waits for eight o'clock: nothing at midnight or at six.
+		if step.Before(at(t, "2024-07-05 08:00")) && len(smtpSrv.mails())+len(hooks.requests()) > 0 {
+			t.Fatalf("sent before eight on %s", step)
 		}
 	}
 	mails := smtpSrv.mails()
@@ -279,37 +309,56 @@ func TestDeadlineReminderSentExactlyOnce(t *testing.T) {
 	}
 }
 
-// TestRetryWithBackoff: a webhook that fails twice gets the message on the third attempt, and not
-// before each back-off has passed.
+// TestRetryWithBackoff: webhooks that fail twice get the message on the third attempt, not before
+// each back-off has passed, and the retried message still names the unit and carries the link.
+// Two servers run the schedule at each step, on SQLite and PostgreSQL: a retry is claimed once.
 func TestRetryWithBackoff(t *testing.T) {
-	st, plan, _ := openStore(t)
+	forEachDB(t, testRetryWithBackoff)
+}
+
+func testRetryWithBackoff(t *testing.T, st *store.Store, plan *models.Plan, path string) {
 	hooks := startHooks(t)
-	hooks.failFirst = 2
+	hooks.failFirst = 4 // both channels fail twice
 	saveSettings(t, st, plan, models.ReminderSettings{
-		Rules:    models.ReminderRules{BeforeDays: 2},
-		Channels: []models.ReminderChannel{{Audience: "530302", Kind: models.ChannelJSON, Target: hooks.srv.URL + "/json"}},
+		Rules: models.ReminderRules{BeforeDays: 2, BaseURL: "http://kpi.example.gov.cn"},
+		Channels: []models.ReminderChannel{{Audience: "530302", Kind: models.ChannelJSON, Target: hooks.srv.URL + "/json"},
+			{Audience: "530302", Kind: models.ChannelWeCom, Target: hooks.srv.URL + "/wecom"}},
 	})
 	clock := &testClock{}
-	s := &Scheduler{Store: st, Plan: plan, Now: clock.Now}
+	servers := []*Scheduler{{Store: st, Plan: plan, Now: clock.Now}, {Store: teststore.Open(t, path), Plan: plan, Now: clock.Now}}
 	start := at(t, "2024-07-03 09:00")
 	for _, step := range []struct {
 		after time.Duration
 		calls int
-	}{{0, 1}, {30 * time.Second, 1}, {time.Minute, 2}, {5 * time.Minute, 2}, {6 * time.Minute, 3}, {3 * time.Hour, 3}} {
+	}{{0, 2}, {30 * time.Second, 2}, {time.Minute, 4}, {5 * time.Minute, 4}, {6 * time.Minute, 6}, {3 * time.Hour, 6}} {
 		clock.Set(start.Add(step.after))
-		if _, err := s.RunOnce(context.Background()); err != nil {
-			t.Fatal(err)
+		for _, s := range servers {
+			if _, err := s.RunOnce(context.Background()); err != nil {
+				t.Fatal(err)
+			}
 		}
 		if got := len(hooks.requests()); got != step.calls {
 			t.Fatalf("after %s: %d requests, want %d", step.after, got, step.calls)
 		}
 	}
 	log, _ := st.Deliveries(5)
-	if len(log) != 1 || log[0].Status != models.DeliverySent || log[0].Attempts != 3 {
+	if len(log) != 2 || log[0].Status != models.DeliverySent || log[1].Status != models.DeliverySent || log[0].Attempts != 3 || log[1].Attempts != 3 {
 		t.Fatalf("log %+v", log)
 	}
-	if body := hooks.requests()[2].Body; body["kind"] != models.ReminderBefore || body["unit"] != "530302" || body["period"] != "2024-06" {
-		t.Errorf("json body %v", body)
+	// A retried message is the message first tried: the unit's name and the link survive the retry.
+	link := "http://kpi.example.gov.cn/returns?county=530302&period=2024-06"
+	for _, r := range hooks.requests()[4:] {
+		switch r.Path {
+		case "/json":
+			if body := r.Body; body["key"] != "before_deadline:2024-06:530302" || body["kind"] != models.ReminderBefore || body["unit"] != "530302" || body["unit_name"] != "麒麟区" ||
+				body["period"] != "2024-06" || body["link"] != link {
+				t.Errorf("retried json body %v", body)
+			}
+		case "/wecom":
+			if content, _ := r.Body["markdown"].(map[string]any)["content"].(string); !strings.Contains(content, "[打开系统处理]("+link+")") {
+				t.Errorf("retried wecom content %q", content)
+			}
+		}
 	}
 }
 
@@ -347,6 +396,10 @@ func TestDingTalkSignedReturnedNotice(t *testing.T) {
 	ts, _ := strconv.ParseInt(q["timestamp"][0], 10, 64)
 	if ts != clock.Now().UnixMilli() || q["sign"][0] != DingTalkSign(ts, "SEC123") || q["access_token"][0] != "abc" {
 		t.Errorf("query %v", q)
+	}
+	// 钉钉 wants the Base64 signature URL-encoded in the query ("=" as %3D, "+" as %2B, "/" as %2F).
+	if want := "sign=" + url.QueryEscape(DingTalkSign(ts, "SEC123")); !strings.Contains(reqs[0].RawQuery, want) || !strings.Contains(want, "%3D") {
+		t.Errorf("raw query %q lacks %q", reqs[0].RawQuery, want)
 	}
 	md, _ := reqs[0].Body["markdown"].(map[string]any)
 	if text, _ := md["text"].(string); !strings.Contains(text, "快递进村数量与台账不符") || !strings.Contains(md["title"].(string), "退回") {
@@ -411,6 +464,11 @@ func TestNewRedToTheOffice(t *testing.T) {
 		if r.Body["kind"] != models.ReminderRed || r.Body["period"] != month || !strings.Contains(r.Body["text"].(string), "序时进度") {
 			t.Errorf("new red message %v", r.Body)
 		}
+		// The figures carry the indicator's unit of measure (实际 0.96亿元, not 实际 0.96).
+		key := strings.Split(r.Body["key"].(string), ":")
+		if ind, _ := plan.Indicator(key[len(key)-1]); ind.Unit != "" && !strings.Contains(r.Body["text"].(string), ind.Unit+"，序时进度应达") {
+			t.Errorf("new red message without the unit %q: %v", ind.Unit, r.Body["text"])
+		}
 	}
 	if _, err := s.RunOnce(context.Background()); err != nil {
 		t.Fatal(err)
@@ -464,10 +522,13 @@ func TestMailOverSTARTTLSWithPassword(t *testing.T) {
 	}
 }
 
-// TestConcurrentSchedulersSendOnce: four servers on the same database file run at the same instant;
-// each message still goes out once.
+// TestConcurrentSchedulersSendOnce: four servers on the same database run at the same instant;
+// each message still goes out once. On SQLite and PostgreSQL.
 func TestConcurrentSchedulersSendOnce(t *testing.T) {
-	st, plan, path := openStore(t)
+	forEachDB(t, testConcurrentSchedulersSendOnce)
+}
+
+func testConcurrentSchedulersSendOnce(t *testing.T, st *store.Store, plan *models.Plan, path string) {
 	hooks := startHooks(t)
 	saveSettings(t, st, plan, models.ReminderSettings{
 		Rules: models.ReminderRules{OnDeadline: true},
@@ -498,5 +559,76 @@ func TestConcurrentSchedulersSendOnce(t *testing.T) {
 	}
 	if got := len(hooks.requests()); got != 2 {
 		t.Fatalf("%d messages, want 2 (one per unit)", got)
+	}
+}
+
+// TestFollowUpRemindersToUnitAndOffice moves the clock across a follow-up's due day in six-hour steps:
+// the unit and the office each hear once that it is due soon and once that it is overdue, and each
+// message names the unit, the month, the follow-up and its due day, and links to it.
+func TestFollowUpRemindersToUnitAndOffice(t *testing.T) {
+	st, plan, _ := openStore(t)
+	hooks := startHooks(t)
+	saveSettings(t, st, plan, models.ReminderSettings{
+		Rules: models.ReminderRules{FollowUpSoonDays: 2, FollowUpOverdue: true, BaseURL: "http://kpi.example.gov.cn"},
+		Channels: []models.ReminderChannel{{Audience: "530302", Kind: models.ChannelJSON, Target: hooks.srv.URL + "/unit"},
+			{Audience: models.AudienceOffice, Kind: models.ChannelJSON, Target: hooks.srv.URL + "/office"}},
+	})
+	f, err := st.OpenFollowUp(plan, models.NewFollowUp{UnitCode: "530302", Indicator: plan.Indicators[0].Code, Title: "补报网点台账", Assignee: "张三", DueDate: "2024-07-10"},
+		models.Actor{Username: "office"}, at(t, "2024-07-01 10:00"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock := &testClock{}
+	s := &Scheduler{Store: st, Plan: plan, Now: clock.Now}
+	for step := at(t, "2024-07-06 00:00"); step.Before(at(t, "2024-07-14 00:00")); step = step.Add(6 * time.Hour) {
+		clock.Set(step)
+		if _, err := s.RunOnce(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := map[string]int{}
+	for _, r := range hooks.requests() {
+		got[r.Path+" "+r.Body["kind"].(string)]++
+		text, _ := r.Body["text"].(string)
+		for _, want := range []string{"单位：麒麟区", "月份：2024年7月", "补报网点台账", "办结期限 2024-07-10", fmt.Sprintf("链接：http://kpi.example.gov.cn/followups#f%d", f.ID)} {
+			if !strings.Contains(text, want) {
+				t.Errorf("%s %s lacks %q:\n%s", r.Path, r.Body["kind"], want, text)
+			}
+		}
+		if r.Body["period"] != "2024-07" {
+			t.Errorf("period %v", r.Body["period"])
+		}
+	}
+	want := map[string]int{"/unit " + models.ReminderFUSoon: 1, "/office " + models.ReminderFUSoon: 1, "/unit " + models.ReminderFUDue: 1, "/office " + models.ReminderFUDue: 1}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("messages %v, want %v", got, want)
+	}
+}
+
+// TestMailOnPlainRelayWithPasswordFromEnv: a plain relay (no STARTTLS, as on an intranet; Go sends a
+// password unencrypted only to localhost) with the password read from the environment at send time.
+func TestMailOnPlainRelayWithPasswordFromEnv(t *testing.T) {
+	st, plan, _ := openStore(t)
+	smtpSrv := startSMTP(t)
+	saveSettings(t, st, plan, models.ReminderSettings{
+		Rules:    models.ReminderRules{OnDeadline: true, BaseURL: "http://kpi.example.gov.cn"},
+		SMTP:     models.SMTPSettings{Host: "localhost", Port: smtpSrv.port(), From: "kpi@example.gov.cn", Username: "kpi", Password: "env:SMTP_PW"},
+		Channels: []models.ReminderChannel{{Audience: "530302", Kind: models.ChannelEmail, Target: "clerk@example.cn"}},
+	})
+	secrets := NewSecrets("", func(k string) string {
+		if k == "SMTP_PW" {
+			return "from-env"
+		}
+		return ""
+	})
+	s := &Scheduler{Store: st, Plan: plan, Now: (&testClock{t: at(t, "2024-07-05 09:00")}).Now, Secrets: secrets}
+	if res, err := s.RunOnce(context.Background()); err != nil || res.Sent != 1 {
+		t.Fatalf("run: %+v %v", res, err)
+	}
+	smtpSrv.mu.Lock()
+	auth := append([]string(nil), smtpSrv.auth...)
+	smtpSrv.mu.Unlock()
+	if len(smtpSrv.mails()) != 1 || len(auth) != 1 || auth[0] != "\x00kpi\x00from-env" {
+		t.Fatalf("mails %d, auth %q", len(smtpSrv.mails()), auth)
 	}
 }

@@ -115,3 +115,36 @@ func BenchmarkQualityRules(b *testing.B) {
 	}
 	b.ReportMetric(float64(testkit.CPUTime()-cpuStart)/float64(b.N), "cpu-ns/op")
 }
+
+// TestQualityLedgerFlagLinksTheSnapshot: a return that disagrees with the unit's ledger of the month
+// is flagged, and the flag names the ledger snapshot its figure comes from, so that the page links it.
+func TestQualityLedgerFlagLinksTheSnapshot(t *testing.T) {
+	s, p := demoStore(t)
+	period := models.MustPeriod("2025-09")
+	snaps, err := s.LedgerSnapshots("530303")
+	if err != nil || len(snaps) == 0 {
+		t.Fatalf("demo ledger snapshots of 530303: %d %v", len(snaps), err)
+	}
+	v, err := s.LatestVersion("530303", period.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	values := models.VersionValues(v)
+	values["covered_villages"] += 50
+	in, err := s.QualityFigures(p, "530303", period, values)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var found bool
+	for _, f := range models.QualityFlags(in) {
+		if f.Rule == models.FlagLedger && f.Indicator == "covered_villages" {
+			found = len(f.Compared) == 2 && f.Compared[1].LedgerSnapshot == snaps[0].ID && f.Compared[1].LedgerSnapshot != 0
+			if !found {
+				t.Errorf("ledger flag compares %+v, want snapshot %d", f.Compared, snaps[0].ID)
+			}
+		}
+	}
+	if !found {
+		t.Fatalf("no ledger flag for covered_villages 50 above the ledger: %+v", in.Ledger)
+	}
+}

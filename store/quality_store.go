@@ -115,6 +115,7 @@ func (s *Store) QualityFigures(p *models.Plan, unit string, period models.Period
 		in.Names[u.Code] = u.Name
 	}
 	months := models.MonthsInYear(p, period.Year)
+	in.PaceFirstMonth = models.FirstMonthInYear(p, period.Year)
 	allocs := map[string]float64{}
 	var al []models.Allocation
 	if err := s.db.Where("year = ? AND unit_code = ?", period.Year, unit).Find(&al).Error; err != nil {
@@ -131,14 +132,14 @@ func (s *Store) QualityFigures(p *models.Plan, unit string, period models.Period
 		}
 	}
 	var snap models.LedgerSnapshot
-	err = s.db.Select("indicators").Where("unit_code = ? AND period = ?", unit, cur).Order("number DESC").Take(&snap).Error
+	err = s.db.Select("id", "indicators").Where("unit_code = ? AND period = ?", unit, cur).Order("number DESC").Take(&snap).Error
 	switch {
 	case err == nil && snap.Indicators != "":
 		derived := map[string]float64{}
 		if err := json.Unmarshal([]byte(snap.Indicators), &derived); err != nil {
 			return in, fmt.Errorf("store: quality ledger: %w", err)
 		}
-		in.Ledger = models.CompareLedger(derived, values, nil)
+		in.Ledger, in.LedgerSnapshot = models.CompareLedger(derived, values, nil), snap.ID
 	case err != nil && !errors.Is(err, gorm.ErrRecordNotFound):
 		return in, fmt.Errorf("store: quality ledger: %w", err)
 	}
