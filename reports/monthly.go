@@ -420,8 +420,8 @@ func (b *monthlyBuilder) summary() sheet {
 	for _, ind := range p.Indicators {
 		for _, scope := range scopes {
 			pr, ok := b.cur.get(key{ind.Code, scope})
-			if !ok {
-				continue
+			if !ok || pr.GreyReason == models.GreyOfficeOnly {
+				continue // the office's city-wide figures have a city row only, as on the pages
 			}
 			row := []excelize.Cell{b.text(ind.Name), b.text(p.UnitShortName(scope)), b.text(ind.Unit)}
 			row = append(row, b.figureCells(ind, pr)...)
@@ -441,8 +441,8 @@ func (b *monthlyBuilder) unit(u models.Unit, name string) sheet {
 	}
 	for _, ind := range p.Indicators {
 		pr, ok := b.cur.get(key{ind.Code, u.Code})
-		if !ok {
-			continue
+		if !ok || pr.GreyReason == models.GreyOfficeOnly {
+			continue // the office's city-wide figures: a unit has none
 		}
 		row := []excelize.Cell{b.text(workstreams[ind.Workstream]), b.text(ind.Name), b.text(ind.Unit)}
 		row = append(row, b.figureCells(ind, pr)...)
