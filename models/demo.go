@@ -90,7 +90,7 @@ func GenerateDemo(p *Plan, seed uint64) (DemoData, error) {
 		if ind.Reporter != ReporterCounty || ind.Kind == KindMilestone || ind.Code == "hub_parks" {
 			continue
 		}
-		planned[ind.Code] = apportion(p, ind, units, profiles)
+		planned[ind.Code] = apportion(p, ind, units, profiles, planned)
 	}
 	// covered villages follow service points, capped by the number of villages.
 	if sp, ok := planned["service_points"]; ok {
@@ -201,14 +201,17 @@ func GenerateDemo(p *Plan, seed uint64) (DemoData, error) {
 // whole units for counts and in hundredths otherwise, so that unit allocations add up exactly to the
 // city target (the allocations page shows 分解一致 on the demo). Every unit reports statistics from the
 // plan's start; before a unit's own tasks start (roll-out counties: 2024) it builds at a third of the
-// pace of the pilots, which carry the first year's construction.
-func apportion(p *Plan, ind Indicator, units []Unit, profiles map[string]DemoProfile) map[string]map[int]float64 {
+// pace of the pilots, which carry the first year's construction. A count that is the numerator of a
+// share of another count (points earning over 10,000 yuan of all service points) follows the
+// denominator's allocation (shareOf), so that every unit's allocations hold the share the plan sets.
+func apportion(p *Plan, ind Indicator, units []Unit, profiles map[string]DemoProfile, planned map[string]map[string]map[int]float64) map[string]map[int]float64 {
 	out := map[string]map[int]float64{}
 	for _, u := range units {
 		out[u.Code] = map[int]float64{}
 	}
 	prevCity := 0.0
 	level := map[string]float64{}
+	den, denLevels := shareOf(p, ind, planned)
 	for _, y := range p.Years {
 		cityTarget, ok := p.Target(ind.Code, y)
 		if !ok {
@@ -233,6 +236,14 @@ func apportion(p *Plan, ind Indicator, units []Unit, profiles map[string]DemoPro
 			if ind.Kind == KindCumulative && MustPeriod(p.UnitTasksFrom(u.Code)).Year > y {
 				w /= 3 // construction of a roll-out county before its tasks start
 			}
+			if denLevels != nil {
+				// The unit's part of the city's share of its denominator, less what it already has.
+				denTarget, _ := p.Target(den, y)
+				w = 0
+				if denTarget > 0 {
+					w = math.Max(0, cityTarget/denTarget*denLevels[u.Code][y]-level[u.Code+ind.Code])
+				}
+			}
 			weights[u.Code] = w
 			total += w
 		}
@@ -254,6 +265,34 @@ func apportion(p *Plan, ind Indicator, units []Unit, profiles map[string]DemoPro
 		}
 	}
 	return out
+}
+
+// shareOf finds the count a cumulative count is a share of (a rate with it as numerator over another
+// indicator, e.g. points_income_10k of service_points) and that count's planned levels, when both have
+// targets in every year of the plan; nil when the count is no such numerator.
+func shareOf(p *Plan, ind Indicator, planned map[string]map[string]map[int]float64) (string, map[string]map[int]float64) {
+	if ind.Kind != KindCumulative {
+		return "", nil
+	}
+	for _, r := range p.Indicators {
+		if r.Kind != KindRate || r.Numerator != ind.Code || r.Denominator == "" || r.Denominator == DenominatorAdminVillages {
+			continue
+		}
+		levels, ok := planned[r.Denominator]
+		if !ok {
+			continue
+		}
+		for _, y := range p.Years {
+			if _, ok := p.Target(r.Denominator, y); !ok {
+				return "", nil
+			}
+			if _, ok := p.Target(ind.Code, y); !ok {
+				return "", nil
+			}
+		}
+		return r.Denominator, levels
+	}
+	return "", nil
 }
 
 // demoUntargeted gives indicators without a target (三个一批) a plausible yearly volume.

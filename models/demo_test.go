@@ -1,6 +1,7 @@
 package models
 
 import (
+	"fmt"
 	"math"
 	"testing"
 )
@@ -179,5 +180,53 @@ func TestDemoReadsThePlanAsMeant(t *testing.T) {
 		if !reported2023[u.Code] {
 			t.Errorf("%s has no 2023-10 return: every unit reports statistics from the plan's start", u.Code)
 		}
+	}
+}
+
+// TestDemoAllocationsHoldTheShareConditions: the document's 2025 share conditions (line 106: points
+// earning over 10,000 yuan a month > 50% of all points, over 20,000 > 30%) hold a unit to the city's
+// share. The demo allocated the income-band points by villages and the service points by empty
+// villages, so the six roll-out counties were allocated 43.75% (陆良县: 70 of 160) and read red on
+// both shares in 2025-12 in a month they met every count allocation. Each unit's allocations of a
+// share's numerator and denominator must hold the share's target.
+func TestDemoAllocationsHoldTheShareConditions(t *testing.T) {
+	p := loadDefaultPlan(t)
+	d, err := GenerateDemo(p, 2023)
+	if err != nil {
+		t.Fatal(err)
+	}
+	alloc := map[string]map[int]map[string]float64{}
+	for _, a := range d.Allocations {
+		if alloc[a.Indicator] == nil {
+			alloc[a.Indicator] = map[int]map[string]float64{}
+		}
+		if alloc[a.Indicator][a.Year] == nil {
+			alloc[a.Indicator][a.Year] = map[string]float64{}
+		}
+		alloc[a.Indicator][a.Year][a.UnitCode] = a.Value
+	}
+	checked := 0
+	for _, ind := range p.Indicators {
+		if ind.Kind != KindRate || ind.Denominator == "" || ind.Denominator == DenominatorAdminVillages {
+			continue
+		}
+		for _, y := range p.Years {
+			target, ok := p.Target(ind.Code, y)
+			if !ok {
+				continue
+			}
+			t.Run(fmt.Sprintf("%s/%d", ind.Code, y), func(t *testing.T) {
+				for _, u := range p.ReportingUnits() {
+					num, den := alloc[ind.Numerator][y][u.Code], alloc[ind.Denominator][y][u.Code]
+					if den == 0 || num/den*100 < target {
+						t.Errorf("%s %d: %s allocated %v of %v %s = %.2f%%, below the %v%% condition", u.Code, y, ind.Numerator, num, den, ind.Denominator, num/den*100, target)
+					}
+					checked++
+				}
+			})
+		}
+	}
+	if checked == 0 {
+		t.Fatal("no share condition checked")
 	}
 }
