@@ -78,6 +78,30 @@ func (pr Progress) StatusWord() string {
 	return pr.Status.Label()
 }
 
+// CountsTasks reports whether the value counts units' tasks (a roll-up judged as milestones, such as
+// the city's hub parks or 共同配送): its Expected is then the units due by this year end and its Ratio
+// done of due, not 序时进度 and 序时完成率.
+func (pr Progress) CountsTasks() bool {
+	return pr.Judged == ScheduleMilestone && !pr.OwnTask
+}
+
+// ExpectedWord names Expected wherever it is printed: 序时进度, or for a count of tasks 年底前应完成.
+func (pr Progress) ExpectedWord() string {
+	if pr.CountsTasks() {
+		return "年底前应完成"
+	}
+	return "序时进度"
+}
+
+// RatioWord names Ratio wherever it is printed: 序时完成率, or for a count of tasks 已完成占比 (done of
+// due by this year end).
+func (pr Progress) RatioWord() string {
+	if pr.CountsTasks() {
+		return "已完成占比"
+	}
+	return "序时完成率"
+}
+
 // ShowsNeeded reports whether the monthly pace still needed is meaningful: a numeric target and a
 // figure, months left in the year, and not a milestone.
 func (pr Progress) ShowsNeeded() bool {

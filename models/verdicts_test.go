@@ -154,3 +154,27 @@ func TestMilestoneExpectedIsDueByYearEnd(t *testing.T) {
 		t.Errorf("共同配送 city 2023-09: expected %v ratio %v actual %v, want 4, 1 and 4", got.Expected, got.Ratio, got.Actual)
 	}
 }
+
+// TestTaskCountsNameWhatIsDue: the city's hub parks in 2024-06 printed "序时 7 · 序时完成率 14.3%"
+// beside 正常 on the overview's headline card. What is due by year end and done of due are named as
+// such wherever they are printed; a linear indicator keeps 序时进度 and 序时完成率.
+func TestTaskCountsNameWhatIsDue(t *testing.T) {
+	p := testkit.Plan(t)
+	c := models.NewProgressCalculator(p, hubParks2024(), models.ProgressOptions{})
+	period := models.MustPeriod("2024-06")
+	for _, tt := range []struct {
+		indicator, scope, expected, ratio string
+	}{
+		{"hub_parks", "530300", "年底前应完成", "已完成占比"},
+		{"joint_distribution", "530300", "年底前应完成", "已完成占比"},
+		{"service_points", "530300", "序时进度", "序时完成率"},
+		{"firms_10m", "530300", "序时进度", "序时完成率"},
+	} {
+		t.Run(tt.indicator, func(t *testing.T) {
+			got := c.Progress(tt.indicator, tt.scope, period)
+			if got.ExpectedWord() != tt.expected || got.RatioWord() != tt.ratio {
+				t.Errorf("%s: %q and %q, want %q and %q", tt.indicator, got.ExpectedWord(), got.RatioWord(), tt.expected, tt.ratio)
+			}
+		})
+	}
+}

@@ -87,6 +87,9 @@ func TestCSVTaskExpectedAndRatio(t *testing.T) {
 	if city[7] != "4" || city[9] != "100.0" {
 		t.Errorf("city row 序时进度 %q 序时完成率 %q, want 4 and 100.0", city[7], city[9])
 	}
+	if !strings.Contains(city[12], "年底前应完成 4，已完成 4") {
+		t.Errorf("city row 进度说明 %q does not say the 4 are due by year end, not 序时进度", city[12])
+	}
 	if unit[7] != "" || unit[9] != "" {
 		t.Errorf("one task's row 序时进度 %q 序时完成率 %q, want both empty", unit[7], unit[9])
 	}

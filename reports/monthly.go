@@ -399,6 +399,11 @@ func remark(pr models.Progress) string {
 		}
 		parts = append(parts, part)
 	}
+	if pr.CountsTasks() && pr.HasExpected && pr.HasActual {
+		// The 序时进度 and 序时完成率 columns of a count of tasks hold what is due by this year end and
+		// done of due: say so in words.
+		parts = append(parts, fmt.Sprintf("%s %s，已完成 %s", pr.ExpectedWord(), models.FormatNumber(pr.Expected), models.FormatNumber(pr.Actual)))
+	}
 	if pr.Units > 1 && pr.Reported < pr.Units {
 		parts = append(parts, fmt.Sprintf("%d/%d个单位有数据", pr.Reported, pr.Units))
 	}
