@@ -761,11 +761,16 @@ func (c *ProgressCalculator) expected(ind Indicator, i, u int, period, from Peri
 		prev, ok := c.yearTarget(i, u, year-1)
 		if u != 0 && ind.Kind == KindRate {
 			prev, ok = c.unitTarget(i, u, year-1)
+			tasks := c.units[u].tasks
 			switch {
 			case !ok && from.Year == year:
 				// The unit's first year on the city's rate starts from its own level (the office sets
 				// another start by allocating last year's rate to the unit).
 				prev, ok = c.ownLevel(i, u, from)
+			case !ok && tasks.Year == year && c.units[u].start.Before(tasks):
+				// Its own rate this year and none last year, its tasks starting this year (a roll-out
+				// county): its path starts from its own level then, as on the city's rate.
+				prev, ok = c.ownLevel(i, u, tasks)
 			case !ok:
 				prev, ok = c.yearTarget(i, u, year-1)
 			}

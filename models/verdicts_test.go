@@ -178,3 +178,37 @@ func TestTaskCountsNameWhatIsDue(t *testing.T) {
 		})
 	}
 }
+
+// TestOfficeAllocatesARatePerUnit: the office may allocate a rate per unit and year like any other
+// target (issue 13, item 2). Its allocation of last year's rate is the start of the unit's path; without
+// one, a unit whose rate path starts this year (陆良县's tasks start in 2024-01) starts from its own
+// level, as it does on the city's rate — it used to start from the city's 30 % of 2023 and read red.
+func TestOfficeAllocatesARatePerUnit(t *testing.T) {
+	p := testkit.Plan(t)
+	for _, tt := range []struct {
+		name     string
+		alloc    map[int]float64
+		points   float64
+		expected float64
+		want     models.ProgressStatus
+	}{
+		// 20 + (50 − 20) × 1/12 = 22.5; 28 ÷ 160 = 17.5 % → 0.78 → red.
+		{"baseline_allocated", map[int]float64{2023: 20, 2024: 50}, 28, 22.5, models.StatusRed},
+		// 12.5 + (50 − 12.5) × 1/12 = 15.625; 17.5 % → green.
+		{"own_level_without_baseline", map[int]float64{2024: 50}, 28, 15.625, models.StatusGreen},
+		// 15 ÷ 160 = 9.4 % of 15.625 → 0.6 → red: its own rate, judged.
+		{"own_level_then_behind", map[int]float64{2024: 50}, 15, 15.625, models.StatusRed},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			ds := dataset([]fig{{"530322", "2023-12", "pfm_fused_points", 20}, {"530322", "2024-01", "pfm_fused_points", tt.points}}, nil)
+			ds.AdminVillages["530322"] = 160
+			for y, v := range tt.alloc {
+				allocate(ds, "pfm_fusion_rate", y, "530322", v)
+			}
+			got := models.NewProgressCalculator(p, ds, models.ProgressOptions{}).Progress("pfm_fusion_rate", "530322", models.MustPeriod("2024-01"))
+			if !near(got.Target, 50) || !near(got.Expected, tt.expected) || got.Status != tt.want {
+				t.Errorf("陆良县 fusion rate 2024-01: target %v expected %.4f %s, want 50, %.4f and %s", got.Target, got.Expected, got.Status, tt.expected, tt.want)
+			}
+		})
+	}
+}
