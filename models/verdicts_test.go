@@ -212,3 +212,29 @@ func TestOfficeAllocatesARatePerUnit(t *testing.T) {
 		})
 	}
 }
+
+// TestOwnLevelFromTheFirstFigureStartsThatMonth: a pilot unit held to the city's coverage has no figure
+// before the plan, so its path starts at its first figure. That figure is the level of the month it is
+// reported in, not of the month before: 麒麟区's 11.74 % in 2023-08 was expected to have grown a fifth of
+// the way to 30 % in the same month (15.39 %) and read red in the plan's first month, the map's 麒麟区
+// amber while it met every allocation.
+func TestOwnLevelFromTheFirstFigureStartsThatMonth(t *testing.T) {
+	p := testkit.Plan(t)
+	ds := dataset([]fig{{"530302", "2023-08", "covered_villages", 27}, {"530302", "2023-09", "covered_villages", 40}}, nil)
+	ds.AdminVillages["530302"] = 230
+	c := models.NewProgressCalculator(p, ds, models.ProgressOptions{})
+	for _, tt := range []struct {
+		period   string
+		expected float64
+	}{
+		{"2023-08", 27.0 / 230 * 100},                       // its own level: nothing more yet
+		{"2023-09", 27.0/230*100 + (30-27.0/230*100)*1.0/4}, // a quarter of the way in the four months left
+	} {
+		t.Run(tt.period, func(t *testing.T) {
+			got := c.Progress("village_coverage", "530302", models.MustPeriod(tt.period))
+			if !near(got.Expected, tt.expected) || got.Status != models.StatusGreen {
+				t.Errorf("麒麟区 coverage %s: expected %.4f %s, want %.4f and green", tt.period, got.Expected, got.Status, tt.expected)
+			}
+		})
+	}
+}
