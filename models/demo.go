@@ -92,13 +92,13 @@ func GenerateDemo(p *Plan, seed uint64) (DemoData, error) {
 		}
 		planned[ind.Code] = apportion(p, ind, units, profiles, planned)
 	}
-	// covered villages follow service points, capped by the number of villages.
+	// covered villages follow service points (a point per village), capped by the number of villages.
 	if sp, ok := planned["service_points"]; ok {
 		cv := map[string]map[int]float64{}
 		for u, years := range sp {
 			cv[u] = map[int]float64{}
 			for y, v := range years {
-				cv[u][y] = math.Min(float64(profiles[u].AdminVillages), math.Floor(v*0.98))
+				cv[u][y] = math.Min(float64(profiles[u].AdminVillages), v) // a point per village
 			}
 		}
 		planned["covered_villages"] = cv
@@ -212,6 +212,10 @@ func apportion(p *Plan, ind Indicator, units []Unit, profiles map[string]DemoPro
 	prevCity := 0.0
 	level := map[string]float64{}
 	den, denLevels := shareOf(p, ind, planned)
+	villages := 0
+	for _, u := range units {
+		villages += profiles[u.Code].AdminVillages
+	}
 	for _, y := range p.Years {
 		cityTarget, ok := p.Target(ind.Code, y)
 		if !ok {
@@ -230,8 +234,9 @@ func apportion(p *Plan, ind Indicator, units []Unit, profiles map[string]DemoPro
 			}
 			w := float64(profiles[u.Code].AdminVillages)
 			if ind.Kind == KindCumulative && ind.Code != "ev_replacement" && ind.Integer && (ind.Code == "service_points" || ind.Code == "direct_delivery_points" || ind.Code == "pfm_fused_points") {
-				// village-bound counts fill the villages still without one.
-				w = math.Max(1, float64(profiles[u.Code].AdminVillages)-level[u.Code+ind.Code])
+				// Village-bound counts reach the city's share of the unit's villages (80% of them in
+				// 2024), the rate the unit is held to: its part less what it already has.
+				w = math.Max(0, cityTarget/float64(villages)*float64(profiles[u.Code].AdminVillages)-level[u.Code+ind.Code])
 			}
 			if ind.Kind == KindCumulative && MustPeriod(p.UnitTasksFrom(u.Code)).Year > y {
 				w /= 3 // construction of a roll-out county before its tasks start

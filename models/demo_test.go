@@ -230,3 +230,37 @@ func TestDemoAllocationsHoldTheShareConditions(t *testing.T) {
 		t.Fatal("no share condition checked")
 	}
 }
+
+// TestDemoAllocationsHoldTheCityRates: a unit is held to the city's coverage (80% of its villages in
+// 2024) from the year its tasks start, and its covered villages follow its service points. The demo
+// filled the villages still empty, so 陆良县 was allocated 123 points for its 160 villages in 2024
+// (76.9%) and read amber on coverage for twenty months while meeting every allocation.
+func TestDemoAllocationsHoldTheCityRates(t *testing.T) {
+	p := loadDefaultPlan(t)
+	d, err := GenerateDemo(p, 2023)
+	if err != nil {
+		t.Fatal(err)
+	}
+	alloc := map[string]float64{}
+	for _, a := range d.Allocations {
+		alloc[fmt.Sprintf("%s/%d/%s", a.Indicator, a.Year, a.UnitCode)] = a.Value
+	}
+	for _, rate := range []string{"village_coverage", "pfm_fusion_rate"} {
+		count := "service_points" // covered villages follow the points
+		if rate == "pfm_fusion_rate" {
+			count = "pfm_fused_points"
+		}
+		for _, y := range p.Years {
+			target, _ := p.Target(rate, y)
+			for _, u := range p.ReportingUnits() {
+				if MustPeriod(p.UnitTasksFrom(u.Code)).Year > y {
+					continue // not yet held to a rate
+				}
+				v := float64(d.AdminVillages[u.Code])
+				if got := alloc[fmt.Sprintf("%s/%d/%s", count, y, u.Code)]; got < math.Floor(target/100*v) {
+					t.Errorf("%s %d: %s allocated %v of %v villages = %.1f%%, below the city's %v%% %s", u.Code, y, count, got, v, got/v*100, target, rate)
+				}
+			}
+		}
+	}
+}
