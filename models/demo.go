@@ -161,6 +161,11 @@ func GenerateDemo(p *Plan, seed uint64) (DemoData, error) {
 						v = math.Min(v, float64(prof.AdminVillages))
 					}
 					v = round(v, ind)
+					if whole, ok := demoWholeOf[ind.Code]; ok {
+						if w, seen := last[whole]; seen {
+							v = math.Min(v, w) // a part of this month's whole (which never falls)
+						}
+					}
 					if ind.Kind == KindCumulative && v < last[ind.Code] {
 						v = last[ind.Code]
 					}
@@ -195,6 +200,16 @@ func GenerateDemo(p *Plan, seed uint64) (DemoData, error) {
 		}
 	}
 	return data, nil
+}
+
+// demoWholeOf names, for a count that is part of another (direct-delivery, fused and income-band
+// points are service points; a covered village has one), the count it cannot exceed.
+var demoWholeOf = map[string]string{
+	"covered_villages":       "service_points",
+	"direct_delivery_points": "service_points",
+	"pfm_fused_points":       "service_points",
+	"points_income_10k":      "service_points",
+	"points_income_20k":      "points_income_10k",
 }
 
 // apportion splits each year's city increment among the units by the largest-remainder method, in

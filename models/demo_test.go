@@ -44,6 +44,22 @@ func TestGenerateDemo(t *testing.T) {
 		}
 	})
 
+	t.Run("a part never exceeds its whole", func(t *testing.T) {
+		// Direct-delivery, fused and income-band points are service points, covered villages have one:
+		// 曲靖经开区 reported 48 direct-delivery points of 47 in 2025-08, which its ledger cannot show.
+		for _, v := range a.Versions {
+			got := map[string]float64{}
+			for _, val := range v.Values {
+				got[val.Indicator] = val.Value
+			}
+			for part, whole := range demoWholeOf {
+				if _, ok := got[part]; ok && got[part] > got[whole] {
+					t.Errorf("%s %s: %s %v exceeds %s %v", v.UnitCode, v.Period, part, got[part], whole, got[whole])
+				}
+			}
+		}
+	})
+
 	t.Run("every unit reports from its start month (the plan's start)", func(t *testing.T) {
 		first := map[string]string{}
 		for _, v := range a.Versions {
