@@ -141,6 +141,11 @@ type Figure struct {
 	Needed        string
 	Schedule      string
 	Due           string
+	// ExpectedWord and RatioWord name Expected and Ratio: 序时进度 and 序时完成率, or for a count of
+	// units' tasks 年底前应完成 and 已完成占比 (models.Progress.ExpectedWord); CountsTasks says which.
+	ExpectedWord string
+	RatioWord    string
+	CountsTasks  bool
 	// Trace names the return versions the actual came from (a title/tooltip on the figure);
 	// TraceShort sums it up where many units' returns make up the figure.
 	Trace      string
@@ -161,7 +166,7 @@ type Figure struct {
 // Summary is a matrix cell's tooltip: who, what, the figures and where they came from. One string
 // is one escape when the page is rendered instead of eight (the overview has hundreds of cells).
 func (f Figure) Summary() string {
-	return f.ScopeName + " · " + f.IndicatorName + "：实际 " + f.Actual + "，序时 " + f.Expected + "，年度目标 " + f.Target +
+	return f.ScopeName + " · " + f.IndicatorName + "：实际 " + f.Actual + "，" + f.ExpectedWord + " " + f.Expected + "，年度目标 " + f.Target +
 		"，" + f.StatusLabel + "。" + f.Trace
 }
 
@@ -171,7 +176,8 @@ func figure(p *models.Plan, pr models.Progress) Figure {
 	f := Figure{Indicator: pr.Indicator, IndicatorName: ind.Name, MeasureUnit: ind.Unit, Scope: pr.Scope,
 		ScopeName: p.UnitShortName(pr.Scope), Status: string(pr.Status), StatusLabel: pr.StatusWord(),
 		Target: "—", Expected: "—", Actual: "—", Ratio: "—", Completion: "—", Forecast: "—", Needed: "—",
-		Schedule: pr.Schedule.Label(), Trace: trace(p, pr), TraceShort: traceShort(p, pr), NotStarted: pr.NotStarted, Progress: pr}
+		Schedule: pr.Schedule.Label(), ExpectedWord: pr.ExpectedWord(), RatioWord: pr.RatioWord(), CountsTasks: pr.CountsTasks(),
+		Trace: trace(p, pr), TraceShort: traceShort(p, pr), NotStarted: pr.NotStarted, Progress: pr}
 	f.Unapproved = pr.HasActual && !pr.AllApproved && len(pr.Sources) > 0
 	if pr.Scope == p.Root.Code {
 		f.Link = "/indicators/" + pr.Indicator

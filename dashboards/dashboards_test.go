@@ -263,18 +263,18 @@ func TestUnitPage(t *testing.T) {
 	for _, g := range page.Groups {
 		n += len(g.Figures)
 		for _, f := range g.Figures {
-			if ind, _ := p.Indicator(f.Indicator); ind.Reporter == models.ReporterOffice {
+			if ind, _ := p.Indicator(f.Indicator); ind.RollUp == models.RollUpOffice {
 				t.Errorf("the unit page shows the office's city-wide %s", f.Indicator)
 			}
 		}
 	}
 	for _, ind := range p.Indicators {
-		if ind.Reporter != models.ReporterOffice {
-			want++
+		if ind.RollUp != models.RollUpOffice {
+			want++ // the county's 工作专班 and 工作方案, ticked by the office, are the unit's own
 		}
 	}
 	if n != want {
-		t.Errorf("figures = %d, want %d (every indicator but the office's)", n, want)
+		t.Errorf("figures = %d, want %d (every indicator but the office's city-wide ones)", n, want)
 	}
 	if len(page.Charts) == 0 {
 		t.Fatal("no trend charts")
@@ -573,5 +573,31 @@ func TestUnitPageListsChildren(t *testing.T) {
 				t.Errorf("%s: child %+v", u.Code, c)
 			}
 		}
+	}
+}
+
+// TestUnitPageStandingIsTheMaps: a unit's overall status and share of green indicators are the same on
+// its page as on the overview's map. The office ticks the county's own 工作专班 and 工作方案 (reporter
+// office, but the unit's tasks): the page listed and counted neither, so 师宗县 in 2023-12, its 工作方案
+// overdue, read 28.6% on its page and 31.3% on the map.
+func TestUnitPageStandingIsTheMaps(t *testing.T) {
+	for _, period := range []string{"2023-12", "2024-06", "2025-06"} {
+		t.Run(period, func(t *testing.T) {
+			in, versions := demoInput(t, period)
+			ov, err := NewOverview(in, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, onMap := range ov.Units {
+				page, err := NewUnitPage(in, onMap.Code, versions)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if page.Standing.Status != onMap.Status || page.Standing.Share != onMap.Share || page.Standing.Judged != onMap.Judged {
+					t.Errorf("%s: page %s %s of %d judged, map %s %s of %d", onMap.Code, page.Standing.Status, page.Standing.Share,
+						page.Standing.Judged, onMap.Status, onMap.Share, onMap.Judged)
+				}
+			}
+		})
 	}
 }

@@ -78,8 +78,10 @@ func NewUnitPage(in Input, code string, versions []models.ReturnVersion) (UnitPa
 	var shown []models.Progress
 	for _, pr := range figures {
 		ind, _ := p.Indicator(pr.Indicator)
-		if ind.Reporter == models.ReporterOffice && !root {
-			continue // the office's own city-wide figures: a unit has none
+		if pr.GreyReason == models.GreyOfficeOnly && !root {
+			// The office's own city-wide figures: a unit has none. The county's 工作专班 and 工作方案,
+			// which the office ticks per unit, are the unit's own tasks and stay (as on the map).
+			continue
 		}
 		shown = append(shown, pr)
 		f := figure(p, pr)
@@ -100,7 +102,7 @@ func NewUnitPage(in Input, code string, versions []models.ReturnVersion) (UnitPa
 	for _, c := range u.Children {
 		var own []models.Progress
 		for _, pr := range in.Calc.ForScope(c.Code, in.Period) {
-			if ind, _ := p.Indicator(pr.Indicator); ind.Reporter != models.ReporterOffice {
+			if pr.GreyReason != models.GreyOfficeOnly {
 				own = append(own, pr)
 			}
 		}

@@ -318,3 +318,48 @@ func TestCountyUserIsConfinedToOwnUnit(t *testing.T) {
 		t.Errorf("other county's history: %d", status)
 	}
 }
+
+// TestCorrectionOfAnEarlierMonthIsFlaggedForTheOffice: a correction that raises an earlier month's
+// to-date figure above what a later month says (issue 13, item 8) is named on the preview, and the
+// office's review page flags the later month to be corrected too.
+func TestCorrectionOfAnEarlierMonthIsFlaggedForTheOffice(t *testing.T) {
+	app, s := returnsApp(t)
+	june := filledReturn(t, app, map[string]any{"service_points": 120, "mfg_parks": 0})
+	if status, body := postFile(t, app, "/api/v1/returns", "june.xlsx", june, nil); status != 201 {
+		t.Fatalf("June: %d %s", status, body)
+	}
+	if _, err := s.Store.Reopen("530302", models.MustPeriod("2024-05"), "更正", models.Actor{Username: "office"}, s.Config.Now()); err != nil {
+		t.Fatal(err)
+	}
+	status, tpl := get(t, app, "/api/v1/returns/template?county=530302&period=2024-05")
+	if status != 200 {
+		t.Fatalf("May template: %d", status)
+	}
+	may := fillTemplate(t, tpl, map[string]any{"service_points": 110, "mfg_parks": 1})
+	status, body := postFile(t, app, "/api/v1/returns?dry_run=1", "may.xlsx", may, nil)
+	if status != 200 || !strings.Contains(string(body), "后续月份需更正") || !strings.Contains(string(body), "2024年6月（0）") {
+		t.Fatalf("preview of the May correction: %d %s", status, truncate(body))
+	}
+	var dry struct {
+		Warnings []struct{ Indicator, Message string } `json:"warnings"`
+	}
+	if err := json.Unmarshal(body, &dry); err != nil {
+		t.Fatal(err)
+	}
+	var flagged []string
+	for _, w := range dry.Warnings {
+		if strings.HasPrefix(w.Message, "后续月份需更正") {
+			flagged = append(flagged, w.Indicator)
+		}
+	}
+	if strings.Join(flagged, ",") != "mfg_parks" {
+		t.Errorf("later months flagged on %v, want mfg_parks only (110 service points stay below June's 120)", flagged)
+	}
+	if status, body := postFile(t, app, "/api/v1/returns", "may.xlsx", may, nil); status != 201 {
+		t.Fatalf("May: %d %s", status, truncate(body))
+	}
+	status, page := get(t, app, "/review")
+	if status != 200 || !strings.Contains(string(page), "later-months") || !strings.Contains(string(page), "快递服务进园区更正为 1 后，已确认的 2024年6月（0）") {
+		t.Errorf("review page does not flag June for the office: %d", status)
+	}
+}

@@ -90,15 +90,15 @@ func GenerateDemo(p *Plan, seed uint64) (DemoData, error) {
 		if ind.Reporter != ReporterCounty || ind.Kind == KindMilestone || ind.Code == "hub_parks" {
 			continue
 		}
-		planned[ind.Code] = apportion(p, ind, units, profiles)
+		planned[ind.Code] = apportion(p, ind, units, profiles, planned)
 	}
-	// covered villages follow service points, capped by the number of villages.
+	// covered villages follow service points (a point per village), capped by the number of villages.
 	if sp, ok := planned["service_points"]; ok {
 		cv := map[string]map[int]float64{}
 		for u, years := range sp {
 			cv[u] = map[int]float64{}
 			for y, v := range years {
-				cv[u][y] = math.Min(float64(profiles[u].AdminVillages), math.Floor(v*0.98))
+				cv[u][y] = math.Min(float64(profiles[u].AdminVillages), v) // a point per village
 			}
 		}
 		planned["covered_villages"] = cv
@@ -161,6 +161,11 @@ func GenerateDemo(p *Plan, seed uint64) (DemoData, error) {
 						v = math.Min(v, float64(prof.AdminVillages))
 					}
 					v = round(v, ind)
+					if whole, ok := demoWholeOf[ind.Code]; ok {
+						if w, seen := last[whole]; seen {
+							v = math.Min(v, w) // a part of this month's whole (which never falls)
+						}
+					}
 					if ind.Kind == KindCumulative && v < last[ind.Code] {
 						v = last[ind.Code]
 					}
@@ -197,18 +202,35 @@ func GenerateDemo(p *Plan, seed uint64) (DemoData, error) {
 	return data, nil
 }
 
+// demoWholeOf names, for a count that is part of another (direct-delivery, fused and income-band
+// points are service points; a covered village has one), the count it cannot exceed.
+var demoWholeOf = map[string]string{
+	"covered_villages":       "service_points",
+	"direct_delivery_points": "service_points",
+	"pfm_fused_points":       "service_points",
+	"points_income_10k":      "service_points",
+	"points_income_20k":      "points_income_10k",
+}
+
 // apportion splits each year's city increment among the units by the largest-remainder method, in
 // whole units for counts and in hundredths otherwise, so that unit allocations add up exactly to the
 // city target (the allocations page shows 分解一致 on the demo). Every unit reports statistics from the
 // plan's start; before a unit's own tasks start (roll-out counties: 2024) it builds at a third of the
-// pace of the pilots, which carry the first year's construction.
-func apportion(p *Plan, ind Indicator, units []Unit, profiles map[string]DemoProfile) map[string]map[int]float64 {
+// pace of the pilots, which carry the first year's construction. A count that is the numerator of a
+// share of another count (points earning over 10,000 yuan of all service points) follows the
+// denominator's allocation (shareOf), so that every unit's allocations hold the share the plan sets.
+func apportion(p *Plan, ind Indicator, units []Unit, profiles map[string]DemoProfile, planned map[string]map[string]map[int]float64) map[string]map[int]float64 {
 	out := map[string]map[int]float64{}
 	for _, u := range units {
 		out[u.Code] = map[int]float64{}
 	}
 	prevCity := 0.0
 	level := map[string]float64{}
+	den, denLevels := shareOf(p, ind, planned)
+	villages := 0
+	for _, u := range units {
+		villages += profiles[u.Code].AdminVillages
+	}
 	for _, y := range p.Years {
 		cityTarget, ok := p.Target(ind.Code, y)
 		if !ok {
@@ -227,11 +249,20 @@ func apportion(p *Plan, ind Indicator, units []Unit, profiles map[string]DemoPro
 			}
 			w := float64(profiles[u.Code].AdminVillages)
 			if ind.Kind == KindCumulative && ind.Code != "ev_replacement" && ind.Integer && (ind.Code == "service_points" || ind.Code == "direct_delivery_points" || ind.Code == "pfm_fused_points") {
-				// village-bound counts fill the villages still without one.
-				w = math.Max(1, float64(profiles[u.Code].AdminVillages)-level[u.Code+ind.Code])
+				// Village-bound counts reach the city's share of the unit's villages (80% of them in
+				// 2024), the rate the unit is held to: its part less what it already has.
+				w = math.Max(0, cityTarget/float64(villages)*float64(profiles[u.Code].AdminVillages)-level[u.Code+ind.Code])
 			}
 			if ind.Kind == KindCumulative && MustPeriod(p.UnitTasksFrom(u.Code)).Year > y {
 				w /= 3 // construction of a roll-out county before its tasks start
+			}
+			if denLevels != nil {
+				// The unit's part of the city's share of its denominator, less what it already has.
+				denTarget, _ := p.Target(den, y)
+				w = 0
+				if denTarget > 0 {
+					w = math.Max(0, cityTarget/denTarget*denLevels[u.Code][y]-level[u.Code+ind.Code])
+				}
 			}
 			weights[u.Code] = w
 			total += w
@@ -254,6 +285,34 @@ func apportion(p *Plan, ind Indicator, units []Unit, profiles map[string]DemoPro
 		}
 	}
 	return out
+}
+
+// shareOf finds the count a cumulative count is a share of (a rate with it as numerator over another
+// indicator, e.g. points_income_10k of service_points) and that count's planned levels, when both have
+// targets in every year of the plan; nil when the count is no such numerator.
+func shareOf(p *Plan, ind Indicator, planned map[string]map[string]map[int]float64) (string, map[string]map[int]float64) {
+	if ind.Kind != KindCumulative {
+		return "", nil
+	}
+	for _, r := range p.Indicators {
+		if r.Kind != KindRate || r.Numerator != ind.Code || r.Denominator == "" || r.Denominator == DenominatorAdminVillages {
+			continue
+		}
+		levels, ok := planned[r.Denominator]
+		if !ok {
+			continue
+		}
+		for _, y := range p.Years {
+			if _, ok := p.Target(r.Denominator, y); !ok {
+				return "", nil
+			}
+			if _, ok := p.Target(ind.Code, y); !ok {
+				return "", nil
+			}
+		}
+		return r.Denominator, levels
+	}
+	return "", nil
 }
 
 // demoUntargeted gives indicators without a target (三个一批) a plausible yearly volume.

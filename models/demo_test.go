@@ -1,6 +1,7 @@
 package models
 
 import (
+	"fmt"
 	"math"
 	"testing"
 )
@@ -39,6 +40,22 @@ func TestGenerateDemo(t *testing.T) {
 					t.Errorf("%s %s fell from %v to %v", key, v.Period, last[key], val.Value)
 				}
 				last[key] = val.Value
+			}
+		}
+	})
+
+	t.Run("a part never exceeds its whole", func(t *testing.T) {
+		// Direct-delivery, fused and income-band points are service points, covered villages have one:
+		// 曲靖经开区 reported 48 direct-delivery points of 47 in 2025-08, which its ledger cannot show.
+		for _, v := range a.Versions {
+			got := map[string]float64{}
+			for _, val := range v.Values {
+				got[val.Indicator] = val.Value
+			}
+			for part, whole := range demoWholeOf {
+				if _, ok := got[part]; ok && got[part] > got[whole] {
+					t.Errorf("%s %s: %s %v exceeds %s %v", v.UnitCode, v.Period, part, got[part], whole, got[whole])
+				}
 			}
 		}
 	})
@@ -178,6 +195,88 @@ func TestDemoReadsThePlanAsMeant(t *testing.T) {
 	for _, u := range p.ReportingUnits() {
 		if !reported2023[u.Code] {
 			t.Errorf("%s has no 2023-10 return: every unit reports statistics from the plan's start", u.Code)
+		}
+	}
+}
+
+// TestDemoAllocationsHoldTheShareConditions: the document's 2025 share conditions (line 106: points
+// earning over 10,000 yuan a month > 50% of all points, over 20,000 > 30%) hold a unit to the city's
+// share. The demo allocated the income-band points by villages and the service points by empty
+// villages, so the six roll-out counties were allocated 43.75% (陆良县: 70 of 160) and read red on
+// both shares in 2025-12 in a month they met every count allocation. Each unit's allocations of a
+// share's numerator and denominator must hold the share's target.
+func TestDemoAllocationsHoldTheShareConditions(t *testing.T) {
+	p := loadDefaultPlan(t)
+	d, err := GenerateDemo(p, 2023)
+	if err != nil {
+		t.Fatal(err)
+	}
+	alloc := map[string]map[int]map[string]float64{}
+	for _, a := range d.Allocations {
+		if alloc[a.Indicator] == nil {
+			alloc[a.Indicator] = map[int]map[string]float64{}
+		}
+		if alloc[a.Indicator][a.Year] == nil {
+			alloc[a.Indicator][a.Year] = map[string]float64{}
+		}
+		alloc[a.Indicator][a.Year][a.UnitCode] = a.Value
+	}
+	checked := 0
+	for _, ind := range p.Indicators {
+		if ind.Kind != KindRate || ind.Denominator == "" || ind.Denominator == DenominatorAdminVillages {
+			continue
+		}
+		for _, y := range p.Years {
+			target, ok := p.Target(ind.Code, y)
+			if !ok {
+				continue
+			}
+			t.Run(fmt.Sprintf("%s/%d", ind.Code, y), func(t *testing.T) {
+				for _, u := range p.ReportingUnits() {
+					num, den := alloc[ind.Numerator][y][u.Code], alloc[ind.Denominator][y][u.Code]
+					if den == 0 || num/den*100 < target {
+						t.Errorf("%s %d: %s allocated %v of %v %s = %.2f%%, below the %v%% condition", u.Code, y, ind.Numerator, num, den, ind.Denominator, num/den*100, target)
+					}
+					checked++
+				}
+			})
+		}
+	}
+	if checked == 0 {
+		t.Fatal("no share condition checked")
+	}
+}
+
+// TestDemoAllocationsHoldTheCityRates: a unit is held to the city's coverage (80% of its villages in
+// 2024) from the year its tasks start, and its covered villages follow its service points. The demo
+// filled the villages still empty, so 陆良县 was allocated 123 points for its 160 villages in 2024
+// (76.9%) and read amber on coverage for twenty months while meeting every allocation.
+func TestDemoAllocationsHoldTheCityRates(t *testing.T) {
+	p := loadDefaultPlan(t)
+	d, err := GenerateDemo(p, 2023)
+	if err != nil {
+		t.Fatal(err)
+	}
+	alloc := map[string]float64{}
+	for _, a := range d.Allocations {
+		alloc[fmt.Sprintf("%s/%d/%s", a.Indicator, a.Year, a.UnitCode)] = a.Value
+	}
+	for _, rate := range []string{"village_coverage", "pfm_fusion_rate"} {
+		count := "service_points" // covered villages follow the points
+		if rate == "pfm_fusion_rate" {
+			count = "pfm_fused_points"
+		}
+		for _, y := range p.Years {
+			target, _ := p.Target(rate, y)
+			for _, u := range p.ReportingUnits() {
+				if MustPeriod(p.UnitTasksFrom(u.Code)).Year > y {
+					continue // not yet held to a rate
+				}
+				v := float64(d.AdminVillages[u.Code])
+				if got := alloc[fmt.Sprintf("%s/%d/%s", count, y, u.Code)]; got < math.Floor(target/100*v) {
+					t.Errorf("%s %d: %s allocated %v of %v villages = %.1f%%, below the city's %v%% %s", u.Code, y, count, got, v, got/v*100, target, rate)
+				}
+			}
 		}
 	}
 }

@@ -78,6 +78,30 @@ func (pr Progress) StatusWord() string {
 	return pr.Status.Label()
 }
 
+// CountsTasks reports whether the value counts units' tasks (a roll-up judged as milestones, such as
+// the city's hub parks or 共同配送): its Expected is then the units due by this year end and its Ratio
+// done of due, not 序时进度 and 序时完成率.
+func (pr Progress) CountsTasks() bool {
+	return pr.Judged == ScheduleMilestone && !pr.OwnTask
+}
+
+// ExpectedWord names Expected wherever it is printed: 序时进度, or for a count of tasks 年底前应完成.
+func (pr Progress) ExpectedWord() string {
+	if pr.CountsTasks() {
+		return "年底前应完成"
+	}
+	return "序时进度"
+}
+
+// RatioWord names Ratio wherever it is printed: 序时完成率, or for a count of tasks 已完成占比 (done of
+// due by this year end).
+func (pr Progress) RatioWord() string {
+	if pr.CountsTasks() {
+		return "已完成占比"
+	}
+	return "序时完成率"
+}
+
 // ShowsNeeded reports whether the monthly pace still needed is meaningful: a numeric target and a
 // figure, months left in the year, and not a milestone.
 func (pr Progress) ShowsNeeded() bool {
@@ -737,13 +761,30 @@ func (c *ProgressCalculator) expected(ind Indicator, i, u int, period, from Peri
 		prev, ok := c.yearTarget(i, u, year-1)
 		if u != 0 && ind.Kind == KindRate {
 			prev, ok = c.unitTarget(i, u, year-1)
+			tasks := c.units[u].tasks
+			var at Period
 			switch {
 			case !ok && from.Year == year:
 				// The unit's first year on the city's rate starts from its own level (the office sets
 				// another start by allocating last year's rate to the unit).
-				prev, ok = c.ownLevel(i, u, from)
+				prev, at, ok = c.ownLevel(i, u, from)
+			case !ok && tasks.Year == year && c.units[u].start.Before(tasks):
+				// Its own rate this year and none last year, its tasks starting this year (a roll-out
+				// county): its path starts from its own level then, as on the city's rate.
+				prev, at, ok = c.ownLevel(i, u, tasks)
 			case !ok:
 				prev, ok = c.yearTarget(i, u, year-1)
+			}
+			if ok && at.Year != 0 {
+				// The path runs from the month the level holds at: a first figure is that month's
+				// level, and the months up to it are not counted again.
+				origin := Period{Year: year, Month: 1}
+				if from.Year == year && from.Month > 1 {
+					origin = from
+				}
+				if skip := at.Index() - origin.Index() + 1; skip > 0 {
+					elapsed, total = max(elapsed-skip, 0), max(total-skip, 1)
+				}
 			}
 		}
 		if !ok && ind.LowerIsBetter {
@@ -760,11 +801,11 @@ func (c *ProgressCalculator) expected(ind Indicator, i, u int, period, from Peri
 	return baseline, expected
 }
 
-// ownLevel is a unit's level when its path starts: its figure of the month before, else the first
-// figure it reported from then on.
-func (c *ProgressCalculator) ownLevel(i, u int, from Period) (float64, bool) {
+// ownLevel is a unit's level when its path starts, and the month it holds at: its figure of the month
+// before, else the first figure it reported from then on (the level of the month it was reported in).
+func (c *ProgressCalculator) ownLevel(i, u int, from Period) (float64, Period, bool) {
 	if f := c.actual(i, u, from.AddMonths(-1), false); f.ok {
-		return f.value, true
+		return f.value, from.AddMonths(-1), true
 	}
 	k := i
 	if n, ok := c.indIndex[c.indicators[i].Numerator]; ok {
@@ -774,10 +815,11 @@ func (c *ProgressCalculator) ownLevel(i, u int, from Period) (float64, bool) {
 	at := int32(from.Index())
 	j := sort.Search(len(s), func(j int) bool { return s[j].at >= at })
 	if j == len(s) {
-		return 0, false
+		return 0, Period{}, false
 	}
-	f := c.actual(i, u, Period{Year: int(s[j].at) / 12, Month: int(s[j].at)%12 + 1}, false)
-	return f.value, f.ok
+	first := Period{Year: int(s[j].at) / 12, Month: int(s[j].at)%12 + 1}
+	f := c.actual(i, u, first, false)
+	return f.value, first, f.ok
 }
 
 // numericStatus compares actual with expected and sets the ratio and completion.

@@ -154,3 +154,87 @@ func TestMilestoneExpectedIsDueByYearEnd(t *testing.T) {
 		t.Errorf("共同配送 city 2023-09: expected %v ratio %v actual %v, want 4, 1 and 4", got.Expected, got.Ratio, got.Actual)
 	}
 }
+
+// TestTaskCountsNameWhatIsDue: the city's hub parks in 2024-06 printed "序时 7 · 序时完成率 14.3%"
+// beside 正常 on the overview's headline card. What is due by year end and done of due are named as
+// such wherever they are printed; a linear indicator keeps 序时进度 and 序时完成率.
+func TestTaskCountsNameWhatIsDue(t *testing.T) {
+	p := testkit.Plan(t)
+	c := models.NewProgressCalculator(p, hubParks2024(), models.ProgressOptions{})
+	period := models.MustPeriod("2024-06")
+	for _, tt := range []struct {
+		indicator, scope, expected, ratio string
+	}{
+		{"hub_parks", "530300", "年底前应完成", "已完成占比"},
+		{"joint_distribution", "530300", "年底前应完成", "已完成占比"},
+		{"service_points", "530300", "序时进度", "序时完成率"},
+		{"firms_10m", "530300", "序时进度", "序时完成率"},
+	} {
+		t.Run(tt.indicator, func(t *testing.T) {
+			got := c.Progress(tt.indicator, tt.scope, period)
+			if got.ExpectedWord() != tt.expected || got.RatioWord() != tt.ratio {
+				t.Errorf("%s: %q and %q, want %q and %q", tt.indicator, got.ExpectedWord(), got.RatioWord(), tt.expected, tt.ratio)
+			}
+		})
+	}
+}
+
+// TestOfficeAllocatesARatePerUnit: the office may allocate a rate per unit and year like any other
+// target (issue 13, item 2). Its allocation of last year's rate is the start of the unit's path; without
+// one, a unit whose rate path starts this year (陆良县's tasks start in 2024-01) starts from its own
+// level, as it does on the city's rate — it used to start from the city's 30 % of 2023 and read red.
+func TestOfficeAllocatesARatePerUnit(t *testing.T) {
+	p := testkit.Plan(t)
+	for _, tt := range []struct {
+		name     string
+		alloc    map[int]float64
+		points   float64
+		expected float64
+		want     models.ProgressStatus
+	}{
+		// 20 + (50 − 20) × 1/12 = 22.5; 28 ÷ 160 = 17.5 % → 0.78 → red.
+		{"baseline_allocated", map[int]float64{2023: 20, 2024: 50}, 28, 22.5, models.StatusRed},
+		// 12.5 + (50 − 12.5) × 1/12 = 15.625; 17.5 % → green.
+		{"own_level_without_baseline", map[int]float64{2024: 50}, 28, 15.625, models.StatusGreen},
+		// 15 ÷ 160 = 9.4 % of 15.625 → 0.6 → red: its own rate, judged.
+		{"own_level_then_behind", map[int]float64{2024: 50}, 15, 15.625, models.StatusRed},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			ds := dataset([]fig{{"530322", "2023-12", "pfm_fused_points", 20}, {"530322", "2024-01", "pfm_fused_points", tt.points}}, nil)
+			ds.AdminVillages["530322"] = 160
+			for y, v := range tt.alloc {
+				allocate(ds, "pfm_fusion_rate", y, "530322", v)
+			}
+			got := models.NewProgressCalculator(p, ds, models.ProgressOptions{}).Progress("pfm_fusion_rate", "530322", models.MustPeriod("2024-01"))
+			if !near(got.Target, 50) || !near(got.Expected, tt.expected) || got.Status != tt.want {
+				t.Errorf("陆良县 fusion rate 2024-01: target %v expected %.4f %s, want 50, %.4f and %s", got.Target, got.Expected, got.Status, tt.expected, tt.want)
+			}
+		})
+	}
+}
+
+// TestOwnLevelFromTheFirstFigureStartsThatMonth: a pilot unit held to the city's coverage has no figure
+// before the plan, so its path starts at its first figure. That figure is the level of the month it is
+// reported in, not of the month before: 麒麟区's 11.74 % in 2023-08 was expected to have grown a fifth of
+// the way to 30 % in the same month (15.39 %) and read red in the plan's first month, the map's 麒麟区
+// amber while it met every allocation.
+func TestOwnLevelFromTheFirstFigureStartsThatMonth(t *testing.T) {
+	p := testkit.Plan(t)
+	ds := dataset([]fig{{"530302", "2023-08", "covered_villages", 27}, {"530302", "2023-09", "covered_villages", 40}}, nil)
+	ds.AdminVillages["530302"] = 230
+	c := models.NewProgressCalculator(p, ds, models.ProgressOptions{})
+	for _, tt := range []struct {
+		period   string
+		expected float64
+	}{
+		{"2023-08", 27.0 / 230 * 100},                       // its own level: nothing more yet
+		{"2023-09", 27.0/230*100 + (30-27.0/230*100)*1.0/4}, // a quarter of the way in the four months left
+	} {
+		t.Run(tt.period, func(t *testing.T) {
+			got := c.Progress("village_coverage", "530302", models.MustPeriod(tt.period))
+			if !near(got.Expected, tt.expected) || got.Status != models.StatusGreen {
+				t.Errorf("麒麟区 coverage %s: expected %.4f %s, want %.4f and green", tt.period, got.Expected, got.Status, tt.expected)
+			}
+		})
+	}
+}

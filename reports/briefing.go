@@ -27,6 +27,9 @@ type Briefing struct {
 
 	Goals      []GoalRow
 	GoalsTotal string
+	// GoalsTaskNote says which goals are counts of tasks, whose 序时进度 column holds what is due by
+	// this year end (models.Progress.ExpectedWord); empty when none is.
+	GoalsTaskNote string
 
 	Ranking      []RankRow
 	RankingNotes []string
@@ -115,6 +118,7 @@ func BuildBriefing(in Input) Briefing {
 func (b *Briefing) goals(in Input, cur progressIndex) {
 	p := in.Plan
 	counts := map[models.ProgressStatus]int{}
+	var tasks []string
 	for _, ind := range p.Indicators {
 		if !ind.Headline {
 			continue
@@ -122,6 +126,9 @@ func (b *Briefing) goals(in Input, cur progressIndex) {
 		pr, ok := cur.get(key{ind.Code, p.Root.Code})
 		if !ok {
 			continue
+		}
+		if pr.CountsTasks() && pr.HasExpected {
+			tasks = append(tasks, ind.Name)
 		}
 		g := GoalRow{Name: ind.Name, Unit: ind.Unit, Target: "—", Expected: "—", Actual: "—", Completion: "—", ExpectedShare: "—", Gap: "—",
 			Status: string(pr.Status), StatusLabel: statusWord(pr), kind: ind.Kind, code: ind.Code}
@@ -159,6 +166,9 @@ func (b *Briefing) goals(in Input, cur progressIndex) {
 	b.GoalsTotal = fmt.Sprintf("合计%d项：%s%d项，%s%d项，%s%d项，%s%d项", len(b.Goals),
 		models.StatusGreen.Label(), counts[models.StatusGreen], models.StatusAmber.Label(), counts[models.StatusAmber],
 		models.StatusRed.Label(), counts[models.StatusRed], models.StatusGrey.Label(), counts[models.StatusGrey])
+	if len(tasks) > 0 {
+		b.GoalsTaskNote = fmt.Sprintf("%s按节点任务考核：序时进度栏为%s的单位数，完成值为已完成的单位数。", strings.Join(tasks, "、"), models.Progress{Judged: models.ScheduleMilestone}.ExpectedWord())
+	}
 }
 
 // signed writes a percentage-point difference with its sign.
@@ -192,6 +202,9 @@ func (b *Briefing) ranking(in Input, cur progressIndex) {
 				continue
 			}
 			started = true
+			if pr.GreyReason == models.GreyOfficeOnly || pr.GreyReason == models.GreyNotApplicable {
+				continue // nothing of the unit's to judge: not 未评价 (as the overview counts)
+			}
 			switch pr.Status {
 			case models.StatusGreen:
 				row.Green++

@@ -66,6 +66,27 @@ func TestBriefingContent(t *testing.T) {
 		t.Fatal(err)
 	}
 	calc := models.NewProgressCalculator(p, ds, models.ProgressOptions{})
+	t.Run("hub parks are a count of tasks, not 序时进度", func(t *testing.T) {
+		// 2024-07: the city's parks read 序时进度 7 with 1 done, a 14.3% that is done of due by year end.
+		if !strings.Contains(b.GoalsTaskNote, "区域性快递物流电商枢纽园区按节点任务考核：序时进度栏为年底前应完成的单位数") {
+			t.Errorf("goals note %q does not say what the hub parks' 序时进度 column holds", b.GoalsTaskNote)
+		}
+	})
+	t.Run("ranking counts leave out what does not apply", func(t *testing.T) {
+		// The ranking counted the six office-only figures and the hub park 沾益区 has none of as
+		// 未评价 (13 for 麒麟区), where the overview leaves them out (issue 13, item 7).
+		for _, row := range b.Ranking {
+			want := 0
+			for _, pr := range calc.ForScope(row.Code, in.Period) {
+				if !pr.NotStarted && pr.GreyReason != models.GreyOfficeOnly && pr.GreyReason != models.GreyNotApplicable {
+					want++
+				}
+			}
+			if got := row.Green + row.Amber + row.Red + row.Grey; got != want {
+				t.Errorf("%s: %d counted (%d grey), want %d: office-only and not-applicable items are not 未评价", row.Unit, got, row.Grey, want)
+			}
+		}
+	})
 	t.Run("goals match progress", func(t *testing.T) {
 		n := 0
 		for _, ind := range p.Indicators {

@@ -88,13 +88,17 @@ func UnescapeCell(c string) string {
 	return c
 }
 
-// ProgressTable is the long progress table: one row per indicator and scope, as the progress API
-// and the summary sheet give them. It serves the matrix, unit and indicator pages alike, each with
-// its own slice of values (All, ForScope, ForIndicator).
+// ProgressTable is the long progress table: one row per indicator and scope, as the summary sheet
+// gives them. It serves the matrix, unit and indicator pages alike, each with its own slice of values
+// (All, ForScope, ForIndicator). The office's city-wide figures have a city row only: a unit has none
+// (grey office_only), and the pages do not list them either.
 func ProgressTable(p *models.Plan, prs []models.Progress) Table {
 	t := Table{Headers: []string{"月份", "指标代码", "指标", "单位代码", "单位", "计量单位", "年度目标", "序时进度", "完成值",
 		"序时完成率(%)", "年度目标完成率(%)", "状态", "进度说明", "年底预测", "每月还需"}}
 	for _, pr := range prs {
+		if pr.GreyReason == models.GreyOfficeOnly {
+			continue
+		}
 		ind, _ := p.Indicator(pr.Indicator)
 		row := []string{pr.Period.String(), pr.Indicator, ind.Name, pr.Scope, p.UnitShortName(pr.Scope), ind.Unit, "", "", "", "", "", statusWord(pr), remark(pr), "", ""}
 		if !pr.NotStarted {

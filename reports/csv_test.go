@@ -87,10 +87,45 @@ func TestCSVTaskExpectedAndRatio(t *testing.T) {
 	if city[7] != "4" || city[9] != "100.0" {
 		t.Errorf("city row 序时进度 %q 序时完成率 %q, want 4 and 100.0", city[7], city[9])
 	}
+	if !strings.Contains(city[12], "年底前应完成 4，已完成 4") {
+		t.Errorf("city row 进度说明 %q does not say the 4 are due by year end, not 序时进度", city[12])
+	}
 	if unit[7] != "" || unit[9] != "" {
 		t.Errorf("one task's row 序时进度 %q 序时完成率 %q, want both empty", unit[7], unit[9])
 	}
 	if firms[7] != "" || firms[11] != "年底考核" || firms[14] == "" {
 		t.Errorf("firms 2023-09: 序时进度 %q status %q pace %q, want none, 年底考核 and the pace", firms[7], firms[11], firms[14])
+	}
+}
+
+// TestProgressTableLeavesOutOfficeFiguresPerUnit: the office's city-wide figures (firms, trunk lines)
+// have a city row only: unit.csv and indicator.csv listed all ten units as 市级填报 (issue 13, item 7),
+// where the unit and indicator pages list none. The county's own 工作专班, ticked by the office, stays.
+func TestProgressTableLeavesOutOfficeFiguresPerUnit(t *testing.T) {
+	p := testkit.Plan(t)
+	calc := models.NewProgressCalculator(p, models.Dataset{}, models.ProgressOptions{})
+	period := models.MustPeriod("2024-06")
+	for _, tt := range []struct {
+		name string
+		prs  []models.Progress
+		want int
+	}{
+		{"indicator_firms", calc.ForIndicator("firms_10m", period), 1},
+		{"indicator_trunk_line", calc.ForIndicator("trunk_jiangsu", period), 1},
+		{"indicator_county_task_force", calc.ForIndicator("county_task_force", period), 1 + len(p.ReportingUnits())},
+		{"unit_without_office_figures", calc.ForScope("530322", period), len(p.Indicators) - 6},
+		{"city_keeps_every_figure", calc.ForScope(p.Root.Code, period), len(p.Indicators)},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			tab := ProgressTable(p, tt.prs)
+			if len(tab.Rows) != tt.want {
+				t.Errorf("%d rows, want %d", len(tab.Rows), tt.want)
+			}
+			for _, r := range tab.Rows {
+				if r[11] == models.GreyOfficeOnly.Label() {
+					t.Errorf("row %v: an office-only figure listed for a unit", r[:5])
+				}
+			}
+		})
 	}
 }

@@ -411,6 +411,11 @@ func remark(pr models.Progress) string {
 		}
 		parts = append(parts, part)
 	}
+	if pr.CountsTasks() && pr.HasExpected && pr.HasActual {
+		// The 序时进度 and 序时完成率 columns of a count of tasks hold what is due by this year end and
+		// done of due: say so in words.
+		parts = append(parts, fmt.Sprintf("%s %s，已完成 %s", pr.ExpectedWord(), models.FormatNumber(pr.Expected), models.FormatNumber(pr.Actual)))
+	}
 	if pr.Units > 1 && pr.Reported < pr.Units {
 		parts = append(parts, fmt.Sprintf("%d/%d个单位有数据", pr.Reported, pr.Units))
 	}
@@ -432,8 +437,8 @@ func (b *monthlyBuilder) summary() sheet {
 	for _, ind := range p.Indicators {
 		for _, scope := range scopes {
 			pr, ok := b.cur.get(key{ind.Code, scope})
-			if !ok {
-				continue
+			if !ok || pr.GreyReason == models.GreyOfficeOnly {
+				continue // the office's city-wide figures have a city row only, as on the pages
 			}
 			row := []excelize.Cell{b.text(ind.Name), b.text(p.UnitShortName(scope)), b.text(ind.Unit)}
 			row = append(row, b.figureCells(ind, pr)...)
@@ -453,8 +458,8 @@ func (b *monthlyBuilder) unit(u models.Unit, name string) sheet {
 	}
 	for _, ind := range p.Indicators {
 		pr, ok := b.cur.get(key{ind.Code, u.Code})
-		if !ok {
-			continue
+		if !ok || pr.GreyReason == models.GreyOfficeOnly {
+			continue // the office's city-wide figures: a unit has none
 		}
 		row := []excelize.Cell{b.text(workstreams[ind.Workstream]), b.text(ind.Name), b.text(ind.Unit)}
 		row = append(row, b.figureCells(ind, pr)...)
