@@ -478,7 +478,13 @@ func (rm *ReadModel) applyLocked(s *Store, chs []models.Change) error {
 		}
 		calc = calc.WithReference(ref)
 	}
-	rm.cur.Store(&models.ProgressSnapshot{Version: old.Version + 1, Calc: calc, LatestIndex: latest, Submissions: subs})
+	next := &models.ProgressSnapshot{Version: old.Version + 1, Calc: calc, LatestIndex: latest, Submissions: subs}
+	touched := make(map[string]bool, len(units))
+	for unit := range units {
+		touched[unit] = true
+	}
+	old.CarryScopes(next, touched, targets || tolerances || villages || allAllocations || len(allocations) > 0)
+	rm.cur.Store(next)
 	return nil
 }
 

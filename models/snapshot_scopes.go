@@ -1,0 +1,75 @@
+package models
+
+import "sync"
+
+// scopeMemo keeps, per month, each reporting unit's progress (Calc.ForScope) once it has been
+// asked for: the briefing and the monthly report read every county's 30 indicators for two months
+// (85,000 values each at national scale), which is most of their cost when computed afresh. A
+// reporting unit's progress reads only its own figures and the reference figures, so a write to one
+// unit's months leaves every other unit's kept progress true (CarryScopes).
+type scopeMemo struct {
+	mu       sync.Mutex
+	byPeriod map[int]map[string][]Progress // Period.Index → reporting unit → ForScope
+}
+
+// ScopeProgress is Calc.ForScope(unit, period), kept in the snapshot for reporting units (units
+// with no children) so that it is computed once per unit and month and data version, and carried
+// to the next snapshot for the units a write did not touch. The slice is shared: callers must not
+// change it.
+func (p *ProgressSnapshot) ScopeProgress(unit string, period Period) []Progress {
+	if u, ok := p.Calc.Plan().Unit(unit); !ok || len(u.Children) > 0 || unit == p.Calc.Plan().Root.Code {
+		return p.Calc.ForScope(unit, period)
+	}
+	at := period.Index()
+	p.scopes.mu.Lock()
+	out, ok := p.scopes.byPeriod[at][unit]
+	p.scopes.mu.Unlock()
+	if ok {
+		return out
+	}
+	out = p.Calc.ForScope(unit, period)
+	p.scopes.mu.Lock()
+	if p.scopes.byPeriod == nil {
+		p.scopes.byPeriod = map[int]map[string][]Progress{}
+	}
+	if p.scopes.byPeriod[at] == nil {
+		p.scopes.byPeriod[at] = map[string][]Progress{}
+	}
+	p.scopes.byPeriod[at][unit] = out
+	p.scopes.mu.Unlock()
+	return out
+}
+
+// CarryScopes gives next (the snapshot after a change) the progress p keeps for every reporting
+// unit not in touched (the units whose figures the change reloaded). With reference set (targets,
+// allocations, tolerances or village counts changed, which every unit's progress reads), or when a
+// unit above the reporting units was touched, nothing is carried.
+func (p *ProgressSnapshot) CarryScopes(next *ProgressSnapshot, touched map[string]bool, reference bool) {
+	if reference {
+		return
+	}
+	plan := p.Calc.Plan()
+	for code := range touched {
+		if u, ok := plan.Unit(code); !ok || len(u.Children) > 0 || code == plan.Root.Code {
+			return
+		}
+	}
+	p.scopes.mu.Lock()
+	defer p.scopes.mu.Unlock()
+	if len(p.scopes.byPeriod) == 0 {
+		return
+	}
+	byPeriod := make(map[int]map[string][]Progress, len(p.scopes.byPeriod))
+	for at, units := range p.scopes.byPeriod {
+		m := make(map[string][]Progress, len(units))
+		for code, pr := range units {
+			if !touched[code] {
+				m[code] = pr
+			}
+		}
+		byPeriod[at] = m
+	}
+	next.scopes.mu.Lock()
+	next.scopes.byPeriod = byPeriod
+	next.scopes.mu.Unlock()
+}
