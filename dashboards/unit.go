@@ -99,7 +99,7 @@ func NewUnitPage(in Input, code string, versions []models.ReturnVersion) (UnitPa
 	page.Standing = standing(in, u, shown, map[string]bool{}, nil)
 	for _, c := range u.Children {
 		var own []models.Progress
-		for _, pr := range in.Calc.ForScope(c.Code, in.Period) {
+		for _, pr := range in.ForScope(c.Code, in.Period) {
 			if ind, _ := p.Indicator(pr.Indicator); ind.Reporter != models.ReporterOffice {
 				own = append(own, pr)
 			}

@@ -111,8 +111,10 @@ const testLeaderToken = "rk_test-leader-token"
 
 // BenchmarkNationalPages asks for every page at national scale through HTTP: "cold" computes and
 // renders it from the read model (the page cache emptied first); "after-write" does so on the first
-// request after a county's return was stored (the read model's sums above that county are made
-// again); "warm" answers from the cache.
+// request after a county's return was stored (the read model's sums above that county, and that
+// county's progress, are made again); "after-reference" on the first request after a reference
+// change (a tolerance: nothing the read model keeps per unit survives it); "warm" answers from the
+// cache.
 func BenchmarkNationalPages(b *testing.B) {
 	s, p := openNational(b)
 	// The bench tokens are written by hand (the database is kept between runs); PostgreSQL numbers
@@ -168,7 +170,7 @@ func BenchmarkNationalPages(b *testing.B) {
 	}
 	writes := 0
 	for _, url := range nationalPages {
-		for _, mode := range []string{"cold", "after-write", "warm"} {
+		for _, mode := range []string{"cold", "after-write", "after-reference", "warm"} {
 			b.Run(fmt.Sprintf("%s/%s", mode, url), func(b *testing.B) {
 				get(b, url)
 				var cpu time.Duration
@@ -181,6 +183,14 @@ func BenchmarkNationalPages(b *testing.B) {
 						writes++
 						if _, err := s.SaveVersion(models.NewVersion{UnitCode: "110101", Period: "2025-06", Source: models.SourceUpload,
 							File: fmt.Appendf(nil, "bench page %d %d", time.Now().UnixNano(), writes), Values: []models.ReturnValue{{Indicator: "stock_0", Value: float64(writes)}}}); err != nil {
+							b.Fatal(err)
+						}
+						b.StartTimer()
+					case "after-reference":
+						// A reference change (here the default tolerance set again) drops every
+						// unit's progress the read model keeps: the page computes all of it.
+						b.StopTimer()
+						if _, err := s.SetTolerance("stock_0", 0, models.Actor{Username: "bench"}, time.Now()); err != nil {
 							b.Fatal(err)
 						}
 						b.StartTimer()
