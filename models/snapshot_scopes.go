@@ -7,9 +7,39 @@ import "sync"
 // (85,000 values each at national scale), which is most of their cost when computed afresh. A
 // reporting unit's progress reads only its own figures and the reference figures, so a write to one
 // unit's months leaves every other unit's kept progress true (CarryScopes).
+//
+// A month of a national set's counties is ~36 MiB (85,500 values of 360 bytes and their sources),
+// so at most MaxKeptScopeMonths months are kept, the least recently asked for going first.
 type scopeMemo struct {
 	mu       sync.Mutex
 	byPeriod map[int]map[string][]Progress // Period.Index → reporting unit → ForScope
+	order    []int                         // the months kept, least recently asked for first
+}
+
+// MaxKeptScopeMonths bounds the months of reporting units' progress a snapshot keeps: the month
+// the briefing and the homes show, the one before, and one more asked for.
+const MaxKeptScopeMonths = 3
+
+// use marks a month as just asked for (moving it last), making room for it when it is new; mu is
+// held.
+func (m *scopeMemo) use(at int) {
+	for i, o := range m.order {
+		if o == at {
+			if i != len(m.order)-1 {
+				m.order = append(append(m.order[:i:i], m.order[i+1:]...), at)
+			}
+			return
+		}
+	}
+	for len(m.order) >= MaxKeptScopeMonths {
+		delete(m.byPeriod, m.order[0])
+		m.order = m.order[1:]
+	}
+	m.order = append(m.order, at)
+	if m.byPeriod == nil {
+		m.byPeriod = map[int]map[string][]Progress{}
+	}
+	m.byPeriod[at] = map[string][]Progress{}
 }
 
 // ScopeProgress is Calc.ForScope(unit, period), kept in the snapshot for reporting units (units
@@ -22,6 +52,7 @@ func (p *ProgressSnapshot) ScopeProgress(unit string, period Period) []Progress 
 	}
 	at := period.Index()
 	p.scopes.mu.Lock()
+	p.scopes.use(at)
 	out, ok := p.scopes.byPeriod[at][unit]
 	p.scopes.mu.Unlock()
 	if ok {
@@ -29,13 +60,9 @@ func (p *ProgressSnapshot) ScopeProgress(unit string, period Period) []Progress 
 	}
 	out = p.Calc.ForScope(unit, period)
 	p.scopes.mu.Lock()
-	if p.scopes.byPeriod == nil {
-		p.scopes.byPeriod = map[int]map[string][]Progress{}
+	if m := p.scopes.byPeriod[at]; m != nil { // not pushed out meanwhile
+		m[unit] = out
 	}
-	if p.scopes.byPeriod[at] == nil {
-		p.scopes.byPeriod[at] = map[string][]Progress{}
-	}
-	p.scopes.byPeriod[at][unit] = out
 	p.scopes.mu.Unlock()
 	return out
 }
@@ -59,6 +86,7 @@ func (p *ProgressSnapshot) CarryScopes(next *ProgressSnapshot, touched map[strin
 	if len(p.scopes.byPeriod) == 0 {
 		return
 	}
+	order := append([]int(nil), p.scopes.order...)
 	byPeriod := make(map[int]map[string][]Progress, len(p.scopes.byPeriod))
 	for at, units := range p.scopes.byPeriod {
 		m := make(map[string][]Progress, len(units))
@@ -70,6 +98,6 @@ func (p *ProgressSnapshot) CarryScopes(next *ProgressSnapshot, touched map[strin
 		byPeriod[at] = m
 	}
 	next.scopes.mu.Lock()
-	next.scopes.byPeriod = byPeriod
+	next.scopes.byPeriod, next.scopes.order = byPeriod, order
 	next.scopes.mu.Unlock()
 }
