@@ -1,6 +1,9 @@
 package models
 
-import "sync"
+import (
+	"sync"
+	"unsafe"
+)
 
 // scopeMemo keeps, per month, each reporting unit's progress (Calc.ForScope) once it has been
 // asked for: the briefing and the monthly report read every county's 30 indicators for two months
@@ -100,4 +103,21 @@ func (p *ProgressSnapshot) CarryScopes(next *ProgressSnapshot, touched map[strin
 	next.scopes.mu.Lock()
 	next.scopes.byPeriod, next.scopes.order = byPeriod, order
 	next.scopes.mu.Unlock()
+}
+
+// KeptScopeBytes is about what the kept progress holds (the values and their sources; the maps
+// aside): memory a server keeps at rest, which its default soft memory limit follows.
+func (p *ProgressSnapshot) KeptScopeBytes() int64 {
+	p.scopes.mu.Lock()
+	defer p.scopes.mu.Unlock()
+	var n int64
+	for _, units := range p.scopes.byPeriod {
+		for _, list := range units {
+			n += int64(cap(list)) * int64(unsafe.Sizeof(Progress{}))
+			for _, pr := range list {
+				n += int64(cap(pr.Sources)) * int64(unsafe.Sizeof(SourceRef{}))
+			}
+		}
+	}
+	return n
 }

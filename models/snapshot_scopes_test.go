@@ -27,6 +27,9 @@ func TestScopeProgressKeepsFewMonths(t *testing.T) {
 	if _, ok := snap.scopes.byPeriod[months[0].Index()]; ok {
 		t.Error("the month asked for least recently is still kept")
 	}
+	if got, least := snap.KeptScopeBytes(), int64(MaxKeptScopeMonths*len(units)*len(p.Indicators))*360; got < least {
+		t.Errorf("KeptScopeBytes %d, want at least %d (the values kept)", got, least)
+	}
 	last := months[len(months)-1]
 	t.Run("carried for untouched units only", func(t *testing.T) {
 		next := &ProgressSnapshot{Calc: calc}
@@ -42,7 +45,9 @@ func TestScopeProgressKeepsFewMonths(t *testing.T) {
 		for name, carry := range map[string]func(next *ProgressSnapshot){
 			"reference":     func(next *ProgressSnapshot) { snap.CarryScopes(next, nil, true) },
 			"the root unit": func(next *ProgressSnapshot) { snap.CarryScopes(next, map[string]bool{p.Root.Code: true}, false) },
-			"a province":    func(next *ProgressSnapshot) { snap.CarryScopes(next, map[string]bool{p.Root.Children[0].Code: true}, false) },
+			"a province": func(next *ProgressSnapshot) {
+				snap.CarryScopes(next, map[string]bool{p.Root.Children[0].Code: true}, false)
+			},
 		} {
 			next := &ProgressSnapshot{Calc: calc}
 			carry(next)
