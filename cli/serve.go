@@ -175,7 +175,7 @@ func runServe(env Env, args []string) error {
 		return err
 	}
 	if atRest > 0 {
-		go followMemoryLimit(ctx, atRest, srv.PageCacheBytes, 2*time.Second)
+		go followMemoryLimit(ctx, atRest, srv.HeldBytes, 2*time.Second)
 	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

@@ -19,6 +19,18 @@ type Input struct {
 	// Latest is the newest month any unit reported; HasData is false on an empty database.
 	Latest  models.Period
 	HasData bool
+	// Scopes, when set, answers ForScope for reporting units from what the read model keeps
+	// (models.ProgressSnapshot.ScopeProgress: the same values, computed once per data version).
+	Scopes func(scope string, period models.Period) []models.Progress
+}
+
+// ForScope is every indicator for one scope in one month: from Scopes when set, else computed. The
+// slice may be shared: callers must not change it.
+func (in Input) ForScope(scope string, period models.Period) []models.Progress {
+	if in.Scopes != nil {
+		return in.Scopes(scope, period)
+	}
+	return in.Calc.ForScope(scope, period)
 }
 
 // NewInput builds the input for a month; a zero period means the latest month with data, or, with

@@ -11,7 +11,7 @@ import (
 func Attention(in Input, scope string) []Figure {
 	p := in.Calc.Plan()
 	var red, amber []Figure
-	for _, pr := range in.Calc.ForScope(scope, in.Period) {
+	for _, pr := range in.ForScope(scope, in.Period) {
 		switch pr.Status {
 		case models.StatusRed:
 			red = append(red, figure(p, pr))
@@ -28,7 +28,7 @@ func NewlyRed(in Input) []Figure {
 	p := in.Calc.Plan()
 	var out []Figure
 	for _, u := range p.ReportingUnits() {
-		for _, pr := range in.Calc.ForScope(u.Code, in.Period) {
+		for _, pr := range in.ForScope(u.Code, in.Period) {
 			if pr.Status != models.StatusRed || pr.NotStarted {
 				continue
 			}

@@ -101,7 +101,7 @@ func NewUnitPage(in Input, code string, versions []models.ReturnVersion) (UnitPa
 	page.Standing = standing(in, u, shown, map[string]bool{}, nil)
 	for _, c := range u.Children {
 		var own []models.Progress
-		for _, pr := range in.Calc.ForScope(c.Code, in.Period) {
+		for _, pr := range in.ForScope(c.Code, in.Period) {
 			if pr.GreyReason != models.GreyOfficeOnly {
 				own = append(own, pr)
 			}

@@ -12,6 +12,8 @@ import (
 	"sync"
 
 	"github.com/gofiber/fiber/v2"
+
+	"ruralkpi/models"
 )
 
 // pageCache keeps rendered progress pages and API answers of the current data version, keyed by
@@ -147,7 +149,8 @@ func (s *Server) cached(h fiber.Handler) fiber.Handler {
 	}
 }
 
-// cacheKey is the request, the viewer's scope and the day (pages fall back to today's month).
+// cacheKey is the request, the viewer's scope and the day in the reporting zone (pages fall back to
+// today's month; deadlines, locks and follow-ups fall due at midnight there).
 func (s *Server) cacheKey(c *fiber.Ctx) string {
 	var b strings.Builder
 	b.WriteString(c.Path())
@@ -160,7 +163,7 @@ func (s *Server) cacheKey(c *fiber.Ctx) string {
 		b.WriteString(u.UnitCode)
 	}
 	b.WriteByte('\x00')
-	b.WriteString(s.Config.Now().Format("2006-01-02"))
+	b.WriteString(s.Config.Now().In(models.ReportingZone()).Format("2006-01-02"))
 	return b.String()
 }
 

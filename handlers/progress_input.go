@@ -16,7 +16,8 @@ func (s *Server) dashboardInput(periodParam string) (dashboards.Input, error) {
 	if err != nil {
 		return dashboards.Input{}, err
 	}
-	calc := snap.Calc
 	now := s.Config.Now()
-	return dashboards.NewInput(calc, period, models.Period{Year: now.Year(), Month: int(now.Month())})
+	in, err := dashboards.NewInput(snap.Calc, period, models.Period{Year: now.Year(), Month: int(now.Month())})
+	in.Scopes = snap.ScopeProgress
+	return in, err
 }

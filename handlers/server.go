@@ -76,6 +76,13 @@ func (s *Server) PageCacheBytes() int64 {
 	return int64(s.pages.bytes())
 }
 
+// HeldBytes is what the server keeps at rest beyond the read model's build: the page cache and the
+// reporting units' progress the read model keeps (up to ~110 MiB at national scale), which its
+// default soft memory limit follows so that the collector is not left working against it.
+func (s *Server) HeldBytes() int64 {
+	return s.PageCacheBytes() + s.Store.KeptProgressBytes()
+}
+
 // DefaultMaxImports bounds the uploads read at once: four hostile files at their limits stay far
 // below the 512 MiB the server is allowed when 20 arrive together.
 const DefaultMaxImports = 4

@@ -14,6 +14,8 @@ type ProgressSnapshot struct {
 	// Submissions is, per unit and month, the first upload and the newest version (what
 	// Store.Submissions returns); shared, never changed.
 	Submissions map[string]map[string]Submission
+	// scopes keeps reporting units' progress once asked for (ScopeProgress).
+	scopes scopeMemo
 }
 
 // LatestReturn is the newest month a unit below the root has a return for.

@@ -105,7 +105,18 @@ func BuildBriefing(in Input) Briefing {
 	if !in.Now.IsZero() {
 		b.Generated = in.Now.In(ReportingZone()).Format("2006年1月2日")
 	}
-	cur := index(in.Current)
+	// The goals and the ranking read the root and the units below it: 960 of 85,000 values at
+	// national scale, so only those are indexed.
+	top := map[string]bool{p.Root.Code: true}
+	for _, u := range scopeUnits(p) {
+		top[u.Code] = true
+	}
+	cur := make(progressIndex, len(p.Indicators)*len(top))
+	for i := range in.Current {
+		if top[in.Current[i].Scope] {
+			cur[key{in.Current[i].Indicator, in.Current[i].Scope}] = &in.Current[i]
+		}
+	}
 	b.goals(in, cur)
 	b.ranking(in, cur)
 	b.newlyRed(in)

@@ -18,10 +18,6 @@ func Load(st *store.Store, p *models.Plan, period models.Period, now time.Time) 
 	if err != nil {
 		return Input{}, fmt.Errorf("reports: %w", err)
 	}
-	versions, err := st.PeriodVersions(period.String())
-	if err != nil {
-		return Input{}, fmt.Errorf("reports: %w", err)
-	}
 	deadline, err := st.Deadline(period)
 	if err != nil {
 		return Input{}, fmt.Errorf("reports: %w", err)
@@ -30,8 +26,8 @@ func Load(st *store.Store, p *models.Plan, period models.Period, now time.Time) 
 	if err != nil {
 		return Input{}, fmt.Errorf("reports: %w", err)
 	}
-	in := NewInput(snap.Calc, period, now)
-	in.Returns = ReturnsReceived(p, period, versions, deadline, now)
+	in := SnapshotInput(snap, period, now)
+	in.Returns = ReturnsSubmitted(p, period, snap.Submissions, deadline, now)
 	in.FollowUps = OpenFollowUps(followUps, now)
 	return in, nil
 }

@@ -65,15 +65,26 @@ func (ix progressIndex) get(k key) (models.Progress, bool) {
 // NewInput computes the progress values a report needs from a calculator: the month's and the
 // previous month's, for the root, the units directly below it and every reporting unit.
 func NewInput(calc *models.ProgressCalculator, period models.Period, now time.Time) Input {
+	return newInput(calc, calc.ForScope, period, now)
+}
+
+// SnapshotInput is NewInput over a read model's snapshot: the reporting units' progress comes from
+// what the snapshot keeps (ProgressSnapshot.ScopeProgress), the same values computed once per data
+// version instead of on every report.
+func SnapshotInput(snap *models.ProgressSnapshot, period models.Period, now time.Time) Input {
+	return newInput(snap.Calc, snap.ScopeProgress, period, now)
+}
+
+func newInput(calc *models.ProgressCalculator, scope func(string, models.Period) []models.Progress, period models.Period, now time.Time) Input {
 	p := calc.Plan()
-	in := Input{Plan: p, Period: period, Now: now, Current: progressFor(calc, period)}
+	in := Input{Plan: p, Period: period, Now: now, Current: progressFor(calc, scope, period)}
 	if prev := period.AddMonths(-1); p.StartPeriod <= prev.String() {
-		in.Previous = progressFor(calc, prev)
+		in.Previous = progressFor(calc, scope, prev)
 	}
 	return in
 }
 
-func progressFor(calc *models.ProgressCalculator, period models.Period) []models.Progress {
+func progressFor(calc *models.ProgressCalculator, scope func(string, models.Period) []models.Progress, period models.Period) []models.Progress {
 	p := calc.Plan()
 	top := calc.All(period) // the root and the units directly below it
 	var below [][]models.Unit
@@ -89,7 +100,7 @@ func progressFor(calc *models.ProgressCalculator, period models.Period) []models
 	for k, u := range p.Root.Children {
 		for _, l := range below[k] {
 			if l.Code != u.Code {
-				out = append(out, calc.ForScope(l.Code, period)...)
+				out = append(out, scope(l.Code, period)...)
 			}
 		}
 	}

@@ -57,28 +57,33 @@ func DefaultDeadline(p models.Period) time.Time { return models.DefaultDeadline(
 // on time when the first version arrived by the end of the deadline day, late after it; without a
 // version, missing once that day is over and not yet due before; not expected before the unit starts.
 func ReturnsReceived(p *models.Plan, period models.Period, versions []models.ReturnVersion, deadline, now time.Time) []ReturnRow {
-	type agg struct {
-		first  time.Time
-		number int
-		status string
-	}
-	byUnit := map[string]*agg{}
+	byUnit := map[string]models.Submission{}
 	for _, v := range versions {
 		if v.Period != period.String() {
 			continue
 		}
-		a := byUnit[v.UnitCode]
-		if a == nil {
-			a = &agg{first: v.UploadedAt}
-			byUnit[v.UnitCode] = a
+		a, seen := byUnit[v.UnitCode]
+		if !seen || v.UploadedAt.Before(a.FirstUpload) {
+			a.FirstUpload = v.UploadedAt
 		}
-		if v.UploadedAt.Before(a.first) {
-			a.first = v.UploadedAt
+		if v.Number > a.LatestNumber {
+			a.LatestNumber, a.LatestStatus = v.Number, v.Status
 		}
-		if v.Number > a.number {
-			a.number, a.status = v.Number, v.Status
-		}
+		byUnit[v.UnitCode] = a
 	}
+	return returnRows(p, period, func(unit string) (models.Submission, bool) { a, ok := byUnit[unit]; return a, ok }, deadline, now)
+}
+
+// ReturnsSubmitted is ReturnsReceived from the month's submissions (per unit: the first upload and
+// the newest version, as the read model keeps them, unit → month → submission), without reading
+// the versions.
+func ReturnsSubmitted(p *models.Plan, period models.Period, subs map[string]map[string]models.Submission, deadline, now time.Time) []ReturnRow {
+	key := period.String()
+	return returnRows(p, period, func(unit string) (models.Submission, bool) { a, ok := subs[unit][key]; return a, ok }, deadline, now)
+}
+
+// returnRows classifies every reporting unit's return from its submission for the month.
+func returnRows(p *models.Plan, period models.Period, sub func(unit string) (models.Submission, bool), deadline, now time.Time) []ReturnRow {
 	units := p.ReportingUnits()
 	out := make([]ReturnRow, 0, len(units))
 	for _, u := range units {
@@ -88,9 +93,9 @@ func ReturnsReceived(p *models.Plan, period models.Period, versions []models.Ret
 			start = period
 		}
 		var first *time.Time
-		if a := byUnit[u.Code]; a != nil {
-			row.FirstUpload, row.Version, row.Status = a.first, a.number, a.status
-			first = &a.first
+		if a, ok := sub(u.Code); ok {
+			row.FirstUpload, row.Version, row.Status = a.FirstUpload, a.LatestNumber, a.LatestStatus
+			first = &a.FirstUpload
 		}
 		row.Timeliness = models.ClassifyTimeliness(period, start, deadline, first, now)
 		out = append(out, row)

@@ -99,13 +99,23 @@ func (s *Store) SetLockAfterDays(days int, by models.Actor, now time.Time) error
 	if err != nil {
 		return err
 	}
-	return s.write(func(tx *gorm.DB) error {
+	var ch models.Change
+	err = s.write(func(tx *gorm.DB) error {
 		if err := tx.Save(&models.Setting{Key: settingLockAfterDays, Value: strconv.Itoa(days)}).Error; err != nil {
 			return fmt.Errorf("store: save lock setting: %w", err)
+		}
+		// The lock day shows on the office's home and decides who may upload: cached pages go.
+		var err error
+		if ch, err = changed(tx, models.Change{Kind: models.ChangePages}); err != nil {
+			return err
 		}
 		return auditTx(tx, models.AuditEntry{At: now, Actor: by.Username, IP: by.IP, Action: models.AuditSetting, Subject: settingLockAfterDays,
 			Before: strconv.Itoa(before), After: strconv.Itoa(days)})
 	})
+	if err == nil {
+		s.afterCommit(ch)
+	}
+	return err
 }
 
 // Reopen lets one unit submit a month again for ReopenLifetime, with its audit entry.

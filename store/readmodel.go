@@ -325,6 +325,15 @@ func (s *Store) Progress(p *models.Plan) (*models.ProgressSnapshot, error) {
 	return rm.build(s, 0)
 }
 
+// KeptProgressBytes is about what the read model's current snapshot keeps of reporting units'
+// progress (models.ProgressSnapshot.KeptScopeBytes); 0 without a read model.
+func (s *Store) KeptProgressBytes() int64 {
+	if s.rm == nil {
+		return 0
+	}
+	return s.rm.cur.Load().KeptScopeBytes()
+}
+
 // latestReturnMonth is the newest month with a return of a unit below the root (of one unit when
 // unit is set), up to the plan's end; -1 when there is none.
 func (s *Store) latestReturnMonth(p *models.Plan, unit string) (int, error) {
@@ -478,7 +487,13 @@ func (rm *ReadModel) applyLocked(s *Store, chs []models.Change) error {
 		}
 		calc = calc.WithReference(ref)
 	}
-	rm.cur.Store(&models.ProgressSnapshot{Version: old.Version + 1, Calc: calc, LatestIndex: latest, Submissions: subs})
+	next := &models.ProgressSnapshot{Version: old.Version + 1, Calc: calc, LatestIndex: latest, Submissions: subs}
+	touched := make(map[string]bool, len(units))
+	for unit := range units {
+		touched[unit] = true
+	}
+	old.CarryScopes(next, touched, targets || tolerances || villages || allAllocations || len(allocations) > 0)
+	rm.cur.Store(next)
 	return nil
 }
 

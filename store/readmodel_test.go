@@ -36,8 +36,14 @@ func sameAsFreshBuild(t *testing.T, s *Store, p *models.Plan) {
 			t.Fatalf("%s: read model differs from a fresh build", per)
 		}
 		for _, u := range p.ReportingUnits() {
-			if got, want := snap.Calc.ForScope(u.Code, period), fresh.ForScope(u.Code, period); !reflect.DeepEqual(got, want) {
+			want := fresh.ForScope(u.Code, period)
+			if got := snap.Calc.ForScope(u.Code, period); !reflect.DeepEqual(got, want) {
 				t.Fatalf("%s %s: read model differs from a fresh build", u.Code, per)
+			}
+			// What the snapshot keeps (asked for here before each write, so carried over it for the
+			// units it did not touch) is what a fresh build computes.
+			if got := snap.ScopeProgress(u.Code, period); !reflect.DeepEqual(got, want) {
+				t.Fatalf("%s %s: the progress the snapshot keeps differs from a fresh build", u.Code, per)
 			}
 		}
 	}
