@@ -120,6 +120,7 @@ func TestLedgerImportKilledOnPostgres(t *testing.T) {
 		t.Log("A left no run folder behind (nothing to sweep)")
 	} else {
 		startServer(t, bin, "--db", dbURL, "--temp-dir", tmpA)
+		t.Logf("A left %d run folder(s) behind; A started again swept them", len(leftovers))
 		for _, dir := range leftovers {
 			if _, err := os.Stat(dir); !errors.Is(err, os.ErrNotExist) {
 				t.Errorf("A's run folder %s is still there after A started again: %v", dir, err)
