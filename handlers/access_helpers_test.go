@@ -51,6 +51,8 @@ type accessEnv struct {
 	plan   *models.Plan
 	dbPath string
 	clock  *accessClock
+	// trusted are the reverse proxies the server trusts (Config.TrustedProxies), set before restart.
+	trusted []string
 }
 
 func newAccessEnv(t testing.TB) *accessEnv {
@@ -95,7 +97,7 @@ func (e *accessEnv) open() {
 		e.t.Fatal(err)
 	}
 	e.store = store
-	e.server = &Server{Plan: e.plan, Store: store, Config: Config{Now: e.clock.Now, TempDir: e.t.TempDir()}}
+	e.server = &Server{Plan: e.plan, Store: store, Config: Config{Now: e.clock.Now, TempDir: e.t.TempDir(), TrustedProxies: e.trusted}}
 	app, err := New(e.server)
 	if err != nil {
 		e.t.Fatal(err)
@@ -119,6 +121,7 @@ type accessClient struct {
 	jar    map[string]string
 	bearer string
 	noCSRF bool
+	header map[string]string // sent with every request (a proxy's X-Forwarded-For)
 }
 
 func (e *accessEnv) client() *accessClient { return &accessClient{env: e, jar: map[string]string{}} }
@@ -186,6 +189,9 @@ func (c *accessClient) send(req *http.Request) accessResult {
 	c.env.t.Helper()
 	if c.bearer != "" {
 		req.Header.Set("Authorization", "Bearer "+c.bearer)
+	}
+	for k, v := range c.header {
+		req.Header.Set(k, v)
 	}
 	for name, value := range c.jar {
 		req.AddCookie(&http.Cookie{Name: name, Value: value})
