@@ -248,12 +248,10 @@ func rawSQL(t testing.TB, st *store.Store) *sql.DB {
 func insertUser(t testing.TB, st *store.Store, u *models.User) {
 	t.Helper()
 	now := time.Now()
-	res, err := rawSQL(t, st).Exec(`INSERT INTO users (username, display_name, password_hash, role, unit_code, disabled, demo, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, u.Username, u.DisplayName, u.PasswordHash, u.Role, u.UnitCode, u.Disabled, u.Demo, now, now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	id, err := res.LastInsertId()
+	// $n placeholders and RETURNING suit SQLite (3.35+) and PostgreSQL alike.
+	var id int64
+	err := rawSQL(t, st).QueryRow(`INSERT INTO users (username, display_name, password_hash, role, unit_code, disabled, demo, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`, u.Username, u.DisplayName, u.PasswordHash, u.Role, u.UnitCode, u.Disabled, u.Demo, now, now).Scan(&id)
 	if err != nil {
 		t.Fatal(err)
 	}
