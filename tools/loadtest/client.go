@@ -36,8 +36,10 @@ type answer struct {
 	body   []byte
 	took   time.Duration // from the first attempt to the last answer
 	err    error
-	cut    int // attempts cut by the kill of the server they were on (in flight when it died)
-	down   int // attempts refused because the server was down (killed, not yet restarted)
+	cut    int       // attempts cut by the kill of the server they were on (in flight when it died)
+	down   int       // attempts refused because the server was down (killed, not yet restarted)
+	server string    // the base URL of the server that gave this answer
+	sent   time.Time // when the attempt that gave it was sent
 }
 
 // send makes a request (body may be nil) and reads the answer; an attempt that the tool's kill
@@ -63,7 +65,7 @@ func (c *client) send(method, path, contentType string, body []byte) answer {
 		tried := time.Now()
 		cut, down := a.cut, a.down
 		a = c.once(req)
-		a.cut, a.down = cut, down
+		a.cut, a.down, a.server, a.sent = cut, down, base, tried
 		if a.err == nil || c.outage == nil {
 			break
 		}

@@ -57,11 +57,17 @@ type report struct {
 	killErr        error
 	readP99        time.Duration // the reads' p99 goal (0: 200 ms)
 	loadStart      string        // the machine's load average when the load began
+	outage         *outage       // the kill's record while the load runs (nil without -kill-after)
+	afterRestart   int           // answers the killed server gave after it was started again
 }
 
 func (r *report) add(kind string, a answer) {
+	back := r.outage != nil && a.err == nil && r.outage.after(a.server, a.sent)
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if back {
+		r.afterRestart++
+	}
 	s := r.kinds[kind]
 	if s == nil {
 		s = &stats{byStatus: map[int]int{}}
@@ -111,7 +117,7 @@ func load(ctx context.Context, c config, victim *server, stderr io.Writer) (*rep
 	if err != nil {
 		return nil, err
 	}
-	r := &report{kinds: map[string]*stats{}, readP99: c.readP99}
+	r := &report{kinds: map[string]*stats{}, readP99: c.readP99, outage: o}
 	if c.db != "" {
 		if r.maxID, err = newestVersionID(c.db); err != nil {
 			return nil, err

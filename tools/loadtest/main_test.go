@@ -94,6 +94,9 @@ func TestOutageCause(t *testing.T) {
 			}
 		})
 	}
+	if o.after("http://a", at(14)) || !o.after("http://a", at(15)) || o.after("http://b", at(20)) {
+		t.Error("after: only attempts sent to a once it answered again")
+	}
 }
 
 func TestUploadMonths(t *testing.T) {

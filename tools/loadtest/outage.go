@@ -67,3 +67,15 @@ func (o *outage) list() map[string][]span {
 	}
 	return out
 }
+
+// after reports whether an attempt on base sent at t went to the server restarted after a kill.
+func (o *outage) after(base string, t time.Time) bool {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	for _, s := range o.spans[base] {
+		if !s.to.IsZero() && !t.Before(s.to) {
+			return true
+		}
+	}
+	return false
+}

@@ -222,7 +222,7 @@ func (r *report) print(w io.Writer, c config) {
 		for _, sp := range spans {
 			back := "not restarted"
 			if !sp.to.IsZero() {
-				back = fmt.Sprintf("answering again at +%.1fs (down %.1f s)", sp.to.Sub(r.startedAt).Seconds(), sp.to.Sub(sp.from).Seconds())
+				back = fmt.Sprintf("answering again at +%.1fs (down %.1f s); it then answered %d requests", sp.to.Sub(r.startedAt).Seconds(), sp.to.Sub(sp.from).Seconds(), r.afterRestart)
 			}
 			fmt.Fprintf(w, "kill -9 of %s at +%.1fs, %s\n", base, sp.from.Sub(r.startedAt).Seconds(), back)
 		}
