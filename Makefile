@@ -16,7 +16,7 @@ LDFLAGS     := -X main.version=$(VERSION) -X main.revision=$(REVISION)
 # per run; make test names it and keeps only the newest E2E_KEEP of them.
 E2E_KEEP    ?= 3
 
-.PHONY: help run build test lint fuzz bench load assets clean
+.PHONY: help run build test lint fuzz bench load load-pg assets clean
 
 # Third-party browser assets (ECharts, map data) are fetched pinned and checksum-verified at build
 # time; assets.mk defines the `assets` target.
@@ -81,6 +81,19 @@ LOAD_ARGS ?= -uploaders 10 -readers 50 -duration 60s
 load: build ## the load tool: 10 clerks uploading while 50 leaders browse, 60 s, on a fresh demo
 	$(GO) build -o bin/loadtest ./tools/loadtest
 	./bin/loadtest -serve $(BIN) $(LOAD_ARGS)
+
+# Two servers on one PostgreSQL (a fresh schema on LOAD_PG, dropped afterwards), 20 clerks (the demo's
+# ten units, each for September and August) and 200 leaders for 60 s; then the same with the first
+# server killed with -9 after 20 s and started again 5 s later (a busy box takes up to 25 s to start it) (docs/operations.md, "Capacity measured").
+LOAD_PG      ?= postgres://postgres@127.0.0.1:5432/test?sslmode=disable
+LOAD_PG_ARGS ?= -servers 2 -uploaders 20 -readers 200 -duration 60s -read-p99 300ms
+load-pg: build ## the load tool on two servers and one PostgreSQL (LOAD_PG), then with one server killed and restarted
+	$(GO) build -o bin/loadtest ./tools/loadtest
+	@rc=0; \
+	echo "load-pg: two servers, no fault"; ./bin/loadtest -serve $(BIN) -pg '$(LOAD_PG)' $(LOAD_PG_ARGS) || rc=1; \
+	echo "load-pg: two servers, the first killed with -9 at 20 s and restarted 5 s later"; \
+	./bin/loadtest -serve $(BIN) -pg '$(LOAD_PG)' $(LOAD_PG_ARGS) -kill-after 20s -restart-after 5s || rc=1; \
+	exit $$rc
 
 clean: ## remove bin/
 	rm -rf bin

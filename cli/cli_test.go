@@ -43,6 +43,8 @@ func TestServeConfigValidate(t *testing.T) {
 		{"bad addr", ServeConfig{Addr: "3000", DBPath: "x.db", BodyLimit: 16 << 20}, "not host:port"},
 		{"tiny body limit", ServeConfig{Addr: ":3000", DBPath: "x.db", BodyLimit: 10}, "below 1 MiB"},
 		{"negative memory limit", ServeConfig{Addr: ":3000", DBPath: "x.db", BodyLimit: 16 << 20, MemoryLimitMiB: -1}, "is negative"},
+		{"trusted proxies", ServeConfig{Addr: ":3000", DBPath: "x.db", BodyLimit: 16 << 20, TrustedProxies: []string{"10.0.0.5", "10.1.0.0/16", "::1"}}, ""},
+		{"bad trusted proxy", ServeConfig{Addr: ":3000", DBPath: "x.db", BodyLimit: 16 << 20, TrustedProxies: []string{"nginx.internal"}}, "neither an IP address nor a CIDR range"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

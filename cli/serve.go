@@ -47,6 +47,10 @@ type ServeConfig struct {
 	// PprofAddr, when set, is a loopback HOST:PORT serving Go's profiles (/debug/pprof/) from the
 	// start, the read model's build included.
 	PprofAddr string
+	// TrustedProxies are the reverse proxies' addresses or CIDR ranges (comma-separated on the
+	// command line): a request from one of them is counted (login throttle, audit trail) as from
+	// the address its X-Forwarded-For names.
+	TrustedProxies []string
 }
 
 // Validate checks the configuration and says what is wrong.
@@ -56,6 +60,13 @@ func (c ServeConfig) Validate() error {
 	}
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
 		return fmt.Errorf("--addr %q is not host:port: %w", c.Addr, err)
+	}
+	for _, p := range c.TrustedProxies {
+		if net.ParseIP(p) == nil {
+			if _, _, err := net.ParseCIDR(p); err != nil {
+				return fmt.Errorf("--trusted-proxy %q is neither an IP address nor a CIDR range", p)
+			}
+		}
 	}
 	if c.MemoryLimitMiB < 0 {
 		return fmt.Errorf("--memory-limit %d is negative", c.MemoryLimitMiB)
@@ -107,12 +118,19 @@ func runServe(env Env, args []string) error {
 	fs.StringVar(&cfg.TempDir, "temp-dir", "", "`DIR` for spooled uploads and ledger previews (default: ruralkpi under the system temporary folder); swept of files left by stopped processes")
 	fs.IntVar(&cfg.MemoryLimitMiB, "memory-limit", 0, "soft memory limit in `MiB` (0: the memory in use once the data are loaded plus a 40 MiB import budget, at least twice that memory; GOMEMLIMIT wins when set, GOMEMLIMIT=off for none)")
 	fs.StringVar(&cfg.SecretKeyFile, "secret-key-file", "", "`FILE` holding the key that encrypts stored reminder secrets (default: $"+reminders.SecretKeyEnv+")")
+	var proxies string
+	fs.StringVar(&proxies, "trusted-proxy", "", "`ADDRS`: the reverse proxies in front of the server (IP addresses or CIDR ranges, comma-separated); a request from one is counted as from the address its X-Forwarded-For names (login throttle, audit trail). Without it the header is ignored")
 	fs.StringVar(&cfg.PprofAddr, "pprof", "", "loopback `HOST:PORT` serving Go's profiles at /debug/pprof/ (off by default)")
 	if err := fs.parse(args); err != nil {
 		return err
 	}
 	if len(fs.positional()) > 0 {
 		return fs.misuse("unexpected argument %q", fs.positional()[0])
+	}
+	for _, p := range strings.Split(proxies, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			cfg.TrustedProxies = append(cfg.TrustedProxies, p)
+		}
 	}
 	if err := cfg.Validate(); err != nil {
 		return fs.misuse("%v", err)
@@ -169,7 +187,7 @@ func runServe(env Env, args []string) error {
 	sched := &reminders.Scheduler{Store: store, Plan: plan, Secrets: secrets, Log: logger} // its clock is the server's (handlers.New)
 	srv := &handlers.Server{Plan: plan, Store: store, Log: logger, Reminders: sched,
 		Config: handlers.Config{BodyLimit: cfg.BodyLimit, SecureCookies: cfg.SecureCookies, TempDir: cfg.TempDir,
-			Now: now, Demo: cfg.Demo}}
+			Now: now, Demo: cfg.Demo, TrustedProxies: cfg.TrustedProxies}}
 	app, err := handlers.New(srv)
 	if err != nil {
 		return err

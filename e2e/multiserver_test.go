@@ -71,7 +71,14 @@ func TestTwoServersOnePostgres(t *testing.T) {
 			}
 		}()
 	}
-	time.Sleep(700 * time.Millisecond)
+	// Kill A once it has committed an upload (on a busy machine that takes seconds, not the 700 ms
+	// this waited before) while the four keep sending.
+	for waited := time.Now(); accepted201.Load() == 0; time.Sleep(20 * time.Millisecond) {
+		if time.Since(waited) > 2*time.Minute {
+			t.Fatal("A committed no upload in 2 minutes")
+		}
+	}
+	time.Sleep(100 * time.Millisecond)
 	if err := a.cmd.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}

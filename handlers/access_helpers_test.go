@@ -51,6 +51,8 @@ type accessEnv struct {
 	plan   *models.Plan
 	dbPath string
 	clock  *accessClock
+	// trusted are the reverse proxies the server trusts (Config.TrustedProxies), set before restart.
+	trusted []string
 }
 
 func newAccessEnv(t testing.TB) *accessEnv {
@@ -95,7 +97,7 @@ func (e *accessEnv) open() {
 		e.t.Fatal(err)
 	}
 	e.store = store
-	e.server = &Server{Plan: e.plan, Store: store, Config: Config{Now: e.clock.Now, TempDir: e.t.TempDir()}}
+	e.server = &Server{Plan: e.plan, Store: store, Config: Config{Now: e.clock.Now, TempDir: e.t.TempDir(), TrustedProxies: e.trusted}}
 	app, err := New(e.server)
 	if err != nil {
 		e.t.Fatal(err)
@@ -119,6 +121,7 @@ type accessClient struct {
 	jar    map[string]string
 	bearer string
 	noCSRF bool
+	header map[string]string // sent with every request (a proxy's X-Forwarded-For)
 }
 
 func (e *accessEnv) client() *accessClient { return &accessClient{env: e, jar: map[string]string{}} }
@@ -187,6 +190,9 @@ func (c *accessClient) send(req *http.Request) accessResult {
 	if c.bearer != "" {
 		req.Header.Set("Authorization", "Bearer "+c.bearer)
 	}
+	for k, v := range c.header {
+		req.Header.Set(k, v)
+	}
 	for name, value := range c.jar {
 		req.AddCookie(&http.Cookie{Name: name, Value: value})
 	}
@@ -242,12 +248,10 @@ func rawSQL(t testing.TB, st *store.Store) *sql.DB {
 func insertUser(t testing.TB, st *store.Store, u *models.User) {
 	t.Helper()
 	now := time.Now()
-	res, err := rawSQL(t, st).Exec(`INSERT INTO users (username, display_name, password_hash, role, unit_code, disabled, demo, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, u.Username, u.DisplayName, u.PasswordHash, u.Role, u.UnitCode, u.Disabled, u.Demo, now, now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	id, err := res.LastInsertId()
+	// $n placeholders and RETURNING suit SQLite (3.35+) and PostgreSQL alike.
+	var id int64
+	err := rawSQL(t, st).QueryRow(`INSERT INTO users (username, display_name, password_hash, role, unit_code, disabled, demo, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`, u.Username, u.DisplayName, u.PasswordHash, u.Role, u.UnitCode, u.Disabled, u.Demo, now, now).Scan(&id)
 	if err != nil {
 		t.Fatal(err)
 	}

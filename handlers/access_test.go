@@ -107,6 +107,47 @@ func TestLoginRateLimits(t *testing.T) {
 	})
 }
 
+// TestLoginThrottleBehindProxy: behind nginx every request came from nginx's address, so twenty
+// wrong passwords from anyone blocked everybody's login on that server, and five on one account
+// locked it for everyone. With the proxy trusted (serve --trusted-proxy) each client is counted at
+// the address X-Forwarded-For names; from any other peer the header is ignored, so a client cannot
+// pick a fresh address for each guess.
+func TestLoginThrottleBehindProxy(t *testing.T) {
+	via := func(e *accessEnv, addr string) *accessClient {
+		c := e.client()
+		c.header = map[string]string{"X-Forwarded-For": addr}
+		return c
+	}
+	t.Run("trusted proxy: each client its own address", func(t *testing.T) {
+		e := newAccessEnv(t)
+		e.trusted = []string{"0.0.0.0/0", "::/0"} // app.Test's peer stands for the proxy
+		e.restart()
+		attacker := via(e, "203.0.113.7")
+		for i := 0; i < loginAddressLimit; i++ {
+			attacker.login("guess"+itoaUint(uint(i)), "wrong password")
+		}
+		if res := attacker.login("leader", accessPassword); res.status != fiber.StatusTooManyRequests {
+			t.Errorf("the guessing address after %d failures: %d, want 429", loginAddressLimit, res.status)
+		}
+		if res := via(e, "198.51.100.9").login("office", accessPassword); res.status != fiber.StatusSeeOther {
+			t.Errorf("the office from another address behind the same proxy: %d, want 303 (not blocked by another's guesses)", res.status)
+		}
+		failed, err := e.store.AuditEntries(models.AuditFilter{Action: models.AuditLoginFailed})
+		if err != nil || len(failed) == 0 || failed[0].IP != "203.0.113.7" {
+			t.Errorf("failed logins audited from %v (err %v), want the client's address 203.0.113.7", failed, err)
+		}
+	})
+	t.Run("untrusted peer: the header is ignored", func(t *testing.T) {
+		e := newAccessEnv(t)
+		for i := 0; i < loginAddressLimit; i++ {
+			via(e, "203.0.113."+itoaUint(uint(i+1))).login("guess"+itoaUint(uint(i)), "x")
+		}
+		if res := via(e, "198.51.100.9").login("leader", accessPassword); res.status != fiber.StatusTooManyRequests {
+			t.Errorf("a fresh X-Forwarded-For from an untrusted peer escaped the address limit: %d", res.status)
+		}
+	})
+}
+
 func TestLoginDoesNotRevealAccounts(t *testing.T) {
 	e := newAccessEnv(t)
 	c := e.client()

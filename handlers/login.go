@@ -82,8 +82,12 @@ func (s *Server) login(c *fiber.Ctx) error {
 	if len(username) > 64 {
 		username = username[:64]
 	}
-	if blocked, wait := s.limiter.blocked(username, ip, now); blocked {
-		if err := s.Store.Audit(models.AuditEntry{At: now, Actor: username, IP: ip, Action: models.AuditLoginFailed, After: "rate limited"}); err != nil {
+	blocked, wait, err := s.loginBlocked(username, ip, now)
+	if err != nil {
+		return err
+	}
+	if blocked {
+		if err := s.Store.Audit(models.AuditEntry{At: now, Actor: username, IP: ip, Action: models.AuditLoginFailed, After: models.AuditLoginRateLimited}); err != nil {
 			return err
 		}
 		data.Error = fmt.Sprintf("登录失败次数过多，为保护账号安全已暂停登录，请 %d 分钟后再试。如忘记密码，请联系工作专班办公室重置。", int(math.Ceil(wait.Minutes())))
@@ -101,7 +105,7 @@ func (s *Server) login(c *fiber.Ctx) error {
 		return err
 	}
 	if !ok {
-		s.limiter.fail(username, ip, now)
+		// The audit entry is the failure the throttle counts, on every server.
 		if err := s.Store.Audit(models.AuditEntry{At: now, Actor: username, IP: ip, Action: models.AuditLoginFailed}); err != nil {
 			return err
 		}
@@ -109,7 +113,6 @@ func (s *Server) login(c *fiber.Ctx) error {
 		c.Status(fiber.StatusUnauthorized)
 		return s.render(c, "login.html", "login", "登录", data)
 	}
-	s.limiter.succeed(username, ip)
 	id, err := s.Store.Login(u, c.Cookies(sessionCookie), models.Actor{Username: u.Username, IP: ip}, c.Get(fiber.HeaderUserAgent), now)
 	if err != nil {
 		return err

@@ -38,6 +38,12 @@ type Config struct {
 	// SecureCookies marks cookies Secure; set it when the app is served over TLS (directly or
 	// behind a TLS-terminating proxy).
 	SecureCookies bool
+	// TrustedProxies are the addresses (or CIDR ranges) of the reverse proxies in front of the
+	// server. A request from one of them is from the address its X-Forwarded-For names (its first
+	// valid address; the proxy must set the header, not append to one the client sent): the login
+	// throttle counts that address and the audit trail records it. Empty: the TCP peer, and the
+	// header is ignored (a client cannot choose its address).
+	TrustedProxies []string
 }
 
 // Server holds what every handler needs.
@@ -156,6 +162,11 @@ func New(s *Server) (*fiber.App, error) {
 		DisableStartupMessage:        true,
 		ReadTimeout:                  60 * time.Second,
 		WriteTimeout:                 120 * time.Second,
+		// Behind trusted proxies only, the client's address is the one X-Forwarded-For names.
+		ProxyHeader:             proxyHeader(s.Config.TrustedProxies),
+		EnableTrustedProxyCheck: len(s.Config.TrustedProxies) > 0,
+		TrustedProxies:          s.Config.TrustedProxies,
+		EnableIPValidation:      true,
 	})
 	app.Use(recover.New())
 	app.Use(securityHeaders)
@@ -201,4 +212,13 @@ func (s *Server) templateFuncs() template.FuncMap {
 			return code
 		},
 	}
+}
+
+// proxyHeader is the header naming the client's address: X-Forwarded-For when there are trusted
+// proxies, none otherwise.
+func proxyHeader(trusted []string) string {
+	if len(trusted) == 0 {
+		return ""
+	}
+	return fiber.HeaderXForwardedFor
 }

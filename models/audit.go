@@ -19,6 +19,10 @@ type AuditEntry struct {
 	After   string
 }
 
+// AuditLoginRateLimited is the After of a login.failure entry for a login refused by the throttle
+// without checking the password: a refusal, not a failure the throttle counts.
+const AuditLoginRateLimited = "rate limited"
+
 // Audit actions.
 const (
 	AuditLoginOK        = "login.success"

@@ -356,3 +356,26 @@ func purgeExpiredTx(tx *gorm.DB, now time.Time) error {
 	}
 	return nil
 }
+
+// RecentLoginFailures lists, newest first and at most limit of each, the failed logins after since
+// that count against a login of username from ip: for the pair, that account's failures (names
+// compared trimmed and case-blind) from that address since its last successful login from there;
+// for the address, every failure from it. Logins the throttle refused unchecked are not failures.
+// They are read from the audit trail, which every server on the database writes: the login throttle
+// counts across servers and restarts. It only reads.
+func (s *Store) RecentLoginFailures(username, ip string, since time.Time, limit int) (pair, address []time.Time, err error) {
+	name := strings.ToLower(strings.TrimSpace(username))
+	failures := func() *gorm.DB {
+		return s.db.Model(&models.AuditEntry{}).Where("action = ? AND ip = ? AND at > ? AND after <> ?",
+			models.AuditLoginFailed, ip, since, models.AuditLoginRateLimited).Order("at DESC, id DESC").Limit(limit)
+	}
+	lastOK := s.db.Model(&models.AuditEntry{}).Select("COALESCE(MAX(id), 0)").
+		Where("action = ? AND ip = ? AND LOWER(actor) = ?", models.AuditLoginOK, ip, name)
+	if err := failures().Where("LOWER(actor) = ? AND id > (?)", name, lastOK).Pluck("at", &pair).Error; err != nil {
+		return nil, nil, fmt.Errorf("store: recent login failures of %s: %w", name, err)
+	}
+	if err := failures().Pluck("at", &address).Error; err != nil {
+		return nil, nil, fmt.Errorf("store: recent login failures from %s: %w", ip, err)
+	}
+	return pair, address, nil
+}

@@ -162,3 +162,59 @@ func TestRevokeAPITokenAuditInSameTransaction(t *testing.T) {
 		t.Errorf("the token was revoked without its audit entry: %v", err)
 	}
 }
+
+func TestRecentLoginFailures(t *testing.T) {
+	forEachDB(t, func(t *testing.T, s *Store, p *models.Plan) {
+		u, err := s.CreateUser(p, models.NewUser{Username: "Office", Password: "correct horse", Role: models.RoleOffice}, testActor, time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		t0 := time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC)
+		fail := func(name, ip string, at time.Time, after string) {
+			t.Helper()
+			if err := s.Audit(models.AuditEntry{At: at, Actor: name, IP: ip, Action: models.AuditLoginFailed, After: after}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		fail("office", "10.0.0.1", t0.Add(-20*time.Minute), "")           // before the window
+		fail("office", "10.0.0.1", t0.Add(time.Minute), "")               // before the success
+		fail("guess", "10.0.0.1", t0.Add(2*time.Minute), "")              // another account, same address
+		fail("office", "10.0.0.2", t0.Add(2*time.Minute), "")             // another address
+		fail("office", "10.0.0.1", t0.Add(3*time.Minute), "rate limited") // refused unchecked: no failure
+		if _, err := s.Login(u, "", models.Actor{Username: u.Username, IP: "10.0.0.1"}, "test", t0.Add(4*time.Minute)); err != nil {
+			t.Fatal(err)
+		}
+		fail("OFFICE", "10.0.0.1", t0.Add(5*time.Minute), "")
+		fail("office", "10.0.0.1", t0.Add(6*time.Minute), "")
+		tests := []struct {
+			name          string
+			user, ip      string
+			limit         int
+			pair, address []time.Duration
+		}{
+			{"pair since its success, address all", "Office ", "10.0.0.1", 20, []time.Duration{6, 5}, []time.Duration{6, 5, 2, 1}},
+			{"limit", "office", "10.0.0.1", 1, []time.Duration{6}, []time.Duration{6}},
+			{"another address", "office", "10.0.0.2", 20, []time.Duration{2}, []time.Duration{2}},
+			{"unknown address", "office", "10.0.0.9", 20, nil, nil},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				pair, address, err := s.RecentLoginFailures(tt.user, tt.ip, t0.Add(-15*time.Minute), tt.limit)
+				if err != nil {
+					t.Fatal(err)
+				}
+				check := func(what string, got []time.Time, want []time.Duration) {
+					ok := len(got) == len(want)
+					for i := 0; ok && i < len(got); i++ {
+						ok = got[i].Equal(t0.Add(want[i] * time.Minute))
+					}
+					if !ok {
+						t.Errorf("%s: %v, want minutes %v after %v", what, got, want, t0)
+					}
+				}
+				check("pair", pair, tt.pair)
+				check("address", address, tt.address)
+			})
+		}
+	})
+}

@@ -10,20 +10,23 @@ import (
 	"net/http/cookiejar"
 	"net/url"
 	"regexp"
-	"strings"
 	"time"
 )
 
-// client is one person: a browser with cookies, or a script with an API token.
+// client is one person: a browser with cookies, or a script with an API token. It talks to its own
+// server; when the tool killed that server (-kill-after), a request cut by the kill or refused
+// while the server is down goes to the next server, as a load balancer would send it.
 type client struct {
-	base  string
-	http  *http.Client
-	token string
+	servers []string // base URLs, its own server first
+	http    *http.Client
+	token   string
+	outage  *outage // the tool's kills and restarts; nil when it kills none
 }
 
-func newClient(addr string) *client {
+// newClient is a client of the given servers (base URLs, its own first).
+func newClient(servers []string, o *outage) *client {
 	jar, _ := cookiejar.New(nil)
-	return &client{base: "http://" + addr, http: &http.Client{Jar: jar, Timeout: 60 * time.Second,
+	return &client{servers: servers, outage: o, http: &http.Client{Jar: jar, Timeout: 60 * time.Second,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
 }
 
@@ -31,27 +34,67 @@ func newClient(addr string) *client {
 type answer struct {
 	status int
 	body   []byte
-	took   time.Duration
+	took   time.Duration // from the first attempt to the last answer
 	err    error
+	cut    int       // attempts cut by the kill of the server they were on (in flight when it died)
+	down   int       // attempts refused because the server was down (killed, not yet restarted)
+	server string    // the base URL of the server that gave this answer
+	sent   time.Time // when the attempt that gave it was sent
 }
 
-func (c *client) do(req *http.Request) answer {
-	if c.token != "" {
-		req.Header.Set("Authorization", "Bearer "+c.token)
-	}
+// send makes a request (body may be nil) and reads the answer; an attempt that the tool's kill
+// explains is made again on the next server.
+func (c *client) send(method, path, contentType string, body []byte) answer {
 	start := time.Now()
+	var a answer
+	for _, base := range c.servers {
+		var r io.Reader
+		if body != nil {
+			r = bytes.NewReader(body)
+		}
+		req, err := http.NewRequest(method, base+path, r)
+		if err != nil {
+			return answer{err: err}
+		}
+		if contentType != "" {
+			req.Header.Set("Content-Type", contentType)
+		}
+		if c.token != "" {
+			req.Header.Set("Authorization", "Bearer "+c.token)
+		}
+		tried := time.Now()
+		cut, down := a.cut, a.down
+		a = c.once(req)
+		a.cut, a.down, a.server, a.sent = cut, down, base, tried
+		if a.err == nil || c.outage == nil {
+			break
+		}
+		switch c.outage.cause(base, tried, time.Now()) {
+		case causeCut:
+			a.cut++
+		case causeDown:
+			a.down++
+		default:
+			a.took = time.Since(start)
+			return a // a failure the kill does not explain
+		}
+	}
+	a.took = time.Since(start)
+	return a
+}
+
+func (c *client) once(req *http.Request) answer {
 	res, err := c.http.Do(req)
 	if err != nil {
-		return answer{err: err, took: time.Since(start)}
+		return answer{err: err}
 	}
 	defer res.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(res.Body, 64<<20))
-	return answer{status: res.StatusCode, body: body, took: time.Since(start), err: err}
+	return answer{status: res.StatusCode, body: body, err: err}
 }
 
 func (c *client) get(path string) answer {
-	req, _ := http.NewRequest(http.MethodGet, c.base+path, nil)
-	return c.do(req)
+	return c.send(http.MethodGet, path, "", nil)
 }
 
 var csrfField = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
@@ -64,9 +107,7 @@ func (c *client) postForm(page, path string, form url.Values) (answer, error) {
 		return a, fmt.Errorf("no form on %s: %d %v", page, a.status, a.err)
 	}
 	form.Set("_csrf", string(m[1]))
-	req, _ := http.NewRequest(http.MethodPost, c.base+path, strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	return c.do(req), nil
+	return c.send(http.MethodPost, path, "application/x-www-form-urlencoded", []byte(form.Encode())), nil
 }
 
 func (c *client) login(username, password string) error {
@@ -82,9 +123,10 @@ func (c *client) login(username, password string) error {
 
 var tokenText = regexp.MustCompile(`rk_[A-Za-z0-9_-]{20,}`)
 
-// newToken signs in as the user and makes a personal API token, as a script's owner would.
-func newToken(addr, username, password string) (string, error) {
-	c := newClient(addr)
+// newToken signs in as the user on a server (base URL) and makes a personal API token, as a
+// script's owner would.
+func newToken(base, username, password string) (string, error) {
+	c := newClient([]string{base}, nil)
 	if err := c.login(username, password); err != nil {
 		return "", err
 	}
@@ -106,9 +148,7 @@ func (c *client) upload(name string, file []byte) answer {
 	part, _ := w.CreateFormFile("file", name)
 	_, _ = part.Write(file)
 	_ = w.Close()
-	req, _ := http.NewRequest(http.MethodPost, c.base+"/api/v1/returns", &body)
-	req.Header.Set("Content-Type", w.FormDataContentType())
-	return c.do(req)
+	return c.send(http.MethodPost, "/api/v1/returns", w.FormDataContentType(), body.Bytes())
 }
 
 // acceptedVersion is what a 201 says was stored.

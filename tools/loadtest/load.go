@@ -3,11 +3,14 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"net/http"
 	"net/url"
 	"sort"
 	"sync"
@@ -31,6 +34,9 @@ type stats struct {
 	locked   int // answers whose body says "database is locked"
 	took     []time.Duration
 	sample   map[int]string // the first answer of each failing status, shortened
+	// Attempts the tool's kill explains, and how the requests they belonged to ended on the next
+	// server.
+	cut, down, retried, retryFailed int
 }
 
 // report is what a run measured.
@@ -44,15 +50,37 @@ type report struct {
 	maxID     uint // newest version id before the load
 	logLocked int
 	check     checks
+	// storedByKilled are uploads cut by the kill whose retry found them stored (409): the killed
+	// server had committed them before it died.
+	storedByKilled []acceptedVersion
+	outages        map[string][]span
+	killErr        error
+	readP99        time.Duration // the reads' p99 goal (0: 200 ms)
+	loadStart      string        // the machine's load average when the load began
+	outage         *outage       // the kill's record while the load runs (nil without -kill-after)
+	afterRestart   int           // answers the killed server gave after it was started again
 }
 
 func (r *report) add(kind string, a answer) {
+	back := r.outage != nil && a.err == nil && r.outage.after(a.server, a.sent)
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if back {
+		r.afterRestart++
+	}
 	s := r.kinds[kind]
 	if s == nil {
 		s = &stats{byStatus: map[int]int{}}
 		r.kinds[kind] = s
+	}
+	s.cut += a.cut
+	s.down += a.down
+	if a.cut+a.down > 0 {
+		if a.err != nil || a.status >= 500 {
+			s.retryFailed++
+		} else {
+			s.retried++
+		}
 	}
 	if a.err != nil {
 		s.errors++
@@ -76,48 +104,55 @@ func (r *report) add(kind string, a answer) {
 }
 
 // load signs everybody in, reopens the month for every uploader's unit, and runs the load.
-func load(ctx context.Context, c config, stderr io.Writer) (*report, error) {
+func load(ctx context.Context, c config, victim *server, stderr io.Writer) (*report, error) {
+	var o *outage
+	if victim != nil {
+		o = newOutage()
+	}
 	units, pages, apis, err := discover(c)
 	if err != nil {
 		return nil, err
 	}
-	if c.uploaders > len(units) {
-		return nil, fmt.Errorf("only %d reporting units: at most %d uploaders", len(units), len(units))
+	months, err := uploadMonths(c.period, c.uploaders, len(units))
+	if err != nil {
+		return nil, err
 	}
-	r := &report{kinds: map[string]*stats{}}
+	r := &report{kinds: map[string]*stats{}, readP99: c.readP99, outage: o}
 	if c.db != "" {
 		if r.maxID, err = newestVersionID(c.db); err != nil {
 			return nil, err
 		}
 	}
-	office := newClient(c.server(0))
+	office := newClient(c.bases(0), nil)
 	if err := office.login("office", c.password); err != nil {
 		return nil, err
 	}
 	uploaders := make([]*uploader, c.uploaders)
 	for i := range uploaders {
-		unit := units[i]
-		if a, err := office.postForm("/deadlines", "/deadlines/reopen", url.Values{"period": {c.period}, "unit": {unit}, "reason": {"压力测试"}}); err != nil || a.status >= 400 {
-			return nil, fmt.Errorf("reopen %s %s: %d %v", unit, c.period, a.status, err)
+		// Each clerk has a unit and month of its own: the units first, then the month before
+		// (the demo has ten units; twenty clerks are its ten units' two months).
+		unit, period := units[i%len(units)], months[i/len(units)]
+		if a, err := office.postForm("/deadlines", "/deadlines/reopen", url.Values{"period": {period}, "unit": {unit}, "reason": {"压力测试"}}); err != nil || a.status >= 400 {
+			return nil, fmt.Errorf("reopen %s %s: %d %v", unit, period, a.status, err)
 		}
 		user := "county-" + unit
 		// Clients are spread over the servers (-addr a,b): a token or session made on one is
 		// used on another, as behind a load balancer.
-		token, err := newToken(c.server(i), user, c.password)
+		token, err := newToken(c.bases(i)[0], user, c.password)
 		if err != nil {
 			return nil, err
 		}
-		cl := newClient(c.server(i + 1))
+		cl := newClient(c.bases(i+1), o)
 		cl.token = token
-		a := cl.get("/api/v1/returns/template?county=" + unit + "&period=" + c.period)
+		a := cl.get("/api/v1/returns/template?county=" + unit + "&period=" + period)
 		if a.status != 200 {
 			return nil, fmt.Errorf("template of %s: %d %.200s", unit, a.status, a.body)
 		}
-		up, err := newUploader(cl, unit, c.period, a.body)
+		up, err := newUploader(cl, unit, period, a.body)
 		if err != nil {
 			return nil, err
 		}
-		if err := up.startAbove(cl.get("/api/v1/progress?period=" + c.period + "&county=" + unit)); err != nil {
+		if err := up.startAbove(cl.get("/api/v1/progress?period=" + period + "&county=" + unit)); err != nil {
 			return nil, err
 		}
 		uploaders[i] = up
@@ -125,13 +160,13 @@ func load(ctx context.Context, c config, stderr io.Writer) (*report, error) {
 	}
 	readers := make([]*client, c.readers)
 	for i := range readers {
-		cl := newClient(c.server(i / 2))
+		cl := newClient(c.bases(i/2), o)
 		if i%2 == 0 {
 			if err := cl.login("leader", c.password); err != nil {
 				return nil, err
 			}
 		} else {
-			token, err := newToken(c.server(i/2+1), "leader", c.password)
+			token, err := newToken(c.bases(i/2 + 1)[0], "leader", c.password)
 			if err != nil {
 				return nil, err
 			}
@@ -139,7 +174,8 @@ func load(ctx context.Context, c config, stderr io.Writer) (*report, error) {
 		}
 		readers[i] = cl
 	}
-	fmt.Fprintf(stderr, "loadtest: %d uploaders, %d readers (%d pages, %d API reads) for %v\n", len(uploaders), len(readers), len(pages), len(apis), c.duration)
+	fmt.Fprintf(stderr, "loadtest: %d uploaders (%d units × months %v), %d readers (%d pages, %d API reads) for %v\n",
+		len(uploaders), min(len(units), len(uploaders)), months, len(readers), len(pages), len(apis), c.duration)
 
 	ctx, cancel := context.WithTimeout(ctx, c.duration)
 	defer cancel()
@@ -147,20 +183,34 @@ func load(ctx context.Context, c config, stderr io.Writer) (*report, error) {
 	budget.Store(int64(c.max))
 	take := func() bool { return ctx.Err() == nil && budget.Add(-1) >= 0 }
 	var wg sync.WaitGroup
-	r.startedAt = time.Now()
+	r.startedAt, r.loadStart = time.Now(), loadAverage()
+	if victim != nil {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r.killErr = killAndRestart(ctx, c, victim, o, stderr)
+		}()
+	}
 	for _, up := range uploaders {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for take() {
-				a := up.next()
+				a, file := up.next()
 				r.add(kindUpload, a)
-				if a.status == 201 {
+				switch {
+				case a.status == 201:
 					if v, err := parseAccepted(a.body); err == nil {
 						r.mu.Lock()
 						r.accepted = append(r.accepted, v)
 						r.mu.Unlock()
 					}
+				case a.status == 409 && a.cut > 0:
+					// Cut by the kill after the killed server had committed it: the retry finds the
+					// same file stored. verify wants it stored once, with its audit entry.
+					r.mu.Lock()
+					r.storedByKilled = append(r.storedByKilled, acceptedVersion{County: up.unit, Period: up.period, FileHash: fileHash(file)})
+					r.mu.Unlock()
 				}
 				pause(ctx, c.upThink)
 			}
@@ -183,7 +233,63 @@ func load(ctx context.Context, c config, stderr io.Writer) (*report, error) {
 	}
 	wg.Wait()
 	r.endedAt = time.Now()
+	if o != nil {
+		r.outages = o.list()
+	}
 	return r, nil
+}
+
+// uploadMonths are the months n clerks over units units upload to: period for the first units
+// clerks, the month before for the next units, and so on.
+func uploadMonths(period string, n, units int) ([]string, error) {
+	t, err := time.Parse("2006-01", period)
+	if err != nil {
+		return nil, fmt.Errorf("-period %q: %w", period, err)
+	}
+	var out []string
+	for i := 0; i < max(1, (n+units-1)/units); i++ {
+		out = append(out, t.AddDate(0, -i, 0).Format("2006-01"))
+	}
+	return out, nil
+}
+
+// killAndRestart kills the victim with -9 after -kill-after and, with -restart-after, starts it
+// again on the same address that much later; the outage tells clients what the kill explains.
+func killAndRestart(ctx context.Context, c config, victim *server, o *outage, stderr io.Writer) error {
+	pause := func(d time.Duration) bool {
+		t := time.NewTimer(d)
+		defer t.Stop()
+		select {
+		case <-t.C:
+			return true
+		case <-ctx.Done():
+			return false
+		}
+	}
+	if !pause(c.killAfter) {
+		return errors.New("the load ended before the kill")
+	}
+	base := "http://" + victim.addr
+	o.down(base, time.Now())
+	if err := victim.kill(); err != nil {
+		return fmt.Errorf("kill %s: %w", victim.addr, err)
+	}
+	// Connections kept alive to the dead process are of no use (a load balancer drops them too).
+	http.DefaultTransport.(*http.Transport).CloseIdleConnections()
+	fmt.Fprintf(stderr, "loadtest: killed the server on %s (-9)\n", victim.addr)
+	if c.restartAfter < 0 {
+		return nil
+	}
+	if !pause(c.restartAfter) {
+		return errors.New("the load ended before the restart")
+	}
+	started := time.Now()
+	if err := victim.start(context.WithoutCancel(ctx)); err != nil {
+		return fmt.Errorf("restart %s: %w", victim.addr, err)
+	}
+	o.up(base, time.Now())
+	fmt.Fprintf(stderr, "loadtest: the server on %s answers again (%.1f s after it was started)\n", victim.addr, time.Since(started).Seconds())
+	return nil
 }
 
 // pause waits about mean (between half and one and a half times), or until the load ends.
@@ -202,7 +308,7 @@ func pause(ctx context.Context, mean time.Duration) {
 
 // discover lists the reporting units and every page and API read a leader may open.
 func discover(c config) (units, pages, apis []string, err error) {
-	cl := newClient(c.server(0))
+	cl := newClient(c.bases(0), nil)
 	if err := cl.login("leader", c.password); err != nil {
 		return nil, nil, nil, err
 	}
@@ -309,20 +415,26 @@ func (u *uploader) startAbove(a answer) error {
 	return nil
 }
 
-// next uploads the next version.
-func (u *uploader) next() answer {
+// next uploads the next version; it returns the file it sent.
+func (u *uploader) next() (answer, []byte) {
 	u.n++
 	f, err := excelize.OpenReader(bytes.NewReader(u.template))
 	if err != nil {
-		return answer{err: err}
+		return answer{err: err}, nil
 	}
 	defer f.Close()
 	if err := f.SetCellValue("月报", u.cell, u.base+float64(u.n)); err != nil {
-		return answer{err: err}
+		return answer{err: err}, nil
 	}
 	var buf bytes.Buffer
 	if err := f.Write(&buf); err != nil {
-		return answer{err: err}
+		return answer{err: err}, nil
 	}
-	return u.c.upload(fmt.Sprintf("%s-%s-%d.xlsx", u.unit, u.period, u.n), buf.Bytes())
+	return u.c.upload(fmt.Sprintf("%s-%s-%d.xlsx", u.unit, u.period, u.n), buf.Bytes()), buf.Bytes()
+}
+
+// fileHash is the SHA-256 of a file, hex, as the server stores it (models.FileHash).
+func fileHash(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
 }

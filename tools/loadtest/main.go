@@ -7,7 +7,14 @@
 //
 // It only talks to loopback addresses and is bounded in time (-duration) and requests (-max).
 //
+// With -kill-after it kills one of the servers it started with -9 in the middle of the load and
+// (-restart-after) starts it again: a request in flight on it when it died, or sent to it while it
+// was down, is sent again to another server, as a load balancer would; only a request that then
+// fails too counts against the goals, and the database check then also wants every upload the
+// killed server committed before it died stored once, with its audit entry.
+//
 //	loadtest -serve bin/ruralkpi -uploaders 10 -readers 50 -duration 60s
+//	loadtest -serve bin/ruralkpi -pg postgres://postgres@127.0.0.1:5432/test -servers 2 -uploaders 20 -readers 200 -kill-after 30s
 //	loadtest -addr 127.0.0.1:3000 -db data/demo.db
 package main
 
@@ -43,16 +50,29 @@ type config struct {
 	password  string
 	readThink time.Duration
 	upThink   time.Duration
+	servers   int           // with -serve: how many servers to start on one database
+	pg        string        // with -serve: a PostgreSQL server to make a fresh schema on
+	keep      bool          // keep the database (temporary folder or schema) after the run
+	killAfter time.Duration // kill the first server with -9 this long into the load (0: never)
+	// restartAfter starts the killed server again this long after the kill (negative: never).
+	restartAfter time.Duration
+	readP99      time.Duration // the reads' p99 goal
 }
 
 func run(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("loadtest", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var c config
-	fs.StringVar(&c.serve, "serve", "", "start this ruralkpi binary with a fresh demo database in a temporary folder")
+	fs.StringVar(&c.serve, "serve", "", "start this ruralkpi binary with a fresh demo database in a temporary folder (or, with -pg, a fresh schema)")
+	fs.IntVar(&c.servers, "servers", 1, "with -serve: start this many servers on the one database (more than one needs -pg)")
+	fs.StringVar(&c.pg, "pg", "", "with -serve: a PostgreSQL URL (e.g. postgres://postgres@127.0.0.1:5432/test?sslmode=disable) to make a fresh schema on for the servers, dropped afterwards")
+	fs.BoolVar(&c.keep, "keep", false, "with -serve: keep the database afterwards")
+	fs.DurationVar(&c.killAfter, "kill-after", 0, "with -serve: kill the first server with -9 this long into the load (0: never); requests cut by the kill or sent while it is down go to another server, and count as failures only if that fails too")
+	fs.DurationVar(&c.restartAfter, "restart-after", 5*time.Second, "with -kill-after: start the killed server again on its address this long after the kill (negative: leave it down)")
+	fs.DurationVar(&c.readP99, "read-p99", 200*time.Millisecond, "the reads' p99 goal")
 	fs.StringVar(&c.addr, "addr", "", "address of a running server (loopback only), when -serve is not given; several servers on one database as a,b,…")
 	fs.StringVar(&c.db, "db", "", "the running server's database file or postgres:// URL, for the checks afterwards")
-	fs.IntVar(&c.uploaders, "uploaders", 10, "clerks uploading returns, one unit each")
+	fs.IntVar(&c.uploaders, "uploaders", 10, "clerks uploading returns, each its own unit and month: one per unit for -period, then one per unit for the month before, and so on (each reopened by the office)")
 	fs.IntVar(&c.readers, "readers", 50, "leaders reading pages (half by session, half by API token)")
 	fs.DurationVar(&c.duration, "duration", 60*time.Second, "how long the load lasts (at most 10m)")
 	fs.IntVar(&c.max, "max", 200_000, "at most this many requests in all")
@@ -67,31 +87,69 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if c.duration <= 0 || c.duration > 10*time.Minute || c.max <= 0 || c.uploaders < 0 || c.readers < 0 || c.uploaders+c.readers == 0 {
 		return errors.New("need 0 < -duration <= 10m, -max > 0 and some uploaders or readers")
 	}
+	if c.serve == "" && (c.pg != "" || c.servers != 1 || c.killAfter != 0 || c.keep) {
+		return errors.New("-pg, -servers, -keep and -kill-after need -serve (the tool starts the servers it may kill)")
+	}
+	if c.servers < 1 || (c.servers > 1 && c.pg == "") {
+		return errors.New("-servers: at least 1; more than one share a database, which needs -pg")
+	}
+	if c.killAfter < 0 || c.killAfter >= c.duration || (c.killAfter > 0 && c.servers < 2) {
+		return errors.New("-kill-after: within -duration, and with at least two servers (the other takes the load)")
+	}
 	ctx := context.Background()
-	var srv *server
+	var servers []*server
 	if c.serve != "" {
-		var err error
-		if srv, err = startServer(ctx, c.serve, stderr); err != nil {
-			return err
+		db := ""
+		if c.pg != "" {
+			u, drop, err := freshSchema(c.pg)
+			if err != nil {
+				return err
+			}
+			if !c.keep {
+				defer func() {
+					if err := drop(); err != nil {
+						fmt.Fprintln(stderr, "loadtest: dropping the schema:", err)
+					}
+				}()
+			} else {
+				fmt.Fprintln(stderr, "loadtest: keeping the database", redact(u))
+			}
+			db = u
 		}
-		defer os.RemoveAll(srv.dir)
-		defer srv.stop() //nolint:errcheck // stopped again below; a second stop does nothing
-		c.addr, c.db = srv.addr, srv.db
+		var addrs []string
+		for range c.servers {
+			srv, err := startServer(ctx, c.serve, db, stderr)
+			if err != nil {
+				return err
+			}
+			servers = append(servers, srv)
+			if !c.keep {
+				defer os.RemoveAll(srv.dir)
+			}
+			defer srv.stop() //nolint:errcheck // stopped again below; a second stop does nothing
+			db = srv.db
+			addrs = append(addrs, srv.addr)
+		}
+		c.addr, c.db = strings.Join(addrs, ","), db
 	}
 	for _, a := range strings.Split(c.addr, ",") {
 		if err := loopbackOnly(a); err != nil {
 			return err
 		}
 	}
-	report, err := load(ctx, c, stderr)
+	var victim *server
+	if c.killAfter > 0 {
+		victim = servers[0]
+	}
+	report, err := load(ctx, c, victim, stderr)
 	if err != nil {
 		return err
 	}
-	if srv != nil {
+	for _, srv := range servers {
 		if err := srv.stop(); err != nil {
 			fmt.Fprintln(stderr, "loadtest: stopping the server:", err)
 		}
-		report.logLocked = srv.lockedLines()
+		report.logLocked += srv.lockedLines()
 	}
 	if c.db != "" {
 		if report.check, err = verify(c.db, report); err != nil {
@@ -105,10 +163,15 @@ func run(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-// server is the address of the n-th client's server: the -addr list, round robin.
-func (c config) server(n int) string {
+// bases are the servers of the n-th client as base URLs: its own first (the -addr list, round
+// robin), then the others, which it turns to when the tool killed its own.
+func (c config) bases(n int) []string {
 	addrs := strings.Split(c.addr, ",")
-	return addrs[n%len(addrs)]
+	out := make([]string, len(addrs))
+	for i := range addrs {
+		out[i] = "http://" + addrs[(n+i)%len(addrs)]
+	}
+	return out
 }
 
 // loopbackOnly refuses any address but a loopback one: the tool must never load a real server

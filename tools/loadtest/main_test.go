@@ -1,6 +1,8 @@
 package main
 
 import (
+	"errors"
+	"strings"
 	"testing"
 	"time"
 )
@@ -57,6 +59,79 @@ func TestReportGoals(t *testing.T) {
 		{"locked in the log", &report{kinds: map[string]*stats{}, logLocked: 1}, false},
 		{"stored without its audit entry", &report{kinds: map[string]*stats{}, check: checks{done: true, unaudited: 1}}, false},
 		{"stored without a 201", &report{kinds: map[string]*stats{}, check: checks{done: true, storedNot: 1}}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.r.ok(); got != tt.ok {
+				t.Errorf("ok() = %v, want %v", got, tt.ok)
+			}
+		})
+	}
+}
+
+func TestOutageCause(t *testing.T) {
+	t0 := time.Date(2026, 12, 2, 1, 0, 0, 0, time.UTC)
+	at := func(s int) time.Time { return t0.Add(time.Duration(s) * time.Second) }
+	o := newOutage()
+	o.down("http://a", at(10))
+	o.up("http://a", at(15))
+	tests := []struct {
+		name       string
+		base       string
+		start, end time.Time
+		want       string
+	}{
+		{"in flight at the kill", "http://a", at(9), at(11), causeCut},
+		{"sent while down", "http://a", at(12), at(12), causeDown},
+		{"failed before the kill", "http://a", at(5), at(8), ""},
+		{"failed after the restart", "http://a", at(16), at(17), ""},
+		{"another server", "http://b", at(9), at(11), ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := o.cause(tt.base, tt.start, tt.end); got != tt.want {
+				t.Errorf("cause = %q, want %q", got, tt.want)
+			}
+		})
+	}
+	if o.after("http://a", at(14)) || !o.after("http://a", at(15)) || o.after("http://b", at(20)) {
+		t.Error("after: only attempts sent to a once it answered again")
+	}
+}
+
+func TestUploadMonths(t *testing.T) {
+	tests := []struct {
+		n, units int
+		want     string
+	}{
+		{10, 10, "2025-09"},
+		{20, 10, "2025-09 2025-08"},
+		{21, 10, "2025-09 2025-08 2025-07"},
+		{0, 10, "2025-09"},
+		{3, 2, "2025-09 2025-08"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.want, func(t *testing.T) {
+			got, err := uploadMonths("2025-09", tt.n, tt.units)
+			if err != nil || strings.Join(got, " ") != tt.want {
+				t.Errorf("uploadMonths(%d, %d) = %v %v, want %s", tt.n, tt.units, got, err, tt.want)
+			}
+		})
+	}
+}
+
+func TestReportGoalsWithKill(t *testing.T) {
+	fast := []time.Duration{time.Millisecond}
+	tests := []struct {
+		name string
+		r    *report
+		ok   bool
+	}{
+		{"cut and retried", &report{kinds: map[string]*stats{kindUpload: {byStatus: map[int]int{201: 2}, took: fast, cut: 1, retried: 1}}}, true},
+		{"retry failed too", &report{kinds: map[string]*stats{kindUpload: {byStatus: map[int]int{201: 1}, errors: 1, took: fast, cut: 1, retryFailed: 1}}}, false},
+		{"kill not done", &report{kinds: map[string]*stats{}, killErr: errors.New("restart failed")}, false},
+		{"killed server's commit stored twice", &report{kinds: map[string]*stats{}, check: checks{done: true, killedStored: 1, killedBad: 1}}, false},
+		{"read goal raised", &report{readP99: 300 * time.Millisecond, kinds: map[string]*stats{kindAPIRead: {byStatus: map[int]int{200: 1}, took: []time.Duration{250 * time.Millisecond}}}}, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

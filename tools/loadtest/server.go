@@ -3,11 +3,15 @@ package main
 import (
 	"bufio"
 	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -17,42 +21,72 @@ import (
 	"time"
 )
 
-// server is a ruralkpi started with a fresh demo database in a temporary folder.
+// server is a ruralkpi started by the tool on a loopback port: with a fresh demo database in a
+// temporary folder (SQLite), or on a fresh schema of a PostgreSQL server (-pg), where several share
+// one database. It can be killed with -9 and started again on the same address.
 type server struct {
-	cmd     *exec.Cmd
-	dir     string
+	bin     string
+	dir     string // its --temp-dir's parent (and the SQLite file's folder)
 	addr    string
 	db      string
+	stderr  io.Writer
 	mu      sync.Mutex
 	locked  int // server log lines saying "database is locked"
-	done    chan struct{}
+	cmd     *exec.Cmd
+	done    chan struct{} // closed when the current process's log is read to its end
 	stopped bool
 }
 
-func startServer(ctx context.Context, bin string, stderr io.Writer) (*server, error) {
+// freeAddr is a free loopback address.
+func freeAddr() (string, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer l.Close()
+	return l.Addr().String(), nil
+}
+
+// startServer starts bin on a free port with the demo data on db ("" for a fresh SQLite file in a
+// temporary folder) and waits until it answers /healthz.
+func startServer(ctx context.Context, bin, db string, stderr io.Writer) (*server, error) {
 	dir, err := os.MkdirTemp("", "ruralkpi-load-*")
 	if err != nil {
 		return nil, err
 	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	addr, err := freeAddr()
 	if err != nil {
 		return nil, err
 	}
-	addr := l.Addr().String()
-	_ = l.Close()
-	s := &server{dir: dir, addr: addr, db: filepath.Join(dir, "load.db"), done: make(chan struct{})}
-	s.cmd = exec.CommandContext(ctx, bin, "serve", "--demo", "--db", s.db, "--addr", addr)
-	s.cmd.Env = append(os.Environ(), "TMPDIR="+dir)
-	logs, err := s.cmd.StderrPipe()
-	if err != nil {
+	if db == "" {
+		db = filepath.Join(dir, "load.db")
+	}
+	s := &server{bin: bin, dir: dir, addr: addr, db: db, stderr: stderr}
+	if err := s.start(ctx); err != nil {
+		_ = os.RemoveAll(dir)
 		return nil, err
 	}
-	s.cmd.Stdout = io.Discard
-	if err := s.cmd.Start(); err != nil {
-		return nil, fmt.Errorf("start %s: %w", bin, err)
+	return s, nil
+}
+
+// start runs the server process and waits (at most 3 minutes) until /healthz answers 200.
+func (s *server) start(ctx context.Context) error {
+	cmd := exec.CommandContext(ctx, s.bin, "serve", "--demo", "--db", s.db, "--addr", s.addr, "--temp-dir", filepath.Join(s.dir, "tmp"))
+	cmd.Env = append(os.Environ(), "TMPDIR="+s.dir)
+	logs, err := cmd.StderrPipe()
+	if err != nil {
+		return err
 	}
+	cmd.Stdout = io.Discard
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("start %s: %w", s.bin, err)
+	}
+	done := make(chan struct{})
+	s.mu.Lock()
+	s.cmd, s.done, s.stopped = cmd, done, false
+	s.mu.Unlock()
 	go func() {
-		defer close(s.done)
+		defer close(done)
 		sc := bufio.NewScanner(logs)
 		sc.Buffer(make([]byte, 64<<10), 1<<20)
 		for sc.Scan() {
@@ -63,21 +97,34 @@ func startServer(ctx context.Context, bin string, stderr io.Writer) (*server, er
 			}
 		}
 	}()
-	fmt.Fprintf(stderr, "loadtest: started %s on %s (demo database %s)\n", bin, addr, s.db)
+	fmt.Fprintf(s.stderr, "loadtest: started %s on %s (demo database %s)\n", s.bin, s.addr, redact(s.db))
 	deadline := time.Now().Add(3 * time.Minute)
 	for time.Now().Before(deadline) {
-		res, err := http.Get("http://" + addr + "/healthz")
+		res, err := http.Get("http://" + s.addr + "/healthz")
 		if err == nil {
 			res.Body.Close()
 			if res.StatusCode == http.StatusOK {
-				return s, nil
+				return nil
 			}
 		}
-		time.Sleep(200 * time.Millisecond)
+		time.Sleep(100 * time.Millisecond)
 	}
 	_ = s.stop()
-	_ = os.RemoveAll(dir)
-	return nil, errors.New("the server did not answer /healthz within 3 minutes")
+	return errors.New("the server did not answer /healthz within 3 minutes")
+}
+
+// kill ends the server with SIGKILL, as a crash would: no request is finished, nothing cleaned up.
+func (s *server) kill() error {
+	s.mu.Lock()
+	cmd, done := s.cmd, s.done
+	s.stopped = true
+	s.mu.Unlock()
+	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		return err
+	}
+	_ = cmd.Wait()
+	<-done
+	return nil
 }
 
 // stop ends the server (SIGTERM, then SIGKILL after 10 s); the database is kept until the process
@@ -89,17 +136,18 @@ func (s *server) stop() error {
 		return nil
 	}
 	s.stopped = true
+	cmd, done := s.cmd, s.done
 	s.mu.Unlock()
-	_ = s.cmd.Process.Signal(syscall.SIGTERM)
+	_ = cmd.Process.Signal(syscall.SIGTERM)
 	exited := make(chan error, 1)
-	go func() { exited <- s.cmd.Wait() }()
+	go func() { exited <- cmd.Wait() }()
 	select {
 	case <-exited:
 	case <-time.After(10 * time.Second):
-		_ = s.cmd.Process.Kill()
+		_ = cmd.Process.Kill()
 		<-exited
 	}
-	<-s.done
+	<-done
 	return nil
 }
 
@@ -107,4 +155,48 @@ func (s *server) lockedLines() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.locked
+}
+
+// freshSchema makes a new schema on the PostgreSQL server pgURL names and returns a URL whose
+// sessions use it (libpq's options=-c search_path=…), and a function that drops it.
+func freshSchema(pgURL string) (string, func() error, error) {
+	raw := make([]byte, 6)
+	if _, err := rand.Read(raw); err != nil {
+		return "", nil, err
+	}
+	name := "loadtest_" + hex.EncodeToString(raw)
+	admin, err := sql.Open("pgx", pgURL)
+	if err != nil {
+		return "", nil, err
+	}
+	if _, err := admin.Exec("CREATE SCHEMA " + name); err != nil {
+		admin.Close()
+		return "", nil, fmt.Errorf("create schema on %s: %w", redact(pgURL), err)
+	}
+	drop := func() error {
+		defer admin.Close()
+		_, err := admin.Exec("DROP SCHEMA IF EXISTS " + name + " CASCADE")
+		return err
+	}
+	u, err := url.Parse(pgURL)
+	if err != nil {
+		_ = drop()
+		return "", nil, err
+	}
+	q := u.Query()
+	q.Set("options", "-c search_path="+name)
+	u.RawQuery = q.Encode()
+	return u.String(), drop, nil
+}
+
+// redact is a database name fit for the log: a URL's password replaced.
+func redact(db string) string {
+	u, err := url.Parse(db)
+	if err != nil || u.User == nil {
+		return db
+	}
+	if _, ok := u.User.Password(); ok {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	return u.String()
 }
