@@ -113,3 +113,48 @@ func TestReviewShowsReviewersByDisplayName(t *testing.T) {
 		t.Errorf("reviewers not shown as %q", u.DisplayName)
 	}
 }
+
+// TestVersionsShowPeopleAndReturnsPlainly: the unit page's returns and a month's version history named
+// people by user name (county-530325, office) and wrote 已退回 in the same plain text as 已通过.
+func TestVersionsShowPeopleAndReturnsPlainly(t *testing.T) {
+	e := newDemoEnv(t, models.DemoToday)
+	names := map[string]string{}
+	for _, user := range []string{"office", "county-530325"} {
+		u, err := e.store.UserByName(user)
+		if err != nil {
+			t.Fatal(err)
+		}
+		names[user] = u.DisplayName
+	}
+	office := e.tokenClient("office")
+	tests := []struct {
+		name, url string
+		want      []string
+		wantNot   []string
+	}{
+		{"unit page", "/counties/530325?period=2025-09",
+			[]string{"<td>" + names["county-530325"] + "</td>", `<span class="status status-red">已退回</span>`, `<span class="status status-green">已通过</span>`},
+			[]string{"<td>county-530325</td>", "version-returned"}},
+		{"version history", "/returns/history?county=530325&period=2025-09",
+			[]string{"上传人：" + names["county-530325"], "审核人：" + names["office"], `状态：<span class="status status-red">已退回</span>`},
+			[]string{"上传人：county-530325", "审核人：office"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			res := office.do("GET", tc.url, nil)
+			if res.status != 200 {
+				t.Fatalf("GET %s: %d", tc.url, res.status)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(res.body, w) {
+					t.Errorf("GET %s lacks %q", tc.url, w)
+				}
+			}
+			for _, w := range tc.wantNot {
+				if strings.Contains(res.body, w) {
+					t.Errorf("GET %s still has %q", tc.url, w)
+				}
+			}
+		})
+	}
+}
