@@ -35,6 +35,10 @@ func (s *Server) followUpsPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	names, err := s.displayNames()
+	if err != nil {
+		return err
+	}
 	now := s.Config.Now()
 	data := followUpsPageData{Office: u.Role == models.RoleOffice, Units: s.Plan.ReportingUnits(), Indicators: s.Plan.Indicators,
 		PrefillUnit: c.Query("unit"), PrefillIndicator: c.Query("indicator"),
@@ -49,6 +53,7 @@ func (s *Server) followUpsPage(c *fiber.Ctx) error {
 			row.IndicatorName = ind.Name
 		}
 		if f.Status == models.FollowUpClosed {
+			row.ClosedBy = shownName(names, f.ClosedBy) // the page names who closed it as people read it
 			data.Closed = append(data.Closed, row)
 			continue
 		}

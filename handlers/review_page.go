@@ -116,7 +116,8 @@ func shownName(names map[string]string, user string) string {
 	return user
 }
 
-// reviewerNames shows reviewers by their display names (工作专班办公室), not their user names.
+// reviewerNames shows reviewers and uploaders by their display names (工作专班办公室, 会泽县填报员), not
+// their user names.
 func (s *Server) reviewerNames(data *reviewPageData) error {
 	names, err := s.displayNames()
 	if err != nil {
@@ -124,16 +125,14 @@ func (s *Server) reviewerNames(data *reviewPageData) error {
 	}
 	for _, rows := range [][]reviewRow{data.Pending, data.Recent} {
 		for i := range rows {
-			if n, ok := names[rows[i].ReviewedBy]; ok {
-				rows[i].ReviewedBy = n
-			}
+			rows[i].ReviewedBy = shownName(names, rows[i].ReviewedBy)
+			rows[i].UploadedBy = shownName(names, rows[i].UploadedBy)
 		}
 	}
 	for _, rows := range [][]ledgerReviewRow{data.LedgerPending, data.LedgerRecent} {
 		for i := range rows {
-			if n, ok := names[rows[i].ReviewedBy]; ok {
-				rows[i].ReviewedBy = n
-			}
+			rows[i].ReviewedBy = shownName(names, rows[i].ReviewedBy)
+			rows[i].UploadedBy = shownName(names, rows[i].UploadedBy)
 		}
 	}
 	return nil
