@@ -164,3 +164,18 @@ func TestVersionsShowPeopleAndReturnsPlainly(t *testing.T) {
 		})
 	}
 }
+
+// TestReturnLooksUnlikeApprove: on the review page 退回 was the same blue button as 通过.
+func TestReturnLooksUnlikeApprove(t *testing.T) {
+	e := newDemoEnv(t, models.DemoToday)
+	office := e.tokenClient("office")
+	page := office.do("GET", "/review", nil)
+	returns := strings.Count(page.body, `value="return"`)
+	if returns == 0 || strings.Count(page.body, `value="return" class="button-return">退回`) != returns {
+		t.Errorf("%d 退回 buttons, not all styled as returns", returns)
+	}
+	css := office.do("GET", "/static/css/app.css", nil)
+	if !strings.Contains(css.body, ".button-return {") {
+		t.Error("app.css has no style for a return button")
+	}
+}
