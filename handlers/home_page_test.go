@@ -77,8 +77,9 @@ func TestPagesOpenOnTheClocksMonth(t *testing.T) {
 		t.Errorf("allocations do not open on 2025:\n%.300s", res.body[strings.Index(res.body, "<main>"):])
 	}
 	res := office.do("GET", "/deadlines", nil)
-	first := strings.Index(res.body, "<th>25-09</th>")
-	if first < 0 || first > strings.Index(res.body, "<th>23-08</th>") {
+	// One grid per year, newest first: 2025 starts with September, 2023 ends with August.
+	y25, y23 := strings.Index(res.body, "<h3>2025年</h3>"), strings.Index(res.body, "<h3>2023年</h3>")
+	if y25 < 0 || y23 < y25 || !strings.HasPrefix(res.body[strings.Index(res.body[y25:], "<th>单位</th>")+y25:], "<th>单位</th><th>9月</th>") {
 		t.Error("the deadlines grid does not start with the newest month")
 	}
 }
