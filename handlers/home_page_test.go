@@ -166,6 +166,16 @@ func TestVersionsShowPeopleAndReturnsPlainly(t *testing.T) {
 	}
 }
 
+// TestFollowUpFromTheMatrixHasADueDay: the matrix's 督办 link opened the form with an empty due day.
+func TestFollowUpFromTheMatrixHasADueDay(t *testing.T) {
+	e := newDemoEnv(t, models.DemoToday)
+	office := e.tokenClient("office")
+	page := office.do("GET", "/followups?due=&indicator=service_points&unit=530304&title=x", nil)
+	if !strings.Contains(page.body, `name="due" required value="2025-10-18"`) {
+		t.Error("the follow-up form opened from the matrix has no due day two weeks after 2025-10-04")
+	}
+}
+
 // TestReturnLooksUnlikeApprove: on the review page 退回 was the same blue button as 通过.
 func TestReturnLooksUnlikeApprove(t *testing.T) {
 	e := newDemoEnv(t, models.DemoToday)
