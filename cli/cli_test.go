@@ -6,6 +6,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"ruralkpi/models"
 )
 
 func run(t *testing.T, stdin string, args ...string) (int, string, string) {
@@ -45,6 +48,7 @@ func TestServeConfigValidate(t *testing.T) {
 		{"negative memory limit", ServeConfig{Addr: ":3000", DBPath: "x.db", BodyLimit: 16 << 20, MemoryLimitMiB: -1}, "is negative"},
 		{"trusted proxies", ServeConfig{Addr: ":3000", DBPath: "x.db", BodyLimit: 16 << 20, TrustedProxies: []string{"10.0.0.5", "10.1.0.0/16", "::1"}}, ""},
 		{"bad trusted proxy", ServeConfig{Addr: ":3000", DBPath: "x.db", BodyLimit: 16 << 20, TrustedProxies: []string{"nginx.internal"}}, "neither an IP address nor a CIDR range"},
+		{"today not a date", ServeConfig{Addr: ":3000", DBPath: "x.db", BodyLimit: 16 << 20, Today: "2025-13-01"}, "--today"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -121,5 +125,36 @@ func TestBackup(t *testing.T) {
 	}
 	if code, _, errOut := run(t, "", "backup", "--db", db, "-o", backup); code != 1 || !strings.Contains(errOut, "already exists") {
 		t.Errorf("backup over an existing file: %d %q", code, errOut)
+	}
+}
+
+// TestServeClock: --demo runs on the demo's day, --today on any day (with or without --demo), and
+// neither leaves the real clock; a set day's time of day runs on from the wall clock.
+func TestServeClock(t *testing.T) {
+	wall := time.Date(2026, 12, 2, 1, 30, 0, 0, time.UTC) // 09:30 in China
+	tests := []struct {
+		name    string
+		cfg     ServeConfig
+		wantDay string // "" for the real clock
+	}{
+		{"real clock", ServeConfig{}, ""},
+		{"demo", ServeConfig{Demo: true}, models.DemoToday},
+		{"today", ServeConfig{Today: "2024-03-01"}, "2024-03-01"},
+		{"today beats the demo's day", ServeConfig{Demo: true, Today: "2025-06-30"}, "2025-06-30"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			now, today := tc.cfg.Clock(func() time.Time { return wall })
+			got := now()
+			if tc.wantDay == "" {
+				if !got.Equal(wall) || !today.IsZero() {
+					t.Errorf("now %v, today %v: want the wall clock and no set day", got, today)
+				}
+				return
+			}
+			if d := got.In(models.ReportingZone()).Format("2006-01-02"); d != tc.wantDay || today.IsZero() {
+				t.Errorf("now is on %s (today %v), want %s", d, today, tc.wantDay)
+			}
+		})
 	}
 }

@@ -181,8 +181,9 @@ func mapChart(in Input, units []UnitStanding, id string) (Chart, error) {
 		}
 		if u.Judged > 0 {
 			item["value"] = round2(u.OnTrackShare * 100)
-			// The name and the share the subtitle promises, drawn on the map.
-			item["label"] = map[string]any{"formatter": u.ShortName + "\n" + models.FormatPercent(u.OnTrackShare)}
+			// The name and the share the subtitle promises, drawn on the map on one line: two lines
+			// stood on each other where centres are close (麒麟区 below 沾益区).
+			item["label"] = map[string]any{"formatter": u.ShortName + " " + models.FormatPercent(u.OnTrackShare)}
 		} else {
 			item["value"] = missing
 		}
@@ -193,11 +194,12 @@ func mapChart(in Input, units []UnitStanding, id string) (Chart, error) {
 		"tooltip": map[string]any{"trigger": "item", "formatter": "{b}：" + models.StatusGreen.Label() + "指标占比 {c}%"},
 		"series": []any{map[string]any{
 			// The map fills its panel; labels are dark on a white halo, readable on every fill (white
-			// text lost characters on light areas), smaller, and hidden where they would overlap.
+			// text lost characters on light areas), smaller, and moved apart where they would still
+			// overlap (hiding them lost 麒麟区, whose centre is close to 沾益区's and 马龙区's).
 			"type": "map", "map": MapName, "roam": false, "top": 56, "bottom": 4, "left": 4, "right": 4,
 			"label": map[string]any{"show": true, "color": "#1a1a1a", "fontSize": 12, "fontWeight": "bold", "lineHeight": 15,
 				"textBorderColor": "#ffffff", "textBorderWidth": 3},
-			"labelLayout": map[string]any{"hideOverlap": true},
+			"labelLayout": map[string]any{"moveOverlap": "shiftY"},
 			"emphasis":    map[string]any{"label": map[string]any{"color": "#1a1a1a"}, "itemStyle": map[string]any{"areaColor": "#9fc5e8"}},
 			"data":        data,
 		}},

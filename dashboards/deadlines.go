@@ -13,7 +13,15 @@ type BoardRow struct {
 	Locked, Reopened                                                   bool
 }
 
-// GridRow is one unit's line of the deadlines grid, newest month first.
+// GridYear is one year of the deadlines grid: at most twelve months, newest first, so that a year
+// fits a laptop's width without scrolling sideways.
+type GridYear struct {
+	Year   string
+	Months []string // column heads, "9月"
+	Rows   []GridRow
+}
+
+// GridRow is one unit's line of a year of the deadlines grid, newest month first.
 type GridRow struct {
 	Name  string
 	Cells []GridCell
@@ -31,9 +39,9 @@ type DeadlinesPage struct {
 	LockAfterDays       int
 	Counts              map[string]int
 	Board               []BoardRow
-	Months              []string
-	Grid                []GridRow
-	Periods             []string
+	// Years is the grid of every unit over every month so far, newest year first.
+	Years   []GridYear
+	Periods []string
 }
 
 // NewDeadlinesPage builds the deadlines page for period from the store's board over months (the
@@ -54,16 +62,27 @@ func NewDeadlinesPage(p *models.Plan, board models.Board, months []models.Period
 		}
 		page.Counts[string(st)]++
 		page.Board = append(page.Board, row)
-		g := GridRow{Name: u.Name}
-		for _, m := range newestFirst {
-			st := board.Grid[u.Code][m.String()]
-			g.Cells = append(g.Cells, GridCell{Period: m.String(), Status: string(st), Short: shortTimeliness(st), Label: st.Label(), Color: TimelinessColor(st)})
-		}
-		page.Grid = append(page.Grid, g)
 	}
 	for _, m := range newestFirst {
-		page.Months = append(page.Months, m.String()[2:])
 		page.Periods = append(page.Periods, m.String())
+		if n := len(page.Years); n == 0 || page.Years[n-1].Year != strconv.Itoa(m.Year) {
+			page.Years = append(page.Years, GridYear{Year: strconv.Itoa(m.Year)})
+		}
+		page.Years[len(page.Years)-1].Months = append(page.Years[len(page.Years)-1].Months, strconv.Itoa(m.Month)+"月")
+	}
+	for i := range page.Years {
+		y := &page.Years[i]
+		for _, u := range p.ReportingUnits() {
+			g := GridRow{Name: u.Name}
+			for _, m := range newestFirst {
+				if strconv.Itoa(m.Year) != y.Year {
+					continue
+				}
+				st := board.Grid[u.Code][m.String()]
+				g.Cells = append(g.Cells, GridCell{Period: m.String(), Status: string(st), Short: shortTimeliness(st), Label: st.Label(), Color: TimelinessColor(st)})
+			}
+			y.Rows = append(y.Rows, g)
+		}
 	}
 	return page
 }

@@ -54,7 +54,7 @@ func TestMapLabelsAreReadable(t *testing.T) {
 	if strings.Contains(js, `"color":"#ffffff"`) || !strings.Contains(js, `"textBorderColor":"#ffffff"`) {
 		t.Error("map labels are still white text")
 	}
-	if !strings.Contains(js, `"formatter":"富源县\n`) && !strings.Contains(js, `"formatter":"富源县\\n`) {
+	if !strings.Contains(js, `"formatter":"富源县 `) {
 		t.Errorf("map labels do not draw the share: %.300s", js)
 	}
 }

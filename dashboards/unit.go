@@ -34,6 +34,7 @@ type ReturnItem struct {
 	VersionID  uint
 	Status     string
 	StatusText string
+	Color      string // the status colour: returned red, approved green, waiting grey
 	Source     string
 	FileName   string
 	UploadedBy string
@@ -155,7 +156,7 @@ func returnItems(versions []models.ReturnVersion) []ReturnItem {
 	out := make([]ReturnItem, 0, len(vs))
 	for _, v := range vs {
 		item := ReturnItem{Period: v.Period, Version: v.Number, VersionID: v.ID, Status: v.Status,
-			StatusText: models.ReviewStatus(v.Status).Label(), Source: models.VersionSource(v.Source).Label(), FileName: v.FileName,
+			StatusText: models.ReviewStatus(v.Status).Label(), Color: ReviewColor(v.Status), Source: models.VersionSource(v.Source).Label(), FileName: v.FileName,
 			UploadedBy: v.UploadedBy, ReviewNote: v.ReviewNote}
 		if !v.UploadedAt.IsZero() {
 			item.UploadedAt = v.UploadedAt.In(models.ReportingZone()).Format("2006-01-02 15:04") // as the board shows it
@@ -163,4 +164,16 @@ func returnItems(versions []models.ReturnVersion) []ReturnItem {
 		out = append(out, item)
 	}
 	return out
+}
+
+// ReviewColor maps a version's review state onto the stylesheet's status colours: 已退回 red, 已通过
+// green, 待审核 and anything else grey, so that a returned version never looks like an approved one.
+func ReviewColor(status string) string {
+	switch status {
+	case models.StatusApproved:
+		return "green"
+	case models.StatusReturned:
+		return "red"
+	}
+	return "grey"
 }

@@ -17,4 +17,5 @@ func TestBrowser(t *testing.T) {
 	t.Run("login-redirect", func(t *testing.T) { testLoginRedirectStaysOnSite(t, browser) })
 	t.Run("phone", func(t *testing.T) { testPhone(t, browser, dir) })
 	t.Run("homes", func(t *testing.T) { testHomes(t, browser, dir) })
+	t.Run("desk", func(t *testing.T) { testDeskFit(t, browser, dir) })
 }

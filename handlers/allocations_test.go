@@ -68,6 +68,10 @@ func TestAllocationsImportAndBalance(t *testing.T) {
 	if !strings.Contains(page.body, `class="balance-exact"><span class="status status-green">分解一致`) {
 		t.Errorf("the row should add up exactly: %.300s", page.body)
 	}
+	// A row with nothing to compare says — plainly, not as a grey status pill ("– —", issue 14).
+	if strings.Contains(page.body, `status-grey">—<`) || !strings.Contains(page.body, `class="balance-none"><span class="muted">—</span>`) {
+		t.Errorf("an unallocated row's check is not a plain —")
+	}
 	entries, _ := e.store.AuditEntries(models.AuditFilter{Action: models.AuditAllocation})
 	if len(entries) != 1 || entries[0].Actor != "office" {
 		t.Errorf("allocation audit: %+v", entries)

@@ -17,6 +17,13 @@ func (s *Server) countyPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	names, err := s.displayNames()
+	if err != nil {
+		return err
+	}
+	for i := range versions { // the page names uploaders as people read them, not by user name
+		versions[i].UploadedBy = shownName(names, versions[i].UploadedBy)
+	}
 	view, err := dashboards.NewUnitPage(in, code, versions)
 	if err != nil {
 		return err

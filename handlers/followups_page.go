@@ -35,10 +35,17 @@ func (s *Server) followUpsPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	names, err := s.displayNames()
+	if err != nil {
+		return err
+	}
 	now := s.Config.Now()
 	data := followUpsPageData{Office: u.Role == models.RoleOffice, Units: s.Plan.ReportingUnits(), Indicators: s.Plan.Indicators,
 		PrefillUnit: c.Query("unit"), PrefillIndicator: c.Query("indicator"),
 		PrefillTitle: c.Query("title"), PrefillDue: c.Query("due")}
+	if data.PrefillDue == "" && data.PrefillUnit != "" {
+		data.PrefillDue = followUpDue(now) // a 督办 opened from a red cell of the matrix comes with its due day
+	}
 	for _, f := range list {
 		row := followUpRow{FollowUp: f, UnitName: f.UnitCode, IndicatorName: f.Indicator, StatusLabel: models.FollowUpStatusLabel(f.Status),
 			Overdue: models.FollowUpOverdue(f, now), CanAnswer: f.Status != models.FollowUpClosed && models.MayActForUnit(*u, f.UnitCode)}
@@ -49,6 +56,7 @@ func (s *Server) followUpsPage(c *fiber.Ctx) error {
 			row.IndicatorName = ind.Name
 		}
 		if f.Status == models.FollowUpClosed {
+			row.ClosedBy = shownName(names, f.ClosedBy) // the page names who closed it as people read it
 			data.Closed = append(data.Closed, row)
 			continue
 		}

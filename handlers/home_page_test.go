@@ -77,8 +77,9 @@ func TestPagesOpenOnTheClocksMonth(t *testing.T) {
 		t.Errorf("allocations do not open on 2025:\n%.300s", res.body[strings.Index(res.body, "<main>"):])
 	}
 	res := office.do("GET", "/deadlines", nil)
-	first := strings.Index(res.body, "<th>25-09</th>")
-	if first < 0 || first > strings.Index(res.body, "<th>23-08</th>") {
+	// One grid per year, newest first: 2025 starts with September, 2023 ends with August.
+	y25, y23 := strings.Index(res.body, "<h3>2025年</h3>"), strings.Index(res.body, "<h3>2023年</h3>")
+	if y25 < 0 || y23 < y25 || !strings.HasPrefix(res.body[strings.Index(res.body[y25:], "<th>单位</th>")+y25:], "<th>单位</th><th>9月</th>") {
 		t.Error("the deadlines grid does not start with the newest month")
 	}
 }
@@ -111,5 +112,81 @@ func TestReviewShowsReviewersByDisplayName(t *testing.T) {
 	res := e.tokenClient("county-530325").do("GET", "/review", nil)
 	if !strings.Contains(res.body, "<td>"+u.DisplayName+"</td>") || strings.Contains(res.body, "<td>office</td>") {
 		t.Errorf("reviewers not shown as %q", u.DisplayName)
+	}
+}
+
+// TestVersionsShowPeopleAndReturnsPlainly: the unit page's returns and a month's version history named
+// people by user name (county-530325, office) and wrote 已退回 in the same plain text as 已通过.
+func TestVersionsShowPeopleAndReturnsPlainly(t *testing.T) {
+	e := newDemoEnv(t, models.DemoToday)
+	names := map[string]string{}
+	for _, user := range []string{"office", "county-530325"} {
+		u, err := e.store.UserByName(user)
+		if err != nil {
+			t.Fatal(err)
+		}
+		names[user] = u.DisplayName
+	}
+	office := e.tokenClient("office")
+	tests := []struct {
+		name, url string
+		want      []string
+		wantNot   []string
+	}{
+		{"unit page", "/counties/530325?period=2025-09",
+			[]string{"<td>" + names["county-530325"] + "</td>", `<span class="status status-red">已退回</span>`, `<span class="status status-green">已通过</span>`},
+			[]string{"<td>county-530325</td>", "version-returned"}},
+		{"review", "/review",
+			[]string{"<td>" + names["county-530325"] + "</td>"},
+			[]string{"<td>county-530325</td>", "<td>office</td>"}},
+		{"closed follow-ups", "/followups",
+			[]string{"<td>" + names["office"] + "</td>"},
+			[]string{"<td>office</td>"}},
+		{"version history", "/returns/history?county=530325&period=2025-09",
+			[]string{"上传人：" + names["county-530325"], "审核人：" + names["office"], `状态：<span class="status status-red">已退回</span>`},
+			[]string{"上传人：county-530325", "审核人：office"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			res := office.do("GET", tc.url, nil)
+			if res.status != 200 {
+				t.Fatalf("GET %s: %d", tc.url, res.status)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(res.body, w) {
+					t.Errorf("GET %s lacks %q", tc.url, w)
+				}
+			}
+			for _, w := range tc.wantNot {
+				if strings.Contains(res.body, w) {
+					t.Errorf("GET %s still has %q", tc.url, w)
+				}
+			}
+		})
+	}
+}
+
+// TestFollowUpFromTheMatrixHasADueDay: the matrix's 督办 link opened the form with an empty due day.
+func TestFollowUpFromTheMatrixHasADueDay(t *testing.T) {
+	e := newDemoEnv(t, models.DemoToday)
+	office := e.tokenClient("office")
+	page := office.do("GET", "/followups?due=&indicator=service_points&unit=530304&title=x", nil)
+	if !strings.Contains(page.body, `name="due" required value="2025-10-18"`) {
+		t.Error("the follow-up form opened from the matrix has no due day two weeks after 2025-10-04")
+	}
+}
+
+// TestReturnLooksUnlikeApprove: on the review page 退回 was the same blue button as 通过.
+func TestReturnLooksUnlikeApprove(t *testing.T) {
+	e := newDemoEnv(t, models.DemoToday)
+	office := e.tokenClient("office")
+	page := office.do("GET", "/review", nil)
+	returns := strings.Count(page.body, `value="return"`)
+	if returns == 0 || strings.Count(page.body, `value="return" class="button-return">退回`) != returns {
+		t.Errorf("%d 退回 buttons, not all styled as returns", returns)
+	}
+	css := office.do("GET", "/static/css/app.css", nil)
+	if !strings.Contains(css.body, ".button-return {") {
+		t.Error("app.css has no style for a return button")
 	}
 }

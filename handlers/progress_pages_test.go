@@ -94,6 +94,9 @@ func testProgressAPI(t *testing.T, app *fiber.App, s *Server) {
 
 var inlineScript = regexp.MustCompile(`<script(?:\s[^>]*)?>[^<]`)
 
+// sameWordTwice finds a matrix item's figure beside its status word.
+var sameWordTwice = regexp.MustCompile(`matrix-item-figure">([^<]*)</span> <span class="status[^"]*">([^<]*)<`)
+
 func testDashboardPages(t *testing.T, app *fiber.App) {
 	tests := []struct {
 		name     string
@@ -127,6 +130,12 @@ func testDashboardPages(t *testing.T, app *fiber.App) {
 			}
 			if m := inlineScript.FindString(page); m != "" {
 				t.Errorf("GET %s has an inline script: %q", tc.url, m)
+			}
+			// One word once: a unit's list item on a phone said "不适用 不适用" (figure and status).
+			for _, m := range sameWordTwice.FindAllStringSubmatch(page, -1) {
+				if m[1] == m[2] {
+					t.Errorf("GET %s: an item says %q twice", tc.url, m[1])
+				}
 			}
 			for _, attr := range regexp.MustCompile(`data-echarts="([^"]*)"`).FindAllStringSubmatch(page, -1) {
 				var v map[string]any

@@ -129,19 +129,24 @@ func TestBriefingPDF(t *testing.T) {
 		t.Skip("SKIPPED: chromium is not installed; /briefing.pdf answers with a message instead")
 	}
 	app, _ := newTestApp(t, true)
-	req := httptest.NewRequest("GET", "/briefing.pdf?period=2024-07", nil)
-	req.Header.Set("Authorization", "Bearer "+testOfficeToken)
-	resp, err := app.Test(req, -1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var buf bytes.Buffer
-	if _, err := buf.ReadFrom(resp.Body); err != nil {
-		t.Fatal(err)
-	}
-	if resp.StatusCode != 200 || !bytes.HasPrefix(buf.Bytes(), []byte("%PDF-")) {
-		t.Fatalf("status %d, %s", resp.StatusCode, truncate(buf.Bytes()))
+	// The briefing and the plan's close-out (总结评估) are both printed by the server.
+	for _, path := range []string{"/briefing.pdf?period=2024-07", "/closeout.pdf"} {
+		t.Run(path, func(t *testing.T) {
+			req := httptest.NewRequest("GET", path, nil)
+			req.Header.Set("Authorization", "Bearer "+testOfficeToken)
+			resp, err := app.Test(req, -1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			var buf bytes.Buffer
+			if _, err := buf.ReadFrom(resp.Body); err != nil {
+				t.Fatal(err)
+			}
+			if resp.StatusCode != 200 || !bytes.HasPrefix(buf.Bytes(), []byte("%PDF-")) {
+				t.Fatalf("status %d, %s", resp.StatusCode, truncate(buf.Bytes()))
+			}
+		})
 	}
 }
 

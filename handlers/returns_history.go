@@ -5,6 +5,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"ruralkpi/dashboards"
 	"ruralkpi/importers"
 	"ruralkpi/models"
 )
@@ -13,6 +14,9 @@ import (
 type historyVersion struct {
 	Version                  models.ReturnVersion
 	SourceLabel, StatusLabel string
+	// StatusColor is the review state's status colour; Uploader and Reviewer name people by their
+	// display names (the API keeps the user names in Version).
+	StatusColor, Uploader, Reviewer string
 	// UploadedAt is the upload time in China Standard Time, as the board and the audit trail show it.
 	UploadedAt string
 	Warnings   []importers.Problem
@@ -42,10 +46,15 @@ func (s *Server) returnHistory(who actor, county, period string) (historyData, e
 	if err != nil {
 		return historyData{}, err
 	}
+	names, err := s.displayNames()
+	if err != nil {
+		return historyData{}, err
+	}
 	h := historyData{County: county, CountyName: s.Plan.UnitName(county), Period: period, FileLinks: true}
 	var prev models.ReturnVersion
 	for _, v := range versions {
-		hv := historyVersion{Version: v, UploadedAt: localTime(v.UploadedAt), SourceLabel: models.VersionSource(v.Source).Label(), StatusLabel: models.ReviewStatus(v.Status).Label(), Changes: importers.Diff(s.Plan, prev.Values, prev.Milestones, v.Values, v.Milestones)}
+		hv := historyVersion{Version: v, UploadedAt: localTime(v.UploadedAt), SourceLabel: models.VersionSource(v.Source).Label(), StatusLabel: models.ReviewStatus(v.Status).Label(),
+			StatusColor: dashboards.ReviewColor(v.Status), Uploader: shownName(names, v.UploadedBy), Reviewer: shownName(names, v.ReviewedBy), Changes: importers.Diff(s.Plan, prev.Values, prev.Milestones, v.Values, v.Milestones)}
 		if v.Warnings != "" {
 			_ = json.Unmarshal([]byte(v.Warnings), &hv.Warnings) // a malformed list shows as none
 		}

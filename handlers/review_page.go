@@ -3,6 +3,7 @@ package handlers
 import (
 	"github.com/gofiber/fiber/v2"
 
+	"ruralkpi/dashboards"
 	"ruralkpi/importers"
 	"ruralkpi/models"
 )
@@ -79,12 +80,9 @@ func (s *Server) reviewPage(c *fiber.Ctx) error {
 
 func (s *Server) reviewRow(v models.ReturnVersion, latest bool) reviewRow {
 	row := reviewRow{ReturnVersion: v, UnitName: v.UnitCode, StatusLabel: models.ReviewStatus(v.Status).Label(), PeriodLabel: v.Period, Latest: latest,
-		Color: map[string]string{models.StatusApproved: "green", models.StatusReturned: "red"}[v.Status]}
+		Color: dashboards.ReviewColor(v.Status)}
 	row.Uploaded = localTime(v.UploadedAt)
 	row.LaterFlags = importers.LaterMonthsFlags(v.Warnings)
-	if row.Color == "" {
-		row.Color = "grey"
-	}
 	if unit, ok := s.Plan.Unit(v.UnitCode); ok {
 		row.UnitName = unit.Name
 	}
@@ -94,11 +92,12 @@ func (s *Server) reviewRow(v models.ReturnVersion, latest bool) reviewRow {
 	return row
 }
 
-// reviewerNames shows reviewers by their display names (工作专班办公室), not their user names.
-func (s *Server) reviewerNames(data *reviewPageData) error {
+// displayNames maps user names to display names (office → 工作专班办公室); a user without a
+// display name is not in it. Pages show people by these names, never by their user names.
+func (s *Server) displayNames() (map[string]string, error) {
 	users, err := s.Store.Users()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	names := make(map[string]string, len(users))
 	for _, u := range users {
@@ -106,18 +105,34 @@ func (s *Server) reviewerNames(data *reviewPageData) error {
 			names[u.Username] = u.DisplayName
 		}
 	}
+	return names, nil
+}
+
+// shownName is a user's display name from names, or the user name when there is none.
+func shownName(names map[string]string, user string) string {
+	if n, ok := names[user]; ok {
+		return n
+	}
+	return user
+}
+
+// reviewerNames shows reviewers and uploaders by their display names (工作专班办公室, 会泽县填报员), not
+// their user names.
+func (s *Server) reviewerNames(data *reviewPageData) error {
+	names, err := s.displayNames()
+	if err != nil {
+		return err
+	}
 	for _, rows := range [][]reviewRow{data.Pending, data.Recent} {
 		for i := range rows {
-			if n, ok := names[rows[i].ReviewedBy]; ok {
-				rows[i].ReviewedBy = n
-			}
+			rows[i].ReviewedBy = shownName(names, rows[i].ReviewedBy)
+			rows[i].UploadedBy = shownName(names, rows[i].UploadedBy)
 		}
 	}
 	for _, rows := range [][]ledgerReviewRow{data.LedgerPending, data.LedgerRecent} {
 		for i := range rows {
-			if n, ok := names[rows[i].ReviewedBy]; ok {
-				rows[i].ReviewedBy = n
-			}
+			rows[i].ReviewedBy = shownName(names, rows[i].ReviewedBy)
+			rows[i].UploadedBy = shownName(names, rows[i].UploadedBy)
 		}
 	}
 	return nil
