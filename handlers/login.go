@@ -75,9 +75,10 @@ func (s *Server) loginPage(c *fiber.Ctx) error {
 // login checks the password, with rate limits per account and address and per address, and starts a new
 // session (a new id, so that a session id planted before login is worthless).
 func (s *Server) login(c *fiber.Ctx) error {
-	username := strings.TrimSpace(c.FormValue("username"))
+	// The name is looked up (and rate limited) as the users table stores it, however it was typed.
+	username := models.TypedUsername(c.FormValue("username"))
 	password := c.FormValue("password")
-	data := loginPageData{Next: safeNext(c.FormValue("next")), Username: username}
+	data := loginPageData{Next: safeNext(c.FormValue("next")), Username: strings.TrimSpace(c.FormValue("username"))}
 	now, ip := s.Config.Now(), c.IP()
 	if len(username) > 64 {
 		username = username[:64]
