@@ -7,7 +7,9 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"reflect"
+	"regexp"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/gofiber/fiber/v2"
@@ -285,9 +287,57 @@ func TestWebFormRepeatedSubmitStoresOneVersion(t *testing.T) {
 	if status != 200 || !strings.Contains(string(body), fmt.Sprintf("/returns/versions/%d/file", v.ID)) {
 		t.Errorf("history has no link to the web version's original: %d", status)
 	}
-	// The same figures from the form laid out on version 1 are a correction the clerk chose: version 2.
+	// A preview on version 1 shows the differences from it, beside the field's check (JSON) too.
 	form.Set("base", "1")
+	form.Set("v_service_points", "405")
+	form.Set("action", "preview")
+	status, body = postForm(t, app, "/returns/form", form)
+	if status != 200 || !strings.Contains(string(body), "与第 1 版比较") || !regexp.MustCompile(`<td class="num">398</td><td class="num">405</td>`).Match(body) {
+		t.Errorf("the preview does not show 398 → 405: %d", status)
+	}
+	status, body = postForm(t, app, "/returns/form/check", form)
+	var check formCheck
+	changed := map[string]previewRow{}
+	if err := json.Unmarshal(body, &check); status != 200 || err != nil || check.Previous != 1 {
+		t.Fatalf("check: %d %v %s", status, err, body)
+	}
+	for _, r := range check.Changes {
+		if r.Kind != "无变化" {
+			changed[r.Code] = r
+		}
+	}
+	if r := changed["service_points"]; len(changed) != 1 || r.Old != "398" || r.New != "405" {
+		t.Errorf("check's changes: %s", body)
+	}
+	if vs, _ := s.Store.Versions(models.VersionFilter{UnitCode: "530302", Period: "2024-06"}); len(vs) != 1 {
+		t.Errorf("a preview stored a version: %d", len(vs))
+	}
+	// The same figures from the form laid out on version 1 are a correction the clerk chose: version 2.
+	form.Set("v_service_points", "398")
+	form.Set("action", "submit")
 	if status, body := postForm(t, app, "/returns/form", form); status != 200 || !strings.Contains(string(body), "第 2 版") {
 		t.Fatalf("submit on version 1: %d %.400s", status, body)
+	}
+	// A double click: the same form posted twice at once is one version.
+	form.Set("base", "2")
+	form.Set("v_service_points", "410")
+	var wg sync.WaitGroup
+	statuses := make([]int, 2)
+	for i := range statuses {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			req := httptest.NewRequest("POST", "/returns/form", strings.NewReader(form.Encode()))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			req.Header.Set("Authorization", "Bearer "+testOfficeToken)
+			resp, err := app.Test(req, -1)
+			if err == nil {
+				statuses[i] = resp.StatusCode
+			}
+		}()
+	}
+	wg.Wait()
+	if vs, err := s.Store.Versions(models.VersionFilter{UnitCode: "530302", Period: "2024-06"}); err != nil || len(vs) != 3 || statuses[0] != 200 || statuses[1] != 200 {
+		t.Errorf("a double click: %d versions (want 3), answers %v, %v", len(vs), statuses, err)
 	}
 }
