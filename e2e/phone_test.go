@@ -15,9 +15,11 @@ import (
 // phoneViewports are a phone and a small tablet, both held upright.
 func phoneViewports() []viewport { return []viewport{{390, 844}, {768, 1024}} }
 
-// phoneChecks fails a page that scrolls sideways, a chart wider than the screen, headline cards
-// below the first screen or after the matrix list and, at touch widths, a menu that fills the first
-// screen, the desk matrix grid, or a tap target of the matrix list under 40 px.
+// phoneChecks fails a page that scrolls sideways, a chart wider than the screen, a status shown by
+// colour alone (no icon, no word), headline cards
+// below the first screen or after the matrix list, at phone width a review queue that is not a list
+// of cards that fits and, at touch widths, a menu that fills the first screen, the desk matrix grid,
+// or a tap target of the matrix list under 40 px.
 const phoneChecks = `(function () {
   var out = [];
   var de = document.documentElement;
@@ -40,12 +42,37 @@ const phoneChecks = `(function () {
       out.push('a chart is not resized to the screen: ' + Math.round(r.left) + '..' + Math.round(r.right) + ' of ' + width);
     }
   });
+  // Status is never told by colour alone: whatever is coloured by status shows an icon (✓ ! ✕ –,
+  // as text or as ::before) or a status word or symbol too.
+  var coloured = /(^|\s)(card|cell|unit-box|status)-(red|amber|green|grey)(\s|$)/;
+  // The timeliness grid's symbols (迟 缺 …) have a legend on the page.
+  var cue = /[✓!✕–…迟缺]|正常|预警|滞后|按时|逾期|未报送|未到期/;
+  var bare = Array.from(document.querySelectorAll('body [class]')).filter(function (el) {
+    if (typeof el.className !== 'string' || !coloured.test(el.className) || el.getClientRects().length === 0) { return false; }
+    var shown = el.textContent;
+    [el].concat(Array.from(el.querySelectorAll('*'))).forEach(function (x) {
+      var c = getComputedStyle(x, '::before').content;
+      if (c && c !== 'none' && c !== 'normal') { shown += c; }
+    });
+    return !cue.test(shown);
+  });
+  if (bare.length) {
+    out.push(bare.length + ' elements show their status by colour alone, e.g. ' + bare[0].className + ' "' + bare[0].textContent.trim().slice(0, 30) + '"');
+  }
   var cards = document.querySelector('.cards .card');
   var list = document.querySelector('.matrix-units');
   if (cards && list && list.getClientRects().length > 0) {
     var top = cards.getBoundingClientRect().top + window.scrollY;
     if (top > window.innerHeight) { out.push('the headline cards start below the first screen (' + Math.round(top) + ' px)'); }
     if (list.getBoundingClientRect().top < cards.getBoundingClientRect().top) { out.push('the matrix list comes before the headline cards'); }
+  }
+  if (window.innerWidth <= 520) {
+    var stacked = document.querySelectorAll('table.stack-on-phone');
+    if (location.pathname === '/review' && stacked.length === 0) { out.push('the review queue is no list of cards on a phone'); }
+    stacked.forEach(function (t) {
+      var box = t.parentElement.getBoundingClientRect();
+      if (t.scrollWidth > Math.ceil(box.width) + 1) { out.push('a list of cards is wider than its box: ' + t.scrollWidth + ' > ' + Math.round(box.width)); }
+    });
   }
   if (window.innerWidth <= 800) {
     var nav = document.querySelector('.topbar nav');
