@@ -16,10 +16,10 @@ import (
 func phoneViewports() []viewport { return []viewport{{390, 844}, {768, 1024}} }
 
 // phoneChecks fails a page that scrolls sideways, a chart wider than the screen, a status shown by
-// colour alone (no icon, no word), headline cards
-// below the first screen or after the matrix list, at phone width a review queue that is not a list
-// of cards that fits and, at touch widths, a menu that fills the first screen, the desk matrix grid,
-// or a tap target of the matrix list under 40 px.
+// colour alone (no icon, no word), headline cards below the first screen or after the matrix list,
+// at phone width a review queue or follow-up list that is not a list of cards that fits and, at
+// touch widths, a menu that fills the first screen, the desk matrix grid, or a tap target of the
+// matrix list under 40 px.
 const phoneChecks = `(function () {
   var out = [];
   var de = document.documentElement;
@@ -68,7 +68,7 @@ const phoneChecks = `(function () {
   }
   if (window.innerWidth <= 520) {
     var stacked = document.querySelectorAll('table.stack-on-phone');
-    if (location.pathname === '/review' && stacked.length === 0) { out.push('the review queue is no list of cards on a phone'); }
+    if (/^\/(review|followups)$/.test(location.pathname) && stacked.length === 0) { out.push('the list to act on is no list of cards on a phone'); }
     stacked.forEach(function (t) {
       var box = t.parentElement.getBoundingClientRect();
       if (t.scrollWidth > Math.ceil(box.width) + 1) { out.push('a list of cards is wider than its box: ' + t.scrollWidth + ' > ' + Math.round(box.width)); }
