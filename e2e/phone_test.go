@@ -15,20 +15,64 @@ import (
 // phoneViewports are a phone and a small tablet, both held upright.
 func phoneViewports() []viewport { return []viewport{{390, 844}, {768, 1024}} }
 
-// phoneChecks fails a page that scrolls sideways and, at touch widths, a menu that fills the first
-// screen, the desk matrix grid, or a tap target of the matrix list under 40 px.
+// phoneChecks fails a page that scrolls sideways, a chart wider than the screen, a status shown by
+// colour alone (no icon, no word), headline cards below the first screen or after the matrix list,
+// at phone width a review queue or follow-up list that is not a list of cards that fits and, at
+// touch widths, a menu that fills the first screen, the desk matrix grid, or a tap target of the
+// matrix list under 40 px.
 const phoneChecks = `(function () {
   var out = [];
   var de = document.documentElement;
-  if (de.scrollWidth > window.innerWidth) {
+  // The screen's width: a phone zooms out to show a page wider than the screen, and then
+  // innerWidth (the zoomed-out visual viewport) grows with the page; the layout viewport does not.
+  var width = Math.min(window.innerWidth, de.clientWidth);
+  if (de.scrollWidth > width || window.innerWidth > width + 1) {
     var wide = Array.from(document.querySelectorAll('body *')).filter(function (el) {
       var r = el.getBoundingClientRect();
-      return r.right > window.innerWidth + 1 && r.width > 0 && !el.closest('.table-scroll');
+      return r.right > width + 1 && r.width > 0 && !el.closest('.table-scroll');
     }).slice(0, 5).map(function (el) {
       return el.tagName.toLowerCase() + (typeof el.className === 'string' && el.className ? '.' + el.className.trim().split(/\s+/).join('.') : '') +
         ' (right ' + Math.round(el.getBoundingClientRect().right) + ')';
     });
-    out.push('horizontal overflow: scrollWidth ' + de.scrollWidth + ' > innerWidth ' + window.innerWidth + ': ' + wide.join(', '));
+    out.push('horizontal overflow: the page is ' + Math.max(de.scrollWidth, window.innerWidth) + ' px wide on a screen of ' + width + ' px: ' + wide.join(', '));
+  }
+  Array.from(document.querySelectorAll('canvas')).forEach(function (c) {
+    var r = c.getBoundingClientRect();
+    if (r.width > 0 && (r.right > width + 1 || r.left < -1)) {
+      out.push('a chart is not resized to the screen: ' + Math.round(r.left) + '..' + Math.round(r.right) + ' of ' + width);
+    }
+  });
+  // Status is never told by colour alone: whatever is coloured by status shows an icon (✓ ! ✕ –,
+  // as text or as ::before) or a status word or symbol too.
+  var coloured = /(^|\s)(card|cell|unit-box|status)-(red|amber|green|grey)(\s|$)/;
+  // The timeliness grid's symbols (迟 缺 …) have a legend on the page.
+  var cue = /[✓!✕–…迟缺]|正常|预警|滞后|按时|逾期|未报送|未到期/;
+  var bare = Array.from(document.querySelectorAll('body [class]')).filter(function (el) {
+    if (typeof el.className !== 'string' || !coloured.test(el.className) || el.getClientRects().length === 0) { return false; }
+    var shown = el.textContent;
+    [el].concat(Array.from(el.querySelectorAll('*'))).forEach(function (x) {
+      var c = getComputedStyle(x, '::before').content;
+      if (c && c !== 'none' && c !== 'normal') { shown += c; }
+    });
+    return !cue.test(shown);
+  });
+  if (bare.length) {
+    out.push(bare.length + ' elements show their status by colour alone, e.g. ' + bare[0].className + ' "' + bare[0].textContent.trim().slice(0, 30) + '"');
+  }
+  var cards = document.querySelector('.cards .card');
+  var list = document.querySelector('.matrix-units');
+  if (cards && list && list.getClientRects().length > 0) {
+    var top = cards.getBoundingClientRect().top + window.scrollY;
+    if (top > window.innerHeight) { out.push('the headline cards start below the first screen (' + Math.round(top) + ' px)'); }
+    if (list.getBoundingClientRect().top < cards.getBoundingClientRect().top) { out.push('the matrix list comes before the headline cards'); }
+  }
+  if (window.innerWidth <= 520) {
+    var stacked = document.querySelectorAll('table.stack-on-phone');
+    if (/^\/(review|followups)$/.test(location.pathname) && stacked.length === 0) { out.push('the list to act on is no list of cards on a phone'); }
+    stacked.forEach(function (t) {
+      var box = t.parentElement.getBoundingClientRect();
+      if (t.scrollWidth > Math.ceil(box.width) + 1) { out.push('a list of cards is wider than its box: ' + t.scrollWidth + ' > ' + Math.round(box.width)); }
+    });
   }
   if (window.innerWidth <= 800) {
     var nav = document.querySelector('.topbar nav');
@@ -53,18 +97,13 @@ const phoneChecks = `(function () {
   return out;
 })()`
 
-// phonePages are the main pages a leader or clerk opens on a phone.
+// phonePages are every page of the application (appPages: the office's pages too — review queue,
+// deadlines, allocations, follow-ups, audit, ledger, reminders, closeout, plan) and the web form,
+// which a clerk fills on a phone.
 func phonePages() []appPage {
-	return []appPage{
-		{name: "overview", path: "/overview", minCharts: 1},
-		{name: "county", path: "/counties/530325?period=2025-03", minCharts: 10},
-		{name: "workstream", path: "/workstreams/goals", minCharts: 8},
-		{name: "indicator", path: "/indicators/village_coverage", minCharts: 2},
-		{name: "returns", path: "/returns?county=530302&period=2024-06"},
-		{name: "returns-form", path: "/returns/form?county=530326&period=2025-09"},
-		{name: "review", path: "/review"},
-		{name: "deadlines", path: "/deadlines"},
-	}
+	return append(appPages(),
+		appPage{name: "returns-form", path: "/returns/form?county=530326&period=2025-09"},
+	)
 }
 
 // testPhone opens the main pages at phone and tablet size (screenshots phone-*.png) and fills the

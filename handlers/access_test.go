@@ -167,6 +167,33 @@ func TestLoginDoesNotRevealAccounts(t *testing.T) {
 	}
 }
 
+// TestLoginNormalisesTheTypedName signs in with the name typed as people type it — spaces around
+// it, capitals, full-width letters from a Chinese input method — and finds the account stored under
+// its canonical name; the failures of those spellings count against that one account.
+func TestLoginNormalisesTheTypedName(t *testing.T) {
+	e := newAccessEnv(t)
+	for _, typed := range []string{"  county-530302 ", "County-530302", "ＣＯＵＮＴＹ－５３０３０２", "\tleader\n", "LEADER"} {
+		t.Run(typed, func(t *testing.T) {
+			c := e.client()
+			if res := c.login(typed, accessPassword); res.status != fiber.StatusSeeOther {
+				t.Errorf("login as %q: %d %.300s", typed, res.status, res.body)
+			}
+		})
+	}
+	t.Run("failures count against the canonical name", func(t *testing.T) {
+		for i := 0; i < loginPairLimit; i++ {
+			spelling := "office"
+			if i%2 == 1 {
+				spelling = " OFFICE"
+			}
+			e.client().login(spelling, "wrong")
+		}
+		if res := e.client().login("office", accessPassword); res.status != fiber.StatusTooManyRequests {
+			t.Errorf("after %d failures spelt two ways: %d", loginPairLimit, res.status)
+		}
+	})
+}
+
 func ptr[T any](v T) *T { return &v }
 
 func TestSessionSurvivesRestartAndIsRenewedAtLogin(t *testing.T) {

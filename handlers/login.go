@@ -75,9 +75,11 @@ func (s *Server) loginPage(c *fiber.Ctx) error {
 // login checks the password, with rate limits per account and address and per address, and starts a new
 // session (a new id, so that a session id planted before login is worthless).
 func (s *Server) login(c *fiber.Ctx) error {
-	username := strings.TrimSpace(c.FormValue("username"))
+	// The name is rate limited in its canonical form and looked up as the users table stores it,
+	// however it was typed (Store.UserByLogin).
+	username := models.TypedUsername(c.FormValue("username"))
 	password := c.FormValue("password")
-	data := loginPageData{Next: safeNext(c.FormValue("next")), Username: username}
+	data := loginPageData{Next: safeNext(c.FormValue("next")), Username: strings.TrimSpace(c.FormValue("username"))}
 	now, ip := s.Config.Now(), c.IP()
 	if len(username) > 64 {
 		username = username[:64]
@@ -94,7 +96,7 @@ func (s *Server) login(c *fiber.Ctx) error {
 		c.Status(fiber.StatusTooManyRequests)
 		return s.render(c, "login.html", "login", "登录", data)
 	}
-	u, err := s.Store.UserByName(username)
+	u, err := s.Store.UserByLogin(c.FormValue("username"))
 	ok := false
 	switch {
 	case err == nil:

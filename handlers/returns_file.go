@@ -27,7 +27,7 @@ func (s *Server) returnVersionFile(c *fiber.Ctx) error {
 		return models.Errorf(models.EForbidden, "只能下载本单位月报的原始文件。")
 	}
 	if v.FileHash == "" {
-		return models.Errorf(models.ENotFound, "这一版不是上传的文件（演示数据、办公室录入或网页填报），没有原始文件。")
+		return models.Errorf(models.ENotFound, "这一版不是上传的文件（演示数据或办公室录入），没有原始文件。")
 	}
 	f, err := s.Store.StoredFileByHash(v.FileHash)
 	if errors.Is(err, models.ErrNotFound) {
@@ -37,10 +37,15 @@ func (s *Server) returnVersionFile(c *fiber.Ctx) error {
 		return err
 	}
 	// The uploader's name is kept only as far as it is harmless; the extension is that of what was
-	// validated (an .xlsx workbook), never the one the uploader chose.
+	// validated (an .xlsx workbook, or a web return's posted fields as JSON), never the one the
+	// uploader chose.
 	fallback := s.Plan.UnitName(v.UnitCode) + "-" + v.Period + "-第" + strconv.Itoa(v.Number) + "版"
-	attachment(c, downloadName(v.FileName, ".xlsx", fallback))
-	c.Type("xlsx")
+	ext := "xlsx"
+	if v.Source == models.SourceWeb {
+		ext = "json"
+	}
+	attachment(c, downloadName(v.FileName, "."+ext, fallback))
+	c.Type(ext)
 	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
 	return c.Send(f.Data)
 }

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -67,10 +68,11 @@ func (s *Server) formData(c *fiber.Ctx, who actor, unit, period string) (formPag
 	return d, nil
 }
 
-// formEntry reads the posted form: the unit (a clerk's own when not given), the month and the
-// fields of that unit's form.
+// formEntry reads the posted form: the unit (a clerk's own when not given), the month, the version
+// the form was laid out on and the fields of that unit's form.
 func (s *Server) formEntry(c *fiber.Ctx, who actor) importers.FormEntry {
 	e := importers.FormEntry{UnitCode: c.FormValue("county", who.Unit), Period: c.FormValue("period"), Fields: map[string]string{}}
+	e.Base, _ = strconv.Atoi(c.FormValue("base")) // the version the form was laid out on; none is 0
 	for _, name := range importers.FormFieldNames(s.Plan, e.UnitCode) {
 		if v := c.FormValue(name); v != "" {
 			e.Fields[name] = v
@@ -79,7 +81,8 @@ func (s *Server) formEntry(c *fiber.Ctx, who actor) importers.FormEntry {
 	return e
 }
 
-// formRequest is the import request of a posted form: source web, no original file.
+// formRequest is the import request of a posted form: source web; the posted fields are its
+// original (importers.ImportForm).
 func (s *Server) formRequest(c *fiber.Ctx, who actor, dryRun bool) importers.ImportRequest {
 	// By: the version and its return.upload audit entry are stored in one transaction, as an upload's are.
 	return importers.ImportRequest{ActingUnit: who.Unit, UploadedBy: who.Name, Source: models.SourceWeb, DryRun: dryRun,

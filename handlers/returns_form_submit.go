@@ -10,7 +10,8 @@ import (
 
 // returnsFormSubmit previews (action=preview, the default: Enter in a field) or stores
 // (action=submit) the typed return through the import service, as an upload is; problems go back
-// beside their fields, a stored version shows the version history.
+// beside their fields, a stored version shows the version history, and so does the same form
+// submitted again (a double click), without storing it twice.
 func (s *Server) returnsFormSubmit(c *fiber.Ctx) error {
 	who, err := s.actingUser(c)
 	if err != nil {
@@ -22,13 +23,16 @@ func (s *Server) returnsFormSubmit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if out.Stored {
+	if out.Stored || out.Repeated {
 		h, err := s.returnHistory(who, out.Version.UnitCode, out.Version.Period)
 		if err != nil {
 			return err
 		}
 		page := s.page(c, "returns", h.CountyName+" "+h.Period+" 月报版本", h)
 		page.Flash = "网页填报已保存为第 " + strconv.Itoa(out.Version.Number) + " 版。"
+		if out.Repeated {
+			page.Flash = "这份网页填报已保存为第 " + strconv.Itoa(out.Version.Number) + " 版，重复提交未再保存。"
+		}
 		return s.renderPage(c, "returns_history.html", page)
 	}
 	// The rows are laid out only for a unit and month the user may file; a post for another unit or

@@ -7,7 +7,9 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"reflect"
+	"regexp"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/gofiber/fiber/v2"
@@ -146,7 +148,7 @@ func TestWebFormStoresWhatTheTemplateStores(t *testing.T) {
 	if !reflect.DeepEqual(fv, wv) || !reflect.DeepEqual(fm, wm) || fromFile.Warnings != fromForm.Warnings || len(wv) != 4 || len(wm) != 2 {
 		t.Errorf("versions differ:\nfile %+v %+v %s\nform %+v %+v %s", fv, fm, fromFile.Warnings, wv, wm, fromForm.Warnings)
 	}
-	if fromForm.Source != models.SourceWeb || fromForm.Status != models.StatusSubmitted || fromForm.FileHash != "" || fromForm.UploadedBy != "test-office" {
+	if fromForm.Source != models.SourceWeb || fromForm.Status != models.StatusSubmitted || fromForm.FileHash == "" || fromForm.UploadedBy != "test-office" {
 		t.Errorf("form version %+v", fromForm)
 	}
 }
@@ -242,4 +244,100 @@ func TestWebFormRefusesWhatTheUploadRefuses(t *testing.T) {
 // htmlEscape escapes as html/template does in text.
 func htmlEscape(s string) string {
 	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&#34;", "'", "&#39;").Replace(s)
+}
+
+// TestWebFormRepeatedSubmitStoresOneVersion submits the same preview twice, as a double click or the
+// browser's "resubmit" does: one version is stored and the second answer shows it. The version keeps
+// what the clerk typed as its original, downloadable like an upload's file; a later submit of other
+// figures from the newer form is a new version.
+func TestWebFormRepeatedSubmitStoresOneVersion(t *testing.T) {
+	app, s := returnsApp(t)
+	status, body := get(t, app, "/returns/form?county=530302&period=2024-06")
+	if status != 200 || !strings.Contains(string(body), `name="base" value="0"`) {
+		t.Fatalf("form page: %d, want the version it was laid out on (base 0)", status)
+	}
+	form := formValues("530302", "2024-06", "submit")
+	form.Set("base", "0")
+	for i := 0; i < 2; i++ {
+		status, body := postForm(t, app, "/returns/form", form)
+		if status != 200 || !strings.Contains(string(body), "第 1 版") {
+			t.Fatalf("submit %d: %d %.400s", i+1, status, body)
+		}
+	}
+	versions, err := s.Store.Versions(models.VersionFilter{UnitCode: "530302", Period: "2024-06"})
+	if err != nil || len(versions) != 1 {
+		t.Fatalf("versions after a repeated submit: %d %v", len(versions), err)
+	}
+	v := versions[0]
+	if v.FileHash == "" || !strings.HasSuffix(v.FileName, ".json") {
+		t.Fatalf("the web version keeps no original: %+v", v)
+	}
+	status, body = get(t, app, fmt.Sprintf("/returns/versions/%d/file", v.ID))
+	var orig struct {
+		Unit   string            `json:"unit"`
+		Period string            `json:"period"`
+		Base   int               `json:"base_version"`
+		Fields map[string]string `json:"fields"`
+	}
+	if err := json.Unmarshal(body, &orig); status != 200 || err != nil || orig.Unit != "530302" || orig.Period != "2024-06" ||
+		orig.Fields["v_service_points"] != "398" || orig.Fields["n_service_points"] != "含新建 6 个" || orig.Fields["s_third_party_company"] != "建设中" {
+		t.Errorf("original: %d %v %s", status, err, body)
+	}
+	status, body = get(t, app, "/returns/history?county=530302&period=2024-06")
+	if status != 200 || !strings.Contains(string(body), fmt.Sprintf("/returns/versions/%d/file", v.ID)) {
+		t.Errorf("history has no link to the web version's original: %d", status)
+	}
+	// A preview on version 1 shows the differences from it, beside the field's check (JSON) too.
+	form.Set("base", "1")
+	form.Set("v_service_points", "405")
+	form.Set("action", "preview")
+	status, body = postForm(t, app, "/returns/form", form)
+	if status != 200 || !strings.Contains(string(body), "与第 1 版比较") || !regexp.MustCompile(`<td class="num">398</td><td class="num">405</td>`).Match(body) {
+		t.Errorf("the preview does not show 398 → 405: %d", status)
+	}
+	status, body = postForm(t, app, "/returns/form/check", form)
+	var check formCheck
+	changed := map[string]previewRow{}
+	if err := json.Unmarshal(body, &check); status != 200 || err != nil || check.Previous != 1 {
+		t.Fatalf("check: %d %v %s", status, err, body)
+	}
+	for _, r := range check.Changes {
+		if r.Kind != "无变化" {
+			changed[r.Code] = r
+		}
+	}
+	if r := changed["service_points"]; len(changed) != 1 || r.Old != "398" || r.New != "405" {
+		t.Errorf("check's changes: %s", body)
+	}
+	if vs, _ := s.Store.Versions(models.VersionFilter{UnitCode: "530302", Period: "2024-06"}); len(vs) != 1 {
+		t.Errorf("a preview stored a version: %d", len(vs))
+	}
+	// The same figures from the form laid out on version 1 are a correction the clerk chose: version 2.
+	form.Set("v_service_points", "398")
+	form.Set("action", "submit")
+	if status, body := postForm(t, app, "/returns/form", form); status != 200 || !strings.Contains(string(body), "第 2 版") {
+		t.Fatalf("submit on version 1: %d %.400s", status, body)
+	}
+	// A double click: the same form posted twice at once is one version.
+	form.Set("base", "2")
+	form.Set("v_service_points", "410")
+	var wg sync.WaitGroup
+	statuses := make([]int, 2)
+	for i := range statuses {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			req := httptest.NewRequest("POST", "/returns/form", strings.NewReader(form.Encode()))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			req.Header.Set("Authorization", "Bearer "+testOfficeToken)
+			resp, err := app.Test(req, -1)
+			if err == nil {
+				statuses[i] = resp.StatusCode
+			}
+		}()
+	}
+	wg.Wait()
+	if vs, err := s.Store.Versions(models.VersionFilter{UnitCode: "530302", Period: "2024-06"}); err != nil || len(vs) != 3 || statuses[0] != 200 || statuses[1] != 200 {
+		t.Errorf("a double click: %d versions (want 3), answers %v, %v", len(vs), statuses, err)
+	}
 }

@@ -1,6 +1,7 @@
 package importers
 
 import (
+	"encoding/json"
 	"strconv"
 
 	"ruralkpi/models"
@@ -36,7 +37,32 @@ func FieldMilestoneNote(code string) string { return "mn_" + code }
 type FormEntry struct {
 	UnitCode string
 	Period   string
-	Fields   map[string]string
+	// Base is the number of the version the form was laid out on (0: none yet). It is part of the
+	// entry's original, so the same form submitted twice is one version and a later form is another.
+	Base   int
+	Fields map[string]string
+}
+
+// formOriginal is the original of a web return: what the clerk posted, as JSON.
+type formOriginal struct {
+	Unit   string            `json:"unit"`
+	Period string            `json:"period"`
+	Base   int               `json:"base_version"`
+	Fields map[string]string `json:"fields"`
+}
+
+// FormOriginal is the original kept for a web return, as an upload keeps its file: the posted
+// fields as JSON (keys sorted, so the same entry always gives the same bytes and hash) and its name.
+func FormOriginal(e FormEntry) ([]byte, string) {
+	fields := e.Fields
+	if fields == nil {
+		fields = map[string]string{}
+	}
+	b, err := json.MarshalIndent(formOriginal{Unit: e.UnitCode, Period: e.Period, Base: e.Base, Fields: fields}, "", "  ")
+	if err != nil {
+		panic(err) // strings and an int always encode
+	}
+	return b, e.UnitCode + "-" + e.Period + "-网页填报.json"
 }
 
 // FormDraft turns a form entry into the draft the reader would have made of the unit's template

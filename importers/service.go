@@ -52,6 +52,9 @@ type ImportOutcome struct {
 	Previous models.ReturnVersion
 	// Changes compares the return with Previous.
 	Changes []Change
+	// Repeated says the very same original was already stored for the unit and month (nothing new
+	// was stored); for the web form Version is then that earlier version.
+	Repeated bool
 }
 
 // ErrRefused is returned (wrapped in Problems) when a return breaks a rule; nothing was stored.
@@ -80,13 +83,36 @@ func ImportDraft(st *store.Store, plan *models.Plan, d Draft, req ImportRequest)
 // path of an upload: the entry becomes the draft the reader would have made of the filled template.
 // A month that is not open for the unit, which an upload gets as a conflict, comes back as a problem
 // on the period field, so the form shows it where the clerk chose the month.
+//
+// The entry is kept as the version's original (FormOriginal), so submitting the same form again (a
+// double click, the browser resending the post) stores nothing new: the outcome is Repeated and its
+// Version is the one the first submit stored.
 func ImportForm(st *store.Store, plan *models.Plan, e FormEntry, req ImportRequest) (ImportOutcome, error) {
+	req.File, req.FileName = FormOriginal(e)
 	out, err := importDraft(st, plan, FormDraft(plan, e), nil, req)
+	if err != nil && out.Repeated {
+		return repeatedForm(st, out, models.FileHash(req.File))
+	}
 	if err != nil && models.ErrorCode(err) == models.EConflict && !out.Stored {
 		out.Problems = append(out.Problems, Problem{Sheet: SheetMonthly, Cell: FieldPeriod, Message: models.ErrorMessage(err)})
 		return out, nil
 	}
 	return out, err
+}
+
+// repeatedForm answers a web return already stored with the version that holds its original.
+func repeatedForm(st *store.Store, out ImportOutcome, hash string) (ImportOutcome, error) {
+	versions, err := st.Versions(models.VersionFilter{UnitCode: out.Return.UnitCode, Period: out.Return.Period})
+	if err != nil {
+		return out, err
+	}
+	for _, v := range versions {
+		if v.FileHash == hash {
+			out.Version = v
+			return out, nil
+		}
+	}
+	return out, fmt.Errorf("importers: repeated web return %s %s: no version holds its original", out.Return.UnitCode, out.Return.Period)
 }
 
 func importDraft(st *store.Store, plan *models.Plan, d Draft, readProblems []Problem, req ImportRequest) (ImportOutcome, error) {
@@ -141,6 +167,7 @@ func importDraft(st *store.Store, plan *models.Plan, d Draft, readProblems []Pro
 			Values: out.Return.Values, Milestones: out.Return.Milestones,
 		})
 		if errors.Is(err, models.ErrDuplicateFile) {
+			out.Repeated = true
 			return models.Errorf(models.EConflict, "这个文件已经上传过（%s %s），内容没有变化，未重复保存。", out.Return.UnitCode, out.Return.Period)
 		}
 		if err != nil {
@@ -161,7 +188,7 @@ func importDraft(st *store.Store, plan *models.Plan, d Draft, readProblems []Pro
 		return out, nil
 	}
 	if err != nil {
-		return ImportOutcome{Result: out.Result}, err
+		return ImportOutcome{Result: out.Result, Repeated: out.Repeated}, err
 	}
 	return out, nil
 }

@@ -103,7 +103,8 @@ const (
 	SourceUpload = "upload"
 	SourceDemo   = "demo"
 	SourceOffice = "office"
-	// SourceWeb is a return typed into the web form (/returns/form); it has no original file.
+	// SourceWeb is a return typed into the web form (/returns/form); its original is the posted
+	// fields as JSON.
 	SourceWeb = "web"
 )
 

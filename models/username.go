@@ -24,11 +24,10 @@ var usernamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]*$`)
 // looks like one of the existing names (same skeleton once invisible characters are dropped and
 // look-alike characters folded: office, 0ffice, off1ce, office\u200b), naming the one it resembles.
 func CanonicalUsername(name string, existing []string) (string, error) {
-	name = strings.TrimSpace(name)
-	if name == "" {
+	canon := TypedUsername(name)
+	if canon == "" {
 		return "", Errorf(EInvalid, "用户名不能为空。")
 	}
-	canon := strings.ToLower(norm.NFKC.String(name))
 	skel := usernameSkeleton(canon)
 	for _, e := range existing {
 		if strings.EqualFold(e, canon) {
@@ -44,6 +43,13 @@ func CanonicalUsername(name string, existing []string) (string, error) {
 			UsernameMinLen, UsernameMaxLen)
 	}
 	return canon, nil
+}
+
+// TypedUsername is a name as typed at sign-in (or for a new user) in the form users are stored
+// under: spaces around it trimmed, NFKC-normalised (full-width letters of a Chinese input method are
+// plain) and lower-cased. It does not check the safe set: a name outside it finds no user.
+func TypedUsername(name string) string {
+	return strings.ToLower(norm.NFKC.String(strings.TrimSpace(name)))
 }
 
 // usernameSkeleton folds what a reader cannot tell apart in a user list: invisible and format

@@ -54,3 +54,16 @@ func TestCanonicalUsername(t *testing.T) {
 		})
 	}
 }
+
+// TestTypedUsername: a name typed at sign-in is read as the users table stores it.
+func TestTypedUsername(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{
+		{"office", "office"}, {"  County-530302\t", "county-530302"}, {"ＬＥＡＤＥＲ", "leader"}, {"", ""}, {" 　", ""},
+	} {
+		t.Run(tt.in, func(t *testing.T) {
+			if got := TypedUsername(tt.in); got != tt.want {
+				t.Errorf("TypedUsername(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}

@@ -87,3 +87,56 @@ func TestStatusColoursMeetWCAGAA(t *testing.T) {
 		t.Errorf("the check passes a light grey: %.2f", r) // the formula itself: #777 on white is 4.48:1
 	}
 }
+
+// TestPhoneColoursMeetWCAGAA checks the colour pairs phone.css adds for the web form and the compact
+// menu: typed figures on an invalid field's red tint and white on the open menu button reach 4.5:1;
+// the menu button's focus ring, a non-text cue, reaches 3:1 against the top bar (WCAG 1.4.11).
+func TestPhoneColoursMeetWCAGAA(t *testing.T) {
+	read := func(name string) string {
+		b, err := fs.ReadFile(Files(), name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	app, phone := read("css/app.css"), read("css/phone.css")
+	vars := map[string]string{}
+	for _, m := range regexp.MustCompile(`--([a-z-]+):\s*(#[0-9a-fA-F]{6})\s*;`).FindAllStringSubmatch(app, -1) {
+		vars[m[1]] = m[2]
+	}
+	block := func(selector string) string {
+		m := regexp.MustCompile(regexp.QuoteMeta(selector) + `\s*\{([^}]*)\}`).FindStringSubmatch(phone)
+		if m == nil {
+			t.Fatalf("phone.css has no %s rule", selector)
+		}
+		return m[1]
+	}
+	colour := func(rule, property string) string {
+		m := regexp.MustCompile(`(?:^|[;\s])` + property + `:[^;]*?(?:var\(--([a-z-]+)\)|(#[0-9a-fA-F]{6}))`).FindStringSubmatch(rule)
+		switch {
+		case m == nil:
+			t.Fatalf("no %s in %q", property, rule)
+		case m[2] != "":
+			return m[2]
+		case vars[m[1]] == "":
+			t.Fatalf("app.css has no --%s", m[1])
+		}
+		return vars[m[1]]
+	}
+	for _, c := range []struct {
+		what, fg, bg string
+		min          float64
+	}{
+		{"ink on an invalid field", vars["ink"], colour(block(`.rf-row [aria-invalid="true"]`), "background"), 4.5},
+		{"white on the open menu button", "#ffffff", colour(block(`.menu-toggle:checked + .menu-button`), "background"), 4.5},
+		{"the menu button's focus ring on the top bar", colour(block(`.menu-toggle:focus-visible + .menu-button`), "outline"), vars["brand"], 3},
+		{"a field's warning on white", colour(block(`.rf-problem.rf-warning`), "color"), "#ffffff", 4.5},
+		{"a field's problem on white", colour(block(`.rf-problem`), "color"), "#ffffff", 4.5},
+	} {
+		t.Run(c.what, func(t *testing.T) {
+			if r := contrast(t, c.fg, c.bg); r < c.min {
+				t.Errorf("%s on %s: contrast %.2f:1, WCAG AA needs %.1f:1", c.fg, c.bg, r, c.min)
+			}
+		})
+	}
+}

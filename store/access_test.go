@@ -218,3 +218,34 @@ func TestRecentLoginFailures(t *testing.T) {
 		}
 	})
 }
+
+// TestUserByLogin finds the user a typed name means: as typed, in its canonical form, or — for a
+// name stored with capitals before the canonical rule — ignoring case, but never one of two names
+// that differ only in case.
+func TestUserByLogin(t *testing.T) {
+	forEachDB(t, func(t *testing.T, s *Store, p *models.Plan) {
+		if _, err := s.CreateUser(p, models.NewUser{Username: "clerk1", Password: "correct horse", Role: models.RoleCounty, UnitCode: "530302"}, testActor, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		for _, legacy := range []string{"Zhang.Wei", "Li", "LI"} {
+			if err := s.db.Create(&models.User{Username: legacy, Role: models.RoleLeader}).Error; err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, tt := range []struct{ typed, want string }{
+			{"clerk1", "clerk1"}, {"  Clerk1 ", "clerk1"}, {"ＣＬＥＲＫ１", "clerk1"},
+			{"Zhang.Wei", "Zhang.Wei"}, {" zhang.wei", "Zhang.Wei"}, {"ZHANG.WEI", "Zhang.Wei"},
+			{"Li", "Li"}, {"LI", "LI"}, {"li", ""}, {"nobody", ""}, {"  ", ""},
+		} {
+			t.Run(tt.typed, func(t *testing.T) {
+				u, err := s.UserByLogin(tt.typed)
+				switch {
+				case tt.want == "" && !errors.Is(err, models.ErrNotFound):
+					t.Errorf("found %q, %v; want none", u.Username, err)
+				case tt.want != "" && (err != nil || u.Username != tt.want):
+					t.Errorf("found %q, %v; want %q", u.Username, err, tt.want)
+				}
+			})
+		}
+	})
+}

@@ -3,6 +3,7 @@ package store
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -72,6 +73,35 @@ func (s *Store) UserByName(username string) (models.User, error) {
 		return models.User{}, fmt.Errorf("store: user %q: %w", username, err)
 	}
 	return u, nil
+}
+
+// UserByLogin finds the user a name typed at sign-in means: the name as typed (spaces around it
+// trimmed), else its canonical form (models.TypedUsername: full-width letters and capitals typed for
+// a name stored in lower case), else the one user whose stored name differs from it only in letter
+// case (names created before the canonical rule keep their capitals). ErrNotFound otherwise,
+// also when two stored names differ only in case.
+func (s *Store) UserByLogin(typed string) (models.User, error) {
+	canon := models.TypedUsername(typed)
+	for _, name := range []string{strings.TrimSpace(typed), canon} {
+		if name == "" {
+			continue
+		}
+		u, err := s.UserByName(name)
+		if !errors.Is(err, models.ErrNotFound) {
+			return u, err
+		}
+	}
+	if canon == "" {
+		return models.User{}, models.ErrNotFound
+	}
+	var found []models.User
+	if err := s.db.Where("LOWER(username) = ?", canon).Limit(2).Find(&found).Error; err != nil {
+		return models.User{}, fmt.Errorf("store: user %q: %w", canon, err)
+	}
+	if len(found) != 1 {
+		return models.User{}, models.ErrNotFound
+	}
+	return found[0], nil
 }
 
 // SeedDemo fills an empty database with the demo over the plan's whole span (SeedDemoAsOf with no day).

@@ -133,10 +133,23 @@
 
   form.addEventListener('input', changed);
   form.addEventListener('change', changed);
+  var sent = false;
   form.addEventListener('submit', function (e) {
+    // A second click while the first post is on its way sends nothing (the server also stores one
+    // version for the same form posted twice).
+    if (sent) {
+      e.preventDefault();
+      return;
+    }
+    sent = true;
     dirty = false;
     if (e.submitter && e.submitter.value === 'submit') {
       try { localStorage.removeItem(key); } catch (err) { /* nothing to clear */ }
+    }
+  });
+  window.addEventListener('pageshow', function (e) {
+    if (e.persisted) {
+      sent = false; // back to the page from the browser's cache: it may be sent again
     }
   });
   window.addEventListener('beforeunload', function (e) {
