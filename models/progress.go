@@ -758,7 +758,7 @@ func (c *ProgressCalculator) expected(ind Indicator, i, u int, period, from Peri
 		nb, ne, _ := c.expected(c.indicators[ni], ni, u, period, from, alloc, elapsed, total)
 		return nb / v * 100, ne / v * 100, false
 	}
-	if b, e, ok := c.childrenExpected(ind, i, u, period); ok {
+	if b, e, ok := c.childrenExpected(ind, i, u, period, target); ok {
 		return b, e, true
 	}
 	switch ind.Kind {
@@ -809,19 +809,27 @@ func (c *ProgressCalculator) expected(ind Indicator, i, u int, period, from Peri
 }
 
 // childrenExpected is the expected path of a unit above others on a whole-number count its units'
-// figures are summed into, when every unit directly below has its own allocation for the year: the
-// sum of their expected values, each rounded down on its own path (and summed again below, where
-// their units are all allocated too). Rounding the unit's own path instead could expect 7 vehicles of
-// a city whose ten counties are each on schedule at 2 together. ok is false otherwise (the unit
-// keeps its own path). A unit not yet started adds its path's start (no months of it elapsed).
-func (c *ProgressCalculator) childrenExpected(ind Indicator, i, u int, period Period) (baseline, expected float64, ok bool) {
-	if !ind.Integer || ind.RollUp != RollUpSum || ind.Kind == KindRate || c.units[u].leaf || len(c.units[u].children) == 0 {
+// figures are summed into, when every unit directly below has its own allocation for the year and
+// the allocations add up to the unit's target: the sum of their expected values, each rounded down
+// on its own path (and summed again below, where their units are all allocated too). Rounding the
+// unit's own path instead could expect 7 vehicles of a city whose ten counties are each on schedule
+// at 2 together. ok is false otherwise: the unit keeps its own path (allocations that do not add up
+// are a gap the allocations page flags, not rounding). A unit not yet started adds its path's start
+// (no months of it elapsed).
+func (c *ProgressCalculator) childrenExpected(ind Indicator, i, u int, period Period, target float64) (baseline, expected float64, ok bool) {
+	if !ind.Integer || ind.RollUp != RollUpSum || ind.Kind == KindRate || c.units[u].leaf {
 		return 0, 0, false
 	}
+	var sum float64
 	for _, ch := range c.units[u].children {
-		if _, has := c.allocation(i, ch, period.Year); !has {
+		v, has := c.allocation(i, ch, period.Year)
+		if !has {
 			return 0, 0, false
 		}
+		sum += v
+	}
+	if AllocationBalance(target, sum, len(c.units[u].children)) != BalanceExact {
+		return 0, 0, false
 	}
 	for _, ch := range c.units[u].children {
 		alloc, _ := c.allocation(i, ch, period.Year)
