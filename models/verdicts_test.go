@@ -248,7 +248,7 @@ func TestOwnLevelFromTheFirstFigureStartsThatMonth(t *testing.T) {
 func TestSummedCountExpectsItsUnitsSum(t *testing.T) {
 	p := testkit.Plan(t)
 	units := []string{"530302", "530303", "530304", "530322", "530323", "530324", "530325", "530326", "530381", "530371"}
-	ev := []float64{8, 6, 4, 3, 3, 3, 3, 2, 2, 2} // 36, the city's 2023 target
+	ev := []float64{8, 6, 4, 3, 3, 3, 3, 2, 2, 2}    // 36, the city's 2023 target
 	short := []float64{8, 6, 4, 3, 3, 3, 3, 2, 2, 0} // 34: allocations short of the target
 	agri := []float64{1, 1, 0, 0, 0, 0, 0, 0, 0, 0}
 	allocated := func(code string, year int, values []float64, skip string) models.Dataset {
