@@ -315,6 +315,8 @@ type ProgressCalculator struct {
 	rollFirst  int32
 	rollMonths int
 	villages   []float64
+	// sums keeps childrenExpected per unit and indicator (expEntry), nil where it is not kept.
+	sums []*expEntry
 	// allocs holds ds.Allocations by indicator, unit and year from allocFirst, allocHas which are set.
 	allocs     []float64
 	allocHas   []bool
@@ -817,9 +819,26 @@ func (c *ProgressCalculator) expected(ind Indicator, i, u int, period, from Peri
 // are a gap the allocations page flags, not rounding). A unit not yet started adds its path's start
 // (no months of it elapsed).
 func (c *ProgressCalculator) childrenExpected(ind Indicator, i, u int, period Period, target float64) (baseline, expected float64, ok bool) {
-	if !ind.Integer || ind.RollUp != RollUpSum || ind.Kind == KindRate || c.units[u].leaf {
+	if !sumsRoundedPaths(ind) || c.units[u].leaf {
 		return 0, 0, false
 	}
+	// Kept per calculator (sumMemo): a nation's path would otherwise add up 2,850 counties' paths for
+	// every unit above them and every month asked for.
+	e, m := c.sumMemo(i, u, period)
+	if e != nil {
+		if b, x, state, found := e.get(m); found {
+			return b, x, state
+		}
+	}
+	baseline, expected, ok = c.sumChildrenExpected(ind, i, u, period, target)
+	if e != nil {
+		e.put(m, baseline, expected, ok)
+	}
+	return baseline, expected, ok
+}
+
+// sumChildrenExpected is childrenExpected computed afresh.
+func (c *ProgressCalculator) sumChildrenExpected(ind Indicator, i, u int, period Period, target float64) (baseline, expected float64, ok bool) {
 	var sum float64
 	for _, ch := range c.units[u].children {
 		v, has := c.allocation(i, ch, period.Year)

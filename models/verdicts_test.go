@@ -1,6 +1,7 @@
 package models_test
 
 import (
+	"sync"
 	"testing"
 
 	"ruralkpi/internal/testkit"
@@ -293,6 +294,35 @@ func TestSummedCountExpectsItsUnitsSum(t *testing.T) {
 			}
 		})
 	}
+	t.Run("a change of allocations is seen by a calculator that kept the sum", func(t *testing.T) {
+		ds := allocated("ev_replacement", 2023, ev, "")
+		c := models.NewProgressCalculator(p, ds, models.ProgressOptions{})
+		aug := models.MustPeriod("2023-08")
+		if got := c.Progress("ev_replacement", "530300", aug).Expected; got != 2 {
+			t.Fatalf("city ev_replacement 2023-08 expected %v, want the units' 2", got)
+		}
+		changed := allocated("ev_replacement", 2023, ev, "530371")
+		if got := c.WithReference(changed).Progress("ev_replacement", "530300", aug).Expected; got != 7 {
+			t.Errorf("after 曲靖经开区's allocation is removed: expected %v, want the city's own 7", got)
+		}
+		if got := c.Progress("ev_replacement", "530300", aug).Expected; got != 2 {
+			t.Errorf("the first calculator now expects %v, want still 2", got)
+		}
+	})
+	t.Run("pages asking at once read the same kept sum", func(t *testing.T) {
+		c := models.NewProgressCalculator(p, allocated("ev_replacement", 2023, ev, ""), models.ProgressOptions{})
+		got := make([]float64, 4)
+		var wg sync.WaitGroup
+		for k := range got {
+			wg.Go(func() { got[k] = c.Progress("ev_replacement", "530300", models.MustPeriod("2023-10")).Expected })
+		}
+		wg.Wait()
+		for _, v := range got {
+			if v != 16 {
+				t.Errorf("concurrent city ev_replacement 2023-10: expected %v, want 16", v)
+			}
+		}
+	})
 	t.Run("money keeps the city's path", func(t *testing.T) {
 		own := models.NewProgressCalculator(p, dataset(nil, nil), models.ProgressOptions{}).Progress("express_revenue", "530300", models.MustPeriod("2024-05"))
 		ds := dataset(nil, nil)
