@@ -749,9 +749,9 @@ func (c *ProgressCalculator) ownRateTarget(i, u, year int) bool {
 
 // expected is 序时进度: the level (or year-to-date flow) elapsed time calls for. Whole-number counts
 // expect whole numbers (never 0.4 of a park): the path is rounded down. A summed whole-number count
-// whose units all have their own allocation for the year expects the sum of their (rounded) paths
-// (summed is then true; childrenExpected), so that a scope is never behind while all its units are on
-// schedule.
+// whose units all have their own allocation for the year, adding up to its target, expects the sum
+// of their (rounded) paths (summed is then true; childrenExpected), so that a scope is never behind
+// while all its units are on schedule.
 func (c *ProgressCalculator) expected(ind Indicator, i, u int, period, from Period, target float64, elapsed, total int) (baseline, expected float64, summed bool) {
 	year := period.Year
 	if ni, v, ok := c.numeratorPath(i, u, year); ok {
