@@ -2,6 +2,7 @@ package dashboards
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -599,5 +600,45 @@ func TestUnitPageStandingIsTheMaps(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestDemoCityNeverBehindWhileEveryUnitIsOnSchedule scans the demo's months for a summed indicator
+// where the city is red while every unit directly below it is green. The city expected 7 replaced
+// vehicles in 2023-08 (36 × 1/5, rounded down) while its ten counties, each on its own allocation's
+// rounded path, expected 2 together and were all green: the city read red on their 6. A summed
+// whole-number count now expects the sum of its units' rounded paths when they are all allocated.
+func TestDemoCityNeverBehindWhileEveryUnitIsOnSchedule(t *testing.T) {
+	p := testkit.Plan(t)
+	ds, _ := demoDataset(t, p)
+	calc := models.NewProgressCalculator(p, ds, models.ProgressOptions{})
+	ev := calc.Progress("ev_replacement", p.Root.Code, models.MustPeriod("2023-08"))
+	if ev.Status == models.StatusRed {
+		t.Errorf("city ev_replacement 2023-08: red at %v of %v while every county is green", ev.Actual, ev.Expected)
+	}
+	var bad []string
+	for _, per := range models.PeriodsBetween(models.MustPeriod("2023-08"), models.MustPeriod("2025-09")) {
+		for _, ind := range p.Indicators {
+			if ind.RollUp != models.RollUpSum {
+				continue
+			}
+			city := calc.Progress(ind.Code, p.Root.Code, per)
+			if city.Status != models.StatusRed {
+				continue
+			}
+			allGreen := true
+			for _, u := range p.Root.Children {
+				if calc.Progress(ind.Code, u.Code, per).Status != models.StatusGreen {
+					allGreen = false
+					break
+				}
+			}
+			if allGreen {
+				bad = append(bad, fmt.Sprintf("%s %s (%v of %v)", per, ind.Code, city.Actual, city.Expected))
+			}
+		}
+	}
+	if len(bad) > 0 {
+		t.Errorf("%d city reds with every unit green: %v", len(bad), bad)
 	}
 }

@@ -315,6 +315,8 @@ type ProgressCalculator struct {
 	rollFirst  int32
 	rollMonths int
 	villages   []float64
+	// sums keeps childrenExpected per unit and indicator (expEntry), nil where it is not kept.
+	sums []*expEntry
 	// allocs holds ds.Allocations by indicator, unit and year from allocFirst, allocHas which are set.
 	allocs     []float64
 	allocHas   []bool
@@ -621,12 +623,13 @@ func (c *ProgressCalculator) compute(i, u int, period Period, trace bool) Progre
 		pr.ElapsedMonths, pr.YearMonths = c.elapsed(ind.Kind, u, period, from)
 		elapsed, total = pr.ElapsedMonths, pr.YearMonths
 	}
-	pr.Baseline, pr.Expected = c.expected(ind, i, u, period, from, target, elapsed, total)
+	var summed bool
+	pr.Baseline, pr.Expected, summed = c.expected(ind, i, u, period, from, target, elapsed, total)
 	pr.HasExpected = true
 	if pr.Judged == ScheduleYearEnd && period.Month != 12 {
 		// Known only at year end: the pace is shown, the verdict waits for December.
 		pr.HasExpected, pr.Expected = false, 0
-	} else if pr.Judged == ScheduleYearEnd {
+	} else if pr.Judged == ScheduleYearEnd && !summed {
 		pr.Expected = target
 	}
 	if !f.ok {
@@ -745,14 +748,20 @@ func (c *ProgressCalculator) ownRateTarget(i, u, year int) bool {
 }
 
 // expected is 序时进度: the level (or year-to-date flow) elapsed time calls for. Whole-number counts
-// expect whole numbers (never 0.4 of a park): the path is rounded down.
-func (c *ProgressCalculator) expected(ind Indicator, i, u int, period, from Period, target float64, elapsed, total int) (baseline, expected float64) {
+// expect whole numbers (never 0.4 of a park): the path is rounded down. A summed whole-number count
+// whose units all have their own allocation for the year, adding up to its target, expects the sum
+// of their (rounded) paths (summed is then true; childrenExpected), so that a scope is never behind
+// while all its units are on schedule.
+func (c *ProgressCalculator) expected(ind Indicator, i, u int, period, from Period, target float64, elapsed, total int) (baseline, expected float64, summed bool) {
 	year := period.Year
 	if ni, v, ok := c.numeratorPath(i, u, year); ok {
 		// The rate's target is its count's allocation over the unit's villages: follow the count's path.
 		alloc, _ := c.allocation(ni, u, year)
-		nb, ne := c.expected(c.indicators[ni], ni, u, period, from, alloc, elapsed, total)
-		return nb / v * 100, ne / v * 100
+		nb, ne, _ := c.expected(c.indicators[ni], ni, u, period, from, alloc, elapsed, total)
+		return nb / v * 100, ne / v * 100, false
+	}
+	if b, e, ok := c.childrenExpected(ind, i, u, period, target); ok {
+		return b, e, true
 	}
 	switch ind.Kind {
 	case KindAnnual:
@@ -789,7 +798,7 @@ func (c *ProgressCalculator) expected(ind Indicator, i, u int, period, from Peri
 		}
 		if !ok && ind.LowerIsBetter {
 			// Nothing to descend from: the year's ceiling holds from the first month.
-			return target, target
+			return target, target, false
 		}
 		// Before the plan (or without last year's target) the level is taken as 0.
 		baseline = prev
@@ -798,7 +807,61 @@ func (c *ProgressCalculator) expected(ind Indicator, i, u int, period, from Peri
 	if ind.Integer {
 		expected = math.Floor(expected + 1e-9)
 	}
-	return baseline, expected
+	return baseline, expected, false
+}
+
+// childrenExpected is the expected path of a unit above others on a whole-number count its units'
+// figures are summed into, when every unit directly below has its own allocation for the year and
+// the allocations add up to the unit's target: the sum of their expected values, each rounded down
+// on its own path (and summed again below, where their units are all allocated too). Rounding the
+// unit's own path instead could expect 7 vehicles of a city whose ten counties are each on schedule
+// at 2 together. ok is false otherwise: the unit keeps its own path (allocations that do not add up
+// are a gap the allocations page flags, not rounding). A unit not yet started adds its path's start
+// (no months of it elapsed).
+func (c *ProgressCalculator) childrenExpected(ind Indicator, i, u int, period Period, target float64) (baseline, expected float64, ok bool) {
+	if !sumsRoundedPaths(ind) || c.units[u].leaf {
+		return 0, 0, false
+	}
+	// Kept per calculator (sumMemo): a nation's path would otherwise add up 2,850 counties' paths for
+	// every unit above them and every month asked for.
+	e, m := c.sumMemo(i, u, period)
+	if e != nil {
+		if b, x, state, found := e.get(m); found {
+			return b, x, state
+		}
+	}
+	baseline, expected, ok = c.sumChildrenExpected(ind, i, u, period, target)
+	if e != nil {
+		e.put(m, baseline, expected, ok)
+	}
+	return baseline, expected, ok
+}
+
+// sumChildrenExpected is childrenExpected computed afresh.
+func (c *ProgressCalculator) sumChildrenExpected(ind Indicator, i, u int, period Period, target float64) (baseline, expected float64, ok bool) {
+	var sum float64
+	for _, ch := range c.units[u].children {
+		v, has := c.allocation(i, ch, period.Year)
+		if !has {
+			return 0, 0, false
+		}
+		sum += v
+	}
+	if AllocationBalance(target, sum, len(c.units[u].children)) != BalanceExact {
+		return 0, 0, false
+	}
+	for _, ch := range c.units[u].children {
+		alloc, _ := c.allocation(i, ch, period.Year)
+		start := c.units[ch].start
+		elapsed, total := c.elapsed(ind.Kind, ch, period, start)
+		if period.Before(start) {
+			elapsed = 0
+		}
+		b, e, _ := c.expected(ind, i, ch, period, start, alloc, elapsed, total)
+		baseline += b
+		expected += e
+	}
+	return baseline, expected, true
 }
 
 // ownLevel is a unit's level when its path starts, and the month it holds at: its figure of the month

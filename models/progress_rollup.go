@@ -145,6 +145,7 @@ func (c *ProgressCalculator) indexReference() {
 		}
 	}
 	c.indexVillages()
+	c.indexSums()
 }
 
 // allocation is ds.Allocations[indicator i][year][unit u].
@@ -177,4 +178,81 @@ func (c *ProgressCalculator) indexVillages() {
 		}
 		c.villages[u] = den
 	}
+}
+
+// sumsRoundedPaths says whether a unit above others may expect the sum of its units' rounded paths
+// of the indicator (childrenExpected): a whole-number count added up from its units.
+func sumsRoundedPaths(ind Indicator) bool {
+	return ind.Integer && ind.RollUp == RollUpSum && ind.Kind != KindRate
+}
+
+// expEntry keeps one unit's childrenExpected of one indicator per month of the plan, filled as the
+// months are asked for. It reads only reference figures (allocations, targets, start months), so a
+// write of figures (WithUnitMonths) shares it and a change of reference (indexReference) renews it.
+type expEntry struct {
+	months   int
+	mu       sync.Mutex
+	state    []uint8 // 0: not yet computed; 1: the units' sum; 2: the unit's own path
+	baseline []float64
+	expected []float64
+}
+
+// get returns month m's kept answer, found false when it is not kept yet.
+func (e *expEntry) get(m int) (baseline, expected float64, summed, found bool) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.state == nil || e.state[m] == 0 {
+		return 0, 0, false, false
+	}
+	return e.baseline[m], e.expected[m], e.state[m] == 1, true
+}
+
+// put keeps month m's answer out of months (allocated on first use).
+func (e *expEntry) put(m int, baseline, expected float64, summed bool) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.state == nil {
+		e.state, e.baseline, e.expected = make([]uint8, e.months), make([]float64, e.months), make([]float64, e.months)
+	}
+	e.state[m], e.baseline[m], e.expected[m] = 2, baseline, expected
+	if summed {
+		e.state[m] = 1
+	}
+}
+
+// indexSums gives every unit above others a fresh (empty) expEntry for each indicator it may sum
+// rounded paths of; called with the reference figures indexed.
+func (c *ProgressCalculator) indexSums() {
+	c.sums = nil
+	if c.rollMonths <= 0 {
+		return
+	}
+	n := len(c.indicators)
+	for i, ind := range c.indicators {
+		if !sumsRoundedPaths(ind) {
+			continue
+		}
+		for u := range c.units {
+			if c.units[u].leaf {
+				continue
+			}
+			if c.sums == nil {
+				c.sums = make([]*expEntry, len(c.units)*n)
+			}
+			c.sums[u*n+i] = &expEntry{months: c.rollMonths}
+		}
+	}
+}
+
+// sumMemo is the kept entry of unit u and indicator i and the month's place in it; nil when the
+// month is outside the plan or nothing is kept.
+func (c *ProgressCalculator) sumMemo(i, u int, period Period) (*expEntry, int) {
+	if c.sums == nil {
+		return nil, 0
+	}
+	m := period.Index() - int(c.rollFirst)
+	if m < 0 || m >= c.rollMonths {
+		return nil, 0
+	}
+	return c.sums[u*len(c.indicators)+i], m
 }

@@ -1,6 +1,7 @@
 package models_test
 
 import (
+	"sync"
 	"testing"
 
 	"ruralkpi/internal/testkit"
@@ -237,4 +238,100 @@ func TestOwnLevelFromTheFirstFigureStartsThatMonth(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestSummedCountExpectsItsUnitsSum: the demo's city read red on EV replacement in 2023-08 (6 of 7)
+// while all ten counties were green: the city's own path (36 × 1/5 = 7.2) and each county's (its
+// allocation × 1/5) were rounded down separately, and the counties' expectations added up to 2. A
+// summed whole-number count whose units are all allocated expects the sum of their rounded paths;
+// with one unit unallocated, allocations that do not add up to the city's target, or for money and
+// volumes (not rounded), the city keeps its own path.
+func TestSummedCountExpectsItsUnitsSum(t *testing.T) {
+	p := testkit.Plan(t)
+	units := []string{"530302", "530303", "530304", "530322", "530323", "530324", "530325", "530326", "530381", "530371"}
+	ev := []float64{8, 6, 4, 3, 3, 3, 3, 2, 2, 2}    // 36, the city's 2023 target
+	short := []float64{8, 6, 4, 3, 3, 3, 3, 2, 2, 0} // 34: allocations short of the target
+	agri := []float64{1, 1, 0, 0, 0, 0, 0, 0, 0, 0}
+	allocated := func(code string, year int, values []float64, skip string) models.Dataset {
+		ds := dataset(nil, nil)
+		for k, u := range units {
+			if u != skip {
+				allocate(ds, code, year, u, values[k])
+			}
+		}
+		return ds
+	}
+	figures := func(ds models.Dataset, code, period string, values ...float64) models.Dataset {
+		for k, v := range values {
+			ds.Observations = append(ds.Observations, models.Observation{Unit: units[k], Period: models.MustPeriod(period),
+				Indicator: code, Value: v, VersionID: uint(k + 1), Version: 1, Approved: true})
+		}
+		return ds
+	}
+	for _, tc := range []struct {
+		name, code, period string
+		ds                 models.Dataset
+		expected           float64
+		status             models.ProgressStatus
+	}{
+		{"all allocated: the units' sum", "ev_replacement", "2023-08",
+			figures(allocated("ev_replacement", 2023, ev, ""), "ev_replacement", "2023-08", 2, 1, 1, 1, 1), 2, models.StatusGreen},
+		{"one unit unallocated: the city's own path", "ev_replacement", "2023-08",
+			figures(allocated("ev_replacement", 2023, ev, "530371"), "ev_replacement", "2023-08", 2, 1, 1, 1, 1), 7, models.StatusRed},
+		{"allocations short of the target: the city's own path", "ev_replacement", "2023-08",
+			figures(allocated("ev_replacement", 2023, short, ""), "ev_replacement", "2023-08", 2, 1, 1, 1, 1), 7, models.StatusRed},
+		{"later months: the units' rounded paths", "ev_replacement", "2023-10",
+			figures(allocated("ev_replacement", 2023, ev, ""), "ev_replacement", "2023-10", 4, 3, 2, 1, 1, 1, 1, 1, 1, 1), 4 + 3 + 2 + 1*4 + 1*3, models.StatusGreen},
+		{"year end: the units' allocations in December", "agri_projects_500k", "2023-12",
+			figures(allocated("agri_projects_500k", 2023, agri, ""), "agri_projects_500k", "2023-12", 1, 0), 2, models.StatusRed},
+		{"year end before December: no expected", "agri_projects_500k", "2023-10",
+			figures(allocated("agri_projects_500k", 2023, agri, ""), "agri_projects_500k", "2023-10", 1, 0), 0, models.StatusGrey},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := models.NewProgressCalculator(p, tc.ds, models.ProgressOptions{}).Progress(tc.code, "530300", models.MustPeriod(tc.period))
+			if got.Expected != tc.expected || got.Status != tc.status {
+				t.Errorf("city %s %s: expected %v (%s), want %v (%s)", tc.code, tc.period, got.Expected, got.Status, tc.expected, tc.status)
+			}
+		})
+	}
+	t.Run("a change of allocations is seen by a calculator that kept the sum", func(t *testing.T) {
+		ds := allocated("ev_replacement", 2023, ev, "")
+		c := models.NewProgressCalculator(p, ds, models.ProgressOptions{})
+		aug := models.MustPeriod("2023-08")
+		if got := c.Progress("ev_replacement", "530300", aug).Expected; got != 2 {
+			t.Fatalf("city ev_replacement 2023-08 expected %v, want the units' 2", got)
+		}
+		changed := allocated("ev_replacement", 2023, ev, "530371")
+		if got := c.WithReference(changed).Progress("ev_replacement", "530300", aug).Expected; got != 7 {
+			t.Errorf("after 曲靖经开区's allocation is removed: expected %v, want the city's own 7", got)
+		}
+		if got := c.Progress("ev_replacement", "530300", aug).Expected; got != 2 {
+			t.Errorf("the first calculator now expects %v, want still 2", got)
+		}
+	})
+	t.Run("pages asking at once read the same kept sum", func(t *testing.T) {
+		c := models.NewProgressCalculator(p, allocated("ev_replacement", 2023, ev, ""), models.ProgressOptions{})
+		got := make([]float64, 4)
+		var wg sync.WaitGroup
+		for k := range got {
+			wg.Go(func() { got[k] = c.Progress("ev_replacement", "530300", models.MustPeriod("2023-10")).Expected })
+		}
+		wg.Wait()
+		for _, v := range got {
+			if v != 16 {
+				t.Errorf("concurrent city ev_replacement 2023-10: expected %v, want 16", v)
+			}
+		}
+	})
+	t.Run("money keeps the city's path", func(t *testing.T) {
+		own := models.NewProgressCalculator(p, dataset(nil, nil), models.ProgressOptions{}).Progress("express_revenue", "530300", models.MustPeriod("2024-05"))
+		ds := dataset(nil, nil)
+		for _, u := range units {
+			allocate(ds, "express_revenue", 2024, u, 0.1)
+		}
+		got := models.NewProgressCalculator(p, ds, models.ProgressOptions{}).Progress("express_revenue", "530300", models.MustPeriod("2024-05"))
+		if !got.HasExpected || got.Expected != own.Expected {
+			t.Errorf("city revenue 2024-05 with units allocated 1.0 of it: expected %v, want the city's own %v", got.Expected, own.Expected)
+		}
+	})
 }
