@@ -152,6 +152,7 @@ func load(ctx context.Context, c config, victim *server, stderr io.Writer) (*rep
 		if err != nil {
 			return nil, err
 		}
+		up.step = uploadStep(i/len(units), len(months))
 		if err := up.startAbove(cl.get("/api/v1/progress?period=" + period + "&county=" + unit)); err != nil {
 			return nil, err
 		}
@@ -367,6 +368,18 @@ type uploader struct {
 	cell     string
 	base     float64
 	n        int
+	step     float64 // service points added per upload (uploadStep)
+}
+
+// uploadStep is how many service points a clerk of month k (0 the newest of months months) adds per
+// upload: ten times the month before's clerk, so a later month's cumulative count stays ahead of an
+// earlier month's that grows beside it (a later month below an earlier one is refused as a fall).
+func uploadStep(k, months int) float64 {
+	step := 1.0
+	for i := k; i < months-1; i++ {
+		step *= 10
+	}
+	return step
 }
 
 func newUploader(c *client, unit, period string, template []byte) (*uploader, error) {
@@ -385,7 +398,7 @@ func newUploader(c *client, unit, period string, template []byte) (*uploader, er
 			v, _ := f.GetCellValue("月报", cell)
 			base := 0.0
 			_, _ = fmt.Sscan(v, &base)
-			return &uploader{c: c, unit: unit, period: period, template: template, cell: cell, base: base}, nil
+			return &uploader{c: c, unit: unit, period: period, template: template, cell: cell, base: base, step: 1}, nil
 		}
 	}
 	return nil, fmt.Errorf("template of %s has no service_points row", unit)
@@ -423,7 +436,7 @@ func (u *uploader) next() (answer, []byte) {
 		return answer{err: err}, nil
 	}
 	defer f.Close()
-	if err := f.SetCellValue("月报", u.cell, u.base+float64(u.n)); err != nil {
+	if err := f.SetCellValue("月报", u.cell, u.base+u.step*float64(u.n)); err != nil {
 		return answer{err: err}, nil
 	}
 	var buf bytes.Buffer

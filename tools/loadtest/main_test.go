@@ -141,3 +141,27 @@ func TestReportGoalsWithKill(t *testing.T) {
 		})
 	}
 }
+
+// TestUploadStepKeepsLaterMonthsAhead: two clerks of one unit upload September and a reopened August
+// side by side, each upload one step more; with the same step August overtook September's count after
+// two uploads to September's one, and September's next upload was refused as a fall (the 422s of the
+// first make load-pg). A later month's clerk must stay ahead while the earlier one uploads up to ten
+// times as often.
+func TestUploadStepKeepsLaterMonthsAhead(t *testing.T) {
+	for _, months := range []int{1, 2, 3} {
+		for k := 0; k+1 < months; k++ {
+			later, earlier := uploadStep(k, months), uploadStep(k+1, months)
+			for nLater := 1; nLater <= 30; nLater++ {
+				for nEarlier := 1; nEarlier <= 10*nLater; nEarlier++ {
+					if later*float64(nLater) < earlier*float64(nEarlier) {
+						t.Fatalf("months %d: month %d after %d uploads (step %v) fell below month %d after %d (step %v)",
+							months, k, nLater, later, k+1, nEarlier, earlier)
+					}
+				}
+			}
+		}
+		if got := uploadStep(months-1, months); got != 1 {
+			t.Errorf("months %d: the oldest month's step is %v, want 1", months, got)
+		}
+	}
+}
