@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"mime/multipart"
 	"net/http"
 	"net/url"
 	"os"
@@ -23,6 +22,7 @@ import (
 
 	"ruralkpi/importers"
 	"ruralkpi/internal/pgtest"
+	"ruralkpi/internal/testkit"
 )
 
 // Faults of issue 12, with real servers: a server killed with -9 in the middle of storing a
@@ -250,35 +250,12 @@ func bigLedger(t *testing.T, db *sql.DB, unit string, n int) string {
 // uploadLedger streams a ledger file from disk to POST /api/v1/ledger; a connection cut by a
 // killed server is an error.
 func uploadLedger(base, token, unit, period, path string) (int, string, error) {
-	pr, pw := io.Pipe()
-	mw := multipart.NewWriter(pw)
-	go func() {
-		pw.CloseWithError(func() error {
-			for k, v := range map[string]string{"county": unit, "period": period} {
-				if err := mw.WriteField(k, v); err != nil {
-					return err
-				}
-			}
-			fw, err := mw.CreateFormFile("file", filepath.Base(path))
-			if err != nil {
-				return err
-			}
-			f, err := os.Open(path)
-			if err != nil {
-				return err
-			}
-			defer f.Close()
-			if _, err := io.Copy(fw, f); err != nil {
-				return err
-			}
-			return mw.Close()
-		}())
-	}()
-	req, err := http.NewRequest(http.MethodPost, base+"/api/v1/ledger", pr)
+	form, contentType := testkit.MultipartFile(map[string]string{"county": unit, "period": period}, path)
+	req, err := http.NewRequest(http.MethodPost, base+"/api/v1/ledger", form)
 	if err != nil {
 		return 0, "", err
 	}
-	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Content-Type", contentType)
 	req.Header.Set("Authorization", "Bearer "+token)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 	"io"
-	"mime/multipart"
 	"net"
 	"net/http"
 	"os"
@@ -21,6 +20,7 @@ import (
 	_ "github.com/mattn/go-sqlite3"
 
 	"ruralkpi/importers/hostile"
+	"ruralkpi/internal/testkit"
 	"ruralkpi/internal/teststore"
 	"ruralkpi/models"
 )
@@ -172,36 +172,12 @@ func uploadDoors() []uploadDoor {
 // upload posts a file from disk as multipart "file", streamed (the client holds none of it), and
 // returns the status and body.
 func (s *rssServer) upload(door uploadDoor, file string) (int, string, error) {
-	pr, pw := io.Pipe()
-	mw := multipart.NewWriter(pw)
-	go func() {
-		err := func() error {
-			for k, v := range door.fields {
-				if err := mw.WriteField(k, v); err != nil {
-					return err
-				}
-			}
-			fw, err := mw.CreateFormFile("file", filepath.Base(file))
-			if err != nil {
-				return err
-			}
-			f, err := os.Open(file)
-			if err != nil {
-				return err
-			}
-			defer f.Close()
-			if _, err := io.Copy(fw, f); err != nil {
-				return err
-			}
-			return mw.Close()
-		}()
-		pw.CloseWithError(err)
-	}()
-	req, err := http.NewRequest(http.MethodPost, s.base+door.path, pr)
+	form, contentType := testkit.MultipartFile(door.fields, file)
+	req, err := http.NewRequest(http.MethodPost, s.base+door.path, form)
 	if err != nil {
 		return 0, "", err
 	}
-	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Content-Type", contentType)
 	req.Header.Set("Authorization", "Bearer "+s.token)
 	req.Header.Set("Accept", "text/html")
 	resp, err := http.DefaultClient.Do(req)
