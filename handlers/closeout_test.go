@@ -29,8 +29,8 @@ func TestCloseoutAfterThePlan(t *testing.T) {
 	}
 	e := newDemoEnv(t, models.DemoToday)
 	if res := e.tokenClient("leader").do("GET", "/closeout", nil); !strings.Contains(res.body, "预评估") || !strings.Contains(res.body, "达到序时进度") ||
-		!strings.Contains(res.body, "进度落后") {
-		t.Error("inside the plan the summary does not say it is provisional, judged on pace")
+		!strings.Contains(res.body, "预警或滞后的指标") || strings.Contains(res.body, "进度落后") {
+		t.Error("inside the plan the summary does not say it is provisional, judged on pace in the dashboards' words (正常/预警/滞后)")
 	}
 }
 

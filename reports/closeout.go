@@ -46,6 +46,9 @@ type CloseoutFigure struct {
 	// Final says the year's December is in: Met is then the year's verdict, else its pace so far.
 	Final bool
 	Word  string
+	// Color is the word's status colour: green met, red missed once final; the pace's own colour
+	// (amber for 预警) inside the plan; grey when not judged.
+	Color models.ProgressStatus
 }
 
 // CloseoutUnit is a unit's final-year results and its rank by targets met.
@@ -140,7 +143,7 @@ func BuildCloseout(calc *models.ProgressCalculator, over bool) Closeout {
 }
 
 // closeoutFigure judges a year: at its December, met or not; before (a provisional summary), on
-// pace (序时进度) or behind.
+// pace (序时进度) in the dashboards' own words (正常/预警/滞后).
 func closeoutFigure(pr models.Progress, year int, final bool) CloseoutFigure {
 	f := CloseoutFigure{Year: year, Target: "—", Actual: "—", Ratio: "—", HasTarget: pr.HasTarget, Final: final}
 	if pr.HasTarget {
@@ -152,16 +155,21 @@ func closeoutFigure(pr models.Progress, year int, final bool) CloseoutFigure {
 	if pr.HasRatio {
 		f.Ratio = models.FormatPercent(pr.Completion)
 	}
-	met, missed := "完成", "未完成"
-	if !final {
-		met, missed = "进度正常", "进度落后"
-	}
 	switch pr.Status {
 	case models.StatusGreen:
-		f.Met, f.Evaluated, f.Word = true, true, met
+		f.Met, f.Evaluated = true, true
 	case models.StatusAmber, models.StatusRed:
-		f.Evaluated, f.Word = true, missed
+		f.Evaluated = true
+	}
+	f.Color = pr.Status
+	switch {
+	case final && f.Met:
+		f.Word = "完成"
+	case final && f.Evaluated:
+		f.Word, f.Color = "未完成", models.StatusRed
 	default:
+		// Inside the plan (or grey) the item's own word, 正常/预警/滞后 as on every page: a provisional
+		// "进度落后" lumped 预警 with 滞后, the two words the dashboards keep apart.
 		f.Word = pr.StatusWord()
 	}
 	return f
@@ -215,7 +223,7 @@ func closeoutSentences(c Closeout) []string {
 	}
 	reached, behind, list := "达到年度目标", "未达到", "未达到目标的指标："
 	if !final {
-		reached, behind, list = "达到序时进度", "落后于序时进度", "进度落后的指标："
+		reached, behind, list = "达到序时进度", "未达到序时进度", "预警或滞后的指标："
 	}
 	out = append(out, lead+fmt.Sprintf("%d年%s%d项有目标且已评价的指标中，%d项%s，%d项%s。", c.FinalYear, c.Whole, evaluated, met, reached, evaluated-met, behind))
 	if len(missed) > 0 {

@@ -89,3 +89,35 @@ func TestBriefingNamesEveryTiedUnit(t *testing.T) {
 		t.Errorf("sentence %q", got)
 	}
 }
+
+// TestCloseoutFigureWords: inside the plan the provisional summary wrote 进度落后 for amber and red
+// alike, the two words (预警, 滞后) every page keeps apart; once the year is final it is met or not.
+func TestCloseoutFigureWords(t *testing.T) {
+	tests := []struct {
+		name      string
+		status    models.ProgressStatus
+		final     bool
+		word      string
+		color     models.ProgressStatus
+		met, eval bool
+	}{
+		{"provisional green", models.StatusGreen, false, models.StatusGreen.Label(), models.StatusGreen, true, true},
+		{"provisional amber", models.StatusAmber, false, models.StatusAmber.Label(), models.StatusAmber, false, true},
+		{"provisional red", models.StatusRed, false, models.StatusRed.Label(), models.StatusRed, false, true},
+		{"final green", models.StatusGreen, true, "完成", models.StatusGreen, true, true},
+		{"final amber", models.StatusAmber, true, "未完成", models.StatusRed, false, true},
+		{"final red", models.StatusRed, true, "未完成", models.StatusRed, false, true},
+		{"grey", models.StatusGrey, true, models.StatusGrey.Label(), models.StatusGrey, false, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := closeoutFigure(models.Progress{Status: tt.status, HasTarget: true}, 2025, tt.final)
+			if f.Word != tt.word || f.Color != tt.color || f.Met != tt.met || f.Evaluated != tt.eval {
+				t.Errorf("got %q %s met=%v evaluated=%v, want %q %s met=%v evaluated=%v", f.Word, f.Color, f.Met, f.Evaluated, tt.word, tt.color, tt.met, tt.eval)
+			}
+		})
+	}
+	if models.StatusAmber.Label() == models.StatusRed.Label() {
+		t.Fatal("amber and red share a word")
+	}
+}
