@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -27,6 +28,10 @@ type pageCache struct {
 	max     int
 	entries map[string]*cachedPage
 	order   []string // oldest first, for eviction past max
+	// flights are the pages being computed now, by key and data version: after a write many readers
+	// miss the same page at once, and one computes it while the others wait for it (two cores
+	// computing one page twenty times over was the load tool's read p99).
+	flights map[string]chan struct{}
 	// userMark and csrfMark stand in for the viewer's name and CSRF token while a page is rendered
 	// for the cache; random per process so that no content can imitate them.
 	userMark, csrfMark string
@@ -48,7 +53,36 @@ func newPageCache(maxBytes int) *pageCache {
 	var b [8]byte
 	_, _ = rand.Read(b[:])
 	mark := hex.EncodeToString(b[:])
-	return &pageCache{max: maxBytes, entries: map[string]*cachedPage{}, userMark: "rkviewer" + mark, csrfMark: "rkcsrf" + mark}
+	return &pageCache{max: maxBytes, entries: map[string]*cachedPage{}, flights: map[string]chan struct{}{},
+		userMark: "rkviewer" + mark, csrfMark: "rkcsrf" + mark}
+}
+
+// flightWait bounds how long a request waits for another to compute the page it wants; past it, it
+// computes the page itself.
+const flightWait = 10 * time.Second
+
+// begin says whether the caller computes the page of key and version (lead: it must call end), or
+// else gives the channel closed when the request computing it ends.
+func (pc *pageCache) begin(key string, version uint64) (wait <-chan struct{}, lead bool) {
+	fk := key + "\x00" + strconv.FormatUint(version, 10)
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	if ch, ok := pc.flights[fk]; ok {
+		return ch, false
+	}
+	pc.flights[fk] = make(chan struct{})
+	return nil, true
+}
+
+// end releases the requests waiting for the page of key and version.
+func (pc *pageCache) end(key string, version uint64) {
+	fk := key + "\x00" + strconv.FormatUint(version, 10)
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	if ch, ok := pc.flights[fk]; ok {
+		close(ch)
+		delete(pc.flights, fk)
+	}
 }
 
 func (pc *pageCache) get(key string, version uint64) *cachedPage {
@@ -132,6 +166,20 @@ func (s *Server) cached(h fiber.Handler) fiber.Handler {
 		key := s.cacheKey(c)
 		if e := s.pages.get(key, snap.Version); e != nil {
 			return s.sendCached(c, e)
+		}
+		if wait, lead := s.pages.begin(key, snap.Version); lead {
+			defer s.pages.end(key, snap.Version)
+		} else {
+			t := time.NewTimer(flightWait)
+			select {
+			case <-wait:
+			case <-t.C:
+			}
+			t.Stop()
+			if e := s.pages.get(key, snap.Version); e != nil {
+				return s.sendCached(c, e)
+			}
+			// Not kept (a one-time message, not a 200, a newer version): compute it here too.
 		}
 		fill := &cacheFill{}
 		c.Locals(localCacheFill, fill)
