@@ -192,8 +192,10 @@ func (f *flagSet) parse(args []string) error {
 		f.pos = append(f.pos, rest[0])
 		args = rest[1:]
 	}
+	// A required flag given an empty value (--db "", an unset shell variable) is as missing as
+	// one not given: it must be refused as misuse, not reach the command as "".
 	given := map[string]bool{}
-	f.Visit(func(fl *flag.Flag) { given[fl.Name] = true })
+	f.Visit(func(fl *flag.Flag) { given[fl.Name] = strings.TrimSpace(fl.Value.String()) != "" })
 	var missing []string
 	for _, name := range f.required {
 		if !given[name] {

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"database/sql"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -55,25 +56,7 @@ func TestEveryCommandRefusesAMissingDatabase(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := func(name string) string { return filepath.Join(dir, "out", name) }
-	// DB stands for the database under test.
-	cases := map[string][]string{
-		"backup":              {"backup", "--db", "DB", "-o", out("b.db")},
-		"export monthly":      {"export", "monthly", "--db", "DB", "-o", out("m.xlsx")},
-		"export briefing":     {"export", "briefing", "--db", "DB", "-o", out("b.html")},
-		"template":            {"template", "--db", "DB", "--county", "530302", "--period", "2024-06", "-o", out("t.xlsx")},
-		"import":              {"import", "--db", "DB", "--dry-run", file},
-		"user list":           {"user", "list", "--db", "DB"},
-		"user disable":        {"user", "disable", "--db", "DB", "--username", "x"},
-		"user enable":         {"user", "enable", "--db", "DB", "--username", "x"},
-		"user reset-password": {"user", "reset-password", "--db", "DB", "--username", "x"},
-		"user set-role":       {"user", "set-role", "--db", "DB", "--username", "x", "--role", "leader"},
-		"token create":        {"token", "create", "--db", "DB", "--user", "x"},
-		"ledger import":       {"ledger", "import", "--db", "DB", "--county", "530302", "--period", "2024-06", "--dry-run", file},
-		"ledger template":     {"ledger", "template", "--db", "DB", "--county", "530302", "-o", out("l.xlsx")},
-		"ledger villages":     {"ledger", "villages", "--db", "DB", "--county", "530302", file},
-		"remind":              {"remind", "--db", "DB", "--dry-run"},
-		"migrate":             {"migrate", "--from", "DB", "--to", "postgres://nobody@127.0.0.1:1/none?sslmode=disable"},
-	}
+	cases := databaseCommands(file, out)
 	for _, name := range allCommands(t) {
 		if _, ok := cases[name]; !ok && creates[name] == "" {
 			t.Errorf("command %q is neither checked here nor said to create its database", name)
@@ -239,5 +222,71 @@ func TestSeedRefusesAnExistingFile(t *testing.T) {
 	}
 	if fi, err := os.Stat(existing); err != nil || fi.Size() != 0 {
 		t.Errorf("the existing file was written: %v %v", fi, err)
+	}
+}
+
+// databaseCommands are the arguments of every command that needs an existing database, DB standing
+// for the database under test (migrate's --from).
+func databaseCommands(file string, out func(string) string) map[string][]string {
+	return map[string][]string{
+		"backup":              {"backup", "--db", "DB", "-o", out("b.db")},
+		"export monthly":      {"export", "monthly", "--db", "DB", "-o", out("m.xlsx")},
+		"export briefing":     {"export", "briefing", "--db", "DB", "-o", out("b.html")},
+		"template":            {"template", "--db", "DB", "--county", "530302", "--period", "2024-06", "-o", out("t.xlsx")},
+		"import":              {"import", "--db", "DB", "--dry-run", file},
+		"user list":           {"user", "list", "--db", "DB"},
+		"user disable":        {"user", "disable", "--db", "DB", "--username", "x"},
+		"user enable":         {"user", "enable", "--db", "DB", "--username", "x"},
+		"user reset-password": {"user", "reset-password", "--db", "DB", "--username", "x"},
+		"user set-role":       {"user", "set-role", "--db", "DB", "--username", "x", "--role", "leader"},
+		"token create":        {"token", "create", "--db", "DB", "--user", "x"},
+		"ledger import":       {"ledger", "import", "--db", "DB", "--county", "530302", "--period", "2024-06", "--dry-run", file},
+		"ledger template":     {"ledger", "template", "--db", "DB", "--county", "530302", "-o", out("l.xlsx")},
+		"ledger villages":     {"ledger", "villages", "--db", "DB", "--county", "530302", file},
+		"remind":              {"remind", "--db", "DB", "--dry-run"},
+		"migrate":             {"migrate", "--from", "DB", "--to", "postgres://nobody@127.0.0.1:1/none?sslmode=disable"},
+	}
+}
+
+// TestEveryCommandRefusesAnEmptyDatabaseFlag: --db "" (an unset shell variable in a cron line) is
+// misuse, refused with exit 2 and the usage like a --db left out, by the commands that create their
+// database as by those that need one, and makes no file.
+func TestEveryCommandRefusesAnEmptyDatabaseFlag(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "some.xlsx")
+	if err := os.WriteFile(file, []byte("not a workbook"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out := func(name string) string { return filepath.Join(dir, name) }
+	t.Chdir(dir) // a blank --db taken as a file name would land here, where the test sees it
+	cases := databaseCommands(file, out)
+	cases["serve"] = []string{"serve", "--db", "DB"}
+	cases["user add"] = []string{"user", "add", "--db", "DB", "--username", "x", "--role", "office"}
+	cases["seed"] = []string{"seed", "--synthetic", "national", "--db", "DB"}
+	for _, name := range allCommands(t) {
+		if _, ok := cases[name]; !ok && name != "version" {
+			t.Errorf("command %q is not checked here", name)
+		}
+	}
+	for name, args := range cases {
+		for _, empty := range []string{"", "  "} {
+			t.Run(fmt.Sprintf("%s/%q", name, empty), func(t *testing.T) {
+				argv := append([]string{}, args...)
+				flagName := "--db"
+				for i, a := range argv {
+					if a == "DB" {
+						argv[i] = empty
+						flagName = argv[i-1]
+					}
+				}
+				code, _, errOut := run(t, "", argv...)
+				if want := flagName + " is required"; code != 2 || !strings.Contains(errOut, want) || !strings.Contains(errOut, "Usage:") {
+					t.Errorf("exit %d, stderr %q; want 2, %q and the usage", code, errOut, want)
+				}
+				if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+					t.Errorf("files made: %d entries in %s", len(entries), dir)
+				}
+			})
+		}
 	}
 }
