@@ -86,46 +86,105 @@ func (s *Store) Migrate() error {
 }
 
 // SeedPlan stores the plan's units, indicators and targets. Existing targets are kept (the office
-// may have edited them); units and indicators are refreshed from the plan.
+// may have edited them); units and indicators are refreshed from the plan. Every command and server
+// start calls it, so it first reads what is stored and writes only what differs: opening an
+// up-to-date database to read (user list, export, a second server) writes nothing and never waits
+// for the writer's slot.
 func (s *Store) SeedPlan(p *models.Plan) error {
+	units, indicators, targets, err := s.planRowsToWrite(p)
+	if err != nil {
+		return err
+	}
+	if len(units)+len(indicators)+len(targets) == 0 {
+		return nil
+	}
 	return s.write(func(tx *gorm.DB) error {
-		order := 0
-		var walk func(u models.Unit, parent string) error
-		walk = func(u models.Unit, parent string) error {
-			order++
-			rec := models.UnitRecord{Code: u.Code, Name: u.Name, ShortName: u.ShortName, ParentCode: parent, Level: u.Level, SortOrder: order}
-			if err := tx.Where(models.UnitRecord{Code: u.Code}).Assign(map[string]any{
+		for _, rec := range units {
+			if err := tx.Where(models.UnitRecord{Code: rec.Code}).Assign(map[string]any{
 				"name": rec.Name, "short_name": rec.ShortName, "parent_code": rec.ParentCode, "level": rec.Level, "sort_order": rec.SortOrder,
 			}).FirstOrCreate(&rec).Error; err != nil {
-				return fmt.Errorf("store: seed unit %s: %w", u.Code, err)
+				return fmt.Errorf("store: seed unit %s: %w", rec.Code, err)
 			}
-			for _, c := range u.Children {
-				if err := walk(c, u.Code); err != nil {
-					return err
-				}
-			}
-			return nil
 		}
-		if err := walk(p.Root, ""); err != nil {
-			return err
-		}
-		for i, ind := range p.Indicators {
-			rec := models.IndicatorRecord{Code: ind.Code}
-			if err := tx.Where(models.IndicatorRecord{Code: ind.Code}).Assign(map[string]any{
-				"name": ind.Name, "unit": ind.Unit, "kind": string(ind.Kind), "workstream": ind.Workstream,
-				"roll_up": string(ind.RollUp), "reporter": string(ind.Reporter), "sort_order": i,
+		for _, rec := range indicators {
+			if err := tx.Where(models.IndicatorRecord{Code: rec.Code}).Assign(map[string]any{
+				"name": rec.Name, "unit": rec.Unit, "kind": rec.Kind, "workstream": rec.Workstream,
+				"roll_up": rec.RollUp, "reporter": rec.Reporter, "sort_order": rec.SortOrder,
 			}).FirstOrCreate(&rec).Error; err != nil {
-				return fmt.Errorf("store: seed indicator %s: %w", ind.Code, err)
+				return fmt.Errorf("store: seed indicator %s: %w", rec.Code, err)
 			}
 		}
-		for _, t := range p.Targets {
-			rec := models.TargetRecord{Indicator: t.Indicator, Year: t.Year, Value: t.Value}
-			if err := tx.Where(models.TargetRecord{Indicator: t.Indicator, Year: t.Year}).FirstOrCreate(&rec).Error; err != nil {
-				return fmt.Errorf("store: seed target %s %d: %w", t.Indicator, t.Year, err)
+		for _, rec := range targets {
+			if err := tx.Where(models.TargetRecord{Indicator: rec.Indicator, Year: rec.Year}).FirstOrCreate(&rec).Error; err != nil {
+				return fmt.Errorf("store: seed target %s %d: %w", rec.Indicator, rec.Year, err)
 			}
 		}
 		return nil
 	})
+}
+
+// planRowsToWrite compares the plan with what is stored: the units and indicators missing or
+// different, and the targets missing.
+func (s *Store) planRowsToWrite(p *models.Plan) ([]models.UnitRecord, []models.IndicatorRecord, []models.TargetRecord, error) {
+	var storedUnits []models.UnitRecord
+	var storedIndicators []models.IndicatorRecord
+	var storedTargets []models.TargetRecord
+	if err := s.db.Find(&storedUnits).Error; err != nil {
+		return nil, nil, nil, fmt.Errorf("store: read units: %w", err)
+	}
+	if err := s.db.Find(&storedIndicators).Error; err != nil {
+		return nil, nil, nil, fmt.Errorf("store: read indicators: %w", err)
+	}
+	if err := s.db.Find(&storedTargets).Error; err != nil {
+		return nil, nil, nil, fmt.Errorf("store: read targets: %w", err)
+	}
+	unitByCode := make(map[string]models.UnitRecord, len(storedUnits))
+	for _, u := range storedUnits {
+		unitByCode[u.Code] = u
+	}
+	var units []models.UnitRecord
+	order := 0
+	var walk func(u models.Unit, parent string)
+	walk = func(u models.Unit, parent string) {
+		order++
+		want := models.UnitRecord{Code: u.Code, Name: u.Name, ShortName: u.ShortName, ParentCode: parent, Level: u.Level, SortOrder: order}
+		if got, ok := unitByCode[u.Code]; !ok || got.Name != want.Name || got.ShortName != want.ShortName ||
+			got.ParentCode != want.ParentCode || got.Level != want.Level || got.SortOrder != want.SortOrder {
+			units = append(units, want)
+		}
+		for _, c := range u.Children {
+			walk(c, u.Code)
+		}
+	}
+	walk(p.Root, "")
+	indicatorByCode := make(map[string]models.IndicatorRecord, len(storedIndicators))
+	for _, ind := range storedIndicators {
+		indicatorByCode[ind.Code] = ind
+	}
+	var indicators []models.IndicatorRecord
+	for i, ind := range p.Indicators {
+		want := models.IndicatorRecord{Code: ind.Code, Name: ind.Name, Unit: ind.Unit, Kind: string(ind.Kind), Workstream: ind.Workstream,
+			RollUp: string(ind.RollUp), Reporter: string(ind.Reporter), SortOrder: i}
+		if got, ok := indicatorByCode[ind.Code]; !ok || got.Name != want.Name || got.Unit != want.Unit || got.Kind != want.Kind ||
+			got.Workstream != want.Workstream || got.RollUp != want.RollUp || got.Reporter != want.Reporter || got.SortOrder != want.SortOrder {
+			indicators = append(indicators, want)
+		}
+	}
+	type targetKey struct {
+		indicator string
+		year      int
+	}
+	storedTarget := make(map[targetKey]bool, len(storedTargets))
+	for _, t := range storedTargets {
+		storedTarget[targetKey{t.Indicator, t.Year}] = true
+	}
+	var targets []models.TargetRecord
+	for _, t := range p.Targets {
+		if !storedTarget[targetKey{t.Indicator, t.Year}] {
+			targets = append(targets, models.TargetRecord{Indicator: t.Indicator, Year: t.Year, Value: t.Value})
+		}
+	}
+	return units, indicators, targets, nil
 }
 
 // Setting keys.

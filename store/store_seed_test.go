@@ -4,6 +4,8 @@ import (
 	"math"
 	"testing"
 
+	"gorm.io/gorm"
+
 	"ruralkpi/models"
 )
 
@@ -68,6 +70,56 @@ func TestSeedSyntheticCountry(t *testing.T) {
 			if math.Abs(alloc-got.Target) > 1e-6 {
 				t.Errorf("%s: children's allocations add up to %v, its own target is %v", parent.Code, alloc, got.Target)
 			}
+		}
+	})
+}
+
+// TestSeedPlanWritesOnlyWhatDiffers: every command and server start seeds the plan, so seeding a
+// database that already holds it must write nothing (a read-only command would otherwise take the
+// writer's slot and rewrite thousands of rows at national scale), while a renamed unit or indicator
+// is still refreshed and a target the office edited is still kept.
+func TestSeedPlanWritesOnlyWhatDiffers(t *testing.T) {
+	forEachDB(t, func(t *testing.T, s *Store, p *models.Plan) {
+		var writes []string
+		count := func(kind string) func(*gorm.DB) {
+			return func(tx *gorm.DB) { writes = append(writes, kind+" "+tx.Statement.Table) }
+		}
+		if err := s.db.Callback().Create().Before("gorm:create").Register("test:count_creates", count("create")); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.db.Callback().Update().Before("gorm:update").Register("test:count_updates", count("update")); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.SeedPlan(p); err != nil {
+			t.Fatal(err)
+		}
+		if len(writes) != 0 {
+			t.Fatalf("seeding a seeded database wrote %d rows: %v", len(writes), writes[:min(len(writes), 5)])
+		}
+
+		if err := s.db.Model(&models.UnitRecord{}).Where("code = ?", "530302").Update("name", "旧名").Error; err != nil {
+			t.Fatal(err)
+		}
+		if err := s.db.Model(&models.TargetRecord{}).Where("indicator = ? AND year = ?", p.Targets[0].Indicator, p.Targets[0].Year).
+			Update("value", p.Targets[0].Value+1).Error; err != nil {
+			t.Fatal(err)
+		}
+		writes = nil
+		if err := s.SeedPlan(p); err != nil {
+			t.Fatal(err)
+		}
+		if len(writes) != 1 || writes[0] != "update unit_records" {
+			t.Errorf("after a unit was renamed, seeding wrote %v; want the one unit", writes)
+		}
+		var unit models.UnitRecord
+		var target models.TargetRecord
+		s.db.First(&unit, "code = ?", "530302")
+		s.db.First(&target, "indicator = ? AND year = ?", p.Targets[0].Indicator, p.Targets[0].Year)
+		if unit.Name != p.UnitName("530302") {
+			t.Errorf("unit name %q, want the plan's %q", unit.Name, p.UnitName("530302"))
+		}
+		if target.Value != p.Targets[0].Value+1 {
+			t.Errorf("edited target %v was overwritten (plan %v)", target.Value, p.Targets[0].Value)
 		}
 	})
 }
