@@ -64,7 +64,7 @@ func (s *Server) auditPage(c *fiber.Ctx) error {
 		entries, data.Truncated = entries[:auditPageLimit], true
 	}
 	for _, e := range entries {
-		data.Rows = append(data.Rows, auditRow{AuditEntry: e, When: e.At.In(models.ReportingZone()).Format("2006-01-02 15:04:05"), ActionLabel: models.AuditActionLabel(e.Action)})
+		data.Rows = append(data.Rows, auditRow{AuditEntry: e, When: e.At.In(models.ReportingZone()).Format("2006-01-02 15:04:05"), ActionLabel: models.AuditAction(e.Action).Label()})
 	}
 	return s.render(c, "audit.html", "audit", "审计日志", data)
 }

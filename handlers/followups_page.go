@@ -47,7 +47,7 @@ func (s *Server) followUpsPage(c *fiber.Ctx) error {
 		data.PrefillDue = followUpDue(now) // a 督办 opened from a red cell of the matrix comes with its due day
 	}
 	for _, f := range list {
-		row := followUpRow{FollowUp: f, UnitName: f.UnitCode, IndicatorName: f.Indicator, StatusLabel: models.FollowUpStatusLabel(f.Status),
+		row := followUpRow{FollowUp: f, UnitName: f.UnitCode, IndicatorName: f.Indicator, StatusLabel: models.FollowUpStatus(f.Status).Label(),
 			Overdue: models.FollowUpOverdue(f, now), CanAnswer: f.Status != models.FollowUpClosed && models.MayActForUnit(*u, f.UnitCode)}
 		if un, ok := s.Plan.Unit(f.UnitCode); ok {
 			row.UnitName = un.Name

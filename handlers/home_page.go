@@ -151,7 +151,7 @@ func (s *Server) followUpRows(unit string, now time.Time, overdueOnly bool) ([]f
 		if f.Status == models.FollowUpClosed || (overdueOnly && !models.FollowUpOverdue(f, now)) {
 			continue
 		}
-		row := followUpRow{FollowUp: f, UnitName: s.Plan.UnitName(f.UnitCode), IndicatorName: f.Indicator, StatusLabel: models.FollowUpStatusLabel(f.Status),
+		row := followUpRow{FollowUp: f, UnitName: s.Plan.UnitName(f.UnitCode), IndicatorName: f.Indicator, StatusLabel: models.FollowUpStatus(f.Status).Label(),
 			Overdue: models.FollowUpOverdue(f, now)}
 		if ind, ok := s.Plan.Indicator(f.Indicator); ok {
 			row.IndicatorName = ind.Name

@@ -56,12 +56,12 @@ func (s *Server) remindersPage(c *fiber.Ctx) error {
 		data.Channels = append(data.Channels, ch.Audience+" "+ch.Kind+" "+ch.Target)
 	}
 	for _, d := range due {
-		data.Due = append(data.Due, reminderDueRow{Kind: models.ReminderKindLabel(d.Reminder.Kind), Audience: d.Reminder.Audience,
+		data.Due = append(data.Due, reminderDueRow{Kind: models.ReminderKind(d.Reminder.Kind).Label(), Audience: d.Reminder.Audience,
 			Channel: d.Channel.Kind, Title: d.Reminder.Title, Link: d.Reminder.Link, Claimed: d.Claimed, NoChannel: d.NoChannel})
 	}
 	for _, d := range log {
-		data.Log = append(data.Log, reminderLogRow{At: d.CreatedAt.In(models.ReportingZone()).Format("2006-01-02 15:04"), Kind: models.ReminderKindLabel(d.Kind),
-			Audience: d.Audience, Channel: d.ChannelKind, Title: d.Title, Status: models.DeliveryStatusLabel(d.Status), Error: d.LastError,
+		data.Log = append(data.Log, reminderLogRow{At: d.CreatedAt.In(models.ReportingZone()).Format("2006-01-02 15:04"), Kind: models.ReminderKind(d.Kind).Label(),
+			Audience: d.Audience, Channel: d.ChannelKind, Title: d.Title, Status: models.DeliveryStatus(d.Status).Label(), Error: d.LastError,
 			Attempts: d.Attempts, Failed: d.Status == models.DeliveryFailed || d.Status == models.DeliveryGaveUp})
 	}
 	return s.render(c, "reminders.html", "reminders", "提醒设置", data)
