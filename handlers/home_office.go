@@ -17,7 +17,7 @@ type officeTenthData struct {
 	WaitingLedgers                          []waitingVersion
 	DataLabel, DataPeriod                   string
 	NewlyRed                                []redLine
-	Overdue                                 []followUpRow
+	Overdue                                 []dashboards.FollowUpRow
 	Gaps                                    []allocationGap
 	Year                                    int
 }
@@ -91,12 +91,7 @@ func (s *Server) officeTenth() (officeTenthData, error) {
 
 // followUpLink opens the follow-up form prefilled for a red figure, with a due day two weeks on.
 func (s *Server) followUpLink(f dashboards.Figure, now time.Time) string {
-	return dashboards.FollowUpLink(f.Scope, f.Indicator, dashboards.FollowUpTitle(f), followUpDue(now))
-}
-
-// followUpDue is a new follow-up's first due day: two weeks on from now, YYYY-MM-DD in China.
-func followUpDue(now time.Time) string {
-	return now.In(models.ReportingZone()).AddDate(0, 0, 14).Format("2006-01-02")
+	return dashboards.FollowUpLink(f.Scope, f.Indicator, dashboards.FollowUpTitle(f), dashboards.FollowUpDue(now))
 }
 
 // waitingReviews lists the newest return versions (newest upload first) and ledger snapshots still

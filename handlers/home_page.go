@@ -82,7 +82,7 @@ type myMonthData struct {
 	TemplateURL               string
 	DataLabel                 string
 	Attention                 []dashboards.Figure
-	FollowUps                 []followUpRow
+	FollowUps                 []dashboards.FollowUpRow
 	LastMonthLabel            string
 	LastMonth                 []lastMonthFigure
 	LastMonthState            monthState
@@ -141,22 +141,10 @@ func (s *Server) myMonth(unit string) (myMonthData, error) {
 
 // followUpRows lists a unit's (or, with unit empty, every unit's) follow-ups not yet closed; with
 // overdueOnly, only those past their due day.
-func (s *Server) followUpRows(unit string, now time.Time, overdueOnly bool) ([]followUpRow, error) {
+func (s *Server) followUpRows(unit string, now time.Time, overdueOnly bool) ([]dashboards.FollowUpRow, error) {
 	list, err := s.Store.FollowUps(unit)
 	if err != nil {
 		return nil, err
 	}
-	var out []followUpRow
-	for _, f := range list {
-		if f.Status == models.FollowUpClosed || (overdueOnly && !models.FollowUpOverdue(f, now)) {
-			continue
-		}
-		row := followUpRow{FollowUp: f, UnitName: s.Plan.UnitName(f.UnitCode), IndicatorName: f.Indicator, StatusLabel: models.FollowUpStatus(f.Status).Label(),
-			Overdue: models.FollowUpOverdue(f, now)}
-		if ind, ok := s.Plan.Indicator(f.Indicator); ok {
-			row.IndicatorName = ind.Name
-		}
-		out = append(out, row)
-	}
-	return out, nil
+	return dashboards.OpenFollowUpRows(s.Plan, list, now, overdueOnly), nil
 }

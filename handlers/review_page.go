@@ -108,13 +108,8 @@ func (s *Server) displayNames() (map[string]string, error) {
 	return names, nil
 }
 
-// shownName is a user's display name from names, or the user name when there is none.
-func shownName(names map[string]string, user string) string {
-	if n, ok := names[user]; ok {
-		return n
-	}
-	return user
-}
+// shownName is dashboards.ShownName: a user's display name from names, or the user name.
+func shownName(names map[string]string, user string) string { return dashboards.ShownName(names, user) }
 
 // reviewerNames shows reviewers and uploaders by their display names (工作专班办公室, 会泽县填报员), not
 // their user names.
