@@ -69,6 +69,15 @@ func (kind ReminderKind) Label() string {
 // AudienceOffice is the audience of reminders meant for the office; any other audience is a unit code.
 const AudienceOffice = "office"
 
+// PlannedReminder is a message due now to a channel, and whether it was already claimed. NoChannel
+// marks a reminder whose audience has no channel: it cannot be sent, and the office should know.
+type PlannedReminder struct {
+	Reminder  Reminder
+	Channel   ReminderChannel
+	Claimed   bool
+	NoChannel bool
+}
+
 // Reminder is one message due to one audience. Key identifies the event, so that the same event is
 // never sent twice to the same channel.
 type Reminder struct {
