@@ -76,4 +76,3 @@ func (s *Server) displayNames() (map[string]string, error) {
 	}
 	return names, nil
 }
-
