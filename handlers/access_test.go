@@ -435,3 +435,19 @@ func TestDeadlinesBoardAndReopen(t *testing.T) {
 		t.Errorf("reopened: %s", why)
 	}
 }
+
+// TestAuditPageAndExportShareTheLabel checks that the audit page's row and the audit CSV name the
+// same action with the same word, AuditAction.Label.
+func TestAuditPageAndExportShareTheLabel(t *testing.T) {
+	e := newAccessEnv(t)
+	office := e.loggedIn("office")
+	label := models.AuditAction(models.AuditLoginOK).Label()
+	page := office.do("GET", "/audit?action="+models.AuditLoginOK, nil)
+	if page.status != fiber.StatusOK || !strings.Contains(page.body, "<td>"+label+"</td>") {
+		t.Errorf("audit page row lacks %q: %d %.400s", label, page.status, page.body)
+	}
+	export := office.do("GET", "/audit/export?action="+models.AuditLoginOK, nil)
+	if !strings.Contains(export.body, ","+label+","+models.AuditLoginOK+",") {
+		t.Errorf("audit export lacks %q beside its code: %.400s", label, export.body)
+	}
+}

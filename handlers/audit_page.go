@@ -3,33 +3,13 @@ package handlers
 import (
 	"github.com/gofiber/fiber/v2"
 
+	"ruralkpi/dashboards"
 	"ruralkpi/models"
 )
 
-type auditRow struct {
-	models.AuditEntry
-	When, ActionLabel string
-}
-
-type auditPageData struct {
-	Filter      auditQuery
-	Actions     [][2]string
-	Rows        []auditRow
-	Limit       int
-	Truncated   bool
-	ExportQuery string
-}
-
-type auditQuery struct {
-	Actor, Action, Subject, From, To string
-}
-
-// auditPageLimit caps the entries shown on the page; the export has them all.
-const auditPageLimit = 500
-
 // parseAuditFilter reads the audit filter from the query string.
-func parseAuditFilter(c *fiber.Ctx) (auditQuery, models.AuditFilter, error) {
-	q := auditQuery{Actor: c.Query("actor"), Action: c.Query("action"), Subject: c.Query("subject"), From: c.Query("from"), To: c.Query("to")}
+func parseAuditFilter(c *fiber.Ctx) (dashboards.AuditQuery, models.AuditFilter, error) {
+	q := dashboards.AuditQuery{Actor: c.Query("actor"), Action: c.Query("action"), Subject: c.Query("subject"), From: c.Query("from"), To: c.Query("to")}
 	f := models.AuditFilter{Actor: q.Actor, Action: q.Action, Subject: q.Subject}
 	if q.From != "" {
 		t, err := models.ParseDate(q.From)
@@ -54,17 +34,11 @@ func (s *Server) auditPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	f.Limit = auditPageLimit + 1
+	f.Limit = dashboards.AuditPageLimit + 1
 	entries, err := s.Store.AuditEntries(f)
 	if err != nil {
 		return err
 	}
-	data := auditPageData{Filter: q, Actions: models.AuditActions(), Limit: auditPageLimit, ExportQuery: string(c.Request().URI().QueryString())}
-	if len(entries) > auditPageLimit {
-		entries, data.Truncated = entries[:auditPageLimit], true
-	}
-	for _, e := range entries {
-		data.Rows = append(data.Rows, auditRow{AuditEntry: e, When: e.At.In(models.ReportingZone()).Format("2006-01-02 15:04:05"), ActionLabel: models.AuditActionLabel(e.Action)})
-	}
+	data := dashboards.NewAuditPage(q, entries, string(c.Request().URI().QueryString()))
 	return s.render(c, "audit.html", "audit", "审计日志", data)
 }

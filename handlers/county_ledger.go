@@ -13,26 +13,16 @@ import (
 // figures derived from it beside the reported ones.
 type countyPageData struct {
 	dashboards.UnitPage
-	Ledger *countyLedger
+	Ledger *dashboards.CountyLedger
 	// LedgerLink is true for users who may open the unit's ledger page (to upload the first one).
 	LedgerLink bool
 	// Quality holds the data-quality flags of the unit's return of the page's month.
 	Quality *qualityData
 }
 
-// countyLedger is the ledger section of the unit page.
-type countyLedger struct {
-	Snapshot models.LedgerSnapshot
-	Rows     []ledgerComparisonRow
-	// Mismatches counts the indicators whose ledger and return figures differ.
-	Mismatches int
-	// CanBrowse is true for users who may open the unit's ledger.
-	CanBrowse bool
-}
-
 // countyLedger compares the unit's newest ledger snapshot up to the page's month with its return of
 // the snapshot's month; nil when the unit has no ledger.
-func (s *Server) countyLedger(c *fiber.Ctx, unit, period string) (*countyLedger, error) {
+func (s *Server) countyLedger(c *fiber.Ctx, unit, period string) (*dashboards.CountyLedger, error) {
 	snap, err := s.Store.LatestLedgerSnapshot(unit, period)
 	if errors.Is(err, models.ErrNotFound) {
 		return nil, nil
@@ -44,11 +34,5 @@ func (s *Server) countyLedger(c *fiber.Ctx, unit, period string) (*countyLedger,
 	if err != nil {
 		return nil, err
 	}
-	out := &countyLedger{Snapshot: snap, Rows: s.ledgerComparisonRows(cmps, sources), CanBrowse: s.requireLedgerReader(c, unit) == nil}
-	for _, cmp := range cmps {
-		if cmp.Mismatch {
-			out.Mismatches++
-		}
-	}
-	return out, nil
+	return dashboards.NewCountyLedger(s.Plan, snap, cmps, sources, s.requireLedgerReader(c, unit) == nil), nil
 }

@@ -22,7 +22,7 @@ func (s *Server) countyPage(c *fiber.Ctx) error {
 		return err
 	}
 	for i := range versions { // the page names uploaders as people read them, not by user name
-		versions[i].UploadedBy = shownName(names, versions[i].UploadedBy)
+		versions[i].UploadedBy = dashboards.ShownName(names, versions[i].UploadedBy)
 	}
 	view, err := dashboards.NewUnitPage(in, code, versions)
 	if err != nil {

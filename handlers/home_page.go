@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"errors"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -40,123 +39,31 @@ func (s *Server) officeHome(c *fiber.Ctx) error {
 	return s.render(c, "home_office.html", "home", "本月工作台", data)
 }
 
-// collectingMonth is the month whose returns are being collected on the clock's day, kept inside the
-// plan (after the plan's end: its last month).
-func (s *Server) collectingMonth(now time.Time) (models.Period, []models.Period) {
-	start, end := models.MustPeriod(s.Plan.StartPeriod), models.MustPeriod(s.Plan.EndPeriod)
-	p := models.ReportingMonth(now)
-	if end.Before(p) {
-		p = end
-	}
-	if p.Before(start) {
-		p = start
-	}
-	return p, models.ReportingMonths(start, end, now)
-}
-
-// monthState is the state of a unit's return for a month, in the words of the review (models.ReviewStatus.Label), 未报 when nothing was filed.
-type monthState struct {
-	Label, Color, Reason, Version string
-}
-
-func stateOf(sub models.Submission, filed bool) monthState {
-	switch {
-	case !filed:
-		return monthState{Label: "未报", Color: "grey"}
-	case sub.LatestStatus == models.StatusReturned:
-		return monthState{Label: models.ReviewStatus(sub.LatestStatus).Label(), Color: "red", Reason: sub.ReviewNote}
-	case sub.LatestStatus == models.StatusApproved:
-		return monthState{Label: models.ReviewStatus(sub.LatestStatus).Label(), Color: "green"}
-	}
-	return monthState{Label: models.ReviewStatus(models.StatusSubmitted).Label(), Color: "amber"}
-}
-
-// myMonthData is the county clerk's home.
-type myMonthData struct {
-	UnitCode, UnitName        string
-	Period, PeriodLabel       string
-	Deadline, LockDate        string
-	State                     monthState
-	CanUpload                 bool
-	LockedMessage             string
-	TemplateURL               string
-	DataLabel                 string
-	Attention                 []dashboards.Figure
-	FollowUps                 []followUpRow
-	LastMonthLabel            string
-	LastMonth                 []lastMonthFigure
-	LastMonthState            monthState
-	HasLastMonth, PlanIsOver  bool
-	UnitLink, HistoryLink     string
-	ReturnsLink, FollowUpLink string
-}
-
-type lastMonthFigure struct{ Name, Value, Unit, Note string }
-
-func (s *Server) myMonth(unit string) (myMonthData, error) {
+// myMonth reads what the county clerk's home shows and builds it (dashboards.NewMyMonthPage).
+func (s *Server) myMonth(unit string) (dashboards.MyMonthPage, error) {
 	now := s.Config.Now()
-	period, months := s.collectingMonth(now)
-	un, _ := s.Plan.Unit(unit)
-	board, err := s.Store.Board(s.Plan, months, period, now)
-	if err != nil {
-		return myMonthData{}, err
+	period, months := dashboards.CollectingMonth(s.Plan, now)
+	in := dashboards.MyMonthInput{Unit: unit, Period: period, Now: now}
+	var err error
+	if in.Board, err = s.Store.Board(s.Plan, months, period, now); err != nil {
+		return dashboards.MyMonthPage{}, err
 	}
-	sub, filed := board.Submissions[unit][period.String()]
-	d := myMonthData{UnitCode: unit, UnitName: un.Name, Period: period.String(), PeriodLabel: period.Label(),
-		Deadline: board.Deadline.In(models.ReportingZone()).Format("2006年1月2日"), LockDate: board.LockDate,
-		State: stateOf(sub, filed), CanUpload: !board.Locked[unit],
-		TemplateURL: "/api/v1/returns/template?county=" + unit + "&period=" + period.String(),
-		ReturnsLink: "/returns?period=" + period.String(), UnitLink: "/counties/" + unit, HistoryLink: "/returns/history",
-		PlanIsOver: models.MustPeriod(s.Plan.EndPeriod).Before(models.ReportingMonth(now))}
-	if !d.CanUpload {
+	if in.Board.Locked[unit] {
 		check, err := s.Store.SubmitCheck(s.Plan, unit, period, now)
 		if err != nil {
-			return d, err
+			return dashboards.MyMonthPage{}, err
 		}
-		_, d.LockedMessage = models.CanSubmit(check)
+		_, in.LockedMessage = models.CanSubmit(check)
 	}
-	in, err := s.dashboardInput("")
-	if err != nil {
-		return d, err
+	if in.Data, err = s.dashboardInput(""); err != nil {
+		return dashboards.MyMonthPage{}, err
 	}
-	d.DataLabel, d.Attention = in.Period.Label(), dashboards.Attention(in, unit)
-	if d.FollowUps, err = s.followUpRows(unit, now, false); err != nil {
-		return d, err
+	if in.FollowUps, err = s.Store.FollowUps(unit); err != nil {
+		return dashboards.MyMonthPage{}, err
 	}
-	last := period.AddMonths(-1)
-	d.LastMonthLabel = last.Label()
-	lastSub, lastFiled := board.Submissions[unit][last.String()]
-	d.LastMonthState = stateOf(lastSub, lastFiled)
-	v, err := s.Store.LatestVersion(unit, last.String())
+	in.LastMonth, err = s.Store.LatestVersion(unit, period.AddMonths(-1).String())
 	if err != nil && !errors.Is(err, models.ErrNotFound) {
-		return d, err
+		return dashboards.MyMonthPage{}, err
 	}
-	for _, val := range v.Values {
-		ind, _ := s.Plan.Indicator(val.Indicator)
-		d.LastMonth = append(d.LastMonth, lastMonthFigure{Name: ind.Name, Value: models.FormatNumber(val.Value), Unit: ind.Unit, Note: val.Note})
-	}
-	d.HasLastMonth = len(d.LastMonth) > 0
-	return d, nil
-}
-
-// followUpRows lists a unit's (or, with unit empty, every unit's) follow-ups not yet closed; with
-// overdueOnly, only those past their due day.
-func (s *Server) followUpRows(unit string, now time.Time, overdueOnly bool) ([]followUpRow, error) {
-	list, err := s.Store.FollowUps(unit)
-	if err != nil {
-		return nil, err
-	}
-	var out []followUpRow
-	for _, f := range list {
-		if f.Status == models.FollowUpClosed || (overdueOnly && !models.FollowUpOverdue(f, now)) {
-			continue
-		}
-		row := followUpRow{FollowUp: f, UnitName: s.Plan.UnitName(f.UnitCode), IndicatorName: f.Indicator, StatusLabel: models.FollowUpStatusLabel(f.Status),
-			Overdue: models.FollowUpOverdue(f, now)}
-		if ind, ok := s.Plan.Indicator(f.Indicator); ok {
-			row.IndicatorName = ind.Name
-		}
-		out = append(out, row)
-	}
-	return out, nil
+	return dashboards.NewMyMonthPage(s.Plan, in), nil
 }

@@ -3,14 +3,9 @@ package handlers
 import (
 	"github.com/gofiber/fiber/v2"
 
+	"ruralkpi/dashboards"
 	"ruralkpi/models"
 )
-
-type ledgerPointPageData struct {
-	Unit    models.Unit
-	Code    string
-	History []models.LedgerPointHistory
-}
 
 // ledgerPointPage shows one point through every snapshot of its unit's ledger.
 func (s *Server) ledgerPointPage(c *fiber.Ctx) error {
@@ -29,5 +24,5 @@ func (s *Server) ledgerPointPage(c *fiber.Ctx) error {
 	if len(history) == 0 {
 		return models.Errorf(models.ENotFound, "台账中没有编码为 %s 的网点。", code)
 	}
-	return s.render(c, "ledger_point.html", "ledger", "网点 "+code, ledgerPointPageData{Unit: unit, Code: code, History: history})
+	return s.render(c, "ledger_point.html", "ledger", "网点 "+code, dashboards.LedgerPointPage{Unit: unit, Code: code, History: history})
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"ruralkpi/dashboards"
 	"ruralkpi/models"
 	"ruralkpi/reminders"
 )
@@ -114,7 +115,7 @@ func parseReminderForm(c *fiber.Ctx, before models.ReminderSettings, secrets *re
 // sealSecret turns a typed secret into what is stored.
 func sealSecret(secrets *reminders.Secrets, typed, stored string) (string, error) {
 	switch typed {
-	case "", maskedSecret:
+	case "", dashboards.MaskedSecret:
 		return stored, nil
 	case "-":
 		return "", nil

@@ -54,7 +54,7 @@ func (s *Server) returnHistory(who actor, county, period string) (historyData, e
 	var prev models.ReturnVersion
 	for _, v := range versions {
 		hv := historyVersion{Version: v, UploadedAt: localTime(v.UploadedAt), SourceLabel: models.VersionSource(v.Source).Label(), StatusLabel: models.ReviewStatus(v.Status).Label(),
-			StatusColor: dashboards.ReviewColor(v.Status), Uploader: shownName(names, v.UploadedBy), Reviewer: shownName(names, v.ReviewedBy), Changes: importers.Diff(s.Plan, prev.Values, prev.Milestones, v.Values, v.Milestones)}
+			StatusColor: dashboards.ReviewColor(v.Status), Uploader: dashboards.ShownName(names, v.UploadedBy), Reviewer: dashboards.ShownName(names, v.ReviewedBy), Changes: importers.Diff(s.Plan, prev.Values, prev.Milestones, v.Values, v.Milestones)}
 		if v.Warnings != "" {
 			_ = json.Unmarshal([]byte(v.Warnings), &hv.Warnings) // a malformed list shows as none
 		}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"ruralkpi/dashboards"
 	"ruralkpi/models"
 )
 
@@ -15,7 +16,7 @@ func (s *Server) reviewVersion(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	s.flash(c, s.reviewRow(v, true).UnitName+" "+v.Period+" 第"+strconv.Itoa(v.Number)+"版："+models.ReviewStatus(v.Status).Label()+"。")
+	s.flash(c, dashboards.NewReviewRow(s.Plan, v, true, nil).UnitName+" "+v.Period+" 第"+strconv.Itoa(v.Number)+"版："+models.ReviewStatus(v.Status).Label()+"。")
 	return c.Redirect("/review", fiber.StatusSeeOther)
 }
 

@@ -6,41 +6,9 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"ruralkpi/dashboards"
 	"ruralkpi/models"
 )
-
-// ledgerReviewRow is a ledger snapshot on the review page.
-type ledgerReviewRow struct {
-	models.LedgerSnapshot
-	UnitName, StatusLabel, PeriodLabel, Color, Uploaded string
-	Latest                                              bool
-}
-
-// addLedgerReviews puts the ledger snapshots beside the return versions on the review page: for the
-// office every newest snapshot awaiting review, and recent snapshots (a county's own only).
-func (s *Server) addLedgerReviews(data *reviewPageData, unit string) error {
-	list, err := s.Store.LedgerReviews(unit, 100)
-	if err != nil {
-		return err
-	}
-	for _, snap := range list.Pending {
-		data.LedgerPending = append(data.LedgerPending, s.ledgerReviewRow(snap, true))
-	}
-	for _, snap := range list.Recent {
-		latest := list.Newest[snap.ID]
-		if data.Office && latest && snap.Status == models.StatusSubmitted {
-			continue // in the queue above
-		}
-		data.LedgerRecent = append(data.LedgerRecent, s.ledgerReviewRow(snap, latest))
-	}
-	return nil
-}
-
-func (s *Server) ledgerReviewRow(snap models.LedgerSnapshot, latest bool) ledgerReviewRow {
-	v := s.reviewRow(models.ReturnVersion{UnitCode: snap.UnitCode, Period: snap.Period, Status: snap.Status, UploadedAt: snap.UploadedAt}, latest)
-	return ledgerReviewRow{LedgerSnapshot: snap, UnitName: v.UnitName, StatusLabel: v.StatusLabel, PeriodLabel: v.PeriodLabel,
-		Color: v.Color, Uploaded: v.Uploaded, Latest: latest}
-}
 
 // reviewLedgerSnapshot records the office's decision on a ledger snapshot from the review page.
 func (s *Server) reviewLedgerSnapshot(c *fiber.Ctx) error {
@@ -48,7 +16,7 @@ func (s *Server) reviewLedgerSnapshot(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	s.flash(c, s.ledgerReviewRow(snap, true).UnitName+" "+snap.Period+" 网点台账第"+strconv.Itoa(snap.Number)+"版："+models.ReviewStatus(snap.Status).Label()+"。")
+	s.flash(c, dashboards.NewLedgerReviewRow(s.Plan, snap, true).UnitName+" "+snap.Period+" 网点台账第"+strconv.Itoa(snap.Number)+"版："+models.ReviewStatus(snap.Status).Label()+"。")
 	return c.Redirect("/review", fiber.StatusSeeOther)
 }
 

@@ -59,14 +59,18 @@ func AuditActions() [][2]string {
 	}
 }
 
-// AuditActionLabel names an action in Chinese, or returns it as is when unknown.
-func AuditActionLabel(action string) string {
+// AuditAction is what an audit entry records (the values AuditLoginOK … AuditQualityDismiss). The
+// entity keeps it as a plain string column; AuditAction(e.Action).Label() names it.
+type AuditAction string
+
+// Label names an action in Chinese (the names AuditActions lists), or returns it as is when unknown.
+func (action AuditAction) Label() string {
 	for _, a := range AuditActions() {
-		if a[0] == action {
+		if a[0] == string(action) {
 			return a[1]
 		}
 	}
-	return action
+	return string(action)
 }
 
 // AuditJSON writes a before/after value as JSON for the audit trail; nil becomes "".

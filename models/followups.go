@@ -43,8 +43,17 @@ func FollowUpOverdue(f FollowUp, now time.Time) bool {
 	return !now.Before(DayEnd(due))
 }
 
-// FollowUpStatusLabel names a follow-up state in Chinese.
-func FollowUpStatusLabel(status string) string {
+// FollowUpStatus is where a follow-up stands (values FollowUpOpen, FollowUpAnswered, FollowUpClosed).
+// The entity keeps it as a plain string column; FollowUpStatus(f.Status).Label() names it.
+type FollowUpStatus string
+
+// FollowUpStatuses lists every follow-up state, in the order of its life.
+func FollowUpStatuses() []FollowUpStatus {
+	return []FollowUpStatus{FollowUpOpen, FollowUpAnswered, FollowUpClosed}
+}
+
+// Label names a follow-up state in Chinese, the one wording pages and the briefing use.
+func (status FollowUpStatus) Label() string {
 	switch status {
 	case FollowUpOpen:
 		return "待答复"
@@ -53,7 +62,7 @@ func FollowUpStatusLabel(status string) string {
 	case FollowUpClosed:
 		return "已销号"
 	}
-	return status
+	return string(status)
 }
 
 // NewFollowUp is what the office fills in to open a follow-up.

@@ -174,8 +174,17 @@ type ReminderDelivery struct {
 // DeliveryKey is the unique key of a reminder sent to a channel.
 func DeliveryKey(r Reminder, c ReminderChannel) string { return r.Key + "|" + c.ID() }
 
-// DeliveryStatusLabel names a delivery state in Chinese.
-func DeliveryStatusLabel(status string) string {
+// DeliveryStatus is where a message to a channel stands (values DeliverySending … DeliveryGaveUp).
+// The entity keeps it as a plain string column; DeliveryStatus(d.Status).Label() names it.
+type DeliveryStatus string
+
+// DeliveryStatuses lists every delivery state.
+func DeliveryStatuses() []DeliveryStatus {
+	return []DeliveryStatus{DeliverySending, DeliverySent, DeliveryFailed, DeliveryGaveUp}
+}
+
+// Label names a delivery state in Chinese.
+func (status DeliveryStatus) Label() string {
 	switch status {
 	case DeliverySending:
 		return "发送中"
@@ -186,5 +195,5 @@ func DeliveryStatusLabel(status string) string {
 	case DeliveryGaveUp:
 		return "失败，已放弃"
 	}
-	return status
+	return string(status)
 }

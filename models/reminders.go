@@ -36,8 +36,17 @@ const (
 	ReminderTest     = "test"
 )
 
-// ReminderKindLabel names a reminder kind in Chinese.
-func ReminderKindLabel(kind string) string {
+// ReminderKind is what a reminder is about (values ReminderBefore … ReminderTest). Reminders and
+// deliveries keep it as a plain string; ReminderKind(d.Kind).Label() names it.
+type ReminderKind string
+
+// ReminderKinds lists every reminder kind.
+func ReminderKinds() []ReminderKind {
+	return []ReminderKind{ReminderBefore, ReminderDue, ReminderReturned, ReminderFUSoon, ReminderFUDue, ReminderRed, ReminderTest}
+}
+
+// Label names a reminder kind in Chinese.
+func (kind ReminderKind) Label() string {
 	switch kind {
 	case ReminderBefore:
 		return "截止前提醒"
@@ -54,11 +63,20 @@ func ReminderKindLabel(kind string) string {
 	case ReminderTest:
 		return "测试消息"
 	}
-	return kind
+	return string(kind)
 }
 
 // AudienceOffice is the audience of reminders meant for the office; any other audience is a unit code.
 const AudienceOffice = "office"
+
+// PlannedReminder is a message due now to a channel, and whether it was already claimed. NoChannel
+// marks a reminder whose audience has no channel: it cannot be sent, and the office should know.
+type PlannedReminder struct {
+	Reminder  Reminder
+	Channel   ReminderChannel
+	Claimed   bool
+	NoChannel bool
+}
 
 // Reminder is one message due to one audience. Key identifies the event, so that the same event is
 // never sent twice to the same channel.

@@ -27,14 +27,9 @@ type Scheduler struct {
 	RootCAs *x509.CertPool
 }
 
-// Planned is a message due now to a channel, and whether it was already claimed. NoChannel marks a
-// reminder whose audience has no channel: it cannot be sent, and the office should know.
-type Planned struct {
-	Reminder  models.Reminder
-	Channel   models.ReminderChannel
-	Claimed   bool
-	NoChannel bool
-}
+// Planned is a message due now to a channel (models.PlannedReminder, so that the reminders page's
+// view is built in dashboards from it).
+type Planned = models.PlannedReminder
 
 // Due lists the messages due now (claimed ones included, marked), for the dry run and the page.
 func (s *Scheduler) Due(now time.Time) ([]Planned, error) {

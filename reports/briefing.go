@@ -351,9 +351,9 @@ func (b *Briefing) followUps(in Input) {
 	overdue := 0
 	for _, f := range in.FollowUps {
 		ind, _ := in.Plan.Indicator(f.Indicator)
-		state := "待答复"
+		state := models.FollowUpStatus(f.Status).Label()
 		if f.Status == models.FollowUpAnswered {
-			state = "已答复待销号"
+			state += "待销号"
 		}
 		if f.Overdue {
 			overdue++
