@@ -187,7 +187,7 @@ func runServe(env Env, args []string) error {
 	sched := &reminders.Scheduler{Store: store, Plan: plan, Secrets: secrets, Log: logger} // its clock is the server's (handlers.New)
 	srv := &handlers.Server{Plan: plan, Store: store, Log: logger, Reminders: sched,
 		Config: handlers.Config{BodyLimit: cfg.BodyLimit, SecureCookies: cfg.SecureCookies, TempDir: cfg.TempDir,
-			Now: now, Demo: cfg.Demo, TrustedProxies: cfg.TrustedProxies}}
+			Now: now, Demo: cfg.Demo, TrustedProxies: cfg.TrustedProxies, StalePages: handlers.DefaultStalePages}}
 	app, err := handlers.New(srv)
 	if err != nil {
 		return err

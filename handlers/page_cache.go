@@ -13,21 +13,31 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/valyala/fasthttp"
 
 	"ruralkpi/models"
 )
 
-// pageCache keeps rendered progress pages and API answers of the current data version, keyed by
-// request, the viewer's scope (role and unit: what decides what a page shows) and the day. The
-// viewer's name and CSRF token are not part of a cached page: it is rendered with markers in their
-// place, which are filled in for each viewer. A newer data version empties it.
+// pageCache keeps rendered progress pages and API answers, keyed by request, the viewer's scope
+// (role and unit: what decides what a page shows) and the day, each with the data version it was
+// rendered from. The viewer's name and CSRF token are not part of a cached page: it is rendered with
+// markers in their place, which are filled in for each viewer. A page of the current data version
+// is served as it is; one of an older version only as stale (see stale), else it is computed again.
 type pageCache struct {
 	mu      sync.Mutex
-	version uint64
+	version uint64 // the newest data version seen
 	size    int
 	max     int
 	entries map[string]*cachedPage
 	order   []string // oldest first, for eviction past max
+	// changes are when the data version was seen to move on, oldest first (the last few seconds'):
+	// how long ago a page's version stopped being current.
+	changes []versionChange
+	// wrote is, by user id, the data version after that user's last write on this server: no page
+	// older than it is served to them as stale.
+	wrote map[uint]versionChange
+	// now is the clock of the staleness bound (time.Now; tests set it).
+	now func() time.Time
 	// flights are the pages being computed now, by key and data version: after a write many readers
 	// miss the same page at once, and one computes it while the others wait for it (two cores
 	// computing one page twenty times over was the load tool's read p99).
@@ -37,8 +47,16 @@ type pageCache struct {
 	userMark, csrfMark string
 }
 
+// versionChange is the data version seen moving on from `from` to `to` at `at` (wrote: the version
+// after a user's write, at its time).
+type versionChange struct {
+	from, to uint64
+	at       time.Time
+}
+
 // cachedPage is a 200 answer split where the viewer's name and token go.
 type cachedPage struct {
+	version     uint64 // the data version it was rendered from
 	contentType string
 	parts       [][]byte
 	holes       []byte // between parts[i] and parts[i+1]: 'u' the viewer's name, 'c' the token
@@ -54,7 +72,7 @@ func newPageCache(maxBytes int) *pageCache {
 	_, _ = rand.Read(b[:])
 	mark := hex.EncodeToString(b[:])
 	return &pageCache{max: maxBytes, entries: map[string]*cachedPage{}, flights: map[string]chan struct{}{},
-		userMark: "rkviewer" + mark, csrfMark: "rkcsrf" + mark}
+		wrote: map[uint]versionChange{}, now: time.Now, userMark: "rkviewer" + mark, csrfMark: "rkcsrf" + mark}
 }
 
 // flightWait bounds how long a request waits for another to compute the page it wants; past it, it
@@ -85,13 +103,75 @@ func (pc *pageCache) end(key string, version uint64) {
 	}
 }
 
+// get returns the page of key rendered from the data version, if kept.
 func (pc *pageCache) get(key string, version uint64) *cachedPage {
 	pc.mu.Lock()
 	defer pc.mu.Unlock()
-	if version != pc.version {
+	if e := pc.entries[key]; e != nil && e.version == version {
+		return e
+	}
+	return nil
+}
+
+// keptChanges is how long the version changes are remembered: longer than any staleness bound.
+const keptChanges = 10 * time.Second
+
+// observe notes the data version a request reads; a newer one than seen before is a change.
+func (pc *pageCache) observe(version uint64) {
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	if version <= pc.version {
+		return
+	}
+	now := pc.now()
+	pc.changes = append(pc.changes, versionChange{from: pc.version, to: version, at: now})
+	for len(pc.changes) > 1 && now.Sub(pc.changes[0].at) > keptChanges {
+		pc.changes = pc.changes[1:]
+	}
+	pc.version = version
+}
+
+// wroteAt notes that a user wrote: version is the data version after the write.
+func (pc *pageCache) wroteAt(user uint, version uint64) {
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	now := pc.now()
+	if len(pc.wrote) > 1000 {
+		for id, w := range pc.wrote {
+			if now.Sub(w.at) > keptChanges {
+				delete(pc.wrote, id)
+			}
+		}
+	}
+	pc.wrote[user] = versionChange{to: version, at: now}
+}
+
+// stale returns the page of key rendered from an older data version than version, when it may be
+// served while the current one is computed: its version stopped being current (was seen to move
+// on) at most maxAge ago, and the viewer (user, 0 for none) has written nothing on this server
+// since it. The key holds the viewer's scope, so a page is never served across scopes.
+func (pc *pageCache) stale(key string, version uint64, user uint, maxAge time.Duration) *cachedPage {
+	if maxAge <= 0 {
 		return nil
 	}
-	return pc.entries[key]
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	e := pc.entries[key]
+	if e == nil || e.version >= version {
+		return nil
+	}
+	if w, ok := pc.wrote[user]; ok && user != 0 && e.version < w.to {
+		return nil // the viewer's own write is not on it
+	}
+	for _, ch := range pc.changes {
+		if ch.from <= e.version && e.version < ch.to {
+			if pc.now().Sub(ch.at) <= maxAge {
+				return e
+			}
+			return nil
+		}
+	}
+	return nil // older than the changes remembered
 }
 
 // bytes is what the cache holds now.
@@ -104,13 +184,17 @@ func (pc *pageCache) bytes() int {
 func (pc *pageCache) put(key string, version uint64, e *cachedPage) {
 	pc.mu.Lock()
 	defer pc.mu.Unlock()
-	switch {
-	case version < pc.version:
-		return // rendered from data a write has since replaced
-	case version > pc.version:
-		pc.version, pc.entries, pc.order, pc.size = version, map[string]*cachedPage{}, nil, 0
+	e.version = version
+	if old, ok := pc.entries[key]; ok {
+		// The newer page replaces the older one in place (an older version's page is kept only to
+		// be served as stale).
+		if old.version < version && e.size <= pc.max/4 {
+			pc.size += e.size - old.size
+			pc.entries[key] = e
+		}
+		return
 	}
-	if _, ok := pc.entries[key]; ok || e.size > pc.max/4 {
+	if e.size > pc.max/4 {
 		return
 	}
 	for pc.size+e.size > pc.max && len(pc.order) > 0 {
@@ -164,12 +248,25 @@ func (s *Server) cached(h fiber.Handler) fiber.Handler {
 			return err
 		}
 		key := s.cacheKey(c)
+		s.pages.observe(snap.Version)
 		if e := s.pages.get(key, snap.Version); e != nil {
 			return s.sendCached(c, e)
 		}
-		if wait, lead := s.pages.begin(key, snap.Version); lead {
+		var user uint
+		if u := currentUser(c); u != nil {
+			user = u.ID
+		}
+		if _, refresh := c.Locals(localRefresh).(bool); refresh {
+			// The background refresh computes the page; it holds the flight (refreshInBackground).
+		} else if wait, lead := s.pages.begin(key, snap.Version); lead {
+			if e := s.pages.stale(key, snap.Version, user, s.Config.StalePages); e != nil && s.refreshInBackground(c, key, snap.Version) {
+				return s.sendCached(c, e)
+			}
 			defer s.pages.end(key, snap.Version)
 		} else {
+			if e := s.pages.stale(key, snap.Version, user, s.Config.StalePages); e != nil {
+				return s.sendCached(c, e)
+			}
 			t := time.NewTimer(flightWait)
 			select {
 			case <-wait:
@@ -195,6 +292,45 @@ func (s *Server) cached(h fiber.Handler) fiber.Handler {
 		}
 		return s.sendCached(c, e)
 	}
+}
+
+// localRefresh marks the request refreshInBackground makes.
+const localRefresh = "pagerefresh"
+
+// refreshInBackground computes the page of key for the data version in the background, holding
+// its flight until done, by running a copy of the request through the app (as the same viewer);
+// false when it cannot (no app handler).
+func (s *Server) refreshInBackground(c *fiber.Ctx, key string, version uint64) bool {
+	if s.handler == nil {
+		return false
+	}
+	req := &fasthttp.Request{}
+	c.Request().CopyTo(req)
+	req.Header.Del(fiber.HeaderIfNoneMatch)
+	addr := c.Context().RemoteAddr()
+	go func() {
+		defer s.pages.end(key, version)
+		fctx := &fasthttp.RequestCtx{}
+		fctx.Init(req, addr, nil)
+		fctx.SetUserValue(localRefresh, true)
+		s.handler(fctx)
+	}()
+	return true
+}
+
+// noteWrites remembers, per user, the data version after each of their writes (any request but
+// GET and HEAD), so that the page cache never serves them a stale page without their own write.
+func (s *Server) noteWrites(c *fiber.Ctx) error {
+	err := c.Next()
+	if m := c.Method(); m == fiber.MethodGet || m == fiber.MethodHead || s.Config.StalePages <= 0 {
+		return err
+	}
+	if u := currentUser(c); u != nil {
+		if snap, perr := s.Store.Progress(s.Plan); perr == nil {
+			s.pages.wroteAt(u.ID, snap.Version)
+		}
+	}
+	return err
 }
 
 // cacheKey is the request, the viewer's scope and the day in the reporting zone (pages fall back to

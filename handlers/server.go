@@ -11,6 +11,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/recover"
+	"github.com/valyala/fasthttp"
 
 	"ruralkpi/models"
 	"ruralkpi/reminders"
@@ -30,6 +31,10 @@ type Config struct {
 	// TempDir is the application's temporary folder (spooled uploads, staging files, previews
 	// waiting for confirmation); empty means uploads.DefaultRoot().
 	TempDir string
+	// StalePages is how long after the data changed a cached page of the data before may still be
+	// served while the current one is computed in the background (0: never; DefaultStalePages in
+	// serve). Never across viewer scopes, and never to a viewer who wrote since (on this server).
+	StalePages time.Duration
 	// MaxImports is how many uploaded files are read at once (each may take a few tens of MiB);
 	// further uploads wait on disk. 0 means DefaultMaxImports.
 	MaxImports int
@@ -71,7 +76,13 @@ type Server struct {
 	imports chan struct{}
 	// public are the paths the routes table opens to anyone (authenticate).
 	public map[string]bool
+	// handler is the app's request handler: the page cache's background refreshes run through it.
+	handler fasthttp.RequestHandler
 }
+
+// DefaultStalePages is serve's Config.StalePages: under uploads every few hundred milliseconds the
+// readers of a page would otherwise wait for it to be computed again after each one.
+const DefaultStalePages = 500 * time.Millisecond
 
 // PageCacheBytes is what the page cache holds now (0 before New): memory the server keeps at rest,
 // which its default soft memory limit follows.
@@ -175,8 +186,9 @@ func New(s *Server) (*fiber.App, error) {
 	s.startSweeper(app)
 	// Who is asking, then the body (streamed to disk), then CSRF on forms, then sign-in; each route
 	// of the table then checks the roles it admits.
-	app.Use(s.loadUser, s.readBody, s.csrfProtection(), s.authenticate)
+	app.Use(s.loadUser, s.readBody, s.csrfProtection(), s.authenticate, s.noteWrites)
 	s.routes(app)
+	s.handler = app.Handler()
 	return app, nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"gorm.io/gorm"
@@ -17,98 +18,53 @@ import (
 // QualityFigures reads what the flag rules compare a unit's return of a month with: the unit's
 // earlier months, the other units' figures this month and the month before (newest versions), and
 // the unit's ledger of the month. values are the return's figures (a stored version's, or an upload
-// being previewed). Two queries for the returns, one for the ledger; nothing is written.
+// being previewed). Nothing is written.
+//
+// Which versions are the newest comes from the read model when the store has one (a server), else
+// from the database (CLI commands, and a store bound to a transaction, which must see its own
+// writes); their figures come from figureCache, so that only versions never read before are read.
+// The maps in the answer may be shared with other callers: read them, never change them.
 func (s *Store) QualityFigures(p *models.Plan, unit string, period models.Period, values map[string]float64) (models.QualityInput, error) {
 	in := models.QualityInput{Rules: p.Quality, Unit: unit, Period: period, Values: values, Peers: map[string]map[string]float64{},
 		PeersPrevious: map[string]map[string]float64{}, Kinds: map[string]models.IndicatorKind{}, Pace: map[string]float64{}, Names: map[string]string{}}
 	cur, prev := period.String(), period.AddMonths(-1).String()
 	// A year of the unit's own months is enough history for the robust pool and the pace rule.
 	from := period.AddMonths(-models.QualityHistoryMonths).String()
-	type version struct {
-		ID, ReturnID     uint
-		Number           int
-		UnitCode, Period string
-	}
-	// The newest version of each return is picked here rather than in SQL: every row SQLite hands
-	// over costs about a microsecond through cgo, and the candidates are few.
-	vrows, err := s.db.Raw(`SELECT id, return_id, number, unit_code, period FROM return_versions
-		WHERE period IN (?, ?) OR (unit_code = ? AND period >= ? AND period < ?)`, cur, prev, unit, from, cur).Rows()
+	versions, err := s.qualityVersions(unit, cur, prev, from)
 	if err != nil {
-		return in, fmt.Errorf("store: quality versions: %w", err)
-	}
-	newest := map[uint]version{}
-	for vrows.Next() {
-		var v version
-		if err := vrows.Scan(&v.ID, &v.ReturnID, &v.Number, &v.UnitCode, &v.Period); err != nil {
-			vrows.Close()
-			return in, fmt.Errorf("store: quality versions: %w", err)
-		}
-		if old, ok := newest[v.ReturnID]; !ok || v.Number > old.Number {
-			newest[v.ReturnID] = v
-		}
-	}
-	vrows.Close()
-	if err := vrows.Err(); err != nil {
-		return in, fmt.Errorf("store: quality versions: %w", err)
-	}
-	versions := make([]version, 0, len(newest))
-	for _, v := range newest {
-		versions = append(versions, v)
+		return in, err
 	}
 	leaf := map[string]bool{}
 	for _, u := range p.ReportingUnits() {
 		leaf[u.Code] = true
 	}
-	targets := make(map[uint]map[string]float64, len(versions))
+	// The return itself and the office's city-level figures (no peer) are left out.
+	kept := versions[:0]
 	ids := make([]uint, 0, len(versions))
 	for _, v := range versions {
-		var m map[string]float64
+		if v.UnitCode == unit && v.Period < cur || v.UnitCode != unit && leaf[v.UnitCode] {
+			kept = append(kept, v)
+			ids = append(ids, v.ID)
+		}
+	}
+	figs, err := s.versionFigures(ids)
+	if err != nil {
+		return in, err
+	}
+	for _, v := range kept {
+		m := figs[v.ID]
 		switch {
-		case v.UnitCode == unit && v.Period < cur:
+		case v.UnitCode == unit:
 			pp, err := models.ParsePeriod(v.Period)
 			if err != nil {
 				return in, err
 			}
-			m = map[string]float64{}
 			in.History = append(in.History, models.MonthFigures{Period: pp, Values: m})
-		case v.UnitCode == unit || !leaf[v.UnitCode]:
-			continue // the return itself, or the office's city-level figures, which are no peer
 		case v.Period == cur:
-			m = map[string]float64{}
 			in.Peers[v.UnitCode] = m
 		default:
-			m = map[string]float64{}
 			in.PeersPrevious[v.UnitCode] = m
 		}
-		targets[v.ID] = m
-		ids = append(ids, v.ID)
-	}
-	if len(ids) == 0 {
-		ids = append(ids, 0)
-	}
-	// One row per version: the figures come joined (indicator US value RS …) for the same reason.
-	rows, err := s.db.Raw(s.dialect.joinedValuesSQL(), ids).Rows()
-	if err != nil {
-		return in, fmt.Errorf("store: quality figures: %w", err)
-	}
-	defer rows.Close()
-	var id uint
-	var joined string
-	for rows.Next() {
-		if err := rows.Scan(&id, &joined); err != nil {
-			return in, fmt.Errorf("store: quality figures: %w", err)
-		}
-		for _, pair := range strings.Split(joined, "\x1e") {
-			code, text, _ := strings.Cut(pair, "\x1f")
-			v, err := strconv.ParseFloat(text, 64)
-			if err != nil {
-				return in, fmt.Errorf("store: quality figure %q: %w", text, err)
-			}
-			targets[id][code] = v
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return in, fmt.Errorf("store: quality figures: %w", err)
 	}
 	sort.Slice(in.History, func(i, j int) bool { return in.History[i].Period.Before(in.History[j].Period) })
 	for _, u := range p.ReportingUnits() {
@@ -209,4 +165,154 @@ func (s *Store) DismissFlag(key, reason string, by models.Actor, now time.Time) 
 		s.afterCommit(ch)
 	}
 	return err
+}
+
+// qualityVersion is a newest version the flag rules read the figures of.
+type qualityVersion struct {
+	ID               uint
+	UnitCode, Period string
+}
+
+// qualityVersions lists the newest version of every unit's return of cur and prev, and of the
+// unit's own returns from from up to (not including) cur.
+func (s *Store) qualityVersions(unit, cur, prev, from string) ([]qualityVersion, error) {
+	if s.rm != nil && s.pending == nil {
+		return qualityVersionsOf(s.rm.cur.Load().Submissions, unit, cur, prev, from), nil
+	}
+	return s.qualityVersionsFromDB(unit, cur, prev, from)
+}
+
+// qualityVersionsOf picks the versions qualityVersions lists from the read model's submissions.
+func qualityVersionsOf(subs map[string]map[string]models.Submission, unit, cur, prev, from string) []qualityVersion {
+	var out []qualityVersion
+	for u, byMonth := range subs {
+		if u == unit {
+			for per, sub := range byMonth {
+				if per >= from && per < cur {
+					out = append(out, qualityVersion{ID: sub.LatestID, UnitCode: u, Period: per})
+				}
+			}
+			continue
+		}
+		for _, per := range []string{cur, prev} {
+			if sub, ok := byMonth[per]; ok {
+				out = append(out, qualityVersion{ID: sub.LatestID, UnitCode: u, Period: per})
+			}
+		}
+	}
+	return out
+}
+
+// qualityVersionsFromDB lists what qualityVersions does, read from the database.
+func (s *Store) qualityVersionsFromDB(unit, cur, prev, from string) ([]qualityVersion, error) {
+	type version struct {
+		qualityVersion
+		ReturnID uint
+		Number   int
+	}
+	// The newest version of each return is picked here rather than in SQL: every row SQLite hands
+	// over costs about a microsecond through cgo, and the candidates are few.
+	vrows, err := s.db.Raw(`SELECT id, return_id, number, unit_code, period FROM return_versions
+		WHERE period IN (?, ?) OR (unit_code = ? AND period >= ? AND period < ?)`, cur, prev, unit, from, cur).Rows()
+	if err != nil {
+		return nil, fmt.Errorf("store: quality versions: %w", err)
+	}
+	defer vrows.Close()
+	newest := map[uint]version{}
+	for vrows.Next() {
+		var v version
+		if err := vrows.Scan(&v.ID, &v.ReturnID, &v.Number, &v.UnitCode, &v.Period); err != nil {
+			return nil, fmt.Errorf("store: quality versions: %w", err)
+		}
+		if old, ok := newest[v.ReturnID]; !ok || v.Number > old.Number {
+			newest[v.ReturnID] = v
+		}
+	}
+	if err := vrows.Err(); err != nil {
+		return nil, fmt.Errorf("store: quality versions: %w", err)
+	}
+	out := make([]qualityVersion, 0, len(newest))
+	for _, v := range newest {
+		out = append(out, v.qualityVersion)
+	}
+	return out, nil
+}
+
+// figureCacheVersions bounds figureCache: at national scale two months of every county's returns
+// are about 5,700 versions (a few MiB); past the bound the cache starts again empty.
+const figureCacheVersions = 20000
+
+// figureCache keeps the figures of versions the flag rules have read, by version id. A stored
+// version's figures never change, so nothing in it goes stale: a new upload is a new version, which
+// the read model names as the newest and which is read once here.
+type figureCache struct {
+	mu sync.Mutex
+	m  map[uint]map[string]float64
+}
+
+// versionFigures returns the figures of the versions, reading only those not read before (one query,
+// one row per version: the figures come joined, indicator US value RS …, as every row SQLite hands
+// over costs about a microsecond through cgo). A version without figures has an empty map.
+func (s *Store) versionFigures(ids []uint) (map[uint]map[string]float64, error) {
+	out := make(map[uint]map[string]float64, len(ids))
+	cached := s.pending == nil // a transaction's versions may yet be rolled back
+	var missing []uint
+	if cached {
+		s.figs.mu.Lock()
+		for _, id := range ids {
+			if m, ok := s.figs.m[id]; ok {
+				out[id] = m
+			} else {
+				missing = append(missing, id)
+			}
+		}
+		s.figs.mu.Unlock()
+	} else {
+		missing = ids
+	}
+	if len(missing) == 0 {
+		return out, nil
+	}
+	read := make(map[uint]map[string]float64, len(missing))
+	for _, id := range missing {
+		read[id] = map[string]float64{}
+	}
+	rows, err := s.db.Raw(s.dialect.joinedValuesSQL(), missing).Rows()
+	if err != nil {
+		return nil, fmt.Errorf("store: quality figures: %w", err)
+	}
+	defer rows.Close()
+	var id uint
+	var joined string
+	for rows.Next() {
+		if err := rows.Scan(&id, &joined); err != nil {
+			return nil, fmt.Errorf("store: quality figures: %w", err)
+		}
+		m := read[id]
+		for _, pair := range strings.Split(joined, "\x1e") {
+			code, text, _ := strings.Cut(pair, "\x1f")
+			v, err := strconv.ParseFloat(text, 64)
+			if err != nil {
+				return nil, fmt.Errorf("store: quality figure %q: %w", text, err)
+			}
+			m[code] = v
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: quality figures: %w", err)
+	}
+	for id, m := range read {
+		out[id] = m
+	}
+	if cached {
+		s.figs.mu.Lock()
+		if s.figs.m == nil || len(s.figs.m)+len(read) > figureCacheVersions {
+			s.figs.m = make(map[uint]map[string]float64, len(read))
+		}
+		for id, m := range read {
+			s.figs.m[id] = m
+		}
+		s.figs.mu.Unlock()
+	}
+	return out, nil
 }

@@ -29,6 +29,8 @@ type Store struct {
 	// pending collects the changes of a transaction-bound store (InTransaction) until the outer
 	// transaction commits.
 	pending *[]models.Change
+	// figs keeps the figures of versions the data-quality rules have read (QualityFigures).
+	figs figureCache
 }
 
 // Open opens the database a --db value names and migrates it: a PostgreSQL URL (postgres:// or
