@@ -57,7 +57,7 @@ func (s *Server) qualityFor(c *fiber.Ctx, unit, period string, values map[string
 		q.Back = "/review"
 	}
 	for _, f := range flags {
-		v := flagView{Key: f.Key, RuleLabel: models.QualityRuleLabel(f.Rule), Message: f.Message}
+		v := flagView{Key: f.Key, RuleLabel: models.QualityRule(f.Rule).Label(), Message: f.Message}
 		for _, ref := range f.Compared {
 			v.Links = append(v.Links, s.figureLink(ref))
 		}

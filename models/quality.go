@@ -73,11 +73,6 @@ func QualityRuleList() []QualityRule {
 	return []QualityRule{FlagIdenticalPeer, FlagIdenticalPrevious, FlagJump, FlagTargetPace, FlagSameDigits, FlagLedger}
 }
 
-// QualityRuleLabel is QualityRule(rule).Label().
-//
-// Deprecated: use QualityRule(rule).Label(). It stays only for handlers/quality.go, which another
-// branch (pgload12) is rewriting; that call site switches when the branches meet.
-func QualityRuleLabel(rule string) string { return QualityRule(rule).Label() }
 
 // Label names a flag rule in Chinese.
 func (rule QualityRule) Label() string {
