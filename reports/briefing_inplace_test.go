@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"fmt"
 	"io"
 	"path/filepath"
 	"reflect"
@@ -51,8 +52,26 @@ func TestBriefingInPlaceIsTheBriefing(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if got, want := BuildBriefing(inPlace), BuildBriefing(flat); !reflect.DeepEqual(got, want) {
-					t.Errorf("%s: briefing in place\n%+v\nwant\n%+v", period, got, want)
+				b := BuildBriefing(inPlace)
+				if want := BuildBriefing(flat); !reflect.DeepEqual(b, want) {
+					t.Errorf("%s: briefing in place\n%+v\nwant\n%+v", period, b, want)
+				}
+				for _, r := range b.Ranking {
+					if u, _ := tc.plan.Unit(r.Code); len(u.Children) == 0 {
+						continue
+					}
+					var rows []ReturnRow // the returns of the reporting units below the ranked unit
+					for _, l := range tc.plan.Leaves(r.Code) {
+						for _, row := range flat.Returns {
+							if row.Unit == l.Code {
+								rows = append(rows, row)
+							}
+						}
+					}
+					c := CountReturns(rows)
+					if want := fmt.Sprintf("按时%d/%d", c.OnTime, c.Expected); r.Returns != want || c.Expected == 0 {
+						t.Errorf("%s: %s's returns %q, want %q", period, r.Unit, r.Returns, want)
+					}
 				}
 				got, want := NewlyRed(inPlace), NewlyRed(flat)
 				if len(got) != len(want) {

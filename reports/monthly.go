@@ -632,8 +632,17 @@ type RedChange struct {
 // NewlyRed lists the values red in the month that were not red in the month before, unit by unit
 // (the root first) and indicator by indicator in plan order.
 func NewlyRed(in Input) []RedChange {
+	var out []RedChange
+	eachNewlyRed(in, func(c RedChange) { out = append(out, c) })
+	return out
+}
+
+// eachNewlyRed hands NewlyRed's values to yield in its order, for a reader that keeps only some (the
+// briefing lists 12 of thousands at national scale, and counts the rest).
+func eachNewlyRed(in Input, yield func(RedChange)) {
 	if in.Scopes != nil {
-		return newlyRedInPlace(in)
+		newlyRedInPlace(in, yield)
+		return
 	}
 	prev := index(in.Previous)
 	byScope := map[string][]RedChange{}
@@ -651,18 +660,18 @@ func NewlyRed(in Input) []RedChange {
 	for i, ind := range in.Plan.Indicators {
 		indOrder[ind.Code] = i
 	}
-	var out []RedChange
 	for _, scope := range scopeOrder(in.Plan) {
 		rows := byScope[scope]
 		sort.SliceStable(rows, func(i, j int) bool { return indOrder[rows[i].Current.Indicator] < indOrder[rows[j].Current.Indicator] })
-		out = append(out, rows...)
+		for _, r := range rows {
+			yield(r)
+		}
 	}
-	return out
 }
 
 // newlyRedInPlace is NewlyRed over Input.Scopes: each reporting unit's values are read where the
 // snapshot keeps them, and its month before only when one of them is red.
-func newlyRedInPlace(in Input) []RedChange {
+func newlyRedInPlace(in Input, yield func(RedChange)) {
 	p := in.Plan
 	top := map[string][]models.Progress{} // in plan order: Current is grouped by indicator
 	for _, pr := range in.Current {
@@ -671,7 +680,6 @@ func newlyRedInPlace(in Input) []RedChange {
 	prevTop := index(in.Previous)
 	prevPeriod := in.Period.AddMonths(-1)
 	hasPrevious := p.StartPeriod <= prevPeriod.String()
-	var out []RedChange
 	for _, scope := range scopeOrder(p) {
 		cur, isTop := top[scope]
 		if !isTop {
@@ -697,10 +705,9 @@ func newlyRedInPlace(in Input) []RedChange {
 			if had && prev.Status == models.StatusRed {
 				continue
 			}
-			out = append(out, RedChange{Current: cur[k], Previous: prev, HadPrevious: had})
+			yield(RedChange{Current: cur[k], Previous: prev, HadPrevious: had})
 		}
 	}
-	return out
 }
 
 // sameIndicator finds an indicator's value in a unit's values, at k when both lists are in plan order.
