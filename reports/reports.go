@@ -1,7 +1,7 @@
 // Package reports writes the office's monthly outputs from progress values: the consolidated
 // workbook (汇总表), the leaders' briefing (月度通报) and CSV downloads of the dashboard tables. The
 // builders are pure: they take an Input of plain values and return values or write to an io.Writer;
-// Load is the one place that reads them from the store.
+// Load and LoadBriefing are the places that read them from the store.
 package reports
 
 import (
