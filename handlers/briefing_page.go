@@ -8,7 +8,7 @@ import (
 
 // briefingPage shows the printable leaders' briefing (月度通报) for ?period=YYYY-MM.
 func (s *Server) briefingPage(c *fiber.Ctx) error {
-	in, err := s.reportInput(c.Query("period"))
+	in, err := s.briefingInput(c.Query("period"))
 	if err != nil {
 		return err
 	}

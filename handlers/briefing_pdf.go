@@ -16,7 +16,7 @@ func (s *Server) briefingPDF(c *fiber.Ctx) error {
 	if err != nil {
 		return models.Errorf(models.ENotFound, "服务器未安装 Chromium，无法生成PDF。请打开“月度通报”页面，用浏览器的“打印—另存为PDF”。")
 	}
-	in, err := s.reportInput(c.Query("period"))
+	in, err := s.briefingInput(c.Query("period"))
 	if err != nil {
 		return err
 	}

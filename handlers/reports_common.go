@@ -19,6 +19,16 @@ func (s *Server) reportInput(period string) (reports.Input, error) {
 	return reports.Load(s.Store, s.Plan, p, s.Config.Now())
 }
 
+// briefingInput is reportInput for the briefing, which prints no value's sources and no reporting
+// unit's figures but those newly red: the read model's values read in place (reports.LoadBriefing).
+func (s *Server) briefingInput(period string) (reports.Input, error) {
+	p, err := reports.ResolvePeriod(s.Store, s.Plan, period)
+	if err != nil {
+		return reports.Input{}, err
+	}
+	return reports.LoadBriefing(s.Store, s.Plan, p, s.Config.Now())
+}
+
 // reportCalc is the progress calculator over the figures up to the month in the query.
 func (s *Server) reportCalc(period string) (*models.ProgressCalculator, models.Period, error) {
 	p, err := reports.ResolvePeriod(s.Store, s.Plan, period)

@@ -472,12 +472,20 @@ func (c *ProgressCalculator) Plan() *Plan { return c.plan }
 // All returns every indicator for the root unit and each unit directly below it (in a city's plan,
 // the reporting units; in a province's, its cities, each rolled up from its own units), grouped by
 // indicator.
-func (c *ProgressCalculator) All(period Period) []Progress {
+func (c *ProgressCalculator) All(period Period) []Progress { return c.all(period, true) }
+
+// AllFigures is All without tracing the figures to their sources: the same figures and statuses (a
+// unit above the reporting units read from its kept sums, identical to the bit), but Sources and
+// AllApproved are not to be read. For what prints no source — the briefing — at a fraction of the
+// cost: traced, a nation's value lists every county's return version.
+func (c *ProgressCalculator) AllFigures(period Period) []Progress { return c.all(period, false) }
+
+func (c *ProgressCalculator) all(period Period, trace bool) []Progress {
 	scopes := append([]int{0}, c.units[0].children...)
 	out := make([]Progress, 0, len(c.indicators)*len(scopes))
 	for i := range c.indicators {
 		for _, u := range scopes {
-			out = append(out, c.compute(i, u, period, true))
+			out = append(out, c.compute(i, u, period, trace))
 		}
 	}
 	return out

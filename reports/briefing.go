@@ -201,6 +201,7 @@ func (b *Briefing) ranking(in Input, cur progressIndex) {
 	for _, r := range in.Returns {
 		returns[r.Unit] = r
 	}
+	below := returnsBelow(in)
 	var notStarted []string
 	for _, u := range scopeUnits(p) {
 		row := RankRow{Code: u.Code, Unit: p.UnitShortName(u.Code), AverageRatio: "—"}
@@ -243,7 +244,7 @@ func (b *Briefing) ranking(in Input, cur progressIndex) {
 		if r, ok := returns[u.Code]; ok {
 			row.Returns = r.Timeliness.Label()
 		} else if len(u.Children) > 0 {
-			row.Returns = b.childReturns(in, u.Code)
+			row.Returns = childReturns(below[u.Code])
 		}
 		b.Ranking = append(b.Ranking, row)
 	}
@@ -266,29 +267,40 @@ func (b *Briefing) ranking(in Input, cur progressIndex) {
 }
 
 // childReturns summarises the returns of the reporting units below an intermediate unit.
-func (b *Briefing) childReturns(in Input, code string) string {
-	leaves := map[string]bool{}
-	for _, l := range in.Plan.Leaves(code) {
-		leaves[l.Code] = true
-	}
-	var rows []ReturnRow
-	for _, r := range in.Returns {
-		if leaves[r.Unit] {
-			rows = append(rows, r)
-		}
-	}
+func childReturns(rows []ReturnRow) string {
 	c := CountReturns(rows)
 	return fmt.Sprintf("按时%d/%d", c.OnTime, c.Expected)
 }
 
+// returnsBelow groups the returns by the unit directly below the root that the reporting unit is
+// under, for the units with units below them; in.Returns's order is kept.
+func returnsBelow(in Input) map[string][]ReturnRow {
+	above := map[string]string{} // reporting unit → the unit directly below the root above it
+	for _, u := range scopeUnits(in.Plan) {
+		if len(u.Children) == 0 {
+			continue
+		}
+		for _, l := range in.Plan.Leaves(u.Code) {
+			above[l.Code] = u.Code
+		}
+	}
+	out := map[string][]ReturnRow{}
+	for _, r := range in.Returns {
+		if u, ok := above[r.Unit]; ok {
+			out[u] = append(out[u], r)
+		}
+	}
+	return out
+}
+
 func (b *Briefing) newlyRed(in Input) {
 	p := in.Plan
-	changes := NewlyRed(in)
 	units := map[string]bool{}
-	for i, c := range changes {
+	n := 0 // the values newly red: the first MaxBriefingRedRows are listed, the others counted
+	eachNewlyRed(in, func(c RedChange) {
 		units[c.Current.Scope] = true
-		if i >= MaxBriefingRedRows {
-			continue
+		if n++; n > MaxBriefingRedRows {
+			return
 		}
 		ind, _ := p.Indicator(c.Current.Indicator)
 		pr := c.Current
@@ -314,12 +326,12 @@ func (b *Briefing) newlyRed(in Input) {
 			}
 		}
 		b.NewlyRed = append(b.NewlyRed, row)
+	})
+	if n > MaxBriefingRedRows {
+		b.NewlyRedMore = n - MaxBriefingRedRows
 	}
-	if len(changes) > MaxBriefingRedRows {
-		b.NewlyRedMore = len(changes) - MaxBriefingRedRows
-	}
-	b.newlyRedCount, b.newlyRedUnits = len(changes), len(units)
-	b.NewlyRedTotal = fmt.Sprintf("共%d项，涉及%d个单位", len(changes), len(units))
+	b.newlyRedCount, b.newlyRedUnits = n, len(units)
+	b.NewlyRedTotal = fmt.Sprintf("共%d项，涉及%d个单位", n, len(units))
 	if b.NewlyRedMore > 0 {
 		b.NewlyRedTotal += fmt.Sprintf("（表中列出前%d项，其余%d项见月度汇总表）", MaxBriefingRedRows, b.NewlyRedMore)
 	}

@@ -12,6 +12,15 @@ import (
 // progress values, the returns received against the month's deadline (the office's, else the 5th
 // of the next month) and the follow-ups not yet closed.
 func Load(st *store.Store, p *models.Plan, period models.Period, now time.Time) (Input, error) {
+	return load(st, p, period, now, SnapshotInput)
+}
+
+// LoadBriefing is Load for the briefing: its progress is BriefingInput's, read in place.
+func LoadBriefing(st *store.Store, p *models.Plan, period models.Period, now time.Time) (Input, error) {
+	return load(st, p, period, now, BriefingInput)
+}
+
+func load(st *store.Store, p *models.Plan, period models.Period, now time.Time, progress func(*models.ProgressSnapshot, models.Period, time.Time) Input) (Input, error) {
 	// The same progress data as the pages' and the API's (the read model in a server), so that the
 	// figures agree to the digit. It holds later months too; nothing about the month reads them.
 	snap, err := st.Progress(p)
@@ -26,7 +35,7 @@ func Load(st *store.Store, p *models.Plan, period models.Period, now time.Time) 
 	if err != nil {
 		return Input{}, fmt.Errorf("reports: %w", err)
 	}
-	in := SnapshotInput(snap, period, now)
+	in := progress(snap, period, now)
 	in.Returns = ReturnsSubmitted(p, period, snap.Submissions, deadline, now)
 	in.FollowUps = OpenFollowUps(followUps, now)
 	return in, nil

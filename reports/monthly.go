@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"sort"
@@ -142,6 +143,10 @@ func cellWidth(v any) int {
 // returns received and the indicators newly red this month. Every cell holds a plain value (no
 // formula to recalculate); statuses are both a fill and a word.
 func WriteMonthly(w io.Writer, in Input, opts MonthlyOptions) error {
+	if in.Scopes != nil {
+		// It prints every unit's figures and their sources, which BriefingInput leaves out.
+		return errors.New("reports: the monthly workbook needs every value with its sources (Load or NewInput), not BriefingInput")
+	}
 	if opts.MaxRows <= 0 {
 		opts.MaxRows = DefaultMaxRows
 	}
@@ -627,6 +632,18 @@ type RedChange struct {
 // NewlyRed lists the values red in the month that were not red in the month before, unit by unit
 // (the root first) and indicator by indicator in plan order.
 func NewlyRed(in Input) []RedChange {
+	var out []RedChange
+	eachNewlyRed(in, func(c RedChange) { out = append(out, c) })
+	return out
+}
+
+// eachNewlyRed hands NewlyRed's values to yield in its order, for a reader that keeps only some (the
+// briefing lists 12 of thousands at national scale, and counts the rest).
+func eachNewlyRed(in Input, yield func(RedChange)) {
+	if in.Scopes != nil {
+		newlyRedInPlace(in, yield)
+		return
+	}
 	prev := index(in.Previous)
 	byScope := map[string][]RedChange{}
 	for _, pr := range in.Current {
@@ -643,13 +660,67 @@ func NewlyRed(in Input) []RedChange {
 	for i, ind := range in.Plan.Indicators {
 		indOrder[ind.Code] = i
 	}
-	var out []RedChange
 	for _, scope := range scopeOrder(in.Plan) {
 		rows := byScope[scope]
 		sort.SliceStable(rows, func(i, j int) bool { return indOrder[rows[i].Current.Indicator] < indOrder[rows[j].Current.Indicator] })
-		out = append(out, rows...)
+		for _, r := range rows {
+			yield(r)
+		}
 	}
-	return out
+}
+
+// newlyRedInPlace is NewlyRed over Input.Scopes: each reporting unit's values are read where the
+// snapshot keeps them, and its month before only when one of them is red.
+func newlyRedInPlace(in Input, yield func(RedChange)) {
+	p := in.Plan
+	top := map[string][]models.Progress{} // in plan order: Current is grouped by indicator
+	for _, pr := range in.Current {
+		top[pr.Scope] = append(top[pr.Scope], pr)
+	}
+	prevTop := index(in.Previous)
+	prevPeriod := in.Period.AddMonths(-1)
+	hasPrevious := p.StartPeriod <= prevPeriod.String()
+	for _, scope := range scopeOrder(p) {
+		cur, isTop := top[scope]
+		if !isTop {
+			cur = in.Scopes(scope, in.Period)
+		}
+		var before []models.Progress
+		read := false
+		for k := range cur {
+			if cur[k].Status != models.StatusRed {
+				continue
+			}
+			var prev models.Progress
+			had := false
+			switch {
+			case isTop:
+				prev, had = prevTop.get(key{cur[k].Indicator, scope})
+			case hasPrevious:
+				if !read {
+					before, read = in.Scopes(scope, prevPeriod), true
+				}
+				prev, had = sameIndicator(before, k, cur[k].Indicator)
+			}
+			if had && prev.Status == models.StatusRed {
+				continue
+			}
+			yield(RedChange{Current: cur[k], Previous: prev, HadPrevious: had})
+		}
+	}
+}
+
+// sameIndicator finds an indicator's value in a unit's values, at k when both lists are in plan order.
+func sameIndicator(prs []models.Progress, k int, indicator string) (models.Progress, bool) {
+	if k < len(prs) && prs[k].Indicator == indicator {
+		return prs[k], true
+	}
+	for _, pr := range prs {
+		if pr.Indicator == indicator {
+			return pr, true
+		}
+	}
+	return models.Progress{}, false
 }
 
 // previousWord is the previous month's status word of a change.

@@ -1,7 +1,7 @@
 // Package reports writes the office's monthly outputs from progress values: the consolidated
 // workbook (汇总表), the leaders' briefing (月度通报) and CSV downloads of the dashboard tables. The
 // builders are pure: they take an Input of plain values and return values or write to an io.Writer;
-// Load is the one place that reads them from the store.
+// Load and LoadBriefing are the places that read them from the store.
 package reports
 
 import (
@@ -19,8 +19,13 @@ type Input struct {
 	Now time.Time
 	// Current is the progress of every indicator for the root, each unit directly below it and each
 	// reporting unit in Period; Previous is the same for the month before (empty before the plan).
+	// With Scopes set they hold the root and the units directly below it only.
 	Current  []models.Progress
 	Previous []models.Progress
+	// Scopes, when set, gives a reporting unit's progress in a month, every indicator in plan order,
+	// in place: the read model's kept values (models.ProgressSnapshot.ScopeProgress), shared, never
+	// changed, and never copied into Current and Previous (BriefingInput).
+	Scopes func(unit string, period models.Period) []models.Progress
 	// Returns is one row per reporting unit: how its return for Period stands.
 	Returns []ReturnRow
 	// FollowUps are the open supervision items (督办).
@@ -73,6 +78,21 @@ func NewInput(calc *models.ProgressCalculator, period models.Period, now time.Ti
 // version instead of on every report.
 func SnapshotInput(snap *models.ProgressSnapshot, period models.Period, now time.Time) Input {
 	return newInput(snap.Calc, snap.ScopeProgress, period, now)
+}
+
+// BriefingInput is the input of what prints only the root's and its units' figures and lists the
+// values newly red (the briefing): the root's and the units' below it without their sources
+// (ProgressCalculator.AllFigures, the same figures), and the reporting units' read in place from the
+// snapshot (Scopes) — of the month before, only those of units with a value red this month. At
+// national scale SnapshotInput copies 171,000 values and traces the nation's to every county's
+// return; the briefing prints none of that.
+func BriefingInput(snap *models.ProgressSnapshot, period models.Period, now time.Time) Input {
+	p := snap.Calc.Plan()
+	in := Input{Plan: p, Period: period, Now: now, Current: snap.Calc.AllFigures(period), Scopes: snap.ScopeProgress}
+	if prev := period.AddMonths(-1); p.StartPeriod <= prev.String() {
+		in.Previous = snap.Calc.AllFigures(prev)
+	}
+	return in
 }
 
 func newInput(calc *models.ProgressCalculator, scope func(string, models.Period) []models.Progress, period models.Period, now time.Time) Input {
