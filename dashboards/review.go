@@ -9,6 +9,9 @@ type ReviewRow struct {
 	Latest                                              bool
 	// LaterFlags are the warnings that this correction makes later months' to-date figures fall.
 	LaterFlags []string
+	// Quality holds the data-quality flags of a version waiting in the office's queue (set by the
+	// handler, which reads them).
+	Quality *QualitySection
 }
 
 // LedgerReviewRow is a ledger snapshot on the review page.

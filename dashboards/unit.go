@@ -58,6 +58,13 @@ type UnitPage struct {
 	// Children are the units directly below (a province's cities, a city's counties), each with
 	// its standing; empty for a reporting unit.
 	Children []UnitStanding
+	// Ledger compares the unit's newest ledger with its return, where it keeps one (NewCountyLedger);
+	// LedgerLink is true for users who may open the unit's ledger page (to upload the first one).
+	// Quality holds the data-quality flags of the unit's return of the page's month. The handler
+	// sets all three: they depend on the viewer and on rows it reads.
+	Ledger     *CountyLedger
+	LedgerLink bool
+	Quality    *QualitySection
 }
 
 // NewUnitPage builds the page of one unit; versions are the unit's return versions, newest first or

@@ -28,14 +28,12 @@ func (s *Server) countyPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	ledger, err := s.countyLedger(c, code, view.Period)
-	if err != nil {
+	if view.Ledger, err = s.countyLedger(c, code, view.Period); err != nil {
 		return err
 	}
-	quality, err := s.qualityOfLatest(c, view.Code, view.Period)
-	if err != nil {
+	if view.Quality, err = s.qualityOfLatest(c, view.Code, view.Period); err != nil {
 		return err
 	}
-	return s.render(c, "county.html", "county", view.Name, countyPageData{UnitPage: view, Ledger: ledger,
-		LedgerLink: s.requireLedgerReader(c, view.Code) == nil, Quality: quality})
+	view.LedgerLink = s.requireLedgerReader(c, view.Code) == nil
+	return s.render(c, "county.html", "county", view.Name, view)
 }

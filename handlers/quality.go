@@ -2,31 +2,13 @@ package handlers
 
 import (
 	"errors"
-	"fmt"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
+	"ruralkpi/dashboards"
 	"ruralkpi/models"
 )
-
-// flagLink is a figure a flag compared, linked to the return it belongs to.
-type flagLink struct{ Label, URL string }
-
-// flagView is a data-quality flag as pages show it.
-type flagView struct {
-	Key, RuleLabel, Message string
-	Links                   []flagLink
-}
-
-// qualityData is the data-quality section of the preview, the review queue and the unit page.
-type qualityData struct {
-	Flags     []flagView
-	Dismissed int
-	// Office may dismiss a flag (with a reason); Back is where the dismissal returns to.
-	Office     bool
-	CSRF, Back string
-}
 
 // activeFlags flags a unit's return of a month and leaves out those the office dismissed, counting them.
 func (s *Server) activeFlags(unit, period string, values map[string]float64) ([]models.QualityFlag, int, error) {
@@ -42,44 +24,19 @@ func (s *Server) activeFlags(unit, period string, values map[string]float64) ([]
 	return s.Store.ActiveFlags(models.QualityFlags(in))
 }
 
-// qualityFor flags a unit's return of a month (values are its figures) and lays the flags out.
-// Flags never refuse anything; they ask the office and the clerk to look twice.
-func (s *Server) qualityFor(c *fiber.Ctx, unit, period string, values map[string]float64) (*qualityData, error) {
+// qualityFor flags a unit's return of a month (values are its figures) and lays the flags out
+// for the viewer; nil when there is nothing to show.
+func (s *Server) qualityFor(c *fiber.Ctx, unit, period string, values map[string]float64) (*dashboards.QualitySection, error) {
 	flags, dismissed, err := s.activeFlags(unit, period, values)
-	if err != nil || flags == nil && dismissed == 0 {
+	if err != nil {
 		return nil, err
 	}
-	q := &qualityData{Dismissed: dismissed, Office: currentUser(c).Role == models.RoleOffice, Back: string(c.Request().URI().RequestURI())}
-	if token, ok := c.Locals(localCSRF).(string); ok {
-		q.CSRF = token
-	}
+	csrf, _ := c.Locals(localCSRF).(string)
+	back := string(c.Request().URI().RequestURI())
 	if c.Method() != fiber.MethodGet {
-		q.Back = "/review"
+		back = "/review"
 	}
-	for _, f := range flags {
-		v := flagView{Key: f.Key, RuleLabel: models.QualityRule(f.Rule).Label(), Message: f.Message}
-		for _, ref := range f.Compared {
-			v.Links = append(v.Links, s.figureLink(ref))
-		}
-		q.Flags = append(q.Flags, v)
-	}
-	return q, nil
-}
-
-// figureLink links a figure a flag compared: the return's history of the month, or the ledger
-// snapshot the unit's ledger figure comes from.
-func (s *Server) figureLink(ref models.FigureRef) flagLink {
-	label := s.Plan.UnitName(ref.Unit) + " " + ref.Period
-	if ref.LedgerSnapshot != 0 {
-		label += " 网点台账"
-	}
-	if ind, ok := s.Plan.Indicator(ref.Indicator); ok {
-		label += " " + ind.Name + " " + models.FormatNumber(ref.Value)
-	}
-	if ref.LedgerSnapshot != 0 {
-		return flagLink{Label: label, URL: fmt.Sprintf("/ledger/%s?snapshot=%d", ref.Unit, ref.LedgerSnapshot)}
-	}
-	return flagLink{Label: label, URL: "/returns/history?county=" + ref.Unit + "&period=" + ref.Period}
+	return dashboards.NewQualitySection(s.Plan, flags, dismissed, currentUser(c).Role == models.RoleOffice, csrf, back), nil
 }
 
 // figures turns a return's values into figures by indicator.
@@ -88,7 +45,7 @@ func figures(values []models.ReturnValue) map[string]float64 {
 }
 
 // qualityOfLatest flags the newest version of a unit's return of a month; nil when there is none.
-func (s *Server) qualityOfLatest(c *fiber.Ctx, unit, period string) (*qualityData, error) {
+func (s *Server) qualityOfLatest(c *fiber.Ctx, unit, period string) (*dashboards.QualitySection, error) {
 	v, err := s.Store.LatestVersion(unit, period)
 	if errors.Is(err, models.ErrNotFound) {
 		return nil, nil

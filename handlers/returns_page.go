@@ -3,6 +3,7 @@ package handlers
 import (
 	"github.com/gofiber/fiber/v2"
 
+	"ruralkpi/dashboards"
 	"ruralkpi/importers"
 	"ruralkpi/models"
 )
@@ -28,7 +29,7 @@ type previewData struct {
 	FileName string
 	Stored   bool
 	// Quality lists the data-quality flags of a return that passed its checks.
-	Quality *qualityData
+	Quality *dashboards.QualitySection
 }
 
 // previewRow is one figure of a previewed return beside the stored version's.

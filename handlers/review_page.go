@@ -8,20 +8,6 @@ import (
 	"ruralkpi/models"
 )
 
-// reviewPageData is dashboards.ReviewPage with the data-quality flags of each version in the
-// office's queue. The flags' view (qualityData) is still built in handlers/quality.go, which another
-// branch is reworking; when it moves to dashboards, Quality joins dashboards.ReviewRow.
-type reviewPageData struct {
-	dashboards.ReviewPage
-	Pending []reviewPendingRow
-}
-
-// reviewPendingRow is a version waiting for review and its data-quality flags.
-type reviewPendingRow struct {
-	dashboards.ReviewRow
-	Quality *qualityData
-}
-
 // reviewPage shows the office the versions and ledger snapshots waiting for review and recent
 // decisions; a county user sees its own unit's with the office's decisions and reasons.
 func (s *Server) reviewPage(c *fiber.Ctx) error {
@@ -50,15 +36,13 @@ func (s *Server) reviewPage(c *fiber.Ctx) error {
 	if in.Names, err = s.displayNames(); err != nil {
 		return err
 	}
-	data := reviewPageData{ReviewPage: dashboards.NewReviewPage(s.Plan, in)}
-	for _, row := range data.ReviewPage.Pending {
-		q, err := s.qualityOfLatest(c, row.UnitCode, row.Period)
-		if err != nil {
+	page := dashboards.NewReviewPage(s.Plan, in)
+	for i, row := range page.Pending {
+		if page.Pending[i].Quality, err = s.qualityOfLatest(c, row.UnitCode, row.Period); err != nil {
 			return err
 		}
-		data.Pending = append(data.Pending, reviewPendingRow{ReviewRow: row, Quality: q})
 	}
-	return s.render(c, "review.html", "review", "月报审核", data)
+	return s.render(c, "review.html", "review", "月报审核", page)
 }
 
 // displayNames maps user names to display names (office → 工作专班办公室); a user without a
