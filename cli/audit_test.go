@@ -11,7 +11,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"ruralkpi/importers"
+	"ruralkpi/importers/ledger"
 	"ruralkpi/models"
 	"ruralkpi/store"
 )
@@ -75,7 +75,7 @@ func TestEveryCLIChangeIsAuditedOnce(t *testing.T) {
 		return p
 	}
 	var villages bytes.Buffer
-	if err := importers.WriteLedgerTemplate(&villages, "麒麟区", []importers.LedgerVillage{{Township: "越州镇", Name: "潇湘村"}}, nil); err != nil {
+	if err := ledger.WriteTemplate(&villages, "麒麟区", []ledger.Village{{Township: "越州镇", Name: "潇湘村"}}, nil); err != nil {
 		t.Fatal(err)
 	}
 	// Only serve and user add create a database: the first user creates it for the template.
@@ -162,14 +162,14 @@ func cliLedgerFile(t *testing.T) []byte {
 	t.Helper()
 	f := excelize.NewFile()
 	defer f.Close()
-	_ = f.SetSheetName("Sheet1", importers.LedgerSheetName)
+	_ = f.SetSheetName("Sheet1", ledger.SheetName)
 	var header []any
-	for _, c := range importers.LedgerColumns()[:12] {
+	for _, c := range ledger.Columns()[:12] {
 		header = append(header, c.Header)
 	}
 	row := []any{"P001", "潇湘村快递服务站", "越州镇", "潇湘村", "2023-08-15", "运营中", nil, "是", "否", 12000, 3000, "中国邮政"}
-	_ = f.SetSheetRow(importers.LedgerSheetName, "A1", &header)
-	_ = f.SetSheetRow(importers.LedgerSheetName, "A2", &row)
+	_ = f.SetSheetRow(ledger.SheetName, "A1", &header)
+	_ = f.SetSheetRow(ledger.SheetName, "A2", &row)
 	var buf bytes.Buffer
 	if err := f.Write(&buf); err != nil {
 		t.Fatal(err)

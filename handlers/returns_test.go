@@ -171,7 +171,7 @@ func TestReturnUploadAPI(t *testing.T) {
 		t.Errorf("same file again: %d %s", status, body)
 	}
 
-	bad, err := os.ReadFile("../importers/testdata/bad_values.xlsx")
+	bad, err := os.ReadFile("../importers/returns/testdata/bad_values.xlsx")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -303,7 +303,7 @@ func TestCountyUserIsConfinedToOwnUnit(t *testing.T) {
 	if status, _ := get(t, app, "/api/v1/returns/template?county=530303&period=2024-06"); status != 200 {
 		t.Errorf("own template: %d", status)
 	}
-	file, err := os.ReadFile("../importers/testdata/ok_template.xlsx")
+	file, err := os.ReadFile("../importers/returns/testdata/ok_template.xlsx")
 	if err != nil {
 		t.Fatal(err)
 	}

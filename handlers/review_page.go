@@ -4,7 +4,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"ruralkpi/dashboards"
-	"ruralkpi/importers"
+	"ruralkpi/importers/returns"
 	"ruralkpi/models"
 )
 
@@ -82,7 +82,7 @@ func (s *Server) reviewRow(v models.ReturnVersion, latest bool) reviewRow {
 	row := reviewRow{ReturnVersion: v, UnitName: v.UnitCode, StatusLabel: models.ReviewStatus(v.Status).Label(), PeriodLabel: v.Period, Latest: latest,
 		Color: dashboards.ReviewColor(v.Status)}
 	row.Uploaded = localTime(v.UploadedAt)
-	row.LaterFlags = importers.LaterMonthsFlags(v.Warnings)
+	row.LaterFlags = returns.LaterMonthsFlags(v.Warnings)
 	if unit, ok := s.Plan.Unit(v.UnitCode); ok {
 		row.UnitName = unit.Name
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"ruralkpi/importers"
+	"ruralkpi/importers/ledger"
 	"ruralkpi/models"
 )
 
@@ -422,7 +423,7 @@ func (w *writePathEnv) villagesFile(t *testing.T) []byte {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	_ = f.SetSheetRow(importers.LedgerVillageSheet, "A2", &[]any{"越州镇", "潇湘村", "530302100200"})
+	_ = f.SetSheetRow(ledger.VillageSheet, "A2", &[]any{"越州镇", "潇湘村", "530302100200"})
 	var out bytes.Buffer
 	if err := f.Write(&out); err != nil {
 		t.Fatal(err)
