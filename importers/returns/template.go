@@ -256,15 +256,40 @@ func (tw *templateWriter) writeHeaderCells(sheet string, row int) error {
 	return nil
 }
 
+// writeMonthly writes the monthly sheet: title and header cells, the column headers, one row per
+// indicator, then its layout; the sheet is protected but for the yellow cells.
 func (tw *templateWriter) writeMonthly() error {
 	f, sheet := tw.f, SheetMonthly
 	if _, err := f.NewSheet(sheet); err != nil {
 		return err
 	}
-	if err := f.SetCellStr(sheet, "A1", fmt.Sprintf("%s · %s月报（%s）", tw.in.Plan.Name, tw.unit.Name, tw.period.Label())); err != nil {
+	if err := tw.writeMonthlyTop(sheet); err != nil {
 		return err
 	}
-	if err := f.SetCellStyle(sheet, "A1", "A1", tw.styles.title); err != nil {
+	prevLabel := "无"
+	if tw.in.Previous.Period != "" {
+		prevLabel = tw.in.Previous.Period
+	}
+	headers := []string{headerCode, headerName, headerUnit, headerBasis, headerCityTarget, headerAllocation,
+		headerPrevious + "（" + prevLabel + "）", headerValuePrefix + "（截至本月）", headerNote}
+	if err := tw.writeColumnHeaders(sheet, monthlyHeaderRow, headers); err != nil {
+		return err
+	}
+	for i, ind := range TemplateIndicators(tw.in.Plan) {
+		if err := tw.writeIndicatorRow(sheet, monthlyHeaderRow+1+i, ind); err != nil {
+			return err
+		}
+	}
+	if err := tw.layOutMonthly(sheet); err != nil {
+		return err
+	}
+	return tw.protect(sheet)
+}
+
+// writeMonthlyTop writes the monthly sheet's title, header cells and the one-line instruction.
+func (tw *templateWriter) writeMonthlyTop(sheet string) error {
+	f := tw.f
+	if err := tw.writeTitle(sheet, fmt.Sprintf("%s · %s月报（%s）", tw.in.Plan.Name, tw.unit.Name, tw.period.Label())); err != nil {
 		return err
 	}
 	if err := tw.writeHeaderCells(sheet, monthlyMetaRow); err != nil {
@@ -278,92 +303,135 @@ func (tw *templateWriter) writeMonthly() error {
 			return err
 		}
 	}
-	if err := f.SetRowHeight(sheet, 1, 26); err != nil {
+	return f.SetRowHeight(sheet, 1, 26)
+}
+
+// writeTitle writes a sheet's title in A1.
+func (tw *templateWriter) writeTitle(sheet, title string) error {
+	if err := tw.f.SetCellStr(sheet, "A1", title); err != nil {
 		return err
 	}
-	prevLabel := "无"
-	if tw.in.Previous.Period != "" {
-		prevLabel = tw.in.Previous.Period
-	}
-	headers := []string{headerCode, headerName, headerUnit, headerBasis, headerCityTarget, headerAllocation,
-		headerPrevious + "（" + prevLabel + "）", headerValuePrefix + "（截至本月）", headerNote}
+	return tw.f.SetCellStyle(sheet, "A1", "A1", tw.styles.title)
+}
+
+// writeColumnHeaders writes a row of column headers from column A, in the header style.
+func (tw *templateWriter) writeColumnHeaders(sheet string, row int, headers []string) error {
 	for i, h := range headers {
-		addr := cellName(i, monthlyHeaderRow)
-		if err := f.SetCellStr(sheet, addr, h); err != nil {
+		if err := tw.f.SetCellStr(sheet, cellName(i, row), h); err != nil {
 			return err
 		}
 	}
-	if err := f.SetCellStyle(sheet, "A4", cellName(len(headers)-1, monthlyHeaderRow), tw.styles.header); err != nil {
+	return tw.f.SetCellStyle(sheet, cellName(0, row), cellName(len(headers)-1, row), tw.styles.header)
+}
+
+// writeIndicatorRow writes one indicator's row: the reference cells (code to last month's figure),
+// then the figure and note cells, pre-filled from the month's stored version, with their
+// validations.
+func (tw *templateWriter) writeIndicatorRow(sheet string, row int, ind models.Indicator) error {
+	refs := []any{ind.Code, ind.Name, ind.Unit, basis(ind.Kind), nil, nil, nil}
+	if t, ok := tw.target(ind.Code); ok {
+		refs[4] = t
+	}
+	if a, ok := tw.in.Allocations[ind.Code]; ok {
+		refs[5] = a
+	}
+	if v, ok := previousFigure(tw.in, tw.period, ind); ok {
+		refs[6] = v
+	}
+	for col, v := range refs {
+		style := tw.styles.ref
+		if col >= 4 {
+			style = tw.styles.number
+		}
+		if err := tw.setStyled(sheet, cellName(col, row), v, style); err != nil {
+			return err
+		}
+	}
+	valueCell, noteCell := cellName(7, row), cellName(8, row)
+	if err := tw.prefillFigure(sheet, ind.Code, valueCell, noteCell); err != nil {
 		return err
 	}
-	for i, ind := range TemplateIndicators(tw.in.Plan) {
-		row := monthlyHeaderRow + 1 + i
-		refs := []any{ind.Code, ind.Name, ind.Unit, basis(ind.Kind), nil, nil, nil}
-		if t, ok := tw.target(ind.Code); ok {
-			refs[4] = t
-		}
-		if a, ok := tw.in.Allocations[ind.Code]; ok {
-			refs[5] = a
-		}
-		if v, ok := previousFigure(tw.in, tw.period, ind); ok {
-			refs[6] = v
-		}
-		for col, v := range refs {
-			addr := cellName(col, row)
-			if v != nil {
-				if err := f.SetCellValue(sheet, addr, v); err != nil {
-					return err
-				}
-			}
-			style := tw.styles.ref
-			if col >= 4 {
-				style = tw.styles.number
-			}
-			if err := f.SetCellStyle(sheet, addr, addr, style); err != nil {
-				return err
-			}
-		}
-		valueCell, noteCell := cellName(7, row), cellName(8, row)
-		for _, x := range tw.in.Current.Values {
-			if x.Indicator != ind.Code {
-				continue
-			}
-			if err := f.SetCellValue(sheet, valueCell, x.Value); err != nil {
-				return err
-			}
-			if x.Note != "" {
-				if err := f.SetCellStr(sheet, noteCell, models.SafeCell(x.Note)); err != nil {
-					return err
-				}
-			}
-		}
-		if err := f.SetCellStyle(sheet, valueCell, valueCell, tw.styles.input); err != nil {
-			return err
-		}
-		if err := f.SetCellStyle(sheet, noteCell, noteCell, tw.styles.note); err != nil {
-			return err
-		}
-		if err := f.AddDataValidation(sheet, figureValidation(ind, valueCell)); err != nil {
-			return err
-		}
-		if err := f.AddDataValidation(sheet, noteValidation(noteCell)); err != nil {
+	return tw.styleAndValidate(sheet, []inputCell{
+		{valueCell, tw.styles.input, figureValidation(ind, valueCell)},
+		{noteCell, tw.styles.note, noteValidation(noteCell)},
+	})
+}
+
+// setStyled writes a value (none when v is nil) and a style into one cell.
+func (tw *templateWriter) setStyled(sheet, addr string, v any, style int) error {
+	if v != nil {
+		if err := tw.f.SetCellValue(sheet, addr, v); err != nil {
 			return err
 		}
 	}
-	widths := map[string]float64{"A": 22, "B": 40, "C": 9, "D": 16, "E": 13, "F": 14, "G": 16, "H": 16, "I": 36}
-	for col, w := range widths {
-		if err := f.SetColWidth(sheet, col, col, w); err != nil {
+	return tw.f.SetCellStyle(sheet, addr, addr, style)
+}
+
+// prefillFigure writes the month's stored figure and note of an indicator, when there are any.
+func (tw *templateWriter) prefillFigure(sheet, code, valueCell, noteCell string) error {
+	for _, x := range tw.in.Current.Values {
+		if x.Indicator != code {
+			continue
+		}
+		if err := tw.f.SetCellValue(sheet, valueCell, x.Value); err != nil {
 			return err
 		}
+		if x.Note != "" {
+			if err := tw.f.SetCellStr(sheet, noteCell, models.SafeCell(x.Note)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// inputCell is a cell the clerk fills: its style and, when not nil, what it may hold.
+type inputCell struct {
+	addr  string
+	style int
+	valid *excelize.DataValidation
+}
+
+// styleAndValidate styles the input cells, then adds their validations, in that order.
+func (tw *templateWriter) styleAndValidate(sheet string, cells []inputCell) error {
+	for _, c := range cells {
+		if err := tw.f.SetCellStyle(sheet, c.addr, c.addr, c.style); err != nil {
+			return err
+		}
+	}
+	for _, c := range cells {
+		if c.valid == nil {
+			continue
+		}
+		if err := tw.f.AddDataValidation(sheet, c.valid); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// setColWidths sets the widths of the named columns.
+func (tw *templateWriter) setColWidths(sheet string, widths map[string]float64) error {
+	for col, w := range widths {
+		if err := tw.f.SetColWidth(sheet, col, col, w); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// layOutMonthly sets the monthly sheet's column widths and header height and freezes the rows above
+// the first indicator, with the first figure cell selected.
+func (tw *templateWriter) layOutMonthly(sheet string) error {
+	f := tw.f
+	if err := tw.setColWidths(sheet, map[string]float64{"A": 22, "B": 40, "C": 9, "D": 16, "E": 13, "F": 14, "G": 16, "H": 16, "I": 36}); err != nil {
+		return err
 	}
 	if err := f.SetRowHeight(sheet, monthlyHeaderRow, 32); err != nil {
 		return err
 	}
-	if err := f.SetPanes(sheet, &excelize.Panes{Freeze: true, YSplit: monthlyHeaderRow, TopLeftCell: "A5", ActivePane: "bottomLeft",
-		Selection: []excelize.Selection{{SQRef: "H5", ActiveCell: "H5", Pane: "bottomLeft"}}}); err != nil {
-		return err
-	}
-	return tw.protect(sheet)
+	return f.SetPanes(sheet, &excelize.Panes{Freeze: true, YSplit: monthlyHeaderRow, TopLeftCell: "A5", ActivePane: "bottomLeft",
+		Selection: []excelize.Selection{{SQRef: "H5", ActiveCell: "H5", Pane: "bottomLeft"}}})
 }
 
 // currentLine tells the clerk the month's stored figures are pre-filled; blank when none are.
@@ -417,34 +485,20 @@ func noteValidation(cell string) *excelize.DataValidation {
 	return dv
 }
 
+// writeMilestones writes the milestone sheet: title and header cells, the column headers, one row
+// per milestone due (or a line saying there is none), then the column widths; the sheet is protected
+// but for the input cells.
 func (tw *templateWriter) writeMilestones() error {
 	f, sheet := tw.f, SheetMilestones
 	if _, err := f.NewSheet(sheet); err != nil {
 		return err
 	}
-	if err := f.SetCellStr(sheet, "A1", fmt.Sprintf("%s · 里程碑进展（%s）", tw.unit.Name, tw.period.Label())); err != nil {
+	if err := tw.writeMilestonesTop(sheet); err != nil {
 		return err
-	}
-	if err := f.SetCellStyle(sheet, "A1", "A1", tw.styles.title); err != nil {
-		return err
-	}
-	if err := tw.writeHeaderCells(sheet, 2); err != nil {
-		return err
-	}
-	if err := f.MergeCell(sheet, "A1", "G1"); err != nil {
-		return err
-	}
-	if err := f.SetRowHeight(sheet, 1, 26); err != nil {
-		return err
-	}
-	headers := []string{headerCode, headerMilestone, headerDueYear, headerPrevState, headerState, headerDoneOn, headerMilestoneNote}
-	for i, h := range headers {
-		if err := f.SetCellStr(sheet, cellName(i, milestoneHeaderRow+1), h); err != nil {
-			return err
-		}
 	}
 	headerRow := milestoneHeaderRow + 1
-	if err := f.SetCellStyle(sheet, cellName(0, headerRow), cellName(len(headers)-1, headerRow), tw.styles.header); err != nil {
+	headers := []string{headerCode, headerMilestone, headerDueYear, headerPrevState, headerState, headerDoneOn, headerMilestoneNote}
+	if err := tw.writeColumnHeaders(sheet, headerRow, headers); err != nil {
 		return err
 	}
 	dues := TemplateMilestones(tw.in.Plan, tw.unit.Code)
@@ -453,80 +507,112 @@ func (tw *templateWriter) writeMilestones() error {
 			return err
 		}
 	}
-	lastDay := time.Date(tw.period.Year, time.Month(tw.period.Month)+1, 0, 0, 0, 0, 0, time.UTC)
 	for i, m := range dues {
-		row := headerRow + 1 + i
-		ind, _ := tw.in.Plan.Indicator(m.Indicator)
-		label := ind.Name
-		if m.Label != "" {
-			label = m.Label
-		}
-		refs := []any{ind.Code, label, m.Year, stateLabel(tw.in.Previous.Milestones[ind.Code])}
-		for col, v := range refs {
-			addr := cellName(col, row)
-			if err := f.SetCellValue(sheet, addr, v); err != nil {
-				return err
-			}
-			if err := f.SetCellStyle(sheet, addr, addr, tw.styles.ref); err != nil {
-				return err
-			}
-		}
-		stateCell, dateCell, noteCell := cellName(4, row), cellName(5, row), cellName(6, row)
-		for _, cur := range tw.in.Current.Milestones {
-			if cur.Indicator != ind.Code {
-				continue
-			}
-			for addr, v := range map[string]string{stateCell: stateLabel(cur.State), noteCell: cur.Note} {
-				if v == "" {
-					continue
-				}
-				if err := f.SetCellStr(sheet, addr, models.SafeCell(v)); err != nil {
-					return err
-				}
-			}
-			if done, err := time.Parse("2006-01-02", cur.DoneOn); err == nil {
-				if err := f.SetCellValue(sheet, dateCell, done); err != nil {
-					return err
-				}
-			}
-		}
-		for _, c := range []struct {
-			addr  string
-			style int
-		}{{stateCell, tw.styles.input}, {dateCell, tw.styles.date}, {noteCell, tw.styles.note}} {
-			if err := f.SetCellStyle(sheet, c.addr, c.addr, c.style); err != nil {
-				return err
-			}
-		}
-		states := excelize.NewDataValidation(true)
-		states.Sqref = stateCell
-		if err := states.SetDropList([]string{stateNotStarted, stateInProgress, stateDone}); err != nil {
-			return err
-		}
-		states.SetError(excelize.DataValidationErrorStyleStop, "请从下拉框选择", "状态只能是 未启动、建设中 或 已完成。")
-		if err := f.AddDataValidation(sheet, states); err != nil {
-			return err
-		}
-		dates := excelize.NewDataValidation(true)
-		dates.Sqref = dateCell
-		first := time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
-		if err := dates.SetRange(serial(first), serial(lastDay), excelize.DataValidationTypeDate, excelize.DataValidationOperatorBetween); err != nil {
-			return err
-		}
-		dates.SetError(excelize.DataValidationErrorStyleStop, "请填日期", "请按 2024-06-15 的格式填写，且不晚于填报月份的最后一天。")
-		if err := f.AddDataValidation(sheet, dates); err != nil {
-			return err
-		}
-		if err := f.AddDataValidation(sheet, noteValidation(noteCell)); err != nil {
+		if err := tw.writeMilestoneRow(sheet, headerRow+1+i, m); err != nil {
 			return err
 		}
 	}
-	for col, w := range map[string]float64{"A": 22, "B": 46, "C": 12, "D": 14, "E": 12, "F": 14, "G": 36, "H": 12} {
-		if err := f.SetColWidth(sheet, col, col, w); err != nil {
-			return err
-		}
+	if err := tw.setColWidths(sheet, map[string]float64{"A": 22, "B": 46, "C": 12, "D": 14, "E": 12, "F": 14, "G": 36, "H": 12}); err != nil {
+		return err
 	}
 	return tw.protect(sheet)
+}
+
+// writeMilestonesTop writes the milestone sheet's title and header cells.
+func (tw *templateWriter) writeMilestonesTop(sheet string) error {
+	if err := tw.writeTitle(sheet, fmt.Sprintf("%s · 里程碑进展（%s）", tw.unit.Name, tw.period.Label())); err != nil {
+		return err
+	}
+	if err := tw.writeHeaderCells(sheet, 2); err != nil {
+		return err
+	}
+	if err := tw.f.MergeCell(sheet, "A1", "G1"); err != nil {
+		return err
+	}
+	return tw.f.SetRowHeight(sheet, 1, 26)
+}
+
+// writeMilestoneRow writes one milestone's row: the reference cells (code, name, due year, last
+// month's state), then the state, date and note cells, pre-filled from the month's stored version,
+// with their validations.
+func (tw *templateWriter) writeMilestoneRow(sheet string, row int, m models.MilestoneDue) error {
+	ind, _ := tw.in.Plan.Indicator(m.Indicator)
+	label := ind.Name
+	if m.Label != "" {
+		label = m.Label
+	}
+	refs := []any{ind.Code, label, m.Year, stateLabel(tw.in.Previous.Milestones[ind.Code])}
+	for col, v := range refs {
+		if err := tw.setStyled(sheet, cellName(col, row), v, tw.styles.ref); err != nil {
+			return err
+		}
+	}
+	stateCell, dateCell, noteCell := cellName(4, row), cellName(5, row), cellName(6, row)
+	if err := tw.prefillMilestone(sheet, ind.Code, stateCell, dateCell, noteCell); err != nil {
+		return err
+	}
+	states, err := stateValidation(stateCell)
+	if err != nil {
+		return err
+	}
+	dates, err := tw.doneOnValidation(dateCell)
+	if err != nil {
+		return err
+	}
+	return tw.styleAndValidate(sheet, []inputCell{
+		{stateCell, tw.styles.input, states},
+		{dateCell, tw.styles.date, dates},
+		{noteCell, tw.styles.note, noteValidation(noteCell)},
+	})
+}
+
+// prefillMilestone writes the month's stored state, completion date and note of a milestone, when
+// there are any.
+func (tw *templateWriter) prefillMilestone(sheet, code, stateCell, dateCell, noteCell string) error {
+	for _, cur := range tw.in.Current.Milestones {
+		if cur.Indicator != code {
+			continue
+		}
+		for addr, v := range map[string]string{stateCell: stateLabel(cur.State), noteCell: cur.Note} {
+			if v == "" {
+				continue
+			}
+			if err := tw.f.SetCellStr(sheet, addr, models.SafeCell(v)); err != nil {
+				return err
+			}
+		}
+		if done, err := time.Parse("2006-01-02", cur.DoneOn); err == nil {
+			if err := tw.f.SetCellValue(sheet, dateCell, done); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// stateValidation lets a state cell take only one of the three states, from a drop-down.
+func stateValidation(cell string) (*excelize.DataValidation, error) {
+	dv := excelize.NewDataValidation(true)
+	dv.Sqref = cell
+	if err := dv.SetDropList([]string{stateNotStarted, stateInProgress, stateDone}); err != nil {
+		return nil, err
+	}
+	dv.SetError(excelize.DataValidationErrorStyleStop, "请从下拉框选择", "状态只能是 未启动、建设中 或 已完成。")
+	return dv, nil
+}
+
+// doneOnValidation lets a completion-date cell take only a date from 2000 to the last day of the
+// month reported.
+func (tw *templateWriter) doneOnValidation(cell string) (*excelize.DataValidation, error) {
+	dv := excelize.NewDataValidation(true)
+	dv.Sqref = cell
+	first := time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+	lastDay := time.Date(tw.period.Year, time.Month(tw.period.Month)+1, 0, 0, 0, 0, 0, time.UTC)
+	if err := dv.SetRange(serial(first), serial(lastDay), excelize.DataValidationTypeDate, excelize.DataValidationOperatorBetween); err != nil {
+		return nil, err
+	}
+	dv.SetError(excelize.DataValidationErrorStyleStop, "请填日期", "请按 2024-06-15 的格式填写，且不晚于填报月份的最后一天。")
+	return dv, nil
 }
 
 // serial is the Excel date serial number of a day.
