@@ -53,6 +53,12 @@ type Parsed struct {
 	Accepted int
 }
 
+// ledgerLimits are the caller's limits with the reader's refusals calling the file a 台账.
+func ledgerLimits(l xlsx.Limits) xlsx.Limits {
+	l.Noun = "台账"
+	return l
+}
+
 // OK reports whether the ledger may be stored.
 func (li Parsed) OK() bool { return len(li.Problems) == 0 }
 
@@ -60,7 +66,7 @@ func (li Parsed) OK() bool { return len(li.Problems) == 0 }
 // corrupt) come back as an error carrying a Chinese message (*models.Error); everything wrong
 // inside the sheet comes back as Problems. It returns the file's bytes for keeping.
 func Parse(r io.Reader, chk Check) (Parsed, []byte, error) {
-	data, err := xlsx.ReadFile(r, chk.Limits)
+	data, err := xlsx.ReadFile(r, ledgerLimits(chk.Limits))
 	if err != nil {
 		return Parsed{}, nil, err
 	}
@@ -76,7 +82,7 @@ func ParseBytes(data []byte, chk Check) (Parsed, error) {
 // ParseAt is Parse for a file that can be read at offsets, such as an upload spooled
 // to disk.
 func ParseAt(r io.ReaderAt, size int64, chk Check) (Parsed, error) {
-	wb, err := xlsx.Open(r, size, chk.Limits)
+	wb, err := xlsx.Open(r, size, ledgerLimits(chk.Limits))
 	if err != nil {
 		return Parsed{}, err
 	}

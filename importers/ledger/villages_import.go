@@ -18,11 +18,17 @@ type VillageList struct {
 	Problems []Problem
 }
 
+// villageListLimits are the caller's limits with the reader's refusals calling the file a 行政村名录.
+func villageListLimits(l xlsx.Limits) xlsx.Limits {
+	l.Noun = VillageSheet
+	return l
+}
+
 // ParseVillages reads a village reference list: the 行政村名录 sheet of the ledger template
 // (or the first sheet) with the columns 乡（镇、街道）, 行政村（社区） and, optionally, 统计用区划代码.
 // Every problem is listed with its cell; the list must not be stored when there is any.
 func ParseVillages(r io.Reader, limits xlsx.Limits) (VillageList, error) {
-	data, err := xlsx.ReadFile(r, limits)
+	data, err := xlsx.ReadFile(r, villageListLimits(limits))
 	if err != nil {
 		return VillageList{}, err
 	}
@@ -32,7 +38,7 @@ func ParseVillages(r io.Reader, limits xlsx.Limits) (VillageList, error) {
 // ParseVillagesAt is ParseVillages for a file read at offsets (an upload spooled to
 // disk), so that the upload is never held in memory.
 func ParseVillagesAt(r io.ReaderAt, size int64, limits xlsx.Limits) (VillageList, error) {
-	wb, err := xlsx.Open(r, size, limits)
+	wb, err := xlsx.Open(r, size, villageListLimits(limits))
 	if err != nil {
 		return VillageList{}, err
 	}

@@ -39,6 +39,17 @@ type Limits struct {
 	// MaxSmallPartBytes bounds the parts read whole (the workbook and its relationships), which
 	// are a few kilobytes in any real workbook.
 	MaxSmallPartBytes int64
+	// Noun names what the caller reads (台账, 行政村名录) in the refusals: "文件过大：台账文件不能超过
+	// 64 MB", "超出台账的正常规模". The reader knows nothing of ledgers; blank reads as 表格.
+	Noun string
+}
+
+// noun is what the refusals call the file: Noun, or 表格 when the caller named nothing.
+func (l Limits) noun() string {
+	if l.Noun == "" {
+		return "表格"
+	}
+	return l.Noun
 }
 
 // DefaultLimits fits a province-scale ledger (200,000 points) with room to spare.
@@ -111,7 +122,7 @@ func ReadFile(r io.Reader, limits Limits) ([]byte, error) {
 		return nil, fmt.Errorf("xlsx: read upload: %w", err)
 	}
 	if int64(len(data)) > limits.MaxFileBytes {
-		return nil, models.Errorf(models.ETooLarge, "文件过大：台账文件不能超过 %d MB。", limits.MaxFileBytes>>20)
+		return nil, models.Errorf(models.ETooLarge, "文件过大：%s文件不能超过 %d MB。", limits.noun(), limits.MaxFileBytes>>20)
 	}
 	return data, nil
 }
@@ -119,7 +130,7 @@ func ReadFile(r io.Reader, limits Limits) ([]byte, error) {
 // Open opens an .xlsx (in memory or a spooled file) and reads its list of sheets.
 func Open(r io.ReaderAt, size int64, limits Limits) (*Workbook, error) {
 	if size > limits.MaxFileBytes {
-		return nil, models.Errorf(models.ETooLarge, "文件过大：台账文件不能超过 %d MB。", limits.MaxFileBytes>>20)
+		return nil, models.Errorf(models.ETooLarge, "文件过大：%s文件不能超过 %d MB。", limits.noun(), limits.MaxFileBytes>>20)
 	}
 	zr, err := zip.NewReader(r, size)
 	if err != nil {
@@ -311,7 +322,7 @@ func (wb *Workbook) loadSharedStrings() error {
 	}
 	defer rc.Close()
 	budget := wb.limits.sharedStringBytes()
-	tooMany := models.Errorf(models.ETooLarge, "文件中的文字内容过多（共享字符串超过 %d MB），超出台账的正常规模，请检查文件或拆分后上传。", budget>>20)
+	tooMany := models.Errorf(models.ETooLarge, "文件中的文字内容过多（共享字符串超过 %d MB），超出%s的正常规模，请检查文件或拆分后上传。", budget>>20, wb.limits.noun())
 	var cur []byte // the chunk being filled; the open string is cur[start:]
 	start, open, used := 0, false, 0
 	closeString := func() error {
