@@ -1,8 +1,6 @@
 package cli
 
 import (
-	"bytes"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -15,34 +13,9 @@ import (
 func TestLedgerCommands(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "app.db")
-	write := func(name string, b []byte) string {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, b, 0o600); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
-	var villages bytes.Buffer
-	if err := ledger.WriteTemplate(&villages, "麒麟区", []ledger.Village{{Township: "越州镇", Name: "潇湘村"}}, nil); err != nil {
-		t.Fatal(err)
-	}
-	ledgerFile := func(village string) []byte {
-		f := excelize.NewFile()
-		defer f.Close()
-		_ = f.SetSheetName("Sheet1", ledger.SheetName)
-		var header []any
-		for _, c := range ledger.Columns()[:12] {
-			header = append(header, c.Header)
-		}
-		row := []any{"P001", "潇湘村快递服务站", "越州镇", village, "2023-08-15", "运营中", nil, "是", "否", 12000, 3000, "中国邮政"}
-		_ = f.SetSheetRow(ledger.SheetName, "A1", &header)
-		_ = f.SetSheetRow(ledger.SheetName, "A2", &row)
-		var buf bytes.Buffer
-		if err := f.Write(&buf); err != nil {
-			t.Fatal(err)
-		}
-		return buf.Bytes()
-	}
+	write := func(name string, b []byte) string { return writeTestFile(t, dir, name, b) }
+	villages := cliVillageList(t)
+	ledgerFile := func(village string) []byte { return cliLedgerFile(t, village) }
 	steps := []struct {
 		name    string
 		args    []string
@@ -52,7 +25,7 @@ func TestLedgerCommands(t *testing.T) {
 		outFile string
 	}{
 		{"new database", []string{"user", "add", "--db", db, "--username", "office", "--role", "office"}, 0, "created", "", ""},
-		{"villages", []string{"ledger", "villages", "--db", db, "--county", "530302", write("v.xlsx", villages.Bytes())}, 0, "stored 1 villages", "", ""},
+		{"villages", []string{"ledger", "villages", "--db", db, "--county", "530302", write("v.xlsx", villages)}, 0, "stored 1 villages", "", ""},
 		// June 2024 locked on 2024-07-16: the CLI obeys the lock like the web and the API, dry run too.
 		{"locked month, dry run", []string{"ledger", "import", "--db", db, "--county", "530302", "--period", "2024-06", "--dry-run", write("good.xlsx", ledgerFile("潇湘村"))}, 1, "", "2024年6月网点台账已于2024年7月15日锁定，如需补报或更正，请联系工作专班办公室重新开放。", ""},
 		{"locked month", []string{"ledger", "import", "--db", db, "--county", "530302", "--period", "2024-06", filepath.Join(dir, "good.xlsx")}, 1, "", "锁定", ""},
