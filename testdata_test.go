@@ -13,8 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/xuri/excelize/v2"
-
 	"ruralkpi/cli"
 	"ruralkpi/importers/ledger"
 	"ruralkpi/importers/returns"
@@ -133,35 +131,7 @@ func editReturn(t *testing.T, in returns.TemplateInput, values map[string]any) [
 	if err := returns.WriteTemplate(&buf, in); err != nil {
 		t.Fatal(err)
 	}
-	f, err := excelize.OpenReader(&buf)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := f.GetRows(returns.SheetMonthly)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i, r := range rows {
-		if len(r) == 0 {
-			continue
-		}
-		if v, ok := values[r[0]]; ok {
-			cell, _ := excelize.CoordinatesToCellName(8, i+1)
-			if err := f.SetCellValue(returns.SheetMonthly, cell, v); err != nil {
-				t.Fatal(err)
-			}
-			delete(values, r[0])
-		}
-	}
-	if len(values) > 0 {
-		t.Fatalf("no row for %v", values)
-	}
-	var out bytes.Buffer
-	if _, err := f.WriteTo(&out); err != nil {
-		t.Fatal(err)
-	}
-	return out.Bytes()
+	return testkit.FillReturn(t, buf.Bytes(), values)
 }
 
 // problemLines are the lines of the import command's problem list ("  月报!H6 [code] message").

@@ -18,6 +18,7 @@ import (
 
 	"ruralkpi/importers"
 	"ruralkpi/importers/ledger"
+	"ruralkpi/internal/testkit"
 	"ruralkpi/models"
 )
 
@@ -403,7 +404,7 @@ func (w *writePathEnv) returnFile(t *testing.T, servicePoints int) []byte {
 	if res.status != 200 {
 		t.Fatalf("template: %d %.300s", res.status, res.body)
 	}
-	return fillTemplate(t, []byte(res.body), map[string]any{models.IndServicePoints: servicePoints})
+	return testkit.FillReturn(t, []byte(res.body), map[string]any{models.IndServicePoints: servicePoints})
 }
 
 // ledgerFile is a one-point ledger of 麒麟区 (the village list holds 潇湘村).
