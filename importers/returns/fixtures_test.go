@@ -8,10 +8,11 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -209,12 +210,7 @@ func wpsLikeWorkbook(t *testing.T) []byte {
 func zipOf(t *testing.T, parts map[string][]byte) []byte {
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
-	names := make([]string, 0, len(parts))
-	for n := range parts {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
+	for _, n := range slices.Sorted(maps.Keys(parts)) {
 		w, err := zw.CreateHeader(&zip.FileHeader{Name: n, Method: zip.Deflate})
 		must(t, err)
 		_, err = w.Write(parts[n])
@@ -277,12 +273,7 @@ func lyingZipBomb(t *testing.T) []byte {
 	parts := unzip(t, filledTemplate(t, testkit.Plan(t), testPeriod, goodFilling()))
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
-	names := make([]string, 0, len(parts))
-	for n := range parts {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
+	for _, n := range slices.Sorted(maps.Keys(parts)) {
 		if n != "xl/worksheets/sheet2.xml" {
 			w, err := zw.Create(n)
 			must(t, err)

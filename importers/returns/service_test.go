@@ -1,13 +1,10 @@
 package returns
 
 import (
-	"bytes"
 	"strings"
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/xuri/excelize/v2"
 
 	"ruralkpi/importers"
 	"ruralkpi/internal/testkit"
@@ -39,14 +36,7 @@ func templateFromStore(tb testing.TB, s *store.Store, p *models.Plan, fl filling
 	if err != nil {
 		tb.Fatal(err)
 	}
-	var buf bytes.Buffer
-	if err := WriteTemplate(&buf, in); err != nil {
-		tb.Fatal(err)
-	}
-	f, err := excelize.OpenReader(&buf)
-	if err != nil {
-		tb.Fatal(err)
-	}
+	f := makeTemplate(tb, in)
 	defer f.Close()
 	fill(tb, f, fl)
 	return fileBytes(tb, f)
