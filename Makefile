@@ -63,8 +63,8 @@ test: assets ## run every test (unit, store on SQLite and PostgreSQL, handler, b
 # A short run of each parser's fuzz target (the corpus in testdata/fuzz is replayed by go test too).
 FUZZTIME ?= 15s
 fuzz: ## a short run of each parser's fuzz target (FUZZTIME=15s)
-	$(GO) test ./importers -run '^$$' -fuzz '^FuzzParseReturn$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s
-	$(GO) test ./importers -run '^$$' -fuzz '^FuzzLedgerParse$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s
+	$(GO) test ./importers/returns -run '^$$' -fuzz '^FuzzParseReturn$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s
+	$(GO) test ./importers/ledger -run '^$$' -fuzz '^FuzzLedgerParse$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s
 
 lint: assets ## go mod tidy check, go vet, gofmt and staticcheck (downloads staticcheck through the Go module proxy)
 	@$(GO) mod tidy -diff || { echo "go.mod/go.sum are not tidy: run go mod tidy"; exit 1; }

@@ -13,10 +13,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/xuri/excelize/v2"
-
 	"ruralkpi/cli"
-	"ruralkpi/importers"
+	"ruralkpi/importers/ledger"
+	"ruralkpi/importers/returns"
 	"ruralkpi/internal/testkit"
 	"ruralkpi/models"
 	"ruralkpi/store"
@@ -64,7 +63,7 @@ func TestGenerateTestdata(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer store.Close()
-	in, err := importers.TemplateFor(store, plan, sampleUnit, samplePeriod, "", time.Date(2024, 7, 2, 9, 0, 0, 0, time.UTC))
+	in, err := returns.TemplateFor(store, plan, sampleUnit, samplePeriod, "", time.Date(2024, 7, 2, 9, 0, 0, 0, time.UTC))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,14 +89,14 @@ func TestGenerateTestdata(t *testing.T) {
 	}
 	write(sampleReturn, filled)
 	write(sampleRefused, refused)
-	villages := []importers.LedgerVillage{
+	villages := []ledger.Village{
 		{Township: "越州镇", Name: "潇湘村", Division: "530302104201"},
 		{Township: "越州镇", Name: "石堡村", Division: "530302104202"},
 		{Township: "茨营镇", Name: "茨营村", Division: "530302105201"},
 		{Township: "茨营镇", Name: "红土村", Division: "530302105202"},
 	}
 	var vb bytes.Buffer
-	if err := importers.WriteLedgerVillagesTemplate(&vb, "麒麟区", villages); err != nil {
+	if err := ledger.WriteVillagesTemplate(&vb, "麒麟区", villages); err != nil {
 		t.Fatal(err)
 	}
 	write(sampleVillages, vb.Bytes())
@@ -114,7 +113,7 @@ func TestGenerateTestdata(t *testing.T) {
 		{Code: "530302-003", Name: "茨营村快递驿站", Township: "茨营镇", Village: "茨营村", OpenedOn: day("2024-01-10"), Status: models.LedgerOperating, Direct: true, Income: 21000, Parcels: 5200, Operator: "曲靖某商贸有限公司", HasCoords: true, Lon: 103.77, Lat: 25.42},
 	}
 	var lb bytes.Buffer
-	if err := importers.WriteLedgerTemplate(&lb, "麒麟区", villages, points); err != nil {
+	if err := ledger.WriteTemplate(&lb, "麒麟区", villages, points); err != nil {
 		t.Fatal(err)
 	}
 	write(sampleLedger, lb.Bytes())
@@ -126,41 +125,13 @@ func TestGenerateTestdata(t *testing.T) {
 }
 
 // editReturn writes the template and types the figures into the value column, as a clerk would.
-func editReturn(t *testing.T, in importers.TemplateInput, values map[string]any) []byte {
+func editReturn(t *testing.T, in returns.TemplateInput, values map[string]any) []byte {
 	t.Helper()
 	var buf bytes.Buffer
-	if err := importers.WriteTemplate(&buf, in); err != nil {
+	if err := returns.WriteTemplate(&buf, in); err != nil {
 		t.Fatal(err)
 	}
-	f, err := excelize.OpenReader(&buf)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := f.GetRows(importers.SheetMonthly)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i, r := range rows {
-		if len(r) == 0 {
-			continue
-		}
-		if v, ok := values[r[0]]; ok {
-			cell, _ := excelize.CoordinatesToCellName(8, i+1)
-			if err := f.SetCellValue(importers.SheetMonthly, cell, v); err != nil {
-				t.Fatal(err)
-			}
-			delete(values, r[0])
-		}
-	}
-	if len(values) > 0 {
-		t.Fatalf("no row for %v", values)
-	}
-	var out bytes.Buffer
-	if _, err := f.WriteTo(&out); err != nil {
-		t.Fatal(err)
-	}
-	return out.Bytes()
+	return testkit.FillReturn(t, buf.Bytes(), values)
 }
 
 // problemLines are the lines of the import command's problem list ("  月报!H6 [code] message").

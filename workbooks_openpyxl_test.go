@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"ruralkpi/importers"
+	"ruralkpi/importers/ledger"
 	"ruralkpi/internal/teststore"
 	"ruralkpi/models"
 	"ruralkpi/reports"
@@ -71,7 +72,7 @@ func TestEveryWorkbookDeclaresItsRange(t *testing.T) {
 	if err := af.Write(&alloc); err != nil {
 		t.Fatal(err)
 	}
-	if err := importers.WriteLedgerVillagesTemplate(&villages, "麒麟区", []importers.LedgerVillage{{Township: "越州镇", Name: "潇湘村", Division: "530302104201"}}); err != nil {
+	if err := ledger.WriteVillagesTemplate(&villages, "麒麟区", []ledger.Village{{Township: "越州镇", Name: "潇湘村", Division: "530302104201"}}); err != nil {
 		t.Fatal(err)
 	}
 	for name, b := range map[string][]byte{"closeout.xlsx": closeout.Bytes(), "allocations.xlsx": alloc.Bytes(), "villages.xlsx": villages.Bytes()} {

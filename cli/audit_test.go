@@ -11,7 +11,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"ruralkpi/importers"
+	"ruralkpi/importers/ledger"
 	"ruralkpi/models"
 	"ruralkpi/store"
 )
@@ -67,17 +67,8 @@ func TestCLIMutationsListEveryCommand(t *testing.T) {
 func TestEveryCLIChangeIsAuditedOnce(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "cli.db")
-	write := func(name string, b []byte) string {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, b, 0o600); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
-	var villages bytes.Buffer
-	if err := importers.WriteLedgerTemplate(&villages, "麒麟区", []importers.LedgerVillage{{Township: "越州镇", Name: "潇湘村"}}, nil); err != nil {
-		t.Fatal(err)
-	}
+	write := func(name string, b []byte) string { return writeTestFile(t, dir, name, b) }
+	villages := cliVillageList(t)
 	// Only serve and user add create a database: the first user creates it for the template.
 	if code, _, errOut := run(t, "first-long-password\n", "user", "add", "--db", db, "--username", "first", "--role", "office"); code != 0 {
 		t.Fatalf("user add: %d %s", code, errOut)
@@ -109,8 +100,8 @@ func TestEveryCLIChangeIsAuditedOnce(t *testing.T) {
 		{"user set-role", "", []string{"user", "set-role", "--db", db, "--username", "zhang", "--role", "leader"}},
 		{"token create", "", []string{"token", "create", "--db", db, "--user", "zhang"}},
 		{"import", "", []string{"import", "--db", db, "--ignore-lock", returnFile}},
-		{"ledger villages", "", []string{"ledger", "villages", "--db", db, "--county", "530302", write("v.xlsx", villages.Bytes())}},
-		{"ledger import", "", []string{"ledger", "import", "--db", db, "--county", "530302", "--period", "2024-06", "--ignore-lock", write("ledger.xlsx", cliLedgerFile(t))}},
+		{"ledger villages", "", []string{"ledger", "villages", "--db", db, "--county", "530302", write("v.xlsx", villages)}},
+		{"ledger import", "", []string{"ledger", "import", "--db", db, "--county", "530302", "--period", "2024-06", "--ignore-lock", write("ledger.xlsx", cliLedgerFile(t, "潇湘村"))}},
 	}
 	for _, s := range steps {
 		t.Run(s.cmd, func(t *testing.T) {
@@ -158,18 +149,39 @@ func auditEntries(t *testing.T, db string) []models.AuditEntry {
 	return out
 }
 
-func cliLedgerFile(t *testing.T) []byte {
+// writeTestFile writes b to a file named name in dir and returns its path.
+func writeTestFile(t *testing.T, dir, name string, b []byte) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// cliVillageList is the ledger template of 麒麟区 listing one village, 越州镇 潇湘村, as a village list.
+func cliVillageList(t *testing.T) []byte {
+	t.Helper()
+	var villages bytes.Buffer
+	if err := ledger.WriteTemplate(&villages, "麒麟区", []ledger.Village{{Township: "越州镇", Name: "潇湘村"}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	return villages.Bytes()
+}
+
+// cliLedgerFile is a one-point ledger whose point stands in village (of 越州镇).
+func cliLedgerFile(t *testing.T, village string) []byte {
 	t.Helper()
 	f := excelize.NewFile()
 	defer f.Close()
-	_ = f.SetSheetName("Sheet1", importers.LedgerSheetName)
+	_ = f.SetSheetName("Sheet1", ledger.SheetName)
 	var header []any
-	for _, c := range importers.LedgerColumns()[:12] {
+	for _, c := range ledger.Columns()[:12] {
 		header = append(header, c.Header)
 	}
-	row := []any{"P001", "潇湘村快递服务站", "越州镇", "潇湘村", "2023-08-15", "运营中", nil, "是", "否", 12000, 3000, "中国邮政"}
-	_ = f.SetSheetRow(importers.LedgerSheetName, "A1", &header)
-	_ = f.SetSheetRow(importers.LedgerSheetName, "A2", &row)
+	row := []any{"P001", "潇湘村快递服务站", "越州镇", village, "2023-08-15", "运营中", nil, "是", "否", 12000, 3000, "中国邮政"}
+	_ = f.SetSheetRow(ledger.SheetName, "A1", &header)
+	_ = f.SetSheetRow(ledger.SheetName, "A2", &row)
 	var buf bytes.Buffer
 	if err := f.Write(&buf); err != nil {
 		t.Fatal(err)

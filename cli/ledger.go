@@ -8,7 +8,7 @@ import (
 	"path/filepath"
 	"time"
 
-	"ruralkpi/importers"
+	"ruralkpi/importers/ledger"
 	"ruralkpi/importers/xlsx"
 	"ruralkpi/models"
 	"ruralkpi/store"
@@ -79,7 +79,7 @@ func runLedgerImport(env Env, args []string) error {
 		return err
 	}
 	defer file.Close()
-	res, err := importers.ImportLedger(store, file, importers.LedgerRequest{UnitCode: unit.Code, Period: p,
+	res, err := ledger.Import(store, file, ledger.Request{UnitCode: unit.Code, Period: p,
 		FileName: file.Name(), UploadedBy: "cli", DryRun: *dry, Limits: xlsx.DefaultLimits(),
 		By: cliActor(), Plan: plan, Now: time.Now(), IgnoreLock: *ignoreLock})
 	if err != nil {
@@ -134,7 +134,7 @@ func runLedgerTemplate(env Env, args []string) error {
 		return err
 	}
 	defer o.close()
-	if err := importers.WriteUnitLedgerTemplate(store, o, unit.Code, unit.Name); err != nil {
+	if err := ledger.WriteUnitTemplate(store, o, unit.Code, unit.Name); err != nil {
 		return err
 	}
 	if err := o.commit(); err != nil {
@@ -164,7 +164,7 @@ func runLedgerVillages(env Env, args []string) error {
 		return err
 	}
 	defer file.Close()
-	list, err := importers.ParseLedgerVillages(file, xlsx.DefaultLimits())
+	list, err := ledger.ParseVillages(file, xlsx.DefaultLimits())
 	if err != nil {
 		return err
 	}

@@ -1,48 +1,21 @@
 package cli
 
 import (
-	"bytes"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/xuri/excelize/v2"
+	"ruralkpi/importers/ledger"
 
-	"ruralkpi/importers"
+	"github.com/xuri/excelize/v2"
 )
 
 func TestLedgerCommands(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "app.db")
-	write := func(name string, b []byte) string {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, b, 0o600); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
-	var villages bytes.Buffer
-	if err := importers.WriteLedgerTemplate(&villages, "麒麟区", []importers.LedgerVillage{{Township: "越州镇", Name: "潇湘村"}}, nil); err != nil {
-		t.Fatal(err)
-	}
-	ledger := func(village string) []byte {
-		f := excelize.NewFile()
-		defer f.Close()
-		_ = f.SetSheetName("Sheet1", importers.LedgerSheetName)
-		var header []any
-		for _, c := range importers.LedgerColumns()[:12] {
-			header = append(header, c.Header)
-		}
-		row := []any{"P001", "潇湘村快递服务站", "越州镇", village, "2023-08-15", "运营中", nil, "是", "否", 12000, 3000, "中国邮政"}
-		_ = f.SetSheetRow(importers.LedgerSheetName, "A1", &header)
-		_ = f.SetSheetRow(importers.LedgerSheetName, "A2", &row)
-		var buf bytes.Buffer
-		if err := f.Write(&buf); err != nil {
-			t.Fatal(err)
-		}
-		return buf.Bytes()
-	}
+	write := func(name string, b []byte) string { return writeTestFile(t, dir, name, b) }
+	villages := cliVillageList(t)
+	ledgerFile := func(village string) []byte { return cliLedgerFile(t, village) }
 	steps := []struct {
 		name    string
 		args    []string
@@ -52,11 +25,11 @@ func TestLedgerCommands(t *testing.T) {
 		outFile string
 	}{
 		{"new database", []string{"user", "add", "--db", db, "--username", "office", "--role", "office"}, 0, "created", "", ""},
-		{"villages", []string{"ledger", "villages", "--db", db, "--county", "530302", write("v.xlsx", villages.Bytes())}, 0, "stored 1 villages", "", ""},
+		{"villages", []string{"ledger", "villages", "--db", db, "--county", "530302", write("v.xlsx", villages)}, 0, "stored 1 villages", "", ""},
 		// June 2024 locked on 2024-07-16: the CLI obeys the lock like the web and the API, dry run too.
-		{"locked month, dry run", []string{"ledger", "import", "--db", db, "--county", "530302", "--period", "2024-06", "--dry-run", write("good.xlsx", ledger("潇湘村"))}, 1, "", "2024年6月网点台账已于2024年7月15日锁定，如需补报或更正，请联系工作专班办公室重新开放。", ""},
+		{"locked month, dry run", []string{"ledger", "import", "--db", db, "--county", "530302", "--period", "2024-06", "--dry-run", write("good.xlsx", ledgerFile("潇湘村"))}, 1, "", "2024年6月网点台账已于2024年7月15日锁定，如需补报或更正，请联系工作专班办公室重新开放。", ""},
 		{"locked month", []string{"ledger", "import", "--db", db, "--county", "530302", "--period", "2024-06", filepath.Join(dir, "good.xlsx")}, 1, "", "锁定", ""},
-		{"refused ledger", []string{"ledger", "import", "--db", db, "--county", "530302", "--period", "2024-06", "--ignore-lock", write("bad.xlsx", ledger("萧湘村"))}, 1, "", "D2: 行政村“萧湘村”不在本单位的行政村名录中，是否为：潇湘村？", ""},
+		{"refused ledger", []string{"ledger", "import", "--db", db, "--county", "530302", "--period", "2024-06", "--ignore-lock", write("bad.xlsx", ledgerFile("萧湘村"))}, 1, "", "D2: 行政村“萧湘村”不在本单位的行政村名录中，是否为：潇湘村？", ""},
 		{"dry run", []string{"ledger", "import", "--db", db, "--county", "530302", "--period", "2024-06", "--dry-run", "--ignore-lock", filepath.Join(dir, "good.xlsx")}, 0, "dry run 530302 2024-06: 1 points", "", ""},
 		{"import past the lock", []string{"ledger", "import", "--db", db, "--county", "530302", "--period", "2024-06", "--ignore-lock", filepath.Join(dir, "good.xlsx")}, 0, "stored 530302 2024-06 version 1: 1 points", "", ""},
 		{"template", []string{"ledger", "template", "--db", db, "--county", "530302", "-o", filepath.Join(dir, "t.xlsx")}, 0, "wrote", "", filepath.Join(dir, "t.xlsx")},
@@ -75,7 +48,7 @@ func TestLedgerCommands(t *testing.T) {
 					t.Fatal(err)
 				}
 				defer f.Close()
-				if v, _ := f.GetCellValue(importers.LedgerSheetName, "A2"); v != "P001" {
+				if v, _ := f.GetCellValue(ledger.SheetName, "A2"); v != "P001" {
 					t.Errorf("template A2 = %q", v)
 				}
 			}

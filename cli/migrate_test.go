@@ -24,7 +24,7 @@ func TestMigrateDemoToPostgres(t *testing.T) {
 		t.Fatalf("user add: %d %s", code, errOut)
 	}
 	ledger := filepath.Join(t.TempDir(), "ledger.xlsx")
-	if err := os.WriteFile(ledger, cliLedgerFile(t), 0o600); err != nil {
+	if err := os.WriteFile(ledger, cliLedgerFile(t, "潇湘村"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	if code, _, errOut := run(t, "", "ledger", "import", "--db", db, "--county", "530302", "--period", "2024-06", "--ignore-lock", ledger); code != 0 {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"ruralkpi/importers"
+	"ruralkpi/importers/returns"
 	"ruralkpi/models"
 	"ruralkpi/store"
 )
@@ -37,12 +38,12 @@ func runTemplate(env Env, args []string) error {
 		return err
 	}
 	defer store.Close()
-	in, err := importers.TemplateFor(store, plan, *county, *period, "", time.Now())
+	in, err := returns.TemplateFor(store, plan, *county, *period, "", time.Now())
 	if err != nil {
 		return userError(err)
 	}
 	var buf bytes.Buffer
-	if err := importers.WriteTemplate(&buf, in); err != nil {
+	if err := returns.WriteTemplate(&buf, in); err != nil {
 		return userError(err)
 	}
 	o, err := writeOutput(env, *outPath, format, buf.Bytes())
@@ -76,7 +77,7 @@ func runImport(env Env, args []string) error {
 	defer store.Close()
 	refused := 0
 	for _, path := range fs.positional() {
-		if !importFile(env, store, plan, path, importers.ImportRequest{FileName: filepath.Base(path), UploadedBy: *by, By: models.Actor{Username: *by, IP: cliActor().IP}, DryRun: *dryRun, IgnoreLock: *ignoreLock}) {
+		if !importFile(env, store, plan, path, returns.ImportRequest{FileName: filepath.Base(path), UploadedBy: *by, By: models.Actor{Username: *by, IP: cliActor().IP}, DryRun: *dryRun, IgnoreLock: *ignoreLock}) {
 			refused++
 		}
 	}
@@ -87,7 +88,7 @@ func runImport(env Env, args []string) error {
 }
 
 // importFile imports one file and reports the outcome; it returns whether the file was accepted.
-func importFile(env Env, store *store.Store, plan *models.Plan, path string, req importers.ImportRequest) bool {
+func importFile(env Env, store *store.Store, plan *models.Plan, path string, req returns.ImportRequest) bool {
 	lim := importers.DefaultLimits()
 	data, err := readLimited(path, lim.MaxFileBytes)
 	if err != nil {
@@ -95,7 +96,7 @@ func importFile(env Env, store *store.Store, plan *models.Plan, path string, req
 		return false
 	}
 	req.File, req.Now = data, time.Now()
-	out, err := importers.Import(store, plan, lim, req)
+	out, err := returns.Import(store, plan, lim, req)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "%s: %s\n", path, models.ErrorMessage(err))
 		if models.ErrorCode(err) == models.EInternal {
@@ -115,7 +116,7 @@ func importFile(env Env, store *store.Store, plan *models.Plan, path string, req
 		fmt.Fprintf(env.Stdout, "%s: OK (dry run) %s %s, %d value(s), %d milestone(s), would be version %d\n", path,
 			out.Return.UnitCode, out.Return.Period, len(out.Return.Values), len(out.Return.Milestones), out.Previous.Number+1)
 		for _, c := range out.Changes {
-			if c.Kind != importers.ChangeSame {
+			if c.Kind != returns.ChangeSame {
 				fmt.Fprintf(env.Stdout, "  %-24s %s: %q → %q\n", c.Indicator, c.Kind, c.Old, c.New)
 			}
 		}

@@ -50,7 +50,7 @@ func TestTemplateAndImportCommands(t *testing.T) {
 		t.Fatalf("import: %d %q %q", code, out, errOut)
 	}
 	assertLockOverrides(t, db, "530302 2024-06 月报", 1) // the dry run left none
-	bad := filepath.Join("..", "importers", "testdata", "bad_values.xlsx")
+	bad := filepath.Join("..", "importers", "returns", "testdata", "bad_values.xlsx")
 	code, _, errOut := run(t, "", "import", "--db", db, "--ignore-lock", filled, bad)
 	if code != 1 || !strings.Contains(errOut, "已经上传过") || !strings.Contains(errOut, "月报!H6 [service_points]") ||
 		!strings.Contains(errOut, "2 of 2 file(s) refused") {

@@ -22,13 +22,7 @@ func demoDataset(t testing.TB, p *models.Plan) (models.Dataset, []models.ReturnV
 	ds := models.Dataset{Allocations: map[string]map[int]map[string]float64{}, Targets: map[string]map[int]float64{},
 		AdminVillages: demo.AdminVillages, Tolerances: map[string]float64{}}
 	for _, a := range demo.Allocations {
-		if ds.Allocations[a.Indicator] == nil {
-			ds.Allocations[a.Indicator] = map[int]map[string]float64{}
-		}
-		if ds.Allocations[a.Indicator][a.Year] == nil {
-			ds.Allocations[a.Indicator][a.Year] = map[string]float64{}
-		}
-		ds.Allocations[a.Indicator][a.Year][a.UnitCode] = a.Value
+		ds.AddAllocation(a)
 	}
 	newest := map[string]int{}
 	for i, v := range demo.Versions {
@@ -543,13 +537,7 @@ func TestUnitPageListsChildren(t *testing.T) {
 	}
 	ds := models.Dataset{Allocations: map[string]map[int]map[string]float64{}}
 	for _, a := range allocs {
-		if ds.Allocations[a.Indicator] == nil {
-			ds.Allocations[a.Indicator] = map[int]map[string]float64{}
-		}
-		if ds.Allocations[a.Indicator][a.Year] == nil {
-			ds.Allocations[a.Indicator][a.Year] = map[string]float64{}
-		}
-		ds.Allocations[a.Indicator][a.Year][a.UnitCode] = a.Value
+		ds.AddAllocation(a)
 	}
 	for _, u := range p.ReportingUnits() {
 		ds.Observations = append(ds.Observations, models.Observation{Unit: u.Code, Period: models.MustPeriod("2024-06"), Indicator: "stock_0", Value: 10, VersionID: 1, Version: 1})

@@ -3,7 +3,6 @@ package e2e
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -49,17 +48,7 @@ func testAppPages(t *testing.T, browser context.Context, dir string) {
 	base := startApp(t)
 	signIn(t, browser, base, "office")
 	for _, p := range appPages() {
-		for _, vp := range viewports() {
-			t.Run(fmt.Sprintf("%s/%dx%d", p.name, vp.width, vp.height), func(t *testing.T) {
-				problems, err := checkPage(browser, pageCheck{name: p.name, url: base + p.path, vp: vp, minCharts: p.minCharts}, dir)
-				if err != nil {
-					t.Fatal(err)
-				}
-				for _, msg := range problems {
-					t.Error(msg)
-				}
-			})
-		}
+		checkAtViewports(t, browser, dir, p.name+"/", viewports(), pageCheck{name: p.name, url: base + p.path, minCharts: p.minCharts})
 	}
 }
 

@@ -233,6 +233,25 @@ type pageCheck struct {
 	assert string
 }
 
+// checkAtViewports checks a page at each viewport, one subtest a viewport named prefix and the
+// size ("county/1920x1080"); each problem found is an error of its subtest.
+func checkAtViewports(t *testing.T, browser context.Context, dir, prefix string, vps []viewport, pc pageCheck) {
+	t.Helper()
+	for _, vp := range vps {
+		t.Run(prefix+vpName(vp), func(t *testing.T) {
+			at := pc
+			at.vp = vp
+			problems, err := checkPage(browser, at, dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, msg := range problems {
+				t.Error(msg)
+			}
+		})
+	}
+}
+
 // checkPage opens the page in a new tab and returns every problem found, with the screenshot saved
 // to dir. An error means the harness itself could not do its job.
 func checkPage(browser context.Context, pc pageCheck, dir string) ([]string, error) {

@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"context"
-	"fmt"
 	"testing"
 )
 
@@ -97,16 +96,6 @@ func checkDeskFit(t *testing.T, browser context.Context, dir, base string) {
 		{"fit-menu", "/", menuOnOneRow},
 	}
 	for _, p := range pages {
-		for _, vp := range viewports() {
-			t.Run(fmt.Sprintf("%s/%dx%d", p.name, vp.width, vp.height), func(t *testing.T) {
-				problems, err := checkPage(browser, pageCheck{name: p.name, url: base + p.path, vp: vp, assert: p.assert}, dir)
-				if err != nil {
-					t.Fatal(err)
-				}
-				for _, msg := range problems {
-					t.Error(msg)
-				}
-			})
-		}
+		checkAtViewports(t, browser, dir, p.name+"/", viewports(), pageCheck{name: p.name, url: base + p.path, assert: p.assert})
 	}
 }

@@ -20,7 +20,7 @@ import (
 	_ "github.com/mattn/go-sqlite3" // PRAGMA integrity_check on the file the server wrote
 	"github.com/xuri/excelize/v2"
 
-	"ruralkpi/importers"
+	"ruralkpi/importers/ledger"
 	"ruralkpi/internal/pgtest"
 	"ruralkpi/internal/testkit"
 )
@@ -216,15 +216,15 @@ func bigLedger(t *testing.T, db *sql.DB, unit string, n int) string {
 	}
 	f := excelize.NewFile()
 	defer f.Close()
-	if err := f.SetSheetName("Sheet1", importers.LedgerSheetName); err != nil {
+	if err := f.SetSheetName("Sheet1", ledger.SheetName); err != nil {
 		t.Fatal(err)
 	}
-	sw, err := f.NewStreamWriter(importers.LedgerSheetName)
+	sw, err := f.NewStreamWriter(ledger.SheetName)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var header []any
-	for _, c := range importers.LedgerColumns()[:12] {
+	for _, c := range ledger.Columns()[:12] {
 		header = append(header, c.Header)
 	}
 	if err := sw.SetRow("A1", header); err != nil {

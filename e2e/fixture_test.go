@@ -65,17 +65,7 @@ func startFixtureServer(t *testing.T, extra ...func(*fiber.App)) string {
 // at both screen sizes.
 func testFixturePage(t *testing.T, browser context.Context, dir string) {
 	base := startFixtureServer(t)
-	for _, vp := range viewports() {
-		t.Run(vpName(vp), func(t *testing.T) {
-			problems, err := checkPage(browser, pageCheck{name: "fixture-good", url: base + "/fixture/good.html", vp: vp, minCharts: 3}, dir)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, p := range problems {
-				t.Error(p)
-			}
-		})
-	}
+	checkAtViewports(t, browser, dir, "", viewports(), pageCheck{name: "fixture-good", url: base + "/fixture/good.html", minCharts: 3})
 }
 
 // testHarnessCatches: each broken page must be reported with the problem it has, so the harness

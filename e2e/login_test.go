@@ -12,6 +12,19 @@ import (
 	"ruralkpi/models"
 )
 
+// signedIn is on every page once a user is signed in: the link to their account.
+const signedIn = `header .user a[href="/account"]`
+
+// loginSteps open the login page at loginURL and submit the form as the demo user username.
+func loginSteps(loginURL, username string) chromedp.Action[chromedp.Void] {
+	return chromedp.Steps(
+		chromedp.Navigate(loginURL),
+		chromedp.SendKeys(`input[name="username"]`, username),
+		chromedp.SendKeys(`input[name="password"]`, models.DemoPassword),
+		chromedp.Click(`form.form button[type="submit"]`),
+	)
+}
+
 // signIn logs the browser in as a demo user through the login form; every tab opened afterwards
 // shares the session cookie.
 func signIn(t *testing.T, browser context.Context, base, username string) {
@@ -20,13 +33,7 @@ func signIn(t *testing.T, browser context.Context, base, username string) {
 	defer cancel()
 	tab, cancelTimeout := context.WithTimeout(tab, 30*time.Second)
 	defer cancelTimeout()
-	if err := chromedp.Do(tab,
-		chromedp.Navigate(base+"/login"),
-		chromedp.SendKeys(`input[name="username"]`, username),
-		chromedp.SendKeys(`input[name="password"]`, models.DemoPassword),
-		chromedp.Click(`form.form button[type="submit"]`),
-		chromedp.WaitVisible(`header .user a[href="/account"]`),
-	); err != nil {
+	if err := chromedp.Do(tab, loginSteps(base+"/login", username), chromedp.WaitVisible(signedIn)); err != nil {
 		t.Fatalf("sign in as %s: %v", username, err)
 	}
 	loc, err := chromedp.Run(tab, chromedp.Location())

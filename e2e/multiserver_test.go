@@ -18,9 +18,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/xuri/excelize/v2"
-
 	"ruralkpi/internal/pgtest"
+	"ruralkpi/internal/testkit"
 )
 
 // Several servers on one PostgreSQL (issue 12): an upload accepted by server A is on server B's
@@ -240,30 +239,7 @@ func servicePoints(t *testing.T, base, token, county, period string) float64 {
 // withServicePoints is the return template with the service_points figure set to v.
 func withServicePoints(t *testing.T, tmpl []byte, v float64) []byte {
 	t.Helper()
-	f, err := excelize.OpenReader(bytes.NewReader(tmpl))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := f.GetRows("月报")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i, r := range rows {
-		if len(r) > 0 && r[0] == "service_points" {
-			cell, _ := excelize.CoordinatesToCellName(8, i+1)
-			if err := f.SetCellValue("月报", cell, v); err != nil {
-				t.Fatal(err)
-			}
-			var buf bytes.Buffer
-			if err := f.Write(&buf); err != nil {
-				t.Fatal(err)
-			}
-			return buf.Bytes()
-		}
-	}
-	t.Fatal("the template has no service_points row")
-	return nil
+	return testkit.FillReturn(t, tmpl, map[string]any{"service_points": v})
 }
 
 // upload posts a return file to the API; a connection cut by a killed server is status 0.

@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"context"
-	"fmt"
 	"strconv"
 	"strings"
 	"testing"
@@ -112,18 +111,8 @@ func testPhone(t *testing.T, browser context.Context, dir string) {
 	base := startApp(t)
 	signIn(t, browser, base, "office")
 	for _, p := range phonePages() {
-		for _, vp := range phoneViewports() {
-			t.Run(fmt.Sprintf("%s/%dx%d", p.name, vp.width, vp.height), func(t *testing.T) {
-				problems, err := checkPage(browser, pageCheck{name: "phone-" + p.name, url: base + p.path, vp: vp, mobile: true,
-					minCharts: p.minCharts, assert: phoneChecks}, dir)
-				if err != nil {
-					t.Fatal(err)
-				}
-				for _, msg := range problems {
-					t.Error(msg)
-				}
-			})
-		}
+		checkAtViewports(t, browser, dir, p.name+"/", phoneViewports(), pageCheck{name: "phone-" + p.name, url: base + p.path, mobile: true,
+			minCharts: p.minCharts, assert: phoneChecks})
 	}
 	t.Run("returns-form-keyboard", func(t *testing.T) { testReturnFormKeyboard(t, browser, base) })
 }

@@ -8,8 +8,6 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
-
-	"ruralkpi/models"
 )
 
 // hostileNext are post-login targets that try to send the browser elsewhere, the way browsers are
@@ -30,25 +28,14 @@ func testLoginRedirectStaysOnSite(t *testing.T, browser context.Context) {
 			login := base + "/login?next=" + url.QueryEscape(next)
 			t.Run("form", func(t *testing.T) {
 				tab, rec := isolatedTab(t, browser)
-				if err := chromedp.Do(tab,
-					chromedp.Navigate(login),
-					chromedp.SendKeys(`input[name="username"]`, "office"),
-					chromedp.SendKeys(`input[name="password"]`, models.DemoPassword),
-					chromedp.Click(`form.form button[type="submit"]`),
-				); err != nil {
+				if err := chromedp.Do(tab, loginSteps(login, "office")); err != nil {
 					t.Fatalf("sign in: %v", err)
 				}
 				checkHome(t, tab, rec, base)
 			})
 			t.Run("signed in", func(t *testing.T) {
 				tab, rec := isolatedTab(t, browser)
-				if err := chromedp.Do(tab,
-					chromedp.Navigate(base+"/login"),
-					chromedp.SendKeys(`input[name="username"]`, "office"),
-					chromedp.SendKeys(`input[name="password"]`, models.DemoPassword),
-					chromedp.Click(`form.form button[type="submit"]`),
-					chromedp.WaitVisible(`header .user a[href="/account"]`),
-				); err != nil {
+				if err := chromedp.Do(tab, loginSteps(base+"/login", "office"), chromedp.WaitVisible(signedIn)); err != nil {
 					t.Fatalf("sign in: %v", err)
 				}
 				// A navigation that ends off the site fails here (blocked); checkHome says where it went.

@@ -6,7 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"ruralkpi/importers"
+	"ruralkpi/importers/ledger"
 	"ruralkpi/models"
 )
 
@@ -20,7 +20,7 @@ func (s *Server) apiLedgerTemplate(c *fiber.Ctx) error {
 		return err
 	}
 	var buf bytes.Buffer
-	if err := importers.WriteUnitLedgerTemplate(s.Store, &buf, unit.Code, unit.Name); err != nil {
+	if err := ledger.WriteUnitTemplate(s.Store, &buf, unit.Code, unit.Name); err != nil {
 		return err
 	}
 	name := unit.Name + "网点台账.xlsx"

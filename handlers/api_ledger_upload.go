@@ -6,7 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"ruralkpi/importers"
+	"ruralkpi/importers/ledger"
 	"ruralkpi/importers/xlsx"
 	"ruralkpi/models"
 )
@@ -35,7 +35,7 @@ func (s *Server) apiLedgerUpload(c *fiber.Ctx) error {
 		return err
 	}
 	defer file.Close()
-	res, err := importers.ImportLedgerAt(s.Store, file, fh.Size, importers.LedgerRequest{UnitCode: unit.Code, Period: period,
+	res, err := ledger.ImportAt(s.Store, file, fh.Size, ledger.Request{UnitCode: unit.Code, Period: period,
 		FileName: fh.Name, TempDir: s.tmp.Run(), UploadedBy: currentUser(c).Username, By: s.actor(c), DryRun: c.FormValue("dry_run") == "1", Limits: xlsx.DefaultLimits(),
 		Plan: s.Plan, Now: s.Config.Now()})
 	if errors.Is(err, models.ErrDuplicateFile) {
@@ -55,7 +55,7 @@ func (s *Server) apiLedgerUpload(c *fiber.Ctx) error {
 }
 
 // ledgerUploadJSON shapes an import result for the API.
-func ledgerUploadJSON(res importers.LedgerResult) fiber.Map {
+func ledgerUploadJSON(res ledger.Result) fiber.Map {
 	out := fiber.Map{"stored": res.Stored, "points": res.Points, "warnings": nonNil(res.Warnings)}
 	if len(res.Problems) > 0 {
 		out["errors"] = res.Problems

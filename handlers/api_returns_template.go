@@ -3,9 +3,9 @@ package handlers
 import (
 	"bytes"
 
-	"github.com/gofiber/fiber/v2"
+	"ruralkpi/importers/returns"
 
-	"ruralkpi/importers"
+	"github.com/gofiber/fiber/v2"
 )
 
 // apiReturnTemplate downloads the pre-filled monthly template of a county and month (.xlsx).
@@ -15,12 +15,12 @@ func (s *Server) apiReturnTemplate(c *fiber.Ctx) error {
 		return err
 	}
 	county, period := c.Query("county"), c.Query("period")
-	in, err := importers.TemplateFor(s.Store, s.Plan, county, period, who.Unit, s.Config.Now())
+	in, err := returns.TemplateFor(s.Store, s.Plan, county, period, who.Unit, s.Config.Now())
 	if err != nil {
 		return err
 	}
 	var buf bytes.Buffer
-	if err := importers.WriteTemplate(&buf, in); err != nil {
+	if err := returns.WriteTemplate(&buf, in); err != nil {
 		return err
 	}
 	attachment(c, s.Plan.UnitName(county)+"-"+period+"-月报.xlsx")

@@ -78,7 +78,7 @@ func fillFromMonth(t testing.TB, e *accessEnv, template, unit, month string) []b
 	for _, val := range v.Values {
 		values[val.Indicator] = val.Value
 	}
-	return fillTemplate(t, []byte(template), values)
+	return testkit.FillReturn(t, []byte(template), values)
 }
 
 // TestCookiesLiveOnTheRealClock: with the server's clock on the demo day, the session cookie must

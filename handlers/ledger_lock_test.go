@@ -15,6 +15,7 @@ import (
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/crypto/bcrypt"
 
+	"ruralkpi/internal/testkit"
 	"ruralkpi/models"
 )
 
@@ -68,7 +69,7 @@ func countyReturn(t *testing.T, c *accessClient, unit, period string, servicePoi
 	if res.status != fiber.StatusOK {
 		t.Fatalf("template: %d %.300s", res.status, res.body)
 	}
-	return fillTemplate(t, []byte(res.body), map[string]any{models.IndServicePoints: servicePoints})
+	return testkit.FillReturn(t, []byte(res.body), map[string]any{models.IndServicePoints: servicePoints})
 }
 
 // TestLedgerCannotBypassMonthLock is the reported attack: as county-530304 a return for March 2024

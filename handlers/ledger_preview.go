@@ -6,7 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"ruralkpi/importers"
+	"ruralkpi/importers/ledger"
 	"ruralkpi/models"
 )
 
@@ -32,7 +32,7 @@ func (s *Server) ledgerPreview(c *fiber.Ctx) error {
 		return err
 	}
 	defer f.Close()
-	res, err := importers.ImportLedgerAt(s.Store, f, fh.Size, s.ledgerRequest(c, unit, period, fh.Name, true))
+	res, err := ledger.ImportAt(s.Store, f, fh.Size, s.ledgerRequest(c, unit, period, fh.Name, true))
 	if err != nil || len(res.Problems) > 0 {
 		pending.remove(user, unit.Code, period.String(), token)
 		token = ""
@@ -44,7 +44,7 @@ func (s *Server) ledgerPreview(c *fiber.Ctx) error {
 }
 
 // renderLedgerUpload shows an import result: 422 with every problem, else the figures to confirm.
-func (s *Server) renderLedgerUpload(c *fiber.Ctx, unit models.Unit, period models.Period, fileName, token string, res importers.LedgerResult) error {
+func (s *Server) renderLedgerUpload(c *fiber.Ctx, unit models.Unit, period models.Period, fileName, token string, res ledger.Result) error {
 	d, err := s.ledgerUploadPage(unit, period, fileName, res)
 	if err != nil {
 		return err
@@ -77,7 +77,7 @@ func (s *Server) ledgerConfirm(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	res, err := importers.ImportLedgerAt(s.Store, f, info.Size(), s.ledgerRequest(c, unit, period, c.FormValue("file_name"), false))
+	res, err := ledger.ImportAt(s.Store, f, info.Size(), s.ledgerRequest(c, unit, period, c.FormValue("file_name"), false))
 	if err != nil {
 		return ledgerConflict(err)
 	}

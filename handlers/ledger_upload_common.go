@@ -7,7 +7,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"ruralkpi/importers"
+	"ruralkpi/importers/ledger"
 	"ruralkpi/importers/xlsx"
 	"ruralkpi/models"
 )
@@ -19,7 +19,7 @@ type ledgerUploadData struct {
 	FileName string
 	// Token names the previewed upload waiting for confirmation; "" when there is nothing to confirm.
 	Token    string
-	Result   importers.LedgerResult
+	Result   ledger.Result
 	Previous models.LedgerSnapshot
 	Rows     []ledgerUploadRow
 }
@@ -48,14 +48,14 @@ func (s *Server) ledgerUploadTarget(c *fiber.Ctx) (models.Unit, models.Period, e
 }
 
 // ledgerRequest is the import request of a web upload; the import refuses a locked month (409).
-func (s *Server) ledgerRequest(c *fiber.Ctx, unit models.Unit, period models.Period, fileName string, dryRun bool) importers.LedgerRequest {
-	return importers.LedgerRequest{UnitCode: unit.Code, Period: period, FileName: fileName, UploadedBy: currentUser(c).Username, By: s.actor(c),
+func (s *Server) ledgerRequest(c *fiber.Ctx, unit models.Unit, period models.Period, fileName string, dryRun bool) ledger.Request {
+	return ledger.Request{UnitCode: unit.Code, Period: period, FileName: fileName, UploadedBy: currentUser(c).Username, By: s.actor(c),
 		DryRun: dryRun, Diff: dryRun, Limits: xlsx.DefaultLimits(), Plan: s.Plan, Now: s.Config.Now(), TempDir: s.tmp.Run()}
 }
 
 // ledgerUploadPage lays out an import result beside the unit's previous snapshot (the newest up to
 // the month), indicator by indicator.
-func (s *Server) ledgerUploadPage(unit models.Unit, period models.Period, fileName string, res importers.LedgerResult) (ledgerUploadData, error) {
+func (s *Server) ledgerUploadPage(unit models.Unit, period models.Period, fileName string, res ledger.Result) (ledgerUploadData, error) {
 	d := ledgerUploadData{Unit: unit, Period: period.String(), FileName: fileName, Result: res}
 	old := map[string]float64{}
 	prev, err := s.Store.LatestLedgerSnapshot(unit.Code, period.String())

@@ -6,7 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"ruralkpi/importers"
+	"ruralkpi/importers/ledger"
 	"ruralkpi/importers/xlsx"
 	"ruralkpi/models"
 )
@@ -15,7 +15,7 @@ import (
 type ledgerVillagesData struct {
 	Unit     models.Unit
 	Villages []models.AdminVillage
-	Problems []importers.LedgerProblem
+	Problems []ledger.Problem
 	FileName string
 }
 
@@ -54,7 +54,7 @@ func (s *Server) ledgerVillagesImport(c *fiber.Ctx) error {
 		return err
 	}
 	defer f.Close()
-	list, err := importers.ParseLedgerVillagesAt(f, fh.Size, xlsx.DefaultLimits())
+	list, err := ledger.ParseVillagesAt(f, fh.Size, xlsx.DefaultLimits())
 	if err != nil {
 		return err
 	}
@@ -83,12 +83,12 @@ func (s *Server) ledgerVillagesTemplate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	list := make([]importers.LedgerVillage, len(vs))
+	list := make([]ledger.Village, len(vs))
 	for i, v := range vs {
-		list[i] = importers.LedgerVillage{Township: v.Township, Name: v.Name, Division: v.Division}
+		list[i] = ledger.Village{Township: v.Township, Name: v.Name, Division: v.Division}
 	}
 	var buf bytes.Buffer
-	if err := importers.WriteLedgerVillagesTemplate(&buf, unit.Name, list); err != nil {
+	if err := ledger.WriteVillagesTemplate(&buf, unit.Name, list); err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

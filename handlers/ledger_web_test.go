@@ -12,7 +12,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/xuri/excelize/v2"
 
-	"ruralkpi/importers"
+	"ruralkpi/importers/ledger"
 	"ruralkpi/models"
 	"ruralkpi/store"
 )
@@ -161,13 +161,13 @@ func TestLedgerWebVillages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if v, _ := f.GetCellValue(importers.LedgerVillageSheet, "B2"); v != "潇湘村" {
+	if v, _ := f.GetCellValue(ledger.VillageSheet, "B2"); v != "潇湘村" {
 		t.Fatalf("template B2 = %q", v)
 	}
-	_ = f.SetSheetRow(importers.LedgerVillageSheet, "A3", &[]any{"越州镇", "越州村", "530302100201"})
+	_ = f.SetSheetRow(ledger.VillageSheet, "A3", &[]any{"越州镇", "越州村", "530302100201"})
 	var good bytes.Buffer
 	_ = f.Write(&good)
-	_ = f.SetSheetRow(importers.LedgerVillageSheet, "A4", &[]any{"越州镇", "", "12"})
+	_ = f.SetSheetRow(ledger.VillageSheet, "A4", &[]any{"越州镇", "", "12"})
 	var bad bytes.Buffer
 	_ = f.Write(&bad)
 

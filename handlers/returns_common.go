@@ -9,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"ruralkpi/importers"
+	"ruralkpi/importers/returns"
 	"ruralkpi/models"
 )
 
@@ -78,11 +79,11 @@ type returnUpload struct {
 	who  actor
 	file []byte
 	name string
-	out  importers.ImportOutcome
+	out  returns.ImportOutcome
 }
 
 // importUpload is the one way an uploaded return starts, for the API, the upload page and its
-// preview: who files it (actingUser), the file (readUpload), then importers.Import with the unit
+// preview: who files it (actingUser), the file (readUpload), then returns.Import with the unit
 // and month the form expects. A dry run stores nothing.
 func (s *Server) importUpload(c *fiber.Ctx, dryRun bool) (returnUpload, error) {
 	who, err := s.actingUser(c)
@@ -93,7 +94,7 @@ func (s *Server) importUpload(c *fiber.Ctx, dryRun bool) (returnUpload, error) {
 	if err != nil {
 		return returnUpload{}, err
 	}
-	out, err := importers.Import(s.Store, s.Plan, returnLimits(), importers.ImportRequest{File: data, FileName: name,
+	out, err := returns.Import(s.Store, s.Plan, returnLimits(), returns.ImportRequest{File: data, FileName: name,
 		ActingUnit: who.Unit, UploadedBy: who.Name, ExpectedUnit: c.FormValue("county"), ExpectedPeriod: c.FormValue("period"),
 		DryRun: dryRun, By: s.actor(c), Now: s.Config.Now()})
 	if err != nil {

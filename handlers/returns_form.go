@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"ruralkpi/importers"
+	"ruralkpi/importers/returns"
 	"ruralkpi/models"
 )
 
@@ -21,7 +22,7 @@ type formPageData struct {
 	Office   bool
 	// User keys the browser's draft, so two clerks on one computer keep their own.
 	User string
-	Form importers.Form
+	Form returns.Form
 	// HasForm says the rows could be laid out (a unit and month the user may file).
 	HasForm bool
 	// Problems maps a field name to what is wrong with it; General holds the problems of no field.
@@ -60,20 +61,20 @@ func (s *Server) formData(c *fiber.Ctx, who actor, unit, period string) (formPag
 	if unit == "" {
 		return d, nil
 	}
-	in, err := importers.TemplateFor(s.Store, s.Plan, unit, period, who.Unit, s.Config.Now())
+	in, err := returns.TemplateFor(s.Store, s.Plan, unit, period, who.Unit, s.Config.Now())
 	if err != nil {
 		return d, err
 	}
-	d.UnitName, d.Form, d.HasForm = s.Plan.UnitName(unit), importers.FormFor(in), true
+	d.UnitName, d.Form, d.HasForm = s.Plan.UnitName(unit), returns.FormFor(in), true
 	return d, nil
 }
 
 // formEntry reads the posted form: the unit (a clerk's own when not given), the month, the version
 // the form was laid out on and the fields of that unit's form.
-func (s *Server) formEntry(c *fiber.Ctx, who actor) importers.FormEntry {
-	e := importers.FormEntry{UnitCode: c.FormValue("county", who.Unit), Period: c.FormValue("period"), Fields: map[string]string{}}
+func (s *Server) formEntry(c *fiber.Ctx, who actor) returns.FormEntry {
+	e := returns.FormEntry{UnitCode: c.FormValue("county", who.Unit), Period: c.FormValue("period"), Fields: map[string]string{}}
 	e.Base, _ = strconv.Atoi(c.FormValue("base")) // the version the form was laid out on; none is 0
-	for _, name := range importers.FormFieldNames(s.Plan, e.UnitCode) {
+	for _, name := range returns.FormFieldNames(s.Plan, e.UnitCode) {
 		if v := c.FormValue(name); v != "" {
 			e.Fields[name] = v
 		}
@@ -82,23 +83,23 @@ func (s *Server) formEntry(c *fiber.Ctx, who actor) importers.FormEntry {
 }
 
 // formRequest is the import request of a posted form: source web; the posted fields are its
-// original (importers.ImportForm).
-func (s *Server) formRequest(c *fiber.Ctx, who actor, dryRun bool) importers.ImportRequest {
+// original (returns.ImportForm).
+func (s *Server) formRequest(c *fiber.Ctx, who actor, dryRun bool) returns.ImportRequest {
 	// By: the version and its return.upload audit entry are stored in one transaction, as an upload's are.
-	return importers.ImportRequest{ActingUnit: who.Unit, UploadedBy: who.Name, Source: models.SourceWeb, DryRun: dryRun,
+	return returns.ImportRequest{ActingUnit: who.Unit, UploadedBy: who.Name, Source: models.SourceWeb, DryRun: dryRun,
 		By: s.actor(c), Now: s.Config.Now()}
 }
 
 // withEntry puts what the clerk typed, and the outcome's problems, into the form's rows.
-func (d *formPageData) withEntry(e importers.FormEntry, out importers.ImportOutcome) {
+func (d *formPageData) withEntry(e returns.FormEntry, out returns.ImportOutcome) {
 	d.Posted = true
 	for i := range d.Form.Rows {
 		r := &d.Form.Rows[i]
-		r.Value, r.Note = e.Fields[importers.FieldValue(r.Code)], e.Fields[importers.FieldNote(r.Code)]
+		r.Value, r.Note = e.Fields[returns.FieldValue(r.Code)], e.Fields[returns.FieldNote(r.Code)]
 	}
 	for i := range d.Form.Milestones {
 		m := &d.Form.Milestones[i]
-		m.State, m.DoneOn, m.Note = e.Fields[importers.FieldState(m.Code)], e.Fields[importers.FieldDoneOn(m.Code)], e.Fields[importers.FieldMilestoneNote(m.Code)]
+		m.State, m.DoneOn, m.Note = e.Fields[returns.FieldState(m.Code)], e.Fields[returns.FieldDoneOn(m.Code)], e.Fields[returns.FieldMilestoneNote(m.Code)]
 	}
 	d.Problems, d.General = fieldMessages(out.Problems)
 	d.Warnings = out.Warnings
@@ -114,7 +115,7 @@ func fieldMessages(ps []importers.Problem) (map[string]string, []importers.Probl
 			continue
 		}
 		byField[p.Cell] = strings.TrimSpace(byField[p.Cell] + " " + p.Message)
-		if p.Cell == importers.FieldUnit || p.Cell == importers.FieldPeriod {
+		if p.Cell == returns.FieldUnit || p.Cell == returns.FieldPeriod {
 			general = append(general, p) // the unit and month are chosen above the rows: say it there too
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"ruralkpi/importers"
+	"ruralkpi/importers/returns"
 )
 
 // returnsFormSubmit previews (action=preview, the default: Enter in a field) or stores
@@ -19,7 +20,7 @@ func (s *Server) returnsFormSubmit(c *fiber.Ctx) error {
 	}
 	e := s.formEntry(c, who)
 	submit := c.FormValue("action") == "submit"
-	out, err := importers.ImportForm(s.Store, s.Plan, e, s.formRequest(c, who, !submit))
+	out, err := returns.ImportForm(s.Store, s.Plan, e, s.formRequest(c, who, !submit))
 	if err != nil {
 		return err
 	}
@@ -73,7 +74,7 @@ func (s *Server) returnsFormCheck(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	out, err := importers.ImportForm(s.Store, s.Plan, s.formEntry(c, who), s.formRequest(c, who, true))
+	out, err := returns.ImportForm(s.Store, s.Plan, s.formEntry(c, who), s.formRequest(c, who, true))
 	if err != nil {
 		return err
 	}

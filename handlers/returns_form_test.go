@@ -169,7 +169,7 @@ type uploadRefusal struct {
 
 // TestWebFormRefusesWhatTheUploadRefuses checks the refusals that need the database — a locked
 // month and another unit's return — come from the form's check as from an upload, on the field.
-// (Every rule of the figures themselves is compared in importers.TestFormAndTemplateAgree.)
+// (Every rule of the figures themselves is compared in returns.TestFormAndTemplateAgree.)
 func TestWebFormRefusesWhatTheUploadRefuses(t *testing.T) {
 	app, s := returnsApp(t)
 	// Bodies are streamed and read by readBody, as in the server (handlers.New).

@@ -7,6 +7,7 @@ import (
 
 	"ruralkpi/dashboards"
 	"ruralkpi/importers"
+	"ruralkpi/importers/returns"
 	"ruralkpi/models"
 )
 
@@ -20,7 +21,7 @@ type historyVersion struct {
 	// UploadedAt is the upload time in China Standard Time, as the board and the audit trail show it.
 	UploadedAt string
 	Warnings   []importers.Problem
-	Changes    []importers.Change
+	Changes    []returns.Change
 }
 
 // historyData is the version history of one unit's return for one month, newest first.
@@ -54,7 +55,7 @@ func (s *Server) returnHistory(who actor, county, period string) (historyData, e
 	var prev models.ReturnVersion
 	for _, v := range versions {
 		hv := historyVersion{Version: v, UploadedAt: localTime(v.UploadedAt), SourceLabel: models.VersionSource(v.Source).Label(), StatusLabel: models.ReviewStatus(v.Status).Label(),
-			StatusColor: dashboards.ReviewColor(v.Status), Uploader: dashboards.ShownName(names, v.UploadedBy), Reviewer: dashboards.ShownName(names, v.ReviewedBy), Changes: importers.Diff(s.Plan, prev.Values, prev.Milestones, v.Values, v.Milestones)}
+			StatusColor: dashboards.ReviewColor(v.Status), Uploader: dashboards.ShownName(names, v.UploadedBy), Reviewer: dashboards.ShownName(names, v.ReviewedBy), Changes: returns.Diff(s.Plan, prev.Values, prev.Milestones, v.Values, v.Milestones)}
 		if v.Warnings != "" {
 			_ = json.Unmarshal([]byte(v.Warnings), &hv.Warnings) // a malformed list shows as none
 		}

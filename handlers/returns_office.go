@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"ruralkpi/importers"
+	"ruralkpi/importers/returns"
 	"ruralkpi/models"
 )
 
@@ -29,7 +30,7 @@ type officeData struct {
 
 // officeRows lists the office-reported indicators, filled from the stored return or the form.
 func (s *Server) officeRows(c *fiber.Ctx, stored models.ReturnVersion, fromForm bool) []officeRow {
-	figs := importers.FiguresOf(stored)
+	figs := returns.FiguresOf(stored)
 	var rows []officeRow
 	for _, ind := range s.Plan.Indicators {
 		if ind.Reporter != models.ReporterOffice {
@@ -43,7 +44,7 @@ func (s *Server) officeRows(c *fiber.Ctx, stored models.ReturnVersion, fromForm 
 		if v, ok := figs.Values[ind.Code]; ok {
 			r.Value = strconv.FormatFloat(v, 'f', -1, 64)
 		}
-		r.State = importers.MilestoneLabel(figs.Milestones[ind.Code])
+		r.State = returns.MilestoneLabel(figs.Milestones[ind.Code])
 		for _, m := range stored.Milestones {
 			if m.Indicator == ind.Code && m.Unit == "" {
 				r.DoneOn = m.DoneOn
@@ -64,7 +65,7 @@ func (s *Server) officeRows(c *fiber.Ctx, stored models.ReturnVersion, fromForm 
 
 // officeTickRows are the office's ticks of a task each unit has (a county's 工作专班 or 工作方案):
 // one row per unit the plan gives it to, named CODE@UNIT.
-func (s *Server) officeTickRows(c *fiber.Ctx, ind models.Indicator, stored models.ReturnVersion, figs importers.Figures, fromForm bool) []officeRow {
+func (s *Server) officeTickRows(c *fiber.Ctx, ind models.Indicator, stored models.ReturnVersion, figs returns.Figures, fromForm bool) []officeRow {
 	var rows []officeRow
 	for _, m := range s.Plan.MilestonesFor(ind.Code) {
 		u, ok := s.Plan.Unit(m.Unit)
@@ -72,7 +73,7 @@ func (s *Server) officeTickRows(c *fiber.Ctx, ind models.Indicator, stored model
 			continue
 		}
 		key := models.MilestoneKey(ind.Code, m.Unit)
-		r := officeRow{Code: key, Name: ind.Name + "（" + u.Name + "）", Milestone: true, State: importers.MilestoneLabel(figs.Milestones[key])}
+		r := officeRow{Code: key, Name: ind.Name + "（" + u.Name + "）", Milestone: true, State: returns.MilestoneLabel(figs.Milestones[key])}
 		for _, x := range stored.Milestones {
 			if x.Indicator == ind.Code && x.Unit == m.Unit {
 				r.DoneOn = x.DoneOn

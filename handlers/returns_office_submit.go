@@ -4,6 +4,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"ruralkpi/importers"
+	"ruralkpi/importers/returns"
 	"ruralkpi/models"
 )
 
@@ -17,7 +18,7 @@ func (s *Server) officeSubmit(c *fiber.Ctx) error {
 	period := c.FormValue("period")
 	rows := s.officeRows(c, models.ReturnVersion{}, true)
 	d := s.officeDraft(period, rows)
-	out, err := importers.ImportDraft(s.Store, s.Plan, d, importers.ImportRequest{Source: models.SourceOffice, UploadedBy: who.Name, By: s.actor(c), Now: s.Config.Now()})
+	out, err := returns.ImportDraft(s.Store, s.Plan, d, returns.ImportRequest{Source: models.SourceOffice, UploadedBy: who.Name, By: s.actor(c), Now: s.Config.Now()})
 	if err != nil {
 		return err
 	}
@@ -36,15 +37,15 @@ func (s *Server) officeSubmit(c *fiber.Ctx) error {
 }
 
 // officeDraft turns the office form into a draft of the city's return, each field named as its cell.
-func (s *Server) officeDraft(period string, rows []officeRow) importers.Draft {
-	d := importers.Draft{UnitCode: s.Plan.Root.Code, Period: period, Version: importers.TemplateVersion, HasMonthly: true}
+func (s *Server) officeDraft(period string, rows []officeRow) returns.Draft {
+	d := returns.Draft{UnitCode: s.Plan.Root.Code, Period: period, Version: returns.TemplateVersion, HasMonthly: true}
 	for _, r := range rows {
 		if r.Milestone {
-			d.Milestones = append(d.Milestones, importers.DraftMilestone{Code: r.Code, CodeCell: r.Code, State: r.State,
+			d.Milestones = append(d.Milestones, returns.DraftMilestone{Code: r.Code, CodeCell: r.Code, State: r.State,
 				StateCell: "s_" + r.Code, DoneOn: r.DoneOn, DoneOnCell: "d_" + r.Code})
 			continue
 		}
-		d.Rows = append(d.Rows, importers.DraftRow{Code: r.Code, CodeCell: r.Code, Value: r.Value, ValueCell: "v_" + r.Code, Note: r.Note, NoteCell: "n_" + r.Code})
+		d.Rows = append(d.Rows, returns.DraftRow{Code: r.Code, CodeCell: r.Code, Value: r.Value, ValueCell: "v_" + r.Code, Note: r.Note, NoteCell: "n_" + r.Code})
 	}
 	return d
 }

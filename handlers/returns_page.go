@@ -4,7 +4,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"ruralkpi/dashboards"
-	"ruralkpi/importers"
+	"ruralkpi/importers/returns"
 	"ruralkpi/models"
 )
 
@@ -23,7 +23,7 @@ type uploadPageData struct {
 // previewData is the outcome of a dry run or an import, as the page shows it.
 type previewData struct {
 	UnitName string
-	Outcome  importers.ImportOutcome
+	Outcome  returns.ImportOutcome
 	Rows     []previewRow
 	FileB64  string
 	FileName string

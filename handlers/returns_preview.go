@@ -3,9 +3,9 @@ package handlers
 import (
 	"encoding/base64"
 
-	"github.com/gofiber/fiber/v2"
+	"ruralkpi/importers/returns"
 
-	"ruralkpi/importers"
+	"github.com/gofiber/fiber/v2"
 )
 
 // returnsPreview validates an upload without storing it and shows the values, warnings, problems
@@ -28,7 +28,7 @@ func (s *Server) returnsPreview(c *fiber.Ctx) error {
 }
 
 // preview lays an outcome out for the page.
-func (s *Server) preview(out importers.ImportOutcome) *previewData {
+func (s *Server) preview(out returns.ImportOutcome) *previewData {
 	p := &previewData{UnitName: s.Plan.UnitName(out.Return.UnitCode), Outcome: out, Stored: out.Stored}
 	for _, ch := range out.Changes {
 		row := previewRow{Code: ch.Indicator, Name: ch.Name, Old: ch.Old, New: ch.New, Kind: changeLabel(ch)}
@@ -41,9 +41,9 @@ func (s *Server) preview(out importers.ImportOutcome) *previewData {
 }
 
 // changeLabel names a change in Chinese.
-func changeLabel(ch importers.Change) string {
-	label := map[string]string{importers.ChangeAdded: "新增", importers.ChangeRemoved: "本次未填", importers.ChangeChanged: "有变化", importers.ChangeSame: "无变化"}[ch.Kind]
-	if ch.NoteChanged && ch.Kind == importers.ChangeSame {
+func changeLabel(ch returns.Change) string {
+	label := map[string]string{returns.ChangeAdded: "新增", returns.ChangeRemoved: "本次未填", returns.ChangeChanged: "有变化", returns.ChangeSame: "无变化"}[ch.Kind]
+	if ch.NoteChanged && ch.Kind == returns.ChangeSame {
 		label = "备注有变化"
 	}
 	return label

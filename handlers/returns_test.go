@@ -16,8 +16,8 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/xuri/excelize/v2"
 
+	"ruralkpi/internal/testkit"
 	"ruralkpi/models"
 )
 
@@ -78,38 +78,7 @@ func filledReturn(t *testing.T, app *fiber.App, values map[string]any) []byte {
 	if status != 200 {
 		t.Fatalf("template: %d %s", status, body)
 	}
-	return fillTemplate(t, body, values)
-}
-
-// fillTemplate types figures (indicator code → value) into the value column of a return template's
-// 月报 sheet and returns the workbook: the one way the handler tests fill in a downloaded template.
-func fillTemplate(t testing.TB, template []byte, values map[string]any) []byte {
-	t.Helper()
-	f, err := excelize.OpenReader(bytes.NewReader(template))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := f.GetRows("月报")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i, r := range rows {
-		if len(r) == 0 {
-			continue
-		}
-		if v, ok := values[r[0]]; ok {
-			cell, _ := excelize.CoordinatesToCellName(8, i+1)
-			if err := f.SetCellValue("月报", cell, v); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
-	var out bytes.Buffer
-	if _, err := f.WriteTo(&out); err != nil {
-		t.Fatal(err)
-	}
-	return out.Bytes()
+	return testkit.FillReturn(t, body, values)
 }
 
 // returnsApp is the test app with its clock on 10 July 2024, while June 2024 is open for returns.
@@ -171,7 +140,7 @@ func TestReturnUploadAPI(t *testing.T) {
 		t.Errorf("same file again: %d %s", status, body)
 	}
 
-	bad, err := os.ReadFile("../importers/testdata/bad_values.xlsx")
+	bad, err := os.ReadFile("../importers/returns/testdata/bad_values.xlsx")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -303,7 +272,7 @@ func TestCountyUserIsConfinedToOwnUnit(t *testing.T) {
 	if status, _ := get(t, app, "/api/v1/returns/template?county=530303&period=2024-06"); status != 200 {
 		t.Errorf("own template: %d", status)
 	}
-	file, err := os.ReadFile("../importers/testdata/ok_template.xlsx")
+	file, err := os.ReadFile("../importers/returns/testdata/ok_template.xlsx")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -335,7 +304,7 @@ func TestCorrectionOfAnEarlierMonthIsFlaggedForTheOffice(t *testing.T) {
 	if status != 200 {
 		t.Fatalf("May template: %d", status)
 	}
-	may := fillTemplate(t, tpl, map[string]any{"service_points": 110, "mfg_parks": 1})
+	may := testkit.FillReturn(t, tpl, map[string]any{"service_points": 110, "mfg_parks": 1})
 	status, body := postFile(t, app, "/api/v1/returns?dry_run=1", "may.xlsx", may, nil)
 	if status != 200 || !strings.Contains(string(body), "后续月份需更正") || !strings.Contains(string(body), "2024年6月（0）") {
 		t.Fatalf("preview of the May correction: %d %s", status, truncate(body))

@@ -4,7 +4,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"ruralkpi/dashboards"
-	"ruralkpi/importers"
+	"ruralkpi/importers/returns"
 	"ruralkpi/models"
 )
 
@@ -12,7 +12,7 @@ import (
 // decisions; a county user sees its own unit's with the office's decisions and reasons.
 func (s *Server) reviewPage(c *fiber.Ctx) error {
 	u := currentUser(c)
-	in := dashboards.ReviewInput{Office: u.Role == models.RoleOffice, LaterFlags: importers.LaterMonthsFlags}
+	in := dashboards.ReviewInput{Office: u.Role == models.RoleOffice, LaterFlags: returns.LaterMonthsFlags}
 	filter := models.VersionFilter{Limit: 100}
 	if !in.Office {
 		filter.UnitCode = u.UnitCode

@@ -17,6 +17,8 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"ruralkpi/importers"
+	"ruralkpi/importers/ledger"
+	"ruralkpi/internal/testkit"
 	"ruralkpi/models"
 )
 
@@ -402,7 +404,7 @@ func (w *writePathEnv) returnFile(t *testing.T, servicePoints int) []byte {
 	if res.status != 200 {
 		t.Fatalf("template: %d %.300s", res.status, res.body)
 	}
-	return fillTemplate(t, []byte(res.body), map[string]any{models.IndServicePoints: servicePoints})
+	return testkit.FillReturn(t, []byte(res.body), map[string]any{models.IndServicePoints: servicePoints})
 }
 
 // ledgerFile is a one-point ledger of 麒麟区 (the village list holds 潇湘村).
@@ -422,7 +424,7 @@ func (w *writePathEnv) villagesFile(t *testing.T) []byte {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	_ = f.SetSheetRow(importers.LedgerVillageSheet, "A2", &[]any{"越州镇", "潇湘村", "530302100200"})
+	_ = f.SetSheetRow(ledger.VillageSheet, "A2", &[]any{"越州镇", "潇湘村", "530302100200"})
 	var out bytes.Buffer
 	if err := f.Write(&out); err != nil {
 		t.Fatal(err)

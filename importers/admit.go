@@ -8,9 +8,9 @@ import (
 	"ruralkpi/store"
 )
 
-// monthClaim is an upload's claim on a unit's month: a return version or a ledger snapshot. Both
-// are let in by one rule, admitMonth.
-type monthClaim struct {
+// MonthClaim is an upload's claim on a unit's month: a return version or a ledger snapshot. Both
+// are let in by one rule, AdmitMonth.
+type MonthClaim struct {
 	Unit   string
 	Period models.Period
 	Now    time.Time
@@ -23,13 +23,13 @@ type monthClaim struct {
 	Subject string
 }
 
-// admitMonth refuses an upload for a month that is not open for the unit (models.CanSubmit: not
+// AdmitMonth refuses an upload for a month that is not open for the unit (models.CanSubmit: not
 // before the unit starts reporting, not locked after the deadline unless the office reopened the
 // month or returned the newest upload) as a conflict with the reason in Chinese. check gathers the
 // facts: Store.SubmitCheck for a return, Store.LedgerSubmitCheck for a ledger. The office's own
 // figures for the whole city are not locked. With IgnoreLock a refusal is let through and returned
 // as overridden, for the caller to audit (auditOverride) in the transaction that stores the upload.
-func admitMonth(plan *models.Plan, c monthClaim, check func(*models.Plan, string, models.Period, time.Time) (models.SubmitCheck, error)) (overridden string, err error) {
+func AdmitMonth(plan *models.Plan, c MonthClaim, check func(*models.Plan, string, models.Period, time.Time) (models.SubmitCheck, error)) (overridden string, err error) {
 	if c.Unit == plan.Root.Code {
 		return "", nil
 	}
@@ -49,7 +49,7 @@ func admitMonth(plan *models.Plan, c monthClaim, check func(*models.Plan, string
 
 // auditOverride records, in tx, that IgnoreLock let in an upload the month's lock refused (why);
 // nothing when nothing was overridden or on a dry run.
-func auditOverride(tx *store.Store, c monthClaim, why string) error {
+func auditOverride(tx *store.Store, c MonthClaim, why string) error {
 	if why == "" || c.DryRun {
 		return nil
 	}
@@ -62,9 +62,9 @@ func auditOverride(tx *store.Store, c monthClaim, why string) error {
 	return nil
 }
 
-// admitInTx is admitMonth and auditOverride in the transaction that stores the upload.
-func admitInTx(tx *store.Store, plan *models.Plan, c monthClaim, check func(*models.Plan, string, models.Period, time.Time) (models.SubmitCheck, error)) error {
-	why, err := admitMonth(plan, c, check)
+// AdmitInTx is AdmitMonth and auditOverride in the transaction that stores the upload.
+func AdmitInTx(tx *store.Store, plan *models.Plan, c MonthClaim, check func(*models.Plan, string, models.Period, time.Time) (models.SubmitCheck, error)) error {
+	why, err := AdmitMonth(plan, c, check)
 	if err != nil {
 		return err
 	}

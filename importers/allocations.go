@@ -1,5 +1,3 @@
-// Package importers reads Excel files into plain values, reporting every problem with its sheet,
-// cell and a Chinese message the person who filled the file understands.
 package importers
 
 import (
@@ -13,7 +11,6 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"ruralkpi/models"
-	"ruralkpi/reports"
 )
 
 // AllocationSheet is the sheet name of the allocation workbook.
@@ -52,7 +49,7 @@ func AllocationTemplate(p *models.Plan, targets []models.TargetRecord, allocatio
 	header := []any{"指标代码", "指标名称", "计量单位", "年度", "全市目标"}
 	codes := []any{"单位代码→", "", "", "", ""}
 	for _, u := range units {
-		header = append(header, reports.SafeCell(u.Name))
+		header = append(header, models.SafeCell(u.Name))
 		codes = append(codes, u.Code)
 	}
 	target := map[string]float64{}
@@ -71,7 +68,7 @@ func AllocationTemplate(p *models.Plan, targets []models.TargetRecord, allocatio
 			if !ok {
 				continue
 			}
-			row := []any{reports.SafeCell(ind.Code), reports.SafeCell(ind.Name), reports.SafeCell(ind.Unit), y, t}
+			row := []any{models.SafeCell(ind.Code), models.SafeCell(ind.Name), models.SafeCell(ind.Unit), y, t}
 			for _, u := range units {
 				if v, ok := alloc[key+"|"+u.Code]; ok {
 					row = append(row, v)
@@ -91,7 +88,7 @@ func AllocationTemplate(p *models.Plan, targets []models.TargetRecord, allocatio
 	if err := f.SetColWidth(AllocationSheet, "B", "B", 28); err != nil {
 		return nil, fmt.Errorf("importers: column width: %w", err)
 	}
-	if err := reports.DeclareUsedRange(f); err != nil {
+	if err := DeclareUsedRange(f); err != nil {
 		return nil, err
 	}
 	return f, nil
@@ -111,7 +108,7 @@ func ParseAllocations(r io.Reader, p *models.Plan) ([]models.AllocationInput, []
 	}
 	// The same look inside the archive as for returns (zip bombs, lying sizes, too many parts, the
 	// wrong kind of file) before excelize inflates anything.
-	if ps := checkFormat(data, lim); len(ps) > 0 {
+	if ps := CheckFormat(data, lim); len(ps) > 0 {
 		return nil, []AllocationProblem{{Message: strings.ReplaceAll(ps[0].Message, "月报", "任务分解")}}, nil
 	}
 	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: lim.MaxUnzippedBytes, UnzipXMLSizeLimit: lim.MaxUnzippedBytes})

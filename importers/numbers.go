@@ -7,7 +7,7 @@ import (
 	"strings"
 	"unicode"
 
-	"ruralkpi/reports"
+	"ruralkpi/models"
 )
 
 // maxFigure is far above any figure of a county return; larger numbers are typing slips.
@@ -18,61 +18,61 @@ var (
 	groupedNumber = regexp.MustCompile(`^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$`)
 )
 
-// numberRepair maps the characters Chinese input methods and office programs produce to ASCII.
-var numberRepair = strings.NewReplacer(
+// NumberRepair maps the characters Chinese input methods and office programs produce to ASCII.
+var NumberRepair = strings.NewReplacer(
 	"０", "0", "１", "1", "２", "2", "３", "3", "４", "4", "５", "5", "６", "6", "７", "7", "８", "8", "９", "9",
 	"．", ".", "。", ".", "，", ",", "､", ",", "－", "-", "−", "-", "—", "-", "＋", "+", "％", "%", "ｅ", "e", "Ｅ", "E",
 )
 
-// parsedNumber is a figure as the reader understood it.
-type parsedNumber struct {
+// ParsedNumber is a figure as the reader understood it.
+type ParsedNumber struct {
 	Value   float64
 	Percent bool // the text ended with a % sign
 }
 
-// parseFigure reads a figure as a clerk may have typed it: with stray or full-width spaces, full-width
+// ParseFigure reads a figure as a clerk may have typed it: with stray or full-width spaces, full-width
 // digits, thousands separators, a trailing % or the indicator's unit. It returns a Chinese message
 // when the text is not a number.
-func parseFigure(raw, unit string) (parsedNumber, string) {
+func ParseFigure(raw, unit string) (ParsedNumber, string) {
 	s := strings.Map(func(r rune) rune {
 		if unicode.IsSpace(r) || r == '\u200b' || r == '\ufeff' {
 			return -1
 		}
 		return r
-	}, numberRepair.Replace(raw))
+	}, NumberRepair.Replace(raw))
 	if s == "" {
-		return parsedNumber{}, "是空的"
+		return ParsedNumber{}, "是空的"
 	}
 	if strings.HasPrefix(s, "#") {
-		return parsedNumber{}, "单元格显示错误值 " + s + "，请改为直接填写数字"
+		return ParsedNumber{}, "单元格显示错误值 " + s + "，请改为直接填写数字"
 	}
 	if unit != "" && unit != "%" {
 		s = strings.TrimSuffix(s, unit)
 	}
-	var out parsedNumber
+	var out ParsedNumber
 	if t, ok := strings.CutSuffix(s, "%"); ok {
 		out.Percent = true
 		s = t
 	}
 	if strings.Contains(s, ",") {
 		if !groupedNumber.MatchString(s) {
-			return parsedNumber{}, "“" + strings.TrimSpace(raw) + "”不是可识别的数字（千分位逗号位置不对）"
+			return ParsedNumber{}, "“" + strings.TrimSpace(raw) + "”不是可识别的数字（千分位逗号位置不对）"
 		}
 		s = strings.ReplaceAll(s, ",", "")
 	}
 	if !plainNumber.MatchString(s) {
-		return parsedNumber{}, "“" + clip(strings.TrimSpace(raw), 30) + "”不是数字，请只填写数字（可带小数点）"
+		return ParsedNumber{}, "“" + Clip(strings.TrimSpace(raw), 30) + "”不是数字，请只填写数字（可带小数点）"
 	}
 	v, err := strconv.ParseFloat(s, 64)
 	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) || math.Abs(v) > maxFigure {
-		return parsedNumber{}, "“" + clip(strings.TrimSpace(raw), 30) + "”数值过大，请检查是否多打了数字"
+		return ParsedNumber{}, "“" + Clip(strings.TrimSpace(raw), 30) + "”数值过大，请检查是否多打了数字"
 	}
 	out.Value = v
 	return out, ""
 }
 
-// clip shortens text quoted back to the user.
-func clip(s string, n int) string {
+// Clip shortens text quoted back to the user.
+func Clip(s string, n int) string {
 	r := []rune(s)
 	if len(r) <= n {
 		return s
@@ -80,12 +80,12 @@ func clip(s string, n int) string {
 	return string(r[:n]) + "…"
 }
 
-// formatFigure writes a figure without needless decimals.
-func formatFigure(v float64) string {
+// FormatFigure writes a figure without needless decimals.
+func FormatFigure(v float64) string {
 	return strconv.FormatFloat(v, 'f', -1, 64)
 }
 
-// cleanText trims a note or a code, full-width spaces included.
-func cleanText(s string) string {
-	return reports.UnescapeCell(strings.TrimFunc(s, func(r rune) bool { return unicode.IsSpace(r) || r == '\u200b' || r == '\ufeff' }))
+// CleanText trims a note or a code, full-width spaces included.
+func CleanText(s string) string {
+	return models.UnescapeCell(strings.TrimFunc(s, func(r rune) bool { return unicode.IsSpace(r) || r == '\u200b' || r == '\ufeff' }))
 }

@@ -1,6 +1,8 @@
-// Package importers turns county returns into Excel templates and back: it writes the pre-filled
-// monthly template and reads an uploaded file into plain values, listing every problem with its
-// sheet, cell and a Chinese message a county clerk can act on. It never touches the database.
+// Package importers holds what the Excel importers share (a problem with its sheet, cell and
+// Chinese message, the figure parsing, the look inside an upload before it is inflated, the
+// upload limits, and the one rule that lets a return or a ledger into a month) and the allocation
+// workbook. Monthly returns are read in importers/returns, ledgers in importers/ledger, both on
+// the streaming reader importers/xlsx or excelize; neither imports the other.
 package importers
 
 import (
@@ -46,11 +48,12 @@ func (ps Problems) Error() string {
 	return fmt.Sprintf("importers: %d problem(s): %s", len(ps), strings.Join(parts, "; "))
 }
 
-// problemList collects problems as the reader and the validator find them.
-type problemList struct {
-	items []Problem
+// ProblemList collects problems as the reader and the validator find them.
+type ProblemList struct {
+	Items []Problem
 }
 
-func (l *problemList) add(sheet, cell, indicator, format string, args ...any) {
-	l.items = append(l.items, Problem{Sheet: sheet, Cell: cell, Indicator: indicator, Message: fmt.Sprintf(format, args...)})
+// Add appends a problem whose message is format filled with args.
+func (l *ProblemList) Add(sheet, cell, indicator, format string, args ...any) {
+	l.Items = append(l.Items, Problem{Sheet: sheet, Cell: cell, Indicator: indicator, Message: fmt.Sprintf(format, args...)})
 }

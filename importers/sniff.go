@@ -26,9 +26,9 @@ func hasSig(data []byte, sig string) bool { return bytes.HasPrefix(data, []byte(
 // fixXLSX is the advice appended to every wrong-format message.
 const fixXLSX = "请在 Excel 或 WPS 中打开，选择“另存为”→“Excel 工作簿（*.xlsx）”后再上传；最好直接使用本系统下载的月报模板填报。"
 
-// checkFormat tells whether the bytes are an .xlsx workbook this reader may open. When they are not,
+// CheckFormat tells whether the bytes are an .xlsx workbook this reader may open. When they are not,
 // it says what they are and how to fix it; when the archive would inflate beyond the limits, it says so.
-func checkFormat(data []byte, lim Limits) []Problem {
+func CheckFormat(data []byte, lim Limits) []Problem {
 	file := func(msg string) []Problem { return []Problem{{Message: msg}} }
 	switch {
 	case len(data) == 0:
@@ -150,7 +150,7 @@ func inflateCheck(f *zip.File, lim Limits) []Problem {
 	}
 	rc, err := f.Open()
 	if err != nil {
-		return []Problem{{Message: "文件已损坏（其中的“" + clip(f.Name, 40) + "”无法解压），请在 Excel 或 WPS 中重新保存为 .xlsx 后上传。"}}
+		return []Problem{{Message: "文件已损坏（其中的“" + Clip(f.Name, 40) + "”无法解压），请在 Excel 或 WPS 中重新保存为 .xlsx 后上传。"}}
 	}
 	defer rc.Close()
 	n, err := io.Copy(io.Discard, io.LimitReader(rc, lim.MaxUnzippedBytes+1))

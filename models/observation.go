@@ -53,3 +53,18 @@ type Dataset struct {
 	// Tolerances maps indicator → share of 序时进度 (0–1) at which amber turns red; missing means default.
 	Tolerances map[string]float64
 }
+
+// AddAllocation records a unit's share of an indicator's city target for a year in Allocations,
+// making the maps it needs.
+func (ds *Dataset) AddAllocation(a Allocation) {
+	if ds.Allocations == nil {
+		ds.Allocations = map[string]map[int]map[string]float64{}
+	}
+	if ds.Allocations[a.Indicator] == nil {
+		ds.Allocations[a.Indicator] = map[int]map[string]float64{}
+	}
+	if ds.Allocations[a.Indicator][a.Year] == nil {
+		ds.Allocations[a.Indicator][a.Year] = map[string]float64{}
+	}
+	ds.Allocations[a.Indicator][a.Year][a.UnitCode] = a.Value
+}

@@ -53,20 +53,7 @@ func BenchmarkReportsDemo(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	b.Run("monthly_workbook", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			if err := WriteMonthly(io.Discard, in, MonthlyOptions{}); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
-	b.Run("briefing", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			_ = BuildBriefing(in)
-		}
-	})
+	benchWorkbookAndBriefing(b, in)
 }
 
 // BenchmarkReportsNational works on 3,000 units × 36 months × 30 indicators: the progress values
@@ -85,6 +72,11 @@ func BenchmarkReportsNational(b *testing.B) {
 	})
 	in := NewInput(calc, month, afterPlanTime())
 	in.Returns = ReturnsReceived(p, month, versions, DefaultDeadline(month), afterPlanTime())
+	benchWorkbookAndBriefing(b, in)
+}
+
+// benchWorkbookAndBriefing times the two reports of one input: the monthly workbook and the briefing.
+func benchWorkbookAndBriefing(b *testing.B, in Input) {
 	b.Run("monthly_workbook", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {

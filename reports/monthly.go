@@ -233,7 +233,7 @@ func writeSheet(f *excelize.File, st styles, sh sheet, first bool, maxRows int) 
 		return fmt.Errorf("reports: sheet %q footer: %w", sh.name, err)
 	}
 	// The range the rows below use, declared before the stream starts, which copies it (readers
-	// such as openpyxl in read-only mode trust it; see DeclareUsedRange).
+	// such as openpyxl in read-only mode trust it; see importers.DeclareUsedRange).
 	lastRow, cols := headerRow+min(len(sh.rows), maxRows)+len(sh.notes), len(sh.headers)
 	if len(sh.rows) > maxRows {
 		lastRow++ // the truncation note
@@ -277,7 +277,7 @@ func writeSheet(f *excelize.File, st styles, sh sheet, first bool, maxRows int) 
 		for i, v := range values {
 			if c, ok := v.(excelize.Cell); ok {
 				if text, ok := c.Value.(string); ok {
-					c.Value = SafeCell(text)
+					c.Value = models.SafeCell(text)
 					values[i] = c
 				}
 			}

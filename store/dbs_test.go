@@ -31,7 +31,13 @@ func testDatabase(t testing.TB, engine string) string {
 // openEmptyStoreOn opens a fresh store of the engine, closed when the test ends.
 func openEmptyStoreOn(t testing.TB, engine string) *Store {
 	t.Helper()
-	s, err := Open(testDatabase(t, engine))
+	return openStoreAt(t, testDatabase(t, engine))
+}
+
+// openStoreAt opens the store on db (a SQLite file or a postgres:// URL), closed when the test ends.
+func openStoreAt(t testing.TB, db string) *Store {
+	t.Helper()
+	s, err := Open(db)
 	if err != nil {
 		t.Fatal(err)
 	}

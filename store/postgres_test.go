@@ -25,11 +25,7 @@ func openPostgresTestStore(t *testing.T) (s *Store, p *models.Plan, url string) 
 	t.Helper()
 	p = testkit.Plan(t)
 	url = pgtest.URL(t)
-	s, err := Open(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = s.Close() })
+	s = openStoreAt(t, url)
 	if err := s.SeedPlan(p); err != nil {
 		t.Fatal(err)
 	}
@@ -187,11 +183,7 @@ func TestPostgresChangeLogCommitsInOrder(t *testing.T) {
 // NOTIFY (its polling is set to an hour here, so nothing else could deliver it within the second).
 func TestPostgresServersShareChanges(t *testing.T) {
 	a, p, url := openPostgresTestStore(t)
-	b, err := Open(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = b.Close() })
+	b := openStoreAt(t, url)
 	for _, s := range []*Store{a, b} {
 		if err := s.StartReadModel(p); err != nil {
 			t.Fatal(err)
@@ -276,11 +268,7 @@ func TestPostgresDumpAndRestore(t *testing.T) {
 	// Whole databases: pg_dump takes a database, and pg_restore wants an empty one.
 	p := testkit.Plan(t)
 	url := pgtest.Database(t)
-	s, err := Open(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = s.Close() })
+	s := openStoreAt(t, url)
 	if err := s.SeedPlan(p); err != nil {
 		t.Fatal(err)
 	}
@@ -298,11 +286,7 @@ func TestPostgresDumpAndRestore(t *testing.T) {
 	if out, err := exec.Command("pg_restore", "--no-owner", "--dbname="+target, dump).CombinedOutput(); err != nil {
 		t.Fatalf("pg_restore: %v\n%s", err, out)
 	}
-	restored, err := Open(target)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = restored.Close() })
+	restored := openStoreAt(t, target)
 	if err := restored.StartReadModel(p); err != nil {
 		t.Fatal(err)
 	}

@@ -192,13 +192,7 @@ func (s *Store) referenceFigures() (models.Dataset, error) {
 		return ds, err
 	}
 	for _, a := range allocs {
-		if ds.Allocations[a.Indicator] == nil {
-			ds.Allocations[a.Indicator] = map[int]map[string]float64{}
-		}
-		if ds.Allocations[a.Indicator][a.Year] == nil {
-			ds.Allocations[a.Indicator][a.Year] = map[string]float64{}
-		}
-		ds.Allocations[a.Indicator][a.Year][a.UnitCode] = a.Value
+		ds.AddAllocation(a)
 	}
 	units, err := s.Units()
 	if err != nil {

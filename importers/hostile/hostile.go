@@ -7,6 +7,7 @@ package hostile
 import (
 	"archive/zip"
 	"bufio"
+	"bytes"
 	"fmt"
 	"io"
 	"strconv"
@@ -253,4 +254,36 @@ func ManyEntries(w io.Writer, n int) error {
 // cell at the far corner.
 func Dimension(w io.Writer) error {
 	return book(w, text(`<?xml version="1.0" encoding="UTF-8"?><worksheet `+ns+`><dimension ref="A1:XFD1048576"/><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c></row><row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData></worksheet>`), UniqueCountSST)
+}
+
+// Bytes writes the class's workbook into memory.
+func (c Class) Bytes() ([]byte, error) {
+	var buf bytes.Buffer
+	if err := c.Write(&buf); err != nil {
+		return nil, fmt.Errorf("hostile: write %s: %w", c.Name, err)
+	}
+	return buf.Bytes(), nil
+}
+
+// Seeds are small members of every hostile class, as fuzz seeds: big enough to cross the fuzz
+// targets' reduced limits, small enough to mutate quickly.
+func Seeds() ([][]byte, error) {
+	var out [][]byte
+	for _, write := range []func(w io.Writer) error{
+		func(w io.Writer) error { return SharedStrings(w, 512<<10) },
+		func(w io.Writer) error { return UniqueCount(w) },
+		func(w io.Writer) error { return HugeSheet(w, 600, 70) },
+		func(w io.Writer) error { return LongToken(w, 200<<10) },
+		func(w io.Writer) error { return DeepXML(w, 20_000) },
+		func(w io.Writer) error { return ZipBomb(w, 16<<20) },
+		func(w io.Writer) error { return ManyEntries(w, 400) },
+		func(w io.Writer) error { return Dimension(w) },
+	} {
+		var buf bytes.Buffer
+		if err := write(&buf); err != nil {
+			return nil, fmt.Errorf("hostile: write seed: %w", err)
+		}
+		out = append(out, buf.Bytes())
+	}
+	return out, nil
 }

@@ -39,6 +39,17 @@ type Limits struct {
 	// MaxSmallPartBytes bounds the parts read whole (the workbook and its relationships), which
 	// are a few kilobytes in any real workbook.
 	MaxSmallPartBytes int64
+	// Noun names what the caller reads (台账, 行政村名录) in the refusals: "文件过大：台账文件不能超过
+	// 64 MB", "超出台账的正常规模". The reader knows nothing of ledgers; blank reads as 表格.
+	Noun string
+}
+
+// noun is what the refusals call the file: Noun, or 表格 when the caller named nothing.
+func (l Limits) noun() string {
+	if l.Noun == "" {
+		return "表格"
+	}
+	return l.Noun
 }
 
 // DefaultLimits fits a province-scale ledger (200,000 points) with room to spare.
@@ -111,7 +122,7 @@ func ReadFile(r io.Reader, limits Limits) ([]byte, error) {
 		return nil, fmt.Errorf("xlsx: read upload: %w", err)
 	}
 	if int64(len(data)) > limits.MaxFileBytes {
-		return nil, models.Errorf(models.ETooLarge, "文件过大：台账文件不能超过 %d MB。", limits.MaxFileBytes>>20)
+		return nil, models.Errorf(models.ETooLarge, "文件过大：%s文件不能超过 %d MB。", limits.noun(), limits.MaxFileBytes>>20)
 	}
 	return data, nil
 }
@@ -119,7 +130,7 @@ func ReadFile(r io.Reader, limits Limits) ([]byte, error) {
 // Open opens an .xlsx (in memory or a spooled file) and reads its list of sheets.
 func Open(r io.ReaderAt, size int64, limits Limits) (*Workbook, error) {
 	if size > limits.MaxFileBytes {
-		return nil, models.Errorf(models.ETooLarge, "文件过大：台账文件不能超过 %d MB。", limits.MaxFileBytes>>20)
+		return nil, models.Errorf(models.ETooLarge, "文件过大：%s文件不能超过 %d MB。", limits.noun(), limits.MaxFileBytes>>20)
 	}
 	zr, err := zip.NewReader(r, size)
 	if err != nil {
@@ -311,7 +322,7 @@ func (wb *Workbook) loadSharedStrings() error {
 	}
 	defer rc.Close()
 	budget := wb.limits.sharedStringBytes()
-	tooMany := models.Errorf(models.ETooLarge, "文件中的文字内容过多（共享字符串超过 %d MB），超出台账的正常规模，请检查文件或拆分后上传。", budget>>20)
+	tooMany := models.Errorf(models.ETooLarge, "文件中的文字内容过多（共享字符串超过 %d MB），超出%s的正常规模，请检查文件或拆分后上传。", budget>>20, wb.limits.noun())
 	var cur []byte // the chunk being filled; the open string is cur[start:]
 	start, open, used := 0, false, 0
 	closeString := func() error {
@@ -501,7 +512,22 @@ type rowReader struct {
 	lastRow  int
 	partSize int64
 	hinted   bool
+	at       sheetPos
 }
+
+// sheetPos is where the reader is in the sheet's XML: inside which row, cell and text elements,
+// and the cell being read.
+type sheetPos struct {
+	inRow, inCell, inV, inIS, inT bool
+	inRPh                         int // depth of <rPh> (phonetic runs, not part of the text)
+	lastCol                       int
+	cell                          Cell
+	cellStart                     int
+}
+
+// keepsText reports whether text here is a cell's value: inside <v>, or inside <t> of an inline
+// string but not of a phonetic run.
+func (p *sheetPos) keepsText() bool { return p.inV || (p.inT && p.inRPh == 0) }
 
 // estimateAfter is the number of rows after which, lacking a usable <dimension>, the row
 // count is estimated from the part's size and the bytes per row seen so far.
@@ -511,16 +537,13 @@ const estimateAfter = 64
 // cells of at least 20 bytes each), so partSize/minRowBytes bounds the rows a sheet can hold.
 const minRowBytes = 200
 
+// run reads the sheet's tokens until </sheetData> or the end of the part, handing each finished
+// row to the callback.
 func (rr *rowReader) run() error {
-	sc := rr.sc
-	inRow, inCell, inV, inIS, inT, inRPh := false, false, false, false, false, 0
-	lastCol := -1
-	var cell Cell
-	cellStart := 0
 	for {
-		err := sc.next()
+		err := rr.sc.next()
 		if errors.Is(err, io.EOF) {
-			if inRow {
+			if rr.at.inRow {
 				return errBadXML
 			}
 			return nil
@@ -528,113 +551,160 @@ func (rr *rowReader) run() error {
 		if err != nil {
 			return err
 		}
-		switch sc.kind {
-		case tokStart, tokSelfClose:
-			self := sc.kind == tokSelfClose
-			switch string(sc.name) {
-			case "c":
-				if !inRow {
-					return errBadXML
-				}
-				col := lastCol + 1
-				if r := attr(sc.attrs, "r"); r != nil {
-					c, _, err := CellRef(r)
-					if err != nil {
-						return err
-					}
-					col = c
-				}
-				lastCol = col
-				cell = Cell{Col: col, Type: cellType(attr(sc.attrs, "t"))}
-				cellStart = len(rr.text)
-				inCell = !self
-			case "v":
-				inV = inCell && !self
-			case "is":
-				inIS = inCell && !self
-			case "t":
-				inT = inIS && !self
-			case "rPh":
-				if !self {
-					inRPh++
-				}
-			case "row":
-				if inRow {
-					return errBadXML
-				}
-				n := rr.lastRow + 1
-				if r := attr(sc.attrs, "r"); r != nil {
-					v, err := atoi(r)
-					if err != nil || v < 1 {
-						return errBadXML
-					}
-					n = v
-				}
-				rr.lastRow = n
-				rr.row.Number, rr.row.Cells, rr.text, rr.offs = n, rr.row.Cells[:0], rr.text[:0], rr.offs[:0]
-				lastCol = -1
-				inRow = true
-				if self {
-					if err := rr.endRow(); err != nil {
-						return err
-					}
-					inRow = false
-				}
-			case "dimension":
-				if rr.hint != nil {
-					if ref := attr(sc.attrs, "ref"); ref != nil {
-						if i := bytes.IndexByte(ref, ':'); i >= 0 {
-							if _, last, err := CellRef(ref[i+1:]); err == nil && last > 1 {
-								// The declared extent is only believed as far as the part's real
-								// size allows: A1:XFD1048576 in a small sheet sizes nothing.
-								last = int(min(int64(last), rr.partSize/minRowBytes+1))
-								rr.hint(SheetDimension(last))
-								rr.hinted = true
-							}
-						}
-					}
-				}
-			}
-		case tokEnd:
-			switch string(sc.name) {
-			case "c":
-				if inCell {
-					if err := rr.endCell(cell, cellStart); err != nil {
-						return err
-					}
-				}
-				inCell, inV, inIS, inT = false, false, false, false
-			case "v":
-				inV = false
-			case "is":
-				inIS = false
-			case "t":
-				inT = false
-			case "rPh":
-				inRPh--
-			case "row":
-				if !inRow {
-					return errBadXML
-				}
-				if err := rr.endRow(); err != nil {
-					return err
-				}
-				inRow = false
-			case "sheetData":
-				return nil // nothing after sheetData holds cells
-			}
-		case tokText:
-			if inV || (inT && inRPh == 0) {
-				rr.text = appendText(rr.text, sc.text)
-			}
-		case tokCDATA:
-			if inV || (inT && inRPh == 0) {
-				rr.text = append(rr.text, sc.text...)
-			}
+		done, err := rr.token()
+		if err != nil || done {
+			return err
 		}
 		if len(rr.text) > rr.wb.limits.MaxTokenBytes*4 {
 			return errTokenTooLong
 		}
+	}
+}
+
+// token takes in the scanner's current token; done is true at </sheetData>, after which nothing
+// holds cells.
+func (rr *rowReader) token() (done bool, err error) {
+	switch rr.sc.kind {
+	case tokStart, tokSelfClose:
+		return false, rr.openTag(rr.sc.kind == tokSelfClose)
+	case tokEnd:
+		return rr.closeTag()
+	case tokText:
+		if rr.at.keepsText() {
+			rr.text = appendText(rr.text, rr.sc.text)
+		}
+	case tokCDATA:
+		if rr.at.keepsText() {
+			rr.text = append(rr.text, rr.sc.text...)
+		}
+	}
+	return false, nil
+}
+
+// openTag takes in a start tag (self is true for a self-closing one).
+func (rr *rowReader) openTag(self bool) error {
+	at := &rr.at
+	switch string(rr.sc.name) {
+	case "c":
+		return rr.startCell(self)
+	case "v":
+		at.inV = at.inCell && !self
+	case "is":
+		at.inIS = at.inCell && !self
+	case "t":
+		at.inT = at.inIS && !self
+	case "rPh":
+		if !self {
+			at.inRPh++
+		}
+	case "row":
+		return rr.startRow(self)
+	case "dimension":
+		rr.readDimension()
+	}
+	return nil
+}
+
+// closeTag takes in an end tag; done is true at </sheetData>.
+func (rr *rowReader) closeTag() (done bool, err error) {
+	at := &rr.at
+	switch string(rr.sc.name) {
+	case "c":
+		if at.inCell {
+			if err := rr.endCell(at.cell, at.cellStart); err != nil {
+				return false, err
+			}
+		}
+		at.inCell, at.inV, at.inIS, at.inT = false, false, false, false
+	case "v":
+		at.inV = false
+	case "is":
+		at.inIS = false
+	case "t":
+		at.inT = false
+	case "rPh":
+		at.inRPh--
+	case "row":
+		if !at.inRow {
+			return false, errBadXML
+		}
+		if err := rr.endRow(); err != nil {
+			return false, err
+		}
+		at.inRow = false
+	case "sheetData":
+		return true, nil
+	}
+	return false, nil
+}
+
+// startCell begins a <c> cell: its column (from r, or the one after the last) and its type.
+func (rr *rowReader) startCell(self bool) error {
+	at := &rr.at
+	if !at.inRow {
+		return errBadXML
+	}
+	col := at.lastCol + 1
+	if r := attr(rr.sc.attrs, "r"); r != nil {
+		c, _, err := CellRef(r)
+		if err != nil {
+			return err
+		}
+		col = c
+	}
+	at.lastCol = col
+	at.cell = Cell{Col: col, Type: cellType(attr(rr.sc.attrs, "t"))}
+	at.cellStart = len(rr.text)
+	at.inCell = !self
+	return nil
+}
+
+// startRow begins a <row>: its number (from r, or the one after the last) and an empty row; a
+// self-closing row ends at once.
+func (rr *rowReader) startRow(self bool) error {
+	at := &rr.at
+	if at.inRow {
+		return errBadXML
+	}
+	n := rr.lastRow + 1
+	if r := attr(rr.sc.attrs, "r"); r != nil {
+		v, err := atoi(r)
+		if err != nil || v < 1 {
+			return errBadXML
+		}
+		n = v
+	}
+	rr.lastRow = n
+	rr.row.Number, rr.row.Cells, rr.text, rr.offs = n, rr.row.Cells[:0], rr.text[:0], rr.offs[:0]
+	at.lastCol = -1
+	at.inRow = true
+	if self {
+		if err := rr.endRow(); err != nil {
+			return err
+		}
+		at.inRow = false
+	}
+	return nil
+}
+
+// readDimension tells the hint the row count <dimension ref="A1:…"> declares, believed only as far
+// as the part's real size allows: A1:XFD1048576 in a small sheet sizes nothing.
+func (rr *rowReader) readDimension() {
+	if rr.hint == nil {
+		return
+	}
+	ref := attr(rr.sc.attrs, "ref")
+	if ref == nil {
+		return
+	}
+	i := bytes.IndexByte(ref, ':')
+	if i < 0 {
+		return
+	}
+	if _, last, err := CellRef(ref[i+1:]); err == nil && last > 1 {
+		last = int(min(int64(last), rr.partSize/minRowBytes+1))
+		rr.hint(SheetDimension(last))
+		rr.hinted = true
 	}
 }
 

@@ -6,6 +6,7 @@ package testkit
 import (
 	"bytes"
 	"testing"
+	"unicode"
 
 	"ruralkpi/models"
 	"ruralkpi/plans"
@@ -24,4 +25,14 @@ func Plan(tb testing.TB) *models.Plan {
 		tb.Fatalf("testkit: default plan: %v", err)
 	}
 	return p
+}
+
+// HasChinese reports whether a message is written for a clerk: it holds Chinese text.
+func HasChinese(s string) bool {
+	for _, r := range s {
+		if unicode.Is(unicode.Han, r) {
+			return true
+		}
+	}
+	return false
 }

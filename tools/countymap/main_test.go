@@ -22,7 +22,9 @@ func qujingUnits() []models.Unit {
 	}
 }
 
-func TestFixCountyMapGolden(t *testing.T) {
+// fixTwoCounties fixes the two-county fixture against the Qujing units.
+func fixTwoCounties(t *testing.T) fixedMap {
+	t.Helper()
 	src, err := os.ReadFile(filepath.Join("testdata", "two-counties.geojson"))
 	if err != nil {
 		t.Fatal(err)
@@ -31,6 +33,11 @@ func TestFixCountyMapGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return got
+}
+
+func TestFixCountyMapGolden(t *testing.T) {
+	got := fixTwoCounties(t)
 	golden := filepath.Join("testdata", "two-counties.golden.json")
 	if *update {
 		if err := os.WriteFile(golden, got.geoJSON, 0o644); err != nil {
@@ -53,14 +60,7 @@ func TestFixCountyMapGolden(t *testing.T) {
 }
 
 func TestFixCountyMapProperties(t *testing.T) {
-	src, err := os.ReadFile(filepath.Join("testdata", "two-counties.geojson"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, err := fixCountyMap(src, qujingUnits())
-	if err != nil {
-		t.Fatal(err)
-	}
+	got := fixTwoCounties(t)
 	var fc featureCollection
 	if err := json.Unmarshal(got.geoJSON, &fc); err != nil {
 		t.Fatal(err)

@@ -1,0 +1,96 @@
+package returns
+
+import (
+	"ruralkpi/importers"
+	"ruralkpi/models"
+)
+
+// Kinds of change between two versions of a return.
+const (
+	ChangeAdded   = "added"
+	ChangeRemoved = "removed"
+	ChangeChanged = "changed"
+	ChangeSame    = "same"
+)
+
+// Change is one line of the difference between two versions of a return.
+type Change struct {
+	Indicator string `json:"indicator"`
+	Name      string `json:"name"`
+	Old       string `json:"old"` // "" when the older version did not report it
+	New       string `json:"new"` // "" when the newer version does not report it
+	Kind      string `json:"kind"`
+	// NoteChanged says that only (or also) the note differs.
+	NoteChanged bool `json:"note_changed"`
+}
+
+// Diff compares two versions' figures and milestones, in plan order. A nil older version (no
+// earlier version) makes every reported line "added".
+func Diff(p *models.Plan, oldValues []models.ReturnValue, oldMs []models.MilestoneReport, newValues []models.ReturnValue, newMs []models.MilestoneReport) []Change {
+	type line struct{ text, note string }
+	index := func(vs []models.ReturnValue, ms []models.MilestoneReport) map[string]line {
+		out := map[string]line{}
+		for _, v := range vs {
+			out[v.Indicator] = line{importers.FormatFigure(v.Value), v.Note}
+		}
+		for _, m := range ms {
+			out[models.MilestoneKey(m.Indicator, m.Unit)] = line{milestoneText(m), m.Note}
+		}
+		return out
+	}
+	before, after := index(oldValues, oldMs), index(newValues, newMs)
+	// Rows in plan order; an office tick of a unit's task is one row per unit that has it.
+	type row struct{ key, name string }
+	var rows []row
+	for _, ind := range p.Indicators {
+		if ind.Reporter == models.ReporterOffice && ind.RollUp == models.RollUpCount {
+			for _, m := range p.MilestonesFor(ind.Code) {
+				if u, ok := p.Unit(m.Unit); ok && m.Unit != "" {
+					rows = append(rows, row{models.MilestoneKey(ind.Code, m.Unit), ind.Name + "（" + u.Name + "）"})
+				}
+			}
+			continue
+		}
+		rows = append(rows, row{ind.Code, ind.Name})
+	}
+	var out []Change
+	for _, r := range rows {
+		o, hadOld := before[r.key]
+		n, hasNew := after[r.key]
+		c := Change{Indicator: r.key, Name: r.name, Old: o.text, New: n.text, NoteChanged: o.note != n.note}
+		switch {
+		case !hadOld && !hasNew:
+			continue
+		case !hadOld:
+			c.Kind = ChangeAdded
+		case !hasNew:
+			c.Kind = ChangeRemoved
+		case o.text != n.text:
+			c.Kind = ChangeChanged
+		default:
+			c.Kind = ChangeSame
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// milestoneText writes a milestone state the way the template shows it.
+func milestoneText(m models.MilestoneReport) string {
+	s := stateLabel(m.State)
+	if s == "" {
+		s = m.State
+	}
+	if m.DoneOn != "" {
+		s += "（" + m.DoneOn + "）"
+	}
+	return s
+}
+
+// MilestoneLabel names a stored milestone state in Chinese.
+func MilestoneLabel(state string) string {
+	if s := stateLabel(state); s != "" {
+		return s
+	}
+	return state
+}
