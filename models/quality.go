@@ -73,7 +73,6 @@ func QualityRuleList() []QualityRule {
 	return []QualityRule{FlagIdenticalPeer, FlagIdenticalPrevious, FlagJump, FlagTargetPace, FlagSameDigits, FlagLedger}
 }
 
-
 // Label names a flag rule in Chinese.
 func (rule QualityRule) Label() string {
 	switch rule {
