@@ -25,22 +25,61 @@ func Attention(in Input, scope string) []Figure {
 // NewlyRed lists the units' figures that are red in the month shown and were not the month before:
 // what the office opens follow-ups on.
 func NewlyRed(in Input) []Figure {
-	p := in.Calc.Plan()
 	var out []Figure
+	eachNewlyRed(in, func(pr models.Progress) {
+		out = append(out, newlyRedFigure(in.Calc.Plan(), pr))
+	})
+	return out
+}
+
+// newlyRedFigure is a newly red value's figure, with the follow-up link (no due day) that opens one.
+func newlyRedFigure(p *models.Plan, pr models.Progress) Figure {
+	f := figure(p, pr)
+	f.FollowUp = FollowUpLink(pr.Scope, pr.Indicator, FollowUpTitle(f), "")
+	return f
+}
+
+// eachNewlyRed yields NewlyRed's values in its order, without building their figures. With Scopes
+// set, a unit's month before is read where the read model keeps it (once per unit with a red
+// value), else each red value's month before is computed.
+func eachNewlyRed(in Input, yield func(models.Progress)) {
+	p := in.Calc.Plan()
+	prev := in.Period.AddMonths(-1)
+	// Before the plan's first month no month is kept: each value is computed, as without Scopes.
+	inPlace := in.Scopes != nil && p.StartPeriod <= prev.String()
 	for _, u := range p.ReportingUnits() {
-		for _, pr := range in.ForScope(u.Code, in.Period) {
+		var before []models.Progress
+		read := false
+		for k, pr := range in.ForScope(u.Code, in.Period) {
 			if pr.Status != models.StatusRed || pr.NotStarted {
 				continue
 			}
-			if in.Calc.Progress(pr.Indicator, u.Code, in.Period.AddMonths(-1)).Status == models.StatusRed {
+			if inPlace && !read {
+				before, read = in.Scopes(u.Code, prev), true
+			}
+			if previousStatus(in, before, inPlace, k, pr.Indicator, u.Code, prev) == models.StatusRed {
 				continue
 			}
-			f := figure(p, pr)
-			f.FollowUp = FollowUpLink(pr.Scope, pr.Indicator, FollowUpTitle(f), "")
-			out = append(out, f)
+			yield(pr)
 		}
 	}
-	return out
+}
+
+// previousStatus is an indicator's status in a unit's month before: from before (the unit's values
+// of that month in plan order, at k when aligned) in place, else computed.
+func previousStatus(in Input, before []models.Progress, inPlace bool, k int, indicator, unit string, prev models.Period) models.ProgressStatus {
+	if !inPlace {
+		return in.Calc.Progress(indicator, unit, prev).Status
+	}
+	if k < len(before) && before[k].Indicator == indicator {
+		return before[k].Status
+	}
+	for _, pr := range before {
+		if pr.Indicator == indicator {
+			return pr.Status
+		}
+	}
+	return in.Calc.Progress(indicator, unit, prev).Status
 }
 
 // FollowUpTitle is the first wording of a follow-up on a red figure.

@@ -109,14 +109,24 @@ func NewMyMonthPage(p *models.Plan, in MyMonthInput) MyMonthPage {
 type OfficeTenthPage struct {
 	Period, PeriodLabel, Deadline, LockDate string
 	NotFiled, Late                          []UnitState
-	Waiting                                 []WaitingVersion
-	WaitingLedgers                          []WaitingVersion
-	DataLabel, DataPeriod                   string
-	NewlyRed                                []RedLine
-	Overdue                                 []FollowUpRow
-	Gaps                                    []AllocationGap
-	Year                                    int
+	// NotFiledMore, LateMore and NewlyRedMore count the units (values) past MaxHomeRows that
+	// their lists leave out, for the link to the full list (the deadlines board, the monthly workbook).
+	NotFiledMore, LateMore, NewlyRedMore int
+	LastPeriod                           string // the month before Period, whose late returns Late lists
+	Waiting                              []WaitingVersion
+	WaitingLedgers                       []WaitingVersion
+	DataLabel, DataPeriod                string
+	NewlyRed                             []RedLine
+	Overdue                              []FollowUpRow
+	Gaps                                 []AllocationGap
+	Year                                 int
 }
+
+// MaxHomeRows bounds each list of units or values on the office's home: at national scale the
+// month's missing returns and newly red values run to thousands, which nobody reads on a home page;
+// the rest are counted and linked to their full list. A city (the demo: 10 units, at most 12 values
+// newly red in a month) stays under it.
+const MaxHomeRows = 20
 
 // UnitState is a unit whose return is missing or late, on the office's home.
 type UnitState struct{ Code, Name, Label, Color string }
@@ -155,13 +165,22 @@ func NewOfficeTenthPage(p *models.Plan, in OfficeTenthInput) OfficeTenthPage {
 	d := OfficeTenthPage{Period: period.String(), PeriodLabel: period.Label(), LockDate: board.LockDate,
 		Deadline: board.Deadline.In(models.ReportingZone()).Format("2006年1月2日")}
 	last := period.AddMonths(-1).String()
+	d.LastPeriod = last
 	for _, u := range p.ReportingUnits() {
 		st := board.Grid[u.Code][period.String()]
 		if st == models.Missing || st == models.NotYetDue {
-			d.NotFiled = append(d.NotFiled, UnitState{u.Code, u.Name, st.Label(), TimelinessColor(st)})
+			if len(d.NotFiled) < MaxHomeRows {
+				d.NotFiled = append(d.NotFiled, UnitState{u.Code, u.Name, st.Label(), TimelinessColor(st)})
+			} else {
+				d.NotFiledMore++
+			}
 		}
 		if st := board.Grid[u.Code][last]; st == models.Late || st == models.Missing {
-			d.Late = append(d.Late, UnitState{u.Code, u.Name, last[:4] + "年" + strconv.Itoa(models.MustPeriod(last).Month) + "月" + st.Label(), TimelinessColor(st)})
+			if len(d.Late) < MaxHomeRows {
+				d.Late = append(d.Late, UnitState{u.Code, u.Name, last[:4] + "年" + strconv.Itoa(models.MustPeriod(last).Month) + "月" + st.Label(), TimelinessColor(st)})
+			} else {
+				d.LateMore++
+			}
 		}
 	}
 	d.Waiting, d.WaitingLedgers = waitingReviews(p, in.Submissions, in.PendingLedgers)
@@ -173,11 +192,17 @@ func NewOfficeTenthPage(p *models.Plan, in OfficeTenthInput) OfficeTenthPage {
 			d.Overdue = append(d.Overdue, f)
 		}
 	}
-	for _, f := range NewlyRed(in.Data) {
-		if !followed[f.Scope+" "+f.Indicator] {
-			d.NewlyRed = append(d.NewlyRed, RedLine{Figure: f, FollowUpLink: FollowUpLink(f.Scope, f.Indicator, FollowUpTitle(f), FollowUpDue(in.Now))})
+	due := FollowUpDue(in.Now)
+	eachNewlyRed(in.Data, func(pr models.Progress) {
+		switch {
+		case followed[pr.Scope+" "+pr.Indicator]:
+		case len(d.NewlyRed) < MaxHomeRows:
+			f := newlyRedFigure(p, pr)
+			d.NewlyRed = append(d.NewlyRed, RedLine{Figure: f, FollowUpLink: FollowUpLink(f.Scope, f.Indicator, FollowUpTitle(f), due)})
+		default:
+			d.NewlyRedMore++
 		}
-	}
+	})
 	d.Year = in.Data.Period.Year
 	d.Gaps = allocationGaps(p, d.Year, in.Targets, in.Data.Calc.Reference().Allocations)
 	return d
