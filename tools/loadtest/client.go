@@ -40,6 +40,7 @@ type answer struct {
 	down   int       // attempts refused because the server was down (killed, not yet restarted)
 	server string    // the base URL of the server that gave this answer
 	sent   time.Time // when the attempt that gave it was sent
+	path   string    // the path asked for, without the server
 }
 
 // send makes a request (body may be nil) and reads the answer; an attempt that the tool's kill
@@ -80,6 +81,7 @@ func (c *client) send(method, path, contentType string, body []byte) answer {
 		}
 	}
 	a.took = time.Since(start)
+	a.path = path
 	return a
 }
 

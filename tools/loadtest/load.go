@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -59,6 +60,8 @@ type report struct {
 	loadStart      string        // the machine's load average when the load began
 	outage         *outage       // the kill's record while the load runs (nil without -kill-after)
 	afterRestart   int           // answers the killed server gave after it was started again
+	// readsByPath are the reads' latencies by path without its query, to name the slowest pages.
+	readsByPath map[string][]time.Duration
 }
 
 func (r *report) add(kind string, a answer) {
@@ -88,6 +91,13 @@ func (r *report) add(kind string, a answer) {
 	}
 	s.byStatus[a.status]++
 	s.took = append(s.took, a.took)
+	if kind != kindUpload {
+		if r.readsByPath == nil {
+			r.readsByPath = map[string][]time.Duration{}
+		}
+		path, _, _ := strings.Cut(a.path, "?")
+		r.readsByPath[path] = append(r.readsByPath[path], a.took)
+	}
 	if a.status >= 400 && s.sample[a.status] == "" {
 		if s.sample == nil {
 			s.sample = map[int]string{}

@@ -165,3 +165,21 @@ func TestUploadStepKeepsLaterMonthsAhead(t *testing.T) {
 		}
 	}
 }
+
+// TestSlowestReadsNamePaths: a missed read goal names the pages to look at — the read paths with
+// the highest p99, query left out, uploads not among them.
+func TestSlowestReadsNamePaths(t *testing.T) {
+	r := &report{kinds: map[string]*stats{}}
+	for i := 0; i < 10; i++ {
+		r.add(kindPage, answer{status: 200, took: time.Duration(i) * time.Millisecond, path: "/?period=2025-09"})
+		r.add(kindAPIRead, answer{status: 200, took: 400 * time.Millisecond, path: "/api/v1/progress?county=530302"})
+		r.add(kindUpload, answer{status: 201, took: 5 * time.Second, path: "/api/v1/returns"})
+	}
+	var b strings.Builder
+	r.printSlowestReads(&b, 1)
+	out := b.String()
+	if !strings.Contains(out, "/api/v1/progress ") || !strings.Contains(out, ms(400*time.Millisecond)) || strings.Contains(out, "/api/v1/returns") ||
+		strings.Contains(out, "period=") || strings.Count(out, "\n") != 2 {
+		t.Errorf("slowest reads:\n%s", out)
+	}
+}

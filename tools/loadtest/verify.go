@@ -218,6 +218,7 @@ func (r *report) print(w io.Writer, c config) {
 			}
 		}
 	}
+	r.printSlowestReads(w, 5)
 	for base, spans := range r.outages {
 		for _, sp := range spans {
 			back := "not restarted"
@@ -266,4 +267,33 @@ func loadAverage() string {
 		return "unknown"
 	}
 	return strings.Join(f[:3], " ")
+}
+
+// printSlowestReads names the n read paths with the highest p99 (query left out), so that a missed
+// read goal points at the pages to look at.
+func (r *report) printSlowestReads(w io.Writer, n int) {
+	paths := make([]string, 0, len(r.readsByPath))
+	for p := range r.readsByPath {
+		paths = append(paths, p)
+	}
+	p99s := make(map[string]time.Duration, len(paths))
+	for _, p := range paths {
+		p99s[p] = percentile(r.readsByPath[p], 0.99)
+	}
+	p99 := func(p string) time.Duration { return p99s[p] }
+	sort.Slice(paths, func(i, j int) bool {
+		if a, b := p99(paths[i]), p99(paths[j]); a != b {
+			return a > b
+		}
+		return paths[i] < paths[j]
+	})
+	if len(paths) > n {
+		paths = paths[:n]
+	}
+	if len(paths) > 0 {
+		fmt.Fprintln(w, "slowest reads (p99 by path):")
+	}
+	for _, p := range paths {
+		fmt.Fprintf(w, "  %-40s %6d reads  p50 %8s  p99 %8s\n", p, len(r.readsByPath[p]), ms(percentile(r.readsByPath[p], 0.5)), ms(p99(p)))
+	}
 }
