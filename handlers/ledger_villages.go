@@ -45,11 +45,7 @@ func (s *Server) ledgerVillagesImport(c *fiber.Ctx) error {
 	if !ok {
 		return models.Errorf(models.ENotFound, "单位不存在。")
 	}
-	fh, err := uploadedFile(c, "file", "请选择要导入的行政村名录文件。")
-	if err != nil {
-		return err
-	}
-	f, err := fh.Open()
+	fh, f, err := openUploadedFile(c, "file", "请选择要导入的行政村名录文件。")
 	if err != nil {
 		return err
 	}

@@ -67,11 +67,7 @@ func (s *Server) returnHistory(who actor, county, period string) (historyData, e
 
 // returnsHistoryPage shows who uploaded what and when for a unit and month, and what each version changed.
 func (s *Server) returnsHistoryPage(c *fiber.Ctx) error {
-	who, err := s.historyReader(c)
-	if err != nil {
-		return err
-	}
-	h, err := s.returnHistory(who, c.Query("county"), c.Query("period"))
+	h, err := s.requestedHistory(c)
 	if err != nil {
 		return err
 	}
@@ -79,6 +75,15 @@ func (s *Server) returnsHistoryPage(c *fiber.Ctx) error {
 		h.FileLinks = false
 	}
 	return s.render(c, "returns_history.html", "returns", h.CountyName+" "+h.Period+" 月报版本", h)
+}
+
+// requestedHistory is the history of the ?county= and ?period= of a request, as its reader may see it.
+func (s *Server) requestedHistory(c *fiber.Ctx) (historyData, error) {
+	who, err := s.historyReader(c)
+	if err != nil {
+		return historyData{}, err
+	}
+	return s.returnHistory(who, c.Query("county"), c.Query("period"))
 }
 
 // historyReader is who reads a version history: leaders read every unit's, like the office; a
