@@ -15,7 +15,7 @@ import (
 type ledgerVillagesData struct {
 	Unit     models.Unit
 	Villages []models.AdminVillage
-	Problems []ledger.Problem
+	Problems []models.LedgerProblem
 	FileName string
 }
 

@@ -5,8 +5,8 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"ruralkpi/importers"
 	"ruralkpi/importers/returns"
+	"ruralkpi/models"
 )
 
 // returnsFormSubmit previews (action=preview, the default: Enter in a field) or stores
@@ -85,7 +85,7 @@ func (s *Server) returnsFormCheck(c *fiber.Ctx) error {
 	return c.JSON(res)
 }
 
-func issues(ps []importers.Problem) []fieldIssue {
+func issues(ps []models.Problem) []fieldIssue {
 	out := []fieldIssue{}
 	for _, p := range ps {
 		out = append(out, fieldIssue{Field: p.Cell, Indicator: p.Indicator, Message: p.Message})

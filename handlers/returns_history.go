@@ -6,7 +6,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"ruralkpi/dashboards"
-	"ruralkpi/importers"
 	"ruralkpi/importers/returns"
 	"ruralkpi/models"
 )
@@ -20,8 +19,8 @@ type historyVersion struct {
 	StatusColor, Uploader, Reviewer string
 	// UploadedAt is the upload time in China Standard Time, as the board and the audit trail show it.
 	UploadedAt string
-	Warnings   []importers.Problem
-	Changes    []returns.Change
+	Warnings   []models.Problem
+	Changes    []models.ReturnChange
 }
 
 // historyData is the version history of one unit's return for one month, newest first.

@@ -6,7 +6,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"ruralkpi/importers"
 	"ruralkpi/importers/returns"
 	"ruralkpi/models"
 )
@@ -24,8 +23,8 @@ type officeData struct {
 	Period   string
 	Periods  []string
 	Rows     []officeRow
-	Problems []importers.Problem
-	Warnings []importers.Problem
+	Problems []models.Problem
+	Warnings []models.Problem
 }
 
 // officeRows lists the office-reported indicators, filled from the stored return or the form.
@@ -98,7 +97,7 @@ func (s *Server) officeForm(c *fiber.Ctx) error {
 }
 
 // officeData fills the office form's page data.
-func (s *Server) officeData(period string, rows []officeRow, problems []importers.Problem) officeData {
+func (s *Server) officeData(period string, rows []officeRow, problems []models.Problem) officeData {
 	return officeData{RootCode: s.Plan.Root.Code, States: []string{"未启动", "建设中", "已完成"}, Period: period,
 		Periods: s.reportingPeriods(), Rows: rows, Problems: problems}
 }

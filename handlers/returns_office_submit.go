@@ -3,7 +3,6 @@ package handlers
 import (
 	"github.com/gofiber/fiber/v2"
 
-	"ruralkpi/importers"
 	"ruralkpi/importers/returns"
 	"ruralkpi/models"
 )
@@ -51,7 +50,7 @@ func (s *Server) officeDraft(period string, rows []officeRow) returns.Draft {
 }
 
 // markProblems puts each problem beside its indicator's field.
-func markProblems(rows []officeRow, problems []importers.Problem) {
+func markProblems(rows []officeRow, problems []models.Problem) {
 	for i := range rows {
 		for _, p := range problems {
 			if p.Indicator == rows[i].Code {

@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 
 	"ruralkpi/importers/returns"
+	"ruralkpi/models"
 
 	"github.com/gofiber/fiber/v2"
 )
@@ -41,9 +42,9 @@ func (s *Server) preview(out returns.ImportOutcome) *previewData {
 }
 
 // changeLabel names a change in Chinese.
-func changeLabel(ch returns.Change) string {
-	label := map[string]string{returns.ChangeAdded: "新增", returns.ChangeRemoved: "本次未填", returns.ChangeChanged: "有变化", returns.ChangeSame: "无变化"}[ch.Kind]
-	if ch.NoteChanged && ch.Kind == returns.ChangeSame {
+func changeLabel(ch models.ReturnChange) string {
+	label := map[string]string{models.ReturnChangeAdded: "新增", models.ReturnChangeRemoved: "本次未填", models.ReturnChangeChanged: "有变化", models.ReturnChangeSame: "无变化"}[ch.Kind]
+	if ch.NoteChanged && ch.Kind == models.ReturnChangeSame {
 		label = "备注有变化"
 	}
 	return label
