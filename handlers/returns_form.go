@@ -6,6 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"ruralkpi/dashboards"
 	"ruralkpi/importers/returns"
 	"ruralkpi/models"
 )
@@ -28,7 +29,7 @@ type formPageData struct {
 	Problems map[string]string
 	General  []models.Problem
 	Warnings []models.Problem
-	Preview  *previewData
+	Preview  *dashboards.Preview
 	// Posted says the page answers a post, so its fields hold what the clerk typed.
 	Posted bool
 }

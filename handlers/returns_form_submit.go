@@ -5,6 +5,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"ruralkpi/dashboards"
 	"ruralkpi/importers/returns"
 	"ruralkpi/models"
 )
@@ -52,11 +53,11 @@ func (s *Server) returnsFormSubmit(c *fiber.Ctx) error {
 
 // formCheck is the answer of the form's check: the rules' verdict on what is typed so far.
 type formCheck struct {
-	OK       bool         `json:"ok"`
-	Errors   []fieldIssue `json:"errors"`
-	Warnings []fieldIssue `json:"warnings"`
-	Changes  []previewRow `json:"changes"`
-	Previous int          `json:"previous_version"`
+	OK       bool                    `json:"ok"`
+	Errors   []fieldIssue            `json:"errors"`
+	Warnings []fieldIssue            `json:"warnings"`
+	Changes  []dashboards.PreviewRow `json:"changes"`
+	Previous int                     `json:"previous_version"`
 }
 
 // fieldIssue is a problem or warning on a field of the form ("" for the return as a whole).
