@@ -67,11 +67,3 @@ func milestoneText(m models.MilestoneReport) string {
 	}
 	return s
 }
-
-// MilestoneLabel names a stored milestone state in Chinese.
-func MilestoneLabel(state string) string {
-	if s := stateLabel(state); s != "" {
-		return s
-	}
-	return state
-}
