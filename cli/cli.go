@@ -223,6 +223,19 @@ func (f *flagSet) misuse(format string, args ...any) error {
 	return errUsage
 }
 
+// parseAndOpen parses a command that takes no arguments and opens its existing database with the
+// plan: the start of the user and token commands. The caller closes the store.
+func (f *flagSet) parseAndOpen(args []string, dbPath, planPath *string) (*store.Store, error) {
+	if err := f.parse(args); err != nil {
+		return nil, err
+	}
+	if len(f.positional()) > 0 {
+		return nil, f.misuse("unexpected argument %q", f.positional()[0])
+	}
+	_, st, err := openPlanStore(*dbPath, *planPath, existingDB)
+	return st, err
+}
+
 func dashed(name string) string {
 	if len(name) == 1 {
 		return "-" + name

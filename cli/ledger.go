@@ -50,6 +50,21 @@ func openLedgerPlanStore(f ledgerFlags) (*store.Store, models.Unit, *models.Plan
 	return store, unit, plan, nil
 }
 
+// openLedgerFile is openLedgerPlanStore with the file a command reads; on an error nothing is left
+// open. The caller closes the store and the file.
+func openLedgerFile(f ledgerFlags, path string) (*store.Store, models.Unit, *models.Plan, *os.File, error) {
+	store, unit, plan, err := openLedgerPlanStore(f)
+	if err != nil {
+		return nil, models.Unit{}, nil, nil, err
+	}
+	file, err := os.Open(path)
+	if err != nil {
+		_ = store.Close()
+		return nil, models.Unit{}, nil, nil, err
+	}
+	return store, unit, plan, file, nil
+}
+
 func runLedgerImport(env Env, args []string) error {
 	fs := newFlags(env, "ledger import", "Imports a unit's service-point ledger snapshot for a month through the web upload's checks.", "FILE.xlsx", "db", "county", "period")
 	var f ledgerFlags
@@ -69,15 +84,11 @@ func runLedgerImport(env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	store, unit, plan, err := openLedgerPlanStore(f)
+	store, unit, plan, file, err := openLedgerFile(f, fs.positional()[0])
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	file, err := os.Open(fs.positional()[0])
-	if err != nil {
-		return err
-	}
 	defer file.Close()
 	res, err := ledger.Import(store, file, ledger.Request{UnitCode: unit.Code, Period: p,
 		FileName: file.Name(), UploadedBy: "cli", DryRun: *dry, Limits: xlsx.DefaultLimits(),
@@ -154,15 +165,11 @@ func runLedgerVillages(env Env, args []string) error {
 	if len(fs.positional()) != 1 {
 		return fs.misuse("exactly one village list file is required")
 	}
-	store, unit, err := openLedgerStore(f)
+	store, unit, _, file, err := openLedgerFile(f, fs.positional()[0])
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	file, err := os.Open(fs.positional()[0])
-	if err != nil {
-		return err
-	}
 	defer file.Close()
 	list, err := ledger.ParseVillages(file, xlsx.DefaultLimits())
 	if err != nil {

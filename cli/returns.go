@@ -116,7 +116,7 @@ func importFile(env Env, store *store.Store, plan *models.Plan, path string, req
 		fmt.Fprintf(env.Stdout, "%s: OK (dry run) %s %s, %d value(s), %d milestone(s), would be version %d\n", path,
 			out.Return.UnitCode, out.Return.Period, len(out.Return.Values), len(out.Return.Milestones), out.Previous.Number+1)
 		for _, c := range out.Changes {
-			if c.Kind != returns.ChangeSame {
+			if c.Kind != models.ReturnChangeSame {
 				fmt.Fprintf(env.Stdout, "  %-24s %s: %q → %q\n", c.Indicator, c.Kind, c.Old, c.New)
 			}
 		}

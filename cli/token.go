@@ -15,13 +15,7 @@ func runTokenCreate(env Env, args []string) error {
 	planPath := fs.String("plan", "", "plan `FILE` (JSON); default: the embedded plan")
 	username := fs.String("user", "", "the user (`NAME`) the token acts as")
 	name := fs.String("name", "cli", "a `LABEL` to recognise the token by")
-	if err := fs.parse(args); err != nil {
-		return err
-	}
-	if len(fs.positional()) > 0 {
-		return fs.misuse("unexpected argument %q", fs.positional()[0])
-	}
-	_, store, err := openPlanStore(*dbPath, *planPath, existingDB)
+	store, err := fs.parseAndOpen(args, dbPath, planPath)
 	if err != nil {
 		return err
 	}

@@ -42,13 +42,7 @@ func runUserList(env Env, args []string) error {
 	fs := newFlags(env, "user list", "Lists the users: name, role, unit, status.", "", "db")
 	dbPath := fs.String("db", "", "database: SQLite file `PATH` or postgres:// URL")
 	planPath := fs.String("plan", "", "plan `FILE` (JSON); default: the embedded plan")
-	if err := fs.parse(args); err != nil {
-		return err
-	}
-	if len(fs.positional()) > 0 {
-		return fs.misuse("unexpected argument %q", fs.positional()[0])
-	}
-	_, store, err := openPlanStore(*dbPath, *planPath, existingDB)
+	store, err := fs.parseAndOpen(args, dbPath, planPath)
 	if err != nil {
 		return err
 	}

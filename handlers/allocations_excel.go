@@ -40,11 +40,7 @@ type allocationImportData struct {
 // importAllocations reads an uploaded allocation workbook; any problem stores nothing and lists
 // every problem with its cell.
 func (s *Server) importAllocations(c *fiber.Ctx) error {
-	fh, err := uploadedFile(c, "file", "请选择要上传的任务分解文件（.xlsx）。")
-	if err != nil {
-		return err
-	}
-	file, err := fh.Open()
+	_, file, err := openUploadedFile(c, "file", "请选择要上传的任务分解文件（.xlsx）。")
 	if err != nil {
 		return err
 	}

@@ -14,11 +14,7 @@ func (s *Server) allocationsPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	targets, err := s.Store.Targets(year)
-	if err != nil {
-		return err
-	}
-	allocations, err := s.Store.Allocations(year)
+	targets, allocations, err := s.yearTargets(year)
 	if err != nil {
 		return err
 	}

@@ -26,11 +26,7 @@ func (s *Server) apiLedgerUpload(c *fiber.Ctx) error {
 	if err != nil || !s.Plan.ContainsPeriod(period.String()) {
 		return models.Errorf(models.EInvalid, "月份 %q 无效，应为方案期内的 YYYY-MM。", c.FormValue("period"))
 	}
-	fh, err := uploadedFile(c, "file", "请选择要上传的台账文件（字段名 file）。")
-	if err != nil {
-		return err
-	}
-	file, err := fh.Open()
+	fh, file, err := openUploadedFile(c, "file", "请选择要上传的台账文件（字段名 file）。")
 	if err != nil {
 		return err
 	}

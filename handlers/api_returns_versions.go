@@ -7,11 +7,7 @@ import (
 // apiReturnVersions lists every version of a county's return for a month, with the changes each
 // made to the one before.
 func (s *Server) apiReturnVersions(c *fiber.Ctx) error {
-	who, err := s.historyReader(c)
-	if err != nil {
-		return err
-	}
-	h, err := s.returnHistory(who, c.Query("county"), c.Query("period"))
+	h, err := s.requestedHistory(c)
 	if err != nil {
 		return err
 	}

@@ -22,11 +22,7 @@ func (s *Server) apiTargets(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	targets, err := s.Store.Targets(year)
-	if err != nil {
-		return err
-	}
-	allocations, err := s.Store.Allocations(year)
+	targets, allocations, err := s.yearTargets(year)
 	if err != nil {
 		return err
 	}
@@ -51,6 +47,19 @@ func (s *Server) yearParam(c *fiber.Ctx, fallback int) (int, error) {
 		return 0, models.Errorf(models.EInvalid, "年份 %q 不在方案年度 %v 内。", q, s.Plan.Years)
 	}
 	return y, nil
+}
+
+// yearTargets reads a year's city-wide targets and the units' allocations (year 0: every year).
+func (s *Server) yearTargets(year int) ([]models.TargetRecord, []models.Allocation, error) {
+	targets, err := s.Store.Targets(year)
+	if err != nil {
+		return nil, nil, err
+	}
+	allocations, err := s.Store.Allocations(year)
+	if err != nil {
+		return nil, nil, err
+	}
+	return targets, allocations, nil
 }
 
 func containsYear(years []int, y int) bool {

@@ -6,18 +6,11 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"ruralkpi/dashboards"
 	"ruralkpi/importers/ledger"
 	"ruralkpi/importers/xlsx"
 	"ruralkpi/models"
 )
-
-// ledgerVillagesData is the office's page of a unit's administrative-village reference list.
-type ledgerVillagesData struct {
-	Unit     models.Unit
-	Villages []models.AdminVillage
-	Problems []ledger.Problem
-	FileName string
-}
 
 // ledgerVillagesPage shows a unit's village reference list with the import form.
 func (s *Server) ledgerVillagesPage(c *fiber.Ctx) error {
@@ -25,17 +18,16 @@ func (s *Server) ledgerVillagesPage(c *fiber.Ctx) error {
 	if !ok {
 		return models.Errorf(models.ENotFound, "单位不存在。")
 	}
-	return s.renderLedgerVillages(c, ledgerVillagesData{Unit: unit})
+	return s.renderLedgerVillages(c, unit, nil, "")
 }
 
-// renderLedgerVillages fills in the stored list and renders the page.
-func (s *Server) renderLedgerVillages(c *fiber.Ctx, d ledgerVillagesData) error {
-	vs, err := s.Store.AdminVillages(d.Unit.Code)
+// renderLedgerVillages reads the stored list and renders the page with a refused upload's problems.
+func (s *Server) renderLedgerVillages(c *fiber.Ctx, unit models.Unit, problems []models.LedgerProblem, fileName string) error {
+	vs, err := s.Store.AdminVillages(unit.Code)
 	if err != nil {
 		return err
 	}
-	d.Villages = vs
-	return s.render(c, "ledger_villages.html", "ledger", d.Unit.Name+"行政村名录", d)
+	return s.render(c, "ledger_villages.html", "ledger", unit.Name+"行政村名录", dashboards.NewVillagesPage(unit, vs, problems, fileName))
 }
 
 // ledgerVillagesImport replaces a unit's village reference list from an uploaded sheet; nothing is
@@ -45,11 +37,7 @@ func (s *Server) ledgerVillagesImport(c *fiber.Ctx) error {
 	if !ok {
 		return models.Errorf(models.ENotFound, "单位不存在。")
 	}
-	fh, err := uploadedFile(c, "file", "请选择要导入的行政村名录文件。")
-	if err != nil {
-		return err
-	}
-	f, err := fh.Open()
+	fh, f, err := openUploadedFile(c, "file", "请选择要导入的行政村名录文件。")
 	if err != nil {
 		return err
 	}
@@ -60,7 +48,7 @@ func (s *Server) ledgerVillagesImport(c *fiber.Ctx) error {
 	}
 	if len(list.Problems) > 0 {
 		c.Status(fiber.StatusUnprocessableEntity)
-		return s.renderLedgerVillages(c, ledgerVillagesData{Unit: unit, Problems: list.Problems, FileName: fh.Name})
+		return s.renderLedgerVillages(c, unit, list.Problems, fh.Name)
 	}
 	vs := make([]models.AdminVillage, len(list.Villages))
 	for i, v := range list.Villages {

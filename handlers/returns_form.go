@@ -6,7 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"ruralkpi/importers"
+	"ruralkpi/dashboards"
 	"ruralkpi/importers/returns"
 	"ruralkpi/models"
 )
@@ -27,9 +27,9 @@ type formPageData struct {
 	HasForm bool
 	// Problems maps a field name to what is wrong with it; General holds the problems of no field.
 	Problems map[string]string
-	General  []importers.Problem
-	Warnings []importers.Problem
-	Preview  *previewData
+	General  []models.Problem
+	Warnings []models.Problem
+	Preview  *dashboards.Preview
 	// Posted says the page answers a post, so its fields hold what the clerk typed.
 	Posted bool
 }
@@ -106,9 +106,9 @@ func (d *formPageData) withEntry(e returns.FormEntry, out returns.ImportOutcome)
 }
 
 // fieldMessages groups problems by the field they are about; problems of no field stay in a list.
-func fieldMessages(ps []importers.Problem) (map[string]string, []importers.Problem) {
+func fieldMessages(ps []models.Problem) (map[string]string, []models.Problem) {
 	byField := map[string]string{}
-	var general []importers.Problem
+	var general []models.Problem
 	for _, p := range ps {
 		if p.Cell == "" {
 			general = append(general, p)

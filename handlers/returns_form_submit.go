@@ -5,8 +5,9 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"ruralkpi/importers"
+	"ruralkpi/dashboards"
 	"ruralkpi/importers/returns"
+	"ruralkpi/models"
 )
 
 // returnsFormSubmit previews (action=preview, the default: Enter in a field) or stores
@@ -52,11 +53,11 @@ func (s *Server) returnsFormSubmit(c *fiber.Ctx) error {
 
 // formCheck is the answer of the form's check: the rules' verdict on what is typed so far.
 type formCheck struct {
-	OK       bool         `json:"ok"`
-	Errors   []fieldIssue `json:"errors"`
-	Warnings []fieldIssue `json:"warnings"`
-	Changes  []previewRow `json:"changes"`
-	Previous int          `json:"previous_version"`
+	OK       bool                    `json:"ok"`
+	Errors   []fieldIssue            `json:"errors"`
+	Warnings []fieldIssue            `json:"warnings"`
+	Changes  []dashboards.PreviewRow `json:"changes"`
+	Previous int                     `json:"previous_version"`
 }
 
 // fieldIssue is a problem or warning on a field of the form ("" for the return as a whole).
@@ -85,7 +86,7 @@ func (s *Server) returnsFormCheck(c *fiber.Ctx) error {
 	return c.JSON(res)
 }
 
-func issues(ps []importers.Problem) []fieldIssue {
+func issues(ps []models.Problem) []fieldIssue {
 	out := []fieldIssue{}
 	for _, p := range ps {
 		out = append(out, fieldIssue{Field: p.Cell, Indicator: p.Indicator, Message: p.Message})

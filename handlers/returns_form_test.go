@@ -15,6 +15,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/xuri/excelize/v2"
 
+	"ruralkpi/dashboards"
 	"ruralkpi/models"
 )
 
@@ -297,7 +298,7 @@ func TestWebFormRepeatedSubmitStoresOneVersion(t *testing.T) {
 	}
 	status, body = postForm(t, app, "/returns/form/check", form)
 	var check formCheck
-	changed := map[string]previewRow{}
+	changed := map[string]dashboards.PreviewRow{}
 	if err := json.Unmarshal(body, &check); status != 200 || err != nil || check.Previous != 1 {
 		t.Fatalf("check: %d %v %s", status, err, body)
 	}

@@ -3,7 +3,7 @@ package handlers
 import (
 	"github.com/gofiber/fiber/v2"
 
-	"ruralkpi/importers"
+	"ruralkpi/dashboards"
 	"ruralkpi/importers/returns"
 	"ruralkpi/models"
 )
@@ -16,16 +16,15 @@ func (s *Server) officeSubmit(c *fiber.Ctx) error {
 		return err
 	}
 	period := c.FormValue("period")
-	rows := s.officeRows(c, models.ReturnVersion{}, true)
+	rows := dashboards.NewOfficeRows(s.Plan, models.ReturnVersion{}, func(field string) string { return c.FormValue(field) })
 	d := s.officeDraft(period, rows)
 	out, err := returns.ImportDraft(s.Store, s.Plan, d, returns.ImportRequest{Source: models.SourceOffice, UploadedBy: who.Name, By: s.actor(c), Now: s.Config.Now()})
 	if err != nil {
 		return err
 	}
 	if !out.OK() {
-		markProblems(rows, out.Problems)
 		c.Status(fiber.StatusUnprocessableEntity)
-		return s.render(c, "returns_office.html", "returns", "办公室录入", s.officeData(period, rows, out.Problems))
+		return s.render(c, "returns_office.html", "returns", "办公室录入", dashboards.NewOfficeForm(s.Plan, period, s.reportingPeriods(), rows, out.Problems))
 	}
 	h, err := s.returnHistory(actor{}, out.Version.UnitCode, out.Version.Period)
 	if err != nil {
@@ -37,7 +36,7 @@ func (s *Server) officeSubmit(c *fiber.Ctx) error {
 }
 
 // officeDraft turns the office form into a draft of the city's return, each field named as its cell.
-func (s *Server) officeDraft(period string, rows []officeRow) returns.Draft {
+func (s *Server) officeDraft(period string, rows []dashboards.OfficeRow) returns.Draft {
 	d := returns.Draft{UnitCode: s.Plan.Root.Code, Period: period, Version: returns.TemplateVersion, HasMonthly: true}
 	for _, r := range rows {
 		if r.Milestone {
@@ -48,15 +47,4 @@ func (s *Server) officeDraft(period string, rows []officeRow) returns.Draft {
 		d.Rows = append(d.Rows, returns.DraftRow{Code: r.Code, CodeCell: r.Code, Value: r.Value, ValueCell: "v_" + r.Code, Note: r.Note, NoteCell: "n_" + r.Code})
 	}
 	return d
-}
-
-// markProblems puts each problem beside its indicator's field.
-func markProblems(rows []officeRow, problems []importers.Problem) {
-	for i := range rows {
-		for _, p := range problems {
-			if p.Indicator == rows[i].Code {
-				rows[i].Problem = p.Message
-			}
-		}
-	}
 }

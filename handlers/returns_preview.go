@@ -3,6 +3,7 @@ package handlers
 import (
 	"encoding/base64"
 
+	"ruralkpi/dashboards"
 	"ruralkpi/importers/returns"
 
 	"github.com/gofiber/fiber/v2"
@@ -28,23 +29,7 @@ func (s *Server) returnsPreview(c *fiber.Ctx) error {
 }
 
 // preview lays an outcome out for the page.
-func (s *Server) preview(out returns.ImportOutcome) *previewData {
-	p := &previewData{UnitName: s.Plan.UnitName(out.Return.UnitCode), Outcome: out, Stored: out.Stored}
-	for _, ch := range out.Changes {
-		row := previewRow{Code: ch.Indicator, Name: ch.Name, Old: ch.Old, New: ch.New, Kind: changeLabel(ch)}
-		if ind, ok := s.Plan.Indicator(ch.Indicator); ok {
-			row.Unit = ind.Unit
-		}
-		p.Rows = append(p.Rows, row)
-	}
-	return p
-}
-
-// changeLabel names a change in Chinese.
-func changeLabel(ch returns.Change) string {
-	label := map[string]string{returns.ChangeAdded: "新增", returns.ChangeRemoved: "本次未填", returns.ChangeChanged: "有变化", returns.ChangeSame: "无变化"}[ch.Kind]
-	if ch.NoteChanged && ch.Kind == returns.ChangeSame {
-		label = "备注有变化"
-	}
-	return label
+func (s *Server) preview(out returns.ImportOutcome) *dashboards.Preview {
+	return dashboards.NewPreview(s.Plan, dashboards.PreviewInput{UnitCode: out.Return.UnitCode, Period: out.Return.Period,
+		PreviousNumber: out.Previous.Number, Problems: out.Problems, Warnings: out.Warnings, Changes: out.Changes, Stored: out.Stored})
 }

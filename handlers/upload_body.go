@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"io"
+	"os"
 	"strings"
 	"time"
 
@@ -130,6 +131,19 @@ func (s *Server) dropBody(c *fiber.Ctx) {
 type emptyBody struct{}
 
 func (emptyBody) Read([]byte) (int, error) { return 0, io.EOF }
+
+// openUploadedFile is uploadedFile with its spooled file opened for reading; the caller closes it.
+func openUploadedFile(c *fiber.Ctx, field, missing string) (*uploads.File, *os.File, error) {
+	fh, err := uploadedFile(c, field, missing)
+	if err != nil {
+		return nil, nil, err
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return nil, nil, err
+	}
+	return fh, f, nil
+}
 
 // uploadedFile is the spooled file of the form field; missing says what to choose, in Chinese.
 func uploadedFile(c *fiber.Ctx, field, missing string) (*uploads.File, error) {

@@ -7,38 +7,12 @@ package importers
 
 import (
 	"fmt"
+	"ruralkpi/models"
 	"strings"
 )
 
-// Problem is one thing wrong (or, as a warning, worth checking) in an uploaded return. Sheet and
-// Cell are empty when the problem concerns the whole file; Indicator is the indicator code the
-// problem is about, when there is one.
-type Problem struct {
-	Sheet     string `json:"sheet"`
-	Cell      string `json:"cell"`
-	Indicator string `json:"indicator"`
-	Message   string `json:"message"`
-}
-
-// String writes the problem the way the CLI prints it: 月报!H7 [service_points] message.
-func (p Problem) String() string {
-	var b strings.Builder
-	if p.Sheet != "" {
-		b.WriteString(p.Sheet)
-		if p.Cell != "" {
-			b.WriteString("!" + p.Cell)
-		}
-		b.WriteString(" ")
-	}
-	if p.Indicator != "" {
-		b.WriteString("[" + p.Indicator + "] ")
-	}
-	b.WriteString(p.Message)
-	return b.String()
-}
-
 // Problems is a list of problems that is also an error, so callers can return a refused file as one.
-type Problems []Problem
+type Problems []models.Problem
 
 func (ps Problems) Error() string {
 	parts := make([]string, len(ps))
@@ -50,10 +24,10 @@ func (ps Problems) Error() string {
 
 // ProblemList collects problems as the reader and the validator find them.
 type ProblemList struct {
-	Items []Problem
+	Items []models.Problem
 }
 
 // Add appends a problem whose message is format filled with args.
 func (l *ProblemList) Add(sheet, cell, indicator, format string, args ...any) {
-	l.Items = append(l.Items, Problem{Sheet: sheet, Cell: cell, Indicator: indicator, Message: fmt.Sprintf(format, args...)})
+	l.Items = append(l.Items, models.Problem{Sheet: sheet, Cell: cell, Indicator: indicator, Message: fmt.Sprintf(format, args...)})
 }

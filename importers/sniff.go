@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"ruralkpi/models"
 	"strings"
 	"unicode/utf8"
 
@@ -28,8 +29,8 @@ const fixXLSX = "请在 Excel 或 WPS 中打开，选择“另存为”→“Exc
 
 // CheckFormat tells whether the bytes are an .xlsx workbook this reader may open. When they are not,
 // it says what they are and how to fix it; when the archive would inflate beyond the limits, it says so.
-func CheckFormat(data []byte, lim Limits) []Problem {
-	file := func(msg string) []Problem { return []Problem{{Message: msg}} }
+func CheckFormat(data []byte, lim Limits) []models.Problem {
+	file := func(msg string) []models.Problem { return []models.Problem{{Message: msg}} }
 	switch {
 	case len(data) == 0:
 		return file("文件是空的（0 字节）。请重新选择填好的月报文件上传。")
@@ -82,12 +83,12 @@ func describeCFB(data []byte) string {
 
 // checkZip looks inside a zip archive before any spreadsheet library inflates it: the number of parts,
 // their declared sizes and compression ratios (zip bombs), and what kind of document it is.
-func checkZip(data []byte, lim Limits) []Problem {
+func checkZip(data []byte, lim Limits) []models.Problem {
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
-		return []Problem{{Message: "文件已损坏（压缩结构无法读取），请在 Excel 或 WPS 中重新保存为 .xlsx 后上传。"}}
+		return []models.Problem{{Message: "文件已损坏（压缩结构无法读取），请在 Excel 或 WPS 中重新保存为 .xlsx 后上传。"}}
 	}
-	bomb := []Problem{{Message: fmt.Sprintf("文件解压后过大（上限 %d MB）或压缩比异常，可能已损坏或含有恶意内容，系统拒收。请使用本系统下载的月报模板重新填报。", lim.MaxUnzippedBytes>>20)}}
+	bomb := []models.Problem{{Message: fmt.Sprintf("文件解压后过大（上限 %d MB）或压缩比异常，可能已损坏或含有恶意内容，系统拒收。请使用本系统下载的月报模板重新填报。", lim.MaxUnzippedBytes>>20)}}
 	if len(zr.File) > lim.MaxEntries {
 		return bomb
 	}
@@ -122,40 +123,40 @@ func checkZip(data []byte, lim Limits) []Problem {
 	if mimetype != nil {
 		mt := readSmall(mimetype, 200)
 		if strings.Contains(mt, "opendocument.spreadsheet") {
-			return []Problem{{Message: "这是 OpenDocument 表格（.ods），不是 .xlsx 工作簿。请在 WPS 或 LibreOffice 中选择“另存为”→“Excel 2007-365 (.xlsx)”后再上传。"}}
+			return []models.Problem{{Message: "这是 OpenDocument 表格（.ods），不是 .xlsx 工作簿。请在 WPS 或 LibreOffice 中选择“另存为”→“Excel 2007-365 (.xlsx)”后再上传。"}}
 		}
-		return []Problem{{Message: "这是 OpenDocument 文档，不是 Excel 工作簿。" + fixXLSX}}
+		return []models.Problem{{Message: "这是 OpenDocument 文档，不是 Excel 工作簿。" + fixXLSX}}
 	}
 	if contentTypes == nil {
-		return []Problem{{Message: "这是一个普通的 zip 压缩包，不是 Excel 工作簿。请直接上传 .xlsx 文件本身，不要压缩打包。"}}
+		return []models.Problem{{Message: "这是一个普通的 zip 压缩包，不是 Excel 工作簿。请直接上传 .xlsx 文件本身，不要压缩打包。"}}
 	}
 	ct := readSmall(contentTypes, 1<<20)
 	switch {
 	case hasVBA || strings.Contains(ct, "macroEnabled"):
-		return []Problem{{Message: "这是启用宏的工作簿（.xlsm），为安全起见系统不接受带宏的文件。请在 Excel 中选择“另存为”→“Excel 工作簿（*.xlsx）”后再上传。"}}
+		return []models.Problem{{Message: "这是启用宏的工作簿（.xlsm），为安全起见系统不接受带宏的文件。请在 Excel 中选择“另存为”→“Excel 工作簿（*.xlsx）”后再上传。"}}
 	case strings.Contains(ct, "wordprocessingml"):
-		return []Problem{{Message: "这是 Word 文档（.docx），不是 Excel 工作簿。" + fixXLSX}}
+		return []models.Problem{{Message: "这是 Word 文档（.docx），不是 Excel 工作簿。" + fixXLSX}}
 	case strings.Contains(ct, "presentationml"):
-		return []Problem{{Message: "这是 PowerPoint 演示文稿（.pptx），不是 Excel 工作簿。" + fixXLSX}}
+		return []models.Problem{{Message: "这是 PowerPoint 演示文稿（.pptx），不是 Excel 工作簿。" + fixXLSX}}
 	case !strings.Contains(ct, "spreadsheetml"):
-		return []Problem{{Message: "这个文件不是 Excel 工作簿（.xlsx）。" + fixXLSX}}
+		return []models.Problem{{Message: "这个文件不是 Excel 工作簿（.xlsx）。" + fixXLSX}}
 	}
 	return nil
 }
 
 // inflateCheck inflates one part into nothing, refusing a part larger or different than it declares.
-func inflateCheck(f *zip.File, lim Limits) []Problem {
+func inflateCheck(f *zip.File, lim Limits) []models.Problem {
 	if f.FileInfo().IsDir() {
 		return nil
 	}
 	rc, err := f.Open()
 	if err != nil {
-		return []Problem{{Message: "文件已损坏（其中的“" + Clip(f.Name, 40) + "”无法解压），请在 Excel 或 WPS 中重新保存为 .xlsx 后上传。"}}
+		return []models.Problem{{Message: "文件已损坏（其中的“" + Clip(f.Name, 40) + "”无法解压），请在 Excel 或 WPS 中重新保存为 .xlsx 后上传。"}}
 	}
 	defer rc.Close()
 	n, err := io.Copy(io.Discard, io.LimitReader(rc, lim.MaxUnzippedBytes+1))
 	if err != nil || n > lim.MaxUnzippedBytes || uint64(n) != f.UncompressedSize64 {
-		return []Problem{{Message: "文件已损坏或含有异常的压缩内容（解压后的大小与文件声明不符），系统拒收。请在 Excel 或 WPS 中重新保存为 .xlsx，或使用本系统下载的模板重新填报。"}}
+		return []models.Problem{{Message: "文件已损坏或含有异常的压缩内容（解压后的大小与文件声明不符），系统拒收。请在 Excel 或 WPS 中重新保存为 .xlsx，或使用本系统下载的模板重新填报。"}}
 	}
 	return nil
 }

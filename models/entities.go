@@ -147,6 +147,29 @@ const (
 	MilestoneDone       = "done"
 )
 
+// Milestone states as the template, the web forms and the pages show them, in drop-down order.
+const (
+	MilestoneNotStartedLabel = "未启动"
+	MilestoneInProgressLabel = "建设中"
+	MilestoneDoneLabel       = "已完成"
+)
+
+// MilestoneState is a stored milestone state (MilestoneDone…), kept as a plain string column.
+type MilestoneState string
+
+// Label names the state in Chinese; "" for a state that is not one of the three.
+func (s MilestoneState) Label() string {
+	switch s {
+	case MilestoneNotStarted:
+		return MilestoneNotStartedLabel
+	case MilestoneInProgress:
+		return MilestoneInProgressLabel
+	case MilestoneDone:
+		return MilestoneDoneLabel
+	}
+	return ""
+}
+
 // MilestoneReport is a milestone's state in a return version.
 type MilestoneReport struct {
 	ID        uint   `gorm:"primaryKey"`

@@ -53,8 +53,8 @@ type Result struct {
 	Stored     bool
 	Points     int
 	Indicators map[string]float64
-	Problems   []Problem
-	Warnings   []Problem
+	Problems   []models.LedgerProblem
+	Warnings   []models.LedgerProblem
 	// Diff compares a clean dry run (with Request.Diff) with the previous snapshot, when HasDiff.
 	Diff    models.LedgerDiffCounts
 	HasDiff bool

@@ -16,13 +16,6 @@ import (
 	"ruralkpi/models"
 )
 
-// Problem is one thing wrong with an uploaded ledger, addressed to a sheet and cell.
-type Problem struct {
-	Sheet   string `json:"sheet"`
-	Cell    string `json:"cell"`
-	Message string `json:"message"`
-}
-
 // MaxProblems caps the problems listed for one file; a ledger of 200,000 wrong rows must not
 // produce a million messages. The last entry then says how many more there were.
 const MaxProblems = 1000
@@ -45,8 +38,8 @@ type Check struct {
 // must not be stored when Problems is not empty.
 type Parsed struct {
 	Points   []models.LedgerPoint
-	Problems []Problem
-	Warnings []Problem
+	Problems []models.LedgerProblem
+	Warnings []models.LedgerProblem
 	// Rows is the number of data rows read (blank rows excluded).
 	Rows int
 	// Accepted is the number of valid points (kept in Points or handed to the sink).
@@ -134,7 +127,7 @@ func newLedgerValidator(sheet string, chk Check) *ledgerValidator {
 		checkVil: chk.Villages != nil && chk.Villages.Len() > 0,
 	}
 	if !v.checkVil {
-		v.out.Warnings = append(v.out.Warnings, Problem{Sheet: sheet, Message: "本单位尚未导入行政村名录，未核对行政村名称；请工作专班办公室导入名录后重新上传。"})
+		v.out.Warnings = append(v.out.Warnings, models.LedgerProblem{Sheet: sheet, Message: "本单位尚未导入行政村名录，未核对行政村名称；请工作专班办公室导入名录后重新上传。"})
 	}
 	return v
 }
@@ -155,7 +148,7 @@ func (v *ledgerValidator) problem(col, row int, format string, args ...any) {
 	if row > 0 {
 		cell = xlsx.ColumnName(col) + strconv.Itoa(row)
 	}
-	v.out.Problems = append(v.out.Problems, Problem{Sheet: v.sheet, Cell: cell, Message: fmt.Sprintf(format, args...)})
+	v.out.Problems = append(v.out.Problems, models.LedgerProblem{Sheet: v.sheet, Cell: cell, Message: fmt.Sprintf(format, args...)})
 }
 
 // errLedgerBadHeader stops the read of a sheet whose header lacks a required column: its rows
@@ -515,7 +508,7 @@ func (v *ledgerValidator) finish() Parsed {
 		v.problem(0, 2, "工作表“%s”没有任何网点数据。", v.sheet)
 	}
 	if v.more > 0 {
-		v.out.Problems = append(v.out.Problems, Problem{Sheet: v.sheet, Message: fmt.Sprintf("另有 %d 个问题未逐一列出，请先改正以上问题后重新上传。", v.more)})
+		v.out.Problems = append(v.out.Problems, models.LedgerProblem{Sheet: v.sheet, Message: fmt.Sprintf("另有 %d 个问题未逐一列出，请先改正以上问题后重新上传。", v.more)})
 	}
 	if len(v.out.Problems) > 0 {
 		v.out.Points = nil // nothing is stored on any error; let the memory go
@@ -563,7 +556,7 @@ func (v *ledgerValidator) checkDuplicateCodes() {
 	v.codes = nil
 	if dup {
 		// Duplicates are found last; put every problem back in sheet order for the clerk.
-		slices.SortStableFunc(v.out.Problems, func(a, b Problem) int {
+		slices.SortStableFunc(v.out.Problems, func(a, b models.LedgerProblem) int {
 			_, ra, _ := xlsx.CellRef([]byte(a.Cell))
 			_, rb, _ := xlsx.CellRef([]byte(b.Cell))
 			return ra - rb

@@ -15,7 +15,7 @@ import (
 // VillageList is a unit's administrative-village reference list as read from Excel.
 type VillageList struct {
 	Villages []Village
-	Problems []Problem
+	Problems []models.LedgerProblem
 }
 
 // villageListLimits are the caller's limits with the reader's refusals calling the file a 行政村名录.
@@ -51,7 +51,7 @@ func ParseVillagesAt(r io.ReaderAt, size int64, limits xlsx.Limits) (VillageList
 	var out VillageList
 	problem := func(col, row int, format string, args ...any) {
 		if len(out.Problems) < MaxProblems {
-			out.Problems = append(out.Problems, Problem{Sheet: sheet, Cell: fmt.Sprintf("%s%d", xlsx.ColumnName(col), row), Message: fmt.Sprintf(format, args...)})
+			out.Problems = append(out.Problems, models.LedgerProblem{Sheet: sheet, Cell: fmt.Sprintf("%s%d", xlsx.ColumnName(col), row), Message: fmt.Sprintf(format, args...)})
 		}
 	}
 	colTown, colName, colDiv := -1, -1, -1

@@ -5,28 +5,9 @@ import (
 	"ruralkpi/models"
 )
 
-// Kinds of change between two versions of a return.
-const (
-	ChangeAdded   = "added"
-	ChangeRemoved = "removed"
-	ChangeChanged = "changed"
-	ChangeSame    = "same"
-)
-
-// Change is one line of the difference between two versions of a return.
-type Change struct {
-	Indicator string `json:"indicator"`
-	Name      string `json:"name"`
-	Old       string `json:"old"` // "" when the older version did not report it
-	New       string `json:"new"` // "" when the newer version does not report it
-	Kind      string `json:"kind"`
-	// NoteChanged says that only (or also) the note differs.
-	NoteChanged bool `json:"note_changed"`
-}
-
 // Diff compares two versions' figures and milestones, in plan order. A nil older version (no
 // earlier version) makes every reported line "added".
-func Diff(p *models.Plan, oldValues []models.ReturnValue, oldMs []models.MilestoneReport, newValues []models.ReturnValue, newMs []models.MilestoneReport) []Change {
+func Diff(p *models.Plan, oldValues []models.ReturnValue, oldMs []models.MilestoneReport, newValues []models.ReturnValue, newMs []models.MilestoneReport) []models.ReturnChange {
 	type line struct{ text, note string }
 	index := func(vs []models.ReturnValue, ms []models.MilestoneReport) map[string]line {
 		out := map[string]line{}
@@ -53,22 +34,22 @@ func Diff(p *models.Plan, oldValues []models.ReturnValue, oldMs []models.Milesto
 		}
 		rows = append(rows, row{ind.Code, ind.Name})
 	}
-	var out []Change
+	var out []models.ReturnChange
 	for _, r := range rows {
 		o, hadOld := before[r.key]
 		n, hasNew := after[r.key]
-		c := Change{Indicator: r.key, Name: r.name, Old: o.text, New: n.text, NoteChanged: o.note != n.note}
+		c := models.ReturnChange{Indicator: r.key, Name: r.name, Old: o.text, New: n.text, NoteChanged: o.note != n.note}
 		switch {
 		case !hadOld && !hasNew:
 			continue
 		case !hadOld:
-			c.Kind = ChangeAdded
+			c.Kind = models.ReturnChangeAdded
 		case !hasNew:
-			c.Kind = ChangeRemoved
+			c.Kind = models.ReturnChangeRemoved
 		case o.text != n.text:
-			c.Kind = ChangeChanged
+			c.Kind = models.ReturnChangeChanged
 		default:
-			c.Kind = ChangeSame
+			c.Kind = models.ReturnChangeSame
 		}
 		out = append(out, c)
 	}
@@ -85,12 +66,4 @@ func milestoneText(m models.MilestoneReport) string {
 		s += "（" + m.DoneOn + "）"
 	}
 	return s
-}
-
-// MilestoneLabel names a stored milestone state in Chinese.
-func MilestoneLabel(state string) string {
-	if s := stateLabel(state); s != "" {
-		return s
-	}
-	return state
 }

@@ -171,7 +171,7 @@ func TestFormAndTemplateAgree(t *testing.T) {
 			fields := cellsToFields(read)
 			for _, pair := range []struct {
 				what       string
-				file, form []importers.Problem
+				file, form []models.Problem
 			}{{"problems", upload.Problems, form.Problems}, {"warnings", upload.Warnings, form.Warnings}} {
 				if len(pair.file) != len(pair.form) {
 					t.Fatalf("%s: upload %s\nform %s", pair.what, problemsText(pair.file), problemsText(pair.form))

@@ -145,7 +145,7 @@ func parseBytes(tb testing.TB, b []byte, ref Reference) Result {
 	return res
 }
 
-func problemsText(ps []importers.Problem) string {
+func problemsText(ps []models.Problem) string {
 	var parts []string
 	for _, p := range ps {
 		parts = append(parts, p.String())

@@ -52,9 +52,9 @@ const (
 
 // Milestone states as the template shows them, in drop-down order.
 const (
-	stateNotStarted = "未启动"
-	stateInProgress = "建设中"
-	stateDone       = "已完成"
+	stateNotStarted = models.MilestoneNotStartedLabel
+	stateInProgress = models.MilestoneInProgressLabel
+	stateDone       = models.MilestoneDoneLabel
 )
 
 // storedState maps a state as the template shows it to the stored one.
@@ -71,17 +71,7 @@ func storedState(label string) (string, bool) {
 }
 
 // stateLabel maps a stored milestone state to the template's word ("" if unknown).
-func stateLabel(state string) string {
-	switch state {
-	case models.MilestoneNotStarted:
-		return stateNotStarted
-	case models.MilestoneInProgress:
-		return stateInProgress
-	case models.MilestoneDone:
-		return stateDone
-	}
-	return ""
-}
+func stateLabel(state string) string { return models.MilestoneState(state).Label() }
 
 // Where the template writer puts things (1-based rows). The reader searches instead of trusting these.
 const (

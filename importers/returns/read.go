@@ -53,18 +53,18 @@ type DraftMilestone struct {
 // large, a zip bomb, a missing sheet or header, too many rows) come back as problems; the error is
 // only for a reader that fails. The plan (may be nil) tells which rows are percentages, whose cell
 // format the reader then looks at.
-func Read(r io.Reader, lim importers.Limits, plan *models.Plan) (Draft, []importers.Problem, error) {
+func Read(r io.Reader, lim importers.Limits, plan *models.Plan) (Draft, []models.Problem, error) {
 	data, err := io.ReadAll(io.LimitReader(r, lim.MaxFileBytes+1))
 	if err != nil {
 		return Draft{}, nil, fmt.Errorf("importers: read upload: %w", err)
 	}
 	if int64(len(data)) > lim.MaxFileBytes {
-		return Draft{Incomplete: true}, []importers.Problem{{Message: fmt.Sprintf("文件过大：上限为 %d MB。月报模板正常只有几十 KB，请使用本系统下载的模板，不要插入图片或粘贴大量数据。", lim.MaxFileBytes>>20)}}, nil
+		return Draft{Incomplete: true}, []models.Problem{{Message: fmt.Sprintf("文件过大：上限为 %d MB。月报模板正常只有几十 KB，请使用本系统下载的模板，不要插入图片或粘贴大量数据。", lim.MaxFileBytes>>20)}}, nil
 	}
 	return readBytes(data, lim, plan)
 }
 
-func readBytes(data []byte, lim importers.Limits, plan *models.Plan) (Draft, []importers.Problem, error) {
+func readBytes(data []byte, lim importers.Limits, plan *models.Plan) (Draft, []models.Problem, error) {
 	if ps := importers.CheckFormat(data, lim); len(ps) > 0 {
 		return Draft{Incomplete: true}, ps, nil
 	}
@@ -74,9 +74,9 @@ func readBytes(data []byte, lim importers.Limits, plan *models.Plan) (Draft, []i
 	})
 	if err != nil {
 		if strings.Contains(err.Error(), "unzip size") { // excelize has no sentinel for this
-			return Draft{Incomplete: true}, []importers.Problem{{Message: fmt.Sprintf("文件解压后过大（上限 %d MB），系统拒收。请使用本系统下载的月报模板重新填报。", lim.MaxUnzippedBytes>>20)}}, nil
+			return Draft{Incomplete: true}, []models.Problem{{Message: fmt.Sprintf("文件解压后过大（上限 %d MB），系统拒收。请使用本系统下载的月报模板重新填报。", lim.MaxUnzippedBytes>>20)}}, nil
 		}
-		return Draft{Incomplete: true}, []importers.Problem{{Message: "文件已损坏，无法作为 Excel 工作簿打开。请在 Excel 或 WPS 中打开后重新保存为 .xlsx 再上传。"}}, nil
+		return Draft{Incomplete: true}, []models.Problem{{Message: "文件已损坏，无法作为 Excel 工作簿打开。请在 Excel 或 WPS 中打开后重新保存为 .xlsx 再上传。"}}, nil
 	}
 	defer f.Close()
 	rd := reader{f: f, lim: lim, plan: plan}

@@ -52,7 +52,7 @@ type ImportOutcome struct {
 	// Previous is the newest version of the same unit and month before this import (Number 0 if none).
 	Previous models.ReturnVersion
 	// Changes compares the return with Previous.
-	Changes []Change
+	Changes []models.ReturnChange
 	// Repeated says the very same original was already stored for the unit and month (nothing new
 	// was stored); for the web form Version is then that earlier version.
 	Repeated bool
@@ -95,7 +95,7 @@ func ImportForm(st *store.Store, plan *models.Plan, e FormEntry, req ImportReque
 		return repeatedForm(st, out, models.FileHash(req.File))
 	}
 	if err != nil && models.ErrorCode(err) == models.EConflict && !out.Stored {
-		out.Problems = append(out.Problems, importers.Problem{Sheet: SheetMonthly, Cell: FieldPeriod, Message: models.ErrorMessage(err)})
+		out.Problems = append(out.Problems, models.Problem{Sheet: SheetMonthly, Cell: FieldPeriod, Message: models.ErrorMessage(err)})
 		return out, nil
 	}
 	return out, err
@@ -116,7 +116,7 @@ func repeatedForm(st *store.Store, out ImportOutcome, hash string) (ImportOutcom
 	return out, fmt.Errorf("importers: repeated web return %s %s: no version holds its original", out.Return.UnitCode, out.Return.Period)
 }
 
-func importDraft(st *store.Store, plan *models.Plan, d Draft, readProblems []importers.Problem, req ImportRequest) (ImportOutcome, error) {
+func importDraft(st *store.Store, plan *models.Plan, d Draft, readProblems []models.Problem, req ImportRequest) (ImportOutcome, error) {
 	if req.Now.IsZero() {
 		req.Now = time.Now()
 	}
@@ -138,7 +138,7 @@ func importDraft(st *store.Store, plan *models.Plan, d Draft, readProblems []imp
 		ref.ExpectedUnit, ref.ExpectedPeriod = expected, req.ExpectedPeriod
 		out.Result = Validate(d, ref)
 		if len(readProblems) > 0 {
-			out.Problems = capProblems(append(append([]importers.Problem{}, readProblems...), out.Problems...))
+			out.Problems = capProblems(append(append([]models.Problem{}, readProblems...), out.Problems...))
 		}
 		if !out.OK() {
 			return ErrRefused

@@ -57,7 +57,7 @@ func TestImportStoresAndRoundTrips(t *testing.T) {
 	if _, err := s.LatestVersion(testUnit, testPeriod); err != models.ErrNotFound {
 		t.Fatalf("dry run stored something: %v", err)
 	}
-	if len(out.Changes) != len(goodValues)+2 || out.Changes[0].Kind != ChangeAdded {
+	if len(out.Changes) != len(goodValues)+2 || out.Changes[0].Kind != models.ReturnChangeAdded {
 		t.Errorf("dry-run changes = %+v", out.Changes)
 	}
 
@@ -102,7 +102,7 @@ func TestImportStoresAndRoundTrips(t *testing.T) {
 		kinds[c.Indicator] = c.Kind
 	}
 	// The second template came pre-filled with version 1: figures the clerk did not touch stay.
-	if kinds["service_points"] != ChangeChanged || kinds["hub_parks"] != ChangeSame || kinds["joint_distribution"] != ChangeSame {
+	if kinds["service_points"] != models.ReturnChangeChanged || kinds["hub_parks"] != models.ReturnChangeSame || kinds["joint_distribution"] != models.ReturnChangeSame {
 		t.Errorf("changes = %v", kinds)
 	}
 	second.DryRun = false

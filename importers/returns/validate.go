@@ -53,7 +53,7 @@ const LaterMonthsMark = "后续月份需更正"
 // LaterMonthsFlags returns the messages of a stored version's warnings (its JSON list) that say
 // later months became inconsistent, for the office's review page.
 func LaterMonthsFlags(warningsJSON string) []string {
-	var ws []importers.Problem
+	var ws []models.Problem
 	if json.Unmarshal([]byte(warningsJSON), &ws) != nil {
 		return nil
 	}
@@ -79,8 +79,8 @@ type Return struct {
 // version, and every problem. The return may be stored only when Problems is empty.
 type Result struct {
 	Return   Return
-	Warnings []importers.Problem
-	Problems []importers.Problem
+	Warnings []models.Problem
+	Problems []models.Problem
 }
 
 // OK reports whether the return may be stored.
@@ -115,12 +115,12 @@ func Validate(d Draft, ref Reference) Result {
 const maxListed = 100
 
 // capProblems keeps the first maxListed problems and says how many more there were.
-func capProblems(ps []importers.Problem) []importers.Problem {
+func capProblems(ps []models.Problem) []models.Problem {
 	if len(ps) <= maxListed {
 		return ps
 	}
 	more := len(ps) - maxListed
-	return append(ps[:maxListed:maxListed], importers.Problem{Message: fmt.Sprintf("另有 %d 个问题未列出。请先改正以上问题后重新上传。", more)})
+	return append(ps[:maxListed:maxListed], models.Problem{Message: fmt.Sprintf("另有 %d 个问题未列出。请先改正以上问题后重新上传。", more)})
 }
 
 type validator struct {

@@ -169,7 +169,7 @@ func TestValidateRules(t *testing.T) {
 				ref = tc.ref(ref)
 			}
 			res := Validate(tc.draft, ref)
-			check := func(kind string, got []importers.Problem, want []string) {
+			check := func(kind string, got []models.Problem, want []string) {
 				t.Helper()
 				if len(got) != len(want) {
 					t.Errorf("%s:\n%s\nwant %v", kind, problemsText(got), want)
@@ -459,7 +459,7 @@ func TestOfficeTicksCountyTasks(t *testing.T) {
 	before := []models.MilestoneReport{{Indicator: "county_task_force", Unit: "530326", State: models.MilestoneInProgress}}
 	after := []models.MilestoneReport{{Indicator: "county_task_force", Unit: "530326", State: models.MilestoneDone}}
 	changes := Diff(p, nil, before, nil, after)
-	if len(changes) != 1 || changes[0].Name != "县（市、区）组建成立工作专班（会泽县）" || changes[0].Kind != ChangeChanged {
+	if len(changes) != 1 || changes[0].Name != "县（市、区）组建成立工作专班（会泽县）" || changes[0].Kind != models.ReturnChangeChanged {
 		t.Errorf("diff = %+v", changes)
 	}
 }

@@ -1,0 +1,52 @@
+package dashboards
+
+import (
+	"encoding/json"
+
+	"ruralkpi/models"
+)
+
+// HistoryVersion is one version with the warnings flagged on it and its changes to the one before.
+type HistoryVersion struct {
+	Version                  models.ReturnVersion
+	SourceLabel, StatusLabel string
+	// StatusColor is the review state's status colour; Uploader and Reviewer name people by their
+	// display names (the API keeps the user names in Version).
+	StatusColor, Uploader, Reviewer string
+	// UploadedAt is the upload time in China Standard Time, as the board and the audit trail show it.
+	UploadedAt string
+	Warnings   []models.Problem
+	Changes    []models.ReturnChange
+}
+
+// HistoryPage is the version history of one unit's return for one month, newest first.
+type HistoryPage struct {
+	County, CountyName, Period string
+	Versions                   []HistoryVersion
+	// FileLinks links each uploaded version's original file; leaders may not download files.
+	FileLinks bool
+}
+
+// VersionDiff compares two versions of a return, the older first; a zero older version means there
+// was none before. The returns importer's Diff is the one the handlers pass.
+type VersionDiff func(older, newer models.ReturnVersion) []models.ReturnChange
+
+// NewHistoryPage lays out the versions of a unit's return for a month (oldest first, as the store
+// reads them) newest first, each compared with the one before it; names maps user names to display
+// names. A malformed stored warning list shows as none.
+func NewHistoryPage(p *models.Plan, county, period string, versions []models.ReturnVersion, names map[string]string, diff VersionDiff, fileLinks bool) HistoryPage {
+	h := HistoryPage{County: county, CountyName: p.UnitName(county), Period: period, FileLinks: fileLinks}
+	var prev models.ReturnVersion
+	for _, v := range versions {
+		hv := HistoryVersion{Version: v, UploadedAt: v.UploadedAt.In(models.ReportingZone()).Format("2006-01-02 15:04"),
+			SourceLabel: models.VersionSource(v.Source).Label(), StatusLabel: models.ReviewStatus(v.Status).Label(),
+			StatusColor: ReviewColor(v.Status), Uploader: ShownName(names, v.UploadedBy), Reviewer: ShownName(names, v.ReviewedBy),
+			Changes: diff(prev, v)}
+		if v.Warnings != "" {
+			_ = json.Unmarshal([]byte(v.Warnings), &hv.Warnings)
+		}
+		h.Versions = append([]HistoryVersion{hv}, h.Versions...)
+		prev = v
+	}
+	return h
+}
