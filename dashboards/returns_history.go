@@ -2,6 +2,7 @@ package dashboards
 
 import (
 	"encoding/json"
+	"slices"
 
 	"ruralkpi/models"
 )
@@ -16,7 +17,12 @@ type HistoryVersion struct {
 	// UploadedAt is the upload time in China Standard Time, as the board and the audit trail show it.
 	UploadedAt string
 	Warnings   []models.Problem
-	Changes    []models.ReturnChange
+	// Changes are every indicator compared with the version before (the API lists them all);
+	// Shown are those the page lists — all of a first version, else those that differ — and Same
+	// counts the rest, so a month uploaded many times reads as what each upload changed.
+	Changes []models.ReturnChange
+	Shown   []models.ReturnChange
+	Same    int
 }
 
 // HistoryPage is the version history of one unit's return for one month, newest first.
@@ -37,16 +43,33 @@ type VersionDiff func(older, newer models.ReturnVersion) []models.ReturnChange
 func NewHistoryPage(p *models.Plan, county, period string, versions []models.ReturnVersion, names map[string]string, diff VersionDiff, fileLinks bool) HistoryPage {
 	h := HistoryPage{County: county, CountyName: p.UnitName(county), Period: period, FileLinks: fileLinks}
 	var prev models.ReturnVersion
-	for _, v := range versions {
+	for i, v := range versions {
 		hv := HistoryVersion{Version: v, UploadedAt: v.UploadedAt.In(models.ReportingZone()).Format("2006-01-02 15:04"),
 			SourceLabel: models.VersionSource(v.Source).Label(), StatusLabel: models.ReviewStatus(v.Status).Label(),
 			StatusColor: ReviewColor(v.Status), Uploader: ShownName(names, v.UploadedBy), Reviewer: ShownName(names, v.ReviewedBy),
 			Changes: diff(prev, v)}
+		hv.Shown, hv.Same = shownChanges(hv.Changes, i == 0)
 		if v.Warnings != "" {
 			_ = json.Unmarshal([]byte(v.Warnings), &hv.Warnings)
 		}
-		h.Versions = append([]HistoryVersion{hv}, h.Versions...)
+		h.Versions = append(h.Versions, hv)
 		prev = v
 	}
+	slices.Reverse(h.Versions)
 	return h
+}
+
+// shownChanges are the lines of a comparison the page lists and the number left out as unchanged:
+// a first version lists everything it reported.
+func shownChanges(changes []models.ReturnChange, first bool) ([]models.ReturnChange, int) {
+	if first {
+		return changes, 0
+	}
+	var shown []models.ReturnChange
+	for _, ch := range changes {
+		if ch.Kind != models.ReturnChangeSame || ch.NoteChanged {
+			shown = append(shown, ch)
+		}
+	}
+	return shown, len(changes) - len(shown)
 }

@@ -2,6 +2,7 @@ package dashboards
 
 import (
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -52,6 +53,49 @@ func TestNewHistoryPage(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			if tc.got != tc.want {
 				t.Errorf("got %q, want %q", tc.got, tc.want)
+			}
+		})
+	}
+}
+
+// TestHistoryListsWhatEachVersionChanged: a month uploaded many times reads as what each upload
+// changed — a first version lists every figure it reported, a later one the figures that differ
+// (a changed note counts) and the number left as they were; the API's full comparison stays whole.
+func TestHistoryListsWhatEachVersionChanged(t *testing.T) {
+	p := testkit.Plan(t)
+	versions := []models.ReturnVersion{{ID: 7, Number: 1}, {ID: 9, Number: 2}, {ID: 12, Number: 3}}
+	diff := func(older, newer models.ReturnVersion) []models.ReturnChange {
+		switch newer.Number {
+		case 1:
+			return []models.ReturnChange{{Indicator: "a", Kind: models.ReturnChangeAdded}, {Indicator: "b", Kind: models.ReturnChangeAdded}}
+		case 2:
+			return []models.ReturnChange{{Indicator: "a", Kind: models.ReturnChangeChanged}, {Indicator: "b", Kind: models.ReturnChangeSame},
+				{Indicator: "c", Kind: models.ReturnChangeSame, NoteChanged: true}, {Indicator: "d", Kind: models.ReturnChangeRemoved}}
+		}
+		return []models.ReturnChange{{Indicator: "a", Kind: models.ReturnChangeSame}, {Indicator: "b", Kind: models.ReturnChangeSame}}
+	}
+	page := NewHistoryPage(p, "530302", "2024-06", versions, nil, diff, true)
+	tests := []struct {
+		name      string
+		v         HistoryVersion
+		wantShown string
+		wantSame  int
+	}{
+		{"first lists all", page.Versions[2], "a b", 0},
+		{"later lists what differs", page.Versions[1], "a c d", 1},
+		{"nothing changed", page.Versions[0], "", 2},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var shown []string
+			for _, ch := range tc.v.Shown {
+				shown = append(shown, ch.Indicator)
+			}
+			if got := strings.Join(shown, " "); got != tc.wantShown || tc.v.Same != tc.wantSame {
+				t.Errorf("shown %q and %d same, want %q and %d", got, tc.v.Same, tc.wantShown, tc.wantSame)
+			}
+			if len(tc.v.Changes) != len(tc.v.Shown)+tc.v.Same {
+				t.Errorf("the full comparison has %d lines, want every one kept", len(tc.v.Changes))
 			}
 		})
 	}

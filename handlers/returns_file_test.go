@@ -3,6 +3,7 @@ package handlers
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"strconv"
 	"strings"
 	"testing"
@@ -90,5 +91,30 @@ func TestUploadPageDefaultsToThePlansLastMonthOnceItIsOver(t *testing.T) {
 	status, body := get(t, app, "/returns")
 	if status != 200 || !strings.Contains(string(body), `<option value="2025-12" selected>`) {
 		t.Errorf("upload page: %d, 2025-12 not preselected", status)
+	}
+}
+
+// TestHistoryListsOnlyWhatALaterVersionChanged: the second upload of a month lists the figure it
+// changed and says how many stayed as they were, instead of repeating every unchanged row (a month
+// uploaded fifty times was a page of 1,500 rows).
+func TestHistoryListsOnlyWhatALaterVersionChanged(t *testing.T) {
+	app, s := returnsApp(t)
+	values := func(points float64) []models.ReturnValue {
+		return []models.ReturnValue{{Indicator: "service_points", Value: points}, {Indicator: "covered_villages", Value: 400}}
+	}
+	for _, points := range []float64{1200, 1250} {
+		if _, err := s.Store.SaveVersion(models.NewVersion{UnitCode: "530302", Period: "2024-06", Source: models.SourceUpload, File: []byte(fmt.Sprint(points)),
+			FileName: "r.xlsx", UploadedBy: "county-530302", Values: values(points)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	status, body := get(t, app, "/returns/history?county=530302&period=2024-06")
+	page := string(body)
+	second, first, _ := strings.Cut(page, "<h2>第 1 版")
+	if status != 200 || !strings.Contains(second, "1250") || !strings.Contains(second, "其余 1 项与第 1 版相同") || strings.Contains(second, "无变化") {
+		t.Errorf("history: %d; the second version should list the changed figure and count the unchanged one:\n%s", status, second)
+	}
+	if !strings.Contains(first, "首次报送的数据") || strings.Count(first, "<tr><td>") != 2 {
+		t.Errorf("the first version should list both figures it reported:\n%s", first)
 	}
 }
