@@ -121,3 +121,32 @@ func (p *ProgressSnapshot) KeptScopeBytes() int64 {
 	}
 	return n
 }
+
+// WarmScopes computes in next, for every reporting unit, the month p kept the most units' progress
+// of (the month the homes and the briefing read whole), when next keeps none of it: after a change
+// of reference figures, which carries nothing (CarryScopes), the writer pays for what the first
+// reader would otherwise — every county's indicators, ~250 ms at national scale — and readers keep
+// reading p until next is ready.
+func (p *ProgressSnapshot) WarmScopes(next *ProgressSnapshot) {
+	p.scopes.mu.Lock()
+	at, most := 0, 0
+	for _, o := range p.scopes.order { // least recently asked first: a tie goes to the newer
+		if n := len(p.scopes.byPeriod[o]); n > 0 && n >= most {
+			at, most = o, n
+		}
+	}
+	p.scopes.mu.Unlock()
+	if most == 0 {
+		return
+	}
+	next.scopes.mu.Lock()
+	_, kept := next.scopes.byPeriod[at]
+	next.scopes.mu.Unlock()
+	if kept {
+		return
+	}
+	period := Period{Year: at / 12, Month: at%12 + 1}
+	for _, u := range next.Calc.Plan().ReportingUnits() {
+		next.ScopeProgress(u.Code, period)
+	}
+}

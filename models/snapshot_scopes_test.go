@@ -57,3 +57,40 @@ func TestScopeProgressKeepsFewMonths(t *testing.T) {
 		}
 	})
 }
+
+// TestWarmScopesAfterAReferenceChange: after a reference change carries nothing, the next snapshot
+// computes — before any reader asks — every reporting unit's progress of the month the old one kept
+// whole (not the month before, of which the homes read only a few units), to the value ForScope
+// gives with the new reference; a snapshot that carried that month computes nothing again.
+func TestWarmScopesAfterAReferenceChange(t *testing.T) {
+	p, ds := rollUpDataset(t)
+	calc := NewProgressCalculator(p, ds, ProgressOptions{})
+	old := &ProgressSnapshot{Calc: calc}
+	units := p.ReportingUnits()
+	months := PeriodsBetween(MustPeriod(p.StartPeriod), MustPeriod(p.EndPeriod))
+	whole, before := months[5], months[4]
+	for _, u := range units {
+		old.ScopeProgress(u.Code, whole)
+	}
+	old.ScopeProgress(units[0].Code, before) // asked for last, for one unit only
+
+	next := &ProgressSnapshot{Calc: calc}
+	old.CarryScopes(next, nil, true)
+	old.WarmScopes(next)
+	if len(next.scopes.byPeriod) != 1 || len(next.scopes.byPeriod[whole.Index()]) != len(units) {
+		t.Fatalf("warmed %d months, %d units of %s; want every unit of that month only", len(next.scopes.byPeriod), len(next.scopes.byPeriod[whole.Index()]), whole)
+	}
+	for _, u := range units {
+		if got, want := next.scopes.byPeriod[whole.Index()][u.Code], calc.ForScope(u.Code, whole); !reflect.DeepEqual(got, want) {
+			t.Fatalf("%s: warmed progress differs from ForScope", u.Code)
+		}
+	}
+
+	carried := &ProgressSnapshot{Calc: calc}
+	old.CarryScopes(carried, map[string]bool{units[0].Code: true}, false)
+	old.WarmScopes(carried)
+	if _, ok := carried.scopes.byPeriod[whole.Index()][units[0].Code]; ok {
+		t.Error("a snapshot that carried the month computed the touched unit again before a reader asked")
+	}
+	(&ProgressSnapshot{Calc: calc}).WarmScopes(carried) // nothing kept: nothing to warm, no panic
+}
