@@ -53,7 +53,7 @@ func runRemind(env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "reminders due at %s: %d\n", now.In(models.ReportingZone()).Format("2006-01-02 15:04"), len(due))
+	fmt.Fprintf(env.Stdout, "reminders due at %s: %d\n", models.FormatLocalTime(now), len(due))
 	for _, d := range due {
 		state := "would send"
 		switch {

@@ -56,7 +56,7 @@ func NewDeadlinesPage(p *models.Plan, board models.Board, months []models.Period
 		st := board.Grid[u.Code][period.String()]
 		row := BoardRow{Code: u.Code, Name: u.Name, Status: string(st), StatusLabel: st.Label(), Color: TimelinessColor(st), Locked: board.Locked[u.Code], Reopened: board.Reopened[u.Code]}
 		if sub, ok := board.Submissions[u.Code][period.String()]; ok {
-			row.FirstUpload = sub.FirstUpload.In(models.ReportingZone()).Format("2006-01-02 15:04")
+			row.FirstUpload = models.FormatLocalTime(sub.FirstUpload)
 			row.Version = "第" + strconv.Itoa(sub.LatestNumber) + "版 " + models.ReviewStatus(sub.LatestStatus).Label()
 			row.Note = sub.ReviewNote
 		}

@@ -50,7 +50,7 @@ func NewRemindersPage(rs models.ReminderSettings, due []models.PlannedReminder, 
 			Channel: d.Channel.Kind, Title: d.Reminder.Title, Link: d.Reminder.Link, Claimed: d.Claimed, NoChannel: d.NoChannel})
 	}
 	for _, d := range log {
-		page.Log = append(page.Log, ReminderLogRow{At: d.CreatedAt.In(models.ReportingZone()).Format("2006-01-02 15:04"), Kind: models.ReminderKind(d.Kind).Label(),
+		page.Log = append(page.Log, ReminderLogRow{At: models.FormatLocalTime(d.CreatedAt), Kind: models.ReminderKind(d.Kind).Label(),
 			Audience: d.Audience, Channel: d.ChannelKind, Title: d.Title, Status: models.DeliveryStatus(d.Status).Label(), Error: d.LastError,
 			Attempts: d.Attempts, Failed: d.Status == models.DeliveryFailed || d.Status == models.DeliveryGaveUp})
 	}

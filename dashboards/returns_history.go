@@ -44,7 +44,7 @@ func NewHistoryPage(p *models.Plan, county, period string, versions []models.Ret
 	h := HistoryPage{County: county, CountyName: p.UnitName(county), Period: period, FileLinks: fileLinks}
 	var prev models.ReturnVersion
 	for i, v := range versions {
-		hv := HistoryVersion{Version: v, UploadedAt: v.UploadedAt.In(models.ReportingZone()).Format("2006-01-02 15:04"),
+		hv := HistoryVersion{Version: v, UploadedAt: models.FormatLocalTime(v.UploadedAt),
 			SourceLabel: models.VersionSource(v.Source).Label(), StatusLabel: models.ReviewStatus(v.Status).Label(),
 			StatusColor: ReviewColor(v.Status), Uploader: ShownName(names, v.UploadedBy), Reviewer: ShownName(names, v.ReviewedBy),
 			Changes: diff(prev, v)}

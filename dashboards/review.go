@@ -52,7 +52,7 @@ type ReviewInput struct {
 func NewReviewRow(p *models.Plan, v models.ReturnVersion, latest bool, laterFlags func(string) []string) ReviewRow {
 	row := ReviewRow{ReturnVersion: v, UnitName: v.UnitCode, StatusLabel: models.ReviewStatus(v.Status).Label(), PeriodLabel: v.Period, Latest: latest,
 		Color: ReviewColor(v.Status)}
-	row.Uploaded = v.UploadedAt.In(models.ReportingZone()).Format("2006-01-02 15:04")
+	row.Uploaded = models.FormatLocalTime(v.UploadedAt)
 	if laterFlags != nil {
 		row.LaterFlags = laterFlags(v.Warnings)
 	}

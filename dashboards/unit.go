@@ -166,7 +166,7 @@ func returnItems(versions []models.ReturnVersion) []ReturnItem {
 			StatusText: models.ReviewStatus(v.Status).Label(), Color: ReviewColor(v.Status), Source: models.VersionSource(v.Source).Label(), FileName: v.FileName,
 			UploadedBy: v.UploadedBy, ReviewNote: v.ReviewNote}
 		if !v.UploadedAt.IsZero() {
-			item.UploadedAt = v.UploadedAt.In(models.ReportingZone()).Format("2006-01-02 15:04") // as the board shows it
+			item.UploadedAt = models.FormatLocalTime(v.UploadedAt) // as the board shows it
 		}
 		out = append(out, item)
 	}

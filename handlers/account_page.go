@@ -1,8 +1,6 @@
 package handlers
 
 import (
-	"time"
-
 	"github.com/gofiber/fiber/v2"
 
 	"ruralkpi/models"
@@ -33,9 +31,9 @@ func (s *Server) renderAccount(c *fiber.Ctx, data accountPageData) error {
 	}
 	data.Role = roleLabel(u.Role)
 	for _, tk := range tokens {
-		row := tokenRow{APIToken: tk, Created: localTime(tk.CreatedAt), LastUsed: "—"}
+		row := tokenRow{APIToken: tk, Created: models.FormatLocalTime(tk.CreatedAt), LastUsed: "—"}
 		if tk.LastUsedAt != nil {
-			row.LastUsed = localTime(*tk.LastUsedAt)
+			row.LastUsed = models.FormatLocalTime(*tk.LastUsedAt)
 		}
 		data.Tokens = append(data.Tokens, row)
 	}
@@ -43,9 +41,4 @@ func (s *Server) renderAccount(c *fiber.Ctx, data accountPageData) error {
 		data.Unit = unit.Name
 	}
 	return s.render(c, "account.html", "account", "我的账号", data)
-}
-
-// localTime writes a time in the reporting zone (China Standard Time), as the users read clocks.
-func localTime(t time.Time) string {
-	return t.In(models.ReportingZone()).Format("2006-01-02 15:04")
 }

@@ -63,6 +63,6 @@ func (s *Server) reopen(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	s.flash(c, "已为 "+unit+" 重新开放"+p.Label()+"月报，有效期至 "+r.ExpiresAt.In(models.ReportingZone()).Format("2006-01-02 15:04")+"。")
+	s.flash(c, "已为 "+unit+" 重新开放"+p.Label()+"月报，有效期至 "+models.FormatLocalTime(r.ExpiresAt)+"。")
 	return c.Redirect("/deadlines?period="+p.String(), fiber.StatusSeeOther)
 }

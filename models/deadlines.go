@@ -39,6 +39,10 @@ const (
 // ReportingZone is the zone deadlines are read in: China Standard Time, which has no daylight saving.
 func ReportingZone() *time.Location { return time.FixedZone("CST", 8*3600) }
 
+// FormatLocalTime is a moment as pages, exports and messages show it: to the minute, in the
+// reporting zone (China Standard Time), whatever the server's zone.
+func FormatLocalTime(t time.Time) string { return t.In(ReportingZone()).Format("2006-01-02 15:04") }
+
 // DefaultDeadline is the due date of a month's return: the 5th of the next month.
 func DefaultDeadline(p Period) time.Time {
 	next := p.AddMonths(1)

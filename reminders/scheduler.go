@@ -185,7 +185,7 @@ func (s *Scheduler) attempt(ctx context.Context, sender *Sender, c models.Remind
 func (s *Scheduler) SendTest(ctx context.Context, rs models.ReminderSettings, c models.ReminderChannel, by string) error {
 	now := s.Now()
 	msg := Message{Kind: models.ReminderTest, Key: fmt.Sprintf("test:%d", now.UnixNano()), Title: "【测试】工作专班提醒渠道测试",
-		Text: fmt.Sprintf("这是 %s 于 %s 发送的测试消息，收到即表示渠道配置正确。\n", by, now.In(models.ReportingZone()).Format("2006-01-02 15:04")),
+		Text: fmt.Sprintf("这是 %s 于 %s 发送的测试消息，收到即表示渠道配置正确。\n", by, models.FormatLocalTime(now)),
 		Link: rs.Rules.BaseURL}
 	d := models.ReminderDelivery{Key: msg.Key + "|" + c.ID(), Kind: msg.Kind, Audience: c.Audience, Channel: c.ID(), ChannelKind: c.Kind, Title: msg.Title, Body: msg.Text}
 	if _, err := s.Store.ClaimDelivery(&d, now); err != nil {

@@ -131,7 +131,7 @@ func ReturnsTable(p *models.Plan, rows []ReturnRow) Table {
 	for _, r := range rows {
 		uploaded, version := "", ""
 		if !r.FirstUpload.IsZero() {
-			uploaded = r.FirstUpload.In(ReportingZone()).Format("2006-01-02 15:04")
+			uploaded = models.FormatLocalTime(r.FirstUpload)
 			version = strconv.Itoa(r.Version)
 		}
 		t.Rows = append(t.Rows, []string{r.Unit, p.UnitShortName(r.Unit), r.Deadline.In(ReportingZone()).Format("2006-01-02"), uploaded,

@@ -609,7 +609,7 @@ func (b *monthlyBuilder) returns() sheet {
 	for _, r := range b.in.Returns {
 		uploaded, version := excelize.Cell{Value: "—", StyleID: b.st.center}, excelize.Cell{Value: "—", StyleID: b.st.center}
 		if !r.FirstUpload.IsZero() {
-			uploaded = excelize.Cell{Value: r.FirstUpload.In(ReportingZone()).Format("2006-01-02 15:04"), StyleID: b.st.center}
+			uploaded = excelize.Cell{Value: models.FormatLocalTime(r.FirstUpload), StyleID: b.st.center}
 			version = excelize.Cell{Value: fmt.Sprintf("第%d版", r.Version), StyleID: b.st.center}
 		}
 		sh.rows = append(sh.rows, []excelize.Cell{b.text(p.UnitShortName(r.Unit)),

@@ -133,7 +133,7 @@ func (s *Store) Reopen(unit string, p models.Period, reason string, by models.Ac
 			return fmt.Errorf("store: reopen: %w", err)
 		}
 		return auditTx(tx, models.AuditEntry{At: now, Actor: by.Username, IP: by.IP, Action: models.AuditReopen, Subject: unit + " " + p.String(),
-			Before: "locked", After: models.AuditJSON(map[string]string{"reason": reason, "until": r.ExpiresAt.In(models.ReportingZone()).Format("2006-01-02 15:04")})})
+			Before: "locked", After: models.AuditJSON(map[string]string{"reason": reason, "until": models.FormatLocalTime(r.ExpiresAt)})})
 	})
 	return r, err
 }
