@@ -493,8 +493,9 @@ func (rm *ReadModel) applyLocked(s *Store, chs []models.Change) error {
 		touched[unit] = true
 	}
 	old.CarryScopes(next, touched, targets || tolerances || villages || allAllocations || len(allocations) > 0)
-	// What a reference change dropped is computed here, by the write (or the watcher applying another
-	// server's), while readers still read the old snapshot: not by the first reader after it.
+	// What CarryScopes could not carry (after a reference change, or a write above the reporting
+	// units) is computed here, by the write (or the watcher applying another server's), while readers
+	// still read the old snapshot: not by the first reader after it.
 	old.WarmScopes(next)
 	rm.cur.Store(next)
 	return nil

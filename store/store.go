@@ -150,8 +150,9 @@ func (s *Store) planRowsToWrite(p *models.Plan) ([]models.UnitRecord, []models.I
 	walk = func(u models.Unit, parent string) {
 		order++
 		want := models.UnitRecord{Code: u.Code, Name: u.Name, ShortName: u.ShortName, ParentCode: parent, Level: u.Level, SortOrder: order}
-		if got, ok := unitByCode[u.Code]; !ok || got.Name != want.Name || got.ShortName != want.ShortName ||
-			got.ParentCode != want.ParentCode || got.Level != want.Level || got.SortOrder != want.SortOrder {
+		got, ok := unitByCode[u.Code]
+		want.AdminVillages = got.AdminVillages // the office's, not the plan's
+		if !ok || got != want {
 			units = append(units, want)
 		}
 		for _, c := range u.Children {
@@ -167,8 +168,9 @@ func (s *Store) planRowsToWrite(p *models.Plan) ([]models.UnitRecord, []models.I
 	for i, ind := range p.Indicators {
 		want := models.IndicatorRecord{Code: ind.Code, Name: ind.Name, Unit: ind.Unit, Kind: string(ind.Kind), Workstream: ind.Workstream,
 			RollUp: string(ind.RollUp), Reporter: string(ind.Reporter), SortOrder: i}
-		if got, ok := indicatorByCode[ind.Code]; !ok || got.Name != want.Name || got.Unit != want.Unit || got.Kind != want.Kind ||
-			got.Workstream != want.Workstream || got.RollUp != want.RollUp || got.Reporter != want.Reporter || got.SortOrder != want.SortOrder {
+		got, ok := indicatorByCode[ind.Code]
+		want.Tolerance = got.Tolerance // the office's, not the plan's
+		if !ok || got != want {
 			indicators = append(indicators, want)
 		}
 	}
