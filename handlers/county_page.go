@@ -17,7 +17,7 @@ func (s *Server) countyPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	names, err := s.displayNames()
+	names, err := s.Store.DisplayNames()
 	if err != nil {
 		return err
 	}

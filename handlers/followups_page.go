@@ -20,7 +20,7 @@ func (s *Server) followUpsPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	names, err := s.displayNames()
+	names, err := s.Store.DisplayNames()
 	if err != nil {
 		return err
 	}

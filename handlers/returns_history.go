@@ -23,7 +23,7 @@ func (s *Server) returnHistory(who actor, county, period string) (dashboards.His
 	if err != nil {
 		return dashboards.HistoryPage{}, err
 	}
-	names, err := s.displayNames()
+	names, err := s.Store.DisplayNames()
 	if err != nil {
 		return dashboards.HistoryPage{}, err
 	}

@@ -33,7 +33,7 @@ func (s *Server) reviewPage(c *fiber.Ctx) error {
 	if in.Ledgers, err = s.Store.LedgerReviews(filter.UnitCode, 100); err != nil {
 		return err
 	}
-	if in.Names, err = s.displayNames(); err != nil {
+	if in.Names, err = s.Store.DisplayNames(); err != nil {
 		return err
 	}
 	page := dashboards.NewReviewPage(s.Plan, in)
@@ -43,20 +43,4 @@ func (s *Server) reviewPage(c *fiber.Ctx) error {
 		}
 	}
 	return s.render(c, "review.html", "review", "月报审核", page)
-}
-
-// displayNames maps user names to display names (office → 工作专班办公室); a user without a
-// display name is not in it. Pages show people by these names, never by their user names.
-func (s *Server) displayNames() (map[string]string, error) {
-	users, err := s.Store.Users()
-	if err != nil {
-		return nil, err
-	}
-	names := make(map[string]string, len(users))
-	for _, u := range users {
-		if u.DisplayName != "" {
-			names[u.Username] = u.DisplayName
-		}
-	}
-	return names, nil
 }

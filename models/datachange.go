@@ -29,6 +29,10 @@ const (
 	// ChangePages: something cached pages show beside the progress data (a month's deadline, a
 	// follow-up, shown on the briefing): nothing to reload, but the data version goes up.
 	ChangePages ChangeKind = "pages"
+	// ChangeAccess: a session ended, an API token was revoked or a user was created or changed.
+	// Progress data and the data version stay as they are; each server forgets who it remembered
+	// was signed in (and every user's name), so a revocation on one server holds on all of them.
+	ChangeAccess ChangeKind = "access"
 )
 
 // Change is one committed change to the data pages are computed from. ID is its row in the

@@ -31,11 +31,17 @@ func createSessionTx(tx *gorm.DB, userID uint, ip, userAgent string, now time.Ti
 // had (oldSession, may be "") and purging expired ones, with its login.success audit entry.
 func (s *Store) Login(u models.User, oldSession string, by models.Actor, userAgent string, now time.Time) (string, error) {
 	var id string
+	var chs []models.Change
 	err := s.write(func(tx *gorm.DB) error {
 		if oldSession != "" {
 			if err := tx.Where("id_hash = ?", models.SecretHash(oldSession)).Delete(&models.Session{}).Error; err != nil {
 				return fmt.Errorf("store: delete session: %w", err)
 			}
+			ch, err := accessChangedTx(tx)
+			if err != nil {
+				return err
+			}
+			chs = append(chs, ch)
 		}
 		if err := purgeExpiredTx(tx, now); err != nil {
 			return err
@@ -49,6 +55,7 @@ func (s *Store) Login(u models.User, oldSession string, by models.Actor, userAge
 	if err != nil {
 		return "", err
 	}
+	s.afterCommit(chs...)
 	if oldSession != "" && s.touch != nil {
 		s.touch.forgetSession(models.SecretHash(oldSession))
 	}
@@ -57,18 +64,28 @@ func (s *Store) Login(u models.User, oldSession string, by models.Actor, userAge
 
 // Logout ends a session (id may be "") with its logout audit entry.
 func (s *Store) Logout(id string, by models.Actor, now time.Time) error {
+	var chs []models.Change
 	err := s.write(func(tx *gorm.DB) error {
 		if id != "" {
 			if err := tx.Where("id_hash = ?", models.SecretHash(id)).Delete(&models.Session{}).Error; err != nil {
 				return fmt.Errorf("store: delete session: %w", err)
 			}
+			ch, err := accessChangedTx(tx)
+			if err != nil {
+				return err
+			}
+			chs = append(chs, ch)
 		}
 		return auditTx(tx, models.AuditEntry{At: now, Actor: by.Username, IP: by.IP, Action: models.AuditLogout})
 	})
-	if err == nil && id != "" && s.touch != nil {
+	if err != nil {
+		return err
+	}
+	s.afterCommit(chs...)
+	if id != "" && s.touch != nil {
 		s.touch.forgetSession(models.SecretHash(id))
 	}
-	return err
+	return nil
 }
 
 // SessionUser returns the enabled user behind a live session; ErrNotFound when the session is
@@ -79,13 +96,9 @@ func (s *Store) SessionUser(id string, now time.Time) (models.User, error) {
 	if id == "" {
 		return models.User{}, models.ErrNotFound
 	}
-	var sess models.Session
-	err := s.db.Where("id_hash = ?", models.SecretHash(id)).Take(&sess).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return models.User{}, models.ErrNotFound
-	}
+	sess, err := s.sessionByHash(models.SecretHash(id))
 	if err != nil {
-		return models.User{}, fmt.Errorf("store: read session: %w", err)
+		return models.User{}, err
 	}
 	lastSeen := sess.LastSeenAt
 	if s.touch != nil {
@@ -100,7 +113,7 @@ func (s *Store) SessionUser(id string, now time.Time) (models.User, error) {
 	if !now.Before(expires) {
 		return models.User{}, models.ErrNotFound // removed by the next login's purge
 	}
-	u, err := s.UserByID(sess.UserID)
+	u, err := s.signedInUser(sess.UserID)
 	if err != nil {
 		return models.User{}, err
 	}
@@ -111,6 +124,102 @@ func (s *Store) SessionUser(id string, now time.Time) (models.User, error) {
 		s.touch.noteSession(sess.IDHash, now, true)
 	}
 	return u, nil
+}
+
+// sessionByHash reads a session by the hash of its id, from the access cache when it is on.
+func (s *Store) sessionByHash(hash string) (models.Session, error) {
+	c := s.access.Load()
+	var gen uint64
+	if c != nil {
+		if sess, ok := c.session(hash); ok {
+			return sess, nil
+		}
+		gen = c.generation()
+	}
+	var sess models.Session
+	err := s.db.Where("id_hash = ?", hash).Take(&sess).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return models.Session{}, models.ErrNotFound
+	}
+	if err != nil {
+		return models.Session{}, fmt.Errorf("store: read session: %w", err)
+	}
+	if c != nil {
+		c.putSession(gen, sess)
+	}
+	return sess, nil
+}
+
+// liveToken reads an unrevoked API token by its hash, from the access cache when it is on.
+func (s *Store) liveToken(hash string) (models.APIToken, error) {
+	c := s.access.Load()
+	var gen uint64
+	if c != nil {
+		if rec, ok := c.token(hash); ok {
+			return rec, nil
+		}
+		gen = c.generation()
+	}
+	var rec models.APIToken
+	err := s.db.Where("hash = ? AND revoked_at IS NULL", hash).Take(&rec).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return models.APIToken{}, models.ErrNotFound
+	}
+	if err != nil {
+		return models.APIToken{}, fmt.Errorf("store: read token: %w", err)
+	}
+	if c != nil {
+		c.putToken(gen, rec)
+	}
+	return rec, nil
+}
+
+// signedInUser is UserByID for a session or token, from the access cache when it is on.
+func (s *Store) signedInUser(id uint) (models.User, error) {
+	c := s.access.Load()
+	if c == nil {
+		return s.UserByID(id)
+	}
+	if u, ok := c.user(id); ok {
+		return u, nil
+	}
+	gen := c.generation()
+	u, err := s.UserByID(id)
+	if err == nil {
+		c.putUser(gen, u)
+	}
+	return u, err
+}
+
+// DisplayNames maps every username with a display name to it (how pages name uploaders and
+// reviewers), from the access cache when it is on; the map is shared and must not be changed.
+func (s *Store) DisplayNames() (map[string]string, error) {
+	c := s.access.Load()
+	var gen uint64
+	if c != nil {
+		if names, ok := c.displayNames(); ok {
+			return names, nil
+		}
+		gen = c.generation()
+	}
+	var users []models.User
+	if err := s.db.Select("username", "display_name").Where("display_name <> ''").Find(&users).Error; err != nil {
+		return nil, fmt.Errorf("store: list display names: %w", err)
+	}
+	names := make(map[string]string, len(users))
+	for _, u := range users {
+		names[u.Username] = u.DisplayName
+	}
+	if c != nil {
+		c.putDisplayNames(gen, names)
+	}
+	return names, nil
+}
+
+// accessChangedTx records, inside a write, that who may sign in as whom changed (a session ended,
+// a token was revoked, a user was created or changed): hand the change to afterCommit.
+func accessChangedTx(tx *gorm.DB) (models.Change, error) {
+	return changed(tx, models.Change{Kind: models.ChangeAccess})
 }
 
 // UserByID returns the user with the id, or ErrNotFound.
@@ -159,12 +268,14 @@ func (s *Store) UpdateUser(p *models.Plan, username string, ch models.UserChange
 		}
 		after.PasswordHash = hash
 	}
+	var access models.Change
 	err = s.write(func(tx *gorm.DB) error {
 		at := ch.At
 		if at.IsZero() {
 			at = now
 		}
-		if err := updateUserTx(tx, before, after, ch.Password != nil, at); err != nil {
+		var err error
+		if access, err = updateUserTx(tx, before, after, ch.Password != nil, at); err != nil {
 			return err
 		}
 		b, a := models.UserAuditFields(before), models.UserAuditFields(after)
@@ -174,28 +285,33 @@ func (s *Store) UpdateUser(p *models.Plan, username string, ch models.UserChange
 		return auditTx(tx, models.AuditEntry{At: now, Actor: by.Username, IP: by.IP, Action: models.AuditUserUpdate, Subject: username,
 			Before: models.AuditJSON(b), After: models.AuditJSON(a)})
 	})
-	return before, after, err
+	if err != nil {
+		return models.User{}, models.User{}, err
+	}
+	s.afterCommit(access)
+	return before, after, nil
 }
 
 // updateUserTx stores a user's new fields and ends its sessions when what they were granted changed.
-// A new password also revokes the user's live API tokens at now.
-func updateUserTx(tx *gorm.DB, before, after models.User, passwordChanged bool, now time.Time) error {
+// A new password also revokes the user's live API tokens at now. It returns the access change for
+// afterCommit.
+func updateUserTx(tx *gorm.DB, before, after models.User, passwordChanged bool, now time.Time) (models.Change, error) {
 	if err := tx.Model(&models.User{}).Where("id = ?", before.ID).Updates(map[string]any{
 		"role": after.Role, "unit_code": after.UnitCode, "disabled": after.Disabled, "password_hash": after.PasswordHash,
 	}).Error; err != nil {
-		return fmt.Errorf("store: update user: %w", err)
+		return models.Change{}, fmt.Errorf("store: update user: %w", err)
 	}
 	if after.Disabled || passwordChanged || after.Role != before.Role || after.UnitCode != before.UnitCode {
 		if err := tx.Where("user_id = ?", before.ID).Delete(&models.Session{}).Error; err != nil {
-			return fmt.Errorf("store: end sessions: %w", err)
+			return models.Change{}, fmt.Errorf("store: end sessions: %w", err)
 		}
 	}
 	if passwordChanged {
 		if err := tx.Model(&models.APIToken{}).Where("user_id = ? AND revoked_at IS NULL", before.ID).Update("revoked_at", now).Error; err != nil {
-			return fmt.Errorf("store: revoke tokens: %w", err)
+			return models.Change{}, fmt.Errorf("store: revoke tokens: %w", err)
 		}
 	}
-	return nil
+	return accessChangedTx(tx)
 }
 
 // ChangePassword sets a user's own new password, ends the user's sessions and starts a new one for
@@ -212,17 +328,22 @@ func (s *Store) ChangePassword(username, password string, by models.Actor, userA
 	after := before
 	after.PasswordHash = hash
 	var id string
+	var access models.Change
 	err = s.write(func(tx *gorm.DB) error {
-		if err := updateUserTx(tx, before, after, true, now); err != nil {
+		var err error
+		if access, err = updateUserTx(tx, before, after, true, now); err != nil {
 			return err
 		}
-		var err error
 		if id, err = createSessionTx(tx, before.ID, by.IP, userAgent, now); err != nil {
 			return err
 		}
 		return auditTx(tx, models.AuditEntry{At: now, Actor: by.Username, IP: by.IP, Action: models.AuditPasswordChange, Subject: username, After: "password changed"})
 	})
-	return id, err
+	if err != nil {
+		return "", err
+	}
+	s.afterCommit(access)
+	return id, nil
 }
 
 // CreateAPIToken makes a personal API token for the user, with its token.create audit entry by
@@ -260,15 +381,11 @@ func (s *Store) TokenUser(token string, now time.Time) (models.User, error) {
 	if !strings.HasPrefix(token, "rk_") {
 		return models.User{}, models.ErrNotFound
 	}
-	var rec models.APIToken
-	err := s.db.Where("hash = ? AND revoked_at IS NULL", models.SecretHash(token)).Take(&rec).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return models.User{}, models.ErrNotFound
-	}
+	rec, err := s.liveToken(models.SecretHash(token))
 	if err != nil {
-		return models.User{}, fmt.Errorf("store: read token: %w", err)
+		return models.User{}, err
 	}
-	u, err := s.UserByID(rec.UserID)
+	u, err := s.signedInUser(rec.UserID)
 	if err != nil {
 		return models.User{}, err
 	}
@@ -308,6 +425,7 @@ func (s *Store) APITokens(userID uint) ([]models.APIToken, error) {
 // their own tokens; the office revokes anyone's.
 func (s *Store) RevokeAPIToken(by models.Actor, ownerID, tokenID uint, now time.Time) (models.APIToken, error) {
 	var rec models.APIToken
+	var access models.Change
 	err := s.write(func(tx *gorm.DB) error {
 		err := tx.Where("id = ? AND user_id = ? AND revoked_at IS NULL", tokenID, ownerID).Take(&rec).Error
 		if errors.Is(err, gorm.ErrRecordNotFound) {
@@ -324,12 +442,16 @@ func (s *Store) RevokeAPIToken(by models.Actor, ownerID, tokenID uint, now time.
 			return fmt.Errorf("store: revoke token: %w", err)
 		}
 		rec.RevokedAt = &now
+		if access, err = accessChangedTx(tx); err != nil {
+			return err
+		}
 		return auditTx(tx, models.AuditEntry{At: now, Actor: by.Username, IP: by.IP, Action: models.AuditTokenRevoke, Subject: owner.Username,
 			Before: models.AuditJSON(map[string]any{"id": rec.ID, "name": rec.Name, "prefix": rec.Prefix}), After: "revoked"})
 	})
 	if err != nil {
 		return models.APIToken{}, err
 	}
+	s.afterCommit(access)
 	return rec, nil
 }
 

@@ -363,6 +363,9 @@ func (rm *ReadModel) apply(s *Store, chs []models.Change) {
 	}
 	rm.mu.Lock()
 	defer rm.mu.Unlock()
+	if chs = rm.applyAccess(s, chs); len(chs) == 0 {
+		return
+	}
 	if err := rm.applyLocked(s, chs); err != nil {
 		slog.Default().Error("read model: update failed; rebuilding", "err", err)
 		snap, err := rm.build(s, rm.cur.Load().Version+1)
@@ -372,6 +375,25 @@ func (rm *ReadModel) apply(s *Store, chs []models.Change) {
 		}
 		rm.cur.Store(snap)
 	}
+}
+
+// applyAccess empties the access cache for access changes (who may sign in as whom), which leave
+// progress data and the data version alone, and returns the other changes.
+func (rm *ReadModel) applyAccess(s *Store, chs []models.Change) []models.Change {
+	rest := chs[:0:0]
+	for _, ch := range chs {
+		if ch.Kind != models.ChangeAccess {
+			rest = append(rest, ch)
+			continue
+		}
+		if rm.watching && ch.ID != 0 {
+			rm.applied[ch.ID] = true
+		}
+		if c := s.access.Load(); c != nil {
+			c.forget()
+		}
+	}
+	return rest
 }
 
 func (rm *ReadModel) applyLocked(s *Store, chs []models.Change) error {
@@ -772,6 +794,9 @@ func (s *Store) Watch(ctx context.Context, interval time.Duration) {
 	s.rm.mu.Lock()
 	s.rm.watching = true
 	s.rm.mu.Unlock()
+	// From now on the change log tells this process when a session ends or a user changes
+	// elsewhere, so what a session or token stands for may be remembered (access_cache.go).
+	s.access.CompareAndSwap(nil, newAccessCache())
 	if err := s.rm.register(s, time.Now()); err != nil {
 		slog.Default().Warn("read model: registering as a change log reader failed; trying again at the next poll", "err", err)
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 
 	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
@@ -31,6 +32,9 @@ type Store struct {
 	pending *[]models.Change
 	// figs keeps the figures of versions the data-quality rules have read (QualityFigures).
 	figs figureCache
+	// access remembers sessions, tokens and users for a few seconds (access_cache.go); nil, and
+	// so every request reads them, until Watch follows the change log that empties it.
+	access atomic.Pointer[accessCache]
 }
 
 // Open opens the database a --db value names and migrates it: a PostgreSQL URL (postgres:// or

@@ -15,9 +15,14 @@ import (
 // user.create audit entry by by.
 func (s *Store) CreateUser(p *models.Plan, nu models.NewUser, by models.Actor, now time.Time) (models.User, error) {
 	var u models.User
+	var access models.Change
 	err := s.write(func(tx *gorm.DB) error {
 		var err error
 		if u, err = createUserTx(tx, p, nu, now); err != nil {
+			return err
+		}
+		// A new user's name is on the pages that list what they upload (DisplayNames).
+		if access, err = accessChangedTx(tx); err != nil {
 			return err
 		}
 		return auditTx(tx, models.AuditEntry{At: now, Actor: by.Username, IP: by.IP, Action: models.AuditUserCreate, Subject: u.Username,
@@ -26,6 +31,7 @@ func (s *Store) CreateUser(p *models.Plan, nu models.NewUser, by models.Actor, n
 	if err != nil {
 		return models.User{}, err
 	}
+	s.afterCommit(access)
 	return u, nil
 }
 
