@@ -183,3 +183,23 @@ func TestSlowestReadsNamePaths(t *testing.T) {
 		t.Errorf("slowest reads:\n%s", out)
 	}
 }
+
+// The reads over the goal are counted by path, the paths with the most first.
+func TestReadsOverTheGoalByPath(t *testing.T) {
+	r := &report{kinds: map[string]*stats{}, readP99: 300 * time.Millisecond}
+	for i := 0; i < 10; i++ {
+		r.add(kindPage, answer{status: 200, took: time.Duration(i) * 100 * time.Millisecond, path: "/counties/530302?period=2025-09"})
+		r.add(kindAPIRead, answer{status: 200, took: 400 * time.Millisecond, path: "/api/v1/progress?county=530302"})
+		r.add(kindPage, answer{status: 200, took: 10 * time.Millisecond, path: "/plan"})
+	}
+	var b strings.Builder
+	r.printOverGoal(&b, 8)
+	if got, want := b.String(), "reads over 300.0ms: 16; most on /api/v1/progress 10, /counties/530302 6\n"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	b.Reset()
+	(&report{kinds: map[string]*stats{}}).printOverGoal(&b, 8)
+	if b.Len() != 0 {
+		t.Errorf("nothing over the goal printed %q", b.String())
+	}
+}

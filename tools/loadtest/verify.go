@@ -140,10 +140,7 @@ func verify(path string, r *report) (checks, error) {
 // the goal (200 ms unless -read-p99), and with a kill: the kill (and restart) done, and every
 // request it cut answered by another server.
 func (r *report) ok() bool {
-	goal := r.readP99
-	if goal == 0 {
-		goal = 200 * time.Millisecond
-	}
+	goal := r.goal()
 	if r.killErr != nil {
 		return false
 	}
@@ -219,6 +216,7 @@ func (r *report) print(w io.Writer, c config) {
 		}
 	}
 	r.printSlowestReads(w, 5)
+	r.printOverGoal(w, 8)
 	for base, spans := range r.outages {
 		for _, sp := range spans {
 			back := "not restarted"
@@ -296,4 +294,50 @@ func (r *report) printSlowestReads(w io.Writer, n int) {
 	for _, p := range paths {
 		fmt.Fprintf(w, "  %-40s %6d reads  p50 %8s  p99 %8s\n", p, len(r.readsByPath[p]), ms(percentile(r.readsByPath[p], 0.5)), ms(p99(p)))
 	}
+}
+
+// goal is the reads' p99 goal: -read-p99, 200 ms when unset.
+func (r *report) goal() time.Duration {
+	if r.readP99 == 0 {
+		return 200 * time.Millisecond
+	}
+	return r.readP99
+}
+
+// printOverGoal counts, for the n paths with the most, the reads slower than the goal: the slowest
+// paths' p99 says which pages are slow, this says which make the overall p99 (a path read often
+// and slow now and then can weigh more than the slowest one).
+func (r *report) printOverGoal(w io.Writer, n int) {
+	goal := r.goal()
+	over := map[string]int{}
+	total := 0
+	for p, took := range r.readsByPath {
+		for _, d := range took {
+			if d > goal {
+				over[p]++
+				total++
+			}
+		}
+	}
+	if total == 0 {
+		return
+	}
+	paths := make([]string, 0, len(over))
+	for p := range over {
+		paths = append(paths, p)
+	}
+	sort.Slice(paths, func(i, j int) bool {
+		if over[paths[i]] != over[paths[j]] {
+			return over[paths[i]] > over[paths[j]]
+		}
+		return paths[i] < paths[j]
+	})
+	if len(paths) > n {
+		paths = paths[:n]
+	}
+	parts := make([]string, len(paths))
+	for i, p := range paths {
+		parts[i] = fmt.Sprintf("%s %d", p, over[p])
+	}
+	fmt.Fprintf(w, "reads over %s: %d; most on %s\n", ms(goal), total, strings.Join(parts, ", "))
 }
