@@ -214,6 +214,11 @@ func runServe(env Env, args []string) error {
 	defer func() { stopSched(); <-schedDone }()
 	errc := make(chan error, 1)
 	go func() { errc <- app.Listener(ln) }()
+	go func() {
+		began := time.Now()
+		n := srv.WarmPages(ctx)
+		logger.Info("pages warmed", "pages", n, "took", time.Since(began).Round(time.Millisecond))
+	}()
 	select {
 	case err := <-errc:
 		return err

@@ -336,15 +336,20 @@ func (s *Server) noteWrites(c *fiber.Ctx) error {
 // cacheKey is the request, the viewer's scope and the day in the reporting zone (pages fall back to
 // today's month; deadlines, locks and follow-ups fall due at midnight there).
 func (s *Server) cacheKey(c *fiber.Ctx) string {
+	return s.pageKey(c.Path(), string(c.Request().URI().QueryString()), currentUser(c))
+}
+
+// pageKey is the cache key of a request for path with the raw query by the viewer (nil: none).
+func (s *Server) pageKey(path, query string, viewer *models.User) string {
 	var b strings.Builder
-	b.WriteString(c.Path())
+	b.WriteString(path)
 	b.WriteByte('?')
-	b.Write(c.Request().URI().QueryString())
+	b.WriteString(query)
 	b.WriteByte('\x00')
-	if u := currentUser(c); u != nil {
-		b.WriteString(u.Role)
+	if viewer != nil {
+		b.WriteString(viewer.Role)
 		b.WriteByte('/')
-		b.WriteString(u.UnitCode)
+		b.WriteString(viewer.UnitCode)
 	}
 	b.WriteByte('\x00')
 	b.WriteString(s.Config.Now().In(models.ReportingZone()).Format("2006-01-02"))
