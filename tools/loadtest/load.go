@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"net/http"
 	"net/url"
 	"sort"
 	"strings"
@@ -62,6 +61,9 @@ type report struct {
 	afterRestart   int           // answers the killed server gave after it was started again
 	// readsByPath are the reads' latencies by path without its query, to name the slowest pages.
 	readsByPath map[string][]time.Duration
+	// readsSent are the reads' latencies by when they were sent (seconds into the load), to tell a
+	// slow start (cold caches) from slowness all along.
+	readsSent map[int][]time.Duration
 }
 
 func (r *report) add(kind string, a answer) {
@@ -97,6 +99,13 @@ func (r *report) add(kind string, a answer) {
 		}
 		path, _, _ := strings.Cut(a.path, "?")
 		r.readsByPath[path] = append(r.readsByPath[path], a.took)
+		if !a.sent.IsZero() && !r.startedAt.IsZero() {
+			if r.readsSent == nil {
+				r.readsSent = map[int][]time.Duration{}
+			}
+			at := int(a.sent.Sub(r.startedAt) / time.Second)
+			r.readsSent[at] = append(r.readsSent[at], a.took)
+		}
 	}
 	if a.status >= 400 && s.sample[a.status] == "" {
 		if s.sample == nil {
@@ -206,6 +215,7 @@ func load(ctx context.Context, c config, victim *server, stderr io.Writer) (*rep
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			arrive(ctx, c.upThink)
 			for take() {
 				a, file := up.next()
 				r.add(kindUpload, a)
@@ -236,6 +246,7 @@ func load(ctx context.Context, c config, victim *server, stderr io.Writer) (*rep
 				kind, paths = kindAPIRead, apis
 			}
 			rnd := rand.New(rand.NewPCG(uint64(i), 7))
+			arrive(ctx, c.readThink)
 			for take() {
 				r.add(kind, cl.get(paths[rnd.IntN(len(paths))]))
 				pause(ctx, c.readThink)
@@ -285,8 +296,7 @@ func killAndRestart(ctx context.Context, c config, victim *server, o *outage, st
 	if err := victim.kill(); err != nil {
 		return fmt.Errorf("kill %s: %w", victim.addr, err)
 	}
-	// Connections kept alive to the dead process are of no use (a load balancer drops them too).
-	http.DefaultTransport.(*http.Transport).CloseIdleConnections()
+	o.closeIdle()
 	fmt.Fprintf(stderr, "loadtest: killed the server on %s (-9)\n", victim.addr)
 	if c.restartAfter < 0 {
 		return nil
@@ -301,6 +311,22 @@ func killAndRestart(ctx context.Context, c config, victim *server, o *outage, st
 	o.up(base, time.Now())
 	fmt.Fprintf(stderr, "loadtest: the server on %s answers again (%.1f s after it was started)\n", victim.addr, time.Since(started).Seconds())
 	return nil
+}
+
+// arrive waits a random part of a person's pause before their first request, so that people come
+// as they do, each at their own moment, and not all two hundred and twenty in the same millisecond
+// when the load starts (which happens to no server and made the whole read p99 in the first second:
+// docs/operations.md).
+func arrive(ctx context.Context, think time.Duration) {
+	if think <= 0 {
+		return
+	}
+	t := time.NewTimer(time.Duration(rand.Int64N(int64(think))))
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+	}
 }
 
 // pause waits about mean (between half and one and a half times), or until the load ends.

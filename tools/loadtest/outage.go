@@ -1,6 +1,7 @@
 package main
 
 import (
+	"net/http"
 	"sync"
 	"time"
 )
@@ -17,6 +18,25 @@ const (
 type outage struct {
 	mu    sync.Mutex
 	spans map[string][]span // by base URL
+	// clients are the people's HTTP clients, whose connections kept alive to a killed server go.
+	clients []*http.Client
+}
+
+// keep notes a client whose idle connections closeIdle closes.
+func (o *outage) keep(c *http.Client) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.clients = append(o.clients, c)
+}
+
+// closeIdle closes every client's idle connections: those to a killed process are of no use (a
+// load balancer drops them too).
+func (o *outage) closeIdle() {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	for _, c := range o.clients {
+		c.CloseIdleConnections()
+	}
 }
 
 // span is one time a server was down: from its kill to when it answered again (zero: still down).

@@ -340,4 +340,23 @@ func (r *report) printOverGoal(w io.Writer, n int) {
 		parts[i] = fmt.Sprintf("%s %d", p, over[p])
 	}
 	fmt.Fprintf(w, "reads over %s: %d; most on %s\n", ms(goal), total, strings.Join(parts, ", "))
+	if len(r.readsSent) == 0 {
+		return
+	}
+	// By ten seconds of the load, in order, where any was over.
+	tens := map[int]int{}
+	last := 0
+	for at, took := range r.readsSent {
+		for _, d := range took {
+			if d > goal {
+				tens[at/10]++
+			}
+		}
+		last = max(last, at/10)
+	}
+	var spans []string
+	for t := 0; t <= last; t++ {
+		spans = append(spans, fmt.Sprintf("%d–%d s: %d", t*10, t*10+10, tens[t]))
+	}
+	fmt.Fprintf(w, "  by when sent: %s\n", strings.Join(spans, ", "))
 }
