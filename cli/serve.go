@@ -214,11 +214,9 @@ func runServe(env Env, args []string) error {
 	defer func() { stopSched(); <-schedDone }()
 	errc := make(chan error, 1)
 	go func() { errc <- app.Listener(ln) }()
-	go func() {
-		began := time.Now()
-		n := srv.WarmPages(ctx)
-		logger.Info("pages warmed", "pages", n, "took", time.Since(began).Round(time.Millisecond))
-	}()
+	go srv.KeepPagesWarm(ctx, time.Minute, func(n int, took time.Duration) {
+		logger.Info("pages warmed", "pages", n, "took", took.Round(time.Millisecond))
+	})
 	select {
 	case err := <-errc:
 		return err

@@ -352,7 +352,7 @@ func (s *Server) pageKey(path, query string, viewer *models.User) string {
 		b.WriteString(viewer.UnitCode)
 	}
 	b.WriteByte('\x00')
-	b.WriteString(s.Config.Now().In(models.ReportingZone()).Format("2006-01-02"))
+	b.WriteString(s.pageDay())
 	return b.String()
 }
 

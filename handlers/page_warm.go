@@ -4,6 +4,7 @@ import (
 	"context"
 	"net"
 	"net/url"
+	"time"
 
 	"github.com/valyala/fasthttp"
 
@@ -37,6 +38,36 @@ func (s *Server) WarmPages(ctx context.Context) int {
 		}
 	}
 	return n
+}
+
+// KeepPagesWarm warms the pages now (WarmPages) and again each time the day changes (a cached
+// page is kept for one day: the first leader of the morning would otherwise compute the city's
+// pages), looking every check; done is told how many pages each warming computed and how long it
+// took. It returns when ctx ends.
+func (s *Server) KeepPagesWarm(ctx context.Context, check time.Duration, done func(pages int, took time.Duration)) {
+	t := time.NewTicker(check)
+	defer t.Stop()
+	for {
+		day := s.pageDay()
+		began := time.Now()
+		n := s.WarmPages(ctx)
+		if ctx.Err() != nil {
+			return
+		}
+		done(n, time.Since(began))
+		for s.pageDay() == day {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+		}
+	}
+}
+
+// pageDay is the day a cached page is kept for (pageKey).
+func (s *Server) pageDay() string {
+	return s.Config.Now().In(models.ReportingZone()).Format("2006-01-02")
 }
 
 // warmPaths are the addresses WarmPages computes, the most read first.

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"ruralkpi/models"
 )
@@ -51,5 +52,42 @@ func TestWarmPagesAreThePagesUsersGet(t *testing.T) {
 				t.Errorf("%s as %s: the warmed page does not name the user", path, user)
 			}
 		}
+	}
+}
+
+// The pages are warmed again when the day changes (a cached page is kept for its day only), and
+// not before.
+func TestPagesWarmedAgainEachDay(t *testing.T) {
+	e := newDemoEnv(t, models.DemoToday)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	warmed := make(chan int, 4)
+	go e.server.KeepPagesWarm(ctx, 5*time.Millisecond, func(n int, _ time.Duration) { warmed <- n })
+	wait := func(what string) {
+		t.Helper()
+		select {
+		case n := <-warmed:
+			if n == 0 {
+				t.Fatalf("%s: no page warmed", what)
+			}
+		case <-time.After(30 * time.Second):
+			t.Fatalf("%s: the pages were not warmed", what)
+		}
+	}
+	wait("at the start")
+	e.clock.Advance(time.Hour)
+	select {
+	case <-warmed:
+		t.Fatal("warmed again within the same day")
+	case <-time.After(100 * time.Millisecond):
+	}
+	e.clock.Advance(24 * time.Hour)
+	wait("the next day")
+	snap, err := e.store.Progress(e.plan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.server.pages.get(e.server.pageKey("/overview", "", &models.User{Role: models.RoleLeader}), snap.Version) == nil {
+		t.Error("the next day's overview is not in the page cache")
 	}
 }
