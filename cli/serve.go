@@ -195,6 +195,14 @@ func runServe(env Env, args []string) error {
 	if atRest > 0 {
 		go followMemoryLimit(ctx, atRest, srv.HeldBytes, 2*time.Second)
 	}
+	// The pages most read are computed before the server takes requests (for at most warmBefore;
+	// the rest right after), so that a server started or restarted in the reporting days does not
+	// meet its first readers with every page to compute at once.
+	warmCtx, warmed := context.WithTimeout(ctx, warmBefore)
+	began := time.Now()
+	n := srv.WarmPages(warmCtx)
+	warmed()
+	logger.Info("pages warmed before listening", "pages", n, "took", time.Since(began).Round(time.Millisecond))
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
@@ -225,6 +233,10 @@ func runServe(env Env, args []string) error {
 		return app.ShutdownWithTimeout(10 * time.Second)
 	}
 }
+
+// warmBefore bounds how long a starting server computes pages before it listens (a city's take about
+// a second; the country's go on after it listens).
+const warmBefore = 5 * time.Second
 
 // servePprof serves Go's profiles on their own loopback listener, apart from the application's
 // routes and sessions, for as long as the process runs.
