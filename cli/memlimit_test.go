@@ -59,3 +59,30 @@ func TestFollowMemoryLimit(t *testing.T) {
 		})
 	}
 }
+
+// TestServingHeld checks what serve's limit follows above base: the caches, and an allowance for each
+// open connection.
+func TestServingHeld(t *testing.T) {
+	const mib = 1 << 20
+	var cache atomic.Int64
+	var conns atomic.Int32
+	held := servingHeld(cache.Load, func() int { return int(conns.Load()) })
+	for _, tc := range []struct {
+		name  string
+		cache int64
+		conns int32
+		want  int64
+	}{
+		{"idle", 5 * mib, 0, 5 * mib},
+		{"one upload", 5 * mib, 1, 5*mib + ConnectionAllowance},
+		{"two hundred readers on two servers", 20 * mib, 110, 20*mib + 110*ConnectionAllowance},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cache.Store(tc.cache)
+			conns.Store(tc.conns)
+			if got := held(); got != tc.want {
+				t.Errorf("held %d KiB, want %d KiB", got>>10, tc.want>>10)
+			}
+		})
+	}
+}

@@ -193,7 +193,7 @@ func runServe(env Env, args []string) error {
 		return err
 	}
 	if atRest > 0 {
-		go followMemoryLimit(ctx, atRest, srv.HeldBytes, 2*time.Second)
+		go followMemoryLimit(ctx, atRest, servingHeld(srv.HeldBytes, srv.Connections), 2*time.Second)
 	}
 	// The pages most read are computed before the server takes requests (for at most warmBefore;
 	// the rest right after), so that a server started or restarted in the reporting days does not

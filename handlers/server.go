@@ -78,6 +78,7 @@ type Server struct {
 	public map[string]bool
 	// handler is the app's request handler: the page cache's background refreshes run through it.
 	handler fasthttp.RequestHandler
+	app     *fiber.App // what New made: its open connections (Connections)
 }
 
 // DefaultStalePages is serve's Config.StalePages: under uploads every few hundred milliseconds the
@@ -91,6 +92,14 @@ func (s *Server) PageCacheBytes() int64 {
 		return 0
 	}
 	return int64(s.pages.bytes())
+}
+
+// Connections is how many connections are open now (0 before New).
+func (s *Server) Connections() int {
+	if s.app == nil {
+		return 0
+	}
+	return int(s.app.Server().GetOpenConnectionsCount())
 }
 
 // HeldBytes is what the server keeps at rest beyond the read model's build: the page cache and the
@@ -189,6 +198,7 @@ func New(s *Server) (*fiber.App, error) {
 	app.Use(s.loadUser, s.readBody, s.csrfProtection(), s.authenticate, s.noteWrites)
 	s.routes(app)
 	s.handler = app.Handler()
+	s.app = app
 	return app, nil
 }
 
