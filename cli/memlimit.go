@@ -22,7 +22,7 @@ const ServeImportBudget = 40 << 20
 // default allows at rest, so the collector works no harder there than it did, and only an upload's
 // short peak is kept from doubling. It is a soft limit: past it the collector runs more often (at
 // most about half the CPU), nothing is refused. serve adds what the page cache holds to base as the
-// cache fills (followMemoryLimit).
+// cache fills, and ConnectionAllowance for each open connection (followMemoryLimit, servingHeld).
 func DefaultMemoryLimit(base int64) int64 {
 	return base + max(ServeImportBudget, base)
 }
