@@ -85,3 +85,13 @@ func BalanceColor(b models.Balance) string {
 	}
 	return "grey"
 }
+
+// AllocationImport is the page of a refused allocation workbook: every problem with its cell.
+type AllocationImport struct {
+	Problems []models.AllocationProblem
+}
+
+// NewAllocationImport lays out the problems of a refused allocation workbook.
+func NewAllocationImport(problems []models.AllocationProblem) AllocationImport {
+	return AllocationImport{Problems: problems}
+}

@@ -42,3 +42,27 @@ func TestNewAllocationsPage(t *testing.T) {
 		t.Errorf("page %+v", page)
 	}
 }
+
+// TestNewAllocationImport: a refused workbook's page lists every problem as the importer found it.
+func TestNewAllocationImport(t *testing.T) {
+	tests := []struct {
+		name     string
+		problems []models.AllocationProblem
+	}{
+		{"whole file", []models.AllocationProblem{{Message: "无法读取该文件，请上传由本系统下载的任务分解模板（.xlsx）。"}}},
+		{"cells", []models.AllocationProblem{{Sheet: "任务分解", Cell: "G3", Message: "不是数字"}, {Sheet: "任务分解", Cell: "H4", Message: "不能为负数"}}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			d := NewAllocationImport(tc.problems)
+			if len(d.Problems) != len(tc.problems) {
+				t.Fatalf("%d problems, want %d", len(d.Problems), len(tc.problems))
+			}
+			for i := range d.Problems {
+				if d.Problems[i] != tc.problems[i] {
+					t.Errorf("problem %d: %+v, want %+v", i, d.Problems[i], tc.problems[i])
+				}
+			}
+		})
+	}
+}

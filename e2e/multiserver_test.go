@@ -4,11 +4,10 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
-	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"mime/multipart"
-	"net"
 	"net/http"
 	"os/exec"
 	"path/filepath"
@@ -18,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"ruralkpi/internal/appserver"
 	"ruralkpi/internal/pgtest"
 	"ruralkpi/internal/testkit"
 )
@@ -155,20 +155,19 @@ func runApp(t *testing.T, bin string, args ...string) string {
 // /healthz answers.
 func startServer(t *testing.T, bin string, args ...string) *appServer {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	addr, err := appserver.FreeAddr()
 	if err != nil {
 		t.Fatal(err)
 	}
-	addr := ln.Addr().String()
-	ln.Close()
 	var out syncBuffer
 	cmd := exec.Command(bin, append([]string{"serve", "--addr", addr}, args...)...)
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
+	exited := make(chan struct{})
+	var waitErr error
+	go func() { waitErr = cmd.Wait(); close(exited) }()
 	t.Cleanup(func() {
 		_ = cmd.Process.Kill()
 		<-exited
@@ -179,23 +178,12 @@ func startServer(t *testing.T, bin string, args ...string) *appServer {
 	base := "http://" + addr
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
-	for ctx.Err() == nil {
-		select {
-		case err := <-exited:
-			exited <- err
-			t.Fatalf("server exited before it answered: %v\n%s", err, out.String())
-		default:
-		}
-		if resp, err := http.Get(base + "/healthz"); err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return &appServer{base: base, cmd: cmd}
-			}
-		}
-		time.Sleep(100 * time.Millisecond)
+	if err := appserver.WaitHealthy(ctx, base, exited); errors.Is(err, appserver.ErrExited) {
+		t.Fatalf("server exited before it answered: %v\n%s", waitErr, out.String())
+	} else if err != nil {
+		t.Fatalf("server did not answer /healthz within 90 s: %v\n%s", err, out.String())
 	}
-	t.Fatalf("server did not answer /healthz within 90 s:\n%s", out.String())
-	return nil
+	return &appServer{base: base, cmd: cmd}
 }
 
 // apiGet GETs path with the API token and returns the body of a 200.
@@ -218,22 +206,11 @@ func apiGet(t *testing.T, base, token, path string) []byte {
 // servicePoints is the county's service_points figure for the month as the server's API says.
 func servicePoints(t *testing.T, base, token, county, period string) float64 {
 	t.Helper()
-	var out struct {
-		Items []struct {
-			Indicator string   `json:"indicator"`
-			County    string   `json:"county"`
-			Actual    *float64 `json:"actual"`
-		} `json:"items"`
-	}
-	if err := json.Unmarshal(apiGet(t, base, token, "/api/v1/progress?period="+period+"&county="+county), &out); err != nil {
+	v, _, err := appserver.Actual(apiGet(t, base, token, "/api/v1/progress?period="+period+"&county="+county), "service_points", county)
+	if err != nil {
 		t.Fatal(err)
 	}
-	for _, it := range out.Items {
-		if it.Indicator == "service_points" && it.County == county && it.Actual != nil {
-			return *it.Actual
-		}
-	}
-	return 0
+	return v
 }
 
 // withServicePoints is the return template with the service_points figure set to v.

@@ -147,16 +147,3 @@ func (s *Server) takeFlash(c *fiber.Ctx) string {
 	}
 	return msg
 }
-
-// roleLabel names a role in Chinese.
-func roleLabel(role string) string {
-	switch role {
-	case models.RoleOffice:
-		return "专班办公室"
-	case models.RoleCounty:
-		return "县级填报"
-	case models.RoleLeader:
-		return "领导（只读）"
-	}
-	return role
-}

@@ -15,18 +15,18 @@ func (s *Server) changePassword(c *fiber.Ctx) error {
 	current, next, confirm := c.FormValue("current"), c.FormValue("new"), c.FormValue("confirm")
 	if !models.CheckPassword(u.PasswordHash, current) {
 		c.Status(fiber.StatusUnprocessableEntity)
-		return s.renderAccount(c, accountPageData{Error: "当前密码不正确。"})
+		return s.renderAccount(c, "", "当前密码不正确。")
 	}
 	if next != confirm {
 		c.Status(fiber.StatusUnprocessableEntity)
-		return s.renderAccount(c, accountPageData{Error: "两次输入的新密码不一致。"})
+		return s.renderAccount(c, "", "两次输入的新密码不一致。")
 	}
 	now := s.Config.Now()
 	id, err := s.Store.ChangePassword(u.Username, next, s.actor(c), c.Get(fiber.HeaderUserAgent), now)
 	if err != nil {
 		if models.ErrorCode(err) == models.EInvalid {
 			c.Status(fiber.StatusUnprocessableEntity)
-			return s.renderAccount(c, accountPageData{Error: models.ErrorMessage(err)})
+			return s.renderAccount(c, "", models.ErrorMessage(err))
 		}
 		return err
 	}

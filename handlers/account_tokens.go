@@ -15,7 +15,7 @@ func (s *Server) createToken(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return s.renderAccount(c, accountPageData{NewToken: token})
+	return s.renderAccount(c, token, "")
 }
 
 // revokeToken revokes one of the user's own tokens.

@@ -5,28 +5,17 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"ruralkpi/dashboards"
 	"ruralkpi/models"
 )
-
-type userRow struct {
-	models.User
-	RoleLabel, UnitName string
-	// Tokens are the user's live API tokens, which the office may revoke.
-	Tokens []models.APIToken
-}
-
-type usersPageData struct {
-	Users []userRow
-	Units []models.Unit
-	Roles [][2]string
-	Error string
-}
 
 // usersPage lists the users for the office, with forms to create and change them.
 func (s *Server) usersPage(c *fiber.Ctx) error {
 	return s.renderUsers(c, "")
 }
 
+// renderUsers reads the users and their live tokens and renders the page with why a change was
+// refused ("" when none was).
 func (s *Server) renderUsers(c *fiber.Ctx, problem string) error {
 	users, err := s.Store.Users()
 	if err != nil {
@@ -36,16 +25,7 @@ func (s *Server) renderUsers(c *fiber.Ctx, problem string) error {
 	if err != nil {
 		return err
 	}
-	data := usersPageData{Units: s.Plan.ReportingUnits(), Error: problem,
-		Roles: [][2]string{{models.RoleOffice, roleLabel(models.RoleOffice)}, {models.RoleCounty, roleLabel(models.RoleCounty)}, {models.RoleLeader, roleLabel(models.RoleLeader)}}}
-	for _, u := range users {
-		row := userRow{User: u, RoleLabel: roleLabel(u.Role), Tokens: tokens[u.ID]}
-		if unit, ok := s.Plan.Unit(u.UnitCode); ok {
-			row.UnitName = unit.Name
-		}
-		data.Users = append(data.Users, row)
-	}
-	return s.render(c, "users.html", "users", "用户管理", data)
+	return s.render(c, "users.html", "users", "用户管理", dashboards.NewUsersPage(s.Plan, users, tokens, problem))
 }
 
 // createUser creates a user from the office's form.

@@ -6,6 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"ruralkpi/dashboards"
 	"ruralkpi/importers"
 )
 
@@ -33,10 +34,6 @@ func (s *Server) allocationsTemplate(c *fiber.Ctx) error {
 	return c.Send(buf.Bytes())
 }
 
-type allocationImportData struct {
-	Problems []importers.AllocationProblem
-}
-
 // importAllocations reads an uploaded allocation workbook; any problem stores nothing and lists
 // every problem with its cell.
 func (s *Server) importAllocations(c *fiber.Ctx) error {
@@ -51,7 +48,7 @@ func (s *Server) importAllocations(c *fiber.Ctx) error {
 	}
 	if len(problems) > 0 {
 		c.Status(fiber.StatusUnprocessableEntity)
-		return s.render(c, "allocations_import.html", "allocations", "任务分解导入有误", allocationImportData{Problems: problems})
+		return s.render(c, "allocations_import.html", "allocations", "任务分解导入有误", dashboards.NewAllocationImport(problems))
 	}
 	n, err := s.Store.SetAllocations(inputs, s.actor(c), s.Config.Now())
 	if err != nil {

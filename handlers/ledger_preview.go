@@ -1,11 +1,13 @@
 package handlers
 
 import (
+	"errors"
 	"os"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
+	"ruralkpi/dashboards"
 	"ruralkpi/importers/ledger"
 	"ruralkpi/models"
 )
@@ -43,13 +45,21 @@ func (s *Server) ledgerPreview(c *fiber.Ctx) error {
 	return s.renderLedgerUpload(c, unit, period, fh.Name, token, res)
 }
 
-// renderLedgerUpload shows an import result: 422 with every problem, else the figures to confirm.
+// renderLedgerUpload shows an import result beside the unit's previous snapshot (the newest up to
+// the month): 422 with every problem, else the figures to confirm.
 func (s *Server) renderLedgerUpload(c *fiber.Ctx, unit models.Unit, period models.Period, fileName, token string, res ledger.Result) error {
-	d, err := s.ledgerUploadPage(unit, period, fileName, res)
+	prev, err := s.Store.LatestLedgerSnapshot(unit.Code, period.String())
+	if errors.Is(err, models.ErrNotFound) {
+		prev, err = models.LedgerSnapshot{}, nil // the unit's first ledger
+	}
 	if err != nil {
 		return err
 	}
-	d.Token = token
+	d, err := dashboards.NewLedgerUploadPage(s.Plan, unit, period.String(), fileName, token, dashboards.LedgerUpload{Points: res.Points,
+		Indicators: res.Indicators, Problems: res.Problems, Warnings: res.Warnings, Diff: res.Diff, HasDiff: res.HasDiff}, prev)
+	if err != nil {
+		return err
+	}
 	if len(res.Problems) > 0 {
 		c.Status(fiber.StatusUnprocessableEntity)
 	}

@@ -11,12 +11,9 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"ruralkpi/dashboards"
 	"ruralkpi/models"
 )
-
-type loginPageData struct {
-	Next, Username, Error string
-}
 
 // loginFailed is the one message for every failed login, so that it does not tell which accounts exist.
 const loginFailed = "用户名或密码错误。"
@@ -69,7 +66,7 @@ func (s *Server) loginPage(c *fiber.Ctx) error {
 	if currentUser(c) != nil {
 		return c.Redirect(safeNext(c.Query("next")), fiber.StatusSeeOther)
 	}
-	return s.render(c, "login.html", "login", "登录", loginPageData{Next: safeNext(c.Query("next"))})
+	return s.render(c, "login.html", "login", "登录", dashboards.NewLoginPage(safeNext(c.Query("next")), "", ""))
 }
 
 // login checks the password, with rate limits per account and address and per address, and starts a new
@@ -79,7 +76,7 @@ func (s *Server) login(c *fiber.Ctx) error {
 	// however it was typed (Store.UserByLogin).
 	username := models.TypedUsername(c.FormValue("username"))
 	password := c.FormValue("password")
-	data := loginPageData{Next: safeNext(c.FormValue("next")), Username: strings.TrimSpace(c.FormValue("username"))}
+	next, typed := safeNext(c.FormValue("next")), strings.TrimSpace(c.FormValue("username"))
 	now, ip := s.Config.Now(), c.IP()
 	if len(username) > 64 {
 		username = username[:64]
@@ -92,9 +89,9 @@ func (s *Server) login(c *fiber.Ctx) error {
 		if err := s.Store.Audit(models.AuditEntry{At: now, Actor: username, IP: ip, Action: models.AuditLoginFailed, After: models.AuditLoginRateLimited}); err != nil {
 			return err
 		}
-		data.Error = fmt.Sprintf("登录失败次数过多，为保护账号安全已暂停登录，请 %d 分钟后再试。如忘记密码，请联系工作专班办公室重置。", int(math.Ceil(wait.Minutes())))
+		problem := fmt.Sprintf("登录失败次数过多，为保护账号安全已暂停登录，请 %d 分钟后再试。如忘记密码，请联系工作专班办公室重置。", int(math.Ceil(wait.Minutes())))
 		c.Status(fiber.StatusTooManyRequests)
-		return s.render(c, "login.html", "login", "登录", data)
+		return s.render(c, "login.html", "login", "登录", dashboards.NewLoginPage(next, typed, problem))
 	}
 	u, err := s.Store.UserByLogin(c.FormValue("username"))
 	ok := false
@@ -111,9 +108,8 @@ func (s *Server) login(c *fiber.Ctx) error {
 		if err := s.Store.Audit(models.AuditEntry{At: now, Actor: username, IP: ip, Action: models.AuditLoginFailed}); err != nil {
 			return err
 		}
-		data.Error = loginFailed
 		c.Status(fiber.StatusUnauthorized)
-		return s.render(c, "login.html", "login", "登录", data)
+		return s.render(c, "login.html", "login", "登录", dashboards.NewLoginPage(next, typed, loginFailed))
 	}
 	id, err := s.Store.Login(u, c.Cookies(sessionCookie), models.Actor{Username: u.Username, IP: ip}, c.Get(fiber.HeaderUserAgent), now)
 	if err != nil {
@@ -123,7 +119,7 @@ func (s *Server) login(c *fiber.Ctx) error {
 	// The CSRF token is bound to the session (csrfSessionToken): the anonymous token of the login
 	// form is dropped and worthless from now on.
 	s.clearCookie(c, csrfCookie)
-	return c.Redirect(data.Next, fiber.StatusSeeOther)
+	return c.Redirect(next, fiber.StatusSeeOther)
 }
 
 // logout ends the session.

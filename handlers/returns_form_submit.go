@@ -38,13 +38,9 @@ func (s *Server) returnsFormSubmit(c *fiber.Ctx) error {
 		return s.renderPage(c, "returns_history.html", page)
 	}
 	// The rows are laid out only for a unit and month the user may file; a post for another unit or
-	// a month out of range shows its problems without them.
-	d, layoutErr := s.formData(c, who, e.UnitCode, e.Period)
-	if layoutErr != nil {
-		d.HasForm = false
-	}
-	d.withEntry(e, out)
-	d.Preview = s.preview(out)
+	// a month out of range shows its problems without them (formInput then leaves the form out).
+	in, _ := s.formInput(c, who, e.UnitCode, e.Period)
+	d := dashboards.NewReturnFormPage(s.Plan, in, &dashboards.ReturnFormPost{Fields: e.Fields, Problems: out.Problems, Warnings: out.Warnings, Preview: s.preview(out)})
 	if !out.OK() {
 		c.Status(fiber.StatusUnprocessableEntity)
 	}

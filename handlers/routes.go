@@ -182,6 +182,6 @@ func authorize(a access) fiber.Handler {
 		if u.Role == models.RoleLeader && c.Method() != fiber.MethodGet && c.Method() != fiber.MethodHead {
 			return models.Errorf(models.EForbidden, "领导账号为只读账号，不能修改数据。")
 		}
-		return models.Errorf(models.EForbidden, "您的账号（%s）没有权限访问该功能。", roleLabel(u.Role))
+		return models.Errorf(models.EForbidden, "您的账号（%s）没有权限访问该功能。", models.Role(u.Role).Label())
 	}
 }

@@ -27,13 +27,6 @@ func AllocationLimits() Limits {
 		MaxRows: allocationMaxRows, MaxColumns: 64}
 }
 
-// AllocationProblem is one thing wrong in an allocation workbook.
-type AllocationProblem struct {
-	Sheet   string `json:"sheet"`
-	Cell    string `json:"cell"`
-	Message string `json:"message"`
-}
-
 // allocationFixedColumns are the columns before the units': code, name, measure, year, city target.
 const allocationFixedColumns = 5
 
@@ -97,27 +90,27 @@ func AllocationTemplate(p *models.Plan, targets []models.TargetRecord, allocatio
 // ParseAllocations reads an allocation workbook. The template is pre-filled with the current shares,
 // so a blank cell under a unit removes that unit's share. It returns the shares to set (or clear) and
 // every problem found; when there are problems nothing should be stored.
-func ParseAllocations(r io.Reader, p *models.Plan) ([]models.AllocationInput, []AllocationProblem, error) {
+func ParseAllocations(r io.Reader, p *models.Plan) ([]models.AllocationInput, []models.AllocationProblem, error) {
 	lim := AllocationLimits()
 	data, err := io.ReadAll(io.LimitReader(r, lim.MaxFileBytes+1))
 	if err != nil {
 		return nil, nil, fmt.Errorf("importers: read allocation upload: %w", err)
 	}
 	if int64(len(data)) > lim.MaxFileBytes {
-		return nil, []AllocationProblem{{Message: fmt.Sprintf("文件过大：任务分解文件不能超过 %d MB，请上传由本系统下载的任务分解模板。", lim.MaxFileBytes>>20)}}, nil
+		return nil, []models.AllocationProblem{{Message: fmt.Sprintf("文件过大：任务分解文件不能超过 %d MB，请上传由本系统下载的任务分解模板。", lim.MaxFileBytes>>20)}}, nil
 	}
 	// The same look inside the archive as for returns (zip bombs, lying sizes, too many parts, the
 	// wrong kind of file) before excelize inflates anything.
 	if ps := CheckFormat(data, lim); len(ps) > 0 {
-		return nil, []AllocationProblem{{Message: strings.ReplaceAll(ps[0].Message, "月报", "任务分解")}}, nil
+		return nil, []models.AllocationProblem{{Message: strings.ReplaceAll(ps[0].Message, "月报", "任务分解")}}, nil
 	}
 	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: lim.MaxUnzippedBytes, UnzipXMLSizeLimit: lim.MaxUnzippedBytes})
 	if err != nil {
-		return nil, []AllocationProblem{{Message: "无法读取该文件，请上传由本系统下载的任务分解模板（.xlsx）。"}}, nil
+		return nil, []models.AllocationProblem{{Message: "无法读取该文件，请上传由本系统下载的任务分解模板（.xlsx）。"}}, nil
 	}
 	defer f.Close()
 	if idx, _ := f.GetSheetIndex(AllocationSheet); idx < 0 {
-		return nil, []AllocationProblem{{Sheet: AllocationSheet, Message: "文件中没有“任务分解”工作表，请使用本系统下载的模板。"}}, nil
+		return nil, []models.AllocationProblem{{Sheet: AllocationSheet, Message: "文件中没有“任务分解”工作表，请使用本系统下载的模板。"}}, nil
 	}
 	rows, err := f.Rows(AllocationSheet)
 	if err != nil {
@@ -126,13 +119,13 @@ func ParseAllocations(r io.Reader, p *models.Plan) ([]models.AllocationInput, []
 	defer rows.Close()
 	var (
 		out      []models.AllocationInput
-		problems []AllocationProblem
+		problems []models.AllocationProblem
 		unitCols = map[int]string{}
 		colOrder []int
 	)
 	problem := func(col, row int, format string, args ...any) {
 		cell, _ := excelize.CoordinatesToCellName(col, row)
-		problems = append(problems, AllocationProblem{Sheet: AllocationSheet, Cell: cell, Message: fmt.Sprintf(format, args...)})
+		problems = append(problems, models.AllocationProblem{Sheet: AllocationSheet, Cell: cell, Message: fmt.Sprintf(format, args...)})
 	}
 	seen := map[string]int{}
 	sawCodes := false

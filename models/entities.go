@@ -192,7 +192,26 @@ type StoredFile struct {
 	CreatedAt time.Time
 }
 
-// Roles of users.
+// Role is a user's role, kept in the users table as a plain string (User.Role).
+type Role string
+
+// Label names a role in Chinese, the one wording the account, user and refusal pages use.
+func (r Role) Label() string {
+	switch r {
+	case RoleOffice:
+		return "专班办公室"
+	case RoleCounty:
+		return "县级填报"
+	case RoleLeader:
+		return "领导（只读）"
+	}
+	return string(r)
+}
+
+// Roles lists the roles in the order the office's user form offers them.
+func Roles() []Role { return []Role{RoleOffice, RoleCounty, RoleLeader} }
+
+// Roles of users (values of Role).
 const (
 	RoleOffice = "office"
 	RoleCounty = "county"

@@ -55,3 +55,12 @@ type ReturnChange struct {
 	// NoteChanged says that only (or also) the note differs.
 	NoteChanged bool `json:"note_changed"`
 }
+
+// AllocationProblem is one thing wrong in an uploaded allocation workbook, addressed to a sheet and
+// cell (both empty when the file as a whole is refused). The allocation importer makes them; the
+// import page shows them.
+type AllocationProblem struct {
+	Sheet   string `json:"sheet"`
+	Cell    string `json:"cell"`
+	Message string `json:"message"`
+}

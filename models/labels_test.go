@@ -28,7 +28,10 @@ func TestEnumLabelsAreChineseAndDistinct(t *testing.T) {
 	for _, r := range models.QualityRuleList() {
 		enums["QualityRule"] = append(enums["QualityRule"], value{string(r), r.Label()})
 	}
-	for _, name := range []string{"FollowUpStatus", "AuditAction", "ReminderKind", "DeliveryStatus", "QualityRule"} {
+	for _, r := range models.Roles() {
+		enums["Role"] = append(enums["Role"], value{string(r), r.Label()})
+	}
+	for _, name := range []string{"FollowUpStatus", "AuditAction", "ReminderKind", "DeliveryStatus", "QualityRule", "Role"} {
 		t.Run(name, func(t *testing.T) {
 			values := enums[name]
 			if len(values) < 3 {
@@ -62,6 +65,7 @@ func TestEnumListsNameEveryConstant(t *testing.T) {
 		{"DeliveryStatus", len(models.DeliveryStatuses()), []string{models.DeliverySending, models.DeliverySent, models.DeliveryFailed, models.DeliveryGaveUp}},
 		{"QualityRule", len(models.QualityRuleList()), []string{models.FlagIdenticalPeer, models.FlagIdenticalPrevious, models.FlagJump,
 			models.FlagTargetPace, models.FlagSameDigits, models.FlagLedger}},
+		{"Role", len(models.Roles()), []string{models.RoleOffice, models.RoleCounty, models.RoleLeader}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -12,6 +12,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"testing"
 )
 
 // Class is one kind of hostile workbook.
@@ -263,6 +264,17 @@ func (c Class) Bytes() ([]byte, error) {
 		return nil, fmt.Errorf("hostile: write %s: %w", c.Name, err)
 	}
 	return buf.Bytes(), nil
+}
+
+// Book writes a hostile workbook into memory for a test, which fails if the writer does:
+// Book(t, Dimension), or with a size, Book(t, func(w io.Writer) error { return SharedStrings(w, 2<<20) }).
+func Book(tb testing.TB, write func(io.Writer) error) []byte {
+	tb.Helper()
+	var buf bytes.Buffer
+	if err := write(&buf); err != nil {
+		tb.Fatalf("hostile: write a workbook: %v", err)
+	}
+	return buf.Bytes()
 }
 
 // Seeds are small members of every hostile class, as fuzz seeds: big enough to cross the fuzz

@@ -129,86 +129,78 @@ func xmlTokenPass(data []byte) (int, error) {
 	return 0, errors.New("no sheet")
 }
 
-func BenchmarkLedgerXMLTokenBaseline(b *testing.B) {
+// ledgerBenchPasses runs pass b.N times over each layout's file, as the sub-benchmark layout+suffix,
+// and reports its rows per second and per CPU-second.
+func ledgerBenchPasses(b *testing.B, suffix string, pass func(b *testing.B, data []byte)) {
 	for _, layout := range ledgerBenchLayouts {
-		b.Run(layout, func(b *testing.B) {
+		b.Run(layout+suffix, func(b *testing.B) {
 			data, _ := ledgerBenchFile(b, layout)
 			b.ResetTimer()
 			cpu0 := testkit.CPUTime().Seconds()
 			for range b.N {
-				n, err := xmlTokenPass(data)
-				if err != nil || n != ledgerBenchRows+1 {
-					b.Fatalf("rows %d, %v", n, err)
-				}
+				pass(b, data)
 			}
 			ledgerReportRows(b, ledgerBenchRows, cpu0)
 		})
 	}
 }
 
+func BenchmarkLedgerXMLTokenBaseline(b *testing.B) {
+	ledgerBenchPasses(b, "", func(b *testing.B, data []byte) {
+		n, err := xmlTokenPass(data)
+		if err != nil || n != ledgerBenchRows+1 {
+			b.Fatalf("rows %d, %v", n, err)
+		}
+	})
+}
+
 func BenchmarkLedgerExcelizeRows(b *testing.B) {
 	for _, raw := range []bool{false, true} {
-		for _, layout := range ledgerBenchLayouts {
-			name := layout + "/default"
-			if raw {
-				name = layout + "/raw"
-			}
-			b.Run(name, func(b *testing.B) {
-				data, _ := ledgerBenchFile(b, layout)
-				b.ResetTimer()
-				cpu0 := testkit.CPUTime().Seconds()
-				for range b.N {
-					f, err := excelize.OpenReader(bytes.NewReader(data))
-					if err != nil {
-						b.Fatal(err)
-					}
-					rows, err := f.Rows(SheetName)
-					if err != nil {
-						b.Fatal(err)
-					}
-					n := 0
-					for rows.Next() {
-						if _, err := rows.Columns(excelize.Options{RawCellValue: raw}); err != nil {
-							b.Fatal(err)
-						}
-						n++
-					}
-					_ = rows.Close()
-					_ = f.Close()
-					if n != ledgerBenchRows+1 {
-						b.Fatalf("rows %d", n)
-					}
-				}
-				ledgerReportRows(b, ledgerBenchRows, cpu0)
-			})
+		suffix := "/default"
+		if raw {
+			suffix = "/raw"
 		}
+		ledgerBenchPasses(b, suffix, func(b *testing.B, data []byte) {
+			f, err := excelize.OpenReader(bytes.NewReader(data))
+			if err != nil {
+				b.Fatal(err)
+			}
+			rows, err := f.Rows(SheetName)
+			if err != nil {
+				b.Fatal(err)
+			}
+			n := 0
+			for rows.Next() {
+				if _, err := rows.Columns(excelize.Options{RawCellValue: raw}); err != nil {
+					b.Fatal(err)
+				}
+				n++
+			}
+			_ = rows.Close()
+			_ = f.Close()
+			if n != ledgerBenchRows+1 {
+				b.Fatalf("rows %d", n)
+			}
+		})
 	}
 }
 
 // BenchmarkLedgerRead is the streaming reader alone: every cell decoded, nothing validated.
 func BenchmarkLedgerRead(b *testing.B) {
-	for _, layout := range ledgerBenchLayouts {
-		b.Run(layout, func(b *testing.B) {
-			data, _ := ledgerBenchFile(b, layout)
-			b.ResetTimer()
-			cpu0 := testkit.CPUTime().Seconds()
-			for range b.N {
-				wb, err := xlsx.Open(bytes.NewReader(data), int64(len(data)), xlsx.DefaultLimits())
-				if err != nil {
-					b.Fatal(err)
-				}
-				n := 0
-				err = wb.ReadRows(SheetName, nil, func(r xlsx.Row) error {
-					n++
-					return nil
-				})
-				if err != nil || n != ledgerBenchRows+1 {
-					b.Fatalf("rows %d, %v", n, err)
-				}
-			}
-			ledgerReportRows(b, ledgerBenchRows, cpu0)
+	ledgerBenchPasses(b, "", func(b *testing.B, data []byte) {
+		wb, err := xlsx.Open(bytes.NewReader(data), int64(len(data)), xlsx.DefaultLimits())
+		if err != nil {
+			b.Fatal(err)
+		}
+		n := 0
+		err = wb.ReadRows(SheetName, nil, func(r xlsx.Row) error {
+			n++
+			return nil
 		})
-	}
+		if err != nil || n != ledgerBenchRows+1 {
+			b.Fatalf("rows %d, %v", n, err)
+		}
+	})
 }
 
 // BenchmarkLedgerParse is read and validate: the points come out ready to store. It also reports

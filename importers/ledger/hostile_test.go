@@ -47,11 +47,7 @@ func TestLedgerSharedStringsBounded(t *testing.T) {
 // TestLedgerUniqueCountNotTrusted: a 2 KB file declaring uniqueCount="16000000" allocates nothing
 // like the 64 MB the declaration asks for.
 func TestLedgerUniqueCountNotTrusted(t *testing.T) {
-	var buf bytes.Buffer
-	if err := hostile.UniqueCount(&buf); err != nil {
-		t.Fatal(err)
-	}
-	data := buf.Bytes()
+	data := hostile.Book(t, hostile.UniqueCount)
 	alloc := allocatedBy(func() {
 		if _, err := ledgerRawRows(t, data, xlsx.DefaultLimits()); err != nil {
 			t.Fatal(err)
@@ -65,11 +61,7 @@ func TestLedgerUniqueCountNotTrusted(t *testing.T) {
 // TestLedgerDimensionNotTrusted: <dimension ref="A1:XFD1048576"> in a tiny sheet does not make the
 // validator (without a sink, which keeps points) reserve room for a million points.
 func TestLedgerDimensionNotTrusted(t *testing.T) {
-	var buf bytes.Buffer
-	if err := hostile.Dimension(&buf); err != nil {
-		t.Fatal(err)
-	}
-	data := buf.Bytes()
+	data := hostile.Book(t, hostile.Dimension)
 	alloc := allocatedBy(func() {
 		if _, err := ParseBytes(data, Check{AsOf: models.MustPeriod("2024-06"), Limits: xlsx.DefaultLimits()}); err != nil {
 			var appErr *models.Error

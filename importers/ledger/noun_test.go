@@ -3,6 +3,7 @@ package ledger
 import (
 	"bytes"
 	"errors"
+	"io"
 	"strings"
 	"testing"
 
@@ -14,11 +15,7 @@ import (
 // TestRefusalsNameTheUpload: the streaming reader's size refusals call a village list a
 // 行政村名录 and a ledger a 台账, whichever door refuses it (the file's size, the shared strings).
 func TestRefusalsNameTheUpload(t *testing.T) {
-	var book bytes.Buffer
-	if err := hostile.SharedStrings(&book, 2<<20); err != nil {
-		t.Fatal(err)
-	}
-	data := book.Bytes()
+	data := hostile.Book(t, func(w io.Writer) error { return hostile.SharedStrings(w, 2<<20) })
 	small := xlsx.DefaultLimits()
 	small.MaxFileBytes = 1 << 10
 	tight := xlsx.DefaultLimits()

@@ -2,10 +2,10 @@ package ledger
 
 import (
 	"bytes"
+	"context"
 	"database/sql"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -20,6 +20,7 @@ import (
 	_ "github.com/mattn/go-sqlite3"
 
 	"ruralkpi/importers/hostile"
+	"ruralkpi/internal/appserver"
 	"ruralkpi/internal/testkit"
 	"ruralkpi/internal/teststore"
 	"ruralkpi/models"
@@ -79,12 +80,10 @@ func startRSSServerIn(t testing.TB, bin, dir string, extra ...string) *rssServer
 		t.Fatalf("token create: %v", err)
 	}
 	token := strings.TrimSpace(string(out))
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	addr, err := appserver.FreeAddr()
 	if err != nil {
 		t.Fatal(err)
 	}
-	addr := ln.Addr().String()
-	ln.Close()
 	var log bytes.Buffer
 	args := append([]string{"serve", "--db", db, "--addr", addr, "--temp-dir", filepath.Join(dir, "tmp")}, extra...)
 	srv := exec.Command(bin, args...)
@@ -92,24 +91,22 @@ func startRSSServerIn(t testing.TB, bin, dir string, extra ...string) *rssServer
 	if err := srv.Start(); err != nil {
 		t.Fatal(err)
 	}
+	exited := make(chan struct{})
+	go func() { _ = srv.Wait(); close(exited) }()
 	t.Cleanup(func() {
 		_ = srv.Process.Kill()
-		_ = srv.Wait()
+		<-exited
 		if t.Failed() {
 			t.Logf("server output:\n%s", log.String())
 		}
 	})
 	s := &rssServer{base: "http://" + addr, token: token, db: db, pid: srv.Process.Pid, tmp: filepath.Join(dir, "tmp")}
-	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
-		if resp, err := http.Get(s.base + "/healthz"); err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return s
-			}
-		}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	if err := appserver.WaitHealthy(ctx, s.base, exited); err != nil {
+		t.Fatalf("server did not answer /healthz: %v", err)
 	}
-	t.Fatal("server did not answer /healthz")
-	return nil
+	return s
 }
 
 // buildServer builds the ruralkpi binary into a test folder.

@@ -1,7 +1,6 @@
 package returns
 
 import (
-	"archive/zip"
 	"bytes"
 	"fmt"
 	"io"
@@ -78,14 +77,14 @@ func readFixtureB(b *testing.B, name string) []byte {
 func BenchmarkImportSQLite(b *testing.B) {
 	p := testkit.Plan(b)
 	s := testStore(b, p)
-	parts := unzipB(b, templateFromStore(b, s, p, goodFilling()))
+	parts := testkit.Unzip(b, templateFromStore(b, s, p, goodFilling()))
 	b.ReportAllocs()
 	var cpu time.Duration
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
 		// Each upload must differ by a byte, or the store refuses it as the same file.
 		parts["docProps/bench.txt"] = []byte(fmt.Sprint(i))
-		file := zipOfB(b, parts)
+		file := testkit.Zip(b, parts)
 		b.StartTimer()
 		start := testkit.CPUTime()
 		out, err := Import(s, p, importers.DefaultLimits(), ImportRequest{File: file, Now: testNow})
@@ -95,41 +94,4 @@ func BenchmarkImportSQLite(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(cpu)/float64(time.Millisecond)/float64(b.N), "cpu-ms/op")
-}
-
-func unzipB(b *testing.B, data []byte) map[string][]byte {
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-	if err != nil {
-		b.Fatal(err)
-	}
-	out := map[string][]byte{}
-	for _, f := range zr.File {
-		rc, err := f.Open()
-		if err != nil {
-			b.Fatal(err)
-		}
-		out[f.Name], err = io.ReadAll(rc)
-		if err != nil {
-			b.Fatal(err)
-		}
-	}
-	return out
-}
-
-func zipOfB(b *testing.B, parts map[string][]byte) []byte {
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	for n, data := range parts {
-		w, err := zw.Create(n)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if _, err := w.Write(data); err != nil {
-			b.Fatal(err)
-		}
-	}
-	if err := zw.Close(); err != nil {
-		b.Fatal(err)
-	}
-	return buf.Bytes()
 }

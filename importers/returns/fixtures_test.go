@@ -7,7 +7,6 @@ import (
 	"flag"
 	"fmt"
 	"hash/crc32"
-	"io"
 	"maps"
 	"os"
 	"os/exec"
@@ -48,8 +47,8 @@ func TestWriteFixtures(t *testing.T) {
 	write("bad_html.xls", []byte("<html><body><table><tr><td>service_points</td><td>118</td></tr></table></body></html>"))
 	write("bad_pdf.pdf", []byte("%PDF-1.4\n%âãÏÓ\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"))
 	write("bad_png.png", []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"))
-	write("bad_plain.zip", zipOf(t, map[string][]byte{"月报.xlsx.txt": []byte("not a workbook")}))
-	write("bad_docx.docx", zipOf(t, map[string][]byte{"[Content_Types].xml": []byte(`<Types><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>`)}))
+	write("bad_plain.zip", testkit.Zip(t, map[string][]byte{"月报.xlsx.txt": []byte("not a workbook")}))
+	write("bad_docx.docx", testkit.Zip(t, map[string][]byte{"[Content_Types].xml": []byte(`<Types><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>`)}))
 	write("bad_xlsm.xlsm", macroWorkbook(t, good))
 	write("bad_encrypted.xlsx", encryptedWorkbook(t, good))
 	write("bad_zipbomb.xlsx", zipBomb(t, 40<<20))
@@ -203,46 +202,17 @@ func wpsLikeWorkbook(t *testing.T) []byte {
 		"xl/worksheets/sheet1.xml": monthly,
 		"xl/worksheets/sheet2.xml": milestones,
 	}
-	return zipOf(t, parts)
-}
-
-// zipOf writes a zip archive of the parts, in name order.
-func zipOf(t *testing.T, parts map[string][]byte) []byte {
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	for _, n := range slices.Sorted(maps.Keys(parts)) {
-		w, err := zw.CreateHeader(&zip.FileHeader{Name: n, Method: zip.Deflate})
-		must(t, err)
-		_, err = w.Write(parts[n])
-		must(t, err)
-	}
-	must(t, zw.Close())
-	return buf.Bytes()
-}
-
-// unzip reads every part of a zip archive.
-func unzip(t *testing.T, b []byte) map[string][]byte {
-	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
-	must(t, err)
-	out := map[string][]byte{}
-	for _, f := range zr.File {
-		rc, err := f.Open()
-		must(t, err)
-		data, err := io.ReadAll(rc)
-		must(t, err)
-		out[f.Name] = data
-	}
-	return out
+	return testkit.Zip(t, parts)
 }
 
 // macroWorkbook is the good return saved as a macro-enabled workbook.
 func macroWorkbook(t *testing.T, good []byte) []byte {
-	parts := unzip(t, good)
+	parts := testkit.Unzip(t, good)
 	parts["[Content_Types].xml"] = bytes.Replace(parts["[Content_Types].xml"],
 		[]byte("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"),
 		[]byte("application/vnd.ms-excel.sheet.macroEnabled.main+xml"), 1)
 	parts["xl/vbaProject.bin"] = []byte("\xd0\xcf\x11\xe0 not really VBA")
-	return zipOf(t, parts)
+	return testkit.Zip(t, parts)
 }
 
 // encryptedWorkbook is the good return saved with an opening password.
@@ -265,12 +235,12 @@ func spreadsheetParts() map[string][]byte {
 func zipBomb(t *testing.T, n int) []byte {
 	parts := spreadsheetParts()
 	parts["xl/worksheets/sheet1.xml"] = bytes.Repeat([]byte(" "), n)
-	return zipOf(t, parts)
+	return testkit.Zip(t, parts)
 }
 
 // lyingZipBomb is the good return whose monthly sheet declares 2 KB but inflates to 30 MB.
 func lyingZipBomb(t *testing.T) []byte {
-	parts := unzip(t, filledTemplate(t, testkit.Plan(t), testPeriod, goodFilling()))
+	parts := testkit.Unzip(t, filledTemplate(t, testkit.Plan(t), testPeriod, goodFilling()))
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
 	for _, n := range slices.Sorted(maps.Keys(parts)) {

@@ -9,30 +9,10 @@ import (
 )
 
 // The web form (/returns/form) is the template in a browser: the same rows, typed into fields
-// instead of cells. What the clerk types becomes a Draft exactly as the reader would have found it
-// in a filled template, each cell named by its form field, so the one set of rules (Validate, admit,
+// instead of cells (models.ReturnForm, its fields named by models.ReturnFieldValue and the like).
+// What the clerk types becomes a Draft exactly as the reader would have found it in a filled
+// template, each cell named by its form field, so the one set of rules (Validate, admit,
 // ImportDraft) judges it and every problem comes back on the field it is about.
-
-// Names of the form's fields; a problem's Cell is one of them.
-const (
-	FieldUnit   = "county"
-	FieldPeriod = "period"
-)
-
-// FieldValue, FieldNote, FieldState, FieldDoneOn and FieldMilestoneNote name an indicator's fields.
-func FieldValue(code string) string { return "v_" + code }
-
-// FieldNote names the note field of an indicator's figure.
-func FieldNote(code string) string { return "n_" + code }
-
-// FieldState names the state field of a milestone.
-func FieldState(code string) string { return "s_" + code }
-
-// FieldDoneOn names the completion-date field of a milestone.
-func FieldDoneOn(code string) string { return "d_" + code }
-
-// FieldMilestoneNote names the note field of a milestone.
-func FieldMilestoneNote(code string) string { return "mn_" + code }
 
 // FormEntry is a return as typed into the web form: field name → text, as posted.
 type FormEntry struct {
@@ -69,76 +49,39 @@ func FormOriginal(e FormEntry) ([]byte, string) {
 // FormDraft turns a form entry into the draft the reader would have made of the unit's template
 // filled with the same text: the template's rows in the template's order.
 func FormDraft(plan *models.Plan, e FormEntry) Draft {
-	d := Draft{UnitCode: e.UnitCode, UnitCell: FieldUnit, Period: e.Period, PeriodCell: FieldPeriod,
+	d := Draft{UnitCode: e.UnitCode, UnitCell: models.ReturnFieldUnit, Period: e.Period, PeriodCell: models.ReturnFieldPeriod,
 		Version: TemplateVersion, MonthlySheet: SheetMonthly, MilestoneSheet: SheetMilestones, HasMonthly: true, HasMilestones: true}
 	field := func(name string) string { return importers.CleanText(e.Fields[name]) }
 	for i, ind := range TemplateIndicators(plan) {
-		d.Rows = append(d.Rows, DraftRow{Row: i + 1, Code: ind.Code, CodeCell: FieldValue(ind.Code),
-			Value: field(FieldValue(ind.Code)), ValueCell: FieldValue(ind.Code),
-			Note: field(FieldNote(ind.Code)), NoteCell: FieldNote(ind.Code)})
+		d.Rows = append(d.Rows, DraftRow{Row: i + 1, Code: ind.Code, CodeCell: models.ReturnFieldValue(ind.Code),
+			Value: field(models.ReturnFieldValue(ind.Code)), ValueCell: models.ReturnFieldValue(ind.Code),
+			Note: field(models.ReturnFieldNote(ind.Code)), NoteCell: models.ReturnFieldNote(ind.Code)})
 	}
 	for i, m := range TemplateMilestones(plan, normaliseCode(e.UnitCode)) {
-		d.Milestones = append(d.Milestones, DraftMilestone{Row: i + 1, Code: m.Indicator, CodeCell: FieldState(m.Indicator),
-			State: field(FieldState(m.Indicator)), StateCell: FieldState(m.Indicator),
-			DoneOn: field(FieldDoneOn(m.Indicator)), DoneOnCell: FieldDoneOn(m.Indicator),
-			Note: field(FieldMilestoneNote(m.Indicator)), NoteCell: FieldMilestoneNote(m.Indicator)})
+		d.Milestones = append(d.Milestones, DraftMilestone{Row: i + 1, Code: m.Indicator, CodeCell: models.ReturnFieldState(m.Indicator),
+			State: field(models.ReturnFieldState(m.Indicator)), StateCell: models.ReturnFieldState(m.Indicator),
+			DoneOn: field(models.ReturnFieldDoneOn(m.Indicator)), DoneOnCell: models.ReturnFieldDoneOn(m.Indicator),
+			Note: field(models.ReturnFieldMilestoneNote(m.Indicator)), NoteCell: models.ReturnFieldMilestoneNote(m.Indicator)})
 	}
 	return d
 }
 
-// FormRow is one figure row of the form: what the template's row shows beside the input.
-type FormRow struct {
-	Code, Name, Unit, Basis string
-	// CityTarget, Allocation and Previous are this year's city target, the unit's allocation and the
-	// last accepted figure the template shows; Known is false where it shows none.
-	CityTarget, Allocation, Previous Known
-	// Value and Note are the month's stored figure and note, pre-filled as in the template.
-	Value, Note string
-}
-
-// Known is a reference figure that may be missing.
-type Known struct {
-	Value float64
-	OK    bool
-}
-
-// FormMilestone is one milestone row of the form.
-type FormMilestone struct {
-	Code, Label string
-	DueYear     int
-	// PreviousState is the state last reported, in the template's words.
-	PreviousState string
-	// State, DoneOn and Note are the month's stored answer, pre-filled.
-	State, DoneOn, Note string
-}
-
-// Form is the web form of a unit and month: the rows of its template.
-type Form struct {
-	PreviousPeriod string
-	// CurrentNumber is the number of the version already stored for the month (0 when none).
-	CurrentNumber int
-	Rows          []FormRow
-	Milestones    []FormMilestone
-	// States are the milestone states to choose from, in the template's order.
-	States []string
-}
-
 // FormFor lays out the form of a template input: the same reference figures and pre-filled answers
 // as WriteTemplate writes.
-func FormFor(in TemplateInput) Form {
-	f := Form{PreviousPeriod: in.Previous.Period, CurrentNumber: in.Current.Number, States: []string{stateNotStarted, stateInProgress, stateDone}}
+func FormFor(in TemplateInput) models.ReturnForm {
+	f := models.ReturnForm{PreviousPeriod: in.Previous.Period, CurrentNumber: in.Current.Number, States: []string{stateNotStarted, stateInProgress, stateDone}}
 	period, _ := models.ParsePeriod(in.Period)
 	tw := &templateWriter{in: in, period: period}
 	for _, ind := range TemplateIndicators(in.Plan) {
-		r := FormRow{Code: ind.Code, Name: ind.Name, Unit: ind.Unit, Basis: basis(ind.Kind)}
+		r := models.ReturnFormRow{Code: ind.Code, Name: ind.Name, Unit: ind.Unit, Basis: basis(ind.Kind)}
 		if t, ok := tw.target(ind.Code); ok {
-			r.CityTarget = Known{t, true}
+			r.CityTarget = models.KnownFigure{Value: t, OK: true}
 		}
 		if a, ok := in.Allocations[ind.Code]; ok {
-			r.Allocation = Known{a, true}
+			r.Allocation = models.KnownFigure{Value: a, OK: true}
 		}
 		if v, ok := previousFigure(in, period, ind); ok {
-			r.Previous = Known{v, true}
+			r.Previous = models.KnownFigure{Value: v, OK: true}
 		}
 		for _, x := range in.Current.Values {
 			if x.Indicator == ind.Code {
@@ -149,7 +92,7 @@ func FormFor(in TemplateInput) Form {
 	}
 	for _, m := range TemplateMilestones(in.Plan, in.UnitCode) {
 		ind, _ := in.Plan.Indicator(m.Indicator)
-		fm := FormMilestone{Code: ind.Code, Label: ind.Name, DueYear: m.Year, PreviousState: stateLabel(in.Previous.Milestones[ind.Code])}
+		fm := models.ReturnFormMilestone{Code: ind.Code, Label: ind.Name, DueYear: m.Year, PreviousState: stateLabel(in.Previous.Milestones[ind.Code])}
 		if m.Label != "" {
 			fm.Label = m.Label
 		}
@@ -181,10 +124,10 @@ func previousFigure(in TemplateInput, period models.Period, ind models.Indicator
 func FormFieldNames(plan *models.Plan, unit string) []string {
 	var out []string
 	for _, ind := range TemplateIndicators(plan) {
-		out = append(out, FieldValue(ind.Code), FieldNote(ind.Code))
+		out = append(out, models.ReturnFieldValue(ind.Code), models.ReturnFieldNote(ind.Code))
 	}
 	for _, m := range TemplateMilestones(plan, normaliseCode(unit)) {
-		out = append(out, FieldState(m.Indicator), FieldDoneOn(m.Indicator), FieldMilestoneNote(m.Indicator))
+		out = append(out, models.ReturnFieldState(m.Indicator), models.ReturnFieldDoneOn(m.Indicator), models.ReturnFieldMilestoneNote(m.Indicator))
 	}
 	return out
 }

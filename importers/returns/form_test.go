@@ -16,13 +16,13 @@ import (
 func formEntryOf(unit, period string, fl filling) FormEntry {
 	e := FormEntry{UnitCode: unit, Period: period, Fields: map[string]string{}}
 	for code, v := range fl.values {
-		e.Fields[FieldValue(code)] = fmt.Sprint(v)
+		e.Fields[models.ReturnFieldValue(code)] = fmt.Sprint(v)
 	}
 	for code, n := range fl.notes {
-		e.Fields[FieldNote(code)] = n
+		e.Fields[models.ReturnFieldNote(code)] = n
 	}
 	for code, m := range fl.milestones {
-		for i, name := range []string{FieldState(code), FieldDoneOn(code), FieldMilestoneNote(code)} {
+		for i, name := range []string{models.ReturnFieldState(code), models.ReturnFieldDoneOn(code), models.ReturnFieldMilestoneNote(code)} {
 			if s := fmt.Sprint(m[i]); s != "" {
 				e.Fields[name] = s
 			}
@@ -33,12 +33,12 @@ func formEntryOf(unit, period string, fl filling) FormEntry {
 
 // cellsToFields maps every cell of a read template to the form field of the same row and column.
 func cellsToFields(d Draft) map[string]string {
-	out := map[string]string{d.UnitCell: FieldUnit, d.PeriodCell: FieldPeriod}
+	out := map[string]string{d.UnitCell: models.ReturnFieldUnit, d.PeriodCell: models.ReturnFieldPeriod}
 	for _, r := range d.Rows {
-		out[r.ValueCell], out[r.NoteCell] = FieldValue(r.Code), FieldNote(r.Code)
+		out[r.ValueCell], out[r.NoteCell] = models.ReturnFieldValue(r.Code), models.ReturnFieldNote(r.Code)
 	}
 	for _, m := range d.Milestones {
-		out[m.StateCell], out[m.DoneOnCell], out[m.NoteCell] = FieldState(m.Code), FieldDoneOn(m.Code), FieldMilestoneNote(m.Code)
+		out[m.StateCell], out[m.DoneOnCell], out[m.NoteCell] = models.ReturnFieldState(m.Code), models.ReturnFieldDoneOn(m.Code), models.ReturnFieldMilestoneNote(m.Code)
 	}
 	return out
 }
@@ -200,16 +200,16 @@ func TestFormForShowsWhatTheTemplateShows(t *testing.T) {
 	in.Current = models.ReturnVersion{Number: 2, Values: []models.ReturnValue{{Indicator: "service_points", Value: 120, Note: "含新建"}},
 		Milestones: []models.MilestoneReport{{Indicator: "joint_distribution", State: models.MilestoneDone, DoneOn: "2023-11-20"}}}
 	f := FormFor(in)
-	row := func(code string) FormRow {
+	row := func(code string) models.ReturnFormRow {
 		for _, r := range f.Rows {
 			if r.Code == code {
 				return r
 			}
 		}
 		t.Fatalf("no row %s", code)
-		return FormRow{}
+		return models.ReturnFormRow{}
 	}
-	if r := row("service_points"); r.Previous != (Known{112, true}) || r.Allocation != (Known{150, true}) || r.Value != "120" || r.Note != "含新建" || !r.CityTarget.OK {
+	if r := row("service_points"); r.Previous != (models.KnownFigure{Value: 112, OK: true}) || r.Allocation != (models.KnownFigure{Value: 150, OK: true}) || r.Value != "120" || r.Note != "含新建" || !r.CityTarget.OK {
 		t.Errorf("service_points row %+v", r)
 	}
 	if r := row("outbound_parcels"); r.Previous.OK {

@@ -95,7 +95,7 @@ func ImportForm(st *store.Store, plan *models.Plan, e FormEntry, req ImportReque
 		return repeatedForm(st, out, models.FileHash(req.File))
 	}
 	if err != nil && models.ErrorCode(err) == models.EConflict && !out.Stored {
-		out.Problems = append(out.Problems, models.Problem{Sheet: SheetMonthly, Cell: FieldPeriod, Message: models.ErrorMessage(err)})
+		out.Problems = append(out.Problems, models.Problem{Sheet: SheetMonthly, Cell: models.ReturnFieldPeriod, Message: models.ErrorMessage(err)})
 		return out, nil
 	}
 	return out, err

@@ -3,6 +3,7 @@ package xlsx_test
 import (
 	"bytes"
 	"errors"
+	"io"
 	"strings"
 	"testing"
 
@@ -14,11 +15,7 @@ import (
 // TestRefusalsNameWhatIsRead: the reader is general, so its size refusals name what the caller
 // says it reads (Limits.Noun), 表格 when it says nothing, and never 台账 on their own.
 func TestRefusalsNameWhatIsRead(t *testing.T) {
-	var book bytes.Buffer
-	if err := hostile.SharedStrings(&book, 2<<20); err != nil {
-		t.Fatal(err)
-	}
-	data := book.Bytes()
+	data := hostile.Book(t, func(w io.Writer) error { return hostile.SharedStrings(w, 2<<20) })
 	refusals := []struct {
 		name string
 		read func(lim xlsx.Limits) error

@@ -18,6 +18,8 @@ import (
 	"time"
 
 	"github.com/xuri/excelize/v2"
+
+	"ruralkpi/internal/appserver"
 )
 
 // Kinds of request the report tells apart.
@@ -443,23 +445,15 @@ func newUploader(c *client, unit, period string, template []byte) (*uploader, er
 // startAbove makes the first upload's count exceed what the unit has on record (an empty template
 // cell would otherwise read as a fall, which is refused).
 func (u *uploader) startAbove(a answer) error {
-	var out struct {
-		Items []struct {
-			Indicator string   `json:"indicator"`
-			County    string   `json:"county"`
-			Actual    *float64 `json:"actual"`
-		} `json:"items"`
-	}
 	if a.status != 200 {
 		return fmt.Errorf("progress of %s: %d", u.unit, a.status)
 	}
-	if err := json.Unmarshal(a.body, &out); err != nil {
+	v, ok, err := appserver.Actual(a.body, "service_points", u.unit)
+	if err != nil {
 		return fmt.Errorf("progress of %s: %w", u.unit, err)
 	}
-	for _, it := range out.Items {
-		if it.Indicator == "service_points" && it.County == u.unit && it.Actual != nil && *it.Actual > u.base {
-			u.base = *it.Actual
-		}
+	if ok && v > u.base {
+		u.base = v
 	}
 	return nil
 }

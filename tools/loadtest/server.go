@@ -6,11 +6,8 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"io"
-	"net"
-	"net/http"
 	"net/url"
 	"os"
 	"os/exec"
@@ -19,6 +16,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"ruralkpi/internal/appserver"
 )
 
 // server is a ruralkpi started by the tool on a loopback port: with a fresh demo database in a
@@ -37,16 +36,6 @@ type server struct {
 	stopped bool
 }
 
-// freeAddr is a free loopback address.
-func freeAddr() (string, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", err
-	}
-	defer l.Close()
-	return l.Addr().String(), nil
-}
-
 // startServer starts bin on a free port with the demo data on db ("" for a fresh SQLite file in a
 // temporary folder) and waits until it answers /healthz.
 func startServer(ctx context.Context, bin, db string, stderr io.Writer) (*server, error) {
@@ -54,7 +43,7 @@ func startServer(ctx context.Context, bin, db string, stderr io.Writer) (*server
 	if err != nil {
 		return nil, err
 	}
-	addr, err := freeAddr()
+	addr, err := appserver.FreeAddr()
 	if err != nil {
 		return nil, err
 	}
@@ -98,19 +87,13 @@ func (s *server) start(ctx context.Context) error {
 		}
 	}()
 	fmt.Fprintf(s.stderr, "loadtest: started %s on %s (demo database %s)\n", s.bin, s.addr, redact(s.db))
-	deadline := time.Now().Add(3 * time.Minute)
-	for time.Now().Before(deadline) {
-		res, err := http.Get("http://" + s.addr + "/healthz")
-		if err == nil {
-			res.Body.Close()
-			if res.StatusCode == http.StatusOK {
-				return nil
-			}
-		}
-		time.Sleep(100 * time.Millisecond)
+	wait, cancel := context.WithTimeout(ctx, 3*time.Minute)
+	defer cancel()
+	if err := appserver.WaitHealthy(wait, "http://"+s.addr, done); err != nil {
+		_ = s.stop()
+		return fmt.Errorf("the server did not answer /healthz within 3 minutes: %w", err)
 	}
-	_ = s.stop()
-	return errors.New("the server did not answer /healthz within 3 minutes")
+	return nil
 }
 
 // kill ends the server with SIGKILL, as a crash would: no request is finished, nothing cleaned up.
