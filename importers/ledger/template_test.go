@@ -2,6 +2,11 @@ package ledger
 
 import (
 	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
@@ -71,4 +76,84 @@ func TestLedgerTemplateRoundTrip(t *testing.T) {
 			t.Errorf("want only the no-data problem, got %v", li.Problems)
 		}
 	})
+}
+
+// TestLedgerTemplateDimension: each sheet declares the range it uses. Readers that trust the
+// declaration (openpyxl in read-only mode) saw only column A of `<dimension ref="A1">`.
+func TestLedgerTemplateDimension(t *testing.T) {
+	points := []models.LedgerPoint{
+		{Code: "P001", Name: "潇湘村快递服务站", Township: "越州镇", Village: "潇湘村", Status: models.LedgerOperating},
+		{Code: "P002", Name: "石堡村快递服务站", Township: "越州镇", Village: "石堡村", Status: models.LedgerOperating, HasCoords: true, Lon: 103.8, Lat: 25.4},
+	}
+	villages := []Village{{Township: "越州镇", Name: "潇湘村"}, {Township: "越州镇", Name: "石堡村"}, {Township: "茨营镇", Name: "茨营村"}}
+	var buf bytes.Buffer
+	if err := WriteTemplate(&buf, "麒麟区", villages, points); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(buf.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	lastCol, _ := excelize.ColumnNumberToName(len(Columns()))
+	want := map[string]string{SheetName: "A1:" + lastCol + "3", VillageSheet: "A1:C4"}
+	for sheet, ref := range want {
+		if got, err := f.GetSheetDimension(sheet); err != nil || got != ref {
+			t.Errorf("%s: dimension %q, %v; want %q", sheet, got, err, ref)
+		}
+	}
+	empty := bytes.Buffer{}
+	if err := WriteTemplate(&empty, "麒麟区", nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	ef, err := excelize.OpenReader(bytes.NewReader(empty.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ef.Close()
+	if got, _ := ef.GetSheetDimension(SheetName); got != "A1:"+lastCol+"1" {
+		t.Errorf("empty template: dimension %q", got)
+	}
+
+	// The reader that went wrong, where it is installed (CI installs python3-openpyxl).
+	python := openpyxlPython()
+	if python == "" {
+		if os.Getenv("E2E_REQUIRE") == "1" {
+			t.Fatal("E2E_REQUIRE=1 but no python3 with openpyxl: apt-get install python3-openpyxl")
+		}
+		t.Log("no python3 with openpyxl: checked the XML only")
+		return
+	}
+	path := filepath.Join(t.TempDir(), "ledger.xlsx")
+	if err := os.WriteFile(path, buf.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	script := `import sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1], read_only=True)
+for ws in wb.worksheets:
+    rows = list(ws.iter_rows(values_only=True))
+    print(ws.title, ws.max_column, len(rows), rows[0][-1])`
+	out, err := exec.Command(python, "-c", script, path).CombinedOutput()
+	if err != nil {
+		t.Fatalf("openpyxl: %v\n%s", err, out)
+	}
+	cols := Columns()
+	for _, line := range []string{
+		SheetName + " " + strconv.Itoa(len(cols)) + " 3 " + cols[len(cols)-1].Header,
+		VillageSheet + " 3 4 统计用区划代码",
+	} {
+		if !strings.Contains(string(out), line) {
+			t.Errorf("openpyxl read-only sees\n%s\nwant a line %q", out, line)
+		}
+	}
+}
+
+// openpyxlPython is a python3 that imports openpyxl, or "".
+func openpyxlPython() string {
+	for _, p := range []string{"python3", "/usr/bin/python3"} {
+		if err := exec.Command(p, "-c", "import openpyxl").Run(); err == nil {
+			return p
+		}
+	}
+	return ""
 }
