@@ -332,6 +332,33 @@ func NewProgressCalculator(p *Plan, ds Dataset, opts ProgressOptions) *ProgressC
 	if c.tolerance <= 0 {
 		c.tolerance = DefaultTolerance
 	}
+	c.indexUnits(p)
+	c.indexPlan(p)
+	n := len(c.units) * len(c.indicators)
+	c.series = make([][]obsPoint, n)
+	c.milestones = make([][]msPoint, n)
+	c.returned = make([]map[int32]bool, len(c.units))
+	c.indexObservations(ds.Observations)
+	c.indexMilestones(ds.Milestones)
+	// The store hands observations over in month order; sort only series that are not.
+	for _, s := range c.series {
+		if !sort.SliceIsSorted(s, func(a, b int) bool { return s[a].at < s[b].at }) {
+			sort.SliceStable(s, func(a, b int) bool { return s[a].at < s[b].at })
+		}
+	}
+	for _, s := range c.milestones {
+		if !sort.SliceIsSorted(s, func(a, b int) bool { return s[a].at < s[b].at }) {
+			sort.SliceStable(s, func(a, b int) bool { return s[a].at < s[b].at })
+		}
+	}
+	c.indexRollUps()
+	c.indexReference()
+	return c
+}
+
+// indexUnits numbers the plan's units depth first, the root 0, each with its start month, the month
+// its tasks are due from, its parent, children and leaves.
+func (c *ProgressCalculator) indexUnits(p *Plan) {
 	planStart, err := ParsePeriod(p.StartPeriod)
 	if err != nil {
 		planStart = Period{Year: 1, Month: 1}
@@ -366,6 +393,11 @@ func NewProgressCalculator(p *Plan, ds Dataset, opts ProgressOptions) *ProgressC
 		return leaves
 	}
 	walk(&p.Root, -1)
+}
+
+// indexPlan numbers the indicators and keeps the plan's city-wide targets by indicator and year and
+// each milestone's earliest due year by indicator and unit.
+func (c *ProgressCalculator) indexPlan(p *Plan) {
 	c.indicators = p.Indicators
 	for i, ind := range p.Indicators {
 		c.indIndex[ind.Code] = i
@@ -391,23 +423,25 @@ func NewProgressCalculator(p *Plan, ds Dataset, opts ProgressOptions) *ProgressC
 			c.dues[[2]int{i, u}] = m
 		}
 	}
-	n := len(c.units) * len(c.indicators)
-	c.series = make([][]obsPoint, n)
-	c.milestones = make([][]msPoint, n)
-	c.returned = make([]map[int32]bool, len(c.units))
-	mark := func(u int, at int32) {
-		if c.returned[u] == nil {
-			c.returned[u] = map[int32]bool{}
-		}
-		c.returned[u][at] = true
-		if u != 0 && at > c.latest {
-			c.latest = at
-		}
+}
+
+// markReturned notes that unit u reported for month at (the newest month below the root is latest).
+func (c *ProgressCalculator) markReturned(u int, at int32) {
+	if c.returned[u] == nil {
+		c.returned[u] = map[int32]bool{}
 	}
-	// Count first so that each series is a window of one backing array: no regrowing at national scale.
-	obsKeys := make([]int32, len(ds.Observations))
-	obsCount := make([]int32, n)
-	for j, o := range ds.Observations {
+	c.returned[u][at] = true
+	if u != 0 && at > c.latest {
+		c.latest = at
+	}
+}
+
+// indexObservations puts each reported figure in its unit and indicator's series. It counts first so
+// that each series is a window of one backing array: no regrowing at national scale.
+func (c *ProgressCalculator) indexObservations(obs []Observation) {
+	obsKeys := make([]int32, len(obs))
+	obsCount := make([]int32, len(c.series))
+	for j, o := range obs {
 		u, okU := c.unitIndex[o.Unit]
 		i, okI := c.indIndex[o.Indicator]
 		if !okU || !okI {
@@ -417,21 +451,26 @@ func NewProgressCalculator(p *Plan, ds Dataset, opts ProgressOptions) *ProgressC
 		obsKeys[j] = int32(u*len(c.indicators) + i)
 		obsCount[obsKeys[j]]++
 	}
-	obsBacking := make([]obsPoint, 0, len(ds.Observations))
+	obsBacking := make([]obsPoint, 0, len(obs))
 	for k, cnt := range obsCount {
 		c.series[k] = obsBacking[len(obsBacking) : len(obsBacking) : len(obsBacking)+int(cnt)]
 		obsBacking = obsBacking[:len(obsBacking)+int(cnt)]
 	}
-	for j, o := range ds.Observations {
+	for j, o := range obs {
 		k := obsKeys[j]
 		if k < 0 {
 			continue
 		}
 		at := int32(o.Period.Index())
 		c.series[k] = append(c.series[k], obsPoint{at: at, version: int32(o.Version), versionID: o.VersionID, value: o.Value, approved: o.Approved, snapshotID: uint32(o.SnapshotID)})
-		mark(int(k)/len(c.indicators), at)
+		c.markReturned(int(k)/len(c.indicators), at)
 	}
-	for _, o := range ds.Milestones {
+}
+
+// indexMilestones puts each reported milestone state in its unit and indicator's list; a state the
+// office ticked is not the unit's return.
+func (c *ProgressCalculator) indexMilestones(ms []MilestoneObservation) {
+	for _, o := range ms {
 		u, okU := c.unitIndex[o.Unit]
 		i, okI := c.indIndex[o.Indicator]
 		if !okU || !okI {
@@ -441,23 +480,9 @@ func NewProgressCalculator(p *Plan, ds Dataset, opts ProgressOptions) *ProgressC
 		k := u*len(c.indicators) + i
 		c.milestones[k] = append(c.milestones[k], msPoint{at: at, versionID: o.VersionID, state: o.State, approved: o.Approved})
 		if !o.Ticked {
-			mark(u, at)
+			c.markReturned(u, at)
 		}
 	}
-	// The store hands observations over in month order; sort only series that are not.
-	for _, s := range c.series {
-		if !sort.SliceIsSorted(s, func(a, b int) bool { return s[a].at < s[b].at }) {
-			sort.SliceStable(s, func(a, b int) bool { return s[a].at < s[b].at })
-		}
-	}
-	for _, s := range c.milestones {
-		if !sort.SliceIsSorted(s, func(a, b int) bool { return s[a].at < s[b].at }) {
-			sort.SliceStable(s, func(a, b int) bool { return s[a].at < s[b].at })
-		}
-	}
-	c.indexRollUps()
-	c.indexReference()
-	return c
 }
 
 // ComputeProgress is the whole picture for one month: every indicator for the root unit and for each
