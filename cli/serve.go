@@ -195,14 +195,7 @@ func runServe(env Env, args []string) error {
 	if atRest > 0 {
 		go followMemoryLimit(ctx, atRest, servingHeld(srv.HeldBytes, srv.Connections), 2*time.Second)
 	}
-	// The pages most read are computed before the server takes requests (for at most warmBefore;
-	// the rest right after), so that a server started or restarted in the reporting days does not
-	// meet its first readers with every page to compute at once.
-	warmCtx, warmed := context.WithTimeout(ctx, warmBefore)
-	began := time.Now()
-	n := srv.WarmPages(warmCtx)
-	warmed()
-	logger.Info("pages warmed before listening", "pages", n, "took", time.Since(began).Round(time.Millisecond))
+	warmBeforeListening(ctx, srv, logger)
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
@@ -232,6 +225,17 @@ func runServe(env Env, args []string) error {
 		logger.Info("shutting down")
 		return app.ShutdownWithTimeout(10 * time.Second)
 	}
+}
+
+// warmBeforeListening computes the pages most read before the server takes requests (for at most
+// warmBefore; the rest right after, KeepPagesWarm), so that a server started or restarted in the
+// reporting days does not meet its first readers with every page to compute at once.
+func warmBeforeListening(ctx context.Context, srv *handlers.Server, logger *slog.Logger) {
+	warmCtx, warmed := context.WithTimeout(ctx, warmBefore)
+	defer warmed()
+	began := time.Now()
+	n := srv.WarmPages(warmCtx)
+	logger.Info("pages warmed before listening", "pages", n, "took", time.Since(began).Round(time.Millisecond))
 }
 
 // warmBefore bounds how long a starting server computes pages before it listens (a city's take about
