@@ -99,13 +99,21 @@ func TestOfficeHomeListsAreCapped(t *testing.T) {
 				data, all = in, reds
 			}
 		}
-		d := NewOfficeTenthPage(p, OfficeTenthInput{Period: period, Board: board, Data: data, Now: now})
+		subs := map[string]map[string]models.Submission{} // every unit's September waiting for review, uploaded in unit order
+		var ledgers []models.LedgerSnapshot               // and as many ledgers
+		for k, u := range units {
+			subs[u.Code] = map[string]models.Submission{period.String(): {LatestID: uint(k + 1), LatestNumber: 1,
+				LatestStatus: models.StatusSubmitted, LatestUpload: now.Add(time.Duration(k) * time.Second)}}
+			ledgers = append(ledgers, models.LedgerSnapshot{ID: uint(k + 1), UnitCode: u.Code, Period: period.String(), Number: 1})
+		}
+		d := NewOfficeTenthPage(p, OfficeTenthInput{Period: period, Board: board, Data: data, Now: now, Submissions: subs, PendingLedgers: ledgers})
 		lateUnits := len(units) - 1
 		for _, c := range []struct {
 			name              string
 			shown, more, want int
 		}{{"not filed", len(d.NotFiled), d.NotFiledMore, len(units)}, {"late", len(d.Late), d.LateMore, lateUnits},
-			{"newly red", len(d.NewlyRed), d.NewlyRedMore, len(all)}} {
+			{"newly red", len(d.NewlyRed), d.NewlyRedMore, len(all)}, {"waiting", len(d.Waiting), d.WaitingMore, len(units)},
+			{"waiting ledgers", len(d.WaitingLedgers), d.WaitingLedgersMore, len(units)}} {
 			if c.want <= MaxHomeRows {
 				t.Fatalf("%s: %d in all: the synthetic country needs more than %d", c.name, c.want, MaxHomeRows)
 			}
@@ -117,6 +125,9 @@ func TestOfficeHomeListsAreCapped(t *testing.T) {
 			if f.Scope != all[k].Scope || f.Indicator != all[k].Indicator {
 				t.Errorf("newly red %d: %s %s, want %s %s", k, f.Scope, f.Indicator, all[k].Scope, all[k].Indicator)
 			}
+		}
+		if newest := units[len(units)-1]; d.Waiting[0].ID != uint(len(units)) || d.Waiting[0].UnitName != newest.Name {
+			t.Errorf("waiting starts with %+v, want the newest upload (%s)", d.Waiting[0], newest.Name)
 		}
 		if d.NotFiled[0].Code != units[0].Code || d.Late[0].Code != units[1].Code || d.LastPeriod != last {
 			t.Errorf("lists start %s, %s (last month %s)", d.NotFiled[0].Code, d.Late[0].Code, d.LastPeriod)
@@ -134,8 +145,8 @@ func TestOfficeHomeListsAreCapped(t *testing.T) {
 				t.Fatal(err)
 			}
 			data := Input{Calc: snap.Calc, Period: period, Scopes: snap.ScopeProgress}
-			d := NewOfficeTenthPage(p, OfficeTenthInput{Period: period, Board: board, Data: data, Now: now})
-			if more := fmt.Sprint(d.NotFiledMore, d.LateMore, d.NewlyRedMore); more != "0 0 0" || len(d.NewlyRed) != len(NewlyRed(data)) {
+			d := NewOfficeTenthPage(p, OfficeTenthInput{Period: period, Board: board, Data: data, Now: now, Submissions: snap.Submissions})
+			if more := fmt.Sprint(d.NotFiledMore, d.LateMore, d.NewlyRedMore, d.WaitingMore); more != "0 0 0 0" || len(d.NewlyRed) != len(NewlyRed(data)) {
 				t.Errorf("%s: %s left out, %d of %d newly red listed", period, more, len(d.NewlyRed), len(NewlyRed(data)))
 			}
 		}

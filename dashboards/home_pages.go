@@ -109,17 +109,18 @@ func NewMyMonthPage(p *models.Plan, in MyMonthInput) MyMonthPage {
 type OfficeTenthPage struct {
 	Period, PeriodLabel, Deadline, LockDate string
 	NotFiled, Late                          []UnitState
-	// NotFiledMore, LateMore and NewlyRedMore count the units (values) past MaxHomeRows that
-	// their lists leave out, for the link to the full list (the deadlines board, the monthly workbook).
-	NotFiledMore, LateMore, NewlyRedMore int
-	LastPeriod                           string // the month before Period, whose late returns Late lists
-	Waiting                              []WaitingVersion
-	WaitingLedgers                       []WaitingVersion
-	DataLabel, DataPeriod                string
-	NewlyRed                             []RedLine
-	Overdue                              []FollowUpRow
-	Gaps                                 []AllocationGap
-	Year                                 int
+	// NotFiledMore, LateMore, NewlyRedMore, WaitingMore and WaitingLedgersMore count the units
+	// (values, versions) past MaxHomeRows that their lists leave out, for the link to the full list
+	// (the deadlines board, the monthly workbook, the review page).
+	NotFiledMore, LateMore, NewlyRedMore, WaitingMore, WaitingLedgersMore int
+	LastPeriod                                                            string // the month before Period, whose late returns Late lists
+	Waiting                                                               []WaitingVersion
+	WaitingLedgers                                                        []WaitingVersion
+	DataLabel, DataPeriod                                                 string
+	NewlyRed                                                              []RedLine
+	Overdue                                                               []FollowUpRow
+	Gaps                                                                  []AllocationGap
+	Year                                                                  int
 }
 
 // MaxHomeRows bounds each list of units or values on the office's home: at national scale the
@@ -184,6 +185,12 @@ func NewOfficeTenthPage(p *models.Plan, in OfficeTenthInput) OfficeTenthPage {
 		}
 	}
 	d.Waiting, d.WaitingLedgers = waitingReviews(p, in.Submissions, in.PendingLedgers)
+	if n := len(d.Waiting); n > MaxHomeRows { // on the reporting days of a province, hundreds
+		d.Waiting, d.WaitingMore = d.Waiting[:MaxHomeRows], n-MaxHomeRows
+	}
+	if n := len(d.WaitingLedgers); n > MaxHomeRows {
+		d.WaitingLedgers, d.WaitingLedgersMore = d.WaitingLedgers[:MaxHomeRows], n-MaxHomeRows
+	}
 	d.DataLabel, d.DataPeriod = in.Data.Period.Label(), in.Data.Period.String()
 	followed := map[string]bool{}
 	for _, f := range OpenFollowUpRows(p, in.FollowUps, in.Now, false) {
