@@ -31,18 +31,24 @@ type TokenRow struct {
 // each token's creation and last use to the minute ("—" for a token never used), a token just
 // created (shown once) and why a change was refused.
 func NewAccountPage(p *models.Plan, u models.User, tokens []models.APIToken, newToken, problem string) AccountPage {
-	d := AccountPage{Role: models.Role(u.Role).Label(), NewToken: newToken, Error: problem}
+	d := AccountPage{Role: models.Role(u.Role).Label(), NewToken: newToken, Error: problem, Tokens: tokenRows(tokens)}
+	if unit, ok := p.Unit(u.UnitCode); ok {
+		d.Unit = unit.Name
+	}
+	return d
+}
+
+// tokenRows writes out each token's creation and last use to the minute, in China Standard Time.
+func tokenRows(tokens []models.APIToken) []TokenRow {
+	var out []TokenRow
 	for _, tk := range tokens {
 		row := TokenRow{APIToken: tk, Created: models.FormatLocalTime(tk.CreatedAt), LastUsed: "—"}
 		if tk.LastUsedAt != nil {
 			row.LastUsed = models.FormatLocalTime(*tk.LastUsedAt)
 		}
-		d.Tokens = append(d.Tokens, row)
+		out = append(out, row)
 	}
-	if unit, ok := p.Unit(u.UnitCode); ok {
-		d.Unit = unit.Name
-	}
-	return d
+	return out
 }
 
 // UsersPage is the office's user administration: every user, the units and roles to choose from,
@@ -59,7 +65,7 @@ type UserRow struct {
 	models.User
 	RoleLabel, UnitName string
 	// Tokens are the user's live API tokens, which the office may revoke.
-	Tokens []models.APIToken
+	Tokens []TokenRow
 }
 
 // NewUsersPage lays out the users with their live tokens (by user id); problem is why a change
@@ -70,7 +76,7 @@ func NewUsersPage(p *models.Plan, users []models.User, tokens map[uint][]models.
 		d.Roles = append(d.Roles, [2]string{string(r), r.Label()})
 	}
 	for _, u := range users {
-		row := UserRow{User: u, RoleLabel: models.Role(u.Role).Label(), Tokens: tokens[u.ID]}
+		row := UserRow{User: u, RoleLabel: models.Role(u.Role).Label(), Tokens: tokenRows(tokens[u.ID])}
 		if unit, ok := p.Unit(u.UnitCode); ok {
 			row.UnitName = unit.Name
 		}

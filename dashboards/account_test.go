@@ -68,7 +68,8 @@ func TestNewUsersPage(t *testing.T) {
 	p := testkit.Plan(t)
 	users := []models.User{{ID: 1, Username: "office", Role: models.RoleOffice}, {ID: 2, Username: "county-530302", Role: models.RoleCounty, UnitCode: "530302"},
 		{ID: 3, Username: "old", Role: "auditor"}}
-	tokens := map[uint][]models.APIToken{2: {{ID: 7, Name: "脚本"}}}
+	// Made at 01:30 UTC: 09:30 in China, where the office reads it (the page wrote the stored UTC time).
+	tokens := map[uint][]models.APIToken{2: {{ID: 7, Name: "脚本", CreatedAt: time.Date(2025, 10, 4, 1, 30, 0, 0, time.UTC)}}}
 	tests := []struct {
 		name    string
 		problem string
@@ -89,6 +90,9 @@ func TestNewUsersPage(t *testing.T) {
 			}
 			if len(d.Roles) != 3 || d.Roles[0] != [2]string{models.RoleOffice, "专班办公室"} || d.Roles[2] != [2]string{models.RoleLeader, "领导（只读）"} {
 				t.Errorf("roles %q", d.Roles)
+			}
+			if got := d.Users[1].Tokens[0].Created; got != "2025-10-04 09:30" {
+				t.Errorf("token made %q, want 2025-10-04 09:30 (China Standard Time)", got)
 			}
 			if len(d.Units) != len(p.ReportingUnits()) || d.Error != tc.problem {
 				t.Errorf("%d units, error %q", len(d.Units), d.Error)
