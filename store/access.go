@@ -128,92 +128,53 @@ func (s *Store) SessionUser(id string, now time.Time) (models.User, error) {
 
 // sessionByHash reads a session by the hash of its id, from the access cache when it is on.
 func (s *Store) sessionByHash(hash string) (models.Session, error) {
-	c := s.access.Load()
-	var gen uint64
-	if c != nil {
-		if sess, ok := c.session(hash); ok {
-			return sess, nil
+	return readThrough(s.access.Load(), sessionsOf, hash, func() (models.Session, error) {
+		var sess models.Session
+		err := s.db.Where("id_hash = ?", hash).Take(&sess).Error
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return models.Session{}, models.ErrNotFound
 		}
-		gen = c.generation()
-	}
-	var sess models.Session
-	err := s.db.Where("id_hash = ?", hash).Take(&sess).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return models.Session{}, models.ErrNotFound
-	}
-	if err != nil {
-		return models.Session{}, fmt.Errorf("store: read session: %w", err)
-	}
-	if c != nil {
-		c.putSession(gen, sess)
-	}
-	return sess, nil
+		if err != nil {
+			return models.Session{}, fmt.Errorf("store: read session: %w", err)
+		}
+		return sess, nil
+	})
 }
 
 // liveToken reads an unrevoked API token by its hash, from the access cache when it is on.
 func (s *Store) liveToken(hash string) (models.APIToken, error) {
-	c := s.access.Load()
-	var gen uint64
-	if c != nil {
-		if rec, ok := c.token(hash); ok {
-			return rec, nil
+	return readThrough(s.access.Load(), tokensOf, hash, func() (models.APIToken, error) {
+		var rec models.APIToken
+		err := s.db.Where("hash = ? AND revoked_at IS NULL", hash).Take(&rec).Error
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return models.APIToken{}, models.ErrNotFound
 		}
-		gen = c.generation()
-	}
-	var rec models.APIToken
-	err := s.db.Where("hash = ? AND revoked_at IS NULL", hash).Take(&rec).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return models.APIToken{}, models.ErrNotFound
-	}
-	if err != nil {
-		return models.APIToken{}, fmt.Errorf("store: read token: %w", err)
-	}
-	if c != nil {
-		c.putToken(gen, rec)
-	}
-	return rec, nil
+		if err != nil {
+			return models.APIToken{}, fmt.Errorf("store: read token: %w", err)
+		}
+		return rec, nil
+	})
 }
 
 // signedInUser is UserByID for a session or token, from the access cache when it is on.
 func (s *Store) signedInUser(id uint) (models.User, error) {
-	c := s.access.Load()
-	if c == nil {
-		return s.UserByID(id)
-	}
-	if u, ok := c.user(id); ok {
-		return u, nil
-	}
-	gen := c.generation()
-	u, err := s.UserByID(id)
-	if err == nil {
-		c.putUser(gen, u)
-	}
-	return u, err
+	return readThrough(s.access.Load(), usersOf, id, func() (models.User, error) { return s.UserByID(id) })
 }
 
 // DisplayNames maps every username with a display name to it (how pages name uploaders and
 // reviewers), from the access cache when it is on; the map is shared and must not be changed.
 func (s *Store) DisplayNames() (map[string]string, error) {
-	c := s.access.Load()
-	var gen uint64
-	if c != nil {
-		if names, ok := c.displayNames(); ok {
-			return names, nil
+	return readThrough(s.access.Load(), namesOf, struct{}{}, func() (map[string]string, error) {
+		var users []models.User
+		if err := s.db.Select("username", "display_name").Where("display_name <> ''").Find(&users).Error; err != nil {
+			return nil, fmt.Errorf("store: list display names: %w", err)
 		}
-		gen = c.generation()
-	}
-	var users []models.User
-	if err := s.db.Select("username", "display_name").Where("display_name <> ''").Find(&users).Error; err != nil {
-		return nil, fmt.Errorf("store: list display names: %w", err)
-	}
-	names := make(map[string]string, len(users))
-	for _, u := range users {
-		names[u.Username] = u.DisplayName
-	}
-	if c != nil {
-		c.putDisplayNames(gen, names)
-	}
-	return names, nil
+		names := make(map[string]string, len(users))
+		for _, u := range users {
+			names[u.Username] = u.DisplayName
+		}
+		return names, nil
+	})
 }
 
 // accessChangedTx records, inside a write, that who may sign in as whom changed (a session ended,

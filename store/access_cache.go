@@ -32,7 +32,7 @@ type accessCache struct {
 	sessions map[string]accessEntry[models.Session]  // by id hash; only live ones
 	tokens   map[string]accessEntry[models.APIToken] // by hash; only unrevoked ones
 	users    map[uint]accessEntry[models.User]
-	names    *accessEntry[map[string]string]
+	names    map[struct{}]accessEntry[map[string]string] // one entry: every user's display name
 }
 
 // accessEntry is a value read from the database at a time.
@@ -47,14 +47,6 @@ func newAccessCache() *accessCache {
 	return c
 }
 
-// generation is taken before reading the database; put* keep what was read only if no change was
-// applied meanwhile.
-func (c *accessCache) generation() uint64 {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.gen
-}
-
 // forget drops everything: a session ended, a token was revoked or a user changed somewhere.
 func (c *accessCache) forget() {
 	c.mu.Lock()
@@ -63,69 +55,43 @@ func (c *accessCache) forget() {
 	c.sessions = map[string]accessEntry[models.Session]{}
 	c.tokens = map[string]accessEntry[models.APIToken]{}
 	c.users = map[uint]accessEntry[models.User]{}
-	c.names = nil
+	c.names = map[struct{}]accessEntry[map[string]string]{}
 }
 
-func cachedAccess[K comparable, T any](c *accessCache, m map[K]accessEntry[T], k K) (T, bool) {
+// The cache's maps, picked under its lock (forget replaces them).
+func sessionsOf(c *accessCache) *map[string]accessEntry[models.Session]   { return &c.sessions }
+func tokensOf(c *accessCache) *map[string]accessEntry[models.APIToken]    { return &c.tokens }
+func usersOf(c *accessCache) *map[uint]accessEntry[models.User]           { return &c.users }
+func namesOf(c *accessCache) *map[struct{}]accessEntry[map[string]string] { return &c.names }
+
+// readThrough answers from the map of c that pick names, under k, while its entry is younger than
+// accessTTL; else it loads the value and keeps it, unless an access change was applied while it
+// loaded (the generation moved on), so that what a revocation ended is never kept again. Without a
+// cache (c nil) it only loads.
+func readThrough[K comparable, T any](c *accessCache, pick func(*accessCache) *map[K]accessEntry[T], k K, load func() (T, error)) (T, error) {
+	if c == nil {
+		return load()
+	}
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	e, ok := m[k]
-	if !ok || c.now().Sub(e.at) > accessTTL {
-		var zero T
-		return zero, false
+	e, ok := (*pick(c))[k]
+	fresh := ok && c.now().Sub(e.at) <= accessTTL
+	gen := c.gen
+	c.mu.Unlock()
+	if fresh {
+		return e.value, nil
 	}
-	return e.value, true
-}
-
-func keepAccess[K comparable, T any](c *accessCache, gen uint64, m *map[K]accessEntry[T], k K, v T) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if gen != c.gen {
-		return
+	v, err := load()
+	if err != nil {
+		return v, err
 	}
-	if len(*m) >= maxAccessEntries {
-		*m = map[K]accessEntry[T]{}
-	}
-	(*m)[k] = accessEntry[T]{value: v, at: c.now()}
-}
-
-func (c *accessCache) session(hash string) (models.Session, bool) {
-	return cachedAccess(c, c.sessions, hash)
-}
-
-func (c *accessCache) putSession(gen uint64, s models.Session) {
-	keepAccess(c, gen, &c.sessions, s.IDHash, s)
-}
-
-func (c *accessCache) token(hash string) (models.APIToken, bool) {
-	return cachedAccess(c, c.tokens, hash)
-}
-
-func (c *accessCache) putToken(gen uint64, t models.APIToken) {
-	keepAccess(c, gen, &c.tokens, t.Hash, t)
-}
-
-func (c *accessCache) user(id uint) (models.User, bool) {
-	return cachedAccess(c, c.users, id)
-}
-
-func (c *accessCache) putUser(gen uint64, u models.User) {
-	keepAccess(c, gen, &c.users, u.ID, u)
-}
-
-func (c *accessCache) displayNames() (map[string]string, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.names == nil || c.now().Sub(c.names.at) > accessTTL {
-		return nil, false
-	}
-	return c.names.value, true
-}
-
-func (c *accessCache) putDisplayNames(gen uint64, names map[string]string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if gen == c.gen {
-		c.names = &accessEntry[map[string]string]{value: names, at: c.now()}
+		m := pick(c)
+		if len(*m) >= maxAccessEntries {
+			*m = map[K]accessEntry[T]{}
+		}
+		(*m)[k] = accessEntry[T]{value: v, at: c.now()}
 	}
+	return v, nil
 }

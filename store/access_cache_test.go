@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -185,4 +187,34 @@ func TestAccessChangesReachEveryServer(t *testing.T) {
 			t.Errorf("access changes moved the data version from %d to %d: every cached page would go", before.Version, after.Version)
 		}
 	})
+}
+
+// Reads and access changes at once: nothing races (the race pass of make test runs this; the maps
+// are picked under the cache's lock, as forget replaces them), and a value loaded while a change
+// was applied is not kept.
+func TestAccessCacheConcurrentForget(t *testing.T) {
+	c := newAccessCache()
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range 200 {
+				_, _ = readThrough(c, sessionsOf, fmt.Sprint(i, j%10), func() (models.Session, error) { return models.Session{UserID: 1}, nil })
+			}
+		}()
+	}
+	for range 100 {
+		c.forget()
+	}
+	wg.Wait()
+	_, _ = readThrough(c, usersOf, 7, func() (models.User, error) {
+		c.forget() // a user disabled while this request read it
+		return models.User{ID: 7}, nil
+	})
+	loads := 0
+	_, _ = readThrough(c, usersOf, 7, func() (models.User, error) { loads++; return models.User{ID: 7}, nil })
+	if loads != 1 {
+		t.Error("a user read while an access change was applied was kept")
+	}
 }
