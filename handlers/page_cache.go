@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"hash/fnv"
 	"html/template"
+	"net"
 	"strconv"
 	"strings"
 	"sync"
@@ -310,12 +311,20 @@ func (s *Server) refreshInBackground(c *fiber.Ctx, key string, version uint64) b
 	addr := c.Context().RemoteAddr()
 	go func() {
 		defer s.pages.end(key, version)
-		fctx := &fasthttp.RequestCtx{}
-		fctx.Init(req, addr, nil)
-		fctx.SetUserValue(localRefresh, true)
-		s.handler(fctx)
+		s.serveInside(req, addr, localRefresh, true)
 	}()
 	return true
+}
+
+// serveInside runs a request the server makes itself through the app (its middleware, routes and
+// page cache), with one request local set before the middleware sees it (a background refresh's
+// mark, a warm-up's viewer), and returns what it answered.
+func (s *Server) serveInside(req *fasthttp.Request, addr net.Addr, key string, value any) *fasthttp.Response {
+	fctx := &fasthttp.RequestCtx{}
+	fctx.Init(req, addr, nil)
+	fctx.SetUserValue(key, value)
+	s.handler(fctx)
+	return &fctx.Response
 }
 
 // noteWrites remembers, per user, the data version after each of their writes (any request but

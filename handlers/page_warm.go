@@ -108,9 +108,5 @@ func (s *Server) warm(path string, viewer *models.User) bool {
 	req := &fasthttp.Request{}
 	req.Header.SetMethod(fasthttp.MethodGet)
 	req.SetRequestURI(path)
-	fctx := &fasthttp.RequestCtx{}
-	fctx.Init(req, &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1)}, nil)
-	fctx.SetUserValue(localUser, viewer)
-	s.handler(fctx)
-	return fctx.Response.StatusCode() == fasthttp.StatusOK
+	return s.serveInside(req, &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1)}, localUser, viewer).StatusCode() == fasthttp.StatusOK
 }

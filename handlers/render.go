@@ -36,7 +36,7 @@ func (s *Server) page(c *fiber.Ctx, nav, title string, data any) Page {
 		p.CSRF = token
 	}
 	if s.Config.Demo {
-		p.DemoBanner = "演示数据 · 系统日期 " + s.Config.Now().In(models.ReportingZone()).Format("2006-01-02")
+		p.DemoBanner = "演示数据 · 系统日期 " + s.pageDay()
 	}
 	if p.Flash == "" {
 		p.Flash = s.takeFlash(c)

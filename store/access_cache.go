@@ -41,6 +41,13 @@ type accessEntry[T any] struct {
 	at    time.Time
 }
 
+// forgetAccess empties the access cache, when the store keeps one.
+func (s *Store) forgetAccess() {
+	if c := s.access.Load(); c != nil {
+		c.forget()
+	}
+}
+
 func newAccessCache() *accessCache {
 	c := &accessCache{now: time.Now}
 	c.forget()

@@ -71,9 +71,7 @@ func (rm *ReadModel) stillRegistered(s *Store) (bool, error) {
 // rebuild reads everything afresh after the reader was dropped, and registers again.
 func (rm *ReadModel) rebuild(s *Store, now time.Time) error {
 	slog.Default().Warn("read model: dropped as a change log reader (silent too long); rebuilding")
-	if c := s.access.Load(); c != nil {
-		c.forget() // an access change may be among the rows pruned unread
-	}
+	s.forgetAccess() // an access change may be among the rows pruned unread
 	rm.mu.Lock()
 	defer rm.mu.Unlock()
 	var cursor uint64

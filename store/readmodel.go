@@ -389,9 +389,7 @@ func (rm *ReadModel) applyAccess(s *Store, chs []models.Change) []models.Change 
 		if rm.watching && ch.ID != 0 {
 			rm.applied[ch.ID] = true
 		}
-		if c := s.access.Load(); c != nil {
-			c.forget()
-		}
+		s.forgetAccess()
 	}
 	return rest
 }

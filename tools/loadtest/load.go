@@ -323,12 +323,7 @@ func arrive(ctx context.Context, think time.Duration) {
 	if think <= 0 {
 		return
 	}
-	t := time.NewTimer(time.Duration(rand.Int64N(int64(think))))
-	defer t.Stop()
-	select {
-	case <-t.C:
-	case <-ctx.Done():
-	}
+	wait(ctx, time.Duration(rand.Int64N(int64(think))))
 }
 
 // pause waits about mean (between half and one and a half times), or until the load ends.
@@ -336,7 +331,11 @@ func pause(ctx context.Context, mean time.Duration) {
 	if mean <= 0 {
 		return
 	}
-	d := mean/2 + time.Duration(rand.Int64N(int64(mean)+1))
+	wait(ctx, mean/2+time.Duration(rand.Int64N(int64(mean)+1)))
+}
+
+// wait waits d, or until the load ends.
+func wait(ctx context.Context, d time.Duration) {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
