@@ -110,75 +110,126 @@ func (s *Store) UserByLogin(typed string) (models.User, error) {
 	return found[0], nil
 }
 
-// SeedDemo fills an empty database with the demo over the plan's whole span (SeedDemoAsOf with no day).
-func (s *Store) SeedDemo(p *models.Plan) error { return s.SeedDemoAsOf(p, time.Time{}) }
+// UserByID returns the user with the id, or ErrNotFound.
+func (s *Store) UserByID(id uint) (models.User, error) {
+	return takeByID[models.User](s.db, id, "user")
+}
 
-// SeedDemoAsOf fills an empty database with the demo as it stands on a day (DemoData.AsOf): users,
-// reference figures and village lists, allocations, returns with their reviews, ledger snapshots and
-// follow-ups. It refuses a database that holds real data, and does nothing to one that already
-// holds the demo.
-func (s *Store) SeedDemoAsOf(p *models.Plan, today time.Time) error {
-	// A demo database stays one: what people tried in it (uploads, new users) is demo play, and
-	// `make run` must start again on it.
-	demo, err := s.IsDemo()
-	if err != nil || demo {
-		return err
+// Users lists every user by username.
+func (s *Store) Users() ([]models.User, error) {
+	var out []models.User
+	if err := s.db.Order("username").Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("store: list users: %w", err)
 	}
-	real, err := s.HasRealData()
+	return out, nil
+}
+
+// UpdateUser applies a change to a user after checking it against the plan, with its user.update
+// audit entry by by, and returns the user before and after. Disabling a user or resetting the
+// password ends the user's sessions; a new password also revokes every API token of the user (a
+// token must not outlive the password that was trusted when it was made).
+func (s *Store) UpdateUser(p *models.Plan, username string, ch models.UserChange, by models.Actor, now time.Time) (before, after models.User, err error) {
+	before, err = s.UserByName(username)
 	if err != nil {
-		return err
+		return models.User{}, models.User{}, err
 	}
-	if real {
-		return models.ErrRealData
+	after = before
+	if ch.Role != nil {
+		after.Role = *ch.Role
 	}
-	empty, err := s.IsEmpty()
-	if err != nil {
-		return err
+	if ch.UnitCode != nil {
+		after.UnitCode = *ch.UnitCode
 	}
-	if !empty {
-		return nil
+	if after.Role != models.RoleCounty && ch.Role != nil && ch.UnitCode == nil {
+		after.UnitCode = ""
 	}
-	data, err := models.GenerateDemo(p, 2023)
-	if err != nil {
-		return err
+	if err := models.ValidateNewUser(p, models.NewUser{Username: after.Username, Role: after.Role, UnitCode: after.UnitCode}); err != nil {
+		return models.User{}, models.User{}, err
 	}
-	data = data.AsOf(today)
-	// The demo is set-up, not anybody's change: it leaves no audit entries.
-	var chs []models.Change
-	if err := s.write(func(tx *gorm.DB) error {
-		for _, nu := range models.DemoUsers(p) {
-			if _, err := createUserTx(tx, p, nu, time.Now()); err != nil && models.ErrorCode(err) != models.EConflict {
-				return err
-			}
+	if ch.Disabled != nil {
+		after.Disabled = *ch.Disabled
+	}
+	if ch.Password != nil {
+		hash, err := models.HashPassword(*ch.Password)
+		if err != nil {
+			return models.User{}, models.User{}, err
 		}
-		chs = chs[:0]
-		for code, n := range data.AdminVillages {
-			if err := tx.Model(&models.UnitRecord{}).Where("code = ?", code).Update("admin_villages", n).Error; err != nil {
-				return fmt.Errorf("store: demo villages: %w", err)
-			}
+		after.PasswordHash = hash
+	}
+	var access models.Change
+	err = s.write(func(tx *gorm.DB) error {
+		at := ch.At
+		if at.IsZero() {
+			at = now
 		}
-		if len(data.Allocations) > 0 {
-			if err := tx.CreateInBatches(data.Allocations, 200).Error; err != nil {
-				return fmt.Errorf("store: demo allocations: %w", err)
-			}
-		}
-		if err := seedDemoExtrasTx(tx, data, today); err != nil {
+		var err error
+		if access, err = updateUserTx(tx, before, after, ch.Password != nil, at); err != nil {
 			return err
 		}
-		for _, kind := range []models.ChangeKind{models.ChangeVillages, models.ChangeAllocations} {
-			ch, err := changed(tx, models.Change{Kind: kind})
-			if err != nil {
-				return err
-			}
-			chs = append(chs, ch)
+		b, a := models.UserAuditFields(before), models.UserAuditFields(after)
+		if ch.Password != nil {
+			b["password"], a["password"] = "(old)", "(reset)"
 		}
-		return nil
-	}); err != nil {
-		return err
+		return auditTx(tx, models.AuditEntry{At: now, Actor: by.Username, IP: by.IP, Action: models.AuditUserUpdate, Subject: username,
+			Before: models.AuditJSON(b), After: models.AuditJSON(a)})
+	})
+	if err != nil {
+		return models.User{}, models.User{}, err
 	}
-	s.afterCommit(chs...)
-	if err := s.SaveVersions(data.Versions); err != nil {
-		return err
+	s.afterCommit(access)
+	return before, after, nil
+}
+
+// updateUserTx stores a user's new fields and ends its sessions when what they were granted changed.
+// A new password also revokes the user's live API tokens at now. It returns the access change for
+// afterCommit.
+func updateUserTx(tx *gorm.DB, before, after models.User, passwordChanged bool, now time.Time) (models.Change, error) {
+	if err := tx.Model(&models.User{}).Where("id = ?", before.ID).Updates(map[string]any{
+		"role": after.Role, "unit_code": after.UnitCode, "disabled": after.Disabled, "password_hash": after.PasswordHash,
+	}).Error; err != nil {
+		return models.Change{}, fmt.Errorf("store: update user: %w", err)
 	}
-	return s.MarkDemo()
+	if after.Disabled || passwordChanged || after.Role != before.Role || after.UnitCode != before.UnitCode {
+		if err := tx.Where("user_id = ?", before.ID).Delete(&models.Session{}).Error; err != nil {
+			return models.Change{}, fmt.Errorf("store: end sessions: %w", err)
+		}
+	}
+	if passwordChanged {
+		if err := tx.Model(&models.APIToken{}).Where("user_id = ? AND revoked_at IS NULL", before.ID).Update("revoked_at", now).Error; err != nil {
+			return models.Change{}, fmt.Errorf("store: revoke tokens: %w", err)
+		}
+	}
+	return accessChangedTx(tx)
+}
+
+// ChangePassword sets a user's own new password, ends the user's sessions and starts a new one for
+// this browser, with its user.password audit entry, in one transaction; it returns the new session.
+func (s *Store) ChangePassword(username, password string, by models.Actor, userAgent string, now time.Time) (string, error) {
+	before, err := s.UserByName(username)
+	if err != nil {
+		return "", err
+	}
+	hash, err := models.HashPassword(password)
+	if err != nil {
+		return "", err
+	}
+	after := before
+	after.PasswordHash = hash
+	var id string
+	var access models.Change
+	err = s.write(func(tx *gorm.DB) error {
+		var err error
+		if access, err = updateUserTx(tx, before, after, true, now); err != nil {
+			return err
+		}
+		if id, err = createSessionTx(tx, before.ID, by.IP, userAgent, now); err != nil {
+			return err
+		}
+		return auditTx(tx, models.AuditEntry{At: now, Actor: by.Username, IP: by.IP, Action: models.AuditPasswordChange, Subject: username, After: "password changed"})
+	})
+	if err != nil {
+		return "", err
+	}
+	s.afterCommit(access)
+	return id, nil
 }

@@ -135,3 +135,76 @@ var demoLedgerPlan = []struct {
 	{"530371", 1, true, 0},
 	{"530303", 0, false, 2},
 }
+
+// SeedDemo fills an empty database with the demo over the plan's whole span (SeedDemoAsOf with no day).
+func (s *Store) SeedDemo(p *models.Plan) error { return s.SeedDemoAsOf(p, time.Time{}) }
+
+// SeedDemoAsOf fills an empty database with the demo as it stands on a day (DemoData.AsOf): users,
+// reference figures and village lists, allocations, returns with their reviews, ledger snapshots and
+// follow-ups. It refuses a database that holds real data, and does nothing to one that already
+// holds the demo.
+func (s *Store) SeedDemoAsOf(p *models.Plan, today time.Time) error {
+	// A demo database stays one: what people tried in it (uploads, new users) is demo play, and
+	// `make run` must start again on it.
+	demo, err := s.IsDemo()
+	if err != nil || demo {
+		return err
+	}
+	real, err := s.HasRealData()
+	if err != nil {
+		return err
+	}
+	if real {
+		return models.ErrRealData
+	}
+	empty, err := s.IsEmpty()
+	if err != nil {
+		return err
+	}
+	if !empty {
+		return nil
+	}
+	data, err := models.GenerateDemo(p, 2023)
+	if err != nil {
+		return err
+	}
+	data = data.AsOf(today)
+	// The demo is set-up, not anybody's change: it leaves no audit entries.
+	var chs []models.Change
+	if err := s.write(func(tx *gorm.DB) error {
+		for _, nu := range models.DemoUsers(p) {
+			if _, err := createUserTx(tx, p, nu, time.Now()); err != nil && models.ErrorCode(err) != models.EConflict {
+				return err
+			}
+		}
+		chs = chs[:0]
+		for code, n := range data.AdminVillages {
+			if err := tx.Model(&models.UnitRecord{}).Where("code = ?", code).Update("admin_villages", n).Error; err != nil {
+				return fmt.Errorf("store: demo villages: %w", err)
+			}
+		}
+		if len(data.Allocations) > 0 {
+			if err := tx.CreateInBatches(data.Allocations, 200).Error; err != nil {
+				return fmt.Errorf("store: demo allocations: %w", err)
+			}
+		}
+		if err := seedDemoExtrasTx(tx, data, today); err != nil {
+			return err
+		}
+		for _, kind := range []models.ChangeKind{models.ChangeVillages, models.ChangeAllocations} {
+			ch, err := changed(tx, models.Change{Kind: kind})
+			if err != nil {
+				return err
+			}
+			chs = append(chs, ch)
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	s.afterCommit(chs...)
+	if err := s.SaveVersions(data.Versions); err != nil {
+		return err
+	}
+	return s.MarkDemo()
+}
