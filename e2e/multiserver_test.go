@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"mime/multipart"
 	"net/http"
 	"os/exec"
 	"path/filepath"
@@ -221,13 +220,9 @@ func withServicePoints(t *testing.T, tmpl []byte, v float64) []byte {
 
 // upload posts a return file to the API; a connection cut by a killed server is status 0.
 func upload(base, token, name string, file []byte) (int, string) {
-	var body bytes.Buffer
-	w := multipart.NewWriter(&body)
-	part, _ := w.CreateFormFile("file", name)
-	_, _ = part.Write(file)
-	_ = w.Close()
-	req, _ := http.NewRequest(http.MethodPost, base+"/api/v1/returns", &body)
-	req.Header.Set("Content-Type", w.FormDataContentType())
+	body, ctype := testkit.Form(nil, name, file)
+	req, _ := http.NewRequest(http.MethodPost, base+"/api/v1/returns", body)
+	req.Header.Set("Content-Type", ctype)
 	req.Header.Set("Authorization", "Bearer "+token)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {

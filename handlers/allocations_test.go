@@ -2,8 +2,6 @@ package handlers
 
 import (
 	"bytes"
-	"mime/multipart"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -14,19 +12,6 @@ import (
 	"ruralkpi/importers"
 	"ruralkpi/models"
 )
-
-func (c *accessClient) upload(path string, file []byte) accessResult {
-	c.env.t.Helper()
-	var body bytes.Buffer
-	w := multipart.NewWriter(&body)
-	_ = w.WriteField("_csrf", c.jar[csrfCookie])
-	part, _ := w.CreateFormFile("file", "allocations.xlsx")
-	_, _ = part.Write(file)
-	_ = w.Close()
-	req := httptest.NewRequest("POST", path, &body)
-	req.Header.Set("Content-Type", w.FormDataContentType())
-	return c.send(req)
-}
 
 func TestAllocationsImportAndBalance(t *testing.T) {
 	e := newAccessEnv(t)

@@ -1,10 +1,8 @@
 package handlers
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
-	"mime/multipart"
 	"net/http/httptest"
 	"net/url"
 	"strings"
@@ -120,13 +118,9 @@ func TestLedgerCannotBypassMonthLock(t *testing.T) {
 
 	t.Run("the return for the locked month is refused", func(t *testing.T) {
 		file := countyReturn(t, clerk, "530304", "2024-03", 90)
-		var body bytes.Buffer
-		w := multipart.NewWriter(&body)
-		part, _ := w.CreateFormFile("file", "月报.xlsx")
-		_, _ = part.Write(file)
-		_ = w.Close()
-		req := httptest.NewRequest("POST", "/api/v1/returns", &body)
-		req.Header.Set("Content-Type", w.FormDataContentType())
+		body, ctype := testkit.Form(nil, "月报.xlsx", file)
+		req := httptest.NewRequest("POST", "/api/v1/returns", body)
+		req.Header.Set("Content-Type", ctype)
 		if res := clerk.send(req); res.status != fiber.StatusConflict || !strings.Contains(res.body, "2024年3月月报已于2024年4月15日锁定") {
 			t.Fatalf("%d %s", res.status, res.body)
 		}

@@ -2,7 +2,7 @@ package handlers
 
 import (
 	"bytes"
-	"mime/multipart"
+	"maps"
 	"net/http/httptest"
 	"regexp"
 	"strings"
@@ -13,6 +13,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"ruralkpi/importers/ledger"
+	"ruralkpi/internal/testkit"
 	"ruralkpi/models"
 	"ruralkpi/store"
 )
@@ -20,18 +21,18 @@ import (
 // uploadForm posts a multipart form with a file and the CSRF token, like the browser does.
 func (c *accessClient) uploadForm(path string, fields map[string]string, name string, file []byte) accessResult {
 	c.env.t.Helper()
-	var body bytes.Buffer
-	w := multipart.NewWriter(&body)
-	_ = w.WriteField("_csrf", c.jar[csrfCookie])
-	for k, v := range fields {
-		_ = w.WriteField(k, v)
-	}
-	part, _ := w.CreateFormFile("file", name)
-	_, _ = part.Write(file)
-	_ = w.Close()
-	req := httptest.NewRequest("POST", path, &body)
-	req.Header.Set("Content-Type", w.FormDataContentType())
+	withToken := map[string]string{"_csrf": c.jar[csrfCookie]}
+	maps.Copy(withToken, fields)
+	body, ctype := testkit.Form(withToken, name, file)
+	req := httptest.NewRequest("POST", path, body)
+	req.Header.Set("Content-Type", ctype)
 	return c.send(req)
+}
+
+// upload posts a file alone (with the CSRF token) as the browser's upload forms do.
+func (c *accessClient) upload(path string, file []byte) accessResult {
+	c.env.t.Helper()
+	return c.uploadForm(path, nil, "allocations.xlsx", file)
 }
 
 var ledgerTokenField = regexp.MustCompile(`name="token" value="([0-9a-f]+)"`)

@@ -1,11 +1,9 @@
 package handlers
 
 import (
-	"bytes"
 	"encoding/json"
 	"html"
 	"io"
-	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -20,29 +18,6 @@ import (
 	"ruralkpi/internal/testkit"
 	"ruralkpi/models"
 )
-
-// uploadBody builds a multipart body with the file and extra form fields.
-func uploadBody(t *testing.T, name string, data []byte, fields map[string]string) (*bytes.Buffer, string) {
-	t.Helper()
-	var buf bytes.Buffer
-	w := multipart.NewWriter(&buf)
-	for k, v := range fields {
-		if err := w.WriteField(k, v); err != nil {
-			t.Fatal(err)
-		}
-	}
-	fw, err := w.CreateFormFile("file", name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := fw.Write(data); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return &buf, w.FormDataContentType()
-}
 
 // do sends req, as the office by API token unless it carries its own Authorization, and returns the
 // status and body.
@@ -65,7 +40,7 @@ func do(t testing.TB, app *fiber.App, req *http.Request) (int, []byte) {
 
 func postFile(t *testing.T, app *fiber.App, url, name string, data []byte, fields map[string]string) (int, []byte) {
 	t.Helper()
-	body, ctype := uploadBody(t, name, data, fields)
+	body, ctype := testkit.Form(fields, name, data)
 	req := httptest.NewRequest("POST", url, body)
 	req.Header.Set("Content-Type", ctype)
 	return do(t, app, req)

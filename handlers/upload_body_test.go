@@ -6,7 +6,6 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"io"
-	"mime/multipart"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -16,6 +15,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"ruralkpi/internal/testkit"
 	"ruralkpi/models"
 	"ruralkpi/uploads"
 )
@@ -24,23 +24,9 @@ import (
 // status and JSON.
 func postLedgerAPI(t *testing.T, app *fiber.App, fields map[string]string, file []byte) (int, map[string]any) {
 	t.Helper()
-	var body bytes.Buffer
-	w := multipart.NewWriter(&body)
-	for k, v := range fields {
-		_ = w.WriteField(k, v)
-	}
-	if file != nil {
-		fw, err := w.CreateFormFile("file", "台账.xlsx")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := fw.Write(file); err != nil {
-			t.Fatal(err)
-		}
-	}
-	_ = w.Close()
-	req := httptest.NewRequest("POST", "/api/v1/ledger", &body)
-	req.Header.Set("Content-Type", w.FormDataContentType())
+	body, ctype := testkit.Form(fields, "台账.xlsx", file)
+	req := httptest.NewRequest("POST", "/api/v1/ledger", body)
+	req.Header.Set("Content-Type", ctype)
 	req.Header.Set("Authorization", "Bearer "+testOfficeToken)
 	resp, err := app.Test(req, -1)
 	if err != nil {
@@ -188,13 +174,9 @@ func TestPendingTotalCap(t *testing.T) {
 // nothing in the temporary folder.
 func TestAnonymousUploadNotRead(t *testing.T) {
 	app, s := newTestApp(t, false)
-	var body bytes.Buffer
-	w := multipart.NewWriter(&body)
-	fw, _ := w.CreateFormFile("file", "a.xlsx")
-	_, _ = fw.Write(bytes.Repeat([]byte("x"), 1<<20))
-	_ = w.Close()
-	req := httptest.NewRequest("POST", "/api/v1/ledger", &body)
-	req.Header.Set("Content-Type", w.FormDataContentType())
+	body, ctype := testkit.Form(nil, "a.xlsx", bytes.Repeat([]byte("x"), 1<<20))
+	req := httptest.NewRequest("POST", "/api/v1/ledger", body)
+	req.Header.Set("Content-Type", ctype)
 	resp, err := app.Test(req, -1)
 	if err != nil {
 		t.Fatal(err)

@@ -5,7 +5,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
-	"mime/multipart"
+	"mime"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,30 +14,19 @@ import (
 	"testing"
 	"time"
 
+	"ruralkpi/internal/testkit"
 	"ruralkpi/models"
 )
 
-// multipartBody builds a form with the given fields and one file of n bytes.
+// multipartBody builds a form with the given fields and one file of n bytes, and returns its boundary.
 func multipartBody(t *testing.T, fields map[string]string, fileBytes int) (*bytes.Buffer, string) {
 	t.Helper()
-	var buf bytes.Buffer
-	mw := multipart.NewWriter(&buf)
-	for k, v := range fields {
-		if err := mw.WriteField(k, v); err != nil {
-			t.Fatal(err)
-		}
-	}
-	fw, err := mw.CreateFormFile("file", "台账.xlsx")
+	body, ctype := testkit.Form(fields, "台账.xlsx", bytes.Repeat([]byte("x"), fileBytes))
+	_, params, err := mime.ParseMediaType(ctype)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := fw.Write(bytes.Repeat([]byte("x"), fileBytes)); err != nil {
-		t.Fatal(err)
-	}
-	if err := mw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return &buf, mw.Boundary()
+	return body, params["boundary"]
 }
 
 func TestReadMultipart(t *testing.T) {

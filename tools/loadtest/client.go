@@ -5,12 +5,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
 	"regexp"
 	"time"
+
+	"ruralkpi/internal/testkit"
 )
 
 // client is one person: a browser with cookies, or a script with an API token. It talks to its own
@@ -152,12 +153,8 @@ func newToken(base, username, password string) (string, error) {
 
 // upload posts a return file to the API.
 func (c *client) upload(name string, file []byte) answer {
-	var body bytes.Buffer
-	w := multipart.NewWriter(&body)
-	part, _ := w.CreateFormFile("file", name)
-	_, _ = part.Write(file)
-	_ = w.Close()
-	return c.send(http.MethodPost, "/api/v1/returns", w.FormDataContentType(), body.Bytes())
+	body, ctype := testkit.Form(nil, name, file)
+	return c.send(http.MethodPost, "/api/v1/returns", ctype, body.Bytes())
 }
 
 // acceptedVersion is what a 201 says was stored.
