@@ -11,24 +11,13 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-)
 
-// need finds a tool the test runs; CI (E2E_REQUIRE=1) installs it, so there its absence fails.
-func need(t *testing.T, name string) string {
-	t.Helper()
-	p, err := exec.LookPath(name)
-	if err != nil {
-		if os.Getenv("E2E_REQUIRE") == "1" {
-			t.Fatalf("%s is not installed", name)
-		}
-		t.Skipf("SKIPPED: %s is not installed", name)
-	}
-	return p
-}
+	"ruralkpi/internal/testkit"
+)
 
 func makeOutput(t *testing.T, args ...string) string {
 	t.Helper()
-	cmd := exec.Command(need(t, "make"), append([]string{"--no-print-directory"}, args...)...)
+	cmd := exec.Command(testkit.Tool(t, "make", "apt-get install make"), append([]string{"--no-print-directory"}, args...)...)
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("make %v: %v\n%s", args, err, out)
@@ -95,7 +84,7 @@ func TestMakeTestNamesScreenshotFolder(t *testing.T) {
 // TestFetchAssetsShowsNpmError: when npm fails (registry unreachable), its own message and exit
 // status reach the operator instead of "produced no tarball".
 func TestFetchAssetsShowsNpmError(t *testing.T) {
-	need(t, "sha256sum")
+	testkit.Tool(t, "sha256sum", "apt-get install coreutils")
 	root := t.TempDir()
 	if err := os.Mkdir(filepath.Join(root, "scripts"), 0o755); err != nil {
 		t.Fatal(err)

@@ -11,7 +11,7 @@ import (
 
 // TestNoSilentSkipsInCI: CI (.ci/run) installs everything the tests use and sets E2E_REQUIRE=1,
 // so no test may skip there for want of a tool, a server or a privilege. Every t.Skip in the
-// repository either fails first under E2E_REQUIRE (or pgtest.Required, which includes it) or
+// repository either fails first under E2E_REQUIRE (or testkit.Required, which includes it; testkit.Missing and Tool call it) or
 // skips for a reason that holds in CI too: -short (make test never passes it), -update (rewriting
 // fixtures), a child process of another test, another operating system.
 func TestNoSilentSkipsInCI(t *testing.T) {

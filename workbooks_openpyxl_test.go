@@ -10,6 +10,7 @@ import (
 
 	"ruralkpi/importers"
 	"ruralkpi/importers/ledger"
+	"ruralkpi/internal/testkit"
 	"ruralkpi/internal/teststore"
 	"ruralkpi/models"
 	"ruralkpi/reports"
@@ -21,19 +22,7 @@ import (
 // of the monthly template and of every sheet of the monthly workbook (only the ledger template
 // had been fixed).
 func TestEveryWorkbookDeclaresItsRange(t *testing.T) {
-	python := ""
-	for _, p := range []string{"/usr/bin/python3", "python3"} {
-		if exec.Command(p, "-c", "import openpyxl").Run() == nil {
-			python = p
-			break
-		}
-	}
-	if python == "" {
-		if os.Getenv("E2E_REQUIRE") == "1" {
-			t.Fatal("E2E_REQUIRE=1 but no python3 with openpyxl: apt-get install python3-openpyxl")
-		}
-		t.Skip("SKIPPED: no python3 with openpyxl (apt-get install python3-openpyxl)")
-	}
+	python := testkit.Openpyxl(t)
 	dir := t.TempDir()
 	db := demoDB(t)
 	books := map[string][]string{

@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -279,28 +278,6 @@ func apiStatus(t *testing.T, base, token, path string) int {
 	return resp.StatusCode
 }
 
-// smallDisk mounts a tmpfs of size bytes on a new folder for the test and unmounts it when the test
-// ends (after the cleanups registered later, such as stopping a server that writes there). Mounting
-// needs root (CAP_SYS_ADMIN); without it the test skips loudly, and fails under CI or E2E_REQUIRE=1.
-func smallDisk(t *testing.T, size int) string {
-	t.Helper()
-	dir := t.TempDir()
-	out, err := exec.Command("mount", "-t", "tmpfs", "-o", fmt.Sprintf("size=%d", size), "tmpfs", dir).CombinedOutput()
-	if err != nil {
-		msg := fmt.Sprintf("DISK-FULL TEST SKIPPED: cannot mount a tmpfs (needs root): %v %s", err, out)
-		if pgtest.Required() {
-			t.Fatal(msg + " — required here (CI or E2E_REQUIRE=1)")
-		}
-		t.Skip(msg)
-	}
-	t.Cleanup(func() {
-		if out, err := exec.Command("umount", dir).CombinedOutput(); err != nil {
-			t.Errorf("umount %s: %v %s", dir, err, out)
-		}
-	})
-	return dir
-}
-
 // fill writes a file into dir until the disk is full, then gives back keep bytes.
 func fill(t *testing.T, dir string, keep int64) string {
 	t.Helper()
@@ -334,7 +311,7 @@ func fill(t *testing.T, dir string, keep int64) string {
 // read_only. Once space is freed the file passes PRAGMA integrity_check, /healthz is ok again and
 // the next upload is stored.
 func TestSQLiteDiskFull(t *testing.T) {
-	disk := smallDisk(t, 8<<20)
+	disk := testkit.SmallDisk(t, 8<<20)
 	bin := buildApp(t)
 	dbPath := filepath.Join(disk, "ruralkpi.db")
 	srv := startServer(t, bin, "--demo", "--db", dbPath, "--temp-dir", filepath.Join(disk, "tmp"))

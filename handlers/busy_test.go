@@ -5,7 +5,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"ruralkpi/internal/testkit"
 	"ruralkpi/models"
 	"ruralkpi/store"
 )
@@ -114,21 +114,7 @@ func TestBusyDatabaseIs503(t *testing.T) {
 // every change is a 507 with 存储空间不足 (login too, not a CSRF error), /healthz reports it, and
 // once space is freed everything works again.
 func TestDiskFull(t *testing.T) {
-	// CI (E2E_REQUIRE=1) runs as root and can mount: there this test fails rather than skip.
-	if os.Geteuid() != 0 {
-		if os.Getenv("E2E_REQUIRE") == "1" {
-			t.Fatal("E2E_REQUIRE=1 but not root: TestDiskFull needs root to mount a tmpfs")
-		}
-		t.Skip("SKIPPED: needs root to mount a tmpfs; models.TestDatabaseErrorCodes covers the mapping")
-	}
-	dir := t.TempDir()
-	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", dir).CombinedOutput(); err != nil {
-		if os.Getenv("E2E_REQUIRE") == "1" {
-			t.Fatalf("E2E_REQUIRE=1 but cannot mount a tmpfs: %v %s", err, out)
-		}
-		t.Skipf("SKIPPED: cannot mount a tmpfs: %v %s", err, out)
-	}
-	t.Cleanup(func() { _ = exec.Command("umount", "-l", dir).Run() })
+	dir := testkit.SmallDisk(t, 8<<20) // models.TestDatabaseErrorCodes covers the mapping where it skips
 	e := newAccessEnvAt(t, filepath.Join(dir, "full.db"))
 	browser := e.loggedIn("office")
 	api := e.tokenClient("leader")

@@ -7,7 +7,6 @@ import (
 	"html"
 	"math"
 	"net/http/httptest"
-	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -17,6 +16,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"ruralkpi/dashboards"
+	"ruralkpi/internal/testkit"
 	"ruralkpi/models"
 	"ruralkpi/reports"
 )
@@ -122,11 +122,7 @@ func TestBriefingSentencesMatchRenderedTables(t *testing.T) {
 
 func TestBriefingPDF(t *testing.T) {
 	if _, err := reports.FindChromium(""); err != nil {
-		// CI installs Chromium (E2E_REQUIRE=1): there a missing one fails instead of skipping.
-		if os.Getenv("E2E_REQUIRE") == "1" {
-			t.Fatalf("E2E_REQUIRE=1 but %v", err)
-		}
-		t.Skip("SKIPPED: chromium is not installed; /briefing.pdf answers with a message instead")
+		testkit.Missing(t, "chromium", "apt-get install chromium; without it /briefing.pdf answers with a message")
 	}
 	app, _ := newTestApp(t, true)
 	// The briefing and the plan's close-out (总结评估) are both printed by the server.

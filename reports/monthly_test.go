@@ -1,7 +1,6 @@
 package reports
 
 import (
-	"archive/zip"
 	"bytes"
 	"encoding/xml"
 	"errors"
@@ -17,6 +16,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"ruralkpi/internal/testkit"
 	"ruralkpi/internal/teststore"
 	"ruralkpi/models"
 )
@@ -294,33 +294,23 @@ func TestMonthlyWorkbookIsWellFormed(t *testing.T) {
 		t.Fatal(err)
 	}
 	b := monthlyBytes(t, in)
-	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	parts := map[string]bool{}
-	for _, zf := range zr.File {
-		parts[zf.Name] = true
-		if !strings.HasSuffix(zf.Name, ".xml") && !strings.HasSuffix(zf.Name, ".rels") {
+	parts := testkit.Unzip(t, b)
+	for name, part := range parts {
+		if !strings.HasSuffix(name, ".xml") && !strings.HasSuffix(name, ".rels") {
 			continue
 		}
-		rc, err := zf.Open()
-		if err != nil {
-			t.Fatal(err)
-		}
-		dec := xml.NewDecoder(rc)
+		dec := xml.NewDecoder(bytes.NewReader(part))
 		for {
 			if _, err := dec.Token(); err != nil {
 				if !errors.Is(err, io.EOF) {
-					t.Errorf("%s: %v", zf.Name, err)
+					t.Errorf("%s: %v", name, err)
 				}
 				break
 			}
 		}
-		rc.Close()
 	}
 	for _, want := range []string{"[Content_Types].xml", "xl/workbook.xml", "xl/styles.xml", "xl/worksheets/sheet1.xml", "docProps/core.xml"} {
-		if !parts[want] {
+		if _, ok := parts[want]; !ok {
 			t.Errorf("part %s missing", want)
 		}
 	}
@@ -328,14 +318,7 @@ func TestMonthlyWorkbookIsWellFormed(t *testing.T) {
 	if testing.Short() {
 		t.Skip("SKIPPED in -short: the LibreOffice conversion takes half a minute")
 	}
-	soffice, err := exec.LookPath("soffice")
-	if err != nil {
-		// CI installs LibreOffice (E2E_REQUIRE=1): there a missing one fails instead of skipping.
-		if os.Getenv("E2E_REQUIRE") == "1" {
-			t.Fatal("E2E_REQUIRE=1 but LibreOffice (soffice) is not installed: apt-get install libreoffice-calc-nogui")
-		}
-		t.Skip("SKIPPED: LibreOffice (soffice) is not installed; install libreoffice-calc-nogui to check the workbook converts")
-	}
+	soffice := testkit.Tool(t, "soffice", "apt-get install libreoffice-calc-nogui, to check the workbook converts")
 	dir := t.TempDir()
 	src := filepath.Join(dir, "monthly.xlsx")
 	if err := os.WriteFile(src, b, 0o600); err != nil {

@@ -6,11 +6,12 @@ import (
 	"fmt"
 	"os/exec"
 	"path/filepath"
-	"ruralkpi/internal/testkit"
 	"sort"
 	"sync"
 	"testing"
 	"time"
+
+	"ruralkpi/internal/testkit"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"gorm.io/gorm"
@@ -258,12 +259,7 @@ func TestPostgresSameFileAtOnceStoredOnce(t *testing.T) {
 // append-only (the trigger travels with the dump).
 func TestPostgresDumpAndRestore(t *testing.T) {
 	for _, tool := range []string{"pg_dump", "pg_restore"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			if pgtest.Required() {
-				t.Fatalf("%s is not installed", tool)
-			}
-			t.Skipf("POSTGRESQL RESTORE TEST SKIPPED: %s is not installed", tool)
-		}
+		testkit.Tool(t, tool, "apt-get install postgresql-client-15")
 	}
 	// Whole databases: pg_dump takes a database, and pg_restore wants an empty one.
 	p := testkit.Plan(t)

@@ -15,6 +15,8 @@ import (
 	"strings"
 	"testing"
 
+	"ruralkpi/internal/testkit"
+
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver for the admin connection
 )
 
@@ -22,20 +24,14 @@ import (
 // (a libpq URL of an existing database, e.g. postgres://postgres@127.0.0.1:5432/test?sslmode=disable).
 const EnvURL = "RURALKPI_TEST_PG"
 
-// Required reports whether skipping the PostgreSQL half is a failure: in CI (CI set) or when
-// E2E_REQUIRE=1.
-func Required() bool {
-	return os.Getenv("E2E_REQUIRE") == "1" || (os.Getenv("CI") != "" && os.Getenv("CI") != "0" && os.Getenv("CI") != "false")
-}
-
 // Server returns the URL of the server tests create databases on, or skips the test (failing it
-// when Required) when RURALKPI_TEST_PG is not set.
+// when testkit.Required) when RURALKPI_TEST_PG is not set.
 func Server(t testing.TB) string {
 	t.Helper()
 	u := os.Getenv(EnvURL)
 	if u == "" {
 		msg := "POSTGRESQL HALF SKIPPED: set " + EnvURL + "=postgres://… to run it (see README, Testing)"
-		if Required() {
+		if testkit.Required() {
 			t.Fatal(msg + " — required here (CI or E2E_REQUIRE=1)")
 		}
 		t.Skip(msg)

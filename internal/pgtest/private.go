@@ -10,6 +10,8 @@ import (
 	"sort"
 	"strconv"
 	"testing"
+
+	"ruralkpi/internal/testkit"
 )
 
 // Private is a PostgreSQL server of the test's own (initdb in a temporary folder, on a free
@@ -24,7 +26,7 @@ type Private struct {
 }
 
 // StartPrivate initialises and starts a private server; it is stopped and removed when the test
-// ends. It needs PostgreSQL's server binaries (skipped loudly, or failed when Required, without);
+// ends. It needs PostgreSQL's server binaries (skipped loudly, or failed when testkit.Required, without);
 // run as root, it runs them as the postgres user.
 func StartPrivate(t testing.TB) *Private {
 	t.Helper()
@@ -33,7 +35,7 @@ func StartPrivate(t testing.TB) *Private {
 	sort.Strings(bins)
 	if len(bins) == 0 {
 		msg := "POSTGRESQL FAULT TEST SKIPPED: no PostgreSQL server binaries (/usr/lib/postgresql/*/bin)"
-		if Required() {
+		if testkit.Required() {
 			t.Fatal(msg)
 		}
 		t.Skip(msg)

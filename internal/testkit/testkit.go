@@ -1,5 +1,7 @@
-// Package testkit holds the few helpers the tests of several packages share, so that each exists
-// once: the shipped plan and the process's CPU time for benchmarks. Only tests import it; it imports
+// Package testkit holds the helpers the tests of several packages share, so that each exists once:
+// the shipped plan, the process's CPU time for benchmarks, workbooks and upload forms built in
+// memory, and finding what a test needs on the machine (a tool, root for a small disk) — skipping
+// where it is missing and failing instead in CI. Only tests and the load tool import it; it imports
 // no database code (store's own tests use it too), and teststore builds on it for the stores tests open.
 package testkit
 
