@@ -30,8 +30,10 @@ const LedgerPerPage = 50
 // LedgerPage is the ledger browser of a unit (/ledger/:county): its snapshots, a page of points,
 // and the derived figures beside the reported ones.
 type LedgerPage struct {
-	Unit       models.Unit
-	Browse     models.LedgerBrowse
+	Unit   models.Unit
+	Browse models.LedgerBrowse
+	// Uploaded is when the shown snapshot was uploaded, in China time (models.FormatLocalTime).
+	Uploaded   string
 	Query      models.LedgerPointQuery
 	Fused      string
 	Direct     string
@@ -57,6 +59,9 @@ func NewLedgerPage(p *models.Plan, unit models.Unit, b models.LedgerBrowse, q mo
 	page.CanUpload = viewer != nil && models.MayActForUnit(*viewer, unit.Code)
 	page.Office = viewer != nil && viewer.Role == models.RoleOffice
 	page.Periods, page.Period = periods, period
+	if !b.Snapshot.UploadedAt.IsZero() {
+		page.Uploaded = models.FormatLocalTime(b.Snapshot.UploadedAt)
+	}
 	page.Comparison = LedgerComparisonRows(p, b.Comparison, b.Sources)
 	return page
 }

@@ -3,6 +3,7 @@ package dashboards
 import (
 	"strconv"
 	"testing"
+	"time"
 
 	"ruralkpi/internal/testkit"
 	"ruralkpi/models"
@@ -37,6 +38,8 @@ func TestNewLedgerPage(t *testing.T) {
 		{"nobody signed in does not", strconv.FormatBool(NewLedgerPage(p, unit, b, models.LedgerPointQuery{}, LedgerFilters{}, nil, nil, "").CanUpload), "false"},
 		{"office edits", strconv.FormatBool(NewLedgerPage(p, unit, b, models.LedgerPointQuery{}, LedgerFilters{}, office, nil, "").Office), "true"},
 		{"filters echoed", NewLedgerPage(p, unit, b, models.LedgerPointQuery{}, LedgerFilters{Fused: "1"}, office, nil, "").Fused, "1"},
+		{"uploaded in China time", NewLedgerPage(p, unit, models.LedgerBrowse{Snapshot: models.LedgerSnapshot{UploadedAt: time.Date(2024, 7, 3, 2, 0, 0, 0, time.UTC)}},
+			models.LedgerPointQuery{}, LedgerFilters{}, office, nil, "").Uploaded, "2024-07-03 10:00"},
 		{"three point states", strconv.Itoa(len(NewLedgerPage(p, unit, b, models.LedgerPointQuery{}, LedgerFilters{}, office, nil, "").Statuses)), "3"},
 	}
 	for _, tt := range tests {

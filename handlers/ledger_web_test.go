@@ -50,6 +50,9 @@ func auditCount(t *testing.T, store *store.Store, action string) int {
 func TestLedgerWebUpload(t *testing.T) {
 	t.Setenv("TMPDIR", t.TempDir()) // previews wait in the temp folder; keep them in the test's
 	e := newAccessEnv(t)
+	// The server's clock reads UTC, as on a machine set to UTC: the same instant as the env's
+	// 2024-07-03 10:00 in China, which the pages must show.
+	e.clock.now = e.clock.now.UTC()
 	if err := e.store.ReplaceAdminVillages("530302", []models.AdminVillage{{Township: "越州镇", Name: "潇湘村"}, {Township: "越州镇", Name: "越州村"}}, "test", models.Actor{Username: "test"}, time.Now()); err != nil {
 		t.Fatal(err)
 	}
@@ -122,6 +125,15 @@ func TestLedgerWebUpload(t *testing.T) {
 		}
 		if res := clerk.do("POST", "/ledger/530302/upload", form); res.status != fiber.StatusUnprocessableEntity {
 			t.Errorf("second confirm: %d", res.status)
+		}
+	})
+	t.Run("the ledger page says when it was uploaded in China time", func(t *testing.T) {
+		// The clock stands at 02:00 UTC, 10:00 in China; the page had printed the stored time in
+		// whatever zone it came back from the database in.
+		res := clerk.do("GET", "/ledger/530302", nil)
+		if want := "上传于 2024-07-03 10:00"; res.status != 200 || !strings.Contains(res.body, want) {
+			i := strings.Index(res.body, "上传于")
+			t.Errorf("%d: the page does not say %q: %.60s", res.status, want, res.body[max(i, 0):])
 		}
 	})
 	t.Run("a second preview compares with the stored snapshot", func(t *testing.T) {
