@@ -37,7 +37,7 @@ func appPages() []appPage {
 		{name: "returns", path: "/returns?county=530302&period=2024-06"},
 		{name: "returns-history", path: "/returns/history?county=530302&period=2024-06"},
 		{name: "returns-office", path: "/returns/office?period=2024-06"},
-		{name: "ledger", path: "/ledger/530302"},
+		{name: "ledger", path: "/ledger/530326"}, // 会泽县 keeps an approved ledger in the demo
 		{name: "ledger-villages", path: "/ledger/530302/villages"},
 	}
 }
