@@ -2,6 +2,7 @@ package dashboards
 
 import (
 	"fmt"
+	"net/url"
 	"sort"
 
 	"ruralkpi/models"
@@ -27,11 +28,14 @@ type MilestoneItem struct {
 	Trace       string
 }
 
-// ReturnItem is one version of one of the unit's returns.
+// ReturnItem is one month of the unit's returns as it stands: its newest version, and how many
+// versions the month has (the history page, HistoryURL, lists and compares them all).
 type ReturnItem struct {
 	Period     string
 	Version    int
 	VersionID  uint
+	Versions   int
+	HistoryURL string
 	Status     string
 	StatusText string
 	Color      string // the status colour: returned red, approved green, waiting grey
@@ -152,6 +156,8 @@ func milestoneTimeline(in Input, code string) []MilestoneItem {
 	return out
 }
 
+// returnItems lists the unit's months newest first, one row each: a county that re-uploads often had
+// filled the page with every superseded version.
 func returnItems(versions []models.ReturnVersion) []ReturnItem {
 	vs := append([]models.ReturnVersion(nil), versions...)
 	sort.SliceStable(vs, func(a, b int) bool {
@@ -162,9 +168,14 @@ func returnItems(versions []models.ReturnVersion) []ReturnItem {
 	})
 	out := make([]ReturnItem, 0, len(vs))
 	for _, v := range vs {
-		item := ReturnItem{Period: v.Period, Version: v.Number, VersionID: v.ID, Status: v.Status,
-			StatusText: models.ReviewStatus(v.Status).Label(), Color: ReviewColor(v.Status), Source: models.VersionSource(v.Source).Label(), FileName: v.FileName,
-			UploadedBy: v.UploadedBy, ReviewNote: v.ReviewNote}
+		if n := len(out); n > 0 && out[n-1].Period == v.Period {
+			out[n-1].Versions++
+			continue
+		}
+		item := ReturnItem{Period: v.Period, Version: v.Number, VersionID: v.ID, Versions: 1,
+			HistoryURL: "/returns/history?" + url.Values{"county": {v.UnitCode}, "period": {v.Period}}.Encode(),
+			Status:     v.Status, StatusText: models.ReviewStatus(v.Status).Label(), Color: ReviewColor(v.Status),
+			Source: models.VersionSource(v.Source).Label(), FileName: v.FileName, UploadedBy: v.UploadedBy, ReviewNote: v.ReviewNote}
 		if !v.UploadedAt.IsZero() {
 			item.UploadedAt = models.FormatLocalTime(v.UploadedAt) // as the board shows it
 		}

@@ -42,3 +42,40 @@ func TestReturnItemsSayTheReviewWords(t *testing.T) {
 		})
 	}
 }
+
+// TestReturnItemsOneRowPerMonth: the unit page lists each month once, newest month first, with its
+// newest version, how many versions it has and a link to the month's history; it had listed every
+// superseded version as a row of its own.
+func TestReturnItemsOneRowPerMonth(t *testing.T) {
+	v := func(id uint, period string, number int, status string) models.ReturnVersion {
+		return models.ReturnVersion{ID: id, Number: number, UnitCode: "530326", Period: period, Status: status, Source: models.SourceUpload}
+	}
+	items := returnItems([]models.ReturnVersion{
+		v(1, "2024-05", 1, models.StatusApproved),
+		v(2, "2024-06", 1, models.StatusReturned),
+		v(4, "2024-06", 3, models.StatusSubmitted),
+		v(3, "2024-06", 2, models.StatusReturned),
+	})
+	type row struct {
+		period             string
+		version, versions  int
+		id                 uint
+		status, historyURL string
+	}
+	want := []row{
+		{"2024-06", 3, 3, 4, "待审核", "/returns/history?county=530326&period=2024-06"},
+		{"2024-05", 1, 1, 1, "已通过", "/returns/history?county=530326&period=2024-05"},
+	}
+	if len(items) != len(want) {
+		t.Fatalf("%d rows, want %d: %+v", len(items), len(want), items)
+	}
+	for i, w := range want {
+		t.Run(w.period, func(t *testing.T) {
+			it := items[i]
+			got := row{it.Period, it.Version, it.Versions, it.VersionID, it.StatusText, it.HistoryURL}
+			if got != w {
+				t.Errorf("row %d = %+v, want %+v", i, got, w)
+			}
+		})
+	}
+}
