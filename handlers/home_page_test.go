@@ -137,8 +137,11 @@ func TestVersionsShowPeopleAndReturnsPlainly(t *testing.T) {
 		want      []string
 		wantNot   []string
 	}{
+		// The unit page lists a month once, its newest version: 2025-09's returned first version is
+		// on the month's history, where the link (共2版) leads.
 		{"unit page", "/counties/530325?period=2025-09",
-			[]string{"<td>" + names["county-530325"] + "</td>", `<span class="status status-red">已退回</span>`, `<span class="status status-green">已通过</span>`},
+			[]string{"<td>" + names["county-530325"] + "</td>", `<span class="status status-green">已通过</span>`,
+				`<a href="/returns/history?county=530325&amp;period=2025-09">第2版（共2版）</a>`},
 			[]string{"<td>county-530325</td>", "version-returned"}},
 		{"review", "/review",
 			[]string{`<td data-label="上传人">` + names["county-530325"] + "</td>"},
