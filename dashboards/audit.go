@@ -35,7 +35,7 @@ func NewAuditPage(q AuditQuery, entries []models.AuditEntry, exportQuery string)
 		entries, page.Truncated = entries[:AuditPageLimit], true
 	}
 	for _, e := range entries {
-		page.Rows = append(page.Rows, AuditRow{AuditEntry: e, When: e.At.In(models.ReportingZone()).Format("2006-01-02 15:04:05"), ActionLabel: models.AuditAction(e.Action).Label()})
+		page.Rows = append(page.Rows, AuditRow{AuditEntry: e, When: models.FormatLocalSecond(e.At), ActionLabel: models.AuditAction(e.Action).Label()})
 	}
 	return page
 }

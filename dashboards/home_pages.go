@@ -83,7 +83,7 @@ func NewMyMonthPage(p *models.Plan, in MyMonthInput) MyMonthPage {
 	sub, filed := board.Submissions[unit][period.String()]
 	un, _ := p.Unit(unit)
 	d := MyMonthPage{UnitCode: unit, UnitName: un.Name, Period: period.String(), PeriodLabel: period.Label(),
-		Deadline: board.Deadline.In(models.ReportingZone()).Format("2006年1月2日"), LockDate: board.LockDate,
+		Deadline: models.FormatLocalDate(board.Deadline), LockDate: board.LockDate,
 		State: MonthStateOf(sub, filed), CanUpload: !board.Locked[unit],
 		TemplateURL: "/api/v1/returns/template?county=" + unit + "&period=" + period.String(),
 		ReturnsLink: "/returns?period=" + period.String(), UnitLink: "/counties/" + unit, HistoryLink: "/returns/history",
@@ -164,7 +164,7 @@ type OfficeTenthInput struct {
 func NewOfficeTenthPage(p *models.Plan, in OfficeTenthInput) OfficeTenthPage {
 	period, board := in.Period, in.Board
 	d := OfficeTenthPage{Period: period.String(), PeriodLabel: period.Label(), LockDate: board.LockDate,
-		Deadline: board.Deadline.In(models.ReportingZone()).Format("2006年1月2日")}
+		Deadline: models.FormatLocalDate(board.Deadline)}
 	last := period.AddMonths(-1).String()
 	d.LastPeriod = last
 	for _, u := range p.ReportingUnits() {
@@ -239,11 +239,11 @@ func waitingReviews(p *models.Plan, subs map[string]map[string]models.Submission
 	})
 	for _, v := range vs {
 		returns = append(returns, WaitingVersion{ID: v.sub.LatestID, UnitName: p.UnitName(v.unit), Period: v.period,
-			Version: "第" + strconv.Itoa(v.sub.LatestNumber) + "版", When: v.sub.LatestUpload.In(models.ReportingZone()).Format("01-02 15:04")})
+			Version: "第" + strconv.Itoa(v.sub.LatestNumber) + "版", When: models.FormatShortLocalTime(v.sub.LatestUpload)})
 	}
 	for _, sn := range pendingLedgers {
 		ledgers = append(ledgers, WaitingVersion{ID: sn.ID, UnitName: p.UnitName(sn.UnitCode), Period: sn.Period,
-			Version: "第" + strconv.Itoa(sn.Number) + "版", When: sn.UploadedAt.In(models.ReportingZone()).Format("01-02 15:04")})
+			Version: "第" + strconv.Itoa(sn.Number) + "版", When: models.FormatShortLocalTime(sn.UploadedAt)})
 	}
 	return returns, ledgers
 }

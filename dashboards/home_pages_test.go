@@ -70,7 +70,7 @@ func TestWaitingReviewsNewestFirst(t *testing.T) {
 		{"two waiting", strconv.Itoa(len(returns)), "2"},
 		{"newest upload first", strconv.FormatUint(uint64(returns[0].ID), 10), "2"},
 		{"version numbered", returns[0].Version, "第3版"},
-		{"time in China", returns[1].When, "08-06 10:00"},
+		{"time in China", returns[1].When, "8月6日 10:00"},
 		{"unit named", returns[1].UnitName, p.UnitName("530302")},
 		{"ledger listed", ledgers[0].Version, "第2版"},
 	}

@@ -22,7 +22,7 @@ func (s *Server) auditExport(c *fiber.Ctx) error {
 	}
 	t := reports.Table{Headers: []string{"编号", "时间", "用户", "来源地址", "操作", "操作代码", "对象", "修改前", "修改后"}}
 	for _, e := range entries {
-		t.Rows = append(t.Rows, []string{strconv.FormatUint(uint64(e.ID), 10), e.At.In(models.ReportingZone()).Format("2006-01-02 15:04:05"), e.Actor, e.IP,
+		t.Rows = append(t.Rows, []string{strconv.FormatUint(uint64(e.ID), 10), models.FormatLocalSecond(e.At), e.Actor, e.IP,
 			models.AuditAction(e.Action).Label(), e.Action, e.Subject, e.Before, e.After})
 	}
 	return s.sendCSV(c, "audit.csv", "审计日志.csv", t)

@@ -43,6 +43,18 @@ func ReportingZone() *time.Location { return time.FixedZone("CST", 8*3600) }
 // reporting zone (China Standard Time), whatever the server's zone.
 func FormatLocalTime(t time.Time) string { return t.In(ReportingZone()).Format("2006-01-02 15:04") }
 
+// FormatLocalSecond is FormatLocalTime to the second, for the audit trail (page and export alike),
+// where the order of entries a second apart matters.
+func FormatLocalSecond(t time.Time) string {
+	return t.In(ReportingZone()).Format("2006-01-02 15:04:05")
+}
+
+// FormatShortLocalTime is a moment of the current months in a list, without its year: 7月5日 09:30.
+func FormatShortLocalTime(t time.Time) string { return t.In(ReportingZone()).Format("1月2日 15:04") }
+
+// FormatLocalDate is the day of a moment in China as sentences write it: 2024年7月5日.
+func FormatLocalDate(t time.Time) string { return t.In(ReportingZone()).Format("2006年1月2日") }
+
 // DefaultDeadline is the due date of a month's return: the 5th of the next month.
 func DefaultDeadline(p Period) time.Time {
 	next := p.AddMonths(1)
@@ -102,7 +114,7 @@ func CanSubmit(c SubmitCheck) (bool, string) {
 		if subject == "" {
 			subject = "月报"
 		}
-		return false, fmt.Sprintf("%s%s已于%s锁定，如需补报或更正，请联系工作专班办公室重新开放。", c.Period.Label(), subject, lock.Add(-time.Second).In(ReportingZone()).Format("2006年1月2日"))
+		return false, fmt.Sprintf("%s%s已于%s锁定，如需补报或更正，请联系工作专班办公室重新开放。", c.Period.Label(), subject, FormatLocalDate(lock.Add(-time.Second)))
 	}
 	return true, ""
 }

@@ -26,7 +26,7 @@ func nationalData(tb testing.TB, month models.Period) (*models.Plan, models.Data
 		if ui%97 == 0 {
 			continue // missing
 		}
-		at := DefaultDeadline(month).Add(-time.Duration(ui%5) * 24 * time.Hour)
+		at := models.DefaultDeadline(month).Add(-time.Duration(ui%5) * 24 * time.Hour)
 		if ui%41 == 0 {
 			at = at.Add(72 * time.Hour) // late
 		}
@@ -67,11 +67,11 @@ func BenchmarkReportsNational(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			in := NewInput(calc, month, afterPlanTime())
-			in.Returns = ReturnsReceived(p, month, versions, DefaultDeadline(month), afterPlanTime())
+			in.Returns = ReturnsReceived(p, month, versions, models.DefaultDeadline(month), afterPlanTime())
 		}
 	})
 	in := NewInput(calc, month, afterPlanTime())
-	in.Returns = ReturnsReceived(p, month, versions, DefaultDeadline(month), afterPlanTime())
+	in.Returns = ReturnsReceived(p, month, versions, models.DefaultDeadline(month), afterPlanTime())
 	benchWorkbookAndBriefing(b, in)
 }
 

@@ -103,7 +103,7 @@ func BuildBriefing(in Input) Briefing {
 	b := Briefing{Title: "农村快递三年行动月度通报", PlanName: p.Name, DocumentNo: p.DocumentNo, Issuer: p.LeadUnit,
 		Period: in.Period.String(), PeriodLabel: in.Period.Label(), Whole: p.WholeWord(), UnitWord: p.UnitWord()}
 	if !in.Now.IsZero() {
-		b.Generated = in.Now.In(ReportingZone()).Format("2006年1月2日")
+		b.Generated = models.FormatLocalDate(in.Now)
 	}
 	// The goals and the ranking read the root and the units below it: 960 of 85,000 values at
 	// national scale, so only those are indexed.
@@ -346,10 +346,10 @@ func (b *Briefing) returns(in Input) {
 			b.ReturnsMore++
 			continue
 		}
-		line := ReturnLine{Unit: in.Plan.UnitShortName(r.Unit), Deadline: r.Deadline.In(ReportingZone()).Format("1月2日"),
+		line := ReturnLine{Unit: in.Plan.UnitShortName(r.Unit), Deadline: r.Deadline.In(models.ReportingZone()).Format("1月2日"),
 			Uploaded: "—", State: r.Timeliness.Label(), Review: r.ReviewLabel(), Status: string(returnsFill(r.Timeliness))}
 		if !r.FirstUpload.IsZero() {
-			line.Uploaded = r.FirstUpload.In(ReportingZone()).Format("1月2日 15:04")
+			line.Uploaded = models.FormatShortLocalTime(r.FirstUpload)
 		}
 		b.Returns = append(b.Returns, line)
 	}

@@ -152,7 +152,7 @@ func TestBriefingContent(t *testing.T) {
 }
 
 func TestOpenFollowUps(t *testing.T) {
-	now := time.Date(2024, 9, 2, 10, 0, 0, 0, ReportingZone())
+	now := time.Date(2024, 9, 2, 10, 0, 0, 0, models.ReportingZone())
 	all := []models.FollowUp{
 		{UnitCode: "530325", Indicator: "service_points", Title: "a", DueDate: "2024-08-31", Status: models.FollowUpOpen},
 		{UnitCode: "530323", Indicator: "hub_parks", Title: "b", DueDate: "2024-09-30", Status: models.FollowUpAnswered},

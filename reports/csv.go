@@ -134,7 +134,7 @@ func ReturnsTable(p *models.Plan, rows []ReturnRow) Table {
 			uploaded = models.FormatLocalTime(r.FirstUpload)
 			version = strconv.Itoa(r.Version)
 		}
-		t.Rows = append(t.Rows, []string{r.Unit, p.UnitShortName(r.Unit), r.Deadline.In(ReportingZone()).Format("2006-01-02"), uploaded,
+		t.Rows = append(t.Rows, []string{r.Unit, p.UnitShortName(r.Unit), r.Deadline.In(models.ReportingZone()).Format("2006-01-02"), uploaded,
 			r.Timeliness.Label(), version, r.ReviewLabel()})
 	}
 	return t

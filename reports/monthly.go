@@ -604,7 +604,7 @@ func (c ReturnCounts) Sentence() string {
 func (b *monthlyBuilder) returns() sheet {
 	p := b.in.Plan
 	sh := sheet{name: SheetReturns, title: fmt.Sprintf("月报报送情况（%s）", b.in.Period.Label()),
-		subtitle: fmt.Sprintf("报送截止日默认为次月%d日；以首次报送时间判断是否按时，审核状态以最新版本为准。", DeadlineDay),
+		subtitle: fmt.Sprintf("报送截止日默认为次月%d日；以首次报送时间判断是否按时，审核状态以最新版本为准。", models.DefaultDeadlineDay),
 		headers:  []string{"单位", "截止日期", "首次报送时间", "报送情况", "最新版本", "审核状态"}, freezeCols: 1}
 	for _, r := range b.in.Returns {
 		uploaded, version := excelize.Cell{Value: "—", StyleID: b.st.center}, excelize.Cell{Value: "—", StyleID: b.st.center}
@@ -613,7 +613,7 @@ func (b *monthlyBuilder) returns() sheet {
 			version = excelize.Cell{Value: fmt.Sprintf("第%d版", r.Version), StyleID: b.st.center}
 		}
 		sh.rows = append(sh.rows, []excelize.Cell{b.text(p.UnitShortName(r.Unit)),
-			{Value: r.Deadline.In(ReportingZone()).Format("2006-01-02"), StyleID: b.st.center}, uploaded,
+			{Value: r.Deadline.In(models.ReportingZone()).Format("2006-01-02"), StyleID: b.st.center}, uploaded,
 			{Value: r.Timeliness.Label(), StyleID: b.st.status[string(returnsFill(r.Timeliness))]}, version,
 			{Value: r.ReviewLabel(), StyleID: b.st.center}})
 	}

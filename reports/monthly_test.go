@@ -178,7 +178,7 @@ func TestMonthlyReturnsAndNewlyRedSheets(t *testing.T) {
 	}{
 		{"2024-07", afterPlanTime(), "师宗县", 0, 0},
 		{"2025-12", afterPlanTime(), "马龙区", 0, 0},
-		{"2025-12", time.Date(2026, 1, 4, 9, 0, 0, 0, ReportingZone()), "", 0, 1},
+		{"2025-12", time.Date(2026, 1, 4, 9, 0, 0, 0, models.ReportingZone()), "", 0, 1},
 	}
 	for _, tc := range tests {
 		t.Run(tc.month+"@"+tc.now.Format("2006-01-02"), func(t *testing.T) {

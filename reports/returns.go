@@ -43,15 +43,6 @@ func (r ReturnRow) ReviewLabel() string {
 	return models.ReviewStatus(r.Status).Label()
 }
 
-// DeadlineDay is the day of the following month a return is due by, unless the office sets another.
-const DeadlineDay = models.DefaultDeadlineDay
-
-// ReportingZone is the zone deadlines are read in: China Standard Time, without daylight saving.
-func ReportingZone() *time.Location { return models.ReportingZone() }
-
-// DefaultDeadline is the due day of a month's return: the 5th of the following month.
-func DefaultDeadline(p models.Period) time.Time { return models.DefaultDeadline(p) }
-
 // ReturnsReceived classifies every reporting unit's return for the month from the stored versions
 // of that month (any order, any unit), with the completeness board's rule (models.ClassifyTimeliness):
 // on time when the first version arrived by the end of the deadline day, late after it; without a

@@ -11,11 +11,11 @@ import (
 func TestReturnsReceived(t *testing.T) {
 	p := testkit.Plan(t)
 	june := models.MustPeriod("2024-06")
-	deadline := DefaultDeadline(june)
+	deadline := models.DefaultDeadline(june)
 	if got := deadline.Format("2006-01-02 MST"); got != "2024-07-05 CST" {
 		t.Fatalf("default deadline %s", got)
 	}
-	cst := ReportingZone()
+	cst := models.ReportingZone()
 	at := func(day, hour int) time.Time { return time.Date(2024, 7, day, hour, 0, 0, 0, cst) }
 	versions := []models.ReturnVersion{
 		{UnitCode: "530302", Period: "2024-06", Number: 1, Status: models.StatusApproved, UploadedAt: at(3, 10)},
@@ -63,7 +63,7 @@ func TestReturnsReceived(t *testing.T) {
 	}
 	t.Run("every unit expected from the plan start", func(t *testing.T) {
 		dec := models.MustPeriod("2023-12")
-		for _, r := range ReturnsReceived(p, dec, nil, DefaultDeadline(dec), at(20, 0)) {
+		for _, r := range ReturnsReceived(p, dec, nil, models.DefaultDeadline(dec), at(20, 0)) {
 			want := Missing
 			if p.UnitStart(r.Unit) > "2023-12" {
 				want = NotExpected
@@ -73,7 +73,7 @@ func TestReturnsReceived(t *testing.T) {
 			}
 		}
 		// Every unit reports statistics from the plan's start (issue 13): all ten owe a 2023 return.
-		c := CountReturns(ReturnsReceived(p, dec, nil, DefaultDeadline(dec), at(20, 0)))
+		c := CountReturns(ReturnsReceived(p, dec, nil, models.DefaultDeadline(dec), at(20, 0)))
 		if c.Expected != 10 || c.Missing != 10 {
 			t.Errorf("counts %+v", c)
 		}

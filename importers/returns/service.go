@@ -290,7 +290,7 @@ func TemplateFor(st *store.Store, plan *models.Plan, unit, period, actingUnit st
 	if err != nil {
 		return in, err
 	}
-	in.Deadline = fmt.Sprintf("请于 %s前报送 %s 的月报。", due.Format("2006年1月2日"), p.Label())
+	in.Deadline = fmt.Sprintf("请于 %s前报送 %s 的月报。", models.FormatLocalDate(due), p.Label())
 	prev, err := FiguresBefore(st, unit, period, 1)
 	if err != nil {
 		return in, err
