@@ -6,6 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"ruralkpi/dashboards"
 	"ruralkpi/models"
 )
 
@@ -33,7 +34,7 @@ func (s *Server) setDeadline(c *fiber.Ctx) error {
 		return err
 	}
 	s.flash(c, p.Label()+"月报截止日已设为 "+due.Format("2006-01-02")+"。")
-	return c.Redirect("/deadlines?period="+p.String(), fiber.StatusSeeOther)
+	return s.backToBoard(c, p.String())
 }
 
 // setLockDays changes how many days after its deadline a month locks.
@@ -46,7 +47,7 @@ func (s *Server) setLockDays(c *fiber.Ctx) error {
 		return err
 	}
 	s.flash(c, "已设置：截止日后 "+strconv.Itoa(days)+" 天锁定。")
-	return c.Redirect("/deadlines?period="+c.FormValue("period"), fiber.StatusSeeOther)
+	return s.backToBoard(c, c.FormValue("period"))
 }
 
 // reopen lets one unit submit a locked month again, for a reason.
@@ -64,5 +65,5 @@ func (s *Server) reopen(c *fiber.Ctx) error {
 		return err
 	}
 	s.flash(c, "已为 "+unit+" 重新开放"+p.Label()+"月报，有效期至 "+models.FormatLocalTime(r.ExpiresAt)+"。")
-	return c.Redirect("/deadlines?period="+p.String(), fiber.StatusSeeOther)
+	return c.Redirect(dashboards.DeadlinesLink(s.Plan, p.String(), s.Plan.Parent(unit)), fiber.StatusSeeOther)
 }

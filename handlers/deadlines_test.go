@@ -44,3 +44,33 @@ func TestDeadlinesBoardAndReopen(t *testing.T) {
 		t.Errorf("reopened: %s", why)
 	}
 }
+
+// TestDeadlinesBoardOfOneUnit: ?unit= opens the board of a unit of the tree — here a county, with its
+// own row, the way back to the city's board, and its settings forms returning to it; an unknown
+// unit is a 404 in words.
+func TestDeadlinesBoardOfOneUnit(t *testing.T) {
+	e := newAccessEnv(t)
+	office := e.loggedIn("office")
+	res := office.do("GET", "/deadlines?period=2024-06&unit=530302", nil)
+	if res.status != fiber.StatusOK {
+		t.Fatalf("board of 530302: %d %.300s", res.status, res.body)
+	}
+	root := "/deadlines?period=2024-06"
+	// The env's clock stands at 2024-07-03, before June's deadline: the county's return is not yet due.
+	for _, want := range []string{`<a href="` + root + `">` + e.plan.UnitShortName(e.plan.Root.Code) + `</a>`,
+		`<td>` + e.plan.UnitName("530302") + `</td>`, `<input type="hidden" name="unit" value="530302">`, "按时 0 · 逾期 0 · 未报 0 · 未到期 1"} {
+		if !strings.Contains(res.body, want) {
+			t.Errorf("county board lacks %q", want)
+		}
+	}
+	if strings.Contains(res.body, "<td>"+e.plan.UnitName("530303")+"</td>") {
+		t.Error("a county's board lists another county")
+	}
+	back := office.do("POST", "/deadlines/lock", url.Values{"period": {"2024-06"}, "unit": {"530302"}, "days": {"10"}})
+	if back.status != fiber.StatusSeeOther || back.location != root+"&unit=530302" {
+		t.Errorf("lock days from the county's board: %d %q", back.status, back.location)
+	}
+	if res := office.do("GET", "/deadlines?unit=999999", nil); res.status != fiber.StatusNotFound || !strings.Contains(res.body, "没有代码为") {
+		t.Errorf("unknown unit: %d %.200s", res.status, res.body)
+	}
+}
