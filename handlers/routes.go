@@ -94,7 +94,7 @@ func (s *Server) routeTable() []route {
 		{"GET", "/plan", s.planPage, allowSignedIn},
 		{"GET", "/briefing", s.cached(s.briefingPage), allowSignedIn},
 		{"GET", "/briefing.pdf", s.briefingPDF, allowSignedIn},
-		{"GET", "/closeout", s.closeoutPage, allowReaders},
+		{"GET", "/closeout", s.cached(s.closeoutPage), allowReaders},
 		{"GET", "/closeout.pdf", s.closeoutPDF, allowReaders},
 
 		// Monthly returns: upload with a preview, version history, the web form, the office's form.

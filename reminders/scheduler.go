@@ -82,11 +82,13 @@ func (s *Scheduler) newRed(now time.Time) ([]models.RedItem, error) {
 		return nil, nil
 	}
 	last := months[len(months)-1]
-	ds, err := s.Store.Dataset(last.String())
+	// The read model's progress (a server's, kept up to date by writes; built once for a CLI run):
+	// an answer about a month reads no figure after it.
+	snap, err := s.Store.Progress(s.Plan)
 	if err != nil {
 		return nil, err
 	}
-	calc := models.NewProgressCalculator(s.Plan, ds, models.ProgressOptions{})
+	calc := snap.Calc
 	var out []models.RedItem
 	for _, u := range s.Plan.ReportingUnits() {
 		for _, ind := range s.Plan.Indicators {

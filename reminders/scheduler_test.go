@@ -331,3 +331,38 @@ func TestFollowUpRemindersToUnitAndOffice(t *testing.T) {
 		t.Errorf("messages %v, want %v", got, want)
 	}
 }
+
+// TestNewRedReadsTheReadModel: on a server the new-red check answers from the read model the pages
+// answer from, not by reading every figure from the database at each run (tens of seconds on the
+// national data set). A figure changed behind the server's back (raw SQL) does not reach it.
+func TestNewRedReadsTheReadModel(t *testing.T) {
+	st, plan, _ := openStore(t)
+	if err := st.SeedDemo(plan); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.StartReadModel(plan); err != nil {
+		t.Fatal(err)
+	}
+	s := &Scheduler{Store: st, Plan: plan}
+	now := at(t, "2025-07-10 09:00")
+	before, err := s.newRed(now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := st.SQL()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Every June 2025 figure of every unit falls to nothing: read from the database, everything due
+	// would turn red.
+	if _, err := db.Exec(`UPDATE return_values SET value = 0 WHERE version_id IN (SELECT id FROM return_versions WHERE period = '2025-06')`); err != nil {
+		t.Fatal(err)
+	}
+	after, err := s.newRed(now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(after) != fmt.Sprint(before) {
+		t.Errorf("the new-red check read the figures again: %d new reds, %d from the read model", len(after), len(before))
+	}
+}

@@ -28,9 +28,9 @@ const newestVersionsSQL = `SELECT v.id, v.number, v.unit_code, v.period, v.statu
 
 // Dataset reads the figures the progress rules need, from the newest version of every return up to
 // and including the month, in month order, with the counted ledger figures where a unit keeps a
-// ledger, the targets, allocations, villages and tolerances. The dashboards read it on every
-// request: the figures are read in plain queries scanned by hand rather than through GORM's
-// reflection (about five times faster at demo scale than the reference reading in the tests).
+// ledger, the targets, allocations, villages and tolerances. Pages read the read model (Progress)
+// instead; this is the plain reading the read model is checked against, in plain queries scanned by
+// hand rather than through GORM's reflection.
 func (s *Store) Dataset(upTo string) (models.Dataset, error) {
 	ds, err := s.referenceFigures()
 	if err != nil {
