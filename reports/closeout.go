@@ -100,7 +100,9 @@ func BuildCloseout(calc *models.ProgressCalculator, over bool) Closeout {
 		c.City = append(c.City, ci)
 		c.Indicators = append(c.Indicators, ind.Name)
 	}
-	for _, u := range p.ReportingUnits() {
+	// The units directly below the root are ranked: a city's counties, a country's provinces (the
+	// country's summary had ranked all 2,850 counties in an 11 MB page).
+	for _, u := range p.Root.Children {
 		cu := CloseoutUnit{Code: u.Code, Name: u.Name}
 		for _, ci := range c.City {
 			f := closeoutFigure(calc.Progress(ci.Code, u.Code, yearEnd(end.Year)), end.Year, yearEnd(end.Year).Month == 12)
@@ -252,10 +254,29 @@ func closeoutSentences(c Closeout) []string {
 	case len(never) == 0:
 		out = append(out, fmt.Sprintf("节点任务中%d项逾期完成，没有未完成的。", late))
 	default:
-		out = append(out, fmt.Sprintf("节点任务中%d项逾期完成，%d项至期末仍未完成：%s。", late, len(never), strings.Join(never, "、")))
+		named := strings.Join(never[:min(len(never), closeoutNamed)], "、")
+		if len(never) > closeoutNamed {
+			named += "等"
+		}
+		out = append(out, fmt.Sprintf("节点任务中%d项逾期完成，%d项至期末仍未完成：%s。", late, len(never), named))
 	}
 	return out
 }
+
+// closeoutNamed is how many unfinished milestones a sentence names; closeoutListed how many the page
+// lists. The workbook lists them all: a country's plan had 6,411, in one sentence.
+const (
+	closeoutNamed  = 10
+	closeoutListed = 50
+)
+
+// ListedMilestones are the late milestones the page lists, at most closeoutListed.
+func (c Closeout) ListedMilestones() []CloseoutMilestone {
+	return c.Milestones[:min(len(c.Milestones), closeoutListed)]
+}
+
+// UnlistedMilestones is how many late milestones only the workbook lists.
+func (c Closeout) UnlistedMilestones() int { return len(c.Milestones) - len(c.ListedMilestones()) }
 
 // joinTied names every unit with the rank.
 func joinTied(us []CloseoutUnit, rank int) string {

@@ -2,6 +2,9 @@ package reports
 
 import (
 	"bytes"
+	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -119,5 +122,57 @@ func TestCloseoutFigureWords(t *testing.T) {
 	}
 	if models.StatusAmber.Label() == models.StatusRed.Label() {
 		t.Fatal("amber and red share a word")
+	}
+}
+
+// TestCloseoutRanksTheUnitsBelowTheRoot: a city's summary ranks its counties, a country's its
+// provinces, each judged on its own figures (the roll-up of the counties below it).
+func TestCloseoutRanksTheUnitsBelowTheRoot(t *testing.T) {
+	p, _, _, err := models.SyntheticCountry(2, 4, 8)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := BuildCloseout(models.NewProgressCalculator(p, models.Dataset{}, models.ProgressOptions{}), true)
+	var got, want []string
+	for _, u := range c.Units {
+		got = append(got, u.Code)
+	}
+	for _, u := range p.Root.Children {
+		want = append(want, u.Code)
+	}
+	slices.Sort(got)
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("ranked %v, want the provinces %v", got, want)
+	}
+}
+
+// TestCloseoutBoundsTheLateMilestones: the findings name at most ten unfinished milestones and the
+// page lists at most fifty, the workbook all; a country's summary had named 6,411 in one sentence.
+func TestCloseoutBoundsTheLateMilestones(t *testing.T) {
+	var c Closeout
+	for i := range 60 {
+		c.Milestones = append(c.Milestones, CloseoutMilestone{Unit: fmt.Sprintf("第%d县", i+1), Indicator: "物流园区", DueYear: 2024})
+	}
+	sentence := closeoutSentences(c)[len(closeoutSentences(c))-1]
+	tests := []struct {
+		name, got, want string
+	}{
+		{"the sentence counts them all", strconv.FormatBool(strings.Contains(sentence, "60项至期末仍未完成")), "true"},
+		{"names the first ten", strconv.FormatBool(strings.Contains(sentence, "第10县物流园区等。")), "true"},
+		{"not the eleventh", strconv.FormatBool(strings.Contains(sentence, "第11县")), "false"},
+		{"the page lists fifty", strconv.Itoa(len(c.ListedMilestones())), "50"},
+		{"and counts the rest", strconv.Itoa(c.UnlistedMilestones()), "10"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.got != tt.want {
+				t.Errorf("%s = %q, want %q (%s)", tt.name, tt.got, tt.want, sentence)
+			}
+		})
+	}
+	var few Closeout
+	few.Milestones = c.Milestones[:3]
+	if s := closeoutSentences(few); !strings.Contains(s[len(s)-1], "第3县物流园区。") || few.UnlistedMilestones() != 0 {
+		t.Errorf("three milestones: %q, %d unlisted", s[len(s)-1], few.UnlistedMilestones())
 	}
 }
