@@ -54,5 +54,5 @@ func figureLink(p *models.Plan, ref models.FigureRef) FlagLink {
 	if ref.LedgerSnapshot != 0 {
 		return FlagLink{Label: label, URL: fmt.Sprintf("/ledger/%s?snapshot=%d", ref.Unit, ref.LedgerSnapshot)}
 	}
-	return FlagLink{Label: label, URL: "/returns/history?county=" + ref.Unit + "&period=" + ref.Period}
+	return FlagLink{Label: label, URL: historyURL(ref.Unit, ref.Period)}
 }

@@ -2,6 +2,7 @@ package dashboards
 
 import (
 	"encoding/json"
+	"net/url"
 	"slices"
 
 	"ruralkpi/models"
@@ -72,4 +73,10 @@ func shownChanges(changes []models.ReturnChange, first bool) ([]models.ReturnCha
 		}
 	}
 	return shown, len(changes) - len(shown)
+}
+
+// historyURL is the address of a unit's versions of a month (/returns/history), where the unit page
+// and the data-quality flags send the office to compare them.
+func historyURL(unit, period string) string {
+	return "/returns/history?" + url.Values{"county": {unit}, "period": {period}}.Encode()
 }

@@ -2,7 +2,6 @@ package dashboards
 
 import (
 	"fmt"
-	"net/url"
 	"sort"
 
 	"ruralkpi/models"
@@ -173,7 +172,7 @@ func returnItems(versions []models.ReturnVersion) []ReturnItem {
 			continue
 		}
 		item := ReturnItem{Period: v.Period, Version: v.Number, VersionID: v.ID, Versions: 1,
-			HistoryURL: "/returns/history?" + url.Values{"county": {v.UnitCode}, "period": {v.Period}}.Encode(),
+			HistoryURL: historyURL(v.UnitCode, v.Period),
 			Status:     v.Status, StatusText: models.ReviewStatus(v.Status).Label(), Color: ReviewColor(v.Status),
 			Source: models.VersionSource(v.Source).Label(), FileName: v.FileName, UploadedBy: v.UploadedBy, ReviewNote: v.ReviewNote}
 		if !v.UploadedAt.IsZero() {
